@@ -1,0 +1,85 @@
+// A minimal typed event emitter with the same shape as vscode.Event, for code that must not import 'vscode'.
+
+export interface Disposable {
+  dispose(): void;
+}
+
+export type Event<T> = (listener: (value: T) => void) => Disposable;
+
+export class Emitter<T> implements Disposable {
+  private listeners = new Set<(value: T) => void>();
+  private disposed = false;
+
+  readonly event: Event<T> = (listener) => {
+    if (this.disposed) return { dispose() {} };
+    this.listeners.add(listener);
+    return { dispose: () => this.listeners.delete(listener) };
+  };
+
+  fire(value: T): void {
+    for (const listener of [...this.listeners]) {
+      try {
+        listener(value);
+      } catch (err) {
+        // A failing listener must not stop the others nor the emitter's caller.
+        queueMicrotask(() => {
+          throw err;
+        });
+      }
+    }
+  }
+
+  get listenerCount(): number {
+    return this.listeners.size;
+  }
+
+  dispose(): void {
+    this.disposed = true;
+    this.listeners.clear();
+  }
+}
+
+/** Collects disposables and disposes them in reverse order, once. */
+export class DisposableStore implements Disposable {
+  private items: Disposable[] = [];
+  private disposed = false;
+
+  add<T extends Disposable>(item: T): T {
+    if (this.disposed) {
+      item.dispose();
+    } else {
+      this.items.push(item);
+    }
+    return item;
+  }
+
+  get isDisposed(): boolean {
+    return this.disposed;
+  }
+
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    const items = this.items.reverse();
+    this.items = [];
+    for (const item of items) {
+      try {
+        item.dispose();
+      } catch {
+        // Keep disposing the rest.
+      }
+    }
+  }
+}
+
+export function toDisposable(fn: () => void): Disposable {
+  let done = false;
+  return {
+    dispose() {
+      if (!done) {
+        done = true;
+        fn();
+      }
+    },
+  };
+}

@@ -1,0 +1,110 @@
+// Normalised chat model shared by the host, the adapters and the webview (design.md §4).
+// Plain types only: no runtime code, no imports of 'vscode'.
+
+export const VENUE_IDS = ['mexc', 'bybit', 'binance', 'multiwa', 'mixin'] as const;
+export type VenueId = (typeof VENUE_IDS)[number];
+
+export type MessageDirection = 'in' | 'out' | 'system';
+
+export type MessageKind =
+  | 'text'
+  | 'markdown'
+  | 'image'
+  | 'video'
+  | 'audio'
+  | 'file'
+  | 'sticker'
+  | 'contact'
+  | 'location'
+  | 'card'
+  | 'buttons'
+  | 'live'
+  | 'system'
+  /** Time during which the connection was down and the venue has no history to fill it. */
+  | 'gap';
+
+/** Lifecycle of an outgoing message. `failed` carries a reason in `ChatMessage.failure`. */
+export type OutgoingStatus = 'queued' | 'sending' | 'sent' | 'confirmed' | 'delivered' | 'read' | 'failed';
+
+export type AttachmentKind = 'image' | 'video' | 'audio' | 'file';
+
+export interface Attachment {
+  readonly kind: AttachmentKind;
+  readonly url?: string;
+  readonly thumbUrl?: string;
+  readonly name?: string;
+  readonly mimeType?: string;
+  readonly size?: number;
+  readonly width?: number;
+  readonly height?: number;
+  readonly durationMs?: number;
+}
+
+export interface ChatMessage {
+  /** Stable identity: venue, account, conversation and the venue id (or `c:<clientId>` before the venue assigns one). */
+  readonly key: string;
+  readonly venue: VenueId;
+  readonly accountId: string;
+  readonly conversationId: string;
+  readonly venueMessageId?: string;
+  /** Our id for our own sends, from compose time on. */
+  readonly clientMessageId?: string;
+  readonly direction: MessageDirection;
+  readonly kind: MessageKind;
+  readonly text?: string;
+  readonly attachments?: readonly Attachment[];
+  readonly senderName?: string;
+  /** UTC milliseconds. */
+  readonly time: number;
+  /** The venue's own timestamp text, kept when it is ambiguous (MEXC sends a zone-less string). */
+  readonly rawTime?: string;
+  readonly status?: OutgoingStatus;
+  readonly failure?: string;
+  /** For kind `gap`: the outage the timeline cannot fill. */
+  readonly gap?: { readonly from: number; readonly to: number };
+}
+
+export interface Conversation {
+  readonly venue: VenueId;
+  readonly accountId: string;
+  readonly conversationId: string;
+  readonly title: string;
+  /** Order number or other secondary label. */
+  readonly subtitle?: string;
+  /** UTC ms of the newest message or order event. */
+  readonly lastActivity: number;
+  readonly unread: number;
+  /** The order behind the chat is still in progress (its socket stays open). */
+  readonly active: boolean;
+  readonly preview?: string;
+}
+
+export type ConnectionState =
+  | { readonly kind: 'offline' }
+  | { readonly kind: 'connecting' }
+  | { readonly kind: 'online'; readonly since: number }
+  | { readonly kind: 'backoff'; readonly until: number; readonly reason: string }
+  | { readonly kind: 'auth-error'; readonly reason: string }
+  | { readonly kind: 'stale'; readonly lastSync: number; readonly reason: string }
+  | { readonly kind: 'displaced'; readonly reason: string };
+
+export type ConnectionStateKind = ConnectionState['kind'];
+
+/** What a composer can offer for a venue (derived from the adapter's capabilities). */
+export interface ComposerCapabilities {
+  /** Kinds the user can send. */
+  readonly sendKinds: readonly MessageKind[];
+  /** Media goes out as a URL the user gives (MEXC) rather than an uploaded file. */
+  readonly mediaByUrl: boolean;
+  /** A host-side upload path exists (venue upload or a user-configured upload target). */
+  readonly canUpload: boolean;
+  readonly maxTextLength: number;
+}
+
+export function messageKey(venue: VenueId, accountId: string, conversationId: string, id: string): string {
+  return `${venue}:${accountId}:${conversationId}:${id}`;
+}
+
+export function pendingKey(venue: VenueId, accountId: string, conversationId: string, clientMessageId: string): string {
+  return messageKey(venue, accountId, conversationId, `c:${clientMessageId}`);
+}

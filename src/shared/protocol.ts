@@ -1,0 +1,160 @@
+// Host <-> webview protocol (design.md §7).
+//
+// Envelope: requests `{id, method, params}` from the webview, answered by the host with
+// `{id, ok: true, result}` or `{id, ok: false, error}`; notifications `{method, params}` from the host.
+// The host validates everything the webview posts with the schemas below (the webview renders
+// counterparty content and must be treated as a potentially confused peer). The webview imports
+// this module with `import type` only, so zod stays out of its bundle.
+
+import { z } from 'zod';
+import type { ChatMessage, ComposerCapabilities, ConnectionState, Conversation } from './model';
+
+// ---- webview -> host requests -------------------------------------------------------------
+
+const clientMessageId = z.string().regex(/^[A-Za-z0-9_-]{8,64}$/, 'client message id must be 8-64 url-safe characters');
+const httpUrl = z
+  .string()
+  .max(2048)
+  .refine((u) => /^https?:\/\//i.test(u), 'only http(s) URLs are accepted');
+
+export const SEND_KINDS = ['text', 'image', 'video', 'file'] as const;
+
+export const requestSchemas = {
+  'webview/ready': z.object({}).strict(),
+  'history/page': z
+    .object({
+      /** Opaque cursor from a previous page; absent for the newest page. */
+      before: z.string().max(256).optional(),
+      limit: z.number().int().min(1).max(200),
+    })
+    .strict(),
+  'message/send': z
+    .object({
+      clientMessageId,
+      kind: z.enum(SEND_KINDS),
+      text: z.string().max(20000).default(''),
+      url: httpUrl.optional(),
+      fileName: z.string().max(255).optional(),
+    })
+    .strict()
+    .refine((p) => p.kind === 'text' ? p.text.trim().length > 0 : p.url !== undefined, {
+      message: 'text messages need text; media messages need a URL',
+    }),
+  'message/retry': z.object({ clientMessageId }).strict(),
+  'message/cancel': z.object({ clientMessageId }).strict(),
+  'attachment/pick': z.object({}).strict(),
+  'conversation/markRead': z.object({ upTo: z.number().int().nonnegative().optional() }).strict(),
+  'link/open': z.object({ url: httpUrl }).strict(),
+  'draft/save': z.object({ text: z.string().max(20000) }).strict(),
+} as const;
+
+export type RequestMethod = keyof typeof requestSchemas;
+export type RequestParams<M extends RequestMethod> = z.input<(typeof requestSchemas)[M]>;
+export type ValidRequestParams<M extends RequestMethod> = z.output<(typeof requestSchemas)[M]>;
+
+export interface HistoryPage {
+  /** Oldest first. */
+  readonly messages: readonly ChatMessage[];
+  /** Pass back as `before` for the next older page; absent when there is nothing older. */
+  readonly before?: string;
+}
+
+export interface PickedAttachment {
+  readonly kind: 'image' | 'video' | 'file';
+  readonly url: string;
+  readonly name: string;
+  readonly size: number;
+}
+
+export interface RequestResults {
+  'webview/ready': { readonly accepted: true };
+  'history/page': HistoryPage;
+  'message/send': { readonly key: string };
+  'message/retry': { readonly key: string };
+  'message/cancel': { readonly cancelled: boolean };
+  'attachment/pick': { readonly attachment?: PickedAttachment };
+  'conversation/markRead': { readonly unread: number };
+  'link/open': { readonly opened: boolean };
+  'draft/save': { readonly saved: true };
+}
+
+export interface RequestEnvelope<M extends RequestMethod = RequestMethod> {
+  readonly id: number;
+  readonly method: M;
+  readonly params: RequestParams<M>;
+}
+
+export interface ProtocolError {
+  /** Machine-readable: `bad-request`, `unknown-method`, `not-ready`, `venue`, `internal`, ... */
+  readonly code: string;
+  readonly message: string;
+}
+
+export type ResponseEnvelope<M extends RequestMethod = RequestMethod> =
+  | { readonly id: number; readonly ok: true; readonly result: RequestResults[M] }
+  | { readonly id: number; readonly ok: false; readonly error: ProtocolError };
+
+// ---- host -> webview notifications --------------------------------------------------------
+
+export interface ConversationSnapshot {
+  readonly conversation: Conversation;
+  /** Newest page from the store, oldest first. */
+  readonly messages: readonly ChatMessage[];
+  readonly before?: string;
+  readonly connection: ConnectionState;
+  readonly composer: ComposerCapabilities;
+  readonly draft?: string;
+}
+
+export interface NotificationParams {
+  'conversation/snapshot': ConversationSnapshot;
+  'conversation/update': { readonly conversation: Conversation };
+  /** Insert or replace by `key`. */
+  'message/upsert': { readonly messages: readonly ChatMessage[] };
+  'connection/state': { readonly state: ConnectionState };
+  /** A problem the user should see in the pane (bad input, a rejected send, ...). */
+  'notice/show': { readonly level: 'info' | 'warning' | 'error'; readonly message: string };
+}
+
+export type NotificationMethod = keyof NotificationParams;
+
+export interface NotificationEnvelope<M extends NotificationMethod = NotificationMethod> {
+  readonly method: M;
+  readonly params: NotificationParams[M];
+}
+
+export type HostToWebview = ResponseEnvelope | NotificationEnvelope;
+
+// ---- host-side validation -------------------------------------------------------------------
+
+export type ParsedRequest =
+  | { readonly ok: true; readonly id: number; readonly method: RequestMethod; readonly params: unknown }
+  | { readonly ok: false; readonly id: number | undefined; readonly error: ProtocolError };
+
+const envelopeSchema = z.object({
+  id: z.number().int().nonnegative(),
+  method: z.string().max(64),
+  params: z.unknown().optional(),
+});
+
+export function isRequestMethod(method: string): method is RequestMethod {
+  return Object.prototype.hasOwnProperty.call(requestSchemas, method);
+}
+
+/** Validates an untrusted postMessage payload. Never throws. */
+export function parseRequest(raw: unknown): ParsedRequest {
+  const env = envelopeSchema.safeParse(raw);
+  if (!env.success) {
+    const id = typeof raw === 'object' && raw !== null && typeof (raw as { id?: unknown }).id === 'number' ? (raw as { id: number }).id : undefined;
+    return { ok: false, id, error: { code: 'bad-request', message: `malformed envelope: ${z.prettifyError(env.error)}` } };
+  }
+  const { id, method } = env.data;
+  if (!isRequestMethod(method)) {
+    return { ok: false, id, error: { code: 'unknown-method', message: `unknown method ${JSON.stringify(method)}` } };
+  }
+  const params = requestSchemas[method].safeParse(env.data.params ?? {});
+  if (!params.success) {
+    return { ok: false, id, error: { code: 'bad-request', message: `${method}: ${z.prettifyError(params.error)}` } };
+  }
+  return { ok: true, id, method, params: params.data };
+}
