@@ -7,6 +7,8 @@ import { join } from 'node:path';
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
 const withTests = !production || process.argv.includes('--tests');
+// `--only=sandbox,webview` builds just those bundles (names: extension, webview, sandbox, unit, webviewTests, integration).
+const only = process.argv.find((a) => a.startsWith('--only='))?.slice('--only='.length).split(',');
 
 function filesUnder(dir, suffix) {
   const out = [];
@@ -28,16 +30,21 @@ const common = {
 };
 
 const builds = [
-  { ...common, entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.js', platform: 'node', format: 'cjs', target: 'node20', external: ['vscode'] },
-  { ...common, entryPoints: ['src/webview/main.ts'], outfile: 'dist/webview.js', platform: 'browser', format: 'iife', target: 'es2022' },
-  { ...common, entryPoints: ['sandbox/main.ts'], outfile: 'dist/sandbox.js', platform: 'node', format: 'cjs', target: 'node20' },
+  { ...common, name: 'extension', entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.js', platform: 'node', format: 'cjs', target: 'node20', external: ['vscode'] },
+  { ...common, name: 'webview', entryPoints: ['src/webview/main.ts'], outfile: 'dist/webview.js', platform: 'browser', format: 'iife', target: 'es2022' },
+  { ...common, name: 'sandbox', entryPoints: ['sandbox/main.ts'], outfile: 'dist/sandbox.js', platform: 'node', format: 'cjs', target: 'node20' },
 ];
 
 if (withTests) {
   builds.push({
-    ...common, minify: false,
+    ...common, minify: false, name: 'unit',
     entryPoints: filesUnder('test/unit', '.test.ts'), outdir: 'dist/test/unit', outbase: 'test/unit',
     platform: 'node', format: 'cjs', target: 'node20', external: ['vscode', 'mocha', 'playwright-core'],
+  });
+  builds.push({
+    ...common, minify: false, name: 'webviewTests',
+    entryPoints: filesUnder('test/webview', '.test.ts'), outdir: 'dist/test/webview', outbase: 'test/webview',
+    platform: 'node', format: 'cjs', target: 'node20', external: ['mocha', 'playwright-core'],
   });
   builds.push({
     ...common, minify: false,
@@ -46,10 +53,16 @@ if (withTests) {
   });
 }
 
+const selected = builds
+  .filter((b) => !only || only.includes(b.name))
+  // Skip test bundles whose folder has no tests yet (esbuild rejects an empty entry list).
+  .filter((b) => !Array.isArray(b.entryPoints) || b.entryPoints.length > 0)
+  .map(({ name: _name, ...options }) => options);
+
 if (watch) {
-  const contexts = await Promise.all(builds.map((b) => esbuild.context(b)));
+  const contexts = await Promise.all(selected.map((b) => esbuild.context(b)));
   await Promise.all(contexts.map((c) => c.watch()));
   console.log('[esbuild] watching for changes');
 } else {
-  await Promise.all(builds.map((b) => esbuild.build(b)));
+  await Promise.all(selected.map((b) => esbuild.build(b)));
 }
