@@ -47,9 +47,9 @@ if (withTests) {
     platform: 'node', format: 'cjs', target: 'node20', external: ['mocha', 'playwright-core'],
   });
   builds.push({
-    ...common, minify: false,
+    ...common, minify: false, name: 'integration',
     entryPoints: ['test/integration/suite/index.ts'], outfile: 'dist/test/integration/suite/index.js',
-    platform: 'node', format: 'cjs', target: 'node20', external: ['vscode'],
+    platform: 'node', format: 'cjs', target: 'node20', external: ['vscode', 'mocha'],
   });
 }
 
