@@ -84,7 +84,17 @@ export interface VenueAdapter {
   dispose(): void;
 }
 
-export type VenueErrorKind = 'auth' | 'rate-limit' | 'network' | 'rejected' | 'bad-response' | 'timeout' | 'unknown-outcome';
+export type VenueErrorKind =
+  /** Credentials rejected: stop retrying, show the user. */
+  | 'auth'
+  /** 429 or similar: retry after `retryAfterMs`. */
+  | 'rate-limit'
+  /** Definitely not sent (no connection, refused before the request left): safe to retry. */
+  | 'unavailable'
+  /** The venue refused this request on its merits: do not retry. */
+  | 'rejected'
+  /** The request may or may not have reached the venue (timeout, dropped mid-flight, 5xx, garbled reply). */
+  | 'unknown-outcome';
 
 /** An error from a venue, with a kind the outbox and the connection machinery act on. */
 export class VenueError extends Error {
@@ -100,6 +110,10 @@ export class VenueError extends Error {
 
   /** True when the request may have reached the venue (a resend needs a landed check first). */
   get outcomeUnknown(): boolean {
-    return this.kind === 'timeout' || this.kind === 'unknown-outcome' || this.kind === 'network';
+    return this.kind === 'unknown-outcome';
   }
+}
+
+export function isVenueError(err: unknown): err is VenueError {
+  return err instanceof VenueError;
 }

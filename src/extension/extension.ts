@@ -1,0 +1,99 @@
+// Composition root: activate() wires the objects together and does nothing else.
+import { join } from 'node:path';
+import * as vscode from 'vscode';
+import type { ChatMessage, ConnectionState, Conversation } from '../shared/model';
+import { InboxHub } from './core/inboxHub';
+import { MessageStore } from './core/messageStore';
+import { Outbox } from './core/outbox';
+import { AccountService } from './host/accountService';
+import { AccountRegistry } from './host/accounts';
+import { ChatPanels } from './host/chatPanels';
+import { registerCommands } from './host/commands';
+import { ContextKeys } from './host/constants';
+import { InboxTreeProvider } from './host/inboxTree';
+import { RedactingLog } from './host/log';
+import { MediaUploader } from './host/mediaUploader';
+import { mediaOriginsFor } from './host/mediaOrigins';
+import { SandboxLauncher } from './host/sandboxLauncher';
+import { StatusBarIndicator } from './host/statusBar';
+
+/** What the extension exports: read-only views for scripts and the integration tests. */
+export interface VenueChatApi {
+  readonly activationMs: number;
+  readonly logFile: vscode.Uri;
+  accounts(): { id: string; venue: string; label: string; state: ConnectionState }[];
+  conversations(accountId: string): Conversation[];
+  messages(accountId: string, conversationId: string, limit?: number): ChatMessage[];
+  badInputCount(): number;
+  rejectedWebviewRequests(): number;
+  openPanels(): { accountId: string; conversationId: string; visible: boolean }[];
+  /** Waits until every venue event received so far is stored. */
+  settled(): Promise<void>;
+}
+
+export async function activate(context: vscode.ExtensionContext): Promise<VenueChatApi> {
+  const started = performance.now();
+  const log = new RedactingLog();
+  context.subscriptions.push(log);
+  const storageDir = context.globalStorageUri.fsPath;
+
+  const store = await MessageStore.open(join(storageDir, 'store'), log);
+  for (const problem of store.recovery.problems) log.warn(`message store: ${problem}`);
+  let hub: InboxHub | undefined;
+  const { outbox, problems } = await Outbox.open(join(storageDir, 'outbox.jsonl'), {
+    store,
+    adapterFor: (id) => hub?.adapter(id),
+    isReady: (id) => hub?.isReady(id) ?? false,
+    logger: log,
+  });
+  for (const problem of problems) log.warn(`outbox: ${problem}`);
+  const inbox = new InboxHub({ store, outbox, conversationsFile: join(storageDir, 'conversations.json'), logger: log });
+  hub = inbox;
+  await inbox.load();
+  context.subscriptions.push(outbox, inbox, { dispose: () => void store.close() });
+
+  const registry = new AccountRegistry(context.globalState, context.secrets);
+  const sandbox = new SandboxLauncher(context.extensionUri, log);
+  const accounts = new AccountService(registry, inbox, log, sandbox);
+  const uploader = new MediaUploader(log);
+  const panels = new ChatPanels({
+    hub: inbox,
+    extensionUri: context.extensionUri,
+    logger: log,
+    drafts: context.workspaceState,
+    uploader,
+    mediaOrigins: (accountId) => mediaOriginsFor(registry.get(accountId)),
+  });
+  const tree = new InboxTreeProvider(inbox);
+  const status = new StatusBarIndicator(inbox);
+  const updateContext = () => void vscode.commands.executeCommand('setContext', ContextKeys.hasAccounts, registry.list().length > 0);
+  context.subscriptions.push(registry, sandbox, panels, tree, status, registry.onDidChange(updateContext), ...registerCommands({ hub: inbox, accounts, panels, log }));
+  context.subscriptions.push(inbox.onBadInput((e) => log.warn(`bad input (${inbox.badInputCount} so far) on ${e.where}: ${e.detail}`)));
+  updateContext();
+
+  // Connecting is not part of activation: the tree fills from saved metadata and updates live.
+  void accounts.connectSaved().then(async () => {
+    // `npm start` passes its sandbox in the environment: make sure its accounts exist.
+    if (process.env.VENUE_CHAT_SANDBOX && !registry.list().some((r) => r.sandbox)) {
+      await accounts.trySandbox().catch((err: unknown) => log.error(`sandbox accounts: ${String(err)}`));
+    }
+  });
+
+  const activationMs = performance.now() - started;
+  log.info(`activated in ${activationMs.toFixed(1)} ms`);
+  return {
+    activationMs,
+    logFile: vscode.Uri.joinPath(context.logUri, 'Venue Chat.log'),
+    accounts: () => inbox.listAccounts().map((a) => ({ ...a, state: inbox.state(a.id) })),
+    conversations: (accountId) => inbox.conversationsOf(accountId),
+    messages: (accountId, conversationId, limit = 200) => inbox.page(accountId, conversationId, undefined, limit).messages,
+    badInputCount: () => inbox.badInputCount,
+    rejectedWebviewRequests: () => panels.all().reduce((n, p) => n + p.rejectedCount, 0),
+    openPanels: () => panels.all().map((p) => ({ ...p.target, visible: p.panel.visible })),
+    settled: () => inbox.settled(),
+  };
+}
+
+export function deactivate(): void {
+  // Everything is disposed through context.subscriptions.
+}

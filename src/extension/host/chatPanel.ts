@@ -1,0 +1,237 @@
+// One editor-area webview panel per conversation. The webview is a view: it renders what the host
+// posts and sends typed requests back, each validated here (design.md §7, §8).
+import { randomBytes } from 'node:crypto';
+import * as vscode from 'vscode';
+import type { Attachment, ComposerCapabilities } from '../../shared/model';
+import { chatPanelHtml } from '../../shared/chatHtml';
+import {
+  parseRequest,
+  type NotificationMethod,
+  type NotificationParams,
+  type RequestMethod,
+  type RequestResults,
+  type ValidRequestParams,
+} from '../../shared/protocol';
+import type { InboxHub } from '../core/inboxHub';
+import type { Logger } from '../core/logger';
+import { Views } from './constants';
+import type { MediaUploader } from './mediaUploader';
+import { UserFacingError } from './userFacingError';
+
+export interface ConversationTarget {
+  readonly accountId: string;
+  readonly conversationId: string;
+}
+
+export interface ChatPanelDeps {
+  readonly hub: InboxHub;
+  readonly extensionUri: vscode.Uri;
+  readonly logger: Logger;
+  readonly drafts: vscode.Memento;
+  readonly uploader: MediaUploader;
+  /** Origins the CSP lets media load from for this account (the venue's media hosts). */
+  readonly mediaOrigins: (accountId: string) => string[];
+}
+
+
+export class ChatPanel implements vscode.Disposable {
+  private ready = false;
+  private readonly disposables: vscode.Disposable[] = [];
+  private readonly onDisposeEmitter = new vscode.EventEmitter<void>();
+  readonly onDidDispose = this.onDisposeEmitter.event;
+  private rejected = 0;
+
+  constructor(
+    readonly panel: vscode.WebviewPanel,
+    readonly target: ConversationTarget,
+    private readonly deps: ChatPanelDeps,
+  ) {
+    const { hub } = deps;
+    panel.webview.options = {
+      enableScripts: true,
+      enableCommandUris: false,
+      localResourceRoots: [vscode.Uri.joinPath(deps.extensionUri, 'dist'), vscode.Uri.joinPath(deps.extensionUri, 'media')],
+    };
+    panel.iconPath = vscode.Uri.joinPath(deps.extensionUri, 'media', 'venue-chat.svg');
+    this.updateTitle();
+    panel.webview.html = this.html();
+    const watch = hub.openConversation(target.accountId, target.conversationId);
+    this.disposables.push(
+      { dispose: () => watch.dispose() },
+      panel.webview.onDidReceiveMessage((raw: unknown) => void this.onRequest(raw)),
+      panel.onDidChangeViewState(() => {
+        // Without retainContextWhenHidden the webview is torn down when hidden; it says ready again when shown.
+        if (!panel.visible) this.ready = false;
+        if (panel.active) void hub.markRead(target.accountId, target.conversationId);
+      }),
+      hub.onMessages((e) => {
+        if (e.accountId === target.accountId && e.conversationId === target.conversationId) this.notify('message/upsert', { messages: e.messages });
+      }),
+      hub.onDidChangeState((e) => {
+        if (e.accountId === target.accountId) this.notify('connection/state', { state: e.state });
+      }),
+      hub.onDidChangeConversations(() => {
+        const conversation = hub.conversation(target.accountId, target.conversationId);
+        if (conversation) this.notify('conversation/update', { conversation });
+        this.updateTitle();
+      }),
+      panel.onDidDispose(() => this.dispose()),
+    );
+  }
+
+  /** Number of webview requests rejected by validation (bad shape or unknown method). */
+  get rejectedCount(): number {
+    return this.rejected;
+  }
+
+  reveal(): void {
+    this.panel.reveal(undefined, false);
+  }
+
+  dispose(): void {
+    for (const d of this.disposables.splice(0)) d.dispose();
+    this.onDisposeEmitter.fire();
+    this.onDisposeEmitter.dispose();
+  }
+
+  private updateTitle(): void {
+    const c = this.deps.hub.conversation(this.target.accountId, this.target.conversationId);
+    this.panel.title = c?.title ?? vscode.l10n.t('Conversation');
+  }
+
+  private html(): string {
+    const webview = this.panel.webview;
+    const asset = (...p: string[]) => webview.asWebviewUri(vscode.Uri.joinPath(this.deps.extensionUri, ...p)).toString();
+    return chatPanelHtml({
+      cspSource: webview.cspSource,
+      nonce: randomBytes(16).toString('base64'),
+      scriptUri: asset('dist', 'webview.js'),
+      styleUris: [asset('media', 'chat.css')],
+      mediaOrigins: this.deps.mediaOrigins(this.target.accountId),
+      title: this.panel.title,
+    });
+  }
+
+  private notify<M extends NotificationMethod>(method: M, params: NotificationParams[M]): void {
+    if (!this.ready) return; // the snapshot sent on ready covers anything missed
+    void this.panel.webview.postMessage({ method, params });
+  }
+
+  private async onRequest(raw: unknown): Promise<void> {
+    const parsed = parseRequest(raw);
+    if (!parsed.ok) {
+      this.rejected++;
+      this.deps.logger.warn(`chat panel: rejected a webview message: ${parsed.error.message}`);
+      if (parsed.id !== undefined) void this.panel.webview.postMessage({ id: parsed.id, ok: false, error: parsed.error });
+      return;
+    }
+    try {
+      const result = await this.handle(parsed.method, parsed.params);
+      await this.panel.webview.postMessage({ id: parsed.id, ok: true, result });
+      if (parsed.method === 'webview/ready') this.sendSnapshot();
+    } catch (err) {
+      const code = err instanceof UserFacingError ? err.code : 'internal';
+      const message = err instanceof Error ? err.message : String(err);
+      if (code === 'internal') this.deps.logger.error(`chat panel: ${parsed.method} failed: ${message}`);
+      void this.panel.webview.postMessage({ id: parsed.id, ok: false, error: { code, message } });
+    }
+  }
+
+  private sendSnapshot(): void {
+    const { hub } = this.deps;
+    const { accountId, conversationId } = this.target;
+    const conversation = hub.conversation(accountId, conversationId);
+    if (!conversation) {
+      this.ready = true;
+      this.notify('notice/show', { level: 'error', message: vscode.l10n.t('This conversation is not known (was its account removed?).') });
+      return;
+    }
+    const page = hub.page(accountId, conversationId, undefined, 50);
+    this.ready = true;
+    this.notify('conversation/snapshot', {
+      conversation,
+      messages: page.messages,
+      before: page.before,
+      connection: hub.state(accountId),
+      composer: this.composerCapabilities(),
+      draft: this.deps.drafts.get<string>(this.draftKey()),
+    });
+  }
+
+  private composerCapabilities(): ComposerCapabilities {
+    const caps = this.deps.hub.adapter(this.target.accountId)?.capabilities;
+    return {
+      sendKinds: caps?.sendKinds ?? ['text'],
+      mediaByUrl: caps?.mediaByUrl ?? false,
+      canUpload: (caps?.upload ?? false) || this.deps.uploader.configured,
+      maxTextLength: caps?.maxTextLength ?? 2000,
+    };
+  }
+
+  private draftKey(): string {
+    return `venueChat.draft.${this.target.accountId}.${this.target.conversationId}`;
+  }
+
+  private async handle(method: RequestMethod, params: unknown): Promise<RequestResults[RequestMethod]> {
+    const { hub } = this.deps;
+    const { accountId, conversationId } = this.target;
+    switch (method) {
+      case 'webview/ready':
+        return { accepted: true };
+      case 'history/page': {
+        const p = params as ValidRequestParams<'history/page'>;
+        return hub.page(accountId, conversationId, p.before, p.limit);
+      }
+      case 'message/send': {
+        const p = params as ValidRequestParams<'message/send'>;
+        const caps = this.composerCapabilities();
+        if (!caps.sendKinds.includes(p.kind)) throw new UserFacingError('unsupported', vscode.l10n.t('This venue cannot send {0} messages.', p.kind));
+        if (p.text.length > caps.maxTextLength) throw new UserFacingError('bad-request', vscode.l10n.t('Message is longer than {0} characters.', caps.maxTextLength));
+        const attachment: Attachment | undefined = p.kind === 'text' || !p.url ? undefined : { kind: p.kind, url: p.url, name: p.fileName };
+        const message = await hub.send({ clientMessageId: p.clientMessageId, accountId, conversationId, kind: p.kind, text: p.text, attachment });
+        await this.deps.drafts.update(this.draftKey(), undefined);
+        return { key: message.key };
+      }
+      case 'message/retry': {
+        const p = params as ValidRequestParams<'message/retry'>;
+        const message = await hub.retry(p.clientMessageId);
+        if (!message) throw new UserFacingError('not-found', vscode.l10n.t('That message can no longer be retried.'));
+        return { key: message.key };
+      }
+      case 'message/cancel': {
+        const p = params as ValidRequestParams<'message/cancel'>;
+        return { cancelled: await hub.cancel(p.clientMessageId) };
+      }
+      case 'attachment/pick':
+        return { attachment: await this.deps.uploader.pickAndUpload(accountId) };
+      case 'conversation/markRead':
+        return { unread: await hub.markRead(accountId, conversationId) };
+      case 'link/open': {
+        const p = params as ValidRequestParams<'link/open'>;
+        return { opened: await openLinkWithConfirmation(p.url) };
+      }
+      case 'draft/save': {
+        const p = params as ValidRequestParams<'draft/save'>;
+        await this.deps.drafts.update(this.draftKey(), p.text || undefined);
+        return { saved: true };
+      }
+    }
+  }
+}
+
+/** Links from counterparties open only as http(s), and only after the user saw the full URL. */
+async function openLinkWithConfirmation(url: string): Promise<boolean> {
+  let parsed: vscode.Uri;
+  try {
+    parsed = vscode.Uri.parse(url, true);
+  } catch {
+    return false;
+  }
+  if (parsed.scheme !== 'http' && parsed.scheme !== 'https') return false;
+  const open = vscode.l10n.t('Open Link');
+  const choice = await vscode.window.showWarningMessage(vscode.l10n.t('Open this link from the chat in your browser?'), { modal: true, detail: url }, open);
+  if (choice !== open) return false;
+  return vscode.env.openExternal(parsed);
+}
+
+export const CHAT_PANEL_VIEW_TYPE = Views.chatPanel;

@@ -1,0 +1,147 @@
+// Palette commands. Every command that acts on an account or a conversation also takes its target
+// as an argument object, for keybindings, scripts and tests.
+import { randomUUID } from 'node:crypto';
+import * as vscode from 'vscode';
+import { z } from 'zod';
+import type { InboxHub } from '../core/inboxHub';
+import type { AccountService } from './accountService';
+import type { ChatPanels } from './chatPanels';
+import { Commands } from './constants';
+import type { RedactingLog } from './log';
+import { describeState } from './stateText';
+import { UserFacingError } from './userFacingError';
+
+const accountArg = z.object({ accountId: z.string().min(1) }).passthrough();
+const conversationArg = z.object({ accountId: z.string().min(1), conversationId: z.string().min(1) }).passthrough();
+const sendArg = z
+  .object({
+    accountId: z.string().min(1),
+    conversationId: z.string().min(1),
+    text: z.string().min(1).max(20000),
+    clientMessageId: z.string().regex(/^[A-Za-z0-9_-]{8,64}$/).optional(),
+  })
+  .strict();
+
+export interface CommandDeps {
+  readonly hub: InboxHub;
+  readonly accounts: AccountService;
+  readonly panels: ChatPanels;
+  readonly log: RedactingLog;
+}
+
+export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
+  const { hub, accounts, panels, log } = deps;
+
+  const pickConversation = async (): Promise<{ accountId: string; conversationId: string } | undefined> => {
+    const items = hub.listAccounts().flatMap((a) =>
+      hub.conversationsOf(a.id).map((c) => ({
+        label: c.title,
+        description: [c.unread > 0 ? `● ${c.unread}` : '', a.label].filter(Boolean).join(' · '),
+        detail: c.subtitle,
+        target: { accountId: a.id, conversationId: c.conversationId },
+      })),
+    );
+    if (items.length === 0) {
+      void vscode.window.showInformationMessage(vscode.l10n.t('No conversations yet. Add an account or try the sandbox.'));
+      return undefined;
+    }
+    return (await vscode.window.showQuickPick(items, { title: vscode.l10n.t('Open Conversation'), matchOnDescription: true, matchOnDetail: true }))?.target;
+  };
+
+  const pickAccount = async (title: string): Promise<string | undefined> => {
+    const items = hub.listAccounts().map((a) => ({ label: a.label, description: describeState(hub.state(a.id)).short, id: a.id }));
+    if (items.length === 0) return undefined;
+    return (await vscode.window.showQuickPick(items, { title }))?.id;
+  };
+
+  /** Runs a command; user-facing failures are shown, and re-thrown so scripted callers see them. */
+  const run =
+    <A extends unknown[], R>(name: string, fn: (...args: A) => Promise<R>) =>
+    async (...args: A): Promise<R> => {
+      try {
+        return await fn(...args);
+      } catch (err) {
+        const message = err instanceof Error ? err.message : String(err);
+        log.warn(`${name}: ${message}`);
+        void vscode.window.showErrorMessage(message);
+        throw err;
+      }
+    };
+
+  return [
+    vscode.commands.registerCommand(Commands.addAccount, run('Add Account', (arg?: unknown) => accounts.add(arg))),
+    vscode.commands.registerCommand(
+      Commands.removeAccount,
+      run('Remove Account', async (arg?: unknown) => {
+        const parsed = accountArg.safeParse(arg);
+        const scripted = parsed.success && !(typeof arg === 'object' && arg !== null && 'kind' in arg);
+        const accountId = parsed.success ? parsed.data.accountId : await pickAccount(vscode.l10n.t('Remove Account'));
+        if (!accountId) return false;
+        if (!scripted) {
+          const label = hub.account(accountId)?.label ?? accountId;
+          const remove = vscode.l10n.t('Remove');
+          const choice = await vscode.window.showWarningMessage(vscode.l10n.t('Remove "{0}"? Its keys and stored messages are deleted from this computer.', label), { modal: true }, remove);
+          if (choice !== remove) return false;
+        }
+        await accounts.remove(accountId);
+        return true;
+      }),
+    ),
+    vscode.commands.registerCommand(
+      Commands.openConversation,
+      run('Open Conversation', async (arg?: unknown) => {
+        const parsed = conversationArg.safeParse(arg);
+        const target = parsed.success ? { accountId: parsed.data.accountId, conversationId: parsed.data.conversationId } : await pickConversation();
+        if (!target) return undefined;
+        if (!hub.conversation(target.accountId, target.conversationId)) throw new UserFacingError('not-found', vscode.l10n.t('No such conversation.'));
+        panels.open(target);
+        return target;
+      }),
+    ),
+    vscode.commands.registerCommand(
+      Commands.sendMessage,
+      run('Send Message', async (arg?: unknown) => {
+        if (arg !== undefined) {
+          const parsed = sendArg.safeParse(arg);
+          if (!parsed.success) throw new UserFacingError('bad-request', vscode.l10n.t('Send Message: invalid arguments: {0}', parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')));
+          const { accountId, conversationId, text } = parsed.data;
+          const message = await hub.send({ accountId, conversationId, kind: 'text', text, clientMessageId: parsed.data.clientMessageId ?? randomUUID().replace(/-/g, '') });
+          return { key: message.key, clientMessageId: message.clientMessageId };
+        }
+        const target = await pickConversation();
+        if (!target) return undefined;
+        const text = await vscode.window.showInputBox({ title: vscode.l10n.t('Send Message'), prompt: hub.conversation(target.accountId, target.conversationId)?.title });
+        if (!text?.trim()) return undefined;
+        const message = await hub.send({ ...target, kind: 'text', text, clientMessageId: randomUUID().replace(/-/g, '') });
+        return { key: message.key, clientMessageId: message.clientMessageId };
+      }),
+    ),
+    vscode.commands.registerCommand(
+      Commands.reconnect,
+      run('Reconnect', async (arg?: unknown) => {
+        const parsed = accountArg.safeParse(arg);
+        const ids = parsed.success ? [parsed.data.accountId] : hub.listAccounts().map((a) => a.id);
+        await Promise.all(ids.map((id) => hub.reconnect(id)));
+        return ids.length;
+      }),
+    ),
+    vscode.commands.registerCommand(Commands.showLog, () => log.show()),
+    vscode.commands.registerCommand(Commands.trySandbox, run('Try the Sandbox', () => accounts.trySandbox())),
+    vscode.commands.registerCommand(
+      Commands.statusMenu,
+      run('Venue Chat', async () => {
+        type Item = vscode.QuickPickItem & { run?: () => unknown };
+        const items: Item[] = [];
+        for (const a of hub.listAccounts()) {
+          const state = hub.state(a.id);
+          items.push({ label: `$(debug-restart) ${vscode.l10n.t('Reconnect {0}', a.label)}`, description: describeState(state).long, run: () => hub.reconnect(a.id) });
+        }
+        items.push({ label: `$(comment-discussion) ${vscode.l10n.t('Open a Conversation…')}`, run: () => vscode.commands.executeCommand(Commands.openConversation) });
+        items.push({ label: `$(output) ${vscode.l10n.t('Show Log')}`, run: () => log.show() });
+        items.push({ label: `$(add) ${vscode.l10n.t('Add Account…')}`, run: () => vscode.commands.executeCommand(Commands.addAccount) });
+        const pick = await vscode.window.showQuickPick(items, { title: vscode.l10n.t('Venue Chat') });
+        await pick?.run?.();
+      }),
+    ),
+  ];
+}

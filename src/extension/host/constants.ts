@@ -1,0 +1,38 @@
+// Command ids, view ids, context keys and setting names: one place, matching package.json.
+
+export const EXTENSION_ID = 'venue-chat.venue-chat';
+
+export const Commands = {
+  addAccount: 'venueChat.addAccount',
+  removeAccount: 'venueChat.removeAccount',
+  openConversation: 'venueChat.openConversation',
+  sendMessage: 'venueChat.sendMessage',
+  reconnect: 'venueChat.reconnect',
+  showLog: 'venueChat.showLog',
+  trySandbox: 'venueChat.trySandbox',
+  statusMenu: 'venueChat.statusMenu',
+  refresh: 'venueChat.refresh',
+} as const;
+
+export const Views = {
+  container: 'venueChat',
+  inbox: 'venueChat.inbox',
+  chatPanel: 'venueChat.chat',
+} as const;
+
+export const ContextKeys = {
+  hasAccounts: 'venueChat.hasAccounts',
+} as const;
+
+export const Settings = {
+  section: 'venueChat',
+  maxSockets: 'mexc.maxChatSockets',
+  timezoneOffset: 'mexc.timezoneOffsetMinutes',
+  notifyIncoming: 'notifications.incoming',
+} as const;
+
+export const StateKeys = {
+  accounts: 'venueChat.accounts.v1',
+} as const;
+
+export const secretKeyFor = (accountId: string): string => `venueChat.account.${accountId}.credentials`;

@@ -1,0 +1,146 @@
+// The sidebar inbox: venue -> account -> conversations by last activity, unread counts in the
+// descriptions and the total as the view badge, connection state per account.
+import * as vscode from 'vscode';
+import type { ConnectionState, Conversation, VenueId } from '../../shared/model';
+import type { InboxHub } from '../core/inboxHub';
+import { venueDescriptor } from '../venues/registry';
+import { Commands } from './constants';
+import { describeState } from './stateText';
+
+export type InboxNode =
+  | { readonly kind: 'venue'; readonly venue: VenueId }
+  | { readonly kind: 'account'; readonly accountId: string }
+  | { readonly kind: 'conversation'; readonly accountId: string; readonly conversationId: string };
+
+export class InboxTreeProvider implements vscode.TreeDataProvider<InboxNode>, vscode.Disposable {
+  private readonly changed = new vscode.EventEmitter<InboxNode | undefined>();
+  readonly onDidChangeTreeData = this.changed.event;
+  private readonly disposables: vscode.Disposable[] = [];
+  private pending: NodeJS.Timeout | undefined;
+  readonly view: vscode.TreeView<InboxNode>;
+
+  constructor(private readonly hub: InboxHub) {
+    this.view = vscode.window.createTreeView('venueChat.inbox', { treeDataProvider: this, showCollapseAll: true });
+    this.disposables.push(
+      this.view,
+      this.changed,
+      hub.onDidChangeConversations(() => this.refreshSoon()),
+      hub.onDidChangeState(() => this.refreshSoon()),
+    );
+    this.updateBadge();
+  }
+
+  /** Coalesces bursts of events (a backlog arriving) into one repaint. */
+  refreshSoon(): void {
+    if (this.pending) return;
+    this.pending = setTimeout(() => {
+      this.pending = undefined;
+      this.changed.fire(undefined);
+      this.updateBadge();
+    }, 50);
+  }
+
+  private updateBadge(): void {
+    const total = this.hub.totalUnread();
+    this.view.badge = total > 0 ? { value: total, tooltip: vscode.l10n.t('{0} unread messages', total) } : undefined;
+  }
+
+  getChildren(node?: InboxNode): InboxNode[] {
+    if (!node) {
+      const venues = [...new Set(this.hub.listAccounts().map((a) => a.venue))];
+      return venues.map((venue) => ({ kind: 'venue', venue }));
+    }
+    if (node.kind === 'venue') {
+      return this.hub
+        .listAccounts()
+        .filter((a) => a.venue === node.venue)
+        .map((a) => ({ kind: 'account', accountId: a.id }));
+    }
+    if (node.kind === 'account') {
+      return this.hub.conversationsOf(node.accountId).map((c) => ({ kind: 'conversation', accountId: c.accountId, conversationId: c.conversationId }));
+    }
+    return [];
+  }
+
+  getParent(node: InboxNode): InboxNode | undefined {
+    if (node.kind === 'conversation') return { kind: 'account', accountId: node.accountId };
+    if (node.kind === 'account') {
+      const venue = this.hub.account(node.accountId)?.venue;
+      return venue ? { kind: 'venue', venue } : undefined;
+    }
+    return undefined;
+  }
+
+  getTreeItem(node: InboxNode): vscode.TreeItem {
+    switch (node.kind) {
+      case 'venue': {
+        const item = new vscode.TreeItem(venueDescriptor(node.venue).name, vscode.TreeItemCollapsibleState.Expanded);
+        item.id = `venue:${node.venue}`;
+        item.contextValue = 'venue';
+        return item;
+      }
+      case 'account': {
+        const info = this.hub.account(node.accountId);
+        const state = this.hub.state(node.accountId);
+        const unread = this.hub.conversationsOf(node.accountId).reduce((n, c) => n + c.unread, 0);
+        const item = new vscode.TreeItem(info?.label ?? node.accountId, vscode.TreeItemCollapsibleState.Expanded);
+        item.id = `account:${node.accountId}`;
+        item.iconPath = stateIcon(state);
+        item.description = [describeState(state).short, unread > 0 ? vscode.l10n.t('{0} unread', unread) : ''].filter(Boolean).join(' · ');
+        item.tooltip = `${info?.label ?? node.accountId}\n${describeState(state).long}`;
+        item.contextValue = 'account';
+        return item;
+      }
+      case 'conversation': {
+        const c = this.hub.conversation(node.accountId, node.conversationId);
+        return conversationItem(node, c);
+      }
+    }
+  }
+
+  dispose(): void {
+    if (this.pending) clearTimeout(this.pending);
+    for (const d of this.disposables) d.dispose();
+  }
+}
+
+function conversationItem(node: InboxNode & { kind: 'conversation' }, c: Conversation | undefined): vscode.TreeItem {
+  const item = new vscode.TreeItem(c?.title ?? node.conversationId, vscode.TreeItemCollapsibleState.None);
+  item.id = `conversation:${node.accountId}:${node.conversationId}`;
+  const unread = c?.unread ?? 0;
+  item.description = [unread > 0 ? `● ${unread}` : '', c ? relativeTime(c.lastActivity) : ''].filter(Boolean).join(' · ');
+  // Counterparty text is untrusted: a plain-string tooltip, never markdown.
+  item.tooltip = [c?.title, c?.subtitle, c?.preview].filter(Boolean).join('\n');
+  item.iconPath = new vscode.ThemeIcon(c?.active ? 'comment-discussion' : 'comment', unread > 0 ? new vscode.ThemeColor('notificationsInfoIcon.foreground') : undefined);
+  item.contextValue = 'conversation';
+  item.command = { command: Commands.openConversation, title: vscode.l10n.t('Open Conversation'), arguments: [{ accountId: node.accountId, conversationId: node.conversationId }] };
+  item.accessibilityInformation = { label: vscode.l10n.t('{0}, {1} unread', c?.title ?? node.conversationId, unread) };
+  return item;
+}
+
+function stateIcon(state: ConnectionState): vscode.ThemeIcon {
+  switch (state.kind) {
+    case 'online':
+      return new vscode.ThemeIcon('pass-filled', new vscode.ThemeColor('testing.iconPassed'));
+    case 'connecting':
+      return new vscode.ThemeIcon('sync~spin');
+    case 'backoff':
+    case 'stale':
+      return new vscode.ThemeIcon('warning', new vscode.ThemeColor('problemsWarningIcon.foreground'));
+    case 'auth-error':
+      return new vscode.ThemeIcon('error', new vscode.ThemeColor('problemsErrorIcon.foreground'));
+    case 'displaced':
+      return new vscode.ThemeIcon('debug-disconnect', new vscode.ThemeColor('problemsWarningIcon.foreground'));
+    case 'offline':
+      return new vscode.ThemeIcon('circle-outline');
+  }
+}
+
+function relativeTime(ms: number): string {
+  if (!ms) return '';
+  const diff = Date.now() - ms;
+  if (diff < 60_000) return vscode.l10n.t('now');
+  if (diff < 3_600_000) return vscode.l10n.t('{0} min', Math.floor(diff / 60_000));
+  if (diff < 86_400_000) return vscode.l10n.t('{0} h', Math.floor(diff / 3_600_000));
+  return new Date(ms).toLocaleDateString();
+}

@@ -1,0 +1,31 @@
+// The media hosts a chat panel's CSP allows for an account (design.md §8): the venue's known
+// media hosts, the origins of the account's own endpoints (sandbox, self-hosted gateways) and any
+// origins the user added in settings. Everything else shows as a link instead of loading.
+import * as vscode from 'vscode';
+import type { VenueId } from '../../shared/model';
+import type { AccountRecord } from './accounts';
+import { Settings } from './constants';
+
+const VENUE_MEDIA_HOSTS: Readonly<Record<VenueId, readonly string[]>> = {
+  mexc: ['https://*.mexc.com', 'https://*.mocortech.com'],
+  binance: ['https://*.binance.com', 'https://*.qalfdg.net', 'https://*.bnbstatic.com'],
+  bybit: ['https://*.bybit.com', 'https://*.bycsi.com'],
+  multiwa: [],
+  mixin: ['https://*.mixin.one', 'https://*.mixin.zone', 'https://*.amazonaws.com'],
+};
+
+export function mediaOriginsFor(account: AccountRecord | undefined): string[] {
+  if (!account) return [];
+  const origins = new Set<string>(VENUE_MEDIA_HOSTS[account.venue]);
+  for (const url of Object.values(account.endpoints)) {
+    try {
+      const u = new URL(url.replace(/^ws(s?):/, 'http$1:'));
+      origins.add(u.origin);
+    } catch {
+      // Endpoints were validated when the account was added.
+    }
+  }
+  const extra = vscode.workspace.getConfiguration(Settings.section).get<string[]>('media.extraOrigins', []);
+  for (const o of extra) if (/^https:\/\/[A-Za-z0-9.*-]+(:\d+)?$/.test(o)) origins.add(o);
+  return [...origins];
+}

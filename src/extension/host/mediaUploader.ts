@@ -1,0 +1,73 @@
+// Host-side file picking and upload. MEXC takes media only as links (venues.md Part A), so a file
+// is sent by uploading it to a target the user configured (any HTTP PUT endpoint: WebDAV, a bucket
+// with a write policy, the sandbox) and sending the resulting public link. Nothing pretends to upload.
+import { randomBytes } from 'node:crypto';
+import { promises as fs } from 'node:fs';
+import { basename, extname } from 'node:path';
+import axios from 'axios';
+import * as vscode from 'vscode';
+import type { PickedAttachment } from '../../shared/protocol';
+import type { Logger } from '../core/logger';
+import { Settings } from './constants';
+import { UserFacingError } from './userFacingError';
+
+const MIME: Readonly<Record<string, string>> = {
+  '.png': 'image/png',
+  '.jpg': 'image/jpeg',
+  '.jpeg': 'image/jpeg',
+  '.gif': 'image/gif',
+  '.webp': 'image/webp',
+  '.mp4': 'video/mp4',
+  '.mov': 'video/quicktime',
+  '.webm': 'video/webm',
+  '.pdf': 'application/pdf',
+  '.txt': 'text/plain',
+};
+
+export class MediaUploader {
+  constructor(private readonly logger: Logger) {}
+
+  private config(): { putUrl: string; publicUrl: string; maxBytes: number } {
+    const c = vscode.workspace.getConfiguration(Settings.section);
+    const putUrl = c.get<string>('mediaUpload.putUrl', '').trim();
+    return { putUrl, publicUrl: c.get<string>('mediaUpload.publicUrl', '').trim() || putUrl, maxBytes: c.get<number>('mediaUpload.maxMegabytes', 25) * 1024 * 1024 };
+  }
+
+  get configured(): boolean {
+    return this.config().putUrl.length > 0;
+  }
+
+  async pickAndUpload(_accountId: string): Promise<PickedAttachment | undefined> {
+    const { putUrl, publicUrl, maxBytes } = this.config();
+    if (!putUrl) {
+      throw new UserFacingError(
+        'unsupported',
+        vscode.l10n.t('This venue takes media as a link. Paste a link with "Send media link…", or set "venueChat.mediaUpload.putUrl" to an upload target you control.'),
+      );
+    }
+    const picked = await vscode.window.showOpenDialog({ canSelectMany: false, openLabel: vscode.l10n.t('Send'), title: vscode.l10n.t('Send a file') });
+    const file = picked?.[0];
+    if (!file) return undefined;
+    const stat = await fs.stat(file.fsPath);
+    if (stat.size > maxBytes) {
+      throw new UserFacingError('too-large', vscode.l10n.t('{0} is {1} MB; the limit is {2} MB.', basename(file.fsPath), (stat.size / 1048576).toFixed(1), maxBytes / 1048576));
+    }
+    const ext = extname(file.fsPath).toLowerCase();
+    const contentType = MIME[ext] ?? 'application/octet-stream';
+    // A random prefix keeps names unguessable and unique; the rest stays readable for the counterparty.
+    const safeName = `${randomBytes(8).toString('hex')}-${basename(file.fsPath).replace(/[^A-Za-z0-9._-]+/g, '_')}`;
+    const target = putUrl.replace('{name}', encodeURIComponent(safeName));
+    const url = publicUrl.replace('{name}', encodeURIComponent(safeName));
+    const bytes = await fs.readFile(file.fsPath);
+    try {
+      const res = await axios.put(target, bytes, { headers: { 'Content-Type': contentType }, timeout: 60_000, maxBodyLength: maxBytes, validateStatus: () => true, proxy: false });
+      if (res.status < 200 || res.status >= 300) throw new UserFacingError('upload-failed', vscode.l10n.t('Upload failed: HTTP {0}', res.status));
+    } catch (err) {
+      if (err instanceof UserFacingError) throw err;
+      throw new UserFacingError('upload-failed', vscode.l10n.t('Upload failed: {0}', err instanceof Error ? err.message : String(err)));
+    }
+    this.logger.info(`uploaded ${safeName} (${stat.size} bytes)`);
+    const kind = contentType.startsWith('image/') ? 'image' : contentType.startsWith('video/') ? 'video' : 'file';
+    return { kind, url, name: basename(file.fsPath), size: stat.size };
+  }
+}

@@ -1,0 +1,62 @@
+// One status bar item: the connection summary (spinning while connecting, warning when degraded,
+// error on authentication failure) and the unread total, with a tooltip line per account.
+import * as vscode from 'vscode';
+import type { ConnectionState } from '../../shared/model';
+import type { InboxHub } from '../core/inboxHub';
+import { Commands } from './constants';
+import { describeState } from './stateText';
+
+export class StatusBarIndicator implements vscode.Disposable {
+  private readonly item: vscode.StatusBarItem;
+  private readonly disposables: vscode.Disposable[] = [];
+
+  constructor(private readonly hub: InboxHub) {
+    this.item = vscode.window.createStatusBarItem('venueChat.status', vscode.StatusBarAlignment.Left, 50);
+    this.item.name = vscode.l10n.t('Venue Chat');
+    this.item.command = Commands.statusMenu;
+    this.disposables.push(this.item, hub.onDidChangeState(() => this.update()), hub.onDidChangeConversations(() => this.update()));
+    this.update();
+  }
+
+  update(): void {
+    const accounts = this.hub.listAccounts();
+    if (accounts.length === 0) {
+      this.item.hide();
+      return;
+    }
+    const states = accounts.map((a) => ({ account: a, state: this.hub.state(a.id) }));
+    const unread = this.hub.totalUnread();
+    const icon = summaryIcon(states.map((s) => s.state));
+    this.item.text = `${icon} ${vscode.l10n.t('Venue Chat')}${unread > 0 ? ` ${unread}` : ''}`;
+    const tooltip = new vscode.MarkdownString(undefined, true);
+    tooltip.isTrusted = false;
+    tooltip.supportHtml = false;
+    tooltip.appendText(unread > 0 ? vscode.l10n.t('{0} unread', unread) : vscode.l10n.t('No unread messages'));
+    for (const { account, state } of states) {
+      tooltip.appendMarkdown('\n\n');
+      tooltip.appendText(`${account.label}: ${describeState(state).long}`);
+    }
+    this.item.tooltip = tooltip;
+    const worst = states.map((s) => s.state.kind);
+    this.item.backgroundColor = worst.includes('auth-error')
+      ? new vscode.ThemeColor('statusBarItem.errorBackground')
+      : worst.some((k) => k === 'backoff' || k === 'displaced' || k === 'stale')
+        ? new vscode.ThemeColor('statusBarItem.warningBackground')
+        : undefined;
+    this.item.accessibilityInformation = { label: `${vscode.l10n.t('Venue Chat')}: ${states.map((s) => `${s.account.label} ${describeState(s.state).short}`).join(', ')}; ${unread} unread` };
+    this.item.show();
+  }
+
+  dispose(): void {
+    for (const d of this.disposables) d.dispose();
+  }
+}
+
+function summaryIcon(states: readonly ConnectionState[]): string {
+  const kinds = states.map((s) => s.kind);
+  if (kinds.includes('auth-error')) return '$(error)';
+  if (kinds.some((k) => k === 'backoff' || k === 'displaced' || k === 'stale')) return '$(warning)';
+  if (kinds.includes('connecting')) return '$(sync~spin)';
+  if (kinds.every((k) => k === 'offline')) return '$(circle-slash)';
+  return '$(comment-discussion)';
+}

@@ -1,0 +1,38 @@
+import assert from 'node:assert/strict';
+import { Redactor } from '../../../src/extension/core/redact';
+
+describe('log redaction', () => {
+  const secret = '45d0b3c26f2644f19bfb98b07741b2f5';
+  const apiKey = 'mx0aBYs33eIilxBWC5';
+
+  it('never prints registered secrets, wherever they appear', () => {
+    const r = new Redactor();
+    r.addSecret(secret);
+    r.addSecret(apiKey);
+    const out = r.format(`signing with ${secret} for key ${apiKey}`);
+    assert.ok(!out.includes(secret) && !out.includes(apiKey), out);
+  });
+
+  it('redacts sensitive query parameters, JSON fields, headers and JWTs by shape', () => {
+    const r = new Redactor();
+    const lines = [
+      'GET /ws?listenKey=abcdef0123456789abcdef&conversationId=5',
+      'GET /x?timestamp=1&signature=deadbeefdeadbeefdeadbeef',
+      '{"listenKey":"0011223344556677","ok":true}',
+      '{"apiKey":"AKIAXYZ123","secretKey":"s3cr3tvalue"}',
+      'X-MEXC-APIKEY: mx0aBYs33eIilxBWC5',
+      'Authorization: Bearer eyJhbGciOiJFZERTQSJ9.eyJ1aWQiOiIxMjMifQ.c2lnbmF0dXJlLXZhbHVl',
+    ];
+    const leaked = ['abcdef0123456789abcdef', 'deadbeefdeadbeefdeadbeef', '0011223344556677', 'AKIAXYZ123', 's3cr3tvalue', 'mx0aBYs33eIilxBWC5', 'eyJhbGciOiJFZERTQSJ9'];
+    const out = lines.map((l) => r.format(l)).join('\n');
+    for (const value of leaked) assert.ok(!out.includes(value), `leaked ${value} in\n${out}`);
+    assert.ok(out.includes('conversationId=5'), 'keeps harmless parameters');
+  });
+
+  it('redacts object fields by name when formatting objects', () => {
+    const r = new Redactor();
+    const out = r.format({ venue: 'mexc', credentials: { apiKey: 'k-123456', secretKey: 'v-abcdef' }, listenKey: 'lk-999999' });
+    assert.ok(!out.includes('k-123456') && !out.includes('v-abcdef') && !out.includes('lk-999999'), out);
+    assert.ok(out.includes('mexc'));
+  });
+});
