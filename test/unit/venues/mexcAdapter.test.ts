@@ -1,0 +1,209 @@
+import assert from 'node:assert/strict';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { WebSocketServer } from 'ws';
+import { startSandbox, type Sandbox } from '../../../sandbox/index';
+import { MexcAdapter } from '../../../src/extension/venues/mexc/adapter';
+import { VenueError, type VenueEvent } from '../../../src/extension/venues/venue';
+
+async function until(predicate: () => boolean, timeoutMs = 5000, what = 'condition'): Promise<void> {
+  const start = Date.now();
+  while (!predicate()) {
+    if (Date.now() - start > timeoutMs) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+describe('MEXC adapter against the sandbox', function () {
+  this.timeout(20000);
+  let sandbox: Sandbox;
+  let adapter: MexcAdapter | undefined;
+  let events: VenueEvent[];
+
+  function make(overrides: { apiKey?: string; secretKey?: string; heartbeatMs?: number } = {}): MexcAdapter {
+    const account = sandbox.info.accounts[0]!;
+    adapter = new MexcAdapter({
+      accountId: 'acc-1',
+      credentials: { apiKey: overrides.apiKey ?? account.credentials.apiKey, secretKey: overrides.secretKey ?? account.credentials.secretKey },
+      endpoints: { rest: sandbox.info.venues.mexc.rest, ws: sandbox.info.venues.mexc.ws },
+      heartbeatMs: overrides.heartbeatMs ?? 100,
+      sendReplyTimeoutMs: 2000,
+    });
+    adapter.events((e) => events.push(e));
+    return adapter;
+  }
+
+  const messages = () => events.flatMap((e) => (e.type === 'message' ? [e.message] : []));
+  const activeConversation = () => sandbox.mexc.state().orders.find((o) => o.apiKey === sandbox.info.accounts[0]!.credentials.apiKey && (o.state === 'NOT_PAID' || o.state === 'PAID'))!;
+
+  beforeEach(async () => {
+    events = [];
+    sandbox = await startSandbox({ heartbeatTimeoutMs: 600, counterpartyReplyDelayMs: 20, sweepIntervalMs: 50 });
+  });
+  afterEach(async () => {
+    await adapter?.stop();
+    adapter?.dispose();
+    adapter = undefined;
+    await sandbox.close();
+  });
+
+  it('verifies good keys with a correctly signed call', async () => {
+    await make().verify();
+    const calls = sandbox.mexc.requests({ kind: 'rest' });
+    assert.ok(calls.length >= 1);
+    assert.ok(calls.every((c) => c.signatureValid === true && c.timestampValid === true), JSON.stringify(calls));
+  });
+
+  it('reports a wrong secret as an auth error with the venue\'s message', async () => {
+    await assert.rejects(make({ secretKey: 'not-the-secret' }).verify(), (err: unknown) => err instanceof VenueError && err.kind === 'auth' && /Signature for this request is not valid/.test(err.message));
+  });
+
+  it('reports an unknown API key as an auth error', async () => {
+    await assert.rejects(make({ apiKey: 'mx0unknownkey' }).verify(), (err: unknown) => err instanceof VenueError && err.kind === 'auth' && /Api key info invalid/i.test(err.message));
+  });
+
+  it('maps orders onto conversations and opens one socket per active order', async () => {
+    const a = make();
+    await a.start();
+    const conversations = events.flatMap((e) => (e.type === 'conversation' ? [e.conversation] : []));
+    const own = sandbox.mexc.state().orders.filter((o) => o.apiKey === sandbox.info.accounts[0]!.credentials.apiKey);
+    assert.equal(conversations.length, own.length);
+    for (const o of own) {
+      const c = conversations.find((x) => x.conversationId === String(o.conversationId));
+      assert.ok(c, `conversation for order ${o.advOrderNo}`);
+      assert.equal(c.title, o.counterpartyNickName);
+      assert.equal(c.active, o.state === 'NOT_PAID' || o.state === 'PAID');
+      assert.ok(c.subtitle?.includes(o.advOrderNo));
+    }
+    const activeCount = own.filter((o) => o.state === 'NOT_PAID' || o.state === 'PAID').length;
+    await until(() => sandbox.mexc.sockets().length === activeCount, 5000, 'sockets');
+    await until(() => a.connectionState.kind === 'online', 5000, 'online');
+  });
+
+  it('sends text, gets it confirmed by the echo, and receives the counterparty reply', async () => {
+    const a = make();
+    await a.start();
+    const order = activeConversation();
+    const conversationId = String(order.conversationId);
+    const receipt = await a.send({ clientMessageId: 'cid0000001', conversationId, kind: 'text', text: 'Hi, payment details please', attempt: 0, composedAt: Date.now() });
+    assert.ok(receipt.status === 'sent' || receipt.status === 'confirmed');
+    const frame = sandbox.mexc.frames(order.conversationId).find((f) => f.method === 'SEND_MESSAGE');
+    assert.ok(frame, 'the sandbox received SEND_MESSAGE');
+    assert.deepEqual(frame.params, { content: 'Hi, payment details please', conversationId: order.conversationId, type: 1, imageUrl: '', imageThumbUrl: '', videoUrl: '', fileUrl: '' });
+    assert.deepEqual(frame.reply, { success: true, msg: 'success' });
+    await until(() => events.some((e) => e.type === 'messageStatus' && e.clientMessageId === 'cid0000001' && e.status === 'confirmed'), 5000, 'echo');
+    const echo = messages().find((m) => m.clientMessageId === 'cid0000001');
+    assert.equal(echo?.direction, 'out');
+    assert.equal(echo?.venueMessageId, String(sandbox.mexc.messages(order.conversationId).find((m) => m.content === 'Hi, payment details please')!.id));
+    await until(() => messages().some((m) => m.direction === 'in' && m.conversationId === conversationId), 5000, 'counterparty reply');
+    const reply = messages().find((m) => m.direction === 'in')!;
+    assert.equal(reply.senderName, order.counterpartyNickName);
+    assert.ok(reply.text && reply.text.length > 0);
+  });
+
+  it('sends media by URL with the right type and field', async () => {
+    const a = make();
+    await a.start();
+    const order = activeConversation();
+    await a.send({ clientMessageId: 'cid0000002', conversationId: String(order.conversationId), kind: 'image', text: 'receipt', attachment: { kind: 'image', url: `${sandbox.info.venues.mexc.media}/receipt.png` }, attempt: 0, composedAt: Date.now() });
+    const frame = sandbox.mexc.frames(order.conversationId).find((f) => f.method === 'SEND_MESSAGE');
+    const params = frame?.params as { type: number; imageUrl: string };
+    assert.equal(params.type, 2);
+    assert.equal(params.imageUrl, `${sandbox.info.venues.mexc.media}/receipt.png`);
+    await assert.rejects(a.send({ clientMessageId: 'cid0000003', conversationId: String(order.conversationId), kind: 'file', text: '', attachment: { kind: 'file', url: 'javascript:alert(1)' }, attempt: 0, composedAt: Date.now() }), (e: unknown) => e instanceof VenueError && e.kind === 'rejected');
+  });
+
+  it('keeps the socket alive with PING and survives the 60 s (here 600 ms) heartbeat timeout', async () => {
+    const a = make({ heartbeatMs: 100 });
+    await a.start();
+    const order = activeConversation();
+    await until(() => sandbox.mexc.sockets().length > 0, 5000, 'socket');
+    const before = sandbox.mexc.sockets().map((s) => s.id).sort();
+    await new Promise((r) => setTimeout(r, 1500));
+    assert.deepEqual(sandbox.mexc.sockets().map((s) => s.id).sort(), before, 'same sockets, none timed out');
+    assert.ok(sandbox.mexc.frames(order.conversationId).filter((f) => f.method === 'PING').length >= 5);
+    assert.equal(events.some((e) => e.type === 'gap'), false);
+  });
+
+  it('reconnects after a drop and marks the outage as a gap', async () => {
+    const a = make();
+    await a.start();
+    await until(() => a.connectionState.kind === 'online' && sandbox.mexc.sockets().length > 0, 5000, 'online');
+    const count = sandbox.mexc.sockets().length;
+    sandbox.mexc.applyFaults({ dropAll: true });
+    await until(() => events.filter((e) => e.type === 'gap').length === count, 8000, 'gap per conversation');
+    await until(() => sandbox.mexc.sockets().length === count && a.connectionState.kind === 'online', 8000, 'back online');
+    const gap = events.find((e) => e.type === 'gap');
+    assert.ok(gap && gap.type === 'gap' && gap.to >= gap.from);
+  });
+
+  it('detects a half-open socket and reconnects', async () => {
+    const a = make({ heartbeatMs: 100 });
+    await a.start();
+    await until(() => sandbox.mexc.sockets().length > 0, 5000, 'socket');
+    const first = sandbox.mexc.sockets().map((s) => s.id);
+    sandbox.mexc.applyFaults({ halfOpen: true });
+    await until(() => sandbox.mexc.sockets().some((s) => !first.includes(s.id)), 8000, 'a new socket');
+    await until(() => a.connectionState.kind === 'online', 8000, 'online');
+  });
+
+  it('creates a new listen key when the old one expired and reconnects with it', async () => {
+    const a = make();
+    await a.start();
+    await until(() => sandbox.mexc.sockets().length > 0, 5000, 'socket');
+    const keysBefore = sandbox.mexc.requests({ kind: 'rest' }).filter((r) => r.method === 'POST' && r.path === '/api/v3/userDataStream').length;
+    sandbox.mexc.applyFaults({ expireListenKeys: true });
+    await until(() => sandbox.mexc.requests({ kind: 'rest' }).filter((r) => r.method === 'POST' && r.path === '/api/v3/userDataStream').length > keysBefore, 8000, 'new listen key');
+    await until(() => sandbox.mexc.sockets().length > 0 && a.connectionState.kind === 'online', 8000, 'reconnected');
+  });
+
+  it('de-duplicates nothing itself but keys every message by (conversationId, id)', async () => {
+    const a = make();
+    await a.start();
+    const order = activeConversation();
+    await until(() => sandbox.mexc.sockets().length > 0, 5000, 'socket');
+    sandbox.mexc.inject({ conversationId: order.conversationId, content: 'one' });
+    await until(() => messages().some((m) => m.text === 'one'), 5000, 'message');
+    const m = messages().find((x) => x.text === 'one')!;
+    assert.equal(m.key, `mexc:acc-1:${order.conversationId}:${m.venueMessageId}`);
+  });
+});
+
+describe('MEXC adapter with a hostile chat server', function () {
+  this.timeout(10000);
+  it('logs and counts malformed frames, never crashes, and still delivers the good ones', async () => {
+    const sandbox = await startSandbox();
+    const http = createServer();
+    const wss = new WebSocketServer({ server: http });
+    const conversationId = sandbox.mexc.state().orders.find((o) => o.apiKey === sandbox.info.accounts[0]!.credentials.apiKey && o.state === 'PAID')!.conversationId;
+    wss.on('connection', (ws, req) => {
+      if (!req.url?.includes(`conversationId=${conversationId}`)) return;
+      ws.send('not json at all');
+      ws.send('{"method":"RECEIVE_MESSAGE","data":"{truncated');
+      ws.send(JSON.stringify({ method: 'RECEIVE_MESSAGE', data: JSON.stringify({ id: 'x', conversationId, type: 1, createTime: 'now', self: false }) }));
+      ws.send(JSON.stringify({ method: 'MYSTERY' }));
+      ws.send(JSON.stringify({ success: true, method: 'RECEIVE_MESSAGE', msg: 'success', data: JSON.stringify({ id: 5, content: '<img src=x onerror=alert(1)>', conversationId, type: 1, createTime: '2025-01-26 12:00:00', self: false, fromUserId: 'u', fromNickName: 'Evil' }) }));
+    });
+    await new Promise<void>((r) => http.listen(0, '127.0.0.1', () => r()));
+    const events: VenueEvent[] = [];
+    const account = sandbox.info.accounts[0]!;
+    const adapter = new MexcAdapter({ accountId: 'acc', credentials: account.credentials, endpoints: { rest: sandbox.info.venues.mexc.rest, ws: `ws://127.0.0.1:${(http.address() as AddressInfo).port}/ws` } });
+    adapter.events((e) => events.push(e));
+    try {
+      await adapter.start();
+      await until(() => events.some((e) => e.type === 'message'), 5000, 'the good message');
+      const bad = events.filter((e) => e.type === 'badInput');
+      assert.equal(bad.length, 4, JSON.stringify(bad));
+      const good = events.find((e) => e.type === 'message');
+      assert.ok(good?.type === 'message' && good.message.text === '<img src=x onerror=alert(1)>', 'hostile text is kept as text');
+    } finally {
+      await adapter.stop();
+      adapter.dispose();
+      for (const c of wss.clients) c.terminate();
+      wss.close();
+      http.closeAllConnections();
+      await new Promise<void>((r) => http.close(() => r()));
+      await sandbox.close();
+    }
+  });
+});
