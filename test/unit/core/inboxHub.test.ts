@@ -1,0 +1,126 @@
+import assert from 'node:assert/strict';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startSandbox, type Sandbox } from '../../../sandbox/index';
+import { InboxHub } from '../../../src/extension/core/inboxHub';
+import { silentLogger } from '../../../src/extension/core/logger';
+import { MessageStore } from '../../../src/extension/core/messageStore';
+import { Outbox } from '../../../src/extension/core/outbox';
+import { MexcAdapter } from '../../../src/extension/venues/mexc/adapter';
+
+async function until(predicate: () => boolean, timeoutMs = 6000, what = 'condition'): Promise<void> {
+  const start = Date.now();
+  while (!predicate()) {
+    if (Date.now() - start > timeoutMs) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+/** The whole delivery path: hub + durable store + outbox + the real MEXC adapter + the sandbox. */
+describe('inbox hub end to end (MEXC sandbox)', function () {
+  this.timeout(30000);
+  let sandbox: Sandbox;
+  let dir: string;
+  let store: MessageStore;
+  let outbox: Outbox;
+  let hub: InboxHub;
+
+  async function openHub(): Promise<void> {
+    store = await MessageStore.open(join(dir, 'store'), silentLogger);
+    let h: InboxHub | undefined;
+    ({ outbox } = await Outbox.open(join(dir, 'outbox.jsonl'), { store, adapterFor: (id) => h?.adapter(id), isReady: (id) => h?.isReady(id) ?? false }));
+    h = new InboxHub({ store, outbox, conversationsFile: join(dir, 'conversations.json') });
+    hub = h;
+    await hub.load();
+    const account = sandbox.info.accounts[0]!;
+    await hub.addAccount(
+      { id: 'acc', venue: 'mexc', label: 'Sandbox' },
+      new MexcAdapter({ accountId: 'acc', credentials: account.credentials, endpoints: { rest: sandbox.info.venues.mexc.rest, ws: sandbox.info.venues.mexc.ws }, heartbeatMs: 200 }),
+    );
+  }
+
+  async function closeHub(): Promise<void> {
+    await hub.settled();
+    hub.dispose();
+    outbox.dispose();
+    await store.close();
+  }
+
+  beforeEach(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'hub-'));
+    sandbox = await startSandbox({ counterpartyReplyDelayMs: 30, heartbeatTimeoutMs: 2000 });
+    await openHub();
+  });
+  afterEach(async () => {
+    await closeHub();
+    await sandbox.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  const activeOrder = () => sandbox.mexc.state().orders.find((o) => o.apiKey === sandbox.info.accounts[0]!.credentials.apiKey && o.state === 'PAID')!;
+
+  it('lists conversations by last activity and goes online', async () => {
+    await until(() => hub.state('acc').kind === 'online', 6000, 'online');
+    const list = hub.conversationsOf('acc');
+    assert.ok(list.length >= 2);
+    for (let i = 1; i < list.length; i++) assert.ok(list[i - 1]!.lastActivity >= list[i]!.lastActivity);
+  });
+
+  it('sends once, shows one message confirmed by the echo, and stores the reply with an unread count', async () => {
+    const order = activeOrder();
+    const conversationId = String(order.conversationId);
+    await until(() => hub.state('acc').kind === 'online', 6000, 'online');
+    const sent = await hub.send({ accountId: 'acc', conversationId, clientMessageId: 'hubsend001', kind: 'text', text: 'I have paid, please check' });
+    assert.equal(sent.status, 'queued');
+    await until(() => store.findByClientMessageId('acc', conversationId, 'hubsend001')?.status === 'confirmed', 6000, 'confirmed');
+    await until(() => store.page('acc', conversationId, { limit: 200 }).messages.some((m) => m.direction === 'in' && m.time >= sent.time - 60_000 && /bank|Thanks|check/i.test(m.text ?? '')), 6000, 'reply');
+    await hub.settled();
+    const page = store.page('acc', conversationId, { limit: 200 }).messages;
+    const ours = page.filter((m) => m.text === 'I have paid, please check');
+    assert.equal(ours.length, 1, 'the echo merged into our message: shown once');
+    assert.equal(ours[0]!.key, sent.key);
+    assert.equal(sandbox.mexc.messages(order.conversationId).filter((m) => m.content === 'I have paid, please check').length, 1, 'sent once');
+    assert.ok((hub.conversation('acc', conversationId)?.unread ?? 0) >= 1);
+    await hub.markRead('acc', conversationId);
+    assert.equal(hub.conversation('acc', conversationId)?.unread, 0);
+  });
+
+  it('an open pane keeps unread at zero', async () => {
+    const order = activeOrder();
+    const conversationId = String(order.conversationId);
+    const view = hub.openConversation('acc', conversationId);
+    await until(() => sandbox.mexc.sockets().some((s) => s.conversationId === order.conversationId), 6000, 'socket');
+    sandbox.mexc.inject({ conversationId: order.conversationId, content: 'are you there?' });
+    await until(() => store.page('acc', conversationId, { limit: 200 }).messages.some((m) => m.text === 'are you there?'), 6000, 'message');
+    await hub.settled();
+    assert.equal(hub.conversation('acc', conversationId)?.unread, 0);
+    view.dispose();
+  });
+
+  it('after a drop it stores a gap marker, and messages survive a restart without duplicates', async () => {
+    const order = activeOrder();
+    const conversationId = String(order.conversationId);
+    await until(() => sandbox.mexc.sockets().some((s) => s.conversationId === order.conversationId), 6000, 'socket');
+    sandbox.mexc.inject({ conversationId: order.conversationId, content: 'before the outage' });
+    await until(() => store.page('acc', conversationId, { limit: 200 }).messages.some((m) => m.text === 'before the outage'), 6000, 'message');
+    sandbox.mexc.applyFaults({ dropAll: true });
+    await until(() => store.page('acc', conversationId, { limit: 200 }).messages.some((m) => m.kind === 'gap'), 8000, 'gap');
+    await closeHub();
+    await openHub();
+    const page = store.page('acc', conversationId, { limit: 200 }).messages;
+    assert.equal(page.filter((m) => m.text === 'before the outage').length, 1);
+    assert.equal(page.filter((m) => m.kind === 'gap').length, 1);
+    assert.ok(hub.conversation('acc', conversationId), 'conversation metadata was saved');
+  });
+
+  it('a message composed while offline is queued and delivered after reconnect, once', async () => {
+    const order = activeOrder();
+    const conversationId = String(order.conversationId);
+    await until(() => hub.state('acc').kind === 'online', 6000, 'online');
+    sandbox.mexc.applyFaults({ rejectUpgrades: 3, dropAll: true });
+    const queued = await hub.send({ accountId: 'acc', conversationId, clientMessageId: 'offline001', kind: 'text', text: 'sent during the outage' });
+    await until(() => store.get(queued.key)?.status === 'confirmed', 15000, 'delivered after reconnect');
+    assert.equal(sandbox.mexc.messages(order.conversationId).filter((m) => m.content === 'sent during the outage').length, 1);
+  });
+});
