@@ -32,6 +32,7 @@ const common = {
 const builds = [
   { ...common, name: 'extension', entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.js', platform: 'node', format: 'cjs', target: 'node20', external: ['vscode'] },
   { ...common, name: 'webview', entryPoints: ['src/webview/main.ts'], outfile: 'dist/webview.js', platform: 'browser', format: 'iife', target: 'es2022' },
+  { ...common, name: 'bench', minify: false, entryPoints: ['bench/main.ts'], outfile: 'dist/bench.js', platform: 'node', format: 'cjs', target: 'node20' },
   { ...common, name: 'sandbox', entryPoints: ['sandbox/main.ts'], outfile: 'dist/sandbox.js', platform: 'node', format: 'cjs', target: 'node20' },
 ];
 
@@ -54,7 +55,8 @@ if (withTests) {
 }
 
 const selected = builds
-  .filter((b) => !only || only.includes(b.name))
+  // The bench bundle is built only on request (`npm run bench`).
+  .filter((b) => (only ? only.includes(b.name) : b.name !== 'bench'))
   // Skip test bundles whose folder has no tests yet (esbuild rejects an empty entry list).
   .filter((b) => !Array.isArray(b.entryPoints) || b.entryPoints.length > 0)
   .map(({ name: _name, ...options }) => options);
