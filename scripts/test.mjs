@@ -1,0 +1,150 @@
+#!/usr/bin/env node
+// `npm test`: every tier in order — typecheck, lint, build, unit, webview, integration — with a
+// per-tier summary and one last line `N passed, N failed`. A failing tier does not stop the later
+// ones (a failed build does: nothing left to test). `--tier=unit,webview` runs a subset; the test
+// tiers still build first unless `--no-build`. Exit status 1 when anything failed.
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ensureCodeServer, ensureDebianPackages, repoRoot } from './lib/codeServer.mjs';
+import { runIntegration } from './integration.mjs';
+
+const ALL_TIERS = ['typecheck', 'lint', 'build', 'unit', 'webview', 'integration'];
+const TEST_TIERS = ['unit', 'webview', 'integration'];
+const bin = (name) => join(repoRoot, 'node_modules', '.bin', name);
+const reporter = join(repoRoot, 'scripts', 'lib', 'statsReporter.cjs');
+
+function selectedTiers(argv) {
+  const flag = argv.find((a) => a.startsWith('--tier='));
+  if (!flag) return ALL_TIERS;
+  const wanted = flag.slice('--tier='.length).split(',').map((s) => s.trim()).filter(Boolean);
+  const unknown = wanted.filter((t) => !ALL_TIERS.includes(t));
+  if (unknown.length) throw new Error(`unknown tier(s): ${unknown.join(', ')} (known: ${ALL_TIERS.join(', ')})`);
+  const tiers = ALL_TIERS.filter((t) => wanted.includes(t));
+  // Tests against a stale dist/ prove nothing, so test tiers imply a build.
+  if (!argv.includes('--no-build') && tiers.some((t) => TEST_TIERS.includes(t)) && !tiers.includes('build')) {
+    tiers.splice(tiers.findIndex((t) => TEST_TIERS.includes(t)), 0, 'build');
+  }
+  return tiers;
+}
+
+/** Runs a command with inherited output; resolves with its exit code (never rejects). */
+function exec(cmd, args, env = {}) {
+  return new Promise((resolve) => {
+    const child = spawn(cmd, args, { cwd: repoRoot, stdio: 'inherit', env: { ...process.env, ...env } });
+    child.on('error', (err) => { console.error(err.message); resolve(1); });
+    child.on('close', (code) => resolve(code ?? 1));
+  });
+}
+
+const passFail = async (cmd, args) => ((await exec(cmd, args)) === 0 ? { passed: 1, failed: 0 } : { passed: 0, failed: 1 });
+
+function hasTests(dir) {
+  if (!existsSync(dir)) return false;
+  return readdirSync(dir).some((name) => {
+    const full = join(dir, name);
+    return statSync(full).isDirectory() ? hasTests(full) : name.endsWith('.test.js');
+  });
+}
+
+/** Runs mocha with the stats reporter; a crash before the reporter wrote its stats counts as 1 failure. */
+async function mochaTier(extraArgs) {
+  const dir = mkdtempSync(join(tmpdir(), 'venue-chat-mocha-'));
+  const statsFile = join(dir, 'stats.json');
+  try {
+    const code = await exec(bin('mocha'), ['--reporter', reporter, ...extraArgs], { VENUE_CHAT_MOCHA_STATS: statsFile });
+    if (!existsSync(statsFile)) return { passed: 0, failed: 1, note: `mocha exited ${code} without results` };
+    const stats = JSON.parse(readFileSync(statsFile, 'utf8'));
+    // Mocha can exit non-zero with no failed test (e.g. an uncaught error after the run).
+    const failed = stats.failed || (code === 0 ? 0 : 1);
+    return { passed: stats.passed, failed, note: stats.pending ? `${stats.pending} pending` : '' };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+const runners = {
+  typecheck: () => passFail(bin('tsc'), ['-p', '.', '--noEmit']),
+  lint: () => passFail(bin('eslint'), ['.']),
+  build: () => passFail(process.execPath, ['esbuild.mjs']),
+  unit: async () => {
+    if (!hasTests(join(repoRoot, 'dist/test/unit'))) return { passed: 0, failed: 0, note: 'no tests' };
+    return mochaTier([]); // spec and options from .mocharc.json
+  },
+  webview: async () => {
+    if (!hasTests(join(repoRoot, 'dist/test/webview'))) return { passed: 0, failed: 0, note: 'no tests' };
+    // --no-config: .mocharc.json's unit spec would be added to ours (mocha concatenates specs).
+    return mochaTier(['--no-config', '--timeout', '30000', '--enable-source-maps', '--exit', 'dist/test/webview/**/*.test.js']);
+  },
+  integration: async () => {
+    try {
+      const { passed, failed } = await runIntegration({ quiet: true });
+      return { passed, failed };
+    } catch (err) {
+      console.error(`[integration] harness failed: ${err.stack ?? err}`);
+      return { passed: 0, failed: 1, note: 'harness failed' };
+    }
+  },
+};
+
+/** Debian packages and code-server, so a fresh machine needs nothing but `npm ci && npm test`. */
+async function setup(tiers) {
+  const needsBrowser = tiers.includes('webview') || tiers.includes('integration');
+  const needsVsCode = tiers.includes('integration') && (process.env.VENUE_CHAT_TEST_HOST ?? 'code-server') === 'code-server';
+  if (!needsBrowser && !needsVsCode) return null;
+  try {
+    await ensureDebianPackages();
+    if (needsVsCode) await ensureCodeServer();
+    return null;
+  } catch (err) {
+    console.error(`[setup] ${err.message}`);
+    return err;
+  }
+}
+
+function printSummary(rows) {
+  const line = (cells) => cells.map((c, i) => (i === 0 ? String(c).padEnd(12) : String(c).padStart(i === 3 ? 9 : 7))).join(' ');
+  console.log('\n' + line(['tier', 'passed', 'failed', 'time']) + '  note');
+  for (const r of rows) console.log(line([r.tier, r.passed, r.failed, `${(r.ms / 1000).toFixed(1)} s`]) + (r.note ? `  ${r.note}` : ''));
+}
+
+async function main() {
+  const tiers = selectedTiers(process.argv.slice(2));
+  const rows = [];
+  const t0 = Date.now();
+  const setupError = await setup(tiers);
+  if (setupError) rows.push({ tier: 'setup', passed: 0, failed: 1, ms: Date.now() - t0, note: setupError.message.split('\n')[0] });
+
+  let buildFailed = false;
+  for (const tier of tiers) {
+    if (buildFailed && TEST_TIERS.includes(tier)) {
+      rows.push({ tier, passed: 0, failed: 0, ms: 0, note: 'skipped: build failed' });
+      continue;
+    }
+    if (setupError && tier === 'integration') {
+      rows.push({ tier, passed: 0, failed: 0, ms: 0, note: 'skipped: setup failed' });
+      continue;
+    }
+    console.log(`\n=== ${tier} ===`);
+    const started = Date.now();
+    const result = await runners[tier]();
+    rows.push({ tier, ms: Date.now() - started, note: '', ...result });
+    if (tier === 'build' && result.failed) buildFailed = true;
+  }
+
+  printSummary(rows);
+  const passed = rows.reduce((n, r) => n + r.passed, 0);
+  const failed = rows.reduce((n, r) => n + r.failed, 0);
+  console.log(`${passed} passed, ${failed} failed`);
+  process.exitCode = failed > 0 ? 1 : 0;
+}
+
+try {
+  await main();
+} catch (err) {
+  // A harness bug still ends with the summary line the CI log promises.
+  console.error(err.stack ?? String(err));
+  console.log('0 passed, 1 failed');
+  process.exitCode = 1;
+}

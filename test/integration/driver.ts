@@ -1,0 +1,53 @@
+// Client for the harness's driver server (scripts/lib/driverServer.mjs): lets integration tests act
+// like a person inside the real workbench and the webviews, through Playwright in the launcher.
+// The launcher passes the server's URL in VENUE_CHAT_TEST_DRIVER (code-server hands its own
+// environment on to the extension host).
+
+/** Where to look: the frames of VS Code webviews, the workbench page itself, or every frame. */
+export type Scope = 'webview' | 'workbench' | 'any';
+
+interface Targeted {
+  selector: string;
+  scope?: Scope;
+  /** How long to wait for a matching element to appear (default 10 s). */
+  timeoutMs?: number;
+}
+
+export interface Driver {
+  /** Waits until `text` occurs in a frame's text or in an element's aria-label/title. */
+  waitForText(text: string, options?: { scope?: Scope; timeoutMs?: number }): Promise<{ found: boolean; frame?: string }>;
+  click(options: Targeted & { hasText?: string }): Promise<void>;
+  fill(options: Targeted & { value: string }): Promise<void>;
+  press(options: Targeted & { key: string }): Promise<void>;
+  count(options: { selector: string; scope?: Scope }): Promise<number>;
+  textContent(options: { selector: string; scope?: Scope }): Promise<string[]>;
+  /** Saves test-results/<name>.png in the repository. */
+  screenshot(name: string): Promise<void>;
+}
+
+export function driverUrl(): string {
+  const url = process.env['VENUE_CHAT_TEST_DRIVER'];
+  if (!url) throw new Error('VENUE_CHAT_TEST_DRIVER is not set: run the suite through scripts/integration.mjs');
+  return url;
+}
+
+async function call<T>(path: string, body: object): Promise<T> {
+  const res = await fetch(driverUrl() + path, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  const data = (await res.json()) as T & { error?: string };
+  if (!res.ok) throw new Error(`driver ${path} failed: ${data.error ?? res.status}`);
+  return data;
+}
+
+export const driver: Driver = {
+  waitForText: (text, options = {}) => call('/waitForText', { text, ...options }),
+  click: async (options) => { await call('/click', options); },
+  fill: async (options) => { await call('/fill', options); },
+  press: async (options) => { await call('/press', options); },
+  count: async (options) => (await call<{ count: number }>('/count', options)).count,
+  textContent: async (options) => (await call<{ texts: string[] }>('/textContent', options)).texts,
+  screenshot: async (name) => { await call('/screenshot', { name }); },
+};
