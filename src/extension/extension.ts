@@ -39,16 +39,17 @@ export async function activate(context: vscode.ExtensionContext): Promise<VenueC
 
   const store = await MessageStore.open(join(storageDir, 'store'), log);
   for (const problem of store.recovery.problems) log.warn(`message store: ${problem}`);
-  let hub: InboxHub | undefined;
+  // The outbox and the hub need each other; the hub is created right after the outbox.
+  const late: { hub?: InboxHub } = {};
   const { outbox, problems } = await Outbox.open(join(storageDir, 'outbox.jsonl'), {
     store,
-    adapterFor: (id) => hub?.adapter(id),
-    isReady: (id) => hub?.isReady(id) ?? false,
+    adapterFor: (id) => late.hub?.adapter(id),
+    isReady: (id) => late.hub?.isReady(id) ?? false,
     logger: log,
   });
   for (const problem of problems) log.warn(`outbox: ${problem}`);
   const inbox = new InboxHub({ store, outbox, conversationsFile: join(storageDir, 'conversations.json'), logger: log });
-  hub = inbox;
+  late.hub = inbox;
   await inbox.load();
   context.subscriptions.push(outbox, inbox, { dispose: () => void store.close() });
 

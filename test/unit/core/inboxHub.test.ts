@@ -28,10 +28,10 @@ describe('inbox hub end to end (MEXC sandbox)', function () {
 
   async function openHub(): Promise<void> {
     store = await MessageStore.open(join(dir, 'store'), silentLogger);
-    let h: InboxHub | undefined;
-    ({ outbox } = await Outbox.open(join(dir, 'outbox.jsonl'), { store, adapterFor: (id) => h?.adapter(id), isReady: (id) => h?.isReady(id) ?? false }));
-    h = new InboxHub({ store, outbox, conversationsFile: join(dir, 'conversations.json') });
-    hub = h;
+    const late: { hub?: InboxHub } = {};
+    ({ outbox } = await Outbox.open(join(dir, 'outbox.jsonl'), { store, adapterFor: (id) => late.hub?.adapter(id), isReady: (id) => late.hub?.isReady(id) ?? false }));
+    hub = new InboxHub({ store, outbox, conversationsFile: join(dir, 'conversations.json') });
+    late.hub = hub;
     await hub.load();
     const account = sandbox.info.accounts[0]!;
     await hub.addAccount(
