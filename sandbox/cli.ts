@@ -1,0 +1,79 @@
+// Command-line front of the sandbox (bundled to dist/sandbox.js). The extension spawns it as a
+// child process and reads exactly one stdout line: `VENUE_CHAT_SANDBOX_READY <info JSON>`.
+import { parseArgs } from 'node:util';
+import { startSandbox, type Sandbox, type SandboxOptions } from './index';
+
+export const READY_PREFIX = 'VENUE_CHAT_SANDBOX_READY ';
+
+export interface CliOptions {
+  readonly sandbox: SandboxOptions;
+  readonly exitWithParent: boolean;
+  readonly help: boolean;
+}
+
+export const USAGE = `Usage: node dist/sandbox.js [options]
+  --host <addr>                 bind address (default 127.0.0.1)
+  --port <n>                    control API port (default: a free port)
+  --mexc-port <n>               MEXC REST+WS port (default: a free port)
+  --heartbeat-timeout-ms <n>    close idle chat sockets after n ms (default 60000)
+  --reply-delay-ms <n>          scripted counterparty reply delay (default 800)
+  --seed <s>                    seed for accounts, orders and replies (default 1)
+  --no-counterparty             the counterparty stays silent
+  --exit-with-parent            exit when stdin closes (for child-process use)
+  --quiet                       no request log on stderr`;
+
+function intFlag(name: string, value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  if (!/^\d{1,10}$/.test(value)) throw new Error(`--${name} must be a non-negative integer`);
+  return Number(value);
+}
+
+export function parseCliArgs(argv: readonly string[], log: (line: string) => void): CliOptions {
+  const { values } = parseArgs({
+    args: [...argv],
+    strict: true,
+    options: {
+      host: { type: 'string' },
+      port: { type: 'string' },
+      'mexc-port': { type: 'string' },
+      'heartbeat-timeout-ms': { type: 'string' },
+      'reply-delay-ms': { type: 'string' },
+      seed: { type: 'string' },
+      'no-counterparty': { type: 'boolean' },
+      'exit-with-parent': { type: 'boolean' },
+      quiet: { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  return {
+    help: values.help === true,
+    exitWithParent: values['exit-with-parent'] === true,
+    sandbox: {
+      host: values.host,
+      controlPort: intFlag('port', values.port),
+      mexcPort: intFlag('mexc-port', values['mexc-port']),
+      heartbeatTimeoutMs: intFlag('heartbeat-timeout-ms', values['heartbeat-timeout-ms']),
+      counterpartyReplyDelayMs: intFlag('reply-delay-ms', values['reply-delay-ms']),
+      counterparty: values['no-counterparty'] === true ? false : undefined,
+      seed: values.seed,
+      log: values.quiet === true ? undefined : log,
+    },
+  };
+}
+
+export interface CliIo {
+  readonly stdout: (line: string) => void;
+  readonly stderr: (line: string) => void;
+}
+
+/** Starts the sandbox and prints the ready line; the caller decides when to close it. */
+export async function runCli(argv: readonly string[], io: CliIo): Promise<Sandbox | undefined> {
+  const options = parseCliArgs(argv, (line) => io.stderr(`[sandbox] ${line}`));
+  if (options.help) {
+    io.stdout(USAGE);
+    return undefined;
+  }
+  const sandbox = await startSandbox(options.sandbox);
+  io.stdout(READY_PREFIX + JSON.stringify(sandbox.info));
+  return sandbox;
+}

@@ -1,0 +1,510 @@
+// The MEXC P2P emulator: one HTTP server for REST + /media + the chat WebSocket, a seeded store,
+// listen keys, the scripted counterparty and the fault switches. Its public methods are the typed
+// test hooks (the control server exposes the same over HTTP).
+import { z } from 'zod';
+import { TrackedServer, sendJson, urlHost } from '../util/http';
+import { SlidingWindowLimiter } from '../util/rateLimiter';
+import { seededRandom } from '../util/random';
+import { TimerRegistry, type TimerHandle } from '../util/timers';
+import { receiveMessageFrame, MAX_CONTENT_LENGTH, type SendMessageParams } from './chatProtocol';
+import { ChatSocketHub, CloseReasons, type ChatSession, type SessionInfo } from './chatSocket';
+import { planReply } from './counterparty';
+import { faultRequestSchema, type FaultRequest, type FaultState } from './faults';
+import { ListenKeyRegistry, type ListenKeyEntry } from './listenKeys';
+import { buildMediaLibrary } from './media';
+import { RecordLog, type FrameRecord, type RequestRecord } from './records';
+import { handleRestRequest } from './rest';
+import { buildSeededStore, makeCounterparty, makeOrder } from './seed';
+import { ORDER_STATES, type MessageDraft, type MessageType, type MexcStore, type Order, type StoredMessage } from './store';
+import { formatCreateTime } from './time';
+
+export interface MexcSettings {
+  /** Close a socket after this long without any client data frame (venue: 60 s). */
+  heartbeatTimeoutMs: number;
+  counterpartyReplyDelayMs: number;
+  /** Our own sends come back to the sending socket as RECEIVE_MESSAGE with self:true. */
+  echoSelf: boolean;
+  /** Zone of the `createTime` strings, minutes east of UTC (MEXC: +480). */
+  timezoneOffsetMinutes: number;
+  maxConnectionsPerListenKey: number;
+  maxSocketLifetimeMs: number;
+  listenKeyTtlMs: number;
+  maxListenKeysPerApiKey: number;
+  restRateLimitPerSecond: number;
+  counterparty: boolean;
+  seed: number | string;
+  /** How often listen-key expiry and socket lifetimes are checked against the clock. */
+  sweepIntervalMs: number;
+}
+
+export interface MexcEmulatorOptions extends Partial<MexcSettings> {
+  /** Venue clock (ms since epoch); injectable so tests can jump past expiries. */
+  clock?: () => number;
+  log?: (line: string) => void;
+}
+
+export const DEFAULT_MEXC_SETTINGS: MexcSettings = {
+  heartbeatTimeoutMs: 60_000,
+  counterpartyReplyDelayMs: 800,
+  echoSelf: true,
+  timezoneOffsetMinutes: 480,
+  maxConnectionsPerListenKey: 5,
+  maxSocketLifetimeMs: 24 * 60 * 60 * 1000,
+  listenKeyTtlMs: 60 * 60 * 1000,
+  maxListenKeysPerApiKey: 60,
+  restRateLimitPerSecond: 20,
+  counterparty: true,
+  seed: 1,
+  sweepIntervalMs: 1000,
+};
+
+export interface MexcAccountInfo {
+  readonly venue: 'mexc';
+  readonly label: string;
+  readonly credentials: { readonly apiKey: string; readonly secretKey: string };
+}
+
+export interface MessageView {
+  readonly id: number;
+  readonly conversationId: number;
+  readonly content: string;
+  readonly type: MessageType;
+  readonly imageUrl: string;
+  readonly imageThumbUrl: string;
+  readonly videoUrl: string;
+  readonly fileUrl: string;
+  readonly createTime: string;
+  readonly time: number;
+  /** From the owning account's point of view. */
+  readonly self: boolean;
+  readonly fromUserId: string;
+  readonly fromNickName: string;
+}
+
+export interface OrderView {
+  readonly advOrderNo: string;
+  readonly conversationId: number;
+  readonly state: string;
+  readonly side: string;
+  readonly amount: number;
+  readonly fiatUnit: string;
+  readonly coinName: string;
+  readonly createTime: number;
+  readonly apiKey: string;
+  readonly counterpartyNickName: string;
+  readonly counterpartyUserId: string;
+}
+
+export interface MexcStateSnapshot {
+  readonly now: number;
+  readonly timezoneOffsetMinutes: number;
+  readonly faults: FaultState;
+  readonly accounts: readonly { label: string; apiKey: string; userId: string; nickName: string; listenKeys: number; orders: number }[];
+  readonly orders: readonly OrderView[];
+  readonly conversations: readonly {
+    conversationId: number; orderNo: string; apiKey: string; counterpartyNickName: string; messages: number; lastMessageId: number | null; sockets: number;
+  }[];
+  readonly sockets: readonly SessionInfo[];
+}
+
+const urlField = z.string().optional();
+
+export const injectInputSchema = z
+  .object({
+    conversationId: z.number().int().optional(),
+    orderNo: z.string().optional(),
+    content: z.string().max(MAX_CONTENT_LENGTH).optional(),
+    type: z.number().int().min(1).max(4).optional(),
+    imageUrl: urlField,
+    imageThumbUrl: urlField,
+    videoUrl: urlField,
+    fileUrl: urlField,
+    /** Send as our own account (as if typed in the MEXC app on another device). */
+    fromSelf: z.boolean().optional(),
+  })
+  .strict()
+  .refine((v) => v.conversationId !== undefined || v.orderNo !== undefined, { message: 'conversationId or orderNo required' });
+export type InjectInput = z.input<typeof injectInputSchema>;
+
+const orderStateSchema = z.enum(ORDER_STATES as unknown as [string, ...string[]]);
+
+export const createOrderInputSchema = z
+  .object({
+    counterpartyNickName: z.string().min(1).max(64).optional(),
+    state: orderStateSchema.optional(),
+    /** Account index in info.accounts (default 0) or its api key. */
+    account: z.union([z.number().int().min(0), z.string()]).optional(),
+    /** A first counterparty message, e.g. "Hi, I just placed the order." */
+    openingMessage: z.string().max(MAX_CONTENT_LENGTH).optional(),
+  })
+  .strict();
+export type CreateOrderInput = z.input<typeof createOrderInputSchema>;
+
+export const setOrderStateInputSchema = z.object({ orderNo: z.string(), state: orderStateSchema }).strict();
+export type SetOrderStateInput = z.input<typeof setOrderStateInputSchema>;
+
+export class SandboxInputError extends Error {}
+
+function parseInput<T>(schema: z.ZodType<T>, input: unknown): T {
+  const parsed = schema.safeParse(input);
+  if (!parsed.success) throw new SandboxInputError(parsed.error.issues.map((i) => `${i.path.join('.') || 'input'}: ${i.message}`).join('; '));
+  return parsed.data;
+}
+
+export class MexcEmulator {
+  readonly settings: MexcSettings;
+  private readonly clock: () => number;
+  private readonly log: (line: string) => void;
+  private readonly timers = new TimerRegistry();
+  private readonly server: TrackedServer;
+  private readonly hub: ChatSocketHub;
+  private readonly keys: ListenKeyRegistry;
+  private readonly limiter: SlidingWindowLimiter;
+  private readonly media = buildMediaLibrary();
+  private readonly requestLog = new RecordLog<RequestRecord>();
+  private readonly frameLog = new RecordLog<FrameRecord>();
+  private readonly replyTimers = new Set<TimerHandle>();
+  private store: MexcStore;
+  private faultState: FaultState;
+  private base = '';
+  private createdOrders = 0;
+  private closed = false;
+
+  constructor(options: MexcEmulatorOptions = {}) {
+    const { clock, log, ...settings } = options;
+    this.settings = { ...DEFAULT_MEXC_SETTINGS, ...stripUndefined(settings) };
+    this.clock = clock ?? Date.now;
+    this.log = log ?? (() => undefined);
+    this.faultState = this.defaultFaults();
+    this.keys = new ListenKeyRegistry(
+      () => this.settings.listenKeyTtlMs,
+      this.settings.maxListenKeysPerApiKey,
+      (entry, reason) => this.hub.closeForListenKey(entry.key, reason === 'expired' ? CloseReasons.listenKeyExpired : CloseReasons.listenKeyDeleted),
+    );
+    this.limiter = new SlidingWindowLimiter(() => this.settings.restRateLimitPerSecond);
+    this.store = buildSeededStore(this.settings.seed, this.now());
+    this.hub = new ChatSocketHub({
+      now: () => this.now(),
+      lookupListenKey: (key) => this.keys.lookup(key, this.now()),
+      conversation: (id) => this.store.conversation(id),
+      heartbeatTimeoutMs: () => this.faultState.heartbeatTimeoutMs,
+      maxConnectionsPerListenKey: () => this.settings.maxConnectionsPerListenKey,
+      maxSocketLifetimeMs: () => this.settings.maxSocketLifetimeMs,
+      takeUpgradeRejection: () => {
+        if (this.faultState.rejectUpgrades <= 0) return false;
+        this.faultState.rejectUpgrades -= 1;
+        return true;
+      },
+      acceptMessage: (session, params) => this.acceptFromSocket(session, params),
+      timers: this.timers,
+      recordRequest: (r) => this.requestLog.add((seq) => ({ seq, ...r })),
+      recordFrame: (r) => this.frameLog.add((seq) => ({ seq, ...r })),
+      log: this.log,
+    });
+    this.server = new TrackedServer((req, res) => {
+      handleRestRequest(
+        {
+          now: () => this.now(),
+          store: () => this.store,
+          listenKeys: this.keys,
+          auth: {
+            accountByApiKey: (apiKey) => this.store.accountByApiKey(apiKey),
+            admit: (apiKey) => {
+              if (this.faultState.rateLimitNext > 0) {
+                this.faultState.rateLimitNext -= 1;
+                return false;
+              }
+              return this.limiter.tryHit(apiKey);
+            },
+          },
+          media: this.media,
+          timers: this.timers,
+          slowReplyMs: () => this.faultState.slowReplyMs,
+          recordRequest: (r) => this.requestLog.add((seq) => ({ seq, ...r })),
+          log: this.log,
+        },
+        req,
+        res,
+      ).catch((e: unknown) => {
+        this.log(`mexc REST handler failed: ${e instanceof Error ? e.message : String(e)}`);
+        sendJson(res, 500, { code: 500, msg: 'Internal error' });
+      });
+    });
+    this.server.server.on('upgrade', (req, socket, head: Buffer) => this.hub.handleUpgrade(req, socket, head));
+  }
+
+  async start(host: string, port: number): Promise<void> {
+    const bound = await this.server.listen(host, port);
+    this.base = `http://${urlHost(host)}:${bound}`;
+    // Seeded again now that media URLs are known, and relative to the clock at start.
+    this.store = buildSeededStore(this.settings.seed, this.now());
+    this.timers.setInterval(() => this.sweep(), this.settings.sweepIntervalMs);
+  }
+
+  get restUrl(): string {
+    return this.base;
+  }
+
+  get wsUrl(): string {
+    return `${this.base.replace(/^http/, 'ws')}/ws`;
+  }
+
+  get mediaUrl(): string {
+    return `${this.base}/media`;
+  }
+
+  /** Venue time: the injected clock plus any `clockSkewMs` fault. */
+  now(): number {
+    return this.clock() + this.faultState.clockSkewMs;
+  }
+
+  accounts(): MexcAccountInfo[] {
+    return this.store.accounts.map((a) => ({ venue: 'mexc', label: a.label, credentials: { apiKey: a.apiKey, secretKey: a.secretKey } }));
+  }
+
+  // ---- test hooks -------------------------------------------------------------------------
+
+  state(): MexcStateSnapshot {
+    const now = this.now();
+    const sockets = this.hub.list();
+    const apiKeyOf = (userId: string): string => this.store.accountByUserId(userId)?.apiKey ?? '';
+    return {
+      now,
+      timezoneOffsetMinutes: this.settings.timezoneOffsetMinutes,
+      faults: this.faults(),
+      accounts: this.store.accounts.map((a) => ({
+        label: a.label, apiKey: a.apiKey, userId: a.userId, nickName: a.nickName,
+        listenKeys: this.keys.liveOf(a.userId, now).length, orders: this.store.ordersOf(a.userId).length,
+      })),
+      orders: this.store.allOrders().map((o) => this.orderView(o)),
+      conversations: this.store.allConversations().map((c) => {
+        const messages = this.store.messagesOf(c.id);
+        const order = this.store.order(c.orderNo);
+        return {
+          conversationId: c.id, orderNo: c.orderNo, apiKey: apiKeyOf(c.accountUserId),
+          counterpartyNickName: order?.counterparty.nickName ?? '', messages: messages.length,
+          lastMessageId: messages.at(-1)?.id ?? null, sockets: sockets.filter((s) => s.conversationId === c.id && s.state === 'live').length,
+        };
+      }),
+      sockets,
+    };
+  }
+
+  requests(filter: { sinceSeq?: number; kind?: RequestRecord['kind'] } = {}): RequestRecord[] {
+    return this.requestLog.list((r) => (filter.sinceSeq === undefined || r.seq > filter.sinceSeq) && (filter.kind === undefined || r.kind === filter.kind));
+  }
+
+  frames(conversationId?: number): FrameRecord[] {
+    return this.frameLog.list((f) => conversationId === undefined || f.conversationId === conversationId);
+  }
+
+  messages(conversationId?: number): MessageView[] {
+    const ids = conversationId === undefined ? this.store.allConversations().map((c) => c.id) : [conversationId];
+    return ids.flatMap((id) => this.store.messagesOf(id).map((m) => this.messageView(m))).sort((a, b) => a.id - b.id);
+  }
+
+  sockets(): SessionInfo[] {
+    return this.hub.list();
+  }
+
+  listenKeys(): readonly ListenKeyEntry[] {
+    return this.keys.all();
+  }
+
+  /** A message from the counterparty (or, with fromSelf, from our account) right now. */
+  inject(input: InjectInput): MessageView {
+    const v = parseInput(injectInputSchema, input);
+    const order = v.conversationId !== undefined ? this.orderOfConversation(v.conversationId) : this.store.order(v.orderNo ?? '');
+    if (!order) throw new SandboxInputError('unknown conversationId/orderNo');
+    const account = this.store.accountByUserId(order.accountUserId);
+    if (!account) throw new SandboxInputError('order has no account');
+    const type = (v.type ?? 1) as MessageType;
+    const from = v.fromSelf ? { fromUserId: account.userId, fromNickName: account.nickName } : { fromUserId: order.counterparty.userId, fromNickName: order.counterparty.nickName };
+    const message = this.post(
+      {
+        conversationId: order.conversationId, content: v.content ?? '', type,
+        imageUrl: v.imageUrl ?? '', imageThumbUrl: v.imageThumbUrl ?? '', videoUrl: v.videoUrl ?? '', fileUrl: v.fileUrl ?? '', ...from,
+      },
+      undefined,
+    );
+    if (v.fromSelf) this.scheduleCounterparty(message, order);
+    return this.messageView(message);
+  }
+
+  /** A new order (default NOT_PAID) with a new counterparty and conversation. */
+  createOrder(input: CreateOrderInput = {}): OrderView {
+    const v = parseInput(createOrderInputSchema, input);
+    const account =
+      typeof v.account === 'string' ? this.store.accountByApiKey(v.account) : this.store.accounts[v.account ?? 0];
+    if (!account) throw new SandboxInputError('unknown account');
+    this.createdOrders += 1;
+    const r = seededRandom(this.settings.seed, `created-order-${this.createdOrders}`);
+    const order = makeOrder(r, {
+      account,
+      counterparty: makeCounterparty(r, v.counterpartyNickName),
+      state: (v.state ?? 'NOT_PAID') as Order['state'],
+      createTime: this.now(),
+      conversationId: this.store.nextConversationId(),
+    });
+    this.store.addOrder(order);
+    this.log(`mexc order ${order.advOrderNo} created (conversation ${order.conversationId})`);
+    if (v.openingMessage) this.inject({ conversationId: order.conversationId, content: v.openingMessage });
+    return this.orderView(order);
+  }
+
+  setOrderState(input: SetOrderStateInput): OrderView {
+    const v = parseInput(setOrderStateInputSchema, input);
+    const order = this.store.order(v.orderNo);
+    if (!order) throw new SandboxInputError('unknown orderNo');
+    order.state = v.state as Order['state'];
+    order.updateTime = this.now();
+    return this.orderView(order);
+  }
+
+  faults(): FaultState {
+    return { ...this.faultState, halfOpenSockets: this.hub.silentCount() };
+  }
+
+  applyFaults(input: FaultRequest): FaultState {
+    const v = parseInput(faultRequestSchema, input);
+    if (v.dropAll) this.log(`mexc fault: dropped ${this.hub.dropAll()} sockets`);
+    if (v.halfOpen !== undefined) this.hub.setHalfOpen(v.halfOpen);
+    if (v.rejectUpgrades !== undefined) this.faultState.rejectUpgrades = v.rejectUpgrades;
+    if (v.slowReplyMs !== undefined) this.faultState.slowReplyMs = v.slowReplyMs;
+    if (v.rateLimitNext !== undefined) this.faultState.rateLimitNext = v.rateLimitNext;
+    if (v.expireListenKeys) this.keys.expireAll();
+    if (v.heartbeatTimeoutMs !== undefined) this.faultState.heartbeatTimeoutMs = v.heartbeatTimeoutMs;
+    if (v.echoSelf !== undefined) this.faultState.echoSelf = v.echoSelf;
+    if (v.counterparty !== undefined) {
+      this.faultState.counterparty = v.counterparty;
+      if (!v.counterparty) this.cancelReplies();
+    }
+    if (v.clockSkewMs !== undefined) this.faultState.clockSkewMs = v.clockSkewMs;
+    this.log(`mexc faults: ${JSON.stringify(v)}`);
+    return this.faults();
+  }
+
+  /** Applies clock-driven rules now (listenKey expiry, socket lifetime); also runs on an interval. */
+  sweep(): void {
+    const now = this.now();
+    this.keys.sweep(now);
+    this.hub.sweepLifetimes(now);
+  }
+
+  /** Back to the seeded state: sockets closed, keys, records, faults and pending replies cleared. */
+  reset(): void {
+    this.hub.closeAll(CloseReasons.reset, true);
+    this.cancelReplies();
+    this.keys.clear();
+    this.limiter.clear();
+    this.requestLog.clear();
+    this.frameLog.clear();
+    this.faultState = this.defaultFaults();
+    this.createdOrders = 0;
+    this.store = buildSeededStore(this.settings.seed, this.now());
+    this.log('mexc reset');
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.timers.clearAll();
+    this.replyTimers.clear();
+    await this.hub.dispose();
+    await this.server.close();
+  }
+
+  /** Pending timers (heartbeats, lifetimes, replies, sweeps); 0 after close. */
+  pendingTimers(): number {
+    return this.timers.size;
+  }
+
+  // ---- internals --------------------------------------------------------------------------
+
+  private defaultFaults(): FaultState {
+    return {
+      halfOpenSockets: 0,
+      rejectUpgrades: 0,
+      slowReplyMs: 0,
+      rateLimitNext: 0,
+      heartbeatTimeoutMs: this.settings.heartbeatTimeoutMs,
+      echoSelf: this.settings.echoSelf,
+      counterparty: this.settings.counterparty,
+      clockSkewMs: 0,
+    };
+  }
+
+  private orderOfConversation(conversationId: number): Order | undefined {
+    const conversation = this.store.conversation(conversationId);
+    return conversation ? this.store.order(conversation.orderNo) : undefined;
+  }
+
+  private acceptFromSocket(session: ChatSession, params: SendMessageParams): void {
+    const account = this.store.accountByUserId(session.accountUserId);
+    const order = this.orderOfConversation(session.conversationId);
+    if (!account || !order) return;
+    const message = this.post(
+      {
+        conversationId: params.conversationId, content: params.content, type: params.type,
+        imageUrl: params.imageUrl, imageThumbUrl: params.imageThumbUrl, videoUrl: params.videoUrl, fileUrl: params.fileUrl,
+        fromUserId: account.userId, fromNickName: account.nickName,
+      },
+      session,
+    );
+    this.scheduleCounterparty(message, order);
+  }
+
+  /** Stores and pushes a message; `sender` is the socket it came from, if any (for echoSelf). */
+  private post(draft: MessageDraft, sender: ChatSession | undefined): StoredMessage {
+    const message = this.store.addMessage(draft, this.now());
+    this.hub.deliver(message.conversationId, (session) =>
+      session === sender && !this.faultState.echoSelf ? undefined : receiveMessageFrame(message, session.accountUserId, this.settings.timezoneOffsetMinutes),
+    );
+    return message;
+  }
+
+  private scheduleCounterparty(trigger: StoredMessage, order: Order): void {
+    if (!this.faultState.counterparty) return;
+    const steps = planReply(trigger.content, {
+      seed: this.settings.seed, triggerMessageId: trigger.id, order, mediaBase: this.mediaUrl, delayMs: this.settings.counterpartyReplyDelayMs,
+    });
+    const store = this.store;
+    for (const step of steps) {
+      const handle = this.timers.setTimeout(() => {
+        this.replyTimers.delete(handle);
+        if (!this.faultState.counterparty || store !== this.store) return;
+        this.post({ ...step.draft, conversationId: order.conversationId, fromUserId: order.counterparty.userId, fromNickName: order.counterparty.nickName }, undefined);
+      }, step.afterMs);
+      this.replyTimers.add(handle);
+    }
+  }
+
+  private cancelReplies(): void {
+    for (const handle of this.replyTimers) this.timers.clearTimeout(handle);
+    this.replyTimers.clear();
+  }
+
+  private orderView(o: Order): OrderView {
+    return {
+      advOrderNo: o.advOrderNo, conversationId: o.conversationId, state: o.state, side: o.side, amount: o.amount,
+      fiatUnit: o.fiatUnit, coinName: o.coinName, createTime: o.createTime,
+      apiKey: this.store.accountByUserId(o.accountUserId)?.apiKey ?? '',
+      counterpartyNickName: o.counterparty.nickName, counterpartyUserId: o.counterparty.userId,
+    };
+  }
+
+  private messageView(m: StoredMessage): MessageView {
+    const conversation = this.store.conversation(m.conversationId);
+    return {
+      id: m.id, conversationId: m.conversationId, content: m.content, type: m.type,
+      imageUrl: m.imageUrl, imageThumbUrl: m.imageThumbUrl, videoUrl: m.videoUrl, fileUrl: m.fileUrl,
+      createTime: formatCreateTime(m.time, this.settings.timezoneOffsetMinutes), time: m.time,
+      self: conversation !== undefined && m.fromUserId === conversation.accountUserId,
+      fromUserId: m.fromUserId, fromNickName: m.fromNickName,
+    };
+  }
+}
+
+function stripUndefined<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+}

@@ -1,0 +1,132 @@
+import * as assert from 'node:assert/strict';
+import { z } from 'zod';
+import { startSandbox, type Sandbox } from '../../../sandbox/index';
+import { callMexc, conversationsOf, createListenKey, isPush, openSocket, pushData } from './helpers';
+
+async function control(sb: Sandbox, method: 'GET' | 'POST', path: string, body?: unknown): Promise<{ status: number; json: unknown }> {
+  const res = await fetch(`${sb.info.control}${path}`, {
+    method,
+    headers: body === undefined ? undefined : { 'Content-Type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  return { status: res.status, json: (await res.json()) as unknown };
+}
+
+describe('sandbox control API', () => {
+  let sb: Sandbox;
+  beforeEach(async () => {
+    sb = await startSandbox({ counterpartyReplyDelayMs: 0, counterparty: false });
+  });
+  afterEach(() => sb.close());
+
+  it('describes itself with the info JSON', async () => {
+    const { json } = await control(sb, 'GET', '/info');
+    assert.deepEqual(json, sb.info);
+    const info = z
+      .object({
+        control: z.string().regex(/^http:\/\/127\.0\.0\.1:\d+$/),
+        venues: z.object({
+          mexc: z.object({ rest: z.string().regex(/^http:\/\/127\.0\.0\.1:\d+$/), ws: z.string().regex(/^ws:\/\/127\.0\.0\.1:\d+\/ws$/), media: z.string().regex(/\/media$/) }),
+        }),
+        accounts: z.array(z.object({ venue: z.literal('mexc'), label: z.string(), credentials: z.object({ apiKey: z.string(), secretKey: z.string().regex(/^[0-9a-f]{32}$/) }) })).length(2),
+      })
+      .strict()
+      .parse(json);
+    assert.equal(info.accounts[0]!.label, 'Sandbox MEXC merchant');
+  });
+
+  it('reports state: accounts, orders and conversations with counts', async () => {
+    const { json } = await control(sb, 'GET', '/state');
+    const state = z
+      .object({
+        mexc: z.object({
+          accounts: z.array(z.object({ apiKey: z.string(), orders: z.number() })),
+          orders: z.array(z.object({ state: z.string() })),
+          conversations: z.array(z.object({ conversationId: z.number(), messages: z.number(), sockets: z.number() })),
+        }),
+      })
+      .parse(json);
+    assert.deepEqual(state.mexc.accounts.map((a) => a.orders), [4, 4]);
+    assert.equal(state.mexc.conversations.length, 8);
+    assert.ok(state.mexc.conversations.every((c) => c.messages >= 1));
+    const mexcOnly = JSON.stringify(z.object({ mexc: z.unknown() }).parse(json).mexc);
+    assert.ok(!mexcOnly.includes(sb.info.accounts[0]!.credentials.secretKey), 'state carries no secret');
+  });
+
+  it('injects a counterparty message by order number and shows it in /mexc/messages', async () => {
+    const order = sb.mexc.state().orders[0]!;
+    const c = await openSocket(sb, await createListenKey(sb), order.conversationId);
+    const { status, json } = await control(sb, 'POST', '/mexc/inject', { orderNo: order.advOrderNo, content: 'payment sent', type: 1 });
+    assert.equal(status, 200);
+    const pushed = pushData(await c.next(isPush()))!;
+    assert.equal(pushed.content, 'payment sent');
+    assert.equal(z.object({ id: z.number() }).parse(json).id, pushed.id);
+    const messages = z.array(z.object({ id: z.number(), content: z.string(), self: z.boolean() })).parse((await control(sb, 'GET', `/mexc/messages?conversationId=${order.conversationId}`)).json);
+    assert.deepEqual(messages.at(-1), { ...messages.at(-1), id: pushed.id, content: 'payment sent', self: false });
+    c.close();
+  });
+
+  it('creates an order that the REST API and the socket then know', async () => {
+    const { json } = await control(sb, 'POST', '/mexc/orders', { counterpartyNickName: 'NewBuyer', openingMessage: 'Hi, just ordered' });
+    const order = z.object({ advOrderNo: z.string(), conversationId: z.number(), state: z.literal('NOT_PAID'), counterpartyNickName: z.literal('NewBuyer') }).parse(json);
+    const page = z.object({ data: z.array(z.object({ advOrderNo: z.string() })) }).parse((await callMexc(sb, '/api/v3/fiat/market/order/paginationV2')).body);
+    assert.equal(page.data[0]?.advOrderNo, order.advOrderNo, 'newest first');
+    const conv = await callMexc(sb, '/api/v3/fiat/retrieveChatConversation', { query: `orderNo=${order.advOrderNo}` });
+    assert.deepEqual(conv.body, { code: 0, msg: 'success', data: { conversationId: order.conversationId } });
+    assert.deepEqual(sb.mexc.messages(order.conversationId).map((m) => m.content), ['Hi, just ordered']);
+    const moved = await control(sb, 'POST', '/mexc/orders/state', { orderNo: order.advOrderNo, state: 'PAID' });
+    assert.equal(z.object({ state: z.string() }).parse(moved.json).state, 'PAID');
+    const second = await control(sb, 'POST', '/mexc/orders', { account: 1 });
+    assert.equal(z.object({ apiKey: z.string() }).parse(second.json).apiKey, sb.info.accounts[1]!.credentials.apiKey);
+  });
+
+  it('lists recorded requests and frames (params decoded) and applies faults', async () => {
+    await callMexc(sb, '/api/v3/userDataStream', { secretKey: 'bad' });
+    const conversationId = conversationsOf(sb)[0]!;
+    const c = await openSocket(sb, await createListenKey(sb), conversationId);
+    c.sendMessage({ content: 'over http', conversationId, type: 1 });
+    await c.next(isPush());
+    const requests = z.array(z.object({ seq: z.number(), kind: z.string(), signatureValid: z.boolean().nullable(), responseCode: z.number() })).parse((await control(sb, 'GET', '/mexc/requests')).json);
+    assert.deepEqual(requests.map((r) => [r.kind, r.responseCode]), [['rest', 700002], ['rest', 200], ['upgrade', 101]]);
+    const since = await control(sb, 'GET', `/mexc/requests?since=${requests[1]!.seq}`);
+    assert.equal(z.array(z.unknown()).parse(since.json).length, 1);
+    assert.ok(!JSON.stringify(requests).includes(sb.info.accounts[0]!.credentials.secretKey));
+    const frames = z.array(z.object({ method: z.string(), params: z.object({ content: z.string() }) })).parse((await control(sb, 'GET', `/mexc/frames?conversationId=${conversationId}`)).json);
+    assert.equal(frames[0]?.params.content, 'over http');
+    const faults = await control(sb, 'POST', '/mexc/faults', { dropAll: true, slowReplyMs: 5 });
+    assert.equal(z.object({ slowReplyMs: z.number() }).parse(faults.json).slowReplyMs, 5);
+    await c.closed;
+  });
+
+  it('rejects bad input with 400 and unknown routes with 404', async () => {
+    assert.equal((await control(sb, 'POST', '/mexc/inject', { content: 'no target' })).status, 400);
+    assert.equal((await control(sb, 'POST', '/mexc/inject', { conversationId: 1, content: 'unknown' })).status, 400);
+    assert.equal((await control(sb, 'POST', '/mexc/faults', { halfOpen: 'yes' })).status, 400);
+    assert.equal((await control(sb, 'POST', '/mexc/orders', { state: 'WHATEVER' })).status, 400);
+    assert.equal((await control(sb, 'GET', '/mexc/frames?conversationId=x')).status, 400);
+    const raw = await fetch(`${sb.info.control}/mexc/inject`, { method: 'POST', body: '{nope' });
+    assert.equal(raw.status, 400);
+    assert.equal((await control(sb, 'GET', '/nope')).status, 404);
+    assert.equal((await control(sb, 'GET', '/reset')).status, 405);
+  });
+
+  it('POST /reset returns to the seed: sockets closed, keys, records and faults cleared', async () => {
+    const seeded = sb.mexc.messages().length;
+    const conversationId = conversationsOf(sb)[0]!;
+    const key = await createListenKey(sb);
+    const c = await openSocket(sb, key, conversationId);
+    sb.mexc.inject({ conversationId, content: 'extra' });
+    await control(sb, 'POST', '/mexc/orders', {});
+    sb.mexc.applyFaults({ slowReplyMs: 10, echoSelf: false });
+    assert.equal((await control(sb, 'POST', '/reset')).status, 200);
+    assert.equal((await c.closed).reason, 'sandbox reset');
+    assert.equal(sb.mexc.messages().length, seeded);
+    assert.equal(sb.mexc.state().orders.length, 8);
+    assert.equal(sb.mexc.requests().length, 0);
+    assert.deepEqual(sb.mexc.faults(), { ...sb.mexc.faults(), slowReplyMs: 0, echoSelf: true });
+    const put = await callMexc(sb, '/api/v3/userDataStream', { method: 'PUT', query: `listenKey=${key}` });
+    assert.deepEqual(put.body, { code: 730001, msg: 'listenKey does not exist' });
+    const info = z.object({ accounts: z.unknown() }).parse((await control(sb, 'GET', '/info')).json);
+    assert.deepEqual(info.accounts, sb.mexc.accounts(), 'same keys after reset');
+  });
+});

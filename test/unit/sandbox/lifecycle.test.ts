@@ -1,0 +1,79 @@
+import * as assert from 'node:assert/strict';
+import { startSandbox } from '../../../sandbox/index';
+import { parseCliArgs, READY_PREFIX, runCli } from '../../../sandbox/cli';
+import { callMexc, conversationsOf, createListenKey, delay, isPush, openSocket } from './helpers';
+
+const WATCHED = ['TCPServerWrap', 'TCPSocketWrap', 'Timeout'];
+
+function resources(): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const name of process.getActiveResourcesInfo()) if (WATCHED.includes(name)) counts[name] = (counts[name] ?? 0) + 1;
+  return counts;
+}
+
+describe('sandbox lifecycle', () => {
+  it('close() leaves no server, socket or timer behind, even mid-conversation', async () => {
+    await delay(0); // let mocha arm its own per-test timer first, so it is in both counts
+    const before = resources();
+    const sb = await startSandbox({ counterpartyReplyDelayMs: 5000, heartbeatTimeoutMs: 60_000 });
+    const conversationId = conversationsOf(sb)[0]!;
+    const key = await createListenKey(sb);
+    const a = await openSocket(sb, key, conversationId);
+    const b = await openSocket(sb, key, conversationsOf(sb)[1]!);
+    a.sendMessage({ content: 'paid', conversationId, type: 1 }); // schedules counterparty replies
+    await a.next(isPush());
+    sb.mexc.applyFaults({ halfOpen: true }); // paused sockets must be destroyed too
+    await openSocket(sb, key, conversationId);
+    sb.mexc.applyFaults({ slowReplyMs: 10_000 });
+    const slow = callMexc(sb, '/api/v3/userDataStream').catch(() => 'aborted');
+    await delay(30);
+    assert.ok(sb.mexc.pendingTimers() > 0);
+
+    await sb.close();
+    assert.equal(sb.mexc.pendingTimers(), 0);
+    await Promise.all([a.closed, b.closed, slow]);
+    await delay(50);
+    const after = resources();
+    for (const name of WATCHED) assert.ok((after[name] ?? 0) <= (before[name] ?? 0), `${name}: before ${before[name] ?? 0}, after ${after[name] ?? 0}`);
+    await sb.close(); // idempotent
+  });
+
+  it('fails cleanly when a port is taken', async () => {
+    const first = await startSandbox();
+    const port = Number(new URL(first.info.venues.mexc.rest).port);
+    try {
+      await assert.rejects(startSandbox({ mexcPort: port }), /EADDRINUSE/);
+    } finally {
+      await first.close();
+    }
+  });
+
+  describe('CLI', () => {
+    it('parses its flags', () => {
+      const options = parseCliArgs(['--host', '127.0.0.1', '--port', '0', '--mexc-port', '0', '--heartbeat-timeout-ms', '300', '--reply-delay-ms', '20', '--exit-with-parent'], () => undefined);
+      assert.equal(options.exitWithParent, true);
+      assert.equal(options.sandbox.heartbeatTimeoutMs, 300);
+      assert.equal(options.sandbox.counterpartyReplyDelayMs, 20);
+      assert.equal(options.sandbox.controlPort, 0);
+      assert.throws(() => parseCliArgs(['--port', 'abc'], () => undefined), /--port/);
+      assert.throws(() => parseCliArgs(['--bogus'], () => undefined));
+    });
+
+    it('prints exactly one ready line with the info JSON and logs to stderr', async () => {
+      const out: string[] = [];
+      const err: string[] = [];
+      const sb = await runCli(['--reply-delay-ms', '0'], { stdout: (l) => out.push(l), stderr: (l) => err.push(l) });
+      assert.ok(sb);
+      try {
+        assert.equal(out.length, 1);
+        assert.ok(out[0]!.startsWith(READY_PREFIX));
+        assert.deepEqual(JSON.parse(out[0]!.slice(READY_PREFIX.length)), JSON.parse(JSON.stringify(sb.info)));
+        await callMexc(sb, '/api/v3/userDataStream');
+        assert.ok(err.some((l) => l.includes('GET /api/v3/userDataStream -> 200')), err.join('\n'));
+        assert.ok(!err.join('\n').includes(sb.info.accounts[0]!.credentials.secretKey));
+      } finally {
+        await sb.close();
+      }
+    });
+  });
+});
