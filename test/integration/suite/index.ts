@@ -18,6 +18,7 @@ interface TestResult {
 // Explicit list: esbuild bundles each lazily, so they evaluate after the mocha globals exist.
 async function loadTests(): Promise<void> {
   await import('../smoke.test');
+  await import('../inbox.test');
 }
 
 // The extension host installs its own Error.prepareStackTrace, which bypasses Node's source-map
