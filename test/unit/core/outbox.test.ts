@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MessageStore } from '../../../src/extension/core/messageStore';
 import { Outbox } from '../../../src/extension/core/outbox';
+import { silentLogger } from '../../../src/extension/core/logger';
 import { Emitter } from '../../../src/extension/core/event';
 import { MEXC_CAPABILITIES } from '../../../src/extension/venues/mexc/adapter';
 import { VenueError, type LandedCheck, type OutboundMessage, type SendReceipt, type VenueAdapter, type VenueEvent } from '../../../src/extension/venues/venue';
@@ -67,7 +68,7 @@ describe('outbox', () => {
 
   beforeEach(async () => {
     dir = await mkdtemp(join(tmpdir(), 'outbox-'));
-    store = await MessageStore.open(join(dir, 'store'), undefined as never);
+    store = await MessageStore.open(join(dir, 'store'), silentLogger);
     venue = new ScriptedVenue();
     ready = true;
   });
