@@ -25,6 +25,8 @@ export interface VenueChatApi {
   conversations(accountId: string): Conversation[];
   messages(accountId: string, conversationId: string, limit?: number): ChatMessage[];
   badInputCount(): number;
+  /** Whether SecretStorage holds keys for the account (never the keys themselves). */
+  hasCredentials(accountId: string): Promise<boolean>;
   rejectedWebviewRequests(): number;
   openPanels(): { accountId: string; conversationId: string; visible: boolean }[];
   /** Waits until every venue event received so far is stored. */
@@ -38,7 +40,11 @@ export async function activate(context: vscode.ExtensionContext): Promise<VenueC
   const storageDir = context.globalStorageUri.fsPath;
 
   const store = await MessageStore.open(join(storageDir, 'store'), log);
+  // Repairs (a torn last record after a crash, a corrupt line) are never fatal, but the user hears of them.
   for (const problem of store.recovery.problems) log.warn(`message store: ${problem}`);
+  if (store.recovery.problems.length > 0) {
+    void vscode.window.showWarningMessage(vscode.l10n.t('Venue Chat repaired its message store on startup ({0} problems). Details are in the log.', store.recovery.problems.length));
+  }
   // The outbox and the hub need each other; the hub is created right after the outbox.
   const late: { hub?: InboxHub } = {};
   const { outbox, problems } = await Outbox.open(join(storageDir, 'outbox.jsonl'), {
@@ -52,6 +58,11 @@ export async function activate(context: vscode.ExtensionContext): Promise<VenueC
   late.hub = inbox;
   await inbox.load();
   context.subscriptions.push(outbox, inbox, { dispose: () => void store.close() });
+  // Superseded records (status updates) are compacted away in the background, never at activation.
+  const compact = () => void store.compactIfNeeded().catch((err: unknown) => log.warn(`store compaction failed: ${String(err)}`));
+  const firstCompaction = setTimeout(compact, 60_000);
+  const hourlyCompaction = setInterval(compact, 60 * 60_000);
+  context.subscriptions.push({ dispose: () => (clearTimeout(firstCompaction), clearInterval(hourlyCompaction)) });
 
   const registry = new AccountRegistry(context.globalState, context.secrets);
   const sandbox = new SandboxLauncher(context.extensionUri, log);
@@ -89,6 +100,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<VenueC
     conversations: (accountId) => inbox.conversationsOf(accountId),
     messages: (accountId, conversationId, limit = 200) => inbox.page(accountId, conversationId, undefined, limit).messages,
     badInputCount: () => inbox.badInputCount,
+    hasCredentials: async (accountId) => (await registry.credentials(accountId)) !== undefined,
     rejectedWebviewRequests: () => panels.all().reduce((n, p) => n + p.rejectedCount, 0),
     openPanels: () => panels.all().map((p) => ({ ...p.target, visible: p.panel.visible })),
     settled: () => inbox.settled(),

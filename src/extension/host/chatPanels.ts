@@ -65,12 +65,12 @@ function keyOf(t: ConversationTarget): string {
   return `${t.accountId}\u0000${t.conversationId}`;
 }
 
-/** The webview keeps its conversation in its state; that is how a panel survives a window reload. */
+/** The webview keeps its conversation in its state (src/webview/uiState.ts); that is how a panel survives a window reload. */
 function targetFromState(state: unknown): ConversationTarget | undefined {
   if (typeof state !== 'object' || state === null) return undefined;
-  const s = state as Record<string, unknown>;
-  const accountId = s.accountId;
-  const conversationId = s.conversationId;
+  const conversation = (state as { conversation?: unknown }).conversation;
+  if (typeof conversation !== 'object' || conversation === null) return undefined;
+  const { accountId, conversationId } = conversation as Record<string, unknown>;
   if (typeof accountId === 'string' && typeof conversationId === 'string') return { accountId, conversationId };
   return undefined;
 }
