@@ -16,6 +16,8 @@ import { MediaUploader } from './host/mediaUploader';
 import { mediaOriginsFor } from './host/mediaOrigins';
 import { SandboxLauncher } from './host/sandboxLauncher';
 import { StatusBarIndicator } from './host/statusBar';
+import { Standby, forwardingApi } from './host/standby';
+import { OwnerLock } from './core/ownerLock';
 
 /** What the extension exports: read-only views for scripts and the integration tests. */
 export interface VenueChatApi {
@@ -37,6 +39,24 @@ export async function activate(context: vscode.ExtensionContext): Promise<VenueC
   const started = performance.now();
   const log = new RedactingLog();
   context.subscriptions.push(log);
+  const lockFile = join(context.globalStorageUri.fsPath, 'owner.lock');
+  const lock = await OwnerLock.tryAcquire(lockFile);
+  if (lock) {
+    context.subscriptions.push(lock);
+    return startInbox(context, log, started);
+  }
+  // Another window owns the store and the connections: stand by and take over when it closes.
+  log.info('another VS Code window runs the Venue Chat inbox; this window stands by');
+  const forwarding = forwardingApi(performance.now() - started);
+  const standby = new Standby(lockFile, log, async (acquired) => {
+    context.subscriptions.push(acquired);
+    forwarding.current = await startInbox(context, log, performance.now());
+  });
+  context.subscriptions.push(standby);
+  return forwarding.api;
+}
+
+async function startInbox(context: vscode.ExtensionContext, log: RedactingLog, started: number): Promise<VenueChatApi> {
   const storageDir = context.globalStorageUri.fsPath;
 
   const store = await MessageStore.open(join(storageDir, 'store'), log);

@@ -1,0 +1,106 @@
+// Every VS Code window runs its own extension host, and they all share globalStorageUri. Two
+// writers on one message log would lose messages (one compaction drops the other's appends), and
+// two sets of venue connections would double-deliver. So one window owns the inbox; the others
+// wait and take over when it closes. The lock is a file holding the owner's pid and a heartbeat.
+import { promises as fs } from 'node:fs';
+import { dirname } from 'node:path';
+import { systemClock, type Clock } from './clock';
+import type { Disposable } from './event';
+
+interface LockContent {
+  readonly pid: number;
+  readonly token: string;
+  readonly heartbeat: number;
+}
+
+export interface OwnerLockOptions {
+  /** A heartbeat older than this means the owner died without releasing (crash, kill -9). */
+  readonly staleMs?: number;
+  readonly heartbeatMs?: number;
+  readonly clock?: Clock;
+  /** Whether a process is alive; injectable for tests. */
+  readonly isAlive?: (pid: number) => boolean;
+}
+
+export class OwnerLock implements Disposable {
+  private heartbeat: Disposable | undefined;
+  private released = false;
+
+  private constructor(
+    private readonly file: string,
+    private readonly token: string,
+    private readonly clock: Clock,
+  ) {}
+
+  /** Takes the lock if it is free or its owner is gone; undefined when another live window owns it. */
+  static async tryAcquire(file: string, options: OwnerLockOptions = {}): Promise<OwnerLock | undefined> {
+    const clock = options.clock ?? systemClock;
+    const staleMs = options.staleMs ?? 20_000;
+    const isAlive = options.isAlive ?? processAlive;
+    await fs.mkdir(dirname(file), { recursive: true });
+    const current = await readLock(file);
+    if (current && current.pid !== process.pid && isAlive(current.pid) && clock.now() - current.heartbeat < staleMs) return undefined;
+    const token = `${process.pid}-${clock.now()}-${Math.random().toString(36).slice(2)}`;
+    const content: LockContent = { pid: process.pid, token, heartbeat: clock.now() };
+    if (current) {
+      // Take over a dead owner's lock: replace atomically, then re-read to lose gracefully to a racing window.
+      const tmp = `${file}.${process.pid}.tmp`;
+      await fs.writeFile(tmp, JSON.stringify(content));
+      await fs.rename(tmp, file);
+    } else {
+      try {
+        await fs.writeFile(file, JSON.stringify(content), { flag: 'wx' });
+      } catch {
+        return undefined; // another window created it first
+      }
+    }
+    const check = await readLock(file);
+    if (check?.token !== token) return undefined;
+    const lock = new OwnerLock(file, token, clock);
+    lock.heartbeat = clock.setInterval(() => void lock.beat(), options.heartbeatMs ?? 5000);
+    return lock;
+  }
+
+  private async beat(): Promise<void> {
+    if (this.released) return;
+    const current = await readLock(this.file);
+    if (current && current.token !== this.token) return; // lost it (clock jump, manual delete): stop touching it
+    const content: LockContent = { pid: process.pid, token: this.token, heartbeat: this.clock.now() };
+    const tmp = `${this.file}.${process.pid}.tmp`;
+    try {
+      await fs.writeFile(tmp, JSON.stringify(content));
+      await fs.rename(tmp, this.file);
+    } catch {
+      // A missed heartbeat is tolerated; staleMs spans several.
+    }
+  }
+
+  dispose(): void {
+    if (this.released) return;
+    this.released = true;
+    this.heartbeat?.dispose();
+    // Release synchronously-ish on shutdown: only our own lock is removed.
+    void readLock(this.file).then((current) => (current?.token === this.token ? fs.unlink(this.file).catch(() => undefined) : undefined));
+  }
+}
+
+async function readLock(file: string): Promise<LockContent | undefined> {
+  try {
+    const value = JSON.parse(await fs.readFile(file, 'utf8')) as Partial<LockContent>;
+    if (typeof value.pid === 'number' && typeof value.token === 'string' && typeof value.heartbeat === 'number') return value as LockContent;
+    return { pid: -1, token: '', heartbeat: 0 }; // unreadable: treat as stale
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    return { pid: -1, token: '', heartbeat: 0 };
+  }
+}
+
+function processAlive(pid: number): boolean {
+  if (pid <= 0) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}

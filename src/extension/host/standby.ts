@@ -1,0 +1,80 @@
+// A window that does not own the inbox (another window does, see core/ownerLock.ts) shows why,
+// answers its commands with that explanation, and takes over as soon as the owner goes away.
+import * as vscode from 'vscode';
+import type { ChatMessage, ConnectionState, Conversation } from '../../shared/model';
+import type { Logger } from '../core/logger';
+import { OwnerLock } from '../core/ownerLock';
+import { Commands, Views } from './constants';
+import type { VenueChatApi } from '../extension';
+
+export class Standby implements vscode.Disposable {
+  private readonly disposables: vscode.Disposable[] = [];
+  private readonly timer: NodeJS.Timeout;
+  private done = false;
+
+  constructor(
+    private readonly lockFile: string,
+    private readonly log: Logger,
+    private readonly onAcquired: (lock: OwnerLock) => Promise<void>,
+  ) {
+    const message = vscode.l10n.t('Venue Chat is running in another VS Code window. It moves here when that window closes.');
+    const view = vscode.window.createTreeView<never>(Views.inbox, { treeDataProvider: { getChildren: () => [], getTreeItem: (e) => e } });
+    view.message = message;
+    const item = vscode.window.createStatusBarItem('venueChat.status', vscode.StatusBarAlignment.Left, 50);
+    item.text = `$(window) ${vscode.l10n.t('Venue Chat')}`;
+    item.tooltip = message;
+    item.show();
+    this.disposables.push(view, item);
+    for (const id of Object.values(Commands)) {
+      this.disposables.push(vscode.commands.registerCommand(id, () => void vscode.window.showInformationMessage(message)));
+    }
+    this.timer = setInterval(() => void this.poll(), 3000);
+  }
+
+  private async poll(): Promise<void> {
+    if (this.done) return;
+    const lock = await OwnerLock.tryAcquire(this.lockFile);
+    if (!lock || this.done) {
+      lock?.dispose();
+      return;
+    }
+    this.done = true;
+    clearInterval(this.timer);
+    this.log.info('the other window closed; this window now runs the inbox');
+    this.release();
+    await this.onAcquired(lock);
+  }
+
+  private release(): void {
+    for (const d of this.disposables.splice(0)) d.dispose();
+  }
+
+  dispose(): void {
+    this.done = true;
+    clearInterval(this.timer);
+    this.release();
+  }
+}
+
+/** The exported API of a standby window: empty until it takes over, then the real one. */
+export function forwardingApi(activationMs: number): { api: VenueChatApi; current?: VenueChatApi } {
+  const holder: { api: VenueChatApi; current?: VenueChatApi } = {
+    api: {
+      get activationMs() {
+        return holder.current?.activationMs ?? activationMs;
+      },
+      get logFile() {
+        return holder.current?.logFile ?? vscode.Uri.file('');
+      },
+      accounts: (): { id: string; venue: string; label: string; state: ConnectionState }[] => holder.current?.accounts() ?? [],
+      conversations: (accountId: string): Conversation[] => holder.current?.conversations(accountId) ?? [],
+      messages: (accountId: string, conversationId: string, limit?: number): ChatMessage[] => holder.current?.messages(accountId, conversationId, limit) ?? [],
+      badInputCount: () => holder.current?.badInputCount() ?? 0,
+      hasCredentials: async (accountId: string) => (await holder.current?.hasCredentials(accountId)) ?? false,
+      rejectedWebviewRequests: () => holder.current?.rejectedWebviewRequests() ?? 0,
+      openPanels: () => holder.current?.openPanels() ?? [],
+      settled: async () => holder.current?.settled(),
+    },
+  };
+  return holder;
+}

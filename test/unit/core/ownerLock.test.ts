@@ -1,0 +1,60 @@
+import assert from 'node:assert/strict';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { OwnerLock } from '../../../src/extension/core/ownerLock';
+
+describe('owner lock (one window owns the inbox)', () => {
+  let dir: string;
+  let file: string;
+  beforeEach(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'lock-'));
+    file = join(dir, 'owner.lock');
+  });
+  afterEach(async () => rm(dir, { recursive: true, force: true }));
+
+  it('takes a free lock and writes its pid', async () => {
+    const lock = await OwnerLock.tryAcquire(file);
+    assert.ok(lock);
+    assert.equal((JSON.parse(await readFile(file, 'utf8')) as { pid: number }).pid, process.pid);
+    lock.dispose();
+  });
+
+  it('stands back while another live window holds a fresh lock', async () => {
+    await writeFile(file, JSON.stringify({ pid: 424242, token: 'other', heartbeat: Date.now() }));
+    assert.equal(await OwnerLock.tryAcquire(file, { isAlive: () => true }), undefined);
+  });
+
+  it('takes over when the owner process is gone (crash)', async () => {
+    await writeFile(file, JSON.stringify({ pid: 424242, token: 'other', heartbeat: Date.now() }));
+    const lock = await OwnerLock.tryAcquire(file, { isAlive: () => false });
+    assert.ok(lock);
+    lock.dispose();
+  });
+
+  it('takes over when the owner stopped its heartbeat (hung or its pid was reused)', async () => {
+    await writeFile(file, JSON.stringify({ pid: 424242, token: 'other', heartbeat: Date.now() - 60_000 }));
+    const lock = await OwnerLock.tryAcquire(file, { isAlive: () => true, staleMs: 20_000 });
+    assert.ok(lock);
+    lock.dispose();
+  });
+
+  it('treats an unreadable lock file as stale', async () => {
+    await writeFile(file, '{garbage');
+    const lock = await OwnerLock.tryAcquire(file);
+    assert.ok(lock);
+    lock.dispose();
+  });
+
+  it('refreshes its heartbeat and releases on dispose', async () => {
+    const lock = await OwnerLock.tryAcquire(file, { heartbeatMs: 20 });
+    assert.ok(lock);
+    const first = (JSON.parse(await readFile(file, 'utf8')) as { heartbeat: number }).heartbeat;
+    await new Promise((r) => setTimeout(r, 80));
+    const later = (JSON.parse(await readFile(file, 'utf8')) as { heartbeat: number }).heartbeat;
+    assert.ok(later > first, 'heartbeat advanced');
+    lock.dispose();
+    await new Promise((r) => setTimeout(r, 50));
+    await assert.rejects(readFile(file, 'utf8'), /ENOENT/);
+  });
+});
