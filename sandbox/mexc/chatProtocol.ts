@@ -2,7 +2,7 @@
 // *string*; server → client pushes carry `data` as a JSON string. The validation is strict on
 // purpose: a client that sends `params` as an object, a string conversationId or a type-2 message
 // without imageUrl must fail here, not in production.
-import { z } from 'zod';
+import * as z from 'zod';
 import { formatCreateTime } from './time';
 import type { MessageType, StoredMessage } from './store';
 

@@ -1,7 +1,7 @@
 // The MEXC P2P emulator: one HTTP server for REST + /media + the chat WebSocket, a seeded store,
 // listen keys, the scripted counterparty and the fault switches. Its public methods are the typed
 // test hooks (the control server exposes the same over HTTP).
-import { z } from 'zod';
+import * as z from 'zod';
 import { TrackedServer, sendJson, urlHost } from '../util/http';
 import { SlidingWindowLimiter } from '../util/rateLimiter';
 import { seededRandom } from '../util/random';

@@ -1,7 +1,7 @@
 // Fault switches for reconnect and error-path tests (venues.md B7: drop socket, delay reply,
 // rate-limit error, expire token). One-shot actions run once; the others persist until changed
 // or reset.
-import { z } from 'zod';
+import * as z from 'zod';
 
 export const faultRequestSchema = z
   .object({

@@ -6,7 +6,7 @@
 // counterparty content and must be treated as a potentially confused peer). The webview imports
 // this module with `import type` only, so zod stays out of its bundle.
 
-import { z } from 'zod';
+import * as z from 'zod';
 import type { ChatMessage, ComposerCapabilities, ConnectionState, Conversation } from './model';
 
 // ---- webview -> host requests -------------------------------------------------------------

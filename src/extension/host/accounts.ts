@@ -1,6 +1,6 @@
 // Accounts: metadata in globalState, keys only in SecretStorage (design.md §2, §8).
 import * as vscode from 'vscode';
-import { z } from 'zod';
+import * as z from 'zod';
 import { VENUE_IDS, type VenueId } from '../../shared/model';
 import { StateKeys, secretKeyFor } from './constants';
 

@@ -2,7 +2,7 @@
 // as an argument object, for keybindings, scripts and tests.
 import { randomUUID } from 'node:crypto';
 import * as vscode from 'vscode';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { InboxHub } from '../core/inboxHub';
 import type { AccountService } from './accountService';
 import type { ChatPanels } from './chatPanels';

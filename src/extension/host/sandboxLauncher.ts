@@ -3,7 +3,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import * as vscode from 'vscode';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Logger } from '../core/logger';
 
 const READY_PREFIX = 'VENUE_CHAT_SANDBOX_READY ';

@@ -1,6 +1,6 @@
 // MEXC signed REST (venues.md B1.1-B1.3): listen keys, orders, chat conversation ids.
 import axios, { type AxiosInstance } from 'axios';
-import { z } from 'zod';
+import * as z from 'zod';
 import { systemClock, type Clock } from '../../core/clock';
 import { silentLogger, type Logger } from '../../core/logger';
 import { TokenBucket } from '../../core/rateLimiter';

@@ -1,6 +1,6 @@
 // MEXC chat WebSocket codec (seed 000, venues.md B1.5). Frames are JSON text; `params` (out) and
 // `data` (in) are JSON strings holding JSON. Everything inbound is untrusted and validated.
-import { z } from 'zod';
+import * as z from 'zod';
 
 export const PING_FRAME = JSON.stringify({ method: 'PING' });
 
