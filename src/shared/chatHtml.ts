@@ -1,0 +1,121 @@
+// The chat panel's HTML document. A pure function, used by the host (webview.html) and by the
+// webview test tier, so the page under test is the page users get.
+//
+// CSP (design.md §8): nothing loads unless listed. Scripts only by nonce. Styles from the
+// extension (cspSource) plus nonce-carrying style elements: the UI toolkit (FAST) probes
+// `:focus-visible` support by inserting an empty <style> and reads the nonce from
+// <meta property="csp-nonce">; without it every load reports a violation and keyboard focus
+// rings fall back to plain :focus. No 'unsafe-inline': injected <style> elements and style=""
+// attributes stay blocked. Images from the extension, data:/blob: and the venues' media hosts;
+// audio/video from the media hosts only; no network access (`connect-src 'none'`); no <base>,
+// no form posts. Invalid media origins are left out of the policy rather than thrown on (the
+// affected media then show as links); partitionMediaOrigins tells the host which ones to log.
+
+export interface ChatPanelHtmlOptions {
+  /** `webview.cspSource`. */
+  readonly cspSource: string;
+  /** Fresh per render: 16-128 base64/url-safe characters (e.g. randomBytes(16).toString('base64')). */
+  readonly nonce: string;
+  /** `webview.asWebviewUri(dist/webview.js)`. */
+  readonly scriptUri: string;
+  /** `webview.asWebviewUri(...)` of the style sheets, in cascade order (media/chat.css). */
+  readonly styleUris: readonly string[];
+  /** Origins media may load from: `http(s)://host[:port]`, host may start with `*.` (see normaliseMediaOrigin). */
+  readonly mediaOrigins: readonly string[];
+  readonly title: string;
+}
+
+const NONCE = /^[A-Za-z0-9+/_=-]{16,128}$/;
+const HOST = String.raw`(?:\*\.)?(?:[a-z0-9-]+(?:\.[a-z0-9-]+)*|\[[0-9a-f:.]+\])`;
+// A host source expression: nothing in it can end the directive or add a keyword.
+const HOST_SOURCE = new RegExp(String.raw`^(?:[a-z][a-z0-9+.-]*://)?${HOST}(?::(?:\d{1,5}|\*))?(?:/[^\s;,'"]*)?$`, 'i');
+const SCHEME_SOURCE = /^[a-z][a-z0-9+.-]*:$/i;
+// VS Code's cspSource is "'self' https://*.vscode-cdn.net"; no other keyword may ride along.
+const ALLOWED_KEYWORDS: ReadonlySet<string> = new Set(["'self'"]);
+// Media origins: http(s)://host[:port], host optionally "*."-prefixed.
+const MEDIA_ORIGIN = new RegExp(String.raw`^https?://${HOST}(?::\d{1,5})?$`, 'i');
+
+export function escapeHtml(value: string): string {
+  return value.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
+}
+
+/**
+ * Reduces a configured media URL or origin to a CSP origin (`https://host[:port]`), or undefined
+ * when it is not an http(s) origin.
+ */
+export function normaliseMediaOrigin(value: string): string | undefined {
+  const trimmed = value.trim();
+  if (MEDIA_ORIGIN.test(trimmed)) return trimmed.toLowerCase();
+  try {
+    const url = new URL(trimmed);
+    if (url.protocol !== 'https:' && url.protocol !== 'http:') return undefined;
+    return MEDIA_ORIGIN.test(url.origin) ? url.origin : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Splits media origins into those that can go into the CSP and those that cannot (for the host's log). */
+export function partitionMediaOrigins(origins: readonly string[]): { readonly accepted: string[]; readonly rejected: string[] } {
+  const accepted: string[] = [];
+  const rejected: string[] = [];
+  for (const origin of origins) {
+    if (typeof origin === 'string' && MEDIA_ORIGIN.test(origin)) {
+      if (!accepted.includes(origin)) accepted.push(origin);
+    } else rejected.push(String(origin));
+  }
+  return { accepted, rejected };
+}
+
+function sourceList(name: string, value: string): string {
+  const tokens = value.trim().split(/\s+/);
+  for (const token of tokens) {
+    if (!ALLOWED_KEYWORDS.has(token) && !HOST_SOURCE.test(token) && !SCHEME_SOURCE.test(token)) {
+      throw new TypeError(`chatPanelHtml: ${name} is not a list of CSP sources: ${JSON.stringify(value)}`);
+    }
+  }
+  return tokens.join(' ');
+}
+
+/**
+ * The policy. Media origins that are not `http(s)://host[:port]` are left out (never spliced
+ * into the policy); the affected images then show as links. Use partitionMediaOrigins to log them.
+ */
+export function contentSecurityPolicy(options: Pick<ChatPanelHtmlOptions, 'cspSource' | 'nonce' | 'mediaOrigins'>): string {
+  if (!NONCE.test(options.nonce)) throw new TypeError('chatPanelHtml: the nonce must be 16-128 base64/url-safe characters');
+  const source = sourceList('cspSource', options.cspSource);
+  const media = partitionMediaOrigins(options.mediaOrigins).accepted;
+  return [
+    "default-src 'none'",
+    `script-src 'nonce-${options.nonce}'`,
+    `style-src ${source} 'nonce-${options.nonce}'`,
+    `font-src ${source}`,
+    `img-src ${[source, 'data:', 'blob:', ...media].join(' ')}`,
+    `media-src ${media.length > 0 ? media.join(' ') : "'none'"}`,
+    "connect-src 'none'",
+    "base-uri 'none'",
+    "form-action 'none'",
+  ].join('; ');
+}
+
+export function chatPanelHtml(options: ChatPanelHtmlOptions): string {
+  const csp = contentSecurityPolicy(options);
+  const nonce = escapeHtml(options.nonce);
+  const styles = options.styleUris.map((uri) => `    <link rel="stylesheet" href="${escapeHtml(uri)}">`).join('\n');
+  return `<!DOCTYPE html>
+<html lang="en">
+  <head>
+    <meta charset="UTF-8">
+    <meta http-equiv="Content-Security-Policy" content="${escapeHtml(csp)}">
+    <meta property="csp-nonce" content="${nonce}">
+    <meta name="viewport" content="width=device-width, initial-scale=1.0">
+${styles}
+    <title>${escapeHtml(options.title)}</title>
+  </head>
+  <body>
+    <div id="app" class="app"></div>
+    <script nonce="${nonce}" src="${escapeHtml(options.scriptUri)}"></script>
+  </body>
+</html>
+`;
+}

@@ -1,0 +1,304 @@
+// The reply box. Sending is idempotent from the user's side: a message keeps one client id from
+// the first attempt until the host accepts it, and the box is cleared only after acceptance, so a
+// lost reply or a double Enter can never turn into two different sends.
+import type { ComposerCapabilities, ConnectionState, Conversation } from '../../shared/model';
+import type { PickedAttachment, RequestParams } from '../../shared/protocol';
+import { el } from '../dom';
+import { VENUE_LABELS } from '../hostGuards';
+import { icons } from '../icons';
+import { Debouncer, type Disposable, DisposableStore, listen } from '../lifecycle';
+import { NO_ANSWER, type RpcClient, RpcError } from '../rpc';
+import { parseHttpUrl } from '../safeUrl';
+import type { UiStateStore } from '../uiState';
+import { createButton, createTextArea, setButtonDisabled, type TextAreaHandle } from '../ui';
+import { newClientMessageId } from './clientMessageId';
+import { type MediaLinkKind, MediaLinkForm, type MediaLinkRequest } from './mediaLinkForm';
+import { type SendGate, sendGateFor } from './sendGate';
+
+/** Draft text is mirrored to the host this long after the last keystroke. */
+export const DRAFT_SAVE_DELAY_MS = 1000;
+/** Safari reports the Enter that ends a composition after `compositionend`; ignore Enter this soon after. */
+const COMPOSITION_GRACE_MS = 30;
+
+export interface ComposerDeps {
+  readonly rpc: Pick<RpcClient, 'request'>;
+  readonly state: UiStateStore;
+  /** A send was accepted: the timeline brings the list to the bottom when it arrives. */
+  onAccepted(clientMessageId: string): void;
+}
+
+type SendParams = RequestParams<'message/send'>;
+
+function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+export class Composer implements Disposable {
+  readonly element: HTMLElement;
+  private readonly box: TextAreaHandle;
+  private readonly sendButton: HTMLElement;
+  private readonly attachButton: HTMLElement;
+  private readonly mediaLinkButton: HTMLElement;
+  private readonly counter: HTMLElement;
+  private readonly hint: HTMLElement;
+  private readonly error: HTMLElement;
+  private readonly mediaLink: MediaLinkForm;
+  private readonly draftSave: Debouncer;
+  private readonly disposables = new DisposableStore();
+  private capabilities: ComposerCapabilities = { sendKinds: ['text'], mediaByUrl: false, canUpload: false, maxTextLength: 4000 };
+  private gate: SendGate = { allowed: true };
+  private composing = false;
+  private compositionEndedAt = -Infinity;
+  private busy = false;
+
+  constructor(private readonly deps: ComposerDeps) {
+    this.box = createTextArea({ ariaLabel: 'Message', placeholder: 'Write a message… (Enter to send, Shift+Enter for a new line)', rows: 3, className: 'composer__box' });
+    this.sendButton = createButton({ label: 'Send', appearance: 'primary', className: 'composer__send' });
+    this.attachButton = createButton({
+      appearance: 'icon',
+      icon: icons.paperclip(),
+      ariaLabel: 'Attach a file',
+      title: 'Attach a file (the text in the box becomes its caption)',
+      className: 'composer__attach',
+    });
+    this.mediaLinkButton = createButton({ label: 'Send media link…', appearance: 'secondary', icon: icons.link(), className: 'composer__media-link' });
+    this.counter = el('span', { className: 'composer__counter', attrs: { 'aria-live': 'off' } });
+    this.hint = el('div', { className: 'composer__hint', attrs: { role: 'status' } });
+    this.error = el('div', { className: 'composer__error', attrs: { role: 'alert' } });
+    this.mediaLink = this.disposables.add(new MediaLinkForm((request) => this.sendMediaLink(request), () => this.box.focus()));
+    this.element = el('div', { className: 'composer', attrs: { role: 'group', 'aria-label': 'Reply' } }, [
+      this.hint,
+      this.error,
+      this.box.element,
+      el('div', { className: 'composer__bar' }, [
+        el('div', { className: 'composer__tools' }, [this.attachButton, this.mediaLinkButton]),
+        this.counter,
+        this.sendButton,
+      ]),
+      this.mediaLink.element,
+    ]);
+    this.draftSave = this.disposables.add(new Debouncer(() => this.postDraft(), DRAFT_SAVE_DELAY_MS));
+
+    const area = this.box.element;
+    this.disposables.add(listen(area, 'keydown', (event) => this.onKeyDown(event)));
+    this.disposables.add(listen(area, 'input', () => this.onInput()));
+    this.disposables.add(
+      listen(area, 'compositionstart', () => {
+        this.composing = true;
+      }),
+    );
+    this.disposables.add(
+      listen(area, 'compositionend', (event) => {
+        this.composing = false;
+        this.compositionEndedAt = event.timeStamp;
+      }),
+    );
+    this.disposables.add(listen(this.sendButton, 'click', () => void this.sendText()));
+    this.disposables.add(listen(this.attachButton, 'click', () => void this.pickAttachment()));
+    this.disposables.add(listen(this.mediaLinkButton, 'click', () => (this.mediaLink.isOpen ? this.mediaLink.close() : this.mediaLink.open())));
+    this.render();
+  }
+
+  /** Shows the composer for a conversation. `keepText` leaves what the user is typing alone (same conversation re-sent). */
+  open(conversation: Conversation, capabilities: ComposerCapabilities, draft: string, keepText: boolean): void {
+    this.capabilities = capabilities;
+    if (!keepText) {
+      this.box.value = draft;
+      this.setError('');
+      this.mediaLink.close();
+    }
+    const kinds = (['image', 'video', 'file'] as const).filter((kind): kind is MediaLinkKind => capabilities.sendKinds.includes(kind));
+    this.mediaLink.configure(VENUE_LABELS[conversation.venue], kinds.length > 0 ? kinds : ['image', 'video', 'file']);
+    this.render();
+  }
+
+  setConnection(state: ConnectionState): void {
+    this.gate = sendGateFor(state);
+    this.render();
+  }
+
+  focus(): void {
+    this.box.focus();
+  }
+
+  /** Posts a pending draft now (the page is going away). */
+  flushDraft(): void {
+    this.draftSave.flush();
+  }
+
+  /**
+   * Drops a pending draft save. Used when the pane switches conversation: `draft/save` names no
+   * conversation, so a late save could land in the new one (and a payment detail typed for one
+   * counterparty must never show up prefilled for another).
+   */
+  discardPendingDraftSave(): void {
+    this.draftSave.cancel();
+  }
+
+  // ---- input ----------------------------------------------------------------------------------
+
+  private onKeyDown(event: KeyboardEvent): void {
+    if (event.key !== 'Enter' || event.shiftKey || event.altKey || event.ctrlKey || event.metaKey) return;
+    // While an input method is composing, Enter commits the composition; it must not send.
+    // keyCode 229 is what Chromium reports for keys the IME consumed.
+    if (event.isComposing || this.composing || event.keyCode === 229) return;
+    if (event.timeStamp - this.compositionEndedAt < COMPOSITION_GRACE_MS) return;
+    event.preventDefault();
+    void this.sendText();
+  }
+
+  private onInput(): void {
+    const state = this.deps.state.current;
+    const text = this.box.value;
+    // A changed draft is a different message: it gets a fresh client id on its next send.
+    this.deps.state.update({ draft: text, draftClientMessageId: text === state.draft ? state.draftClientMessageId : null });
+    this.draftSave.schedule();
+    this.setError('');
+    this.render();
+  }
+
+  private postDraft(): void {
+    this.deps.rpc.request('draft/save', { text: this.deps.state.current.draft.slice(0, 20_000) }).catch(() => {
+      // Best effort: the draft also lives in the webview state.
+    });
+  }
+
+  // ---- sending --------------------------------------------------------------------------------
+
+  private textProblem(text: string): string | undefined {
+    if (!this.gate.allowed) return this.gate.reason;
+    if (!this.capabilities.sendKinds.includes('text')) return 'This conversation does not accept text messages.';
+    if (text.length > this.capabilities.maxTextLength) return `The message is ${text.length - this.capabilities.maxTextLength} characters too long.`;
+    return undefined;
+  }
+
+  private async sendText(): Promise<void> {
+    if (this.busy) return;
+    const text = this.box.value;
+    if (text.trim() === '') return;
+    const problem = this.textProblem(text);
+    if (problem) {
+      this.setError(problem);
+      return;
+    }
+    const state = this.deps.state.current;
+    const clientMessageId = state.draftClientMessageId ?? newClientMessageId();
+    // Remember the id before the request: if the answer is lost, the retry reuses it.
+    this.deps.state.update({ draft: text, draftClientMessageId: clientMessageId });
+    const outcome = await this.submit({ clientMessageId, kind: 'text', text });
+    if (!outcome.ok) this.setError(outcome.message);
+    // Typing never blocks on the host; if the text changed meanwhile, that is a new message to keep.
+    else if (this.box.value === text) this.clearBox();
+  }
+
+  private async pickAttachment(): Promise<void> {
+    if (this.busy) return;
+    if (!this.gate.allowed) {
+      this.setError(this.gate.reason);
+      return;
+    }
+    const caption = this.box.value.trim();
+    if (caption.length > this.capabilities.maxTextLength) {
+      this.setError(`The caption is ${caption.length - this.capabilities.maxTextLength} characters too long.`);
+      return;
+    }
+    this.setBusy(true);
+    let picked: PickedAttachment | undefined;
+    try {
+      picked = (await this.deps.rpc.request('attachment/pick', {})).attachment;
+    } catch (error) {
+      this.setError(`Could not attach the file: ${errorText(error)}`);
+      return;
+    } finally {
+      this.setBusy(false);
+    }
+    if (!picked) return; // the user closed the picker
+    const url = parseHttpUrl(picked.url);
+    if (!url) {
+      this.setError('The uploaded file has no web address that can be sent.');
+      return;
+    }
+    const outcome = await this.submit({ clientMessageId: newClientMessageId(), kind: picked.kind, url: url.href, fileName: picked.name.slice(0, 255), text: caption });
+    if (!outcome.ok) this.setError(outcome.message);
+    else if (caption !== '' && this.box.value.trim() === caption) this.clearBox();
+  }
+
+  private async sendMediaLink(request: MediaLinkRequest): Promise<void> {
+    if (!this.gate.allowed) throw new Error(this.gate.reason);
+    if (request.caption.length > this.capabilities.maxTextLength) throw new Error('The caption is too long.');
+    const params: SendParams = { clientMessageId: newClientMessageId(), kind: request.kind, url: request.url, text: request.caption };
+    const outcome = await this.submit(request.fileName ? { ...params, fileName: request.fileName } : params);
+    // The form shows the error next to the URL the user is fixing.
+    if (!outcome.ok) throw new Error(outcome.message);
+  }
+
+  /** Posts one `message/send`; ok when the host accepted it (it is in the outbox). */
+  private async submit(params: SendParams): Promise<{ readonly ok: true } | { readonly ok: false; readonly message: string }> {
+    this.setBusy(true);
+    this.setError('');
+    try {
+      await this.deps.rpc.request('message/send', params);
+      this.deps.onAccepted(params.clientMessageId);
+      return { ok: true };
+    } catch (error) {
+      // Without an answer the outbox may well have the message: say so instead of "not sent".
+      if (error instanceof RpcError && error.code === NO_ANSWER) {
+        return { ok: false, message: 'The extension did not confirm the message; it may still be queued. Check the list; sending again is safe (it is recognised as the same message).' };
+      }
+      return { ok: false, message: `Not sent: ${errorText(error)}` };
+    } finally {
+      this.setBusy(false);
+    }
+  }
+
+  private clearBox(): void {
+    this.box.value = '';
+    this.deps.state.update({ draft: '', draftClientMessageId: null });
+    this.draftSave.schedule();
+    this.render();
+  }
+
+  /** While a request is out, sending is off (no double send); typing stays possible. */
+  private setBusy(busy: boolean): void {
+    this.busy = busy;
+    this.element.setAttribute('aria-busy', String(busy));
+    this.render();
+  }
+
+  private setError(message: string): void {
+    this.error.textContent = message;
+    this.error.hidden = message === '';
+  }
+
+  private render(): void {
+    const text = this.box.value;
+    const max = this.capabilities.maxTextLength;
+    this.counter.textContent = `${text.length} / ${max}`;
+    this.counter.classList.toggle('composer__counter--near', text.length > max * 0.9 && text.length <= max);
+    this.counter.classList.toggle('composer__counter--over', text.length > max);
+    this.counter.title = text.length > max ? `${text.length - max} characters over the limit` : `${max - text.length} characters left`;
+
+    if (!this.gate.allowed) {
+      this.hint.textContent = this.gate.reason;
+      this.hint.className = 'composer__hint composer__hint--blocked';
+    } else {
+      this.hint.textContent = this.gate.hint ?? '';
+      this.hint.className = 'composer__hint';
+    }
+    this.hint.hidden = this.hint.textContent === '';
+
+    const problem = text.trim() === '' ? 'empty' : this.textProblem(text);
+    setButtonDisabled(this.sendButton, this.busy || problem !== undefined);
+    this.sendButton.title = problem && problem !== 'empty' ? problem : 'Send (Enter)';
+    this.attachButton.hidden = !this.capabilities.canUpload;
+    setButtonDisabled(this.attachButton, this.busy || !this.gate.allowed);
+    this.mediaLinkButton.hidden = !this.capabilities.mediaByUrl;
+    setButtonDisabled(this.mediaLinkButton, !this.gate.allowed);
+    if (!this.capabilities.mediaByUrl) this.mediaLink.close();
+  }
+
+  dispose(): void {
+    this.draftSave.flush();
+    this.disposables.dispose();
+  }
+}

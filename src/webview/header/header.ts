@@ -1,0 +1,35 @@
+import type { ConnectionState, Conversation } from '../../shared/model';
+import { el } from '../dom';
+import { VENUE_LABELS } from '../hostGuards';
+import type { Disposable } from '../lifecycle';
+import { ConnectionBadge } from './connectionBadge';
+
+export class Header implements Disposable {
+  readonly element: HTMLElement;
+  private readonly title = el('h1', { className: 'header__title', attrs: { dir: 'auto' } });
+  private readonly subtitle = el('div', { className: 'header__subtitle', attrs: { dir: 'auto' } });
+  private readonly badge: ConnectionBadge;
+
+  constructor(announce: (text: string) => void) {
+    this.badge = new ConnectionBadge(announce);
+    this.element = el('header', { className: 'header' }, [el('div', { className: 'header__titles' }, [this.title, this.subtitle]), this.badge.element]);
+  }
+
+  setConversation(conversation: Conversation): void {
+    this.title.textContent = conversation.title;
+    this.title.title = conversation.title;
+    const parts = [VENUE_LABELS[conversation.venue], conversation.subtitle, conversation.active ? 'order in progress' : undefined].filter(
+      (part): part is string => typeof part === 'string' && part.length > 0,
+    );
+    this.subtitle.textContent = parts.join(' · ');
+    document.title = conversation.title;
+  }
+
+  setConnection(state: ConnectionState): void {
+    this.badge.set(state);
+  }
+
+  dispose(): void {
+    this.badge.dispose();
+  }
+}

@@ -1,0 +1,76 @@
+// Shape checks for host notifications other than messages (see timeline/messageGuard.ts). The
+// host is trusted; these keep a malformed payload from breaking the pane instead of being shown.
+import type { ComposerCapabilities, ConnectionState, Conversation, MessageKind, VenueId } from '../shared/model';
+
+const VENUES: readonly string[] = ['mexc', 'bybit', 'binance', 'multiwa', 'mixin'];
+const DEFAULT_MAX_TEXT = 4000;
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function str(value: unknown, fallback = ''): string {
+  return typeof value === 'string' ? value : fallback;
+}
+
+function num(value: unknown, fallback = 0): number {
+  return typeof value === 'number' && Number.isFinite(value) ? value : fallback;
+}
+
+export function parseConversation(raw: unknown): Conversation | undefined {
+  if (!isRecord(raw)) return undefined;
+  const { venue, accountId, conversationId } = raw;
+  if (typeof venue !== 'string' || !VENUES.includes(venue) || typeof accountId !== 'string' || typeof conversationId !== 'string') return undefined;
+  return {
+    venue: venue as VenueId,
+    accountId,
+    conversationId,
+    title: str(raw.title, conversationId),
+    subtitle: typeof raw.subtitle === 'string' ? raw.subtitle : undefined,
+    lastActivity: num(raw.lastActivity),
+    unread: num(raw.unread),
+    active: raw.active === true,
+    preview: typeof raw.preview === 'string' ? raw.preview : undefined,
+  };
+}
+
+export function parseConnectionState(raw: unknown): ConnectionState {
+  if (!isRecord(raw)) return { kind: 'offline' };
+  switch (raw.kind) {
+    case 'online':
+      return { kind: 'online', since: num(raw.since) };
+    case 'connecting':
+      return { kind: 'connecting' };
+    case 'backoff':
+      return { kind: 'backoff', until: num(raw.until), reason: str(raw.reason) };
+    case 'auth-error':
+      return { kind: 'auth-error', reason: str(raw.reason, 'the venue rejected the credentials') };
+    case 'stale':
+      return { kind: 'stale', lastSync: num(raw.lastSync), reason: str(raw.reason) };
+    case 'displaced':
+      return { kind: 'displaced', reason: str(raw.reason) };
+    default:
+      return { kind: 'offline' };
+  }
+}
+
+export function parseComposerCapabilities(raw: unknown): ComposerCapabilities {
+  if (!isRecord(raw)) return { sendKinds: ['text'], mediaByUrl: false, canUpload: false, maxTextLength: DEFAULT_MAX_TEXT };
+  const kinds = Array.isArray(raw.sendKinds) ? raw.sendKinds.filter((k): k is MessageKind => typeof k === 'string') : ['text' as const];
+  const max = num(raw.maxTextLength, DEFAULT_MAX_TEXT);
+  return {
+    sendKinds: kinds,
+    mediaByUrl: raw.mediaByUrl === true,
+    canUpload: raw.canUpload === true,
+    // The host's request schema caps text at 20 000 characters whatever the venue says.
+    maxTextLength: max > 0 ? Math.min(Math.floor(max), 20_000) : DEFAULT_MAX_TEXT,
+  };
+}
+
+export const VENUE_LABELS: Readonly<Record<VenueId, string>> = {
+  mexc: 'MEXC',
+  bybit: 'Bybit',
+  binance: 'Binance',
+  multiwa: 'WhatsApp (MultiWA)',
+  mixin: 'Mixin',
+};

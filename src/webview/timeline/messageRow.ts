@@ -1,0 +1,144 @@
+// One message in the list. The row element is created once per message and updated in place on
+// every upsert (status changes must not rebuild the bubble, reload its image or lose focus).
+import type { ChatMessage } from '../../shared/model';
+import { el, srOnly } from '../dom';
+import { formatClock, formatTimeTitle, isoTime, localDayKey } from './format';
+import { rendererFor } from './renderers';
+import { actionsElement, statusElement } from './status';
+
+export type RowLayout = 'in' | 'out' | 'center';
+
+export function layoutOf(message: ChatMessage): RowLayout {
+  if (message.kind === 'gap' || message.kind === 'system' || message.direction === 'system') return 'center';
+  return message.direction === 'out' ? 'out' : 'in';
+}
+
+function sameAttachments(a: ChatMessage, b: ChatMessage): boolean {
+  if (a.attachments === b.attachments) return true;
+  return JSON.stringify(a.attachments ?? []) === JSON.stringify(b.attachments ?? []);
+}
+
+/** Whether the bubble content (not just its status or time) must be rebuilt. */
+function contentChanged(a: ChatMessage, b: ChatMessage): boolean {
+  return (
+    a.kind !== b.kind ||
+    a.text !== b.text ||
+    a.direction !== b.direction ||
+    a.gap?.from !== b.gap?.from ||
+    a.gap?.to !== b.gap?.to ||
+    !sameAttachments(a, b)
+  );
+}
+
+function safeKindClass(kind: string): string {
+  return /^[a-z][a-z-]{0,30}$/.test(kind) ? kind : 'unknown';
+}
+
+export class MessageRow {
+  readonly element: HTMLElement;
+  private message: ChatMessage;
+  private bubble!: HTMLElement;
+  private content!: HTMLElement;
+  private sender!: HTMLElement;
+  private meta!: HTMLElement;
+  private actions: HTMLElement | null = null;
+  private daySeparator: HTMLElement | null = null;
+  private shownDayLabel: string | null = null;
+  private senderShown = true;
+  private cachedDayKey: number;
+
+  constructor(message: ChatMessage) {
+    this.message = message;
+    this.cachedDayKey = localDayKey(message.time);
+    this.element = el('div', { attrs: { role: 'article' } });
+    this.build();
+  }
+
+  get current(): ChatMessage {
+    return this.message;
+  }
+
+  get dayKey(): number {
+    return this.cachedDayKey;
+  }
+
+  /** Applies a newer version of the same message, touching only what changed. */
+  update(next: ChatMessage): void {
+    const previous = this.message;
+    this.message = next;
+    this.cachedDayKey = localDayKey(next.time);
+    if (contentChanged(previous, next) || layoutOf(previous) !== layoutOf(next)) {
+      this.build();
+      return;
+    }
+    if (previous.key !== next.key) this.element.dataset.key = next.key;
+    if (previous.senderName !== next.senderName) this.renderSender();
+    if (previous.time !== next.time || previous.rawTime !== next.rawTime || previous.status !== next.status) this.renderMeta();
+    if (previous.status !== next.status || previous.failure !== next.failure || previous.clientMessageId !== next.clientMessageId) this.renderActions();
+  }
+
+  /** Shows a day heading above this row (label) or none (null). */
+  setDayLabel(label: string | null): void {
+    if (label === this.shownDayLabel) return;
+    this.shownDayLabel = label;
+    if (label === null) {
+      this.daySeparator?.remove();
+      this.daySeparator = null;
+      return;
+    }
+    const separator = el('div', { className: 'day-sep', attrs: { role: 'separator', 'aria-label': label } }, [el('span', { className: 'day-sep__label', text: label })]);
+    if (this.daySeparator) this.daySeparator.replaceWith(separator);
+    else this.element.prepend(separator);
+    this.daySeparator = separator;
+  }
+
+  /** Consecutive messages from the same sender show the name once (it stays readable to screen readers). */
+  setSenderShown(shown: boolean): void {
+    if (shown === this.senderShown) return;
+    this.senderShown = shown;
+    this.element.classList.toggle('msg--continued', !shown);
+  }
+
+  private build(): void {
+    const message = this.message;
+    const layout = layoutOf(message);
+    this.element.className = `msg msg--${layout} msg--kind-${safeKindClass(message.kind)}`;
+    this.element.classList.toggle('msg--continued', !this.senderShown);
+    this.element.dataset.key = message.key;
+    this.sender = el('div', { className: 'sender', attrs: { dir: 'auto' } });
+    this.content = rendererFor(message.kind)(message);
+    this.meta = el('div', { className: 'meta' });
+    this.bubble = el('div', { className: 'bubble' }, [this.sender, this.content, this.meta]);
+    this.actions = null;
+    this.element.replaceChildren(...(this.daySeparator ? [this.daySeparator] : []), this.bubble);
+    this.renderSender();
+    this.renderMeta();
+    this.renderActions();
+  }
+
+  private renderSender(): void {
+    const message = this.message;
+    const layout = layoutOf(message);
+    if (layout === 'center') this.sender.replaceChildren();
+    else if (layout === 'out') this.sender.replaceChildren(srOnly('You'));
+    else this.sender.textContent = message.senderName ?? '';
+  }
+
+  private renderMeta(): void {
+    const message = this.message;
+    if (message.kind === 'gap') {
+      this.meta.replaceChildren();
+      return;
+    }
+    const time = el('time', { className: 'time', text: formatClock(message.time), attrs: { datetime: isoTime(message.time), title: formatTimeTitle(message.time, message.rawTime) } });
+    const status = message.direction === 'out' && message.status ? statusElement(message.status) : null;
+    this.meta.replaceChildren(...[time, status].filter((node): node is HTMLElement => node !== null));
+  }
+
+  private renderActions(): void {
+    const next = actionsElement(this.message);
+    if (this.actions) this.actions.remove();
+    this.actions = next;
+    if (next) this.bubble.append(next);
+  }
+}

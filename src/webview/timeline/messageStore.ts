@@ -1,0 +1,122 @@
+// The loaded messages in display order (time, then arrival order), indexed by key and by client
+// message id. A pending message is re-keyed when the venue assigns its id (`c:<clientId>` →
+// venue id): the client id index finds the existing row, so it is updated rather than duplicated.
+import type { ChatMessage } from '../../shared/model';
+import type { MessageRow } from './messageRow';
+
+export interface TimelineEntry {
+  readonly row: MessageRow;
+  /** Tie-break among equal times: live arrivals count up, history pages count down. */
+  seq: number;
+}
+
+function timeOf(entry: TimelineEntry): number {
+  return entry.row.current.time;
+}
+
+function compare(a: TimelineEntry, b: TimelineEntry): number {
+  return timeOf(a) - timeOf(b) || a.seq - b.seq;
+}
+
+export class MessageStore {
+  private readonly entries: TimelineEntry[] = [];
+  private readonly byKey = new Map<string, TimelineEntry>();
+  private readonly byClientId = new Map<string, TimelineEntry>();
+  private highSeq = 0;
+  private lowSeq = 0;
+
+  get length(): number {
+    return this.entries.length;
+  }
+
+  at(index: number): TimelineEntry | undefined {
+    return this.entries[index];
+  }
+
+  all(): readonly TimelineEntry[] {
+    return this.entries;
+  }
+
+  oldest(): TimelineEntry | undefined {
+    return this.entries[0];
+  }
+
+  newest(): TimelineEntry | undefined {
+    return this.entries[this.entries.length - 1];
+  }
+
+  /** The entry `message` is a version of: same key, or same client id (before/after re-keying). */
+  find(message: ChatMessage): TimelineEntry | undefined {
+    const byKey = this.byKey.get(message.key);
+    if (byKey) return byKey;
+    return message.clientMessageId !== undefined ? this.byClientId.get(message.clientMessageId) : undefined;
+  }
+
+  getByKey(key: string): TimelineEntry | undefined {
+    return this.byKey.get(key);
+  }
+
+  nextLiveSeq(): number {
+    return ++this.highSeq;
+  }
+
+  /** Sequence numbers for a page of `count` older messages, oldest first, all below every existing one. */
+  reserveHistorySeqs(count: number): number {
+    this.lowSeq -= count;
+    return this.lowSeq;
+  }
+
+  /** Inserts a new entry in order; returns its index. */
+  insert(entry: TimelineEntry): number {
+    const index = this.upperBound(entry);
+    this.entries.splice(index, 0, entry);
+    this.index(entry);
+    return index;
+  }
+
+  /** Re-indexes an entry whose message changed (key, client id or time). Returns its new index when it moved. */
+  updated(entry: TimelineEntry, previous: ChatMessage): number | undefined {
+    const current = entry.row.current;
+    if (previous.key !== current.key && this.byKey.get(previous.key) === entry) this.byKey.delete(previous.key);
+    if (previous.clientMessageId !== undefined && previous.clientMessageId !== current.clientMessageId && this.byClientId.get(previous.clientMessageId) === entry) {
+      this.byClientId.delete(previous.clientMessageId);
+    }
+    this.index(entry);
+    if (previous.time === current.time) return undefined;
+    const at = this.entries.indexOf(entry);
+    if (at < 0) return undefined;
+    const before = this.entries[at - 1];
+    const after = this.entries[at + 1];
+    if ((!before || compare(before, entry) <= 0) && (!after || compare(entry, after) <= 0)) return undefined;
+    this.entries.splice(at, 1);
+    const index = this.upperBound(entry);
+    this.entries.splice(index, 0, entry);
+    return index;
+  }
+
+  clear(): void {
+    this.entries.length = 0;
+    this.byKey.clear();
+    this.byClientId.clear();
+    this.highSeq = 0;
+    this.lowSeq = 0;
+  }
+
+  private index(entry: TimelineEntry): void {
+    const message = entry.row.current;
+    this.byKey.set(message.key, entry);
+    if (message.clientMessageId !== undefined) this.byClientId.set(message.clientMessageId, entry);
+  }
+
+  private upperBound(entry: TimelineEntry): number {
+    let lo = 0;
+    let hi = this.entries.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      const probe = this.entries[mid];
+      if (probe && compare(probe, entry) <= 0) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+}

@@ -1,0 +1,12 @@
+import { el } from '../../dom';
+import { attachmentsBlock } from './media';
+import { textBlock } from './textBlock';
+import type { MessageRenderer } from './types';
+
+/** For kinds this build does not know yet: say so, and still show whatever text and files came with it. */
+export const renderUnknown: MessageRenderer = (message) =>
+  el('div', { className: 'content content--unknown' }, [
+    el('div', { className: 'content__label', text: `Unsupported message type “${String(message.kind)}”` }),
+    message.text ? textBlock(message.text) : null,
+    attachmentsBlock(message.attachments),
+  ]);

@@ -1,0 +1,141 @@
+// Media elements for attachments. The only place that sets a URL-bearing attribute (`src`), and
+// only after parseHttpUrl accepted the value. When an element fails to load (host blocked by the
+// CSP, offline, gone) the timeline's delegated error handler swaps it for a visible link.
+import type { Attachment } from '../../../shared/model';
+import { el } from '../../dom';
+import { icons } from '../../icons';
+import { formatBytes, formatDuration } from '../format';
+import { linkElement } from '../links';
+import { parseHttpUrl } from '../../safeUrl';
+
+export const MEDIA_FALLBACK_LABEL_ATTRIBUTE = 'data-media-label';
+
+const KIND_NAMES: Record<Attachment['kind'], string> = { image: 'Image', video: 'Video', audio: 'Audio', file: 'File' };
+
+function displayName(attachment: Attachment): string {
+  return attachment.name ?? KIND_NAMES[attachment.kind];
+}
+
+/** What to show when a URL is missing or not http(s): the kind, the name and the raw text, inert. */
+function unsupportedUrl(attachment: Attachment): HTMLElement {
+  const parts = [`${KIND_NAMES[attachment.kind]} “${displayName(attachment)}” has no web address the pane can show`];
+  return el('div', { className: 'media-unavailable', attrs: { dir: 'auto' } }, [
+    el('span', { text: parts.join('') }),
+    attachment.url ? el('span', { className: 'media-unavailable__url', text: attachment.url }) : null,
+  ]);
+}
+
+/** Replaces a media element that failed to load with a link to open it outside the pane. */
+export function showMediaFallback(media: HTMLElement): void {
+  const url = parseHttpUrl(media.getAttribute('data-media-url'));
+  const label = media.getAttribute(MEDIA_FALLBACK_LABEL_ATTRIBUTE) ?? 'Media';
+  if (!url) return;
+  const fallback = el('div', { className: 'media-fallback', attrs: { role: 'note' } }, [
+    el('span', { className: 'media-fallback__reason', text: `${label} could not be shown here (blocked or unavailable). ` }),
+    linkElement(url, url.href, 'link media-fallback__link'),
+  ]);
+  // A picture wrapped in an "open" link is replaced with its wrapper (no link inside a link).
+  (media.closest('.media-link') ?? media).replaceWith(fallback);
+}
+
+function markMedia(media: HTMLElement, url: URL, label: string): void {
+  media.dataset.mediaUrl = url.href;
+  media.setAttribute(MEDIA_FALLBACK_LABEL_ATTRIBUTE, label);
+}
+
+export function imageElement(attachment: Attachment, className = 'media media--image'): HTMLElement {
+  const full = parseHttpUrl(attachment.url);
+  const shown = parseHttpUrl(attachment.thumbUrl) ?? full;
+  if (!shown) return unsupportedUrl(attachment);
+  const img = el('img', { className, attrs: { alt: attachment.name ?? 'Image' } });
+  // Reserve the space up front so a late load does not shift the list under the reader.
+  if (attachment.width && attachment.height && attachment.width > 0 && attachment.height > 0) {
+    img.width = Math.round(attachment.width);
+    img.height = Math.round(attachment.height);
+  }
+  img.loading = 'lazy';
+  img.decoding = 'async';
+  img.referrerPolicy = 'no-referrer';
+  markMedia(img, full ?? shown, `Image “${displayName(attachment)}”`);
+  img.src = shown.href;
+  if (!full) return img;
+  // Clicking the picture opens the full-size original through the host.
+  const frame = linkElement(full, '', 'media-link');
+  frame.setAttribute('aria-label', `Open image ${displayName(attachment)}`);
+  frame.append(img);
+  return frame;
+}
+
+function timedMedia(tag: 'video' | 'audio', attachment: Attachment): HTMLElement {
+  const url = parseHttpUrl(attachment.url);
+  if (!url) return unsupportedUrl(attachment);
+  const media = el(tag, { className: `media media--${tag}`, attrs: { title: displayName(attachment) } });
+  media.controls = true;
+  media.preload = 'metadata';
+  if (tag === 'video' && attachment.width && attachment.height) {
+    (media as HTMLVideoElement).width = Math.round(attachment.width);
+    (media as HTMLVideoElement).height = Math.round(attachment.height);
+  }
+  const poster = tag === 'video' ? parseHttpUrl(attachment.thumbUrl) : undefined;
+  if (poster) (media as HTMLVideoElement).poster = poster.href;
+  markMedia(media, url, `${KIND_NAMES[attachment.kind]} “${displayName(attachment)}”`);
+  media.src = url.href;
+  const duration = formatDuration(attachment.durationMs);
+  return el('figure', { className: `media-figure media-figure--${tag}` }, [
+    media,
+    el('figcaption', { className: 'media-caption', attrs: { dir: 'auto' } }, [
+      el('span', { text: displayName(attachment) }),
+      duration ? el('span', { className: 'media-caption__extra', text: ` · ${duration}` }) : null,
+    ]),
+  ]);
+}
+
+export function videoElement(attachment: Attachment): HTMLElement {
+  return timedMedia('video', attachment);
+}
+
+export function audioElement(attachment: Attachment): HTMLElement {
+  return timedMedia('audio', attachment);
+}
+
+// Bidi controls and zero-width characters can disguise a file name ("invoice‮fdp.exe").
+const DECEPTIVE_NAME = /[\u061c\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]/;
+
+export function fileCard(attachment: Attachment): HTMLElement {
+  const url = parseHttpUrl(attachment.url);
+  const name = displayName(attachment);
+  const details = [attachment.mimeType, formatBytes(attachment.size)].filter((part) => part).join(' · ');
+  return el('div', { className: 'file-card' }, [
+    icons.file(),
+    el('div', { className: 'file-card__body' }, [
+      el('div', { className: 'file-card__name', text: name, attrs: { dir: 'auto', title: name } }),
+      DECEPTIVE_NAME.test(name)
+        ? el('div', { className: 'file-card__warning', text: '⚠ The name contains invisible direction or spacing characters; the real extension may differ.' })
+        : null,
+      details ? el('div', { className: 'file-card__details', text: details }) : null,
+    ]),
+    url ? linkElement(url, 'Open', 'link file-card__open') : el('span', { className: 'file-card__nolink', text: 'No download link' }),
+  ]);
+}
+
+export function attachmentElement(attachment: Attachment): HTMLElement {
+  switch (attachment.kind) {
+    case 'image':
+      return imageElement(attachment);
+    case 'video':
+      return videoElement(attachment);
+    case 'audio':
+      return audioElement(attachment);
+    case 'file':
+      return fileCard(attachment);
+  }
+}
+
+export function attachmentsBlock(attachments: readonly Attachment[] | undefined): HTMLElement | null {
+  if (!attachments || attachments.length === 0) return null;
+  return el(
+    'div',
+    { className: 'attachments' },
+    attachments.map((a) => attachmentElement(a)),
+  );
+}

@@ -1,0 +1,165 @@
+import * as assert from 'node:assert/strict';
+import type { Page } from 'playwright-core';
+import type { ChatMessage } from '../../src/shared/model';
+import { MINUTE, T0, message } from './fixtures';
+import { webviewSuite } from './suite';
+
+/** Text content of the row for `id`, whitespace-normalised. */
+async function rowText(chat: { page: Page }, key: string): Promise<string> {
+  return chat.page.evaluate((k) => {
+    const row = [...document.querySelectorAll<HTMLElement>('.msg')].find((r) => r.dataset.key === k);
+    return (row?.textContent ?? '<missing>').replace(/\s+/g, ' ').trim();
+  }, key);
+}
+
+describe('webview message renderers', () => {
+  const suite = webviewSuite();
+
+  it('renders every message kind with its own renderer, and unknown kinds with the fallback', async () => {
+    const media = suite.server.mediaOrigin;
+    const kinds: [ChatMessage, string, RegExp][] = [
+      [message({ id: 'text', kind: 'text', text: 'plain words' }), 'content--text', /plain words/],
+      [message({ id: 'md', kind: 'markdown', text: '**bold** _it_' }), 'content--markdown', /\*\*bold\*\* _it_/],
+      [message({ id: 'img', kind: 'image', text: 'receipt', attachments: [{ kind: 'image', url: `${media}/pixel.png`, name: 'receipt.png', width: 40, height: 40 }] }), 'content--image', /receipt/],
+      [message({ id: 'vid', kind: 'video', attachments: [{ kind: 'video', url: `${media}/hang/clip.mp4`, name: 'clip.mp4', durationMs: 65_000 }] }), 'content--video', /clip\.mp4 · 1:05/],
+      [message({ id: 'aud', kind: 'audio', attachments: [{ kind: 'audio', url: `${media}/hang/voice.ogg`, name: 'voice.ogg' }] }), 'content--audio', /voice\.ogg/],
+      [message({ id: 'file', kind: 'file', attachments: [{ kind: 'file', url: `${media}/statement.pdf`, name: 'statement.pdf', mimeType: 'application/pdf', size: 123_456 }] }), 'content--file', /statement\.pdf.*application\/pdf · 121 KB.*Open/],
+      [message({ id: 'stk', kind: 'sticker', text: '👍' }), 'content--sticker', /👍/],
+      [message({ id: 'contact', kind: 'contact', text: 'Bob +1 555 0100' }), 'content--contact', /Contact.*Bob \+1 555 0100/],
+      [message({ id: 'loc', kind: 'location', text: '48.85, 2.35' }), 'content--location', /Location.*48\.85, 2\.35/],
+      [message({ id: 'card', kind: 'card', text: 'Order summary' }), 'content--card', /Card.*Order summary/],
+      [message({ id: 'btn', kind: 'buttons', text: 'Confirm payment?' }), 'content--buttons', /buttons.*Confirm payment\?/],
+      [message({ id: 'live', kind: 'live', text: 'Live location' }), 'content--live', /Live.*Live location/],
+      [message({ id: 'sys', kind: 'system', direction: 'system', text: 'The buyer marked the order as paid' }), 'content--system', /The buyer marked the order as paid/],
+      [message({ id: 'gap', kind: 'gap', direction: 'system', text: undefined, gap: { from: T0 - 30 * MINUTE, to: T0 - 5 * MINUTE } }), 'content--gap', /Connection lost 09:30–09:55/],
+      [{ ...message({ id: 'new', text: 'from the future' }), kind: 'poll' as ChatMessage['kind'] }, 'content--unknown', /Unsupported message type “poll”.*from the future/],
+    ];
+    const messages = kinds.map(([m], i) => ({ ...m, time: T0 - (kinds.length - i) * MINUTE }));
+    const chat = await suite.openWith({ messages });
+    assert.equal(await chat.page.locator('.msg').count(), kinds.length);
+    for (const [m, contentClass, text] of kinds) {
+      const row = chat.page.locator(`.msg[data-key="${m.key}"]`);
+      assert.equal(await row.locator(`.${contentClass}`).count(), 1, `${m.kind} uses ${contentClass}`);
+      assert.match(await rowText(chat, m.key), text, `${m.kind} shows its content`);
+    }
+    // Media kinds create media elements for http(s) URLs.
+    assert.equal(await chat.page.locator('.content--image img.media--image').count(), 1);
+    assert.equal(await chat.page.locator('.content--video video.media--video').count(), 1);
+    assert.equal(await chat.page.locator('.content--audio audio.media--audio').count(), 1);
+    // Layout: incoming left, system/gap centred.
+    assert.match((await chat.page.locator(`.msg[data-key="${kinds[0]![0].key}"]`).getAttribute('class')) ?? '', /msg--in/);
+    assert.match((await chat.page.locator(`.msg[data-key="${kinds[12]![0].key}"]`).getAttribute('class')) ?? '', /msg--center/);
+  });
+
+  it('renders a gap as a divider that says messages may be missing', async () => {
+    const gap = message({ id: 'g1', kind: 'gap', direction: 'system', text: undefined, time: T0, gap: { from: Date.UTC(2025, 0, 15, 13, 5), to: Date.UTC(2025, 0, 15, 13, 42) } });
+    const chat = await suite.openWith({ messages: [message({ id: 'before', time: T0 - MINUTE }), gap, message({ id: 'after', time: T0 + MINUTE })] });
+    const divider = chat.page.locator('.content--gap');
+    assert.equal(await divider.getAttribute('role'), 'note');
+    assert.equal(
+      (await divider.innerText()).trim(),
+      'Connection lost 13:05–13:42 — this venue has no history, messages sent to you then may be missing',
+    );
+    assert.equal(await chat.page.locator(`.msg[data-key="${gap.key}"] .status`).count(), 0);
+  });
+
+  it('shows sender, local time with the full date and raw venue time on hover, and day separators', async () => {
+    const messages = [
+      message({ id: 'd1', time: Date.UTC(2025, 0, 14, 23, 50), senderName: 'alice_p2p', rawTime: '2025-01-15 07:50:00' }),
+      message({ id: 'd2', time: Date.UTC(2025, 0, 14, 23, 52), senderName: 'alice_p2p' }),
+      message({ id: 'd3', time: Date.UTC(2025, 0, 15, 0, 10), senderName: 'alice_p2p' }),
+      message({ id: 'd4', time: Date.UTC(2025, 0, 15, 0, 11), direction: 'out', status: 'sent', senderName: undefined }),
+    ];
+    const chat = await suite.openWith({ messages });
+    const seps = await chat.page.locator('.day-sep').allInnerTexts();
+    assert.deepEqual(seps, ['Tuesday, January 14, 2025', 'Wednesday, January 15, 2025']);
+    const first = chat.page.locator(`.msg[data-key="${messages[0]!.key}"]`);
+    assert.equal(await first.locator('.sender').innerText(), 'alice_p2p');
+    assert.equal(await first.locator('time').innerText(), '23:50');
+    const title = (await first.locator('time').getAttribute('title')) ?? '';
+    assert.match(title, /Tuesday, January 14, 2025/);
+    assert.match(title, /Venue time: 2025-01-15 07:50:00/);
+    // Consecutive messages from the same sender share the name label.
+    assert.match((await chat.page.locator(`.msg[data-key="${messages[1]!.key}"]`).getAttribute('class')) ?? '', /msg--continued/);
+    assert.match((await chat.page.locator(`.msg[data-key="${messages[3]!.key}"]`).getAttribute('class')) ?? '', /msg--out/);
+  });
+
+  it('shows each outgoing status: queued clock, sending spinner, one check, two checks, delivered, read', async () => {
+    const statuses = ['queued', 'sending', 'sent', 'confirmed', 'delivered', 'read'] as const;
+    const messages = statuses.map((status, i) =>
+      message({ id: `s-${status}`, direction: 'out', status, clientMessageId: `client-${status}-id`, senderName: undefined, time: T0 + i * MINUTE }),
+    );
+    const chat = await suite.openWith({ messages });
+    const icon = async (status: string): Promise<string> =>
+      chat.page.evaluate((s) => {
+        const el = document.querySelector(`.status--${s}`);
+        if (!el) return 'missing';
+        if (el.querySelector('vscode-progress-ring')) return 'spinner';
+        return [...el.querySelectorAll('svg')].map((svg) => svg.getAttribute('class')).join(' ');
+      }, status);
+    assert.match(await icon('queued'), /icon--clock/);
+    assert.equal(await icon('sending'), 'spinner');
+    assert.match(await icon('sent'), /icon--check(?!2)/);
+    assert.match(await icon('confirmed'), /icon--check2/);
+    assert.match(await icon('delivered'), /icon--check2/);
+    assert.match(await icon('read'), /icon--check2/);
+    assert.equal(await chat.page.locator('.status--delivered .status__word').innerText(), 'Delivered');
+    assert.equal(await chat.page.locator('.status--read .status__word').innerText(), 'Read');
+    assert.equal(await chat.page.locator('.status--sent .sr-only').innerText(), 'Sent');
+    // A queued message can be cancelled before it goes out.
+    assert.equal(await chat.page.locator('.msg', { has: chat.page.locator('.status--queued') }).locator('vscode-button', { hasText: 'Cancel' }).count(), 1);
+  });
+
+  it('linkifies only http(s) URLs, opens them through the host and never navigates', async () => {
+    const text = 'pay at https://pay.example.com/x?a=1&b=2, not javascript:alert(1) or data:text/html,hi or ftp://files.example.com (see http://a.example/b).';
+    const chat = await suite.openWith({ messages: [message({ id: 'links', text })] });
+    const links = chat.page.locator('.msg [data-link-url]');
+    assert.deepEqual(await links.allInnerTexts(), ['https://pay.example.com/x?a=1&b=2', 'http://a.example/b']);
+    assert.equal(await chat.page.locator('.msg .text').innerText(), text, 'the text is shown exactly as sent');
+    assert.equal(await chat.page.locator('#app [href]').count(), 0, 'no element has an href');
+    const before = chat.page.url();
+    await links.first().click();
+    const open = await chat.nextRequest('link/open');
+    assert.deepEqual(open.params, { url: 'https://pay.example.com/x?a=1&b=2' });
+    await chat.respond(open, { opened: true });
+    // Keyboard: Enter on a focused link opens it too.
+    await links.nth(1).focus();
+    await chat.page.keyboard.press('Enter');
+    assert.deepEqual((await chat.nextRequest('link/open')).params, { url: 'http://a.example/b' });
+    assert.equal(chat.page.url(), before, 'the page did not navigate');
+  });
+
+  it('shows a visible link when an image cannot load (host blocked by the CSP)', async () => {
+    const blocked = 'https://media.not-allowed.example/photo.jpg';
+    const chat = await suite.openWith({
+      messages: [
+        message({ id: 'ok', kind: 'image', attachments: [{ kind: 'image', url: `${suite.server.mediaOrigin}/pixel.png`, name: 'ok.png' }] }),
+        message({ id: 'blocked', kind: 'image', attachments: [{ kind: 'image', url: blocked, name: 'photo.jpg' }] }),
+      ],
+    });
+    const fallback = chat.page.locator('.media-fallback');
+    await fallback.waitFor();
+    assert.match(await fallback.innerText(), /Image “photo\.jpg” could not be shown here/);
+    assert.equal(await fallback.locator('[data-link-url]').innerText(), blocked);
+    await fallback.locator('[data-link-url]').click();
+    assert.deepEqual((await chat.nextRequest('link/open')).params, { url: blocked });
+    // The allowed media host loads for real.
+    await chat.page.waitForFunction(() => {
+      const img = document.querySelector<HTMLImageElement>('img.media--image');
+      return img !== null && img.complete && img.naturalWidth === 1;
+    });
+    assert.equal(await chat.page.locator('img.media--image').count(), 1);
+  });
+
+  it('creates no media element for non-http(s) attachment URLs', async () => {
+    const urls = ['javascript:alert(1)', 'data:image/svg+xml,<svg onload=alert(1)>', 'file:///etc/passwd', 'blob:https://x/y', ' https://lead.space/x.png', 'vbscript:x'];
+    const chat = await suite.openWith({
+      messages: urls.map((url, i) =>
+        message({ id: `bad${i}`, kind: i % 2 === 0 ? 'image' : 'video', time: T0 + i, attachments: [{ kind: i % 2 === 0 ? 'image' : 'video', url, name: `n${i}` }] }),
+      ),
+    });
+    assert.equal(await chat.page.locator('#app img, #app video, #app audio').count(), 0);
+    assert.equal(await chat.page.locator('#app [data-link-url]').count(), 0);
+    assert.equal(await chat.page.locator('.media-unavailable').count(), urls.length);
+  });
+});

@@ -1,0 +1,186 @@
+// Counterparty content is untrusted (design §8). These tests run with the page's CSP switched off
+// (bypassCSP) so they prove the renderers themselves are safe: were any of this data ever parsed
+// as HTML, the payloads below would run and set window.__xss.
+import * as assert from 'node:assert/strict';
+import type { ChatMessage } from '../../src/shared/model';
+import { CONVERSATION, MINUTE, T0, message } from './fixtures';
+import type { ChatPage } from './harness';
+import { webviewSuite } from './suite';
+
+const PAYLOADS = [
+  '<img src=x onerror="window.__xss=1">',
+  '<script>window.__xss=1</script>',
+  '"><img src=x onerror=window.__xss=1>',
+  "'><svg onload=window.__xss=1>",
+  '</div></div></div><img src=x onerror=window.__xss=1><div>',
+  '<iframe srcdoc="<script>parent.__xss=1</script>"></iframe>',
+  '<a href="javascript:window.__xss=1">click me</a>',
+  'javascript:window.__xss=1',
+  'data:text/html,<script>window.__xss=1</script>',
+  '<style>*{display:none!important}</style>',
+  '<math><mtext><table><mglyph><style><img src=x onerror=window.__xss=1>',
+  '<details open ontoggle=window.__xss=1>',
+  '${window.__xss=1}{{constructor.constructor("window.__xss=1")()}}',
+  '&lt;b&gt;entity&lt;/b&gt; &amp; <b>bold</b>',
+  '\u202Etxt.exe \u202Dspoof\u2066iso\u2069',
+  'zero\u200Bwidth\u200C\u200D\uFEFFjoiner',
+  'مرحبا <b>RTL</b> עברית',
+];
+
+const URL_PAYLOADS = [
+  'javascript:window.__xss=1',
+  'JaVaScRiPt:window.__xss=1',
+  ' javascript:window.__xss=1',
+  'java\tscript:window.__xss=1',
+  'data:text/html;base64,PHNjcmlwdD53aW5kb3cuX194c3M9MTwvc2NyaXB0Pg==',
+  'data:image/svg+xml,<svg xmlns="http://www.w3.org/2000/svg" onload="window.__xss=1"/>',
+  'vbscript:msgbox(1)',
+  'https://ok.example/"><img src=x onerror=window.__xss=1>',
+  "https://ok.example/'onerror='window.__xss=1",
+];
+
+const DANGEROUS_TAGS = 'script, iframe, object, embed, style, link, meta, base, form, math, details, template, frame, frameset, a[href], [src^="javascript" i], [src^="data" i]';
+
+interface DomAudit {
+  readonly xss: unknown;
+  readonly dangerous: string[];
+  readonly eventAttributes: string[];
+  readonly foreignSvg: number;
+  readonly images: string[];
+}
+
+async function audit(chat: ChatPage): Promise<DomAudit> {
+  return chat.page.evaluate((dangerousSelector) => {
+    const app = document.getElementById('app') as HTMLElement;
+    const all = [...app.querySelectorAll('*')];
+    return {
+      xss: (window as unknown as { __xss?: unknown }).__xss,
+      dangerous: [...app.querySelectorAll(dangerousSelector)].map((e) => e.outerHTML.slice(0, 120)),
+      eventAttributes: all.flatMap((e) => [...e.attributes].filter((a) => /^on/i.test(a.name)).map((a) => `${e.tagName}.${a.name}`)),
+      // Our icons are the only SVG; anything else came from data.
+      foreignSvg: [...app.querySelectorAll('svg')].filter((s) => !s.classList.contains('icon')).length,
+      images: [...app.querySelectorAll('img')].map((i) => i.getAttribute('src') ?? ''),
+    };
+  }, DANGEROUS_TAGS);
+}
+
+function assertClean(result: DomAudit): void {
+  assert.equal(result.xss, undefined, 'no payload executed');
+  assert.deepEqual(result.dangerous, [], 'no dangerous element was created from data');
+  assert.deepEqual(result.eventAttributes, [], 'no element carries an event-handler attribute');
+  assert.equal(result.foreignSvg, 0, 'no SVG was created from data');
+  for (const src of result.images) assert.match(src, /^https?:\/\//, 'images only from http(s) URLs');
+}
+
+describe('webview XSS corpus (CSP bypassed: the renderers alone must hold)', () => {
+  const suite = webviewSuite();
+
+  it('shows hostile text, sender names, captions and reasons literally and runs nothing', async () => {
+    const kinds: ChatMessage['kind'][] = ['text', 'markdown', 'system', 'card', 'contact', 'buttons'];
+    const messages: ChatMessage[] = [];
+    PAYLOADS.forEach((payload, i) => {
+      messages.push(
+        message({ id: `t${i}`, kind: kinds[i % kinds.length], direction: kinds[i % kinds.length] === 'system' ? 'system' : 'in', text: payload, senderName: payload, time: T0 + i * 10 * MINUTE }),
+      );
+      messages.push(
+        message({ id: `f${i}`, direction: 'out', status: 'failed', failure: payload, clientMessageId: `clientfail${i}`, text: payload, rawTime: payload, time: T0 + i * 10 * MINUTE + MINUTE }),
+      );
+    });
+    const chat = await suite.openWith(
+      { conversation: { ...CONVERSATION, title: PAYLOADS[0]!, subtitle: PAYLOADS[2] }, messages, connection: { kind: 'auth-error', reason: PAYLOADS[4]! } },
+      { bypassCSP: true },
+    );
+    await chat.notify('notice/show', { level: 'error', message: PAYLOADS[1]! });
+    await chat.page.waitForSelector('.notice');
+    await chat.page.waitForTimeout(300); // let any injected image fail and fire its handler
+    assertClean(await audit(chat));
+
+    const shown = await chat.page.evaluate(() =>
+      [...document.querySelectorAll<HTMLElement>('.msg')].map((row) => ({
+        key: row.dataset.key ?? '',
+        text: row.querySelector('.text')?.textContent ?? null,
+        sender: row.querySelector('.sender')?.textContent ?? null,
+        failure: row.querySelector('.failure__text')?.textContent ?? null,
+        timeTitle: row.querySelector('time')?.getAttribute('title') ?? null,
+      })),
+    );
+    for (const m of messages) {
+      const row = shown.find((r) => r.key === m.key);
+      assert.ok(row, `row ${m.key} rendered`);
+      assert.equal(row.text, m.text, 'text shown literally');
+      if (m.direction === 'in') assert.equal(row.sender, m.senderName, 'sender shown literally');
+      if (m.failure) {
+        assert.equal(row.failure, m.failure, 'failure reason shown literally');
+        assert.ok(row.timeTitle?.endsWith(`Venue time: ${m.rawTime}`), 'raw time shown literally');
+      }
+    }
+    assert.equal(await chat.page.locator('.header__title').evaluate((e) => e.textContent), PAYLOADS[0]);
+    assert.equal(await chat.page.locator('.notice__text').evaluate((e) => e.textContent), PAYLOADS[1]);
+    assert.equal(await chat.page.locator('.conn__label').evaluate((e) => e.textContent), `Sign-in failed: ${PAYLOADS[4]}`);
+    assert.equal(await chat.page.evaluate(() => document.title), PAYLOADS[0]);
+
+    // Upserting the same hostile content in place is just as inert.
+    await chat.notify('message/upsert', { messages: messages.slice(0, 6).map((m) => ({ ...m, text: `${m.text}!` })) });
+    await chat.frames();
+    await chat.page.waitForTimeout(200);
+    assertClean(await audit(chat));
+  });
+
+  it('never turns hostile URLs into media, links or navigation', async () => {
+    const messages: ChatMessage[] = URL_PAYLOADS.flatMap((url, i) => [
+      message({ id: `img${i}`, kind: 'image', time: T0 + i * 4, attachments: [{ kind: 'image', url, thumbUrl: url, name: PAYLOADS[i % PAYLOADS.length] }] }),
+      message({ id: `vid${i}`, kind: 'video', time: T0 + i * 4 + 1, attachments: [{ kind: 'video', url, thumbUrl: url }] }),
+      message({ id: `file${i}`, kind: 'file', time: T0 + i * 4 + 2, attachments: [{ kind: 'file', url, name: PAYLOADS[i % PAYLOADS.length] }] }),
+      message({ id: `txt${i}`, time: T0 + i * 4 + 3, text: `see ${url} now` }),
+    ]);
+    const chat = await suite.openWith({ messages }, { bypassCSP: true });
+    await chat.page.waitForTimeout(300);
+    const result = await audit(chat);
+    assertClean(result);
+    // Only http(s) URLs become links; in text, a quote or angle bracket always ends one.
+    const linkUrls = await chat.page.locator('[data-link-url]').evaluateAll((els) => els.map((e) => e.getAttribute('data-link-url')));
+    assert.ok(linkUrls.length > 0);
+    for (const url of linkUrls) assert.match(url ?? '', /^https?:\/\//);
+    const textLinks = await chat.page.locator('.text [data-link-url]').evaluateAll((els) => els.map((e) => e.textContent));
+    for (const url of textLinks) assert.match(url ?? '', /^https?:\/\/[^"'<>\s]+$/);
+    for (const src of result.images) assert.match(src, /^https:\/\/ok\.example\//);
+    // File names are shown literally, isolated, with a warning when they hide direction tricks.
+    const names = await chat.page.locator('.file-card__name').evaluateAll((els) => els.map((e) => e.textContent));
+    assert.deepEqual(names, URL_PAYLOADS.map((_, i) => PAYLOADS[i % PAYLOADS.length]));
+    // Every link click goes to the host as an http(s) URL; the page never navigates.
+    const start = chat.page.url();
+    const count = await chat.page.locator('[data-link-url]').count();
+    for (let i = 0; i < count; i++) await chat.page.locator('[data-link-url]').nth(i).click({ force: true });
+    const opened = await chat.requests('link/open');
+    assert.equal(opened.length, count);
+    for (const request of opened) assert.match(request.params.url, /^https?:\/\//);
+    assert.equal(chat.page.url(), start);
+    assertClean(await audit(chat));
+  });
+
+  it('warns when a file name hides its real extension with bidi or zero-width characters', async () => {
+    const chat = await suite.openWith({
+      messages: [
+        message({ id: 'f1', kind: 'file', attachments: [{ kind: 'file', url: 'https://ok.example/a', name: 'invoice\u202Efdp.exe' }] }),
+        message({ id: 'f2', kind: 'file', time: T0 + 1, attachments: [{ kind: 'file', url: 'https://ok.example/b', name: 'invoice.pdf' }] }),
+      ],
+    });
+    assert.equal(await chat.page.locator('.file-card__warning').count(), 1);
+    assert.equal(await chat.page.locator('.file-card__name').first().evaluate((e) => e.textContent), 'invoice\u202Efdp.exe');
+    assert.equal(await chat.page.locator('.file-card__name').first().getAttribute('dir'), 'auto', 'the name is a bidi isolate');
+  });
+
+  it('handles a 200 KB message: collapsed at first, literal in full, no elements from it', async () => {
+    const chunk = '<img src=x onerror=window.__xss=1> lorem ipsum \u202E ';
+    const huge = chunk.repeat(Math.ceil(200_000 / chunk.length)).slice(0, 200_000);
+    const chat = await suite.openWith({ messages: [message({ id: 'huge', text: huge })] }, { bypassCSP: true });
+    const text = chat.page.locator('.msg .text');
+    assert.match(await text.evaluate((e) => e.textContent ?? ''), /^<img src=x onerror/);
+    assert.ok((await text.evaluate((e) => (e.textContent ?? '').length)) < 10_000, 'collapsed to a preview');
+    await chat.page.locator('.msg vscode-button', { hasText: 'Show all' }).click();
+    await chat.page.waitForFunction(() => !document.querySelector('.text--collapsed'));
+    assert.equal(await text.evaluate((e) => e.textContent), huge, 'the full text, literally');
+    assert.equal(await text.evaluate((e) => e.querySelectorAll('*').length), 0, 'only text nodes');
+    assertClean(await audit(chat));
+  });
+});
