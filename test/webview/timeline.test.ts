@@ -43,6 +43,14 @@ async function keys(chat: ChatPage): Promise<string[]> {
 describe('webview timeline', () => {
   const suite = webviewSuite();
 
+  it('replaces "No messages yet." with "No older messages." when the first message arrives', async () => {
+    const chat = await suite.openWith({ messages: [] });
+    assert.equal(await chat.page.locator('.history-status').innerText(), 'No messages yet.');
+    await chat.notify('message/upsert', { messages: [message({ id: 'first', text: 'hello there' })] });
+    await chat.page.getByText('hello there').waitFor();
+    assert.equal(await chat.page.locator('.history-status').innerText(), 'No older messages.');
+  });
+
   it('updates a message in place on upsert (same DOM node), batched per animation frame', async () => {
     const out = message({ id: 'o1', direction: 'out', status: 'sending', clientMessageId: 'client-o1-xyz', text: 'release please' });
     const chat = await suite.openWith({ messages: [message({ id: 'i1', time: T0 - MINUTE }), out] });

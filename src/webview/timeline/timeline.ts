@@ -222,6 +222,8 @@ export class Timeline implements Disposable {
       if (message.clientMessageId !== undefined && this.expectedOwnSends.delete(message.clientMessageId)) ownSendArrived = true;
     }
     refreshGrouping(this.rowsInOrder(), Date.now());
+    // "No messages yet." must give way to "No older messages." once the first message arrives.
+    if (this.pager.state.kind === 'end') renderHistoryStatusLine(this.historyStatus, this.pager.state, this.store.length > 0);
     if (latestIncoming) this.deps.announce(announcementFor(latestIncoming, newIncoming));
 
     if (wasAtBottom || ownSendArrived) {
