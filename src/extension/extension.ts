@@ -16,8 +16,8 @@ import { MediaUploader } from './host/mediaUploader';
 import { mediaOriginsFor } from './host/mediaOrigins';
 import { SandboxLauncher } from './host/sandboxLauncher';
 import { StatusBarIndicator } from './host/statusBar';
-import { Standby, forwardingApi } from './host/standby';
-import { OwnerLock } from './core/ownerLock';
+import { InboxOwnership } from './host/ownership';
+import { forwardingApi } from './host/standby';
 
 /** What the extension exports: read-only views for scripts and the integration tests. */
 export interface VenueChatApi {
@@ -39,27 +39,21 @@ export async function activate(context: vscode.ExtensionContext): Promise<VenueC
   const started = performance.now();
   const log = new RedactingLog();
   context.subscriptions.push(log);
-  const lockFile = join(context.globalStorageUri.fsPath, 'owner.lock');
-  const lock = await OwnerLock.tryAcquire(lockFile);
-  if (lock) {
-    context.subscriptions.push(lock);
-    return startInbox(context, log, started);
-  }
-  // Another window owns the store and the connections: stand by and take over when it closes.
-  log.info('another VS Code window runs the Venue Chat inbox; this window stands by');
-  const forwarding = forwardingApi(performance.now() - started);
-  const standby = new Standby(lockFile, log, async (acquired) => {
-    context.subscriptions.push(acquired);
-    forwarding.current = await startInbox(context, log, performance.now());
-  });
-  context.subscriptions.push(standby);
+  // One window owns the store and the connections; the others stand by (core/ownerLock.ts).
+  const forwarding = forwardingApi(0);
+  const ownership = new InboxOwnership(join(context.globalStorageUri.fsPath, 'owner.lock'), log, (subscriptions) => startInbox(context, log, started, subscriptions), forwarding);
+  context.subscriptions.push(ownership);
+  await ownership.begin();
+  if (!forwarding.current) log.info('another VS Code window runs the Venue Chat inbox; this window stands by');
   return forwarding.api;
 }
 
-async function startInbox(context: vscode.ExtensionContext, log: RedactingLog, started: number): Promise<VenueChatApi> {
+async function startInbox(context: vscode.ExtensionContext, log: RedactingLog, started: number, subscriptions: vscode.Disposable[]): Promise<VenueChatApi> {
   const storageDir = context.globalStorageUri.fsPath;
 
   const store = await MessageStore.open(join(storageDir, 'store'), log);
+  // Disposed last (subscriptions are disposed in reverse): the hub and outbox stop writing first.
+  subscriptions.push({ dispose: () => void store.close() });
   // Repairs (a torn last record after a crash, a corrupt line) are never fatal, but the user hears of them.
   for (const problem of store.recovery.problems) log.warn(`message store: ${problem}`);
   if (store.recovery.problems.length > 0) {
@@ -77,12 +71,12 @@ async function startInbox(context: vscode.ExtensionContext, log: RedactingLog, s
   const inbox = new InboxHub({ store, outbox, conversationsFile: join(storageDir, 'conversations.json'), logger: log });
   late.hub = inbox;
   await inbox.load();
-  context.subscriptions.push(outbox, inbox, { dispose: () => void store.close() });
+  subscriptions.push(outbox, inbox);
   // Superseded records (status updates) are compacted away in the background, never at activation.
   const compact = () => void store.compactIfNeeded().catch((err: unknown) => log.warn(`store compaction failed: ${String(err)}`));
   const firstCompaction = setTimeout(compact, 60_000);
   const hourlyCompaction = setInterval(compact, 60 * 60_000);
-  context.subscriptions.push({ dispose: () => (clearTimeout(firstCompaction), clearInterval(hourlyCompaction)) });
+  subscriptions.push({ dispose: () => (clearTimeout(firstCompaction), clearInterval(hourlyCompaction)) });
 
   const registry = new AccountRegistry(context.globalState, context.secrets);
   const sandbox = new SandboxLauncher(context.extensionUri, log);
@@ -99,8 +93,8 @@ async function startInbox(context: vscode.ExtensionContext, log: RedactingLog, s
   const tree = new InboxTreeProvider(inbox);
   const status = new StatusBarIndicator(inbox);
   const updateContext = () => void vscode.commands.executeCommand('setContext', ContextKeys.hasAccounts, registry.list().length > 0);
-  context.subscriptions.push(registry, sandbox, panels, tree, status, registry.onDidChange(updateContext), ...registerCommands({ hub: inbox, accounts, panels, log }));
-  context.subscriptions.push(inbox.onBadInput((e) => log.warn(`bad input (${inbox.badInputCount} so far) on ${e.where}: ${e.detail}`)));
+  subscriptions.push(registry, sandbox, panels, tree, status, registry.onDidChange(updateContext), ...registerCommands({ hub: inbox, accounts, panels, log }));
+  subscriptions.push(inbox.onBadInput((e) => log.warn(`bad input (${inbox.badInputCount} so far) on ${e.where}: ${e.detail}`)));
   updateContext();
 
   // Connecting is not part of activation: the tree fills from saved metadata and updates live.
@@ -128,5 +122,5 @@ async function startInbox(context: vscode.ExtensionContext, log: RedactingLog, s
 }
 
 export function deactivate(): void {
-  // Everything is disposed through context.subscriptions.
+  // Everything is disposed through context.subscriptions (the ownership controller).
 }

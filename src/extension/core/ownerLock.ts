@@ -5,7 +5,7 @@
 import { promises as fs } from 'node:fs';
 import { dirname } from 'node:path';
 import { systemClock, type Clock } from './clock';
-import type { Disposable } from './event';
+import { Emitter, type Disposable } from './event';
 
 interface LockContent {
   readonly pid: number;
@@ -25,6 +25,9 @@ export interface OwnerLockOptions {
 export class OwnerLock implements Disposable {
   private heartbeat: Disposable | undefined;
   private released = false;
+  private readonly lostEmitter = new Emitter<void>();
+  /** Another window took the lock over (the user chose to use the inbox there): stop writing now. */
+  readonly onLost = this.lostEmitter.event;
 
   private constructor(
     private readonly file: string,
@@ -61,10 +64,33 @@ export class OwnerLock implements Disposable {
     return lock;
   }
 
+  /**
+   * Takes the lock from a live owner (the user asked to use the inbox in this window). The old
+   * owner notices on its next heartbeat and stops; wait `handoverMs` (more than one heartbeat)
+   * before writing anything.
+   */
+  static async takeOver(file: string, options: OwnerLockOptions = {}): Promise<OwnerLock> {
+    const clock = options.clock ?? systemClock;
+    await fs.mkdir(dirname(file), { recursive: true });
+    const token = `${process.pid}-${clock.now()}-${Math.random().toString(36).slice(2)}`;
+    const tmp = `${file}.${process.pid}.tmp`;
+    await fs.writeFile(tmp, JSON.stringify({ pid: process.pid, token, heartbeat: clock.now() } satisfies LockContent));
+    await fs.rename(tmp, file);
+    const lock = new OwnerLock(file, token, clock);
+    lock.heartbeat = clock.setInterval(() => void lock.beat(), options.heartbeatMs ?? 5000);
+    return lock;
+  }
+
   private async beat(): Promise<void> {
     if (this.released) return;
     const current = await readLock(this.file);
-    if (current && current.token !== this.token) return; // lost it (clock jump, manual delete): stop touching it
+    if (current && current.token !== this.token) {
+      // Another window took over: stop heartbeating and tell the owner to shut its inbox down.
+      this.heartbeat?.dispose();
+      this.released = true;
+      this.lostEmitter.fire();
+      return;
+    }
     const content: LockContent = { pid: process.pid, token: this.token, heartbeat: this.clock.now() };
     const tmp = `${this.file}.${process.pid}.tmp`;
     try {
@@ -76,6 +102,7 @@ export class OwnerLock implements Disposable {
   }
 
   dispose(): void {
+    this.lostEmitter.dispose();
     if (this.released) return;
     this.released = true;
     this.heartbeat?.dispose();

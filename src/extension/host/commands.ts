@@ -126,6 +126,7 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
       }),
     ),
     vscode.commands.registerCommand(Commands.showLog, () => log.show()),
+    vscode.commands.registerCommand(Commands.takeOver, () => void vscode.window.showInformationMessage(vscode.l10n.t('Venue Chat already runs in this window.'))),
     vscode.commands.registerCommand(Commands.trySandbox, run('Try the Sandbox', () => accounts.trySandbox())),
     vscode.commands.registerCommand(
       Commands.statusMenu,

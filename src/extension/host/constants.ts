@@ -11,7 +11,7 @@ export const Commands = {
   showLog: 'venueChat.showLog',
   trySandbox: 'venueChat.trySandbox',
   statusMenu: 'venueChat.statusMenu',
-  refresh: 'venueChat.refresh',
+  takeOver: 'venueChat.takeOver',
 } as const;
 
 export const Views = {

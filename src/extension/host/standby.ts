@@ -15,20 +15,33 @@ export class Standby implements vscode.Disposable {
   constructor(
     private readonly lockFile: string,
     private readonly log: Logger,
-    private readonly onAcquired: (lock: OwnerLock) => Promise<void>,
+    private readonly handlers: { acquired: (lock: OwnerLock) => Promise<void>; takeOver: () => Promise<void> },
   ) {
-    const message = vscode.l10n.t('Venue Chat is running in another VS Code window. It moves here when that window closes.');
+    const message = vscode.l10n.t('Venue Chat is running in another VS Code window. It moves here when that window closes, or now if you choose.');
     const view = vscode.window.createTreeView<never>(Views.inbox, { treeDataProvider: { getChildren: () => [], getTreeItem: (e) => e } });
     view.message = message;
     const item = vscode.window.createStatusBarItem('venueChat.status', vscode.StatusBarAlignment.Left, 50);
     item.text = `$(window) ${vscode.l10n.t('Venue Chat')}`;
     item.tooltip = message;
+    item.command = Commands.takeOver;
     item.show();
     this.disposables.push(view, item);
+    const useHere = vscode.l10n.t('Use Venue Chat in This Window');
+    const explain = async () => {
+      if ((await vscode.window.showInformationMessage(message, useHere)) === useHere) await this.takeOver();
+    };
     for (const id of Object.values(Commands)) {
-      this.disposables.push(vscode.commands.registerCommand(id, () => void vscode.window.showInformationMessage(message)));
+      this.disposables.push(vscode.commands.registerCommand(id, id === Commands.takeOver ? () => this.takeOver() : explain));
     }
     this.timer = setInterval(() => void this.poll(), 3000);
+  }
+
+  private async takeOver(): Promise<void> {
+    if (this.done) return;
+    this.done = true;
+    clearInterval(this.timer);
+    this.release();
+    await this.handlers.takeOver();
   }
 
   private async poll(): Promise<void> {
@@ -42,7 +55,7 @@ export class Standby implements vscode.Disposable {
     clearInterval(this.timer);
     this.log.info('the other window closed; this window now runs the inbox');
     this.release();
-    await this.onAcquired(lock);
+    await this.handlers.acquired(lock);
   }
 
   private release(): void {

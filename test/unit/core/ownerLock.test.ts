@@ -58,3 +58,26 @@ describe('owner lock (one window owns the inbox)', () => {
     await assert.rejects(readFile(file, 'utf8'), /ENOENT/);
   });
 });
+
+describe('owner lock hand-over', () => {
+  it('a take-over makes the old owner notice on its next heartbeat and stand down', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'lock-'));
+    const file = join(dir, 'owner.lock');
+    try {
+      const old = await OwnerLock.tryAcquire(file, { heartbeatMs: 20 });
+      assert.ok(old);
+      let lost = false;
+      old.onLost(() => (lost = true));
+      const taker = await OwnerLock.takeOver(file, { heartbeatMs: 20 });
+      await new Promise((r) => setTimeout(r, 80));
+      assert.equal(lost, true, 'the old owner was told');
+      const content = JSON.parse(await readFile(file, 'utf8')) as { token: string };
+      old.dispose(); // must not remove the new owner's lock
+      await new Promise((r) => setTimeout(r, 30));
+      assert.equal((JSON.parse(await readFile(file, 'utf8')) as { token: string }).token, content.token);
+      taker.dispose();
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
