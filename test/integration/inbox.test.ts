@@ -196,6 +196,50 @@ describe('inbox in a real VS Code (MEXC sandbox)', function () {
     assert.equal(await driver.count({ selector: 'img[onerror]', scope: 'webview' }), 0);
   });
 
+  it('runs send, open and reconnect from argument objects (keybindings, scripts)', async () => {
+    const conversationId = String(order.conversationId);
+    const text = `scripted send ${Date.now()}`;
+    const sent = await vscode.commands.executeCommand<{ key: string }>('venueChat.sendMessage', { accountId, conversationId, text });
+    assert.ok(sent?.key);
+    await until(async () => {
+      const f = await control<{ method: string | null; params: { content?: string } }[]>(sandbox.info, `/mexc/frames?conversationId=${order.conversationId}`);
+      return f.some((x) => x.method === 'SEND_MESSAGE' && x.params.content === text) || undefined;
+    }, 'scripted message at the sandbox');
+    const opened = await vscode.commands.executeCommand<{ conversationId: string }>('venueChat.openConversation', { accountId, conversationId });
+    assert.equal(opened?.conversationId, conversationId);
+    const before = (await control<{ id: number }[]>(sandbox.info, '/mexc/sockets')).map((x) => x.id);
+    assert.equal(await vscode.commands.executeCommand<number>('venueChat.reconnect', { accountId }), 1);
+    await until(async () => {
+      const now = (await control<{ id: number }[]>(sandbox.info, '/mexc/sockets')).map((x) => x.id);
+      return now.length > 0 && now.every((id) => !before.includes(id)) ? true : undefined;
+    }, 'fresh sockets after reconnect');
+    await until(() => api.accounts().find((a) => a.id === accountId)?.state.kind === 'online' || undefined, 'online again');
+  });
+
+  it('asks venue, label, keys (password boxes) and endpoints when run from the palette', async () => {
+    const second = sandbox.info.accounts[1]!;
+    const pending = Promise.resolve(vscode.commands.executeCommand<string>('venueChat.addAccount'));
+    const input = '.quick-input-widget .quick-input-box input';
+    const answer = async (title: string, value: string, password = false) => {
+      const seen = await driver.waitForText(title, { scope: 'workbench', timeoutMs: 15000 });
+      assert.equal(seen.found, true, `prompt "${title}" shown`);
+      if (password) assert.ok((await driver.count({ selector: '.quick-input-widget input[type="password"]', scope: 'workbench' })) >= 1, `${title} is a password box`);
+      await driver.fill({ selector: input, value, scope: 'workbench' });
+      await driver.press({ selector: input, key: 'Enter', scope: 'workbench' });
+    };
+    await answer('Add Account: venue', 'MEXC P2P');
+    await answer('Add Account: label', 'Prompted MEXC');
+    await answer('Add Account: API key (access key)', second.credentials.apiKey, true);
+    await answer('Add Account: Secret key', second.credentials.secretKey, true);
+    await answer('Add Account: endpoints', 'Custom endpoints');
+    await answer('Add Account: REST base URL', sandbox.info.venues.mexc.rest);
+    await answer('Add Account: Chat WebSocket URL', sandbox.info.venues.mexc.ws);
+    const promptedId = await pending;
+    assert.ok(promptedId, 'the prompted account was added');
+    await until(() => api.accounts().find((a) => a.id === promptedId && a.label === 'Prompted MEXC') ?? undefined, 'prompted account listed');
+    assert.equal(await vscode.commands.executeCommand<boolean>('venueChat.removeAccount', { accountId: promptedId }), true);
+  });
+
   it('never writes keys, secrets or listen keys to the log', async () => {
     await new Promise((r) => setTimeout(r, 1500)); // the log channel flushes asynchronously
     const log = await readFile(api.logFile.fsPath, 'utf8');

@@ -25,6 +25,7 @@ export interface OwnerLockOptions {
 export class OwnerLock implements Disposable {
   private heartbeat: Disposable | undefined;
   private released = false;
+  private inFlight: Promise<void> | undefined;
   private readonly lostEmitter = new Emitter<void>();
   /** Another window took the lock over (the user chose to use the inbox there): stop writing now. */
   readonly onLost = this.lostEmitter.event;
@@ -47,9 +48,7 @@ export class OwnerLock implements Disposable {
     const content: LockContent = { pid: process.pid, token, heartbeat: clock.now() };
     if (current) {
       // Take over a dead owner's lock: replace atomically, then re-read to lose gracefully to a racing window.
-      const tmp = `${file}.${process.pid}.tmp`;
-      await fs.writeFile(tmp, JSON.stringify(content));
-      await fs.rename(tmp, file);
+      await writeLockAtomically(file, content);
     } else {
       try {
         await fs.writeFile(file, JSON.stringify(content), { flag: 'wx' });
@@ -73,29 +72,34 @@ export class OwnerLock implements Disposable {
     const clock = options.clock ?? systemClock;
     await fs.mkdir(dirname(file), { recursive: true });
     const token = `${process.pid}-${clock.now()}-${Math.random().toString(36).slice(2)}`;
-    const tmp = `${file}.${process.pid}.tmp`;
-    await fs.writeFile(tmp, JSON.stringify({ pid: process.pid, token, heartbeat: clock.now() } satisfies LockContent));
-    await fs.rename(tmp, file);
+    await writeLockAtomically(file, { pid: process.pid, token, heartbeat: clock.now() });
     const lock = new OwnerLock(file, token, clock);
     lock.heartbeat = clock.setInterval(() => void lock.beat(), options.heartbeatMs ?? 5000);
     return lock;
   }
 
-  private async beat(): Promise<void> {
-    if (this.released) return;
-    const current = await readLock(this.file);
-    if (current && current.token !== this.token) {
-      // Another window took over: stop heartbeating and tell the owner to shut its inbox down.
-      this.heartbeat?.dispose();
-      this.released = true;
-      this.lostEmitter.fire();
-      return;
-    }
-    const content: LockContent = { pid: process.pid, token: this.token, heartbeat: this.clock.now() };
-    const tmp = `${this.file}.${process.pid}.tmp`;
+  private beat(): Promise<void> {
+    // One beat at a time: overlapping beats under load must not interleave their writes.
+    if (this.released || this.inFlight) return this.inFlight ?? Promise.resolve();
+    this.inFlight = this.beatOnce().finally(() => {
+      this.inFlight = undefined;
+    });
+    return this.inFlight;
+  }
+
+  private async beatOnce(): Promise<void> {
     try {
-      await fs.writeFile(tmp, JSON.stringify(content));
-      await fs.rename(tmp, this.file);
+      const current = await readLock(this.file);
+      // Only a valid lock with another token means another window took over. A missing or
+      // unreadable file (a crash mid-write, a manual delete) is simply rewritten.
+      if (current && current.pid > 0 && current.token !== this.token) {
+        this.heartbeat?.dispose();
+        this.released = true;
+        this.lostEmitter.fire();
+        return;
+      }
+      if (this.released) return; // disposed while reading: do not recreate a released lock
+      await writeLockAtomically(this.file, { pid: process.pid, token: this.token, heartbeat: this.clock.now() });
     } catch {
       // A missed heartbeat is tolerated; staleMs spans several.
     }
@@ -106,8 +110,25 @@ export class OwnerLock implements Disposable {
     if (this.released) return;
     this.released = true;
     this.heartbeat?.dispose();
-    // Release synchronously-ish on shutdown: only our own lock is removed.
-    void readLock(this.file).then((current) => (current?.token === this.token ? fs.unlink(this.file).catch(() => undefined) : undefined));
+    // Only our own lock is removed, and only after a heartbeat in flight has finished writing.
+    void (this.inFlight ?? Promise.resolve())
+      .then(() => readLock(this.file))
+      .then((current) => (current?.token === this.token ? fs.unlink(this.file) : undefined))
+      .catch(() => undefined);
+  }
+}
+
+let writes = 0;
+
+/** Unique temp name per write, then rename: a reader sees the old or the new content, never a mix. */
+async function writeLockAtomically(file: string, content: LockContent): Promise<void> {
+  const tmp = `${file}.${process.pid}.${++writes}.tmp`;
+  try {
+    await fs.writeFile(tmp, JSON.stringify(content));
+    await fs.rename(tmp, file);
+  } catch (err) {
+    await fs.unlink(tmp).catch(() => undefined);
+    throw err;
   }
 }
 

@@ -81,3 +81,27 @@ describe('owner lock hand-over', () => {
     }
   });
 });
+
+describe('owner lock robustness', () => {
+  it('keeps the lock when the file is found garbled or missing (does not mistake it for a take-over)', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'lock-'));
+    const file = join(dir, 'owner.lock');
+    try {
+      const lock = await OwnerLock.tryAcquire(file, { heartbeatMs: 15 });
+      assert.ok(lock);
+      let lost = false;
+      lock.onLost(() => (lost = true));
+      await writeFile(file, '');
+      await new Promise((r) => setTimeout(r, 60));
+      await rm(file, { force: true });
+      await new Promise((r) => setTimeout(r, 60));
+      assert.equal(lost, false);
+      const content = JSON.parse(await readFile(file, 'utf8')) as { pid: number };
+      assert.equal(content.pid, process.pid, 'the heartbeat rewrote the lock');
+      lock.dispose();
+      await new Promise((r) => setTimeout(r, 50)); // let an in-flight heartbeat finish before cleanup
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
