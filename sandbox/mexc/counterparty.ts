@@ -2,16 +2,9 @@
 // keywords, like a P2P counterparty would, so a developer gets a live-feeling chat and tests get
 // predictable replies. Pure planning lives here; the emulator schedules and sends.
 import { seededRandom } from '../util/random';
-import type { MessageType, Order } from './store';
+import type { MessageContent, Order } from './store';
 
-export interface ReplyDraft {
-  readonly content: string;
-  readonly type: MessageType;
-  readonly imageUrl: string;
-  readonly imageThumbUrl: string;
-  readonly videoUrl: string;
-  readonly fileUrl: string;
-}
+export type ReplyDraft = MessageContent;
 
 export interface ReplyStep {
   /** Delay after the triggering message. */

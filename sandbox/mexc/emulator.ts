@@ -15,7 +15,7 @@ import { buildMediaLibrary } from './media';
 import { RecordLog, type FrameRecord, type RequestRecord } from './records';
 import { handleRestRequest } from './rest';
 import { buildSeededStore, makeCounterparty, makeOrder } from './seed';
-import { ORDER_STATES, type MessageDraft, type MessageType, type MexcStore, type Order, type StoredMessage } from './store';
+import { ORDER_STATES, type MessageContent, type MessageDraft, type MessageType, type MexcStore, type Order, type StoredMessage } from './store';
 import { formatCreateTime } from './time';
 
 export interface MexcSettings {
@@ -64,15 +64,9 @@ export interface MexcAccountInfo {
   readonly credentials: { readonly apiKey: string; readonly secretKey: string };
 }
 
-export interface MessageView {
+export interface MessageView extends MessageContent {
   readonly id: number;
   readonly conversationId: number;
-  readonly content: string;
-  readonly type: MessageType;
-  readonly imageUrl: string;
-  readonly imageThumbUrl: string;
-  readonly videoUrl: string;
-  readonly fileUrl: string;
   readonly createTime: string;
   readonly time: number;
   /** From the owning account's point of view. */

@@ -64,15 +64,19 @@ export interface Conversation {
   readonly accountUserId: string;
 }
 
-export interface StoredMessage {
-  readonly id: number;
-  readonly conversationId: number;
+/** What a chat message carries, whoever sends it (the fields of SEND_MESSAGE). */
+export interface MessageContent {
   readonly content: string;
   readonly type: MessageType;
   readonly imageUrl: string;
   readonly imageThumbUrl: string;
   readonly videoUrl: string;
   readonly fileUrl: string;
+}
+
+export interface StoredMessage extends MessageContent {
+  readonly id: number;
+  readonly conversationId: number;
   /** Server time (ms) the message was stored; rendered as `createTime` in the venue's zone. */
   readonly time: number;
   readonly fromUserId: string;

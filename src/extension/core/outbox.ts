@@ -14,24 +14,6 @@ import type { MessageStore } from './messageStore';
 
 export type OutboxState = 'queued' | 'sending' | 'failed' | 'done' | 'cancelled';
 
-export interface OutboxEntry {
-  readonly clientMessageId: string;
-  readonly venue: VenueId;
-  readonly accountId: string;
-  readonly conversationId: string;
-  readonly kind: MessageKind;
-  readonly text: string;
-  readonly attachment?: Attachment;
-  readonly composedAt: number;
-  readonly attempts: number;
-  readonly state: OutboxState;
-  /** A send is in flight or its outcome is unknown (set before the network call). */
-  readonly inFlight?: boolean;
-  readonly failure?: string;
-  readonly nextAttemptAt?: number;
-  readonly updatedAt: number;
-}
-
 export interface ComposeInput {
   readonly clientMessageId: string;
   readonly venue: VenueId;
@@ -40,6 +22,17 @@ export interface ComposeInput {
   readonly kind: MessageKind;
   readonly text: string;
   readonly attachment?: Attachment;
+}
+
+export interface OutboxEntry extends ComposeInput {
+  readonly composedAt: number;
+  readonly attempts: number;
+  readonly state: OutboxState;
+  /** A send is in flight or its outcome is unknown (set before the network call). */
+  readonly inFlight?: boolean;
+  readonly failure?: string;
+  readonly nextAttemptAt?: number;
+  readonly updatedAt: number;
 }
 
 export interface OutboxDeps {

@@ -8,14 +8,8 @@ import { silentLogger } from '../../../src/extension/core/logger';
 import { MessageStore } from '../../../src/extension/core/messageStore';
 import { Outbox } from '../../../src/extension/core/outbox';
 import { MexcAdapter } from '../../../src/extension/venues/mexc/adapter';
+import { until } from '../helpers/until';
 
-async function until(predicate: () => boolean, timeoutMs = 6000, what = 'condition'): Promise<void> {
-  const start = Date.now();
-  while (!predicate()) {
-    if (Date.now() - start > timeoutMs) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
 
 /** The whole delivery path: hub + durable store + outbox + the real MEXC adapter + the sandbox. */
 describe('inbox hub end to end (MEXC sandbox)', function () {

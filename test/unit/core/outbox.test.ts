@@ -8,6 +8,7 @@ import { silentLogger } from '../../../src/extension/core/logger';
 import { Emitter } from '../../../src/extension/core/event';
 import { MEXC_CAPABILITIES } from '../../../src/extension/venues/mexc/adapter';
 import { VenueError, type LandedCheck, type OutboundMessage, type SendReceipt, type VenueAdapter, type VenueEvent } from '../../../src/extension/venues/venue';
+import { until } from '../helpers/until';
 
 /** A scripted venue: each send() takes the next behaviour from the script (the outbox's failure matrix needs exact control). */
 class ScriptedVenue implements VenueAdapter {
@@ -42,13 +43,6 @@ class ScriptedVenue implements VenueAdapter {
 
 const never = () => new Promise<SendReceipt>(() => {});
 
-async function until(predicate: () => boolean, timeoutMs = 3000): Promise<void> {
-  const start = Date.now();
-  while (!predicate()) {
-    if (Date.now() - start > timeoutMs) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, 5));
-  }
-}
 
 describe('outbox', () => {
   let dir: string;

@@ -5,14 +5,8 @@ import { WebSocketServer } from 'ws';
 import { startSandbox, type Sandbox } from '../../../sandbox/index';
 import { MexcAdapter } from '../../../src/extension/venues/mexc/adapter';
 import { VenueError, type VenueEvent } from '../../../src/extension/venues/venue';
+import { until } from '../helpers/until';
 
-async function until(predicate: () => boolean, timeoutMs = 5000, what = 'condition'): Promise<void> {
-  const start = Date.now();
-  while (!predicate()) {
-    if (Date.now() - start > timeoutMs) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
 
 describe('MEXC adapter against the sandbox', function () {
   this.timeout(20000);
