@@ -22,6 +22,7 @@ export const Views = {
 
 export const ContextKeys = {
   hasAccounts: 'venueChat.hasAccounts',
+  standby: 'venueChat.standby',
 } as const;
 
 export const Settings = {

@@ -4,7 +4,7 @@ import * as vscode from 'vscode';
 import type { ChatMessage, ConnectionState, Conversation } from '../../shared/model';
 import type { Logger } from '../core/logger';
 import { OwnerLock } from '../core/ownerLock';
-import { Commands, Views } from './constants';
+import { Commands, ContextKeys, Views } from './constants';
 import type { VenueChatApi } from '../extension';
 
 export class Standby implements vscode.Disposable {
@@ -18,8 +18,9 @@ export class Standby implements vscode.Disposable {
     private readonly handlers: { acquired: (lock: OwnerLock) => Promise<void>; takeOver: () => Promise<void> },
   ) {
     const message = vscode.l10n.t('Venue Chat is running in another VS Code window. It moves here when that window closes, or now if you choose.');
+    // An empty tree shows the standby welcome view (package.json viewsWelcome) with a take-over button.
     const view = vscode.window.createTreeView<never>(Views.inbox, { treeDataProvider: { getChildren: () => [], getTreeItem: (e) => e } });
-    view.message = message;
+    void vscode.commands.executeCommand('setContext', ContextKeys.standby, true);
     const item = vscode.window.createStatusBarItem('venueChat.status', vscode.StatusBarAlignment.Left, 50);
     item.text = `$(window) ${vscode.l10n.t('Venue Chat')}`;
     item.tooltip = message;
@@ -59,6 +60,7 @@ export class Standby implements vscode.Disposable {
   }
 
   private release(): void {
+    void vscode.commands.executeCommand('setContext', ContextKeys.standby, false);
     for (const d of this.disposables.splice(0)) d.dispose();
   }
 
