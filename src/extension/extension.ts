@@ -93,7 +93,7 @@ async function startInbox(context: vscode.ExtensionContext, log: RedactingLog, s
   const tree = new InboxTreeProvider(inbox);
   const status = new StatusBarIndicator(inbox);
   const updateContext = () => void vscode.commands.executeCommand('setContext', ContextKeys.hasAccounts, registry.list().length > 0);
-  subscriptions.push(registry, sandbox, panels, tree, status, registry.onDidChange(updateContext), ...registerCommands({ hub: inbox, accounts, panels, log }));
+  subscriptions.push(registry, sandbox, panels, tree, status, registry.onDidChange(updateContext), ...registerCommands({ hub: inbox, accounts, panels, log, selectedConversation: () => tree.selectedConversation() }));
   subscriptions.push(inbox.onBadInput((e) => log.warn(`bad input (${inbox.badInputCount} so far) on ${e.where}: ${e.detail}`)));
   updateContext();
 

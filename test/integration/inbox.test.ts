@@ -135,8 +135,25 @@ describe('inbox in a real VS Code (MEXC sandbox)', function () {
   });
 
   it('opens the chat pane from the tree with the stored history', async () => {
-    await driver.click({ selector: '.monaco-list-row', hasText: order.counterpartyNickName, scope: 'workbench' });
-    await until(() => api.openPanels().find((p) => p.conversationId === String(order.conversationId)) ?? undefined, 'chat panel');
+    // A busy inbox refreshes the tree while the user clicks: keep another conversation busy meanwhile.
+    const state = await control<{ mexc: { orders: SandboxOrder[] } }>(sandbox.info, '/state');
+    const other = state.mexc.orders.find((o) => o.apiKey === order.apiKey && o.conversationId !== order.conversationId && o.state === 'NOT_PAID')!;
+    let busy = true;
+    const burst = (async () => {
+      for (let i = 0; busy && i < 100; i++) {
+        await control(sandbox.info, '/mexc/inject', { conversationId: other.conversationId, content: `busy ${i}` });
+        await new Promise((r) => setTimeout(r, 20));
+      }
+    })();
+    try {
+      await new Promise((r) => setTimeout(r, 300));
+      await driver.click({ selector: '.monaco-list-row', hasText: order.counterpartyNickName, scope: 'workbench' });
+      await until(() => api.openPanels().find((p) => p.conversationId === String(order.conversationId)) ?? undefined, 'chat panel');
+    } finally {
+      busy = false;
+      await burst;
+    }
+    assert.deepEqual(api.openPanels().map((p) => p.conversationId), [String(order.conversationId)], 'exactly the clicked conversation opened');
     const history = await control<SandboxMessage[]>(sandbox.info, `/mexc/messages?conversationId=${order.conversationId}`);
     // The history the socket delivered before (seeded messages are not pushed: MEXC has no history API),
     // so the pane shows what the store holds: at least the composer and the header are there.

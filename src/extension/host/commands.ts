@@ -27,10 +27,12 @@ export interface CommandDeps {
   readonly accounts: AccountService;
   readonly panels: ChatPanels;
   readonly log: RedactingLog;
+  /** The conversation selected in the inbox tree. */
+  readonly selectedConversation: () => { accountId: string; conversationId: string } | undefined;
 }
 
 export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
-  const { hub, accounts, panels, log } = deps;
+  const { hub, accounts, panels, log, selectedConversation } = deps;
 
   const pickConversation = async (): Promise<{ accountId: string; conversationId: string } | undefined> => {
     const items = hub.listAccounts().flatMap((a) =>
@@ -98,6 +100,10 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
         return target;
       }),
     ),
+    vscode.commands.registerCommand(Commands.openSelectedConversation, () => {
+      const target = selectedConversation();
+      if (target && hub.conversation(target.accountId, target.conversationId)) panels.open(target);
+    }),
     vscode.commands.registerCommand(
       Commands.sendMessage,
       run('Send Message', async (arg?: unknown) => {

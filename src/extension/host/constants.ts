@@ -6,6 +6,7 @@ export const Commands = {
   addAccount: 'venueChat.addAccount',
   removeAccount: 'venueChat.removeAccount',
   openConversation: 'venueChat.openConversation',
+  openSelectedConversation: 'venueChat.openSelectedConversation',
   sendMessage: 'venueChat.sendMessage',
   reconnect: 'venueChat.reconnect',
   showLog: 'venueChat.showLog',

@@ -17,6 +17,7 @@ export class InboxTreeProvider implements vscode.TreeDataProvider<InboxNode>, vs
   readonly onDidChangeTreeData = this.changed.event;
   private readonly disposables: vscode.Disposable[] = [];
   private pending: NodeJS.Timeout | undefined;
+  private lastSignature = '';
   readonly view: vscode.TreeView<InboxNode>;
 
   constructor(private readonly hub: InboxHub) {
@@ -30,14 +31,30 @@ export class InboxTreeProvider implements vscode.TreeDataProvider<InboxNode>, vs
     this.updateBadge();
   }
 
-  /** Coalesces bursts of events (a backlog arriving) into one repaint. */
+  /** The conversation selected in the tree (what a click or Enter on an item means). */
+  selectedConversation(): { accountId: string; conversationId: string } | undefined {
+    const node = this.view.selection.find((n) => n.kind === 'conversation');
+    return node?.kind === 'conversation' ? { accountId: node.accountId, conversationId: node.conversationId } : undefined;
+  }
+
+  /** Coalesces bursts of events (a backlog arriving) into one repaint, and skips repaints that would change nothing. */
   refreshSoon(): void {
     if (this.pending) return;
     this.pending = setTimeout(() => {
       this.pending = undefined;
-      this.changed.fire(undefined);
+      const signature = this.renderSignature();
+      if (signature !== this.lastSignature) {
+        this.lastSignature = signature;
+        this.changed.fire(undefined);
+      }
       this.updateBadge();
     }, 50);
+  }
+
+  private renderSignature(): string {
+    return JSON.stringify(
+      this.hub.listAccounts().map((a) => [a.id, a.label, describeState(this.hub.state(a.id), 0).short, this.hub.conversationsOf(a.id).map((c) => [c.conversationId, c.title, c.subtitle, c.unread, c.active, c.preview, relativeTime(c.lastActivity)])]),
+    );
   }
 
   private updateBadge(): void {
@@ -113,7 +130,11 @@ function conversationItem(node: InboxNode & { kind: 'conversation' }, c: Convers
   item.tooltip = [c?.title, c?.subtitle, c?.preview].filter(Boolean).join('\n');
   item.iconPath = new vscode.ThemeIcon(c?.active ? 'comment-discussion' : 'comment', unread > 0 ? new vscode.ThemeColor('notificationsInfoIcon.foreground') : undefined);
   item.contextValue = 'conversation';
-  item.command = { command: Commands.openConversation, title: vscode.l10n.t('Open Conversation'), arguments: [{ accountId: node.accountId, conversationId: node.conversationId }] };
+  // No arguments on purpose: VS Code caches a tree item's command arguments per render and drops
+  // them when the tree refreshes, so a click that lands during a refresh (a busy inbox refreshes
+  // often) would fail with "Actual command not found". The command opens the selection instead,
+  // which VS Code updates before it runs an item's command.
+  item.command = { command: Commands.openSelectedConversation, title: vscode.l10n.t('Open Conversation') };
   item.accessibilityInformation = { label: vscode.l10n.t('{0}, {1} unread', c?.title ?? node.conversationId, unread) };
   return item;
 }
