@@ -13,6 +13,7 @@ import { ContextKeys } from './host/constants';
 import { InboxTreeProvider } from './host/inboxTree';
 import { RedactingLog } from './host/log';
 import { MediaUploader } from './host/mediaUploader';
+import { PanelRestorer } from './host/panelRestorer';
 import { mediaOriginsFor } from './host/mediaOrigins';
 import { SandboxLauncher } from './host/sandboxLauncher';
 import { StatusBarIndicator } from './host/statusBar';
@@ -41,14 +42,16 @@ export async function activate(context: vscode.ExtensionContext): Promise<VenueC
   context.subscriptions.push(log);
   // One window owns the store and the connections; the others stand by (core/ownerLock.ts).
   const forwarding = forwardingApi(0);
-  const ownership = new InboxOwnership(join(context.globalStorageUri.fsPath, 'owner.lock'), log, (subscriptions) => startInbox(context, log, started, subscriptions), forwarding);
+  const restorer = new PanelRestorer();
+  context.subscriptions.push(restorer);
+  const ownership = new InboxOwnership(join(context.globalStorageUri.fsPath, 'owner.lock'), log, (subscriptions) => startInbox(context, log, started, subscriptions, restorer), forwarding);
   context.subscriptions.push(ownership);
   await ownership.begin();
   if (!forwarding.current) log.info('another VS Code window runs the Venue Chat inbox; this window stands by');
   return forwarding.api;
 }
 
-async function startInbox(context: vscode.ExtensionContext, log: RedactingLog, started: number, subscriptions: vscode.Disposable[]): Promise<VenueChatApi> {
+async function startInbox(context: vscode.ExtensionContext, log: RedactingLog, started: number, subscriptions: vscode.Disposable[], restorer: PanelRestorer): Promise<VenueChatApi> {
   const storageDir = context.globalStorageUri.fsPath;
 
   const store = await MessageStore.open(join(storageDir, 'store'), log);
@@ -90,6 +93,7 @@ async function startInbox(context: vscode.ExtensionContext, log: RedactingLog, s
     uploader,
     mediaOrigins: (accountId) => mediaOriginsFor(registry.get(accountId)),
   });
+  subscriptions.push(restorer.attach((panel, target) => panels.adopt(panel, target)));
   const tree = new InboxTreeProvider(inbox);
   const status = new StatusBarIndicator(inbox);
   const updateContext = () => void vscode.commands.executeCommand('setContext', ContextKeys.hasAccounts, registry.list().length > 0);
