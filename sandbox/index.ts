@@ -43,7 +43,7 @@ export interface SandboxOptions {
 
 export interface SandboxInfo {
   readonly control: string;
-  readonly venues: { readonly mexc: { readonly rest: string; readonly ws: string; readonly media: string } };
+  readonly venues: { readonly mexc: { readonly rest: string; readonly ws: string; readonly media: string; readonly upload: string } };
   readonly accounts: readonly MexcAccountInfo[];
 }
 
@@ -90,7 +90,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     const controlPort = await control.listen(host, options.controlPort ?? 0);
     info = {
       control: `http://${urlHost(host)}:${controlPort}`,
-      venues: { mexc: { rest: mexc.restUrl, ws: mexc.wsUrl, media: mexc.mediaUrl } },
+      venues: { mexc: { rest: mexc.restUrl, ws: mexc.wsUrl, media: mexc.mediaUrl, upload: mexc.uploadUrl } },
       accounts: mexc.accounts(),
     };
   } catch (e) {

@@ -11,7 +11,7 @@ import { ChatSocketHub, CloseReasons, type ChatSession, type SessionInfo } from 
 import { planReply } from './counterparty';
 import { faultRequestSchema, type FaultRequest, type FaultState } from './faults';
 import { ListenKeyRegistry, type ListenKeyEntry } from './listenKeys';
-import { buildMediaLibrary } from './media';
+import { buildMediaLibrary, type MediaFile } from './media';
 import { RecordLog, type FrameRecord, type RequestRecord } from './records';
 import { handleRestRequest } from './rest';
 import { buildSeededStore, makeCounterparty, makeOrder } from './seed';
@@ -155,6 +155,7 @@ export class MexcEmulator {
   private readonly keys: ListenKeyRegistry;
   private readonly limiter: SlidingWindowLimiter;
   private readonly media = buildMediaLibrary();
+  private readonly uploads = new Map<string, MediaFile>();
   private readonly requestLog = new RecordLog<RequestRecord>();
   private readonly frameLog = new RecordLog<FrameRecord>();
   private readonly replyTimers = new Set<TimerHandle>();
@@ -212,6 +213,7 @@ export class MexcEmulator {
             },
           },
           media: this.media,
+          uploads: this.uploads,
           timers: this.timers,
           slowReplyMs: () => this.faultState.slowReplyMs,
           recordRequest: (r) => this.requestLog.add((seq) => ({ seq, ...r })),
@@ -245,6 +247,11 @@ export class MexcEmulator {
 
   get mediaUrl(): string {
     return `${this.base}/media`;
+  }
+
+  /** The upload target (not a MEXC API; see rest.ts handleUpload), with {name} for the file name. */
+  get uploadUrl(): string {
+    return `${this.base}/uploads/{name}`;
   }
 
   /** Venue time: the injected clock plus any `clockSkewMs` fault. */
@@ -390,6 +397,7 @@ export class MexcEmulator {
     this.hub.closeAll(CloseReasons.reset, true);
     this.cancelReplies();
     this.keys.clear();
+    this.uploads.clear();
     this.limiter.clear();
     this.requestLog.clear();
     this.frameLog.clear();

@@ -17,6 +17,8 @@ export interface RestBackend {
   readonly listenKeys: ListenKeyRegistry;
   readonly auth: AuthPorts;
   readonly media: ReadonlyMap<string, MediaFile>;
+  /** Files PUT to the upload target at /uploads/<name>. */
+  readonly uploads: Map<string, MediaFile>;
   readonly timers: TimerRegistry;
   slowReplyMs(): number;
   recordRequest(record: Omit<RequestRecord, 'seq'>): void;
@@ -218,6 +220,57 @@ function responseCodeOf(reply: Reply): number {
   return reply.status;
 }
 
+/** Largest file the upload target keeps (the extension's default upload limit). */
+const MAX_UPLOAD_BYTES = 25 * 1024 * 1024;
+
+/**
+ * Not a MEXC API: a plain HTTP PUT upload target of the kind a user configures for venues that take
+ * media only as links (WebDAV, a bucket with a write policy). PUT stores the bytes, GET serves them.
+ */
+async function handleUpload(
+  backend: RestBackend,
+  method: string,
+  name: string,
+  req: IncomingMessage,
+  res: ServerResponse,
+  record: (r: Pick<RequestRecord, 'kind' | 'apiKey' | 'signatureValid' | 'timestampValid' | 'httpStatus' | 'responseCode'>) => void,
+): Promise<void> {
+  const done = (status: number) => record({ kind: 'media', apiKey: null, signatureValid: null, timestampValid: null, httpStatus: status, responseCode: status });
+  if (!/^[A-Za-z0-9._-]{1,200}$/.test(name)) {
+    done(400);
+    sendJson(res, 400, { code: 400, msg: 'bad file name' });
+    return;
+  }
+  if (method === 'PUT') {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    for await (const chunk of req) {
+      size += (chunk as Buffer).length;
+      if (size > MAX_UPLOAD_BYTES) {
+        done(413);
+        sendJson(res, 413, { code: 413, msg: 'file too large' });
+        req.destroy();
+        return;
+      }
+      chunks.push(chunk as Buffer);
+    }
+    backend.uploads.set(name, { contentType: headerValue(req.headers['content-type']) ?? 'application/octet-stream', body: Buffer.concat(chunks) });
+    done(201);
+    res.writeHead(201, { 'Content-Length': 0 });
+    res.end();
+    return;
+  }
+  const file = backend.uploads.get(name);
+  const status = method !== 'GET' && method !== 'HEAD' ? 405 : file ? 200 : 404;
+  done(status);
+  if (!file || status !== 200) {
+    sendJson(res, status, { code: status, msg: status === 405 ? 'method not allowed' : 'not found' });
+    return;
+  }
+  res.writeHead(200, { 'Content-Type': file.contentType, 'Content-Length': file.body.length });
+  res.end(method === 'HEAD' ? undefined : file.body);
+}
+
 function headerValue(value: string | string[] | undefined): string | undefined {
   return Array.isArray(value) ? value[0] : value;
 }
@@ -231,6 +284,11 @@ export async function handleRestRequest(backend: RestBackend, req: IncomingMessa
     backend.recordRequest({ time, method, path, rawQuery, ...r });
     backend.log(`mexc ${method} ${path} -> ${r.httpStatus}${r.responseCode !== r.httpStatus ? ` code=${r.responseCode}` : ''}`);
   };
+
+  if (path.startsWith('/uploads/')) {
+    await handleUpload(backend, method, decodeURIComponent(path.slice('/uploads/'.length)), req, res, record);
+    return;
+  }
 
   if (path.startsWith('/media/')) {
     const file = backend.media.get(decodeURIComponent(path.slice('/media/'.length)));

@@ -3,7 +3,8 @@
 // receives correctly signed, and see the counterparty's reply in the pane's DOM.
 import * as assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { appendFile, mkdir, readFile } from 'node:fs/promises';
+import { appendFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import * as vscode from 'vscode';
@@ -20,7 +21,7 @@ async function recordMetric(root: string, name: string, value: unknown): Promise
 
 interface SandboxReady {
   control: string;
-  venues: { mexc: { rest: string; ws: string; media: string } };
+  venues: { mexc: { rest: string; ws: string; media: string; upload: string } };
   accounts: { venue: string; label: string; credentials: { apiKey: string; secretKey: string } }[];
 }
 
@@ -255,6 +256,36 @@ describe('inbox in a real VS Code (MEXC sandbox)', function () {
     assert.ok(promptedId, 'the prompted account was added');
     await until(() => api.accounts().find((a) => a.id === promptedId && a.label === 'Prompted MEXC') ?? undefined, 'prompted account listed');
     assert.equal(await vscode.commands.executeCommand<boolean>('venueChat.removeAccount', { accountId: promptedId }), true);
+  });
+
+  it('sends a file from disk through the configured upload target, as a MEXC image link', async () => {
+    const conversationId = String(order.conversationId);
+    const dir = await mkdtemp(join(tmpdir(), 'venue-chat-upload-'));
+    const file = join(dir, 'payment-receipt.png');
+    await writeFile(file, Buffer.from(await (await fetch(`${sandbox.info.venues.mexc.media}/receipt.png`)).arrayBuffer()));
+    await vscode.workspace.getConfiguration('venueChat').update('mediaUpload.putUrl', sandbox.info.venues.mexc.upload, vscode.ConfigurationTarget.Global);
+    try {
+      // The composer learns about the upload target from a fresh snapshot: reopen the pane.
+      await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+      await vscode.commands.executeCommand('venueChat.openConversation', { accountId, conversationId });
+      await driver.click({ selector: '.composer__attach', scope: 'webview', timeoutMs: 20000 });
+      // code-server's file dialog is a quick input that takes a path.
+      const input = '.quick-input-widget .quick-input-box input';
+      await driver.fill({ selector: input, value: file, scope: 'workbench' });
+      await driver.press({ selector: input, key: 'Enter', scope: 'workbench' });
+      const frame = await until(async () => {
+        const f = await control<{ method: string | null; params: { type?: number; imageUrl?: string } }[]>(sandbox.info, `/mexc/frames?conversationId=${order.conversationId}`);
+        return f.find((x) => x.method === 'SEND_MESSAGE' && x.params.type === 2 && (x.params.imageUrl ?? '').includes('payment-receipt.png'));
+      }, 'image message at the sandbox');
+      const uploaded = await fetch(frame.params.imageUrl!);
+      assert.equal(uploaded.status, 200, 'the link the counterparty gets works');
+      assert.equal(uploaded.headers.get('content-type'), 'image/png');
+      await until(() => api.messages(accountId, conversationId).find((m) => m.kind === 'image' && m.status === 'confirmed') ?? undefined, 'image confirmed');
+      assert.ok((await driver.count({ selector: '.msg img', scope: 'webview' })) >= 1, 'the image shows in the pane');
+    } finally {
+      await vscode.workspace.getConfiguration('venueChat').update('mediaUpload.putUrl', undefined, vscode.ConfigurationTarget.Global);
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   it('never writes keys, secrets or listen keys to the log', async () => {
