@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// `npm test`: every tier in order — typecheck, lint, build, unit, webview, integration — with a
+// `npm test`: every tier in order — typecheck, lint, build, unit, webview, integration, package — with a
 // per-tier summary and one last line `N passed, N failed`. A failing tier does not stop the later
 // ones (a failed build does: nothing left to test). `--tier=unit,webview` runs a subset; the test
 // tiers still build first unless `--no-build`. Exit status 1 when anything failed.
@@ -9,8 +9,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ensureCodeServer, ensureDebianPackages, repoRoot } from './lib/codeServer.mjs';
 import { runIntegration } from './integration.mjs';
+import { checkVsix } from './lib/vsixCheck.mjs';
 
-const ALL_TIERS = ['typecheck', 'lint', 'build', 'unit', 'webview', 'integration'];
+const ALL_TIERS = ['typecheck', 'lint', 'build', 'unit', 'webview', 'integration', 'package'];
 const TEST_TIERS = ['unit', 'webview', 'integration'];
 const bin = (name) => join(repoRoot, 'node_modules', '.bin', name);
 const reporter = join(repoRoot, 'scripts', 'lib', 'statsReporter.cjs');
@@ -77,6 +78,7 @@ const runners = {
     // --no-config: .mocharc.json's unit spec would be added to ours (mocha concatenates specs).
     return mochaTier(['--no-config', '--timeout', '30000', '--enable-source-maps', '--exit', 'dist/test/webview/**/*.test.js']);
   },
+  package: () => checkVsix(),
   integration: async () => {
     try {
       const { passed, failed } = await runIntegration({ quiet: true });
@@ -90,8 +92,8 @@ const runners = {
 
 /** Debian packages and code-server, so a fresh machine needs nothing but `npm ci && npm test`. */
 async function setup(tiers) {
-  const needsBrowser = tiers.includes('webview') || tiers.includes('integration');
-  const needsVsCode = tiers.includes('integration') && (process.env.VENUE_CHAT_TEST_HOST ?? 'code-server') === 'code-server';
+  const needsBrowser = tiers.includes('webview') || tiers.includes('integration') || tiers.includes('package');
+  const needsVsCode = tiers.includes('package') || (tiers.includes('integration') && (process.env.VENUE_CHAT_TEST_HOST ?? 'code-server') === 'code-server');
   if (!needsBrowser && !needsVsCode) return null;
   try {
     await ensureDebianPackages();
@@ -122,7 +124,7 @@ async function main() {
       rows.push({ tier, passed: 0, failed: 0, ms: 0, note: 'skipped: build failed' });
       continue;
     }
-    if (setupError && tier === 'integration') {
+    if (setupError && (tier === 'integration' || tier === 'package')) {
       rows.push({ tier, passed: 0, failed: 0, ms: 0, note: 'skipped: setup failed' });
       continue;
     }
