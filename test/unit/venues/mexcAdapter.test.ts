@@ -95,6 +95,18 @@ describe('MEXC adapter against the sandbox', function () {
     assert.ok(reply.text && reply.text.length > 0);
   });
 
+  it('without an echo (venues.md: unconfirmed whether MEXC echoes own sends) a send stays "sent", never failed or resent', async () => {
+    sandbox.mexc.applyFaults({ echoSelf: false });
+    const a = make();
+    await a.start();
+    const order = activeConversation();
+    const receipt = await a.send({ clientMessageId: 'cid0000009', conversationId: String(order.conversationId), kind: 'text', text: 'no echo please', attempt: 0, composedAt: Date.now() });
+    assert.equal(receipt.status, 'sent');
+    await new Promise((r) => setTimeout(r, 300));
+    assert.equal(events.some((e) => e.type === 'messageStatus' && e.clientMessageId === 'cid0000009'), false);
+    assert.equal(sandbox.mexc.frames(order.conversationId).filter((f) => f.method === 'SEND_MESSAGE').length, 1);
+  });
+
   it('sends media by URL with the right type and field', async () => {
     const a = make();
     await a.start();
