@@ -13,6 +13,7 @@ import { ContextKeys } from './host/constants';
 import { InboxTreeProvider } from './host/inboxTree';
 import { RedactingLog } from './host/log';
 import { MediaUploader } from './host/mediaUploader';
+import { IncomingNotifier } from './host/incomingNotifier';
 import { PanelRestorer } from './host/panelRestorer';
 import { mediaOriginsFor } from './host/mediaOrigins';
 import { SandboxLauncher } from './host/sandboxLauncher';
@@ -95,6 +96,8 @@ async function startInbox(context: vscode.ExtensionContext, log: RedactingLog, s
   });
   subscriptions.push(restorer.attach((panel, target) => panels.adopt(panel, target)));
   const tree = new InboxTreeProvider(inbox);
+  const notifier = new IncomingNotifier(inbox, (target) => panels.open(target));
+  subscriptions.push(notifier);
   const status = new StatusBarIndicator(inbox);
   const updateContext = () => void vscode.commands.executeCommand('setContext', ContextKeys.hasAccounts, registry.list().length > 0);
   subscriptions.push(registry, sandbox, panels, tree, status, registry.onDidChange(updateContext), ...registerCommands({ hub: inbox, accounts, panels, log, selectedConversation: () => tree.selectedConversation() }));

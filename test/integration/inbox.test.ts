@@ -4,8 +4,7 @@
 import * as assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { appendFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import * as vscode from 'vscode';
 import type { VenueChatApi } from '../../src/extension/extension';
@@ -214,6 +213,32 @@ describe('inbox in a real VS Code (MEXC sandbox)', function () {
     assert.equal(await driver.count({ selector: 'img[onerror]', scope: 'webview' }), 0);
   });
 
+  it('notifies about a message in a conversation no pane shows, and counts it unread; not for the visible one', async () => {
+    // A new order: MEXC pushes no order events, so Reconnect (or the next order poll) finds it.
+    const other = await control<SandboxOrder>(sandbox.info, '/mexc/orders', { counterpartyNickName: 'NewBuyer_7', state: 'NOT_PAID', account: 0 });
+    await vscode.commands.executeCommand('venueChat.reconnect', { accountId });
+    await until(() => api.conversations(accountId).find((c) => c.conversationId === String(other.conversationId)) ?? undefined, 'the new order in the inbox');
+    // Reconnect renews every chat socket; MEXC keeps no history, so wait until both chats are live again.
+    await until(async () => {
+      const live = (await control<{ conversationId: number }[]>(sandbox.info, '/mexc/sockets')).map((x) => x.conversationId);
+      return live.includes(other.conversationId) && live.includes(order.conversationId) && api.accounts().find((a) => a.id === accountId)?.state.kind === 'online' ? true : undefined;
+    }, 'sockets for the new order and the open chat');
+    const unreadBefore = api.conversations(accountId).find((c) => c.conversationId === String(other.conversationId))?.unread ?? 0;
+    const text = `are you there? ${Date.now()}`;
+    await control(sandbox.info, '/mexc/inject', { conversationId: other.conversationId, content: text });
+    const toast = await driver.waitForText(`${other.counterpartyNickName}: ${text}`, { scope: 'workbench', timeoutMs: 10000 });
+    assert.equal(toast.found, true, 'a notification names the counterparty and shows the text');
+    await until(() => ((api.conversations(accountId).find((c) => c.conversationId === String(other.conversationId))?.unread ?? 0) > unreadBefore) || undefined, 'unread count');
+    const visibleText = `visible pane ${Date.now()}`;
+    await control(sandbox.info, '/mexc/inject', { conversationId: order.conversationId, content: visibleText });
+    assert.equal((await driver.waitForText(visibleText, { scope: 'webview', timeoutMs: 10000 })).found, true);
+    await new Promise((r) => setTimeout(r, 500));
+    const toasts = (await driver.textContent({ selector: '.notifications-toasts', scope: 'workbench' })).join(' ');
+    assert.ok(toasts.includes(text), 'the first notification is still listed');
+    assert.ok(!toasts.includes(visibleText), 'no notification for the conversation on screen');
+    assert.equal(api.conversations(accountId).find((c) => c.conversationId === String(order.conversationId))?.unread, 0);
+  });
+
   it('runs send, open and reconnect from argument objects (keybindings, scripts)', async () => {
     const conversationId = String(order.conversationId);
     const text = `scripted send ${Date.now()}`;
@@ -260,7 +285,8 @@ describe('inbox in a real VS Code (MEXC sandbox)', function () {
 
   it('sends a file from disk through the configured upload target, as a MEXC image link', async () => {
     const conversationId = String(order.conversationId);
-    const dir = await mkdtemp(join(tmpdir(), 'venue-chat-upload-'));
+    // The file dialog starts in the workspace folder: the file is picked there, as a person would.
+    const dir = await mkdtemp(join(vscode.workspace.workspaceFolders![0]!.uri.fsPath, 'upload-'));
     const file = join(dir, 'payment-receipt.png');
     await writeFile(file, Buffer.from(await (await fetch(`${sandbox.info.venues.mexc.media}/receipt.png`)).arrayBuffer()));
     await vscode.workspace.getConfiguration('venueChat').update('mediaUpload.putUrl', sandbox.info.venues.mexc.upload, vscode.ConfigurationTarget.Global);
@@ -270,9 +296,9 @@ describe('inbox in a real VS Code (MEXC sandbox)', function () {
       await vscode.commands.executeCommand('venueChat.openConversation', { accountId, conversationId });
       await driver.click({ selector: '.composer__attach', scope: 'webview', timeoutMs: 20000 });
       // code-server's file dialog is a quick input that takes a path.
-      const input = '.quick-input-widget .quick-input-box input';
-      await driver.fill({ selector: input, value: file, scope: 'workbench' });
-      await driver.press({ selector: input, key: 'Enter', scope: 'workbench' });
+      const row = '.quick-input-widget .quick-input-list .monaco-list-row';
+      await driver.click({ selector: row, hasText: basename(dir), scope: 'workbench', timeoutMs: 15000 });
+      await driver.click({ selector: row, hasText: 'payment-receipt.png', scope: 'workbench', timeoutMs: 15000 });
       const frame = await until(async () => {
         const f = await control<{ method: string | null; params: { type?: number; imageUrl?: string } }[]>(sandbox.info, `/mexc/frames?conversationId=${order.conversationId}`);
         return f.find((x) => x.method === 'SEND_MESSAGE' && x.params.type === 2 && (x.params.imageUrl ?? '').includes('payment-receipt.png'));

@@ -51,6 +51,7 @@ export class InboxHub implements Disposable {
   private readonly accounts = new Map<string, AccountSlot>();
   private readonly conversations = new Map<ConversationKey, Conversation>();
   private readonly viewers = new Map<ConversationKey, number>();
+  private readonly visible = new Map<ConversationKey, number>();
   private readonly clock: Clock;
   private readonly logger: Logger;
   private readonly disposables = new DisposableStore();
@@ -165,18 +166,36 @@ export class InboxHub implements Disposable {
     return total;
   }
 
-  /** A pane shows this conversation: keep its connection open and count nothing as unread. */
-  openConversation(accountId: string, conversationId: string): Disposable {
+  /**
+   * A pane holds this conversation: its connection stays open. While the pane is visible, new
+   * messages do not count as unread (a pane in a background tab does not hide them).
+   */
+  openConversation(accountId: string, conversationId: string): Disposable & { setVisible(visible: boolean): void } {
     const key = convKey(accountId, conversationId);
     this.viewers.set(key, (this.viewers.get(key) ?? 0) + 1);
     const watch = this.accounts.get(accountId)?.adapter.watch(conversationId);
-    void this.markRead(accountId, conversationId);
-    return toDisposable(() => {
+    let shown = false;
+    const setVisible = (visible: boolean) => {
+      if (visible === shown) return;
+      shown = visible;
+      this.visible.set(key, (this.visible.get(key) ?? 0) + (visible ? 1 : -1));
+      if ((this.visible.get(key) ?? 0) <= 0) this.visible.delete(key);
+      if (visible) void this.markRead(accountId, conversationId);
+    };
+    setVisible(true);
+    const release = toDisposable(() => {
+      setVisible(false);
       watch?.dispose();
       const n = (this.viewers.get(key) ?? 1) - 1;
       if (n <= 0) this.viewers.delete(key);
       else this.viewers.set(key, n);
     });
+    return { setVisible, dispose: () => release.dispose() };
+  }
+
+  /** A pane shows this conversation right now. */
+  isVisible(accountId: string, conversationId: string): boolean {
+    return (this.visible.get(convKey(accountId, conversationId)) ?? 0) > 0;
   }
 
   async markRead(accountId: string, conversationId: string): Promise<number> {
@@ -312,7 +331,7 @@ export class InboxHub implements Disposable {
       if (!c) continue;
       const newest = list.filter((m) => m.kind !== 'gap').sort((a, b) => b.time - a.time)[0];
       const newIncoming = list.filter((m) => m.direction === 'in').length;
-      const viewed = (this.viewers.get(key) ?? 0) > 0;
+      const viewed = (this.visible.get(key) ?? 0) > 0;
       this.putConversation({
         ...c,
         lastActivity: Math.max(c.lastActivity, newest?.time ?? 0),

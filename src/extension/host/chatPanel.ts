@@ -55,13 +55,15 @@ export class ChatPanel implements vscode.Disposable {
     panel.iconPath = vscode.Uri.joinPath(deps.extensionUri, 'media', 'venue-chat.svg');
     this.updateTitle();
     panel.webview.html = this.html();
-    const watch = hub.openConversation(target.accountId, target.conversationId);
+    const view = hub.openConversation(target.accountId, target.conversationId);
+    view.setVisible(panel.visible);
     this.disposables.push(
-      { dispose: () => watch.dispose() },
+      view,
       panel.webview.onDidReceiveMessage((raw: unknown) => void this.onRequest(raw)),
       panel.onDidChangeViewState(() => {
         // Without retainContextWhenHidden the webview is torn down when hidden; it says ready again when shown.
         if (!panel.visible) this.ready = false;
+        view.setVisible(panel.visible);
         if (panel.active) void hub.markRead(target.accountId, target.conversationId);
       }),
       hub.onMessages((e) => {

@@ -21,6 +21,9 @@ import {
 import { ACTIVE_ORDER_STATES, MexcRestClient, type MexcCredentials, type MexcOrder } from './api';
 import { MEXC_TYPE, PING_FRAME, decodeFrame, encodeSend, parseMexcTime, type MexcChatMessage, type MexcMessageType } from './stream';
 
+/** MEXC pushes no order events: new orders (and their chats) are found by polling the order list. */
+const ORDER_POLL_MS = 15_000;
+
 export const MEXC_DEFAULT_ENDPOINTS = { rest: 'https://api.mexc.com', ws: 'wss://wbs.p2p.mexc.com/ws' } as const;
 
 export interface MexcAdapterOptions {
@@ -145,7 +148,7 @@ export class MexcAdapter implements VenueAdapter {
     this.publishState();
     this.timers = new DisposableStore();
     this.timers.add(this.clock.setInterval(() => void this.keepAliveListenKey(), this.options.listenKeyKeepAliveMs ?? 30 * 60_000));
-    this.timers.add(this.clock.setInterval(() => void this.refreshOrders(), this.options.orderPollMs ?? 60_000));
+    this.timers.add(this.clock.setInterval(() => void this.refreshOrders(), this.options.orderPollMs ?? ORDER_POLL_MS));
     await this.refreshOrders();
   }
 
@@ -526,7 +529,7 @@ export class MexcAdapter implements VenueAdapter {
   private stateForError(err: unknown): ConnectionState {
     if (isVenueError(err) && err.kind === 'auth') return { kind: 'auth-error', reason: err.message };
     const reason = err instanceof Error ? err.message : String(err);
-    return { kind: 'backoff', until: this.clock.now() + (this.options.orderPollMs ?? 60_000), reason };
+    return { kind: 'backoff', until: this.clock.now() + (this.options.orderPollMs ?? ORDER_POLL_MS), reason };
   }
 
   /** The account's state: the worst of the REST side and the open chat sockets. */
