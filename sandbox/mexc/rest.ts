@@ -153,7 +153,8 @@ function paymentInfoOf(order: Order): unknown[] {
   }));
 }
 
-function orderRow(order: Order): unknown {
+/** The fields the order list and the order detail share. */
+function orderCore(order: Order) {
   return {
     advOrderNo: order.advOrderNo,
     tradableQuantity: order.tradableQuantity,
@@ -166,6 +167,12 @@ function orderRow(order: Order): unknown {
     fiatUnit: order.fiatUnit,
     createTime: order.createTime,
     paymentInfo: paymentInfoOf(order),
+  };
+}
+
+function orderRow(order: Order): unknown {
+  return {
+    ...orderCore(order),
     userInfo: {
       account: mask(order.counterparty.memberId),
       nickName: order.counterparty.nickName,
@@ -177,23 +184,13 @@ function orderRow(order: Order): unknown {
 
 function orderDetail(order: Order): unknown {
   const paid = order.state === 'PAID' || order.state === 'DONE' || order.state === 'APPEAL';
-  const payments = paymentInfoOf(order);
+  const core = orderCore(order);
   return {
     advNo: order.advNo,
-    advOrderNo: order.advOrderNo,
-    tradableQuantity: order.tradableQuantity,
-    price: order.price,
-    amount: order.amount,
-    coinName: order.coinName,
-    state: order.state,
-    payTimeLimit: order.payTimeLimit,
+    ...core,
     allowComplainTime: order.payTimeLimit + 10 * 60_000,
-    side: order.side,
-    fiatUnit: order.fiatUnit,
-    createTime: order.createTime,
     updateTime: order.updateTime,
-    paymentInfo: payments,
-    confirmPaymentInfo: paid ? (payments[0] ?? null) : null,
+    confirmPaymentInfo: paid ? (core.paymentInfo[0] ?? null) : null,
     userInfo: {
       account: mask(order.counterparty.memberId),
       realName: order.counterparty.realName,
