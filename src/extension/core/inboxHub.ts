@@ -59,6 +59,7 @@ export class InboxHub implements Disposable {
   private readonly stateChanged = new Emitter<{ accountId: string; state: ConnectionState }>();
   private readonly messagesChanged = new Emitter<MessagesEvent>();
   private readonly badInputEmitter = new Emitter<BadInputEvent>();
+  private readonly resetEmitter = new Emitter<{ accountId: string; conversationId: string }>();
   private eventQueue: Promise<void> = Promise.resolve();
   private saveTimer: Disposable | undefined;
   private badInputs = 0;
@@ -67,11 +68,24 @@ export class InboxHub implements Disposable {
   readonly onDidChangeState = this.stateChanged.event;
   readonly onMessages = this.messagesChanged.event;
   readonly onBadInput = this.badInputEmitter.event;
+  /** Stored messages of a conversation changed in a way upserts cannot express (two records merged into one): views reload it. */
+  readonly onDidResetConversation = this.resetEmitter.event;
 
   constructor(private readonly deps: InboxHubDeps) {
     this.clock = deps.clock ?? systemClock;
     this.logger = deps.logger ?? silentLogger;
     this.disposables.add(deps.outbox.onMessages((messages) => this.forwardMessages(messages)));
+    this.disposables.add(
+      deps.store.onDidMergeDuplicates((merged) => {
+        const seen = new Set<string>();
+        for (const m of merged) {
+          const key = convKey(m.accountId, m.conversationId);
+          if (seen.has(key)) continue;
+          seen.add(key);
+          this.resetEmitter.fire({ accountId: m.accountId, conversationId: m.conversationId });
+        }
+      }),
+    );
   }
 
   /** Loads the conversation metadata saved by a previous session (so the tree fills at once). */
@@ -245,6 +259,7 @@ export class InboxHub implements Disposable {
     this.stateChanged.dispose();
     this.messagesChanged.dispose();
     this.badInputEmitter.dispose();
+    this.resetEmitter.dispose();
   }
 
   // ---- venue events --------------------------------------------------------------------------

@@ -69,6 +69,10 @@ export class ChatPanel implements vscode.Disposable {
       hub.onMessages((e) => {
         if (e.accountId === target.accountId && e.conversationId === target.conversationId) this.notify('message/upsert', { messages: e.messages });
       }),
+      hub.onDidResetConversation((e) => {
+        // Two stored records became one: a fresh snapshot drops the retired row (scroll and draft are kept).
+        if (this.ready && e.accountId === target.accountId && e.conversationId === target.conversationId) this.sendSnapshot();
+      }),
       hub.onDidChangeState((e) => {
         if (e.accountId === target.accountId) this.notify('connection/state', { state: e.state });
       }),

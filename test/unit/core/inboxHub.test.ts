@@ -118,3 +118,30 @@ describe('inbox hub end to end (MEXC sandbox)', function () {
     assert.equal(sandbox.mexc.messages(order.conversationId).filter((m) => m.content === 'sent during the outage').length, 1);
   });
 });
+
+describe('inbox hub: merged duplicates', () => {
+  it('asks views to reload a conversation whose stored records were merged', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'hub-merge-'));
+    const store = await MessageStore.open(join(dir, 'store'), silentLogger);
+    const { outbox } = await Outbox.open(join(dir, 'outbox.jsonl'), { store, adapterFor: () => undefined, isReady: () => false });
+    const hub = new InboxHub({ store, outbox, conversationsFile: join(dir, 'conversations.json') });
+    try {
+      const resets: { accountId: string; conversationId: string }[] = [];
+      hub.onDidResetConversation((e) => resets.push(e));
+      const base = { venue: 'mexc' as const, accountId: 'acc', conversationId: '7', direction: 'out' as const, kind: 'text' as const, text: 'pay to IBAN …' };
+      const pending = { ...base, key: 'mexc:acc:7:c:client0001', clientMessageId: 'client0001', time: 1000, status: 'sending' as const };
+      const echo = { ...base, key: 'mexc:acc:7:901', venueMessageId: '901', time: 1002, status: 'confirmed' as const };
+      await store.upsert([pending]);
+      await store.upsert([echo]); // stored before anything linked it to our send
+      assert.deepEqual(resets, []);
+      await store.upsert([{ ...pending, venueMessageId: '901', status: 'sent' }]);
+      assert.deepEqual(resets, [{ accountId: 'acc', conversationId: '7' }]);
+      assert.equal(store.page('acc', '7', { limit: 10 }).messages.length, 1);
+    } finally {
+      hub.dispose();
+      outbox.dispose();
+      await store.close();
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
