@@ -14,7 +14,6 @@ import {
 } from '../../shared/protocol';
 import type { InboxHub } from '../core/inboxHub';
 import type { Logger } from '../core/logger';
-import { Views } from './constants';
 import type { MediaUploader } from './mediaUploader';
 import { UserFacingError } from './userFacingError';
 
@@ -240,4 +239,3 @@ async function openLinkWithConfirmation(url: string): Promise<boolean> {
   return vscode.env.openExternal(parsed);
 }
 
-export const CHAT_PANEL_VIEW_TYPE = Views.chatPanel;

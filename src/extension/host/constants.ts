@@ -1,7 +1,5 @@
 // Command ids, view ids, context keys and setting names: one place, matching package.json.
 
-export const EXTENSION_ID = 'venue-chat.venue-chat';
-
 export const Commands = {
   addAccount: 'venueChat.addAccount',
   removeAccount: 'venueChat.removeAccount',
