@@ -2,6 +2,7 @@
 // slice off the end and any page is a binary search away. New messages usually arrive last, which
 // makes inserts a push.
 import type { ChatMessage } from '../../shared/model';
+import { partitionPoint } from '../../shared/partitionPoint';
 
 export interface TimelineEntry {
   /** Insertion sequence, unique within the account; breaks ties between equal timestamps. */
@@ -87,28 +88,12 @@ export class ConversationTimeline<E extends TimelineEntry> {
 
   /** First index whose (time, seq) is >= the given position. */
   private lowerBound(time: number, seq: number): number {
-    let lo = 0;
-    let hi = this.items.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      const item = this.items[mid];
-      if (item !== undefined && compare(item.msg.time, item.seq, time, seq) < 0) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo;
+    return partitionPoint(this.items, (item) => compare(item.msg.time, item.seq, time, seq) < 0);
   }
 
   /** First index whose time is > `time`. */
   private upperBoundTime(time: number): number {
-    let lo = 0;
-    let hi = this.items.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      const item = this.items[mid];
-      if (item !== undefined && item.msg.time <= time) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo;
+    return partitionPoint(this.items, (item) => item.msg.time <= time);
   }
 }
 

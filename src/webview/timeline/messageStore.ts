@@ -3,6 +3,7 @@
 // venue id): the client id index finds the existing row, so it is updated rather than duplicated.
 import type { ChatMessage } from '../../shared/model';
 import type { MessageRow } from './messageRow';
+import { partitionPoint } from '../../shared/partitionPoint';
 
 export interface TimelineEntry {
   readonly row: MessageRow;
@@ -109,14 +110,6 @@ export class MessageStore {
   }
 
   private upperBound(entry: TimelineEntry): number {
-    let lo = 0;
-    let hi = this.entries.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      const probe = this.entries[mid];
-      if (probe && compare(probe, entry) <= 0) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo;
+    return partitionPoint(this.entries, (probe) => compare(probe, entry) <= 0);
   }
 }
