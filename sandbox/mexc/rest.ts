@@ -35,7 +35,17 @@ const plain = (body: unknown): Reply => ({ status: 200, body });
 const LISTEN_KEY_TOTAL = 200;
 const DEFAULT_ORDER_WINDOW_MS = 30 * 24 * 60 * 60 * 1000;
 
-type SignedHandler = (ctx: { account: MerchantAccount; params: RequestParams; backend: RestBackend; now: number }) => Reply;
+type SignedContext = { account: MerchantAccount; params: RequestParams; backend: RestBackend; now: number };
+type SignedHandler = (ctx: SignedContext) => Reply;
+
+/** The order named by query parameter `param`, if the caller owns it; else the venue's error. */
+function withOwnedOrder(ctx: SignedContext, param: string, reply: (order: Order) => Reply): Reply {
+  const orderNo = ctx.params.get(param);
+  if (!orderNo) return error(MexcErrors.parameterError);
+  const order = ctx.backend.store().order(orderNo);
+  if (!order || order.accountUserId !== ctx.account.userId) return error(MexcErrors.orderNotFound);
+  return reply(order);
+}
 
 const SIGNED_ROUTES: Record<string, Partial<Record<string, SignedHandler>>> = {
   '/api/v3/userDataStream': {
@@ -60,22 +70,10 @@ const SIGNED_ROUTES: Record<string, Partial<Record<string, SignedHandler>>> = {
   },
   '/api/v3/fiat/market/order/paginationV2': { GET: (ctx) => orderPage(ctx.backend.store(), ctx.account, ctx.params, ctx.now) },
   '/api/v3/fiat/order/detail': {
-    GET: ({ account, params, backend }) => {
-      const orderNo = params.get('advOrderNo');
-      if (!orderNo) return error(MexcErrors.parameterError);
-      const order = backend.store().order(orderNo);
-      if (!order || order.accountUserId !== account.userId) return error(MexcErrors.orderNotFound);
-      return ok(orderDetail(order));
-    },
+    GET: (ctx) => withOwnedOrder(ctx, 'advOrderNo', (order) => ok(orderDetail(order))),
   },
   '/api/v3/fiat/retrieveChatConversation': {
-    GET: ({ account, params, backend }) => {
-      const orderNo = params.get('orderNo');
-      if (!orderNo) return error(MexcErrors.parameterError);
-      const order = backend.store().order(orderNo);
-      if (!order || order.accountUserId !== account.userId) return error(MexcErrors.orderNotFound);
-      return ok({ conversationId: order.conversationId });
-    },
+    GET: (ctx) => withOwnedOrder(ctx, 'orderNo', (order) => ok({ conversationId: order.conversationId })),
   },
 };
 
