@@ -60,9 +60,10 @@ export async function renameReplacing(from: string, to: string): Promise<void> {
   }
 }
 
-export async function removeFileIfExists(file: string): Promise<boolean> {
+/** True when `op` succeeded, false when the file was not there; other errors propagate. */
+async function unlessMissing(op: () => Promise<unknown>): Promise<boolean> {
   try {
-    await fs.unlink(file);
+    await op();
     return true;
   } catch (err) {
     if (isNotFound(err)) return false;
@@ -70,14 +71,12 @@ export async function removeFileIfExists(file: string): Promise<boolean> {
   }
 }
 
-export async function fileExists(file: string): Promise<boolean> {
-  try {
-    await fs.stat(file);
-    return true;
-  } catch (err) {
-    if (isNotFound(err)) return false;
-    throw err;
-  }
+export function removeFileIfExists(file: string): Promise<boolean> {
+  return unlessMissing(() => fs.unlink(file));
+}
+
+export function fileExists(file: string): Promise<boolean> {
+  return unlessMissing(() => fs.stat(file));
 }
 
 /**
