@@ -7,7 +7,7 @@ import { performance } from 'node:perf_hooks';
 import WebSocket from 'ws';
 import { startSandbox } from '../sandbox/index';
 import { silentLogger } from '../src/extension/core/logger';
-import { MessageStore } from '../src/extension/core/messageStore';
+import { MessageStore } from '../src/extension/core/store/messageStore';
 import { MexcAdapter } from '../src/extension/venues/mexc/adapter';
 import { signedQuery } from '../src/extension/venues/mexc/auth';
 import { messageKey, type ChatMessage } from '../src/shared/model';

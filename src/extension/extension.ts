@@ -2,9 +2,9 @@
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { ChatMessage, ConnectionState, Conversation } from '../shared/model';
-import { InboxHub } from './core/inboxHub';
-import { MessageStore } from './core/messageStore';
-import { Outbox } from './core/outbox';
+import { InboxHub } from './core/inbox/inboxHub';
+import { MessageStore } from './core/store/messageStore';
+import { Outbox } from './core/delivery/outbox';
 import { AccountService } from './host/accountService';
 import { AccountRegistry } from './host/accounts';
 import { ChatPanels } from './host/chatPanels';
@@ -41,7 +41,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<VenueC
   const started = performance.now();
   const log = new RedactingLog();
   context.subscriptions.push(log);
-  // One window owns the store and the connections; the others stand by (core/ownerLock.ts).
+  // One window owns the store and the connections; the others stand by (core/ownership/ownerLock.ts).
   const forwarding = forwardingApi(0);
   const restorer = new PanelRestorer();
   context.subscriptions.push(restorer);

@@ -3,7 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import * as vscode from 'vscode';
 import type { VenueId } from '../../shared/model';
-import type { InboxHub } from '../core/inboxHub';
+import type { InboxHub } from '../core/inbox/inboxHub';
 import { createAdapter, checkEndpoint, venueDescriptor, VENUES } from '../venues/registry';
 import { isVenueError, type VenueAdapter } from '../venues/venue';
 import { addAccountArgsSchema, type AccountRecord, type AccountRegistry, type AddAccountArgs, type Credentials } from './accounts';

@@ -12,7 +12,7 @@ import {
   type RequestResults,
   type ValidRequestParams,
 } from '../../shared/protocol';
-import type { InboxHub } from '../core/inboxHub';
+import type { InboxHub } from '../core/inbox/inboxHub';
 import type { Logger } from '../core/logger';
 import type { MediaUploader } from './mediaUploader';
 import { UserFacingError } from './userFacingError';

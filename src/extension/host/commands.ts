@@ -3,7 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import * as vscode from 'vscode';
 import * as z from 'zod';
-import type { InboxHub } from '../core/inboxHub';
+import type { InboxHub } from '../core/inbox/inboxHub';
 import type { AccountService } from './accountService';
 import type { ChatPanels } from './chatPanels';
 import { Commands } from './constants';

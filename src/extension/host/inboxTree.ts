@@ -2,7 +2,7 @@
 // descriptions and the total as the view badge, connection state per account.
 import * as vscode from 'vscode';
 import type { ConnectionState, Conversation, VenueId } from '../../shared/model';
-import type { InboxHub } from '../core/inboxHub';
+import type { InboxHub } from '../core/inbox/inboxHub';
 import { venueDescriptor } from '../venues/registry';
 import { Commands } from './constants';
 import { describeState } from './stateText';

@@ -3,7 +3,7 @@
 // of messages is one nudge); counterparty text is shown as plain text, shortened.
 import * as vscode from 'vscode';
 import type { ChatMessage } from '../../shared/model';
-import type { InboxHub } from '../core/inboxHub';
+import type { InboxHub } from '../core/inbox/inboxHub';
 import { Settings } from './constants';
 
 export type IncomingNotifications = 'all' | 'activeOrders' | 'off';

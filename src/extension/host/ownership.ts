@@ -1,9 +1,9 @@
-// Which window runs the inbox (see core/ownerLock.ts). The owner runs everything; the others stand
+// Which window runs the inbox (see core/ownership/ownerLock.ts). The owner runs everything; the others stand
 // by, take over by themselves when the owner goes away, or right away when the user asks (a
 // code-server browser tab that was reloaded leaves its old extension host alive for a while).
 import * as vscode from 'vscode';
 import type { Logger } from '../core/logger';
-import { OwnerLock } from '../core/ownerLock';
+import { OwnerLock } from '../core/ownership/ownerLock';
 import type { VenueChatApi } from '../extension';
 import type { forwardingApi } from './standby';
 import { Standby } from './standby';

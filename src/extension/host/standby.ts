@@ -1,9 +1,9 @@
-// A window that does not own the inbox (another window does, see core/ownerLock.ts) shows why,
+// A window that does not own the inbox (another window does, see core/ownership/ownerLock.ts) shows why,
 // answers its commands with that explanation, and takes over as soon as the owner goes away.
 import * as vscode from 'vscode';
 import type { ChatMessage, ConnectionState, Conversation } from '../../shared/model';
 import type { Logger } from '../core/logger';
-import { OwnerLock } from '../core/ownerLock';
+import { OwnerLock } from '../core/ownership/ownerLock';
 import { Commands, ContextKeys, Views } from './constants';
 import type { VenueChatApi } from '../extension';
 

@@ -2,7 +2,7 @@
 // error on authentication failure) and the unread total, with a tooltip line per account.
 import * as vscode from 'vscode';
 import type { ConnectionState } from '../../shared/model';
-import type { InboxHub } from '../core/inboxHub';
+import type { InboxHub } from '../core/inbox/inboxHub';
 import { Commands } from './constants';
 import { describeState } from './stateText';
 

@@ -6,7 +6,7 @@ import { messageKey } from '../../../shared/model';
 import { systemClock, type Clock } from '../../core/clock';
 import { DisposableStore, Emitter, type Disposable } from '../../core/event';
 import { scopedLogger, silentLogger, type Logger } from '../../core/logger';
-import { ReconnectingSocket, type CloseVerdict } from '../../core/reconnectingSocket';
+import { ReconnectingSocket, type CloseVerdict } from '../../core/connection/reconnectingSocket';
 import {
   VenueError,
   isVenueError,

@@ -3,7 +3,7 @@ import axios, { type AxiosInstance } from 'axios';
 import * as z from 'zod';
 import { systemClock, type Clock } from '../../core/clock';
 import { silentLogger, type Logger } from '../../core/logger';
-import { TokenBucket } from '../../core/rateLimiter';
+import { TokenBucket } from '../../core/connection/tokenBucket';
 import { VenueError } from '../venue';
 import { signedQuery, type QueryValue } from './auth';
 

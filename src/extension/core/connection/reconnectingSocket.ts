@@ -2,12 +2,12 @@
 // half-open detection, exponential back-off with full jitter, fresh credentials on each connect,
 // and no retry loop on authentication failure.
 import WebSocket from 'ws';
-import type { ConnectionState } from '../../shared/model';
+import type { ConnectionState } from '../../../shared/model';
 import { Backoff, DEFAULT_BACKOFF, type BackoffOptions } from './backoff';
-import { delay, systemClock, type Clock } from './clock';
-import { Emitter, type Disposable } from './event';
-import { silentLogger, type Logger } from './logger';
-import { isVenueError } from '../venues/venue';
+import { delay, systemClock, type Clock } from '../clock';
+import { Emitter, type Disposable } from '../event';
+import { silentLogger, type Logger } from '../logger';
+import { isVenueError } from '../../venues/venue';
 
 export interface SocketTarget {
   readonly url: string;

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { OwnerLock } from '../../../src/extension/core/ownerLock';
+import { OwnerLock } from '../../../../src/extension/core/ownership/ownerLock';
 
 describe('owner lock (one window owns the inbox)', () => {
   let dir: string;

@@ -4,13 +4,13 @@ import { appendFile, mkdtemp, open, readdir, readFile, rm, stat } from 'node:fs/
 import type { FileHandle } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { accountLogFileName } from '../../../src/extension/core/accountLogName';
-import { silentLogger } from '../../../src/extension/core/logger';
-import { nextOutgoingStatus } from '../../../src/extension/core/messageMerge';
-import { MessageStore } from '../../../src/extension/core/messageStore';
-import type { MergedDuplicate, MessageStoreOptions } from '../../../src/extension/core/messageStore';
-import { messageKey, pendingKey } from '../../../src/shared/model';
-import type { ChatMessage, OutgoingStatus } from '../../../src/shared/model';
+import { accountLogFileName } from '../../../../src/extension/core/store/accountLogName';
+import { silentLogger } from '../../../../src/extension/core/logger';
+import { nextOutgoingStatus } from '../../../../src/extension/core/store/messageMerge';
+import { MessageStore } from '../../../../src/extension/core/store/messageStore';
+import type { MergedDuplicate, MessageStoreOptions } from '../../../../src/extension/core/store/messageStore';
+import { messageKey, pendingKey } from '../../../../src/shared/model';
+import type { ChatMessage, OutgoingStatus } from '../../../../src/shared/model';
 
 const ACC = 'acc-1';
 const CONV = 'order-1';

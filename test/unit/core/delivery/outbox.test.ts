@@ -2,13 +2,13 @@ import assert from 'node:assert/strict';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { MessageStore } from '../../../src/extension/core/messageStore';
-import { Outbox } from '../../../src/extension/core/outbox';
-import { silentLogger } from '../../../src/extension/core/logger';
-import { Emitter } from '../../../src/extension/core/event';
-import { MEXC_CAPABILITIES } from '../../../src/extension/venues/mexc/adapter';
-import { VenueError, type LandedCheck, type OutboundMessage, type SendReceipt, type VenueAdapter, type VenueEvent } from '../../../src/extension/venues/venue';
-import { until } from '../helpers/until';
+import { MessageStore } from '../../../../src/extension/core/store/messageStore';
+import { Outbox } from '../../../../src/extension/core/delivery/outbox';
+import { silentLogger } from '../../../../src/extension/core/logger';
+import { Emitter } from '../../../../src/extension/core/event';
+import { MEXC_CAPABILITIES } from '../../../../src/extension/venues/mexc/adapter';
+import { VenueError, type LandedCheck, type OutboundMessage, type SendReceipt, type VenueAdapter, type VenueEvent } from '../../../../src/extension/venues/venue';
+import { until } from '../../helpers/until';
 
 /** A scripted venue: each send() takes the next behaviour from the script (the outbox's failure matrix needs exact control). */
 class ScriptedVenue implements VenueAdapter {

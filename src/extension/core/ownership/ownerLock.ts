@@ -4,8 +4,8 @@
 // wait and take over when it closes. The lock is a file holding the owner's pid and a heartbeat.
 import { promises as fs } from 'node:fs';
 import { dirname } from 'node:path';
-import { systemClock, type Clock } from './clock';
-import { Emitter, type Disposable } from './event';
+import { systemClock, type Clock } from '../clock';
+import { Emitter, type Disposable } from '../event';
 
 interface LockContent {
   readonly pid: number;

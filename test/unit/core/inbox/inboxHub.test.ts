@@ -2,13 +2,13 @@ import assert from 'node:assert/strict';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startSandbox, type Sandbox } from '../../../sandbox/index';
-import { InboxHub } from '../../../src/extension/core/inboxHub';
-import { silentLogger } from '../../../src/extension/core/logger';
-import { MessageStore } from '../../../src/extension/core/messageStore';
-import { Outbox } from '../../../src/extension/core/outbox';
-import { MexcAdapter } from '../../../src/extension/venues/mexc/adapter';
-import { until } from '../helpers/until';
+import { startSandbox, type Sandbox } from '../../../../sandbox';
+import { InboxHub } from '../../../../src/extension/core/inbox/inboxHub';
+import { silentLogger } from '../../../../src/extension/core/logger';
+import { MessageStore } from '../../../../src/extension/core/store/messageStore';
+import { Outbox } from '../../../../src/extension/core/delivery/outbox';
+import { MexcAdapter } from '../../../../src/extension/venues/mexc/adapter';
+import { until } from '../../helpers/until';
 
 
 /** The whole delivery path: hub + durable store + outbox + the real MEXC adapter + the sandbox. */

@@ -1,8 +1,8 @@
 // One conversation's messages kept sorted by (time, insertion sequence), so the newest page is a
 // slice off the end and any page is a binary search away. New messages usually arrive last, which
 // makes inserts a push.
-import type { ChatMessage } from '../../shared/model';
-import { partitionPoint } from '../../shared/partitionPoint';
+import type { ChatMessage } from '../../../shared/model';
+import { partitionPoint } from '../../../shared/partitionPoint';
 
 export interface TimelineEntry {
   /** Insertion sequence, unique within the account; breaks ties between equal timestamps. */

@@ -1,7 +1,7 @@
 // The lines of a per-account message log. Replaying them in order rebuilds the store:
 // a message line replaces the message with its key; a merge line retires a duplicate.
-import type { ChatMessage } from '../../shared/model';
-import { isChatMessage } from './chatMessageGuard';
+import type { ChatMessage } from '../../../shared/model';
+import { isChatMessage } from '../../../shared/messageValidator';
 
 /** The full, merged message as of this line. `s` is its insertion sequence (paging tie-break). */
 export interface StoredMessageRecord {

@@ -3,21 +3,21 @@
 // upsert, and background compaction. Plain Node: no 'vscode'.
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
-import type { ChatMessage } from '../../shared/model';
+import type { ChatMessage } from '../../../shared/model';
 import { accountLogFileName, ACCOUNT_LOG_EXTENSION } from './accountLogName';
 import { AppendLog } from './appendLog';
 import type { OpenedAppendLog } from './appendLog';
-import { chatMessageProblem } from './chatMessageGuard';
+import { chatMessageProblem } from '../../../shared/messageValidator';
 import { decodePageCursor, encodePageCursor } from './conversationTimeline';
 import { makeDirectoryDurably, removeFileIfExists, syncDirectory } from './durableFs';
-import { Emitter } from './event';
-import type { Disposable, Event } from './event';
-import type { Logger } from './logger';
+import { Emitter } from '../event';
+import type { Disposable, Event } from '../event';
+import type { Logger } from '../logger';
 import { MessageIndex } from './messageIndex';
 import { withoutUndefined } from './messageMerge';
 import type { StoreRecord } from './messageStoreRecord';
 import { isMessageRecord, parseStoreRecord } from './messageStoreRecord';
-import { SerialQueue } from './serialQueue';
+import { SerialQueue } from '../serialQueue';
 import { UpsertPlan } from './upsertPlan';
 import type { MergedDuplicate } from './upsertPlan';
 

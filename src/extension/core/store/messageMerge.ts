@@ -1,6 +1,6 @@
 // How a new observation of a message combines with what the store already has (design.md §5):
 // newer defined fields win, but an outgoing status never moves backwards.
-import type { ChatMessage, OutgoingStatus } from '../../shared/model';
+import type { ChatMessage, OutgoingStatus } from '../../../shared/model';
 
 const FORWARD_RANK: Record<Exclude<OutgoingStatus, 'failed'>, number> = {
   queued: 0,

@@ -1,7 +1,7 @@
 // Runtime check of a ChatMessage, used on every upsert and on every line read back from the store,
 // so that a message accepted today is never silently dropped at the next start.
-import type { AttachmentKind, ChatMessage, MessageDirection, MessageKind, OutgoingStatus, VenueId } from '../../shared/model';
-import { VENUE_IDS } from '../../shared/model';
+import type { AttachmentKind, ChatMessage, MessageDirection, MessageKind, OutgoingStatus, VenueId } from './model';
+import { VENUE_IDS } from './model';
 
 // `satisfies Record<Union, true>` makes the compiler flag a kind added to model.ts but not here.
 const DIRECTIONS = { in: true, out: true, system: true } satisfies Record<MessageDirection, true>;

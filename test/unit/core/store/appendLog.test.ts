@@ -4,9 +4,9 @@ import { mkdtemp, open, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { AppendLog } from '../../../src/extension/core/appendLog';
-import type { AppendLogOptions } from '../../../src/extension/core/appendLog';
-import { silentLogger } from '../../../src/extension/core/logger';
+import { AppendLog } from '../../../../src/extension/core/store/appendLog';
+import type { AppendLogOptions } from '../../../../src/extension/core/store/appendLog';
+import { silentLogger } from '../../../../src/extension/core/logger';
 
 interface Rec {
   readonly n: number;

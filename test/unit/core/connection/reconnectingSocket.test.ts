@@ -2,9 +2,9 @@ import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
-import type { ConnectionState } from '../../../src/shared/model';
-import { ReconnectingSocket } from '../../../src/extension/core/reconnectingSocket';
-import { VenueError } from '../../../src/extension/venues/venue';
+import type { ConnectionState } from '../../../../src/shared/model';
+import { ReconnectingSocket } from '../../../../src/extension/core/connection/reconnectingSocket';
+import { VenueError } from '../../../../src/extension/venues/venue';
 
 interface TestServer {
   url: string;

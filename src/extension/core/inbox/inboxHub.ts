@@ -1,14 +1,14 @@
 // The inbox hub: the one place where adapters, the store and the outbox meet. Views (tree,
 // status bar, chat panels) read from it and listen to its events; they never talk to adapters.
-import type { ChatMessage, ConnectionState, Conversation, VenueId } from '../../shared/model';
-import { messageKey } from '../../shared/model';
-import type { VenueAdapter, VenueEvent } from '../venues/venue';
-import { writeJsonAtomic, readJson } from './atomicFile';
-import { systemClock, type Clock } from './clock';
-import { DisposableStore, Emitter, toDisposable, type Disposable } from './event';
-import { silentLogger, type Logger } from './logger';
-import type { MessageStore } from './messageStore';
-import type { ComposeInput, Outbox } from './outbox';
+import type { ChatMessage, ConnectionState, Conversation, VenueId } from '../../../shared/model';
+import { messageKey } from '../../../shared/model';
+import type { VenueAdapter, VenueEvent } from '../../venues/venue';
+import { writeJsonAtomic, readJson } from '../store/atomicFile';
+import { systemClock, type Clock } from '../clock';
+import { DisposableStore, Emitter, toDisposable, type Disposable } from '../event';
+import { silentLogger, type Logger } from '../logger';
+import type { MessageStore } from '../store/messageStore';
+import type { ComposeInput, Outbox } from '../delivery/outbox';
 
 export interface AccountInfo {
   readonly id: string;

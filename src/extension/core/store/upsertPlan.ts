@@ -1,7 +1,7 @@
 // Works out what one upsert batch changes, without touching the store, so that the store can write
 // the result durably first and apply it only if the write succeeded. Messages in a batch see the
 // effect of the ones before them (a pending record and its echo in one batch become one message).
-import type { ChatMessage } from '../../shared/model';
+import type { ChatMessage } from '../../../shared/model';
 import type { IdKind, MessageIndex, Slot } from './messageIndex';
 import { conflictingIds, mergeMessage, sameValue } from './messageMerge';
 import type { StoreRecord } from './messageStoreRecord';

@@ -1,7 +1,7 @@
 // The message store's in-memory state: every live message of every account, with the maps that
 // make upserts and lookups O(1) and paging O(log n + limit). Plain data, no I/O; MessageStore
 // decides when it changes (only after the change is durable).
-import type { ChatMessage } from '../../shared/model';
+import type { ChatMessage } from '../../../shared/model';
 import { ConversationTimeline } from './conversationTimeline';
 import type { StoreRecord } from './messageStoreRecord';
 import { isMessageRecord } from './messageStoreRecord';

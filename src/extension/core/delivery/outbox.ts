@@ -2,15 +2,15 @@
 // survives reload and crash, resumes by itself, retries with back-off, and is never sent twice:
 // after an unknown outcome it asks the venue whether the message landed before resending, and
 // where the venue cannot tell it stops and asks the user (Retry) instead of guessing.
-import type { Attachment, ChatMessage, MessageKind, VenueId } from '../../shared/model';
-import { pendingKey } from '../../shared/model';
-import { isVenueError, type OutboundMessage, type SendReceipt, type VenueAdapter } from '../venues/venue';
-import { AppendLog } from './appendLog';
-import { Backoff } from './backoff';
-import { systemClock, type Clock } from './clock';
-import { Emitter, type Disposable } from './event';
-import { silentLogger, type Logger } from './logger';
-import type { MessageStore } from './messageStore';
+import type { Attachment, ChatMessage, MessageKind, VenueId } from '../../../shared/model';
+import { pendingKey } from '../../../shared/model';
+import { isVenueError, type OutboundMessage, type SendReceipt, type VenueAdapter } from '../../venues/venue';
+import { AppendLog } from '../store/appendLog';
+import { Backoff } from '../connection/backoff';
+import { systemClock, type Clock } from '../clock';
+import { Emitter, type Disposable } from '../event';
+import { silentLogger, type Logger } from '../logger';
+import type { MessageStore } from '../store/messageStore';
 
 export type OutboxState = 'queued' | 'sending' | 'failed' | 'done' | 'cancelled';
 

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { Backoff } from '../../../src/extension/core/backoff';
+import { Backoff } from '../../../../src/extension/core/connection/backoff';
 
 describe('backoff with full jitter', () => {
   it('widens the window exponentially up to the cap', () => {

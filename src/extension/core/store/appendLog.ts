@@ -6,8 +6,8 @@ import type { FileHandle } from 'node:fs/promises';
 import * as path from 'node:path';
 import { fileExists, makeDirectoryDurably, removeFileIfExists, renameReplacing, syncDirectory, writeAll } from './durableFs';
 import { scanJsonLines } from './jsonLinesScan';
-import type { Logger } from './logger';
-import { SerialQueue } from './serialQueue';
+import type { Logger } from '../logger';
+import { SerialQueue } from '../serialQueue';
 
 export interface AppendLogOptions<T> {
   /** Turns one parsed JSON line into a record, or `undefined` to skip (and report) the line. */
