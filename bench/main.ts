@@ -28,7 +28,7 @@ async function pushLatency(rounds: number): Promise<void> {
   const adapter = new MexcAdapter({ accountId: 'bench', credentials: account.credentials, endpoints: { rest: sandbox.info.venues.mexc.rest, ws: sandbox.info.venues.mexc.ws } });
   let resolveAdapter: (() => void) | undefined;
   adapter.events((e) => {
-    if (e.type === 'message') resolveAdapter?.();
+    if (e.type === 'messages') resolveAdapter?.();
   });
   await adapter.start();
   const watch = adapter.watch(String(order.conversationId));

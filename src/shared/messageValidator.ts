@@ -7,7 +7,7 @@ import { VENUE_IDS } from './model';
 const DIRECTIONS = { in: true, out: true, system: true } satisfies Record<MessageDirection, true>;
 const KINDS = {
   text: true, markdown: true, image: true, video: true, audio: true, file: true, sticker: true, contact: true,
-  location: true, card: true, buttons: true, live: true, system: true, gap: true,
+  location: true, card: true, buttons: true, live: true, system: true, recall: true, gap: true,
 } satisfies Record<MessageKind, true>;
 const STATUSES = {
   queued: true, sending: true, sent: true, confirmed: true, delivered: true, read: true, failed: true,

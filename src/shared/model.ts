@@ -20,6 +20,8 @@ export type MessageKind =
   | 'buttons'
   | 'live'
   | 'system'
+  /** The counterparty withdrew a message (the target, when known, is marked `recalled`). */
+  | 'recall'
   /** Time during which the connection was down and the venue has no history to fill it. */
   | 'gap';
 
@@ -38,6 +40,48 @@ export interface Attachment {
   readonly width?: number;
   readonly height?: number;
   readonly durationMs?: number;
+  /** The venue's own reference (Mixin attachment_id, Bybit's relative object URL, MultiWA key). */
+  readonly ref?: string;
+  /** UTC ms after which `url` stops working (venues whose media links expire). */
+  readonly expiresAt?: number;
+  /** Audio waveform (0..255 samples), where the venue sends one. */
+  readonly waveform?: readonly number[];
+}
+
+/** A button in a `buttons` or `card` message: opens `action` (http(s) only) through the host after the user confirms. */
+export interface MessageButton {
+  readonly label: string;
+  readonly action: string;
+  /** `#RRGGBB`, where the venue gives one. */
+  readonly color?: string;
+}
+
+export interface ContactCard {
+  readonly name?: string;
+  readonly phone?: string;
+  readonly email?: string;
+  /** The venue's user id (Mixin). */
+  readonly userId?: string;
+}
+
+/** Structured content of the kinds that are more than text plus attachments (`payload.type` equals the message's kind). */
+export type MessagePayload =
+  | { readonly type: 'contact'; readonly contacts: readonly ContactCard[] }
+  | { readonly type: 'location'; readonly latitude: number; readonly longitude: number; readonly name?: string; readonly address?: string }
+  | { readonly type: 'sticker'; readonly stickerId: string; readonly name?: string; readonly albumId?: string; readonly url?: string }
+  | { readonly type: 'card'; readonly title: string; readonly description?: string; readonly coverUrl?: string; readonly iconUrl?: string; readonly appId?: string; readonly actions: readonly MessageButton[] }
+  | { readonly type: 'buttons'; readonly buttons: readonly MessageButton[] }
+  | { readonly type: 'live'; readonly url: string; readonly thumbUrl?: string; readonly width?: number; readonly height?: number }
+  | { readonly type: 'recall'; readonly targetVenueMessageId: string }
+  /** An order moved (paid, released, cancelled, appeal...): shown as a system line. */
+  | { readonly type: 'system'; readonly event: string; readonly orderId?: string; readonly state?: string };
+
+/** The message a reply quotes, as far as the venue tells. */
+export interface QuotedMessage {
+  readonly venueMessageId?: string;
+  readonly senderName?: string;
+  /** A short excerpt of the quoted text. */
+  readonly text?: string;
 }
 
 export interface ChatMessage {
@@ -53,6 +97,11 @@ export interface ChatMessage {
   readonly kind: MessageKind;
   readonly text?: string;
   readonly attachments?: readonly Attachment[];
+  readonly payload?: MessagePayload;
+  /** The message this one replies to. */
+  readonly quote?: QuotedMessage;
+  /** The sender withdrew this message; it shows as recalled. */
+  readonly recalled?: boolean;
   readonly senderName?: string;
   /** UTC milliseconds. */
   readonly time: number;

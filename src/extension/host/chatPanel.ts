@@ -168,7 +168,7 @@ export class ChatPanel implements vscode.Disposable {
     return {
       sendKinds: caps?.sendKinds ?? ['text'],
       mediaByUrl: caps?.mediaByUrl ?? false,
-      canUpload: (caps?.upload ?? false) || this.deps.uploader.configured,
+      canUpload: caps?.upload !== undefined || this.deps.uploader.configured,
       maxTextLength: caps?.maxTextLength ?? 2000,
     };
   }

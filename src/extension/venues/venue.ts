@@ -1,30 +1,70 @@
 // The venue adapter contract (design.md §4). One interface, five implementations.
 // Adapters are plain TypeScript: no 'vscode', all I/O through injected clocks and loggers.
+//
+// What the spine does for every adapter, so adapters don't:
+// - the hub stores every message batch durably (one fdatasync per batch) before views see it and
+//   only then calls `stored()` (Mixin acknowledges receipts there, never earlier);
+// - the hub backfills server history (`history()`) after every (re)connect and when a pane opens,
+//   and pages through it when the user scrolls past what the store holds;
+// - the outbox owns retries, the upload stage and the landed check before any resend.
 
-import type { Attachment, ChatMessage, ConnectionState, Conversation, MessageKind, VenueId } from '../../shared/model';
-import type { Event } from '../core/event';
+import type { Attachment, AttachmentKind, ChatMessage, ConnectionState, Conversation, MessageKind, MessagePayload, VenueId } from '../../shared/model';
+import type { Disposable, Event } from '../core/event';
+
+export interface UploadCapability {
+  /** Attachment kinds the venue's upload API takes. */
+  readonly kinds: readonly AttachmentKind[];
+  /** Largest file the venue takes, in bytes. */
+  readonly maxBytes: number;
+  /** File name extensions the venue accepts (lower case, no dot); absent = any. */
+  readonly extensions?: readonly string[];
+}
 
 export interface Capabilities {
   /** How inbound messages arrive. */
   readonly receive: 'push' | 'poll';
   /** The venue can page back through server-side history (else the store is the only history). */
   readonly serverHistory: boolean;
+  /** The venue keeps its own unread counts (reported on `conversation` events); they win over local counting. */
+  readonly serverUnread: boolean;
   /** Kinds the adapter can send. */
   readonly sendKinds: readonly MessageKind[];
   /** Media is sent as a URL in the message (MEXC) rather than through a venue upload. */
   readonly mediaByUrl: boolean;
-  /** The venue has its own upload API. */
-  readonly upload: boolean;
+  /** The venue's own upload API; absent when it has none (then only links, see `mediaByUrl`). */
+  readonly upload?: UploadCapability;
   /** A resend with the same client id is de-duplicated by the venue. */
   readonly idempotentSend: boolean;
+  /** Marking read reaches the counterparty (read receipts), not just this client. */
   readonly readReceipts: boolean;
   readonly maxTextLength: number;
+  /** Largest history page the venue serves. */
+  readonly historyPageLimit?: number;
 }
 
 export interface Page<T> {
   readonly items: readonly T[];
+  /** Opaque cursor for the next page (older, for history); absent at the end. */
   readonly next?: string;
 }
+
+export interface HistoryRequest {
+  /** Cursor from a previous page's `next`; absent for the newest page. */
+  readonly before?: string;
+  readonly limit: number;
+}
+
+/** A file on disk to upload through the venue's API. */
+export interface UploadSource {
+  readonly path: string;
+  readonly name: string;
+  readonly mimeType: string;
+  readonly size: number;
+  readonly kind: AttachmentKind;
+}
+
+/** Upload progress: bytes sent so far out of `total`. */
+export type UploadProgress = (sent: number, total: number) => void;
 
 /** What the outbox hands an adapter to send. */
 export interface OutboundMessage {
@@ -32,7 +72,10 @@ export interface OutboundMessage {
   readonly conversationId: string;
   readonly kind: MessageKind;
   readonly text: string;
+  /** Media as a link or as an uploaded reference (`Attachment.ref`) from `upload()`. */
   readonly attachment?: Attachment;
+  /** Structured content (location, contact, quoted reply, ...). */
+  readonly payload?: MessagePayload;
   /** Sends already tried for this message (0 on the first try). */
   readonly attempt: number;
   /** UTC ms the user composed it (used for read-back matching). */
@@ -40,7 +83,7 @@ export interface OutboundMessage {
 }
 
 export interface SendReceipt {
-  /** `sent`: the venue accepted the frame; `confirmed`: venue evidence (echo, ack, read-back) ties it to our message. */
+  /** `sent`: the venue accepted the request; `confirmed`: venue evidence (echo, ack, read-back) ties it to our message. */
   readonly status: 'sent' | 'confirmed';
   readonly venueMessageId?: string;
   readonly time?: number;
@@ -51,19 +94,53 @@ export interface SendReceipt {
  * already landed. `unknown` means the venue cannot tell (no history API); the outbox then
  * relies on the adapter's own evidence window.
  */
-export type LandedCheck = { readonly landed: true; readonly venueMessageId?: string } | { readonly landed: false } | { readonly landed: 'unknown' };
+export type LandedCheck = { readonly landed: true; readonly venueMessageId?: string; readonly time?: number } | { readonly landed: false } | { readonly landed: 'unknown' };
+
+/** Which of our messages a status event is about: our client id, the venue's id, or both. */
+export interface MessageRef {
+  readonly conversationId: string;
+  readonly clientMessageId?: string;
+  readonly venueMessageId?: string;
+}
+
+/** How far the user has read: a time (UTC ms, inclusive) and/or the venue ids of the messages seen. */
+export interface ReadMark {
+  readonly time?: number;
+  readonly venueMessageIds?: readonly string[];
+}
+
+/** Where a batch of messages came from; backfilled and redelivered messages never raise unread counts. */
+export type MessageSource = 'live' | 'backfill' | 'redelivery';
 
 export type VenueEvent =
-  | { readonly type: 'message'; readonly message: ChatMessage }
-  | { readonly type: 'messageStatus'; readonly conversationId: string; readonly clientMessageId: string; readonly status: 'confirmed' | 'delivered' | 'read'; readonly venueMessageId?: string; readonly time?: number }
+  /** Messages as the venue delivered them, in one batch (stored with one fdatasync). */
+  | { readonly type: 'messages'; readonly messages: readonly ChatMessage[]; readonly source: MessageSource }
+  /**
+   * A later word on one of our messages, by client id and/or venue id. `failed` (with `failure`)
+   * reopens a message the venue had accepted, for Retry.
+   */
+  | {
+      readonly type: 'messageStatus';
+      readonly ref: MessageRef;
+      readonly status: 'sent' | 'confirmed' | 'delivered' | 'read' | 'failed';
+      readonly failure?: string;
+      readonly venueMessageId?: string;
+      readonly time?: number;
+    }
+  /** A conversation appeared or changed; `unread` counts only when `capabilities.serverUnread`. */
   | { readonly type: 'conversation'; readonly conversation: Conversation }
   | { readonly type: 'connectionState'; readonly state: ConnectionState }
+  /**
+   * The live feed of these conversations (every conversation when absent) may have missed messages
+   * (a socket reopened, a poll resumed): the hub backfills from server history where there is one.
+   */
+  | { readonly type: 'resync'; readonly conversationIds?: readonly string[] }
   /** The connection was down from `from` to `to` and the venue cannot backfill it. */
   | { readonly type: 'gap'; readonly conversationId: string; readonly from: number; readonly to: number }
   /** A frame or response the adapter could not use (logged and counted, never fatal). */
   | { readonly type: 'badInput'; readonly where: string; readonly detail: string };
 
-export interface VenueAdapter {
+export interface VenueAdapter extends Disposable {
   readonly venue: VenueId;
   readonly accountId: string;
   readonly capabilities: Capabilities;
@@ -72,16 +149,21 @@ export interface VenueAdapter {
   verify(): Promise<void>;
   start(): Promise<void>;
   stop(): Promise<void>;
-  /** Forces a fresh connection now (user action), clearing any back-off or auth-error state. */
+  /** Forces a fresh connection now (user action), clearing any back-off, auth-error or displaced state. */
   reconnect(): Promise<void>;
+  /** The hub's word that these messages are durably stored (Mixin acknowledges them only now). */
+  stored(messages: readonly ChatMessage[]): void;
   listConversations(cursor?: string): Promise<Page<Conversation>>;
-  history(conversationId: string, before?: string, limit?: number): Promise<Page<ChatMessage>>;
+  /** Server history, newest page first; items in any order. Venues without history return no items. */
+  history(conversationId: string, request: HistoryRequest): Promise<Page<ChatMessage>>;
   /** Keep a live connection to this conversation while it is open in a pane (MEXC: one socket per chat). */
-  watch(conversationId: string): { dispose(): void };
+  watch(conversationId: string): Disposable;
+  /** Uploads a file through the venue's API (only when `capabilities.upload`); returns the reference to send. */
+  upload(file: UploadSource, progress: UploadProgress, signal: AbortSignal): Promise<Attachment>;
   send(message: OutboundMessage): Promise<SendReceipt>;
   checkLanded(message: OutboundMessage): Promise<LandedCheck>;
-  markRead(conversationId: string, upTo?: number): Promise<void>;
-  dispose(): void;
+  /** Called whenever the user has seen the conversation up to `upTo` (also when the local count is already 0). */
+  markRead(conversationId: string, upTo: ReadMark): Promise<void>;
 }
 
 export type VenueErrorKind =

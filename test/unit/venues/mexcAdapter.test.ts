@@ -27,7 +27,7 @@ describe('MEXC adapter against the sandbox', function () {
     return adapter;
   }
 
-  const messages = () => events.flatMap((e) => (e.type === 'message' ? [e.message] : []));
+  const messages = () => events.flatMap((e) => (e.type === 'messages' ? e.messages : []));
   const activeConversation = () => sandbox.mexc.state().orders.find((o) => o.apiKey === sandbox.info.accounts[0]!.credentials.apiKey && (o.state === 'NOT_PAID' || o.state === 'PAID'))!;
 
   beforeEach(async () => {
@@ -85,7 +85,7 @@ describe('MEXC adapter against the sandbox', function () {
     assert.ok(frame, 'the sandbox received SEND_MESSAGE');
     assert.deepEqual(frame.params, { content: 'Hi, payment details please', conversationId: order.conversationId, type: 1, imageUrl: '', imageThumbUrl: '', videoUrl: '', fileUrl: '' });
     assert.deepEqual(frame.reply, { success: true, msg: 'success' });
-    await until(() => events.some((e) => e.type === 'messageStatus' && e.clientMessageId === 'cid0000001' && e.status === 'confirmed'), 5000, 'echo');
+    await until(() => events.some((e) => e.type === 'messageStatus' && e.ref.clientMessageId === 'cid0000001' && e.status === 'confirmed'), 5000, 'echo');
     const echo = messages().find((m) => m.clientMessageId === 'cid0000001');
     assert.equal(echo?.direction, 'out');
     assert.equal(echo?.venueMessageId, String(sandbox.mexc.messages(order.conversationId).find((m) => m.content === 'Hi, payment details please')!.id));
@@ -103,7 +103,7 @@ describe('MEXC adapter against the sandbox', function () {
     const receipt = await a.send({ clientMessageId: 'cid0000009', conversationId: String(order.conversationId), kind: 'text', text: 'no echo please', attempt: 0, composedAt: Date.now() });
     assert.equal(receipt.status, 'sent');
     await new Promise((r) => setTimeout(r, 300));
-    assert.equal(events.some((e) => e.type === 'messageStatus' && e.clientMessageId === 'cid0000009'), false);
+    assert.equal(events.some((e) => e.type === 'messageStatus' && e.ref.clientMessageId === 'cid0000009'), false);
     assert.equal(sandbox.mexc.frames(order.conversationId).filter((f) => f.method === 'SEND_MESSAGE').length, 1);
   });
 
@@ -197,11 +197,11 @@ describe('MEXC adapter with a hostile chat server', function () {
     adapter.events((e) => events.push(e));
     try {
       await adapter.start();
-      await until(() => events.some((e) => e.type === 'message'), 5000, 'the good message');
+      await until(() => events.some((e) => e.type === 'messages'), 5000, 'the good message');
       const bad = events.filter((e) => e.type === 'badInput');
       assert.equal(bad.length, 4, JSON.stringify(bad));
-      const good = events.find((e) => e.type === 'message');
-      assert.ok(good?.type === 'message' && good.message.text === '<img src=x onerror=alert(1)>', 'hostile text is kept as text');
+      const good = events.find((e) => e.type === 'messages');
+      assert.ok(good?.type === 'messages' && good.messages[0]?.text === '<img src=x onerror=alert(1)>', 'hostile text is kept as text');
     } finally {
       await adapter.stop();
       adapter.dispose();

@@ -216,7 +216,7 @@ export class InboxHub implements Disposable {
     const c = this.conversation(accountId, conversationId);
     if (c && c.unread > 0) {
       this.putConversation({ ...c, unread: 0 });
-      await this.accounts.get(accountId)?.adapter.markRead(conversationId).catch((err: unknown) => this.logger.warn(`mark read failed: ${String(err)}`));
+      await this.accounts.get(accountId)?.adapter.markRead(conversationId, { time: this.clock.now() }).catch((err: unknown) => this.logger.warn(`mark read failed: ${String(err)}`));
     }
     return 0;
   }
@@ -274,21 +274,25 @@ export class InboxHub implements Disposable {
   private async onVenueEvent(slot: AccountSlot, event: VenueEvent): Promise<void> {
     if (this.accounts.get(slot.info.id) !== slot) return; // account removed meanwhile
     switch (event.type) {
-      case 'message': {
-        const changed = await this.deps.store.upsert([event.message]);
-        if (event.message.clientMessageId) await this.deps.outbox.confirm(event.message.clientMessageId);
+      case 'messages': {
+        const changed = await this.deps.store.upsert(event.messages);
+        for (const m of event.messages) if (m.clientMessageId) await this.deps.outbox.confirm(m.clientMessageId);
+        slot.adapter.stored(event.messages);
         this.forwardMessages(changed);
         return;
       }
       case 'messageStatus': {
-        const record = this.deps.store.findByClientMessageId(slot.info.id, event.conversationId, event.clientMessageId);
-        if (record) {
+        const clientMessageId = event.ref.clientMessageId;
+        const record = clientMessageId ? this.deps.store.findByClientMessageId(slot.info.id, event.ref.conversationId, clientMessageId) : undefined;
+        if (record && event.status !== 'failed') {
           const changed = await this.deps.store.upsert([{ ...record, status: event.status, venueMessageId: event.venueMessageId ?? record.venueMessageId, failure: undefined }]);
           this.forwardMessages(changed);
         }
-        await this.deps.outbox.confirm(event.clientMessageId);
+        if (clientMessageId) await this.deps.outbox.confirm(clientMessageId);
         return;
       }
+      case 'resync':
+        return;
       case 'conversation': {
         const prev = this.conversation(slot.info.id, event.conversation.conversationId);
         this.putConversation({

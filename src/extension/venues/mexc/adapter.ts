@@ -46,8 +46,8 @@ export const MEXC_CAPABILITIES: Capabilities = {
   receive: 'push',
   serverHistory: false,
   sendKinds: ['text', 'image', 'video', 'file'],
+  serverUnread: false,
   mediaByUrl: true,
-  upload: false,
   idempotentSend: false,
   readReceipts: false,
   maxTextLength: 2000,
@@ -270,6 +270,14 @@ export class MexcAdapter implements VenueAdapter {
 
   async markRead(): Promise<void> {
     // MEXC has no read API; unread counts are kept locally by the hub.
+  }
+
+  stored(): void {
+    // MEXC needs no receipt: its pushes are not redelivered.
+  }
+
+  async upload(): Promise<Attachment> {
+    throw new VenueError('rejected', 'MEXC has no upload API: media is sent as links.');
   }
 
   dispose(): void {
@@ -509,9 +517,9 @@ export class MexcAdapter implements VenueAdapter {
       rawTime: m.createTime,
       status: m.self ? 'confirmed' : undefined,
     };
-    this.emitter.fire({ type: 'message', message });
+    this.emitter.fire({ type: 'messages', messages: [message], source: 'live' });
     if (clientMessageId) {
-      this.emitter.fire({ type: 'messageStatus', conversationId: m.conversationId, clientMessageId, status: 'confirmed', venueMessageId: m.id, time });
+      this.emitter.fire({ type: 'messageStatus', ref: { conversationId: m.conversationId, clientMessageId, venueMessageId: m.id }, status: 'confirmed', venueMessageId: m.id, time });
     }
   }
 

@@ -23,6 +23,7 @@ export const renderers: Readonly<Record<MessageKind, MessageRenderer>> = {
   buttons: renderButtons,
   live: renderLive,
   system: renderSystem,
+  recall: renderSystem,
   gap: renderGap,
 };
 

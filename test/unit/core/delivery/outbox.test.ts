@@ -8,6 +8,7 @@ import { silentLogger } from '../../../../src/extension/core/logger';
 import { Emitter } from '../../../../src/extension/core/event';
 import { MEXC_CAPABILITIES } from '../../../../src/extension/venues/mexc/adapter';
 import { VenueError, type LandedCheck, type OutboundMessage, type SendReceipt, type VenueAdapter, type VenueEvent } from '../../../../src/extension/venues/venue';
+import type { Attachment } from '../../../../src/shared/model';
 import { until } from '../../helpers/until';
 
 /** A scripted venue: each send() takes the next behaviour from the script (the outbox's failure matrix needs exact control). */
@@ -38,6 +39,8 @@ class ScriptedVenue implements VenueAdapter {
     return this.landed;
   }
   async markRead() {}
+  stored() {}
+  async upload(): Promise<Attachment> { throw new Error('no upload'); }
   dispose() {}
 }
 
