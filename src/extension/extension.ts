@@ -119,7 +119,7 @@ async function startInbox(context: vscode.ExtensionContext, log: RedactingLog, s
     logFile: vscode.Uri.joinPath(context.logUri, 'Venue Chat.log'),
     accounts: () => inbox.listAccounts().map((a) => ({ ...a, state: inbox.state(a.id) })),
     conversations: (accountId) => inbox.conversationsOf(accountId),
-    messages: (accountId, conversationId, limit = 200) => inbox.page(accountId, conversationId, undefined, limit).messages,
+    messages: (accountId, conversationId, limit = 200) => inbox.newestPage(accountId, conversationId, limit).messages,
     badInputCount: () => inbox.badInputCount,
     hasCredentials: async (accountId) => (await registry.credentials(accountId)) !== undefined,
     rejectedWebviewRequests: () => panels.all().reduce((n, p) => n + p.rejectedCount, 0),

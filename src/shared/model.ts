@@ -126,6 +126,8 @@ export interface Conversation {
   /** The order behind the chat is still in progress (its socket stays open). */
   readonly active: boolean;
   readonly preview?: string;
+  /** UTC ms up to which the user has seen this conversation; older incoming messages never count as unread. */
+  readonly readUpTo?: number;
 }
 
 export type ConnectionState =

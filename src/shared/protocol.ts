@@ -24,7 +24,7 @@ export const requestSchemas = {
   'history/page': z
     .object({
       /** Opaque cursor from a previous page; absent for the newest page. */
-      before: z.string().max(256).optional(),
+      before: z.string().max(2048).optional(),
       limit: z.number().int().min(1).max(200),
     })
     .strict(),

@@ -151,7 +151,7 @@ export class ChatPanel implements vscode.Disposable {
       this.notify('notice/show', { level: 'error', message: vscode.l10n.t('This conversation is not known (was its account removed?).') });
       return;
     }
-    const page = hub.page(accountId, conversationId, undefined, 50);
+    const page = hub.newestPage(accountId, conversationId, 50);
     this.ready = true;
     this.notify('conversation/snapshot', {
       conversation,

@@ -49,8 +49,14 @@ export interface Page<T> {
 }
 
 export interface HistoryRequest {
-  /** Cursor from a previous page's `next`; absent for the newest page. */
+  /** Cursor from a previous page's `next`; absent for the newest page (or the page before `olderThan`). */
   readonly before?: string;
+  /**
+   * Without `before`: start with messages older than this one (the oldest the store holds), where
+   * the venue can page from a message id. An adapter that cannot may ignore it: the hub skips
+   * pages that are not older.
+   */
+  readonly olderThan?: { readonly venueMessageId?: string; readonly time: number };
   readonly limit: number;
 }
 

@@ -2,17 +2,26 @@
 // survives reload and crash, resumes by itself, retries with back-off, and is never sent twice:
 // after an unknown outcome it asks the venue whether the message landed before resending, and
 // where the venue cannot tell it stops and asks the user (Retry) instead of guessing.
-import type { Attachment, ChatMessage, MessageKind, VenueId } from '../../../shared/model';
+//
+// An entry moves queued → (uploading →) sending → sent → done, or to failed / cancelled:
+// - uploading: a file goes through the venue's upload API first; the uploaded reference is
+//   written before the message is sent, so a reload never uploads or sends it twice;
+// - sent: the venue accepted it; it is finished only on venue evidence (echo, ack) or a landed
+//   check, and a venue-reported failure reopens it for Retry.
+import * as path from 'node:path';
+import type { Attachment, ChatMessage, MessageKind, MessagePayload, VenueId } from '../../../shared/model';
 import { pendingKey } from '../../../shared/model';
-import { isVenueError, type OutboundMessage, type SendReceipt, type VenueAdapter } from '../../venues/venue';
+import { isVenueError, type OutboundMessage, type SendReceipt, type UploadSource, type VenueAdapter } from '../../venues/venue';
 import { AppendLog } from '../store/appendLog';
 import { Backoff } from '../connection/backoff';
 import { systemClock, type Clock } from '../clock';
 import { Emitter, type Disposable } from '../event';
 import { silentLogger, type Logger } from '../logger';
 import type { MessageStore } from '../store/messageStore';
+import { OutboxFiles } from './outboxFiles';
+import { parseOutboxEntry, type OutboxEntry, type OutboxState } from './outboxEntry';
 
-export type OutboxState = 'queued' | 'sending' | 'failed' | 'done' | 'cancelled';
+export type { OutboxEntry, OutboxState } from './outboxEntry';
 
 export interface ComposeInput {
   readonly clientMessageId: string;
@@ -22,17 +31,17 @@ export interface ComposeInput {
   readonly kind: MessageKind;
   readonly text: string;
   readonly attachment?: Attachment;
+  readonly payload?: MessagePayload;
+  /** A file to upload through the venue's API before sending (the outbox keeps its own copy). */
+  readonly file?: UploadSource;
 }
 
-export interface OutboxEntry extends ComposeInput {
-  readonly composedAt: number;
-  readonly attempts: number;
-  readonly state: OutboxState;
-  /** A send is in flight or its outcome is unknown (set before the network call). */
-  readonly inFlight?: boolean;
-  readonly failure?: string;
-  readonly nextAttemptAt?: number;
-  readonly updatedAt: number;
+export interface UploadProgressEvent {
+  readonly accountId: string;
+  readonly conversationId: string;
+  readonly clientMessageId: string;
+  readonly sent: number;
+  readonly total: number;
 }
 
 export interface OutboxDeps {
@@ -44,22 +53,31 @@ export interface OutboxDeps {
   readonly logger?: Logger;
   /** How long to wait for venue evidence (an echo) after an unanswered send before checking. */
   readonly evidenceWaitMs?: number;
+  /** How long a `sent` message waits for venue evidence before the outbox reads the chat back. */
+  readonly confirmWaitMs?: number;
 }
 
 const TERMINAL: ReadonlySet<OutboxState> = new Set(['done', 'cancelled']);
+const CONFIRMED_STATUSES: ReadonlySet<string> = new Set(['confirmed', 'delivered', 'read']);
 
 export class Outbox implements Disposable {
   private readonly entries = new Map<string, OutboxEntry>();
   private readonly lanes = new Map<string, { running: boolean; timer?: Disposable }>();
+  private readonly evidenceTimers = new Map<string, Disposable>();
+  private readonly uploads = new Map<string, AbortController>();
   private readonly clock: Clock;
   private readonly logger: Logger;
   private readonly changed = new Emitter<ChatMessage[]>();
+  private readonly progress = new Emitter<UploadProgressEvent>();
   private disposed = false;
   /** Messages the outbox changed in the store (the hub forwards them to views). */
   readonly onMessages = this.changed.event;
+  /** Bytes uploaded so far for a message with a file. */
+  readonly onUploadProgress = this.progress.event;
 
   private constructor(
     private readonly log: AppendLog<OutboxEntry>,
+    private readonly files: OutboxFiles,
     private readonly deps: OutboxDeps,
   ) {
     this.clock = deps.clock ?? systemClock;
@@ -67,13 +85,17 @@ export class Outbox implements Disposable {
   }
 
   static async open(filePath: string, deps: OutboxDeps): Promise<{ outbox: Outbox; problems: string[] }> {
-    const { log, records, recovery } = await AppendLog.open<OutboxEntry>(filePath, { parse: parseEntry, logger: deps.logger ?? silentLogger });
-    const outbox = new Outbox(log, deps);
+    const { log, records, recovery } = await AppendLog.open<OutboxEntry>(filePath, { parse: parseOutboxEntry, logger: deps.logger ?? silentLogger });
+    const files = new OutboxFiles(path.join(path.dirname(filePath), `${path.basename(filePath)}.files`));
+    const outbox = new Outbox(log, files, deps);
     for (const r of records) outbox.entries.set(r.clientMessageId, r);
+    const problems = [...recovery.problems, ...(await outbox.reconcile())];
     // Keep the log small: drop finished entries once they are no longer needed.
     const live = [...outbox.entries.values()].filter((e) => !TERMINAL.has(e.state));
     if (live.length < records.length / 2 && records.length > 50) await log.rewrite(live);
-    return { outbox, problems: recovery.problems };
+    await files.prune(new Set(live.filter((e) => e.upload).map((e) => e.clientMessageId)));
+    for (const e of live) if (e.state === 'sent') outbox.scheduleEvidenceCheck(e);
+    return { outbox, problems };
   }
 
   /** Durably queues a message and returns its store record; sending starts right after. */
@@ -81,11 +103,13 @@ export class Outbox implements Disposable {
     const existing = this.entries.get(input.clientMessageId);
     if (existing) {
       // The same client id twice (a double click, a replayed request) is one message.
-      const record = this.deps.store.findByClientMessageId(existing.accountId, existing.conversationId, existing.clientMessageId);
+      const record = this.recordOf(existing);
       if (record) return record;
     }
     const now = this.clock.now();
-    const entry: OutboxEntry = { ...input, composedAt: now, attempts: 0, state: 'queued', updatedAt: now };
+    const { file, ...rest } = input;
+    const upload = file ? { source: { ...file, path: await this.files.keep(input.clientMessageId, file.path) } } : undefined;
+    const entry: OutboxEntry = { ...rest, upload, composedAt: now, attempts: 0, state: 'queued', updatedAt: now };
     await this.persist(entry);
     const [message] = await this.deps.store.upsert([toMessage(entry)]);
     const record = message ?? this.deps.store.get(pendingKey(entry.venue, entry.accountId, entry.conversationId, entry.clientMessageId));
@@ -98,7 +122,7 @@ export class Outbox implements Disposable {
   /** User's Retry: a failed (or stuck) message goes back in the queue, consenting to a resend. */
   async retry(clientMessageId: string): Promise<ChatMessage | undefined> {
     const entry = this.entries.get(clientMessageId);
-    if (!entry || TERMINAL.has(entry.state)) return undefined;
+    if (!entry || TERMINAL.has(entry.state) || entry.state === 'sent') return undefined;
     const next: OutboxEntry = { ...entry, state: 'queued', inFlight: false, failure: undefined, nextAttemptAt: undefined, updatedAt: this.clock.now() };
     await this.persist(next);
     await this.publish(next, { status: 'queued', failure: undefined });
@@ -106,20 +130,39 @@ export class Outbox implements Disposable {
     return this.recordOf(next);
   }
 
+  /** Cancels a message not yet handed to the venue (an upload in progress is aborted). */
   async cancel(clientMessageId: string): Promise<boolean> {
     const entry = this.entries.get(clientMessageId);
-    if (!entry || TERMINAL.has(entry.state) || (entry.state === 'sending' && entry.inFlight)) return false;
+    if (!entry || TERMINAL.has(entry.state) || entry.state === 'sent' || (entry.state === 'sending' && entry.inFlight)) return false;
+    this.uploads.get(clientMessageId)?.abort();
     const next: OutboxEntry = { ...entry, state: 'cancelled', updatedAt: this.clock.now() };
     await this.persist(next);
     await this.publish(next, { status: 'failed', failure: 'Cancelled: not sent' });
+    await this.files.release(clientMessageId);
     return true;
   }
 
   /** Venue evidence (an echo or ack) arrived for one of our messages. */
   async confirm(clientMessageId: string): Promise<void> {
     const entry = this.entries.get(clientMessageId);
-    if (!entry || entry.state === 'done') return;
-    await this.persist({ ...entry, state: 'done', inFlight: false, failure: undefined, updatedAt: this.clock.now() });
+    if (!entry || entry.state === 'done' || entry.state === 'cancelled') return;
+    await this.finish(entry);
+  }
+
+  /** The venue reported that a message it had accepted failed: it shows failed and Retry sends it again. */
+  async reopen(clientMessageId: string, failure: string): Promise<void> {
+    const entry = this.entries.get(clientMessageId);
+    if (!entry || entry.state === 'cancelled') return;
+    this.evidenceTimers.get(clientMessageId)?.dispose();
+    this.evidenceTimers.delete(clientMessageId);
+    const next: OutboxEntry = { ...entry, state: 'failed', inFlight: false, failure, updatedAt: this.clock.now() };
+    await this.persist(next);
+    // The venue's word overrides an earlier confirmation, so the status is set, not merged.
+    const record = this.recordOf(next);
+    if (record) {
+      const changed = await this.deps.store.upsert([{ ...record, status: 'failed', failure }], { overrideStatus: true });
+      if (changed.length > 0) this.changed.fire(changed);
+    }
   }
 
   /** An account became ready: resume its lanes. */
@@ -138,7 +181,14 @@ export class Outbox implements Disposable {
   }
 
   async removeAccount(accountId: string): Promise<void> {
-    for (const [id, entry] of this.entries) if (entry.accountId === accountId) this.entries.delete(id);
+    for (const [id, entry] of this.entries) {
+      if (entry.accountId !== accountId) continue;
+      this.entries.delete(id);
+      this.uploads.get(id)?.abort();
+      this.evidenceTimers.get(id)?.dispose();
+      this.evidenceTimers.delete(id);
+      await this.files.release(id);
+    }
     await this.log.rewrite([...this.entries.values()]);
   }
 
@@ -146,8 +196,48 @@ export class Outbox implements Disposable {
     this.disposed = true;
     for (const lane of this.lanes.values()) lane.timer?.dispose();
     this.lanes.clear();
+    for (const t of this.evidenceTimers.values()) t.dispose();
+    this.evidenceTimers.clear();
+    for (const u of this.uploads.values()) u.abort();
     this.changed.dispose();
+    this.progress.dispose();
     void this.log.close();
+  }
+
+  // ---- crash recovery -------------------------------------------------------------------------
+
+  /**
+   * After a crash the outbox log and the store can disagree (one was written, the other not, or a
+   * garbled tail lost the newest outbox lines). The store's evidence that a message left wins, so
+   * nothing is sent twice; otherwise the outbox's state is written back to the store.
+   */
+  private async reconcile(): Promise<string[]> {
+    const problems: string[] = [];
+    for (const entry of [...this.entries.values()]) {
+      const record = this.recordOf(entry);
+      if (!record) {
+        if (!TERMINAL.has(entry.state)) {
+          problems.push(`outbox: message ${entry.clientMessageId} was missing from the store; restored`);
+          await this.deps.store.upsert([{ ...toMessage(entry), status: statusForState(entry) ?? 'queued', failure: entry.state === 'failed' ? entry.failure : undefined }]);
+        }
+        continue;
+      }
+      const leftTheClient = record.venueMessageId !== undefined || record.status === 'sent' || CONFIRMED_STATUSES.has(record.status ?? '');
+      if ((entry.state === 'queued' || entry.state === 'sending') && leftTheClient) {
+        // The store knows it was sent; the outbox line saying so was lost. Never send again.
+        problems.push(`outbox: message ${entry.clientMessageId} was already sent; not sending it again`);
+        const next: OutboxEntry = { ...entry, state: CONFIRMED_STATUSES.has(record.status ?? '') ? 'done' : 'sent', inFlight: false, sentAt: entry.sentAt ?? entry.updatedAt, updatedAt: this.clock.now() };
+        await this.persist(next);
+        continue;
+      }
+      const want = statusForState(entry);
+      if (want && want !== record.status && !(entry.state === 'done' && CONFIRMED_STATUSES.has(record.status ?? ''))) {
+        const patch = entry.state === 'failed' || entry.state === 'cancelled' ? { status: 'failed' as const, failure: entry.failure ?? 'Cancelled: not sent' } : { status: want };
+        if (entry.state === 'done' && record.status === 'failed') continue; // a venue-reported failure stands
+        await this.deps.store.upsert([{ ...record, ...patch }]);
+      }
+    }
+    return problems;
   }
 
   // ---- lanes: one per conversation, strictly in compose order ---------------------------------
@@ -210,7 +300,13 @@ export class Outbox implements Disposable {
         return;
       }
     }
-    const sending: OutboxEntry = { ...entry, state: 'sending', inFlight: true, attempts: entry.attempts + 1, nextAttemptAt: undefined, updatedAt: this.clock.now() };
+    let current = entry;
+    if (current.upload && !current.upload.attachment) {
+      const uploaded = await this.upload(current, adapter);
+      if (!uploaded) return;
+      current = uploaded;
+    }
+    const sending: OutboxEntry = { ...current, state: 'sending', inFlight: true, attempts: current.attempts + 1, nextAttemptAt: undefined, updatedAt: this.clock.now() };
     await this.persist(sending); // durable before the network call
     await this.publish(sending, { status: 'sending', failure: undefined });
     let receipt: SendReceipt;
@@ -220,28 +316,101 @@ export class Outbox implements Disposable {
       await this.onSendError(sending, err);
       return;
     }
-    const current = this.entries.get(sending.clientMessageId) ?? sending;
-    await this.persist({ ...current, state: 'done', inFlight: false, updatedAt: this.clock.now() });
-    await this.publish(current, { status: receipt.status, venueMessageId: receipt.venueMessageId });
+    const latest = this.entries.get(sending.clientMessageId) ?? sending;
+    if (latest.state === 'done' || latest.state === 'failed') return; // evidence or a venue failure overtook the reply
+    if (receipt.status === 'confirmed') {
+      await this.publish(latest, { status: 'confirmed', venueMessageId: receipt.venueMessageId });
+      await this.finish(latest);
+      return;
+    }
+    const sent: OutboxEntry = { ...latest, state: 'sent', inFlight: false, sentAt: this.clock.now(), venueMessageId: receipt.venueMessageId, updatedAt: this.clock.now() };
+    await this.persist(sent);
+    await this.publish(sent, { status: 'sent', venueMessageId: receipt.venueMessageId });
+    await this.files.release(sent.clientMessageId);
+    this.scheduleEvidenceCheck(sent);
+  }
+
+  /** The upload stage: the reference is durable before the message is sent. Returns the entry to send, or undefined. */
+  private async upload(entry: OutboxEntry, adapter: VenueAdapter): Promise<OutboxEntry | undefined> {
+    const upload = entry.upload;
+    if (!upload) return entry;
+    if (!adapter.capabilities.upload) {
+      await this.fail(entry, 'This venue has no upload API; send the file as a link.');
+      return undefined;
+    }
+    const started: OutboxEntry = { ...entry, upload: { ...upload, startedAt: this.clock.now() }, updatedAt: this.clock.now() };
+    await this.persist(started);
+    const controller = new AbortController();
+    this.uploads.set(entry.clientMessageId, controller);
+    let attachment: Attachment;
+    try {
+      attachment = await adapter.upload(upload.source, (sent, total) => this.progress.fire({ accountId: entry.accountId, conversationId: entry.conversationId, clientMessageId: entry.clientMessageId, sent, total }), controller.signal);
+    } catch (err) {
+      if (controller.signal.aborted) return undefined; // cancelled: cancel() wrote the state
+      // An upload never sends a message, so any failure here is "not sent": retry or fail.
+      const kind = isVenueError(err) ? err.kind : undefined;
+      if (kind === 'rejected') await this.fail(started, `Upload refused: ${err instanceof Error ? err.message : String(err)}`);
+      else await this.retryLater(started, err);
+      return undefined;
+    } finally {
+      this.uploads.delete(entry.clientMessageId);
+    }
+    const latest = this.entries.get(entry.clientMessageId);
+    if (!latest || latest.state !== started.state) return undefined; // cancelled meanwhile
+    const uploaded: OutboxEntry = { ...started, upload: { ...upload, attachment }, updatedAt: this.clock.now() };
+    await this.persist(uploaded); // the reference is durable before the send
+    await this.publish(uploaded, { attachments: [attachment] });
+    return uploaded;
   }
 
   private async checkLanded(entry: OutboxEntry, adapter: VenueAdapter): Promise<'landed' | 'not-landed' | 'unknown'> {
     const record = this.recordOf(entry);
-    if (record?.venueMessageId || record?.status === 'confirmed' || record?.status === 'delivered' || record?.status === 'read') {
-      await this.persist({ ...entry, state: 'done', inFlight: false, updatedAt: this.clock.now() });
+    if (record?.venueMessageId || CONFIRMED_STATUSES.has(record?.status ?? '')) {
+      await this.finish(entry);
       return 'landed';
     }
     try {
       const check = await adapter.checkLanded(toOutbound(entry));
       if (check.landed === true) {
-        await this.persist({ ...entry, state: 'done', inFlight: false, updatedAt: this.clock.now() });
         await this.publish(entry, { status: 'confirmed', venueMessageId: check.venueMessageId });
+        await this.finish(entry);
         return 'landed';
       }
       return check.landed === false ? 'not-landed' : 'unknown';
     } catch (err) {
       this.logger.warn(`outbox: landed check for ${entry.clientMessageId} failed: ${String(err)}`);
       return 'unknown';
+    }
+  }
+
+  /** A `sent` message with no venue evidence after a while: read the chat back. */
+  private scheduleEvidenceCheck(entry: OutboxEntry): void {
+    if (this.disposed) return;
+    this.evidenceTimers.get(entry.clientMessageId)?.dispose();
+    const wait = Math.max(0, (entry.sentAt ?? entry.updatedAt) + (this.deps.confirmWaitMs ?? 30_000) - this.clock.now());
+    this.evidenceTimers.set(
+      entry.clientMessageId,
+      this.clock.setTimeout(() => {
+        this.evidenceTimers.delete(entry.clientMessageId);
+        void this.checkSent(entry.clientMessageId).catch((err: unknown) => this.logger.warn(`outbox: check of ${entry.clientMessageId} failed: ${String(err)}`));
+      }, wait),
+    );
+  }
+
+  private async checkSent(clientMessageId: string): Promise<void> {
+    const entry = this.entries.get(clientMessageId);
+    if (!entry || entry.state !== 'sent') return;
+    const adapter = this.deps.adapterFor(entry.accountId);
+    if (!adapter || !this.deps.isReady(entry.accountId)) {
+      this.scheduleEvidenceCheck({ ...entry, sentAt: this.clock.now() });
+      return;
+    }
+    const result = await this.checkLanded(entry, adapter);
+    if (result === 'not-landed') {
+      await this.fail(entry, 'The venue accepted this message, but it is not in the chat. Retry sends it again.');
+    } else if (result === 'unknown') {
+      // The venue cannot tell (no history): it accepted the message, and that is all we can know.
+      await this.persist({ ...entry, state: 'done', updatedAt: this.clock.now() });
     }
   }
 
@@ -255,18 +424,10 @@ export class Outbox implements Disposable {
     switch (err.kind) {
       case 'unavailable':
       case 'rate-limit':
-      case 'auth': {
+      case 'auth':
         // Not sent: wait and try again (auth waits for the account to be fixed, via kick()).
-        const backoff = new Backoff({ baseMs: 1000, maxMs: 30_000, minMs: 500 }, this.clock.random);
-        let wait = 0;
-        for (let i = 0; i < entry.attempts; i++) wait = backoff.next();
-        wait = Math.max(wait, err.retryAfterMs ?? 0);
-        const next: OutboxEntry = { ...entry, state: 'queued', inFlight: false, nextAttemptAt: this.clock.now() + wait, failure: message, updatedAt: this.clock.now() };
-        await this.persist(next);
-        await this.publish(next, { status: 'queued', failure: undefined });
-        this.logger.info(`outbox: ${entry.clientMessageId} not sent (${message}); next try in ${wait} ms`);
+        await this.retryLater(entry, err);
         return;
-      }
       case 'rejected':
         await this.fail(entry, message);
         return;
@@ -278,6 +439,26 @@ export class Outbox implements Disposable {
         return;
       }
     }
+  }
+
+  private async retryLater(entry: OutboxEntry, err: unknown): Promise<void> {
+    const message = err instanceof Error ? err.message : String(err);
+    const backoff = new Backoff({ baseMs: 1000, maxMs: 30_000, minMs: 500 }, this.clock.random);
+    let wait = 0;
+    for (let i = 0; i < Math.max(1, entry.attempts); i++) wait = backoff.next();
+    wait = Math.max(wait, isVenueError(err) ? (err.retryAfterMs ?? 0) : 0);
+    const next: OutboxEntry = { ...entry, state: 'queued', inFlight: false, nextAttemptAt: this.clock.now() + wait, failure: message, updatedAt: this.clock.now() };
+    await this.persist(next);
+    await this.publish(next, { status: 'queued', failure: undefined });
+    this.logger.info(`outbox: ${entry.clientMessageId} not sent (${message}); next try in ${wait} ms`);
+    this.kickLane(next);
+  }
+
+  private async finish(entry: OutboxEntry): Promise<void> {
+    this.evidenceTimers.get(entry.clientMessageId)?.dispose();
+    this.evidenceTimers.delete(entry.clientMessageId);
+    await this.persist({ ...entry, state: 'done', inFlight: false, failure: undefined, updatedAt: this.clock.now() });
+    await this.files.release(entry.clientMessageId);
   }
 
   private async fail(entry: OutboxEntry, reason: string): Promise<void> {
@@ -295,14 +476,31 @@ export class Outbox implements Disposable {
     return this.deps.store.findByClientMessageId(entry.accountId, entry.conversationId, entry.clientMessageId);
   }
 
-  private async publish(entry: OutboxEntry, patch: Partial<Pick<ChatMessage, 'status' | 'failure' | 'venueMessageId'>>): Promise<void> {
+  private async publish(entry: OutboxEntry, patch: Partial<Pick<ChatMessage, 'status' | 'failure' | 'venueMessageId' | 'attachments'>>): Promise<void> {
     const base = this.recordOf(entry) ?? toMessage(entry);
     const changed = await this.deps.store.upsert([{ ...base, ...patch }]);
     if (changed.length > 0) this.changed.fire(changed);
   }
 }
 
+/** The store status that matches an outbox state (undefined: leave the store's). */
+function statusForState(entry: OutboxEntry): ChatMessage['status'] | undefined {
+  switch (entry.state) {
+    case 'queued':
+      return 'queued';
+    case 'sending':
+      return 'sending';
+    case 'sent':
+    case 'done':
+      return 'sent';
+    case 'failed':
+    case 'cancelled':
+      return 'failed';
+  }
+}
+
 function toMessage(entry: OutboxEntry): ChatMessage {
+  const attachment = entry.upload?.attachment ?? entry.attachment ?? (entry.upload ? { kind: entry.upload.source.kind, name: entry.upload.source.name, mimeType: entry.upload.source.mimeType, size: entry.upload.source.size } : undefined);
   return {
     key: pendingKey(entry.venue, entry.accountId, entry.conversationId, entry.clientMessageId),
     venue: entry.venue,
@@ -312,7 +510,8 @@ function toMessage(entry: OutboxEntry): ChatMessage {
     direction: 'out',
     kind: entry.kind,
     text: entry.text,
-    attachments: entry.attachment ? [entry.attachment] : undefined,
+    attachments: attachment ? [attachment] : undefined,
+    payload: entry.payload,
     time: entry.composedAt,
     status: 'queued',
   };
@@ -324,25 +523,9 @@ function toOutbound(entry: OutboxEntry): OutboundMessage {
     conversationId: entry.conversationId,
     kind: entry.kind,
     text: entry.text,
-    attachment: entry.attachment,
+    attachment: entry.upload?.attachment ?? entry.attachment,
+    payload: entry.payload,
     attempt: Math.max(0, entry.attempts - 1),
     composedAt: entry.composedAt,
   };
-}
-
-function parseEntry(value: unknown): OutboxEntry | undefined {
-  if (typeof value !== 'object' || value === null) return undefined;
-  const v = value as Record<string, unknown>;
-  const ok =
-    typeof v.clientMessageId === 'string' &&
-    typeof v.venue === 'string' &&
-    typeof v.accountId === 'string' &&
-    typeof v.conversationId === 'string' &&
-    typeof v.kind === 'string' &&
-    typeof v.text === 'string' &&
-    typeof v.composedAt === 'number' &&
-    typeof v.attempts === 'number' &&
-    typeof v.state === 'string' &&
-    ['queued', 'sending', 'failed', 'done', 'cancelled'].includes(v.state);
-  return ok ? (value as OutboxEntry) : undefined;
 }

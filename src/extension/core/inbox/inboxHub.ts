@@ -1,14 +1,23 @@
 // The inbox hub: the one place where adapters, the store and the outbox meet. Views (tree,
 // status bar, chat panels) read from it and listen to its events; they never talk to adapters.
+// The parts: ConversationBook (list, unread, read marks), ConversationViewers (panes),
+// VenueEventQueue (ordered handling with group commit), InboundStore (durable writes with retry),
+// HistoryBackfill and HistoryPager (server history).
 import type { ChatMessage, ConnectionState, Conversation, VenueId } from '../../../shared/model';
 import { messageKey } from '../../../shared/model';
 import type { VenueAdapter, VenueEvent } from '../../venues/venue';
-import { writeJsonAtomic, readJson } from '../store/atomicFile';
 import { systemClock, type Clock } from '../clock';
+import type { ComposeInput, Outbox } from '../delivery/outbox';
 import { DisposableStore, Emitter, toDisposable, type Disposable } from '../event';
 import { silentLogger, type Logger } from '../logger';
 import type { MessageStore } from '../store/messageStore';
-import type { ComposeInput, Outbox } from '../delivery/outbox';
+import { ConversationBook, conversationKey } from './conversationBook';
+import { ConversationViewers } from './conversationViewers';
+import { HistoryBackfill } from './historyBackfill';
+import { HistoryPager, type HistoryPage } from './historyPager';
+import { InboundStore, type StoreTrouble } from './inboundStore';
+import { previewOf, readMarkFor } from './conversationText';
+import { VenueEventQueue, type QueuedEvent, type QueuedMessages } from './venueEventQueue';
 
 export interface AccountInfo {
   readonly id: string;
@@ -38,48 +47,59 @@ export interface BadInputEvent {
 export interface InboxHubDeps {
   readonly store: MessageStore;
   readonly outbox: Outbox;
-  /** Where conversation metadata (titles, unread counts) is kept between sessions. */
+  /** Where conversation metadata (titles, unread counts, read marks) is kept between sessions. */
   readonly conversationsFile: string;
   readonly clock?: Clock;
   readonly logger?: Logger;
 }
 
-type ConversationKey = string;
-const convKey = (accountId: string, conversationId: string): ConversationKey => `${accountId}\u0000${conversationId}`;
-
 export class InboxHub implements Disposable {
   private readonly accounts = new Map<string, AccountSlot>();
-  private readonly conversations = new Map<ConversationKey, Conversation>();
-  private readonly viewers = new Map<ConversationKey, number>();
-  private readonly visible = new Map<ConversationKey, number>();
   private readonly clock: Clock;
   private readonly logger: Logger;
+  private readonly book: ConversationBook;
+  private readonly viewers = new ConversationViewers();
+  private readonly queue: VenueEventQueue;
+  private readonly inbound: InboundStore;
+  private readonly backfill: HistoryBackfill;
+  private readonly pager: HistoryPager;
   private readonly disposables = new DisposableStore();
-  private readonly conversationsChanged = new Emitter<void>();
   private readonly stateChanged = new Emitter<{ accountId: string; state: ConnectionState }>();
   private readonly messagesChanged = new Emitter<MessagesEvent>();
   private readonly badInputEmitter = new Emitter<BadInputEvent>();
   private readonly resetEmitter = new Emitter<{ accountId: string; conversationId: string }>();
-  private eventQueue: Promise<void> = Promise.resolve();
-  private saveTimer: Disposable | undefined;
+  private readonly storeTroubleEmitter = new Emitter<StoreTrouble>();
   private badInputs = 0;
 
-  readonly onDidChangeConversations = this.conversationsChanged.event;
+  readonly onDidChangeConversations: (listener: () => void) => Disposable;
   readonly onDidChangeState = this.stateChanged.event;
   readonly onMessages = this.messagesChanged.event;
   readonly onBadInput = this.badInputEmitter.event;
   /** Stored messages of a conversation changed in a way upserts cannot express (two records merged into one): views reload it. */
   readonly onDidResetConversation = this.resetEmitter.event;
+  /** Incoming messages could not be written (disk full, ...) and are being retried; `resolved` when it works again. */
+  readonly onStoreTrouble = this.storeTroubleEmitter.event;
 
   constructor(private readonly deps: InboxHubDeps) {
     this.clock = deps.clock ?? systemClock;
     this.logger = deps.logger ?? silentLogger;
-    this.disposables.add(deps.outbox.onMessages((messages) => this.forwardMessages(messages)));
+    this.book = new ConversationBook(deps.conversationsFile, this.clock, this.logger);
+    this.onDidChangeConversations = this.book.onDidChange;
+    this.inbound = new InboundStore(deps.store, this.clock, this.logger, (t) => this.storeTroubleEmitter.fire(t));
+    this.queue = new VenueEventQueue({
+      messages: (batches) => this.onMessageBatches(batches),
+      other: (item) => this.onOtherEvent(item),
+      failed: (err) => this.logger.error(`event handling failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`),
+    });
+    const ingestBackfill = (accountId: string, messages: readonly ChatMessage[]) => this.ingest(accountId, messages);
+    this.backfill = new HistoryBackfill({ store: deps.store, ingest: ingestBackfill, onHole: (a, c, from, to) => this.storeGap(a, c, from, to), clock: this.clock, logger: this.logger });
+    this.pager = new HistoryPager({ store: deps.store, ingest: ingestBackfill });
+    this.disposables.add(deps.outbox.onMessages((messages) => this.forwardMessages(messages, new Set(), new Set())));
     this.disposables.add(
       deps.store.onDidMergeDuplicates((merged) => {
         const seen = new Set<string>();
         for (const m of merged) {
-          const key = convKey(m.accountId, m.conversationId);
+          const key = conversationKey(m.accountId, m.conversationId);
           if (seen.has(key)) continue;
           seen.add(key);
           this.resetEmitter.fire({ accountId: m.accountId, conversationId: m.conversationId });
@@ -89,12 +109,8 @@ export class InboxHub implements Disposable {
   }
 
   /** Loads the conversation metadata saved by a previous session (so the tree fills at once). */
-  async load(): Promise<void> {
-    const saved = await readJson(this.deps.conversationsFile);
-    if (!Array.isArray(saved)) return;
-    for (const c of saved) {
-      if (isConversation(c)) this.conversations.set(convKey(c.accountId, c.conversationId), c);
-    }
+  load(): Promise<void> {
+    return this.book.load();
   }
 
   // ---- accounts ----------------------------------------------------------------------------------
@@ -103,13 +119,10 @@ export class InboxHub implements Disposable {
     await this.removeAccount(info.id, { keepData: true });
     const slot: AccountSlot = { info, adapter, state: { kind: 'connecting' }, subscriptions: new DisposableStore() };
     this.accounts.set(info.id, slot);
-    slot.subscriptions.add(adapter.events((event) => this.enqueue(() => this.onVenueEvent(slot, event))));
+    slot.subscriptions.add(adapter.events((event) => this.queue.push(info.id, event)));
     this.setState(slot, { kind: 'connecting' });
-    // Reopen the sockets of conversations already open in a pane.
-    for (const [key, count] of this.viewers) {
-      const c = this.conversations.get(key);
-      if (count > 0 && c?.accountId === info.id) slot.subscriptions.add(adapter.watch(c.conversationId));
-    }
+    // Reopen the connections of conversations already open in a pane.
+    for (const conversationId of this.viewers.heldBy(info.id)) slot.subscriptions.add(adapter.watch(conversationId));
     try {
       await adapter.start();
     } catch (err) {
@@ -121,17 +134,17 @@ export class InboxHub implements Disposable {
     const slot = this.accounts.get(accountId);
     if (slot) {
       this.accounts.delete(accountId);
+      this.queue.dropAccount(accountId);
       slot.subscriptions.dispose();
       await slot.adapter.stop().catch(() => undefined);
       slot.adapter.dispose();
     }
     if (!options.keepData) {
-      for (const key of [...this.conversations.keys()]) if (key.startsWith(`${accountId}\u0000`)) this.conversations.delete(key);
+      this.book.removeAccount(accountId);
       await this.deps.store.removeAccount(accountId);
       await this.deps.outbox.removeAccount(accountId);
-      this.scheduleSave();
     }
-    this.conversationsChanged.fire();
+    this.book.touch();
   }
 
   account(accountId: string): AccountInfo | undefined {
@@ -164,65 +177,82 @@ export class InboxHub implements Disposable {
     return this.badInputs;
   }
 
+  /** Failed writes of incoming messages so far (each retried until it worked). */
+  get storeRetryCount(): number {
+    return this.inbound.failedWrites;
+  }
+
   // ---- conversations -------------------------------------------------------------------------
 
   conversationsOf(accountId: string): Conversation[] {
-    return [...this.conversations.values()].filter((c) => c.accountId === accountId).sort((a, b) => b.lastActivity - a.lastActivity);
+    return this.book.listFor(accountId);
   }
 
   conversation(accountId: string, conversationId: string): Conversation | undefined {
-    return this.conversations.get(convKey(accountId, conversationId));
+    return this.book.get(accountId, conversationId);
   }
 
   totalUnread(): number {
     let total = 0;
-    for (const c of this.conversations.values()) if (this.accounts.has(c.accountId)) total += c.unread;
+    for (const c of this.book.all()) if (this.accounts.has(c.accountId)) total += c.unread;
     return total;
   }
 
   /**
-   * A pane holds this conversation: its connection stays open. While the pane is visible, new
-   * messages do not count as unread (a pane in a background tab does not hide them).
+   * A pane holds this conversation: its connection stays open and its history is brought up to
+   * date. While the pane is visible, new messages do not count as unread.
    */
   openConversation(accountId: string, conversationId: string): Disposable & { setVisible(visible: boolean): void } {
-    const key = convKey(accountId, conversationId);
-    this.viewers.set(key, (this.viewers.get(key) ?? 0) + 1);
-    const watch = this.accounts.get(accountId)?.adapter.watch(conversationId);
+    this.viewers.hold(accountId, conversationId);
+    const adapter = this.accounts.get(accountId)?.adapter;
+    const watch = adapter?.watch(conversationId);
+    if (adapter) void this.backfill.request(adapter, conversationId);
     let shown = false;
     const setVisible = (visible: boolean) => {
       if (visible === shown) return;
       shown = visible;
-      this.visible.set(key, (this.visible.get(key) ?? 0) + (visible ? 1 : -1));
-      if ((this.visible.get(key) ?? 0) <= 0) this.visible.delete(key);
+      this.viewers.setShown(accountId, conversationId, visible);
       if (visible) void this.markRead(accountId, conversationId);
     };
     setVisible(true);
     const release = toDisposable(() => {
       setVisible(false);
       watch?.dispose();
-      const n = (this.viewers.get(key) ?? 1) - 1;
-      if (n <= 0) this.viewers.delete(key);
-      else this.viewers.set(key, n);
+      this.viewers.release(accountId, conversationId);
     });
     return { setVisible, dispose: () => release.dispose() };
   }
 
   /** A pane shows this conversation right now. */
   isVisible(accountId: string, conversationId: string): boolean {
-    return (this.visible.get(convKey(accountId, conversationId)) ?? 0) > 0;
+    return this.viewers.isShown(accountId, conversationId);
   }
 
-  async markRead(accountId: string, conversationId: string): Promise<number> {
-    const c = this.conversation(accountId, conversationId);
-    if (c && c.unread > 0) {
-      this.putConversation({ ...c, unread: 0 });
-      await this.accounts.get(accountId)?.adapter.markRead(conversationId, { time: this.clock.now() }).catch((err: unknown) => this.logger.warn(`mark read failed: ${String(err)}`));
+  /**
+   * The user has seen the conversation up to `upTo` (UTC ms; default: everything stored). Unread
+   * drops to zero locally, and the venue is told whenever it may have unread messages of its own.
+   */
+  async markRead(accountId: string, conversationId: string, upTo?: number): Promise<number> {
+    const c = this.book.get(accountId, conversationId);
+    if (!c) return 0;
+    const mark = readMarkFor(this.deps.store, c, upTo);
+    const slot = this.accounts.get(accountId);
+    const venueMayHaveUnread = c.unread > 0 || (mark.newestIncoming !== undefined && mark.newestIncoming > (c.readUpTo ?? -Infinity));
+    this.book.put({ ...c, unread: 0, readUpTo: Math.max(c.readUpTo ?? 0, mark.time) });
+    if (slot && venueMayHaveUnread) {
+      await slot.adapter.markRead(conversationId, { time: mark.time, venueMessageIds: mark.venueMessageIds }).catch((err: unknown) => this.logger.warn(`mark read failed: ${err instanceof Error ? err.message : String(err)}`));
     }
     return 0;
   }
 
-  page(accountId: string, conversationId: string, before: string | undefined, limit: number): { messages: ChatMessage[]; before?: string } {
-    return this.deps.store.page(accountId, conversationId, { before, limit });
+  /** The newest stored page with a cursor for `page()`, at once. */
+  newestPage(accountId: string, conversationId: string, limit: number): HistoryPage {
+    return this.pager.newest(accountId, conversationId, limit, this.accounts.get(accountId)?.adapter);
+  }
+
+  /** A page of history for the pane: the store first, then the venue's server history with the same cursor. */
+  page(accountId: string, conversationId: string, before: string | undefined, limit: number): Promise<HistoryPage> {
+    return this.pager.page(accountId, conversationId, before, limit, this.accounts.get(accountId)?.adapter);
   }
 
   // ---- sending -------------------------------------------------------------------------------
@@ -241,9 +271,11 @@ export class InboxHub implements Disposable {
     return this.deps.outbox.cancel(clientMessageId);
   }
 
-  /** Waits until every venue event received so far has been stored (tests and shutdown). */
-  settled(): Promise<void> {
-    return this.eventQueue;
+  /** Waits until every venue event received so far, and every backfill running, is stored (tests and shutdown). */
+  async settled(): Promise<void> {
+    await this.queue.settled();
+    await this.backfill.settled();
+    await this.queue.settled();
   }
 
   dispose(): void {
@@ -252,81 +284,159 @@ export class InboxHub implements Disposable {
       slot.adapter.dispose();
     }
     this.accounts.clear();
-    this.saveTimer?.dispose();
-    void this.saveNow();
+    this.queue.close();
+    this.inbound.close();
+    this.backfill.dispose();
+    this.book.dispose();
     this.disposables.dispose();
-    this.conversationsChanged.dispose();
     this.stateChanged.dispose();
     this.messagesChanged.dispose();
     this.badInputEmitter.dispose();
     this.resetEmitter.dispose();
+    this.storeTroubleEmitter.dispose();
   }
 
   // ---- venue events --------------------------------------------------------------------------
 
-  private enqueue(task: () => Promise<void>): void {
-    // Adapter events are handled one at a time, in order, so store writes never race.
-    this.eventQueue = this.eventQueue.then(task).catch((err: unknown) => {
-      this.logger.error(`event handling failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+  /** Stores messages read from server history through the same path as pushed ones. */
+  private ingest(accountId: string, messages: readonly ChatMessage[]): Promise<void> {
+    return new Promise<void>((resolve) => {
+      this.queue.push(accountId, { type: 'messages', messages, source: 'backfill' });
+      void this.queue.settled().then(resolve);
     });
   }
 
-  private async onVenueEvent(slot: AccountSlot, event: VenueEvent): Promise<void> {
-    if (this.accounts.get(slot.info.id) !== slot) return; // account removed meanwhile
-    switch (event.type) {
-      case 'messages': {
-        const changed = await this.deps.store.upsert(event.messages);
-        for (const m of event.messages) if (m.clientMessageId) await this.deps.outbox.confirm(m.clientMessageId);
-        slot.adapter.stored(event.messages);
-        this.forwardMessages(changed);
-        return;
+  private async onMessageBatches(batches: readonly QueuedMessages[]): Promise<void> {
+    const accepted: { slot: AccountSlot; messages: ChatMessage[]; source: QueuedMessages['event']['source'] }[] = [];
+    for (const { accountId, event } of batches) {
+      const slot = this.accounts.get(accountId);
+      if (!slot) continue; // account removed meanwhile
+      const { ok, rejected } = this.inbound.check(accountId, slot.info.venue, event.messages);
+      for (const r of rejected) this.reportBadInput(slot, `${slot.info.label}: message`, r.problem);
+      if (ok.length > 0) accepted.push({ slot, messages: ok, source: event.source });
+    }
+    if (accepted.length === 0) return;
+    // Which incoming messages are new to the store (only those can be unread).
+    const fresh = new Set<string>();
+    for (const { messages } of accepted) for (const m of messages) if (m.direction === 'in' && !this.isStored(m)) fresh.add(m.key);
+    const all = accepted.flatMap((a) => a.messages);
+    const changed = await this.inbound.write(all); // one durable write per account log
+    for (const { slot, messages } of accepted) {
+      for (const m of messages) if (m.clientMessageId && m.direction === 'out') await this.deps.outbox.confirm(m.clientMessageId);
+      try {
+        slot.adapter.stored(messages);
+      } catch (err) {
+        this.logger.warn(`${slot.info.label}: stored() failed: ${err instanceof Error ? err.message : String(err)}`);
       }
-      case 'messageStatus': {
-        const clientMessageId = event.ref.clientMessageId;
-        const record = clientMessageId ? this.deps.store.findByClientMessageId(slot.info.id, event.ref.conversationId, clientMessageId) : undefined;
-        if (record && event.status !== 'failed') {
-          const changed = await this.deps.store.upsert([{ ...record, status: event.status, venueMessageId: event.venueMessageId ?? record.venueMessageId, failure: undefined }]);
-          this.forwardMessages(changed);
+    }
+    const live = new Set(accepted.filter((a) => a.source !== 'backfill').flatMap((a) => a.messages.map((m) => m.key)));
+    this.forwardMessages(changed, fresh, live);
+  }
+
+  private async onOtherEvent({ accountId, event }: QueuedEvent): Promise<void> {
+    const slot = this.accounts.get(accountId);
+    if (!slot) return;
+    switch (event.type) {
+      case 'messages':
+        return; // handled in batches
+      case 'messageStatus':
+        await this.onMessageStatus(slot, event);
+        return;
+      case 'conversation':
+        this.onConversation(slot, event.conversation);
+        return;
+      case 'connectionState': {
+        const wasOnline = slot.state.kind === 'online';
+        this.setState(slot, event.state);
+        if (event.state.kind === 'online') {
+          this.deps.outbox.kick(accountId);
+          if (!wasOnline) this.resync(slot, undefined);
         }
-        if (clientMessageId) await this.deps.outbox.confirm(clientMessageId);
         return;
       }
       case 'resync':
+        this.resync(slot, event.conversationIds);
         return;
-      case 'conversation': {
-        const prev = this.conversation(slot.info.id, event.conversation.conversationId);
-        this.putConversation({
-          ...event.conversation,
-          unread: prev?.unread ?? event.conversation.unread,
-          preview: event.conversation.preview ?? prev?.preview,
-          lastActivity: Math.max(prev?.lastActivity ?? 0, event.conversation.lastActivity),
-        });
+      case 'gap':
+        await this.storeGap(accountId, event.conversationId, event.from, event.to);
         return;
-      }
-      case 'connectionState':
-        this.setState(slot, event.state);
-        if (event.state.kind === 'online') this.deps.outbox.kick(slot.info.id);
-        return;
-      case 'gap': {
-        const gap: ChatMessage = {
-          key: messageKey(slot.info.venue, slot.info.id, event.conversationId, `gap:${event.from}`),
-          venue: slot.info.venue,
-          accountId: slot.info.id,
-          conversationId: event.conversationId,
-          direction: 'system',
-          kind: 'gap',
-          time: event.from,
-          gap: { from: event.from, to: event.to },
-        };
-        this.forwardMessages(await this.deps.store.upsert([gap]));
-        return;
-      }
       case 'badInput':
-        this.badInputs++;
-        this.logger.warn(`bad input from ${event.where}: ${event.detail}`);
-        this.badInputEmitter.fire({ accountId: slot.info.id, where: event.where, detail: event.detail });
+        this.reportBadInput(slot, event.where, event.detail);
         return;
     }
+  }
+
+  private async onMessageStatus(slot: AccountSlot, event: Extract<VenueEvent, { type: 'messageStatus' }>): Promise<void> {
+    const { ref } = event;
+    const accountId = slot.info.id;
+    const record =
+      (ref.clientMessageId ? this.deps.store.findByClientMessageId(accountId, ref.conversationId, ref.clientMessageId) : undefined) ??
+      (ref.venueMessageId ? this.deps.store.findByVenueMessageId(accountId, ref.conversationId, ref.venueMessageId) : undefined) ??
+      (event.venueMessageId ? this.deps.store.findByVenueMessageId(accountId, ref.conversationId, event.venueMessageId) : undefined);
+    if (!record || record.direction !== 'out') {
+      this.logger.debug(`${slot.info.label}: status ${event.status} for a message not stored here`);
+      return;
+    }
+    const clientMessageId = record.clientMessageId;
+    if (event.status === 'failed') {
+      const failure = event.failure || 'The venue reported that this message failed.';
+      if (clientMessageId) await this.deps.outbox.reopen(clientMessageId, failure);
+      else this.forwardMessages(await this.inbound.write([{ ...record, status: 'failed', failure }]), new Set(), new Set());
+      return;
+    }
+    const changed = await this.inbound.write([{ ...record, status: event.status, venueMessageId: record.venueMessageId ?? event.venueMessageId ?? ref.venueMessageId, failure: undefined }]);
+    this.forwardMessages(changed, new Set(), new Set());
+    if (clientMessageId && event.status !== 'sent') await this.deps.outbox.confirm(clientMessageId);
+  }
+
+  private onConversation(slot: AccountSlot, incoming: Conversation): void {
+    const prev = this.book.get(slot.info.id, incoming.conversationId);
+    const shown = this.viewers.isShown(slot.info.id, incoming.conversationId);
+    // Where the venue keeps its own unread count, it wins; otherwise the local count stands.
+    const unread = shown ? 0 : slot.adapter.capabilities.serverUnread ? incoming.unread : (prev?.unread ?? 0);
+    this.book.put({
+      ...incoming,
+      unread,
+      preview: incoming.preview ?? prev?.preview,
+      lastActivity: Math.max(prev?.lastActivity ?? 0, incoming.lastActivity),
+      // A conversation seen for the first time: what it held before is not news.
+      readUpTo: prev?.readUpTo ?? incoming.readUpTo ?? incoming.lastActivity,
+    });
+    if (shown && slot.adapter.capabilities.serverUnread && incoming.unread > 0) void this.markRead(slot.info.id, incoming.conversationId);
+  }
+
+  /** The live feed may have missed messages: backfill the conversations that matter now. */
+  private resync(slot: AccountSlot, conversationIds: readonly string[] | undefined): void {
+    if (!slot.adapter.capabilities.serverHistory) return;
+    const ids = conversationIds ?? [...new Set([...this.viewers.heldBy(slot.info.id), ...this.book.listFor(slot.info.id).filter((c) => c.active).map((c) => c.conversationId)])];
+    for (const id of ids) void this.backfill.request(slot.adapter, id);
+  }
+
+  private async storeGap(accountId: string, conversationId: string, from: number, to: number): Promise<void> {
+    const slot = this.accounts.get(accountId);
+    if (!slot) return;
+    const gap: ChatMessage = {
+      key: messageKey(slot.info.venue, accountId, conversationId, `gap:${from}`),
+      venue: slot.info.venue,
+      accountId,
+      conversationId,
+      direction: 'system',
+      kind: 'gap',
+      time: from,
+      gap: { from, to },
+    };
+    this.forwardMessages(await this.inbound.write([gap]), new Set(), new Set());
+  }
+
+  private reportBadInput(slot: AccountSlot, where: string, detail: string): void {
+    this.badInputs++;
+    this.logger.warn(`bad input from ${where}: ${detail}`);
+    this.badInputEmitter.fire({ accountId: slot.info.id, where, detail });
+  }
+
+  private isStored(m: ChatMessage): boolean {
+    if (this.deps.store.get(m.key)) return true;
+    return m.venueMessageId !== undefined && this.deps.store.findByVenueMessageId(m.accountId, m.conversationId, m.venueMessageId) !== undefined;
   }
 
   private setState(slot: AccountSlot, state: ConnectionState): void {
@@ -334,66 +444,36 @@ export class InboxHub implements Disposable {
     this.stateChanged.fire({ accountId: slot.info.id, state });
   }
 
-  /** Forwards stored changes to views and keeps conversation previews and unread counts current. */
-  private forwardMessages(messages: readonly ChatMessage[]): void {
-    const groups = new Map<ConversationKey, ChatMessage[]>();
+  /**
+   * Forwards stored changes to views and keeps previews and unread counts current. A new incoming
+   * message counts as unread unless a pane shows its conversation; one read from server history
+   * counts only when it is newer than the user's read mark.
+   */
+  private forwardMessages(messages: readonly ChatMessage[], fresh: ReadonlySet<string>, live: ReadonlySet<string>): void {
+    const groups = new Map<string, ChatMessage[]>();
     for (const m of messages) {
-      const key = convKey(m.accountId, m.conversationId);
+      const key = conversationKey(m.accountId, m.conversationId);
       const list = groups.get(key) ?? [];
       list.push(m);
       groups.set(key, list);
     }
-    for (const [key, list] of groups) {
+    for (const list of groups.values()) {
       const first = list[0]!;
       this.messagesChanged.fire({ accountId: first.accountId, conversationId: first.conversationId, messages: list });
-      const c = this.conversations.get(key);
+      const c = this.book.get(first.accountId, first.conversationId);
       if (!c) continue;
       const newest = list.filter((m) => m.kind !== 'gap').sort((a, b) => b.time - a.time)[0];
-      const newIncoming = list.filter((m) => m.direction === 'in').length;
-      const viewed = (this.visible.get(key) ?? 0) > 0;
-      this.putConversation({
+      const shown = this.viewers.isShown(c.accountId, c.conversationId);
+      const serverUnread = this.accounts.get(c.accountId)?.adapter.capabilities.serverUnread === true;
+      const newUnread = list.filter((m) => fresh.has(m.key) && (live.has(m.key) || m.time > (c.readUpTo ?? -Infinity))).length;
+      const isNewer = newest !== undefined && newest.time >= c.lastActivity;
+      this.book.put({
         ...c,
         lastActivity: Math.max(c.lastActivity, newest?.time ?? 0),
-        preview: newest ? previewOf(newest) : c.preview,
-        unread: viewed ? 0 : c.unread + newIncoming,
+        preview: newest && isNewer ? previewOf(newest) : c.preview,
+        unread: shown ? 0 : serverUnread && newUnread === 0 ? c.unread : c.unread + newUnread,
       });
+      if (shown && newUnread > 0) void this.markRead(c.accountId, c.conversationId);
     }
   }
-
-  private putConversation(c: Conversation): void {
-    const key = convKey(c.accountId, c.conversationId);
-    const prev = this.conversations.get(key);
-    if (prev && JSON.stringify(prev) === JSON.stringify(c)) return;
-    this.conversations.set(key, c);
-    this.conversationsChanged.fire();
-    this.scheduleSave();
-  }
-
-  private scheduleSave(): void {
-    if (this.saveTimer) return;
-    this.saveTimer = this.clock.setTimeout(() => {
-      this.saveTimer = undefined;
-      void this.saveNow();
-    }, 500);
-  }
-
-  private async saveNow(): Promise<void> {
-    try {
-      await writeJsonAtomic(this.deps.conversationsFile, [...this.conversations.values()]);
-    } catch (err) {
-      this.logger.warn(`could not save conversations: ${String(err)}`);
-    }
-  }
-}
-
-function previewOf(m: ChatMessage): string {
-  const text = (m.text ?? '').replace(/\s+/g, ' ').trim();
-  if (text) return text.length > 80 ? `${text.slice(0, 80)}…` : text;
-  return m.kind === 'text' ? '' : `[${m.kind}]`;
-}
-
-function isConversation(v: unknown): v is Conversation {
-  if (typeof v !== 'object' || v === null) return false;
-  const c = v as Record<string, unknown>;
-  return typeof c.venue === 'string' && typeof c.accountId === 'string' && typeof c.conversationId === 'string' && typeof c.title === 'string' && typeof c.lastActivity === 'number' && typeof c.unread === 'number' && typeof c.active === 'boolean';
 }

@@ -41,7 +41,12 @@ export function withoutUndefined(message: ChatMessage): ChatMessage {
  * `clientMessageId` (ids that changed would leave the de-duplication indexes pointing at nothing;
  * see `conflictingIds`). `failure` survives only while the status is `failed`.
  */
-export function mergeMessage(existing: ChatMessage, incoming: ChatMessage): ChatMessage {
+export interface MergeOptions {
+  /** The incoming status is the venue's final word (a failure reported after acceptance): it replaces the stored one. */
+  readonly overrideStatus?: boolean;
+}
+
+export function mergeMessage(existing: ChatMessage, incoming: ChatMessage, options: MergeOptions = {}): ChatMessage {
   const merged: MutableMessage = { ...existing };
   const target = merged as Record<string, unknown>;
   for (const [field, value] of Object.entries(incoming)) {
@@ -50,7 +55,7 @@ export function mergeMessage(existing: ChatMessage, incoming: ChatMessage): Chat
   merged.key = existing.key;
   if (existing.venueMessageId !== undefined) merged.venueMessageId = existing.venueMessageId;
   if (existing.clientMessageId !== undefined) merged.clientMessageId = existing.clientMessageId;
-  const status = nextOutgoingStatus(existing.status, incoming.status);
+  const status = options.overrideStatus && incoming.status !== undefined ? incoming.status : nextOutgoingStatus(existing.status, incoming.status);
   if (status === undefined) delete merged.status;
   else merged.status = status;
   // A reason only describes a failed message; after a retry or late success it would mislead.

@@ -14,7 +14,7 @@ import { Emitter } from '../event';
 import type { Disposable, Event } from '../event';
 import type { Logger } from '../logger';
 import { MessageIndex } from './messageIndex';
-import { withoutUndefined } from './messageMerge';
+import { withoutUndefined, type MergeOptions } from './messageMerge';
 import type { StoreRecord } from './messageStoreRecord';
 import { isMessageRecord, parseStoreRecord } from './messageStoreRecord';
 import { SerialQueue } from '../serialQueue';
@@ -121,7 +121,7 @@ export class MessageStore implements Disposable {
    * An invalid message rejects the whole call before anything is written. If a log write fails the
    * call rejects; parts for other accounts may have been stored (a retry is a safe no-op for them).
    */
-  upsert(messages: readonly ChatMessage[]): Promise<ChatMessage[]> {
+  upsert(messages: readonly ChatMessage[], options: MergeOptions = {}): Promise<ChatMessage[]> {
     if (this.closing) return Promise.reject(new Error('message store is closed'));
     const batch: ChatMessage[] = [];
     for (const [i, m] of messages.entries()) {
@@ -131,7 +131,7 @@ export class MessageStore implements Disposable {
       batch.push(withoutUndefined(m));
     }
     if (batch.length === 0) return Promise.resolve([]);
-    return this.queue.run(() => this.applyBatch(batch));
+    return this.queue.run(() => this.applyBatch(batch, options));
   }
 
   get(key: string): ChatMessage | undefined {
@@ -148,6 +148,16 @@ export class MessageStore implements Disposable {
 
   latest(accountId: string, conversationId: string): ChatMessage | undefined {
     return this.index.conversation(accountId, conversationId)?.timeline.latest()?.msg;
+  }
+
+  /** The newest message the venue itself delivered or acknowledged (it has a venue id); gaps and unsent drafts don't count. */
+  latestFromVenue(accountId: string, conversationId: string): ChatMessage | undefined {
+    const entries = this.index.conversation(accountId, conversationId)?.timeline.entries() ?? [];
+    for (let i = entries.length - 1; i >= 0; i--) {
+      const msg = entries[i]!.msg;
+      if (msg.venueMessageId !== undefined && msg.kind !== 'gap') return msg;
+    }
+    return undefined;
   }
 
   /** Messages ordered by (time, insertion order); `before` pages backwards from the newest. */
@@ -250,10 +260,10 @@ export class MessageStore implements Disposable {
     this.close().catch((err: unknown) => this.logger.error(`message store: close failed: ${describe(err)}`));
   }
 
-  private async applyBatch(batch: readonly ChatMessage[]): Promise<ChatMessage[]> {
+  private async applyBatch(batch: readonly ChatMessage[], options: MergeOptions): Promise<ChatMessage[]> {
     for (const accountId of new Set(batch.map((m) => m.accountId))) await this.ensureAccount(accountId);
     const plan = new UpsertPlan(this.index);
-    for (const m of batch) plan.observe(m);
+    for (const m of batch) plan.observe(m, options);
     for (const warning of plan.warnings) this.logger.warn(`message store: ${warning}`);
 
     const outcomes = await Promise.all(

@@ -3,7 +3,7 @@
 // effect of the ones before them (a pending record and its echo in one batch become one message).
 import type { ChatMessage } from '../../../shared/model';
 import type { IdKind, MessageIndex, Slot } from './messageIndex';
-import { conflictingIds, mergeMessage, sameValue } from './messageMerge';
+import { conflictingIds, mergeMessage, sameValue, type MergeOptions } from './messageMerge';
 import type { StoreRecord } from './messageStoreRecord';
 
 /** A message removed because it was a duplicate of another one (its key now leads to `into`). */
@@ -46,7 +46,7 @@ export class UpsertPlan {
   constructor(private readonly index: MessageIndex) {}
 
   /** Applies one incoming message to the plan. Throws if its key belongs to another conversation. */
-  observe(m: ChatMessage): void {
+  observe(m: ChatMessage, options: MergeOptions = {}): void {
     const candidates: WorkSlot[] = [];
     const add = (w: WorkSlot | undefined): void => {
       if (w && !candidates.includes(w)) candidates.push(w);
@@ -87,7 +87,7 @@ export class UpsertPlan {
     }
     const conflicts = conflictingIds(msg, m);
     if (conflicts.length > 0) this.warnings.push(`message ${survivor.key}: kept the stored ${conflicts.join(' and ')}, ignored a different incoming one`);
-    this.setMessage(survivor, mergeMessage(msg, m));
+    this.setMessage(survivor, mergeMessage(msg, m, options));
   }
 
   /** Log lines for one account: changed messages first, then merges (which refer to them). */

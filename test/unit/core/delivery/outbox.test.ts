@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MessageStore } from '../../../../src/extension/core/store/messageStore';
@@ -7,7 +7,7 @@ import { Outbox } from '../../../../src/extension/core/delivery/outbox';
 import { silentLogger } from '../../../../src/extension/core/logger';
 import { Emitter } from '../../../../src/extension/core/event';
 import { MEXC_CAPABILITIES } from '../../../../src/extension/venues/mexc/adapter';
-import { VenueError, type LandedCheck, type OutboundMessage, type SendReceipt, type VenueAdapter, type VenueEvent } from '../../../../src/extension/venues/venue';
+import { VenueError, type LandedCheck, type OutboundMessage, type SendReceipt, type UploadProgress, type UploadSource, type VenueAdapter, type VenueEvent } from '../../../../src/extension/venues/venue';
 import type { Attachment } from '../../../../src/shared/model';
 import { until } from '../../helpers/until';
 
@@ -40,7 +40,21 @@ class ScriptedVenue implements VenueAdapter {
   }
   async markRead() {}
   stored() {}
-  async upload(): Promise<Attachment> { throw new Error('no upload'); }
+  uploads: { source: UploadSource; progressCalls: number }[] = [];
+  uploadScript: Array<(file: UploadSource, progress: UploadProgress, signal: AbortSignal) => Promise<Attachment>> = [];
+  async upload(file: UploadSource, progress: UploadProgress, signal: AbortSignal): Promise<Attachment> {
+    const record = { source: file, progressCalls: 0 };
+    this.uploads.push(record);
+    const counted: UploadProgress = (sent, total) => {
+      record.progressCalls++;
+      progress(sent, total);
+    };
+    const step = this.uploadScript.shift();
+    if (step) return step(file, counted, signal);
+    const bytes = await readFile(file.path);
+    counted(bytes.length, bytes.length);
+    return { kind: file.kind, ref: `ref-${this.uploads.length}`, name: file.name, size: bytes.length };
+  }
   dispose() {}
 }
 
@@ -55,7 +69,7 @@ describe('outbox', () => {
   const opened: Outbox[] = [];
 
   async function openOutbox(): Promise<Outbox> {
-    const { outbox } = await Outbox.open(join(dir, 'outbox.jsonl'), { store, adapterFor: () => venue, isReady: () => ready, evidenceWaitMs: 20 });
+    const { outbox } = await Outbox.open(join(dir, 'outbox.jsonl'), { store, adapterFor: () => venue, isReady: () => ready, evidenceWaitMs: 20, confirmWaitMs: 30 });
     opened.push(outbox);
     return outbox;
   }
@@ -89,7 +103,10 @@ describe('outbox', () => {
     assert.equal(record.status, 'queued');
     await until(() => statusOf('msg00001') === 'sent');
     assert.ok(durableAtSend, 'the entry was on disk in state "sending" before send() ran');
-    assert.equal(outbox.get('msg00001')?.state, 'done');
+    assert.equal(outbox.get('msg00001')?.state, 'sent', 'accepted, but not finished until venue evidence or a landed check');
+    await until(() => outbox.get('msg00001')?.state === 'done');
+    assert.equal(venue.landedChecks, 1, 'the chat was read back once');
+    assert.equal(statusOf('msg00001'), 'sent', 'the venue cannot tell (unknown): it stays sent');
   });
 
   it('a double submit of the same client id is one message', async () => {
@@ -199,5 +216,152 @@ describe('outbox', () => {
     outbox.kick('acc');
     await new Promise((r) => setTimeout(r, 50));
     assert.equal(venue.sent.length, 0);
+  });
+
+  it('a sent message the venue says never arrived fails with a reason, and Retry sends it again', async () => {
+    venue.landed = { landed: false };
+    const outbox = await openOutbox();
+    await outbox.enqueue(compose('gone0001'));
+    await until(() => statusOf('gone0001') === 'failed');
+    assert.match(store.findByClientMessageId('acc', '42', 'gone0001')?.failure ?? '', /not in the chat/);
+    venue.landed = { landed: true, venueMessageId: '55' };
+    await outbox.retry('gone0001');
+    await until(() => statusOf('gone0001') === 'confirmed');
+    assert.equal(venue.sent.length, 2);
+  });
+
+  it('a venue-reported failure reopens even a confirmed message for Retry', async () => {
+    venue.script.push(async () => ({ status: 'confirmed', venueMessageId: '91' }));
+    const outbox = await openOutbox();
+    await outbox.enqueue(compose('late0001'));
+    await until(() => outbox.get('late0001')?.state === 'done');
+    await outbox.reopen('late0001', 'Counterparty blocked the message');
+    assert.equal(statusOf('late0001'), 'failed');
+    assert.equal(store.findByClientMessageId('acc', '42', 'late0001')?.failure, 'Counterparty blocked the message');
+    await outbox.retry('late0001');
+    await until(() => venue.sent.length === 2);
+  });
+
+  it('a lost outbox tail never leads to a second send: the store says it was sent', async () => {
+    ready = false;
+    const first = await openOutbox();
+    await first.enqueue(compose('tail0001'));
+    // The send happened and the store recorded it, but the outbox lines saying so were lost.
+    const record = store.findByClientMessageId('acc', '42', 'tail0001')!;
+    await store.upsert([{ ...record, status: 'sent', venueMessageId: '4242' }]);
+    first.dispose();
+    ready = true;
+    const second = await openOutbox();
+    second.kick('acc');
+    await new Promise((r) => setTimeout(r, 80));
+    assert.equal(venue.sent.length, 0, 'not sent again');
+    assert.notEqual(second.get('tail0001')?.state, 'queued');
+  });
+
+  it('an entry finished in the outbox but stuck "sending" in the store is reconciled on open', async () => {
+    const outbox = await openOutbox();
+    await outbox.enqueue(compose('stuck001'));
+    await until(() => outbox.get('stuck001')?.state === 'done');
+    outbox.dispose();
+    // A crash between the outbox line and the store line: rewrite the store's record as "sending".
+    await store.close();
+    const storeFile = (await import('node:fs/promises')).readdir;
+    const messagesDir = join(dir, 'store', 'messages');
+    const [logName] = await storeFile(messagesDir);
+    const lines = (await readFile(join(messagesDir, logName!), 'utf8')).trim().split('\n');
+    const last = JSON.parse(lines[lines.length - 1]!) as { s: number; m: Record<string, unknown> };
+    lines.push(JSON.stringify({ s: last.s, m: { ...last.m, status: 'sending' } }));
+    await writeFile(join(messagesDir, logName!), lines.join('\n') + '\n');
+    store = await MessageStore.open(join(dir, 'store'), silentLogger);
+    assert.equal(statusOf('stuck001'), 'sending');
+    await openOutbox();
+    assert.equal(statusOf('stuck001'), 'sent');
+  });
+
+  describe('upload stage', () => {
+    let file: string;
+    const withFile = (id: string) => ({ ...compose(id, ''), kind: 'image' as const, file: { path: file, name: 'receipt.png', mimeType: 'image/png', size: 5, kind: 'image' as const } });
+    beforeEach(async () => {
+      venue.capabilities = { ...MEXC_CAPABILITIES, upload: { kinds: ['image'], maxBytes: 1_000_000 } };
+      file = join(dir, 'receipt.png');
+      await writeFile(file, 'bytes');
+    });
+
+    it('uploads once, sends the uploaded reference, reports progress', async () => {
+      const outbox = await openOutbox();
+      const progress: number[] = [];
+      outbox.onUploadProgress((p) => progress.push(p.sent));
+      await outbox.enqueue(withFile('upl00001'));
+      await until(() => venue.sent.length === 1);
+      assert.equal(venue.uploads.length, 1);
+      assert.equal(venue.sent[0]!.attachment?.ref, 'ref-1');
+      assert.deepEqual(progress, [5]);
+      await until(() => statusOf('upl00001') === 'sent');
+      assert.equal(store.findByClientMessageId('acc', '42', 'upl00001')?.attachments?.[0]?.ref, 'ref-1');
+    });
+
+    it('keeps its own copy: the original can go away before the upload', async () => {
+      ready = false;
+      const outbox = await openOutbox();
+      await outbox.enqueue(withFile('upl00002'));
+      await rm(file);
+      ready = true;
+      outbox.kick('acc');
+      await until(() => venue.sent.length === 1);
+      assert.equal(venue.sent[0]!.attachment?.size, 5);
+    });
+
+    it('a reload after the upload never uploads or sends it twice', async () => {
+      venue.script.push(never); // the process dies while the send is in flight
+      const first = await openOutbox();
+      await first.enqueue(withFile('upl00003'));
+      await until(() => venue.sent.length === 1);
+      first.dispose();
+      venue.landed = { landed: true, venueMessageId: '808' };
+      const second = await openOutbox();
+      second.kick('acc');
+      await until(() => statusOf('upl00003') === 'confirmed');
+      assert.equal(venue.uploads.length, 1, 'uploaded once');
+      assert.equal(venue.sent.length, 1, 'sent once');
+    });
+
+    it('a reload during the upload uploads again (nothing was sent), then sends once', async () => {
+      venue.uploadScript.push(() => new Promise<Attachment>(() => {})); // dies mid-upload
+      const first = await openOutbox();
+      await first.enqueue(withFile('upl00004'));
+      await until(() => venue.uploads.length === 1);
+      first.dispose();
+      const second = await openOutbox();
+      second.kick('acc');
+      await until(() => venue.sent.length === 1);
+      assert.equal(venue.uploads.length, 2);
+      assert.equal(venue.sent[0]!.attachment?.ref, 'ref-2');
+    });
+
+    it('cancel aborts an upload in progress and nothing is sent', async () => {
+      let aborted = false;
+      venue.uploadScript.push((_f, progress, signal) => new Promise<Attachment>((_resolve, reject) => {
+        progress(1, 5);
+        signal.addEventListener('abort', () => { aborted = true; reject(new Error('aborted')); });
+      }));
+      const outbox = await openOutbox();
+      await outbox.enqueue(withFile('upl00005'));
+      await until(() => venue.uploads.length === 1);
+      assert.equal(await outbox.cancel('upl00005'), true);
+      assert.ok(aborted);
+      await new Promise((r) => setTimeout(r, 50));
+      assert.equal(venue.sent.length, 0);
+      assert.equal(statusOf('upl00005'), 'failed');
+      assert.equal(outbox.get('upl00005')?.state, 'cancelled');
+    });
+
+    it('a venue that refuses the file fails the message with the reason', async () => {
+      venue.uploadScript.push(async () => { throw new VenueError('rejected', 'file type not allowed'); });
+      const outbox = await openOutbox();
+      await outbox.enqueue(withFile('upl00006'));
+      await until(() => statusOf('upl00006') === 'failed');
+      assert.match(store.findByClientMessageId('acc', '42', 'upl00006')?.failure ?? '', /file type not allowed/);
+      assert.equal(venue.sent.length, 0);
+    });
   });
 });

@@ -1,0 +1,153 @@
+// Server history after every (re)connect and when a pane opens (design.md §4): pages newest-first
+// from the venue until a page overlaps what the store already holds, so messages sent while the
+// connection was down are not missed. A conversation the store knows nothing of gets its newest
+// page only (older pages come when the user scrolls). If the page budget runs out before the
+// pages overlap, the hole is marked with a gap instead of being silently skipped.
+import type { ChatMessage } from '../../../shared/model';
+import { delay, type Clock } from '../clock';
+import type { Logger } from '../logger';
+import type { MessageStore } from '../store/messageStore';
+import { isVenueError, type VenueAdapter } from '../../venues/venue';
+import { conversationKey } from './conversationBook';
+
+export interface HistoryBackfillDeps {
+  readonly store: MessageStore;
+  /** Stores a page through the inbound path as `backfill`; resolves when it is durable. */
+  readonly ingest: (accountId: string, messages: readonly ChatMessage[]) => Promise<void>;
+  /** The pages did not reach what the store holds: `from`..`to` may be missing. */
+  readonly onHole: (accountId: string, conversationId: string, from: number, to: number) => Promise<void>;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  readonly maxPages?: number;
+  readonly pageLimit?: number;
+  /** Backfills of one account running at once. */
+  readonly parallel?: number;
+}
+
+interface Run {
+  again: boolean;
+  readonly done: Promise<void>;
+}
+
+const ATTEMPTS = 3;
+
+export class HistoryBackfill {
+  private readonly runs = new Map<string, Run>();
+  private readonly slots = new Map<string, { busy: number; waiting: (() => void)[] }>();
+  private readonly abort = new AbortController();
+
+  constructor(private readonly deps: HistoryBackfillDeps) {}
+
+  /** Backfills one conversation; a request while one runs makes it run once more afterwards. */
+  request(adapter: VenueAdapter, conversationId: string): Promise<void> {
+    if (!adapter.capabilities.serverHistory || this.abort.signal.aborted) return Promise.resolve();
+    const key = conversationKey(adapter.accountId, conversationId);
+    const running = this.runs.get(key);
+    if (running) {
+      running.again = true;
+      return running.done;
+    }
+    const flags = { again: false };
+    const done = (async () => {
+      await Promise.resolve(); // registered below before the first await
+      try {
+        do {
+          flags.again = false;
+          await this.withSlot(adapter.accountId, () => this.backfill(adapter, conversationId));
+        } while (flags.again && !this.abort.signal.aborted);
+      } finally {
+        this.runs.delete(key);
+      }
+    })();
+    const run: Run = {
+      get again() {
+        return flags.again;
+      },
+      set again(value: boolean) {
+        flags.again = value;
+      },
+      done,
+    };
+    this.runs.set(key, run);
+    return done;
+  }
+
+  /** Resolves when every running backfill is done (tests, shutdown). */
+  async settled(): Promise<void> {
+    while (this.runs.size > 0) await Promise.all([...this.runs.values()].map((r) => r.done));
+  }
+
+  dispose(): void {
+    this.abort.abort();
+  }
+
+  private async backfill(adapter: VenueAdapter, conversationId: string): Promise<void> {
+    const { store } = this.deps;
+    const accountId = adapter.accountId;
+    const newest = store.latestFromVenue(accountId, conversationId);
+    const limit = Math.min(this.deps.pageLimit ?? 50, adapter.capabilities.historyPageLimit ?? 50);
+    const maxPages = newest ? (this.deps.maxPages ?? 20) : 1;
+    let before: string | undefined;
+    let oldestFetched: number | undefined;
+    for (let page = 0; page < maxPages; page++) {
+      if (this.abort.signal.aborted) return;
+      const result = await this.fetch(adapter, conversationId, before, limit);
+      if (!result) return; // logged; the next reconnect or pane open tries again
+      const items = result.items;
+      const overlaps = newest !== undefined && items.some((m) => isKnown(store, accountId, conversationId, m) || m.time < newest.time);
+      if (items.length > 0) {
+        await this.deps.ingest(accountId, items);
+        oldestFetched = Math.min(oldestFetched ?? Infinity, ...items.map((m) => m.time));
+      }
+      if (overlaps || !result.next || items.length === 0) return;
+      before = result.next;
+    }
+    if (newest && oldestFetched !== undefined && oldestFetched > newest.time) {
+      this.deps.logger.warn(`history of ${conversationId}: ${maxPages} pages did not reach the stored messages; marking the hole`);
+      await this.deps.onHole(accountId, conversationId, newest.time, oldestFetched);
+    }
+  }
+
+  private async fetch(adapter: VenueAdapter, conversationId: string, before: string | undefined, limit: number) {
+    for (let attempt = 1; attempt <= ATTEMPTS; attempt++) {
+      try {
+        return await adapter.history(conversationId, { before, limit });
+      } catch (err) {
+        const message = err instanceof Error ? err.message : String(err);
+        if (attempt === ATTEMPTS || (isVenueError(err) && (err.kind === 'auth' || err.kind === 'rejected'))) {
+          this.deps.logger.warn(`history of ${conversationId} could not be read: ${message}`);
+          return undefined;
+        }
+        const wait = Math.max(1000 * 2 ** (attempt - 1), isVenueError(err) ? (err.retryAfterMs ?? 0) : 0);
+        try {
+          await delay(this.deps.clock, Math.min(wait, 60_000), this.abort.signal);
+        } catch {
+          return undefined;
+        }
+      }
+    }
+    return undefined;
+  }
+
+  private async withSlot<T>(accountId: string, task: () => Promise<T>): Promise<T> {
+    const limit = this.deps.parallel ?? 3;
+    let slot = this.slots.get(accountId);
+    if (!slot) {
+      slot = { busy: 0, waiting: [] };
+      this.slots.set(accountId, slot);
+    }
+    const s = slot;
+    while (s.busy >= limit) await new Promise<void>((resolve) => s.waiting.push(resolve));
+    s.busy++;
+    try {
+      return await task();
+    } finally {
+      s.busy--;
+      s.waiting.shift()?.();
+    }
+  }
+}
+
+function isKnown(store: MessageStore, accountId: string, conversationId: string, m: ChatMessage): boolean {
+  return (m.venueMessageId !== undefined && store.findByVenueMessageId(accountId, conversationId, m.venueMessageId) !== undefined) || store.get(m.key) !== undefined;
+}

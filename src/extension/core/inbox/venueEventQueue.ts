@@ -1,0 +1,90 @@
+// Venue events from every account, handled one at a time in arrival order so store writes never
+// race. Consecutive message batches (from any account) are handed over together, so a burst of
+// pushes costs one durable write per account log instead of one per message (group commit).
+import type { VenueEvent } from '../../venues/venue';
+
+export type MessagesEvent = Extract<VenueEvent, { type: 'messages' }>;
+
+export interface QueuedEvent {
+  readonly accountId: string;
+  readonly event: VenueEvent;
+}
+
+export interface QueuedMessages {
+  readonly accountId: string;
+  readonly event: MessagesEvent;
+}
+
+export interface VenueEventHandlers {
+  /** Consecutive message batches, in order; resolves when they are durable and handled. */
+  messages(batches: readonly QueuedMessages[]): Promise<void>;
+  other(item: QueuedEvent): Promise<void>;
+  failed(err: unknown): void;
+}
+
+/** At most this many messages go into one group commit. */
+const MAX_GROUP = 5000;
+
+export class VenueEventQueue {
+  private readonly items: QueuedEvent[] = [];
+  private pumping: Promise<void> | undefined;
+  private idleWaiters: (() => void)[] = [];
+  private closed = false;
+
+  constructor(private readonly handlers: VenueEventHandlers) {}
+
+  push(accountId: string, event: VenueEvent): void {
+    if (this.closed) return;
+    this.items.push({ accountId, event });
+    this.pumping ??= this.pump().finally(() => {
+      this.pumping = undefined;
+      for (const w of this.idleWaiters.splice(0)) w();
+    });
+  }
+
+  /** Drops queued events of an account that is being removed. */
+  dropAccount(accountId: string): void {
+    for (let i = this.items.length - 1; i >= 0; i--) if (this.items[i]!.accountId === accountId) this.items.splice(i, 1);
+  }
+
+  get length(): number {
+    return this.items.length;
+  }
+
+  /** Resolves when everything queued so far has been handled. */
+  settled(): Promise<void> {
+    if (!this.pumping) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  close(): void {
+    this.closed = true;
+    this.items.length = 0;
+  }
+
+  private async pump(): Promise<void> {
+    // Yield once so events fired in the same tick join the first group.
+    await Promise.resolve();
+    while (this.items.length > 0 && !this.closed) {
+      const head = this.items[0]!;
+      try {
+        if (head.event.type === 'messages') {
+          const group: QueuedMessages[] = [];
+          let count = 0;
+          while (this.items.length > 0 && this.items[0]!.event.type === 'messages' && (group.length === 0 || count < MAX_GROUP)) {
+            const item = this.items.shift()!;
+            const event = item.event as MessagesEvent;
+            group.push({ accountId: item.accountId, event });
+            count += event.messages.length;
+          }
+          await this.handlers.messages(group);
+        } else {
+          this.items.shift();
+          await this.handlers.other(head);
+        }
+      } catch (err) {
+        this.handlers.failed(err);
+      }
+    }
+  }
+}
