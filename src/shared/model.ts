@@ -149,6 +149,8 @@ export interface ComposerCapabilities {
   readonly mediaByUrl: boolean;
   /** A host-side upload path exists (venue upload or a user-configured upload target). */
   readonly canUpload: boolean;
+  /** Files go through the venue's own upload API (`attachment/upload`) rather than a link (`attachment/pick`). */
+  readonly venueUpload?: boolean;
   readonly maxTextLength: number;
 }
 

@@ -43,6 +43,8 @@ export const requestSchemas = {
   'message/retry': z.object({ clientMessageId }).strict(),
   'message/cancel': z.object({ clientMessageId }).strict(),
   'attachment/pick': z.object({}).strict(),
+  /** Pick files and send each through the venue's upload API (progress via `upload/progress`, cancel via `message/cancel`). */
+  'attachment/upload': z.object({ caption: z.string().max(20000).default('') }).strict(),
   'conversation/markRead': z.object({ upTo: z.number().int().nonnegative().optional() }).strict(),
   'link/open': z.object({ url: httpUrl }).strict(),
   'draft/save': z.object({ text: z.string().max(20000) }).strict(),
@@ -66,6 +68,13 @@ export interface PickedAttachment {
   readonly size: number;
 }
 
+export interface QueuedUpload {
+  readonly key: string;
+  readonly clientMessageId: string;
+  readonly name: string;
+  readonly size: number;
+}
+
 export interface RequestResults {
   'webview/ready': { readonly accepted: true };
   'history/page': HistoryPage;
@@ -73,6 +82,8 @@ export interface RequestResults {
   'message/retry': { readonly key: string };
   'message/cancel': { readonly cancelled: boolean };
   'attachment/pick': { readonly attachment?: PickedAttachment };
+  /** One entry per file queued (none when the user closed the picker). */
+  'attachment/upload': { readonly queued: readonly QueuedUpload[] };
   'conversation/markRead': { readonly unread: number };
   'link/open': { readonly opened: boolean };
   'draft/save': { readonly saved: true };
@@ -112,6 +123,8 @@ export interface NotificationParams {
   /** Insert or replace by `key`. */
   'message/upsert': { readonly messages: readonly ChatMessage[] };
   'connection/state': { readonly state: ConnectionState };
+  /** Bytes of a file uploaded so far (our message `clientMessageId`). */
+  'upload/progress': { readonly clientMessageId: string; readonly sent: number; readonly total: number };
   /** A problem the user should see in the pane (bad input, a rejected send, ...). */
   'notice/show': { readonly level: 'info' | 'warning' | 'error'; readonly message: string };
 }

@@ -41,6 +41,9 @@ export class ChatApp implements Disposable {
       'message/upsert': (params) => this.timeline.upsert(Array.isArray(params.messages) ? params.messages : []),
       'connection/state': (params) => this.onConnectionState(params),
       'notice/show': (params) => this.onNotice(params),
+      'upload/progress': (params) => {
+        if (typeof params.clientMessageId === 'string' && typeof params.sent === 'number' && typeof params.total === 'number') this.timeline.uploadProgress(params.clientMessageId, params.sent, params.total);
+      },
     };
     this.rpc = this.disposables.add(new RpcClient((envelope) => api.postMessage(envelope), handlers));
     this.header = this.disposables.add(new Header((text) => this.announcer.announce(text)));

@@ -30,7 +30,9 @@ export type SafeAttribute =
   | 'aria-controls'
   | 'aria-expanded'
   | 'aria-relevant'
-  | 'aria-disabled';
+  | 'aria-disabled'
+  | 'max'
+  | 'value';
 
 export interface ElementOptions {
   readonly className?: string;

@@ -62,6 +62,7 @@ export function parseComposerCapabilities(raw: unknown): ComposerCapabilities {
     sendKinds: kinds,
     mediaByUrl: raw.mediaByUrl === true,
     canUpload: raw.canUpload === true,
+    venueUpload: raw.venueUpload === true,
     // The host's request schema caps text at 20 000 characters whatever the venue says.
     maxTextLength: max > 0 ? Math.min(Math.floor(max), 20_000) : DEFAULT_MAX_TEXT,
   };

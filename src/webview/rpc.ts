@@ -36,6 +36,7 @@ const NOTIFICATION_METHODS = {
   'conversation/update': true,
   'message/upsert': true,
   'connection/state': true,
+  'upload/progress': true,
   'notice/show': true,
 } as const satisfies Record<NotificationMethod, true>;
 

@@ -16,6 +16,7 @@ import type { InboxHub } from '../core/inbox/inboxHub';
 import type { Logger } from '../core/logger';
 import type { MediaUploader } from './mediaUploader';
 import { UserFacingError } from './userFacingError';
+import { pickFilesForUpload } from './venueUploadPicker';
 
 export interface ConversationTarget {
   readonly accountId: string;
@@ -71,6 +72,9 @@ export class ChatPanel implements vscode.Disposable {
       hub.onDidResetConversation((e) => {
         // Two stored records became one: a fresh snapshot drops the retired row (scroll and draft are kept).
         if (this.ready && e.accountId === target.accountId && e.conversationId === target.conversationId) this.sendSnapshot();
+      }),
+      hub.onUploadProgress((e) => {
+        if (e.accountId === target.accountId && e.conversationId === target.conversationId) this.notify('upload/progress', { clientMessageId: e.clientMessageId, sent: e.sent, total: e.total });
       }),
       hub.onDidChangeState((e) => {
         if (e.accountId === target.accountId) this.notify('connection/state', { state: e.state });
@@ -169,6 +173,7 @@ export class ChatPanel implements vscode.Disposable {
       sendKinds: caps?.sendKinds ?? ['text'],
       mediaByUrl: caps?.mediaByUrl ?? false,
       canUpload: caps?.upload !== undefined || this.deps.uploader.configured,
+      venueUpload: caps?.upload !== undefined,
       maxTextLength: caps?.maxTextLength ?? 2000,
     };
   }
@@ -209,6 +214,20 @@ export class ChatPanel implements vscode.Disposable {
       }
       case 'attachment/pick':
         return { attachment: await this.deps.uploader.pickAndUpload(accountId) };
+      case 'attachment/upload': {
+        const p = params as ValidRequestParams<'attachment/upload'>;
+        const capability = hub.adapter(accountId)?.capabilities.upload;
+        if (!capability) throw new UserFacingError('unsupported', vscode.l10n.t('This venue has no upload API; send files as links.'));
+        const files = await pickFilesForUpload(capability);
+        const queued = [];
+        for (const [i, file] of files.entries()) {
+          // The caption goes with the first file, as chat apps do.
+          const clientMessageId = randomBytes(12).toString('base64url');
+          const message = await hub.send({ clientMessageId, accountId, conversationId, kind: file.kind, text: i === 0 ? p.caption : '', file });
+          queued.push({ key: message.key, clientMessageId, name: file.name, size: file.size });
+        }
+        return { queued };
+      }
       case 'conversation/markRead':
         return { unread: await hub.markRead(accountId, conversationId) };
       case 'link/open': {

@@ -202,6 +202,10 @@ export class Composer implements Disposable {
       this.setError(`The caption is ${caption.length - this.capabilities.maxTextLength} characters too long.`);
       return;
     }
+    if (this.capabilities.venueUpload) {
+      await this.uploadThroughVenue(caption);
+      return;
+    }
     this.setBusy(true);
     let picked: PickedAttachment | undefined;
     try {
@@ -221,6 +225,21 @@ export class Composer implements Disposable {
     const outcome = await this.submit({ clientMessageId: newClientMessageId(), kind: picked.kind, url: url.href, fileName: picked.name.slice(0, 255), text: caption });
     if (!outcome.ok) this.setError(outcome.message);
     else if (caption !== '' && this.box.value.trim() === caption) this.clearBox();
+  }
+
+  /** The venue has its own upload API: the host picks the files and queues one message each (progress shows on the rows). */
+  private async uploadThroughVenue(caption: string): Promise<void> {
+    this.setBusy(true);
+    this.setError('');
+    try {
+      const { queued } = await this.deps.rpc.request('attachment/upload', { caption });
+      for (const q of queued) this.deps.onAccepted(q.clientMessageId);
+      if (queued.length > 0 && caption !== '' && this.box.value.trim() === caption) this.clearBox();
+    } catch (error) {
+      this.setError(`Could not send the file: ${errorText(error)}`);
+    } finally {
+      this.setBusy(false);
+    }
   }
 
   private async sendMediaLink(request: MediaLinkRequest): Promise<void> {

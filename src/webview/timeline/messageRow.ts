@@ -42,6 +42,7 @@ export class MessageRow {
   private sender!: HTMLElement;
   private meta!: HTMLElement;
   private actions: HTMLElement | null = null;
+  private progress: HTMLElement | null = null;
   private daySeparator: HTMLElement | null = null;
   private shownDayLabel: string | null = null;
   private senderShown = true;
@@ -75,6 +76,28 @@ export class MessageRow {
     if (previous.senderName !== next.senderName) this.renderSender();
     if (previous.time !== next.time || previous.rawTime !== next.rawTime || previous.status !== next.status) this.renderMeta();
     if (previous.status !== next.status || previous.failure !== next.failure || previous.clientMessageId !== next.clientMessageId) this.renderActions();
+    if (next.status !== 'queued' && next.status !== 'sending' && this.progress) {
+      this.progress.remove();
+      this.progress = null;
+    }
+  }
+
+  /** Shows how much of this message's file is uploaded (until the message leaves the queue). */
+  setUploadProgress(sent: number, total: number): void {
+    const done = this.message.status !== 'queued' && this.message.status !== 'sending';
+    if (done || total <= 0) {
+      this.progress?.remove();
+      this.progress = null;
+      return;
+    }
+    const percent = Math.max(0, Math.min(100, Math.floor((sent / total) * 100)));
+    if (!this.progress) {
+      this.progress = el('div', { className: 'upload-progress' }, [el('progress', { attrs: { max: '100', value: '0', 'aria-label': 'Upload progress' } }), el('span', { className: 'upload-progress__text' })]);
+      this.bubble.append(this.progress);
+    }
+    this.progress.querySelector('progress')?.setAttribute('value', String(percent));
+    const label = this.progress.querySelector('.upload-progress__text');
+    if (label) label.textContent = sent >= total ? 'Uploaded' : `Uploading ${percent}%`;
   }
 
   /** Shows a day heading above this row (label) or none (null). */
@@ -110,6 +133,7 @@ export class MessageRow {
     this.meta = el('div', { className: 'meta' });
     this.bubble = el('div', { className: 'bubble' }, [this.sender, this.content, this.meta]);
     this.actions = null;
+    this.progress = null;
     this.element.replaceChildren(...(this.daySeparator ? [this.daySeparator] : []), this.bubble);
     this.renderSender();
     this.renderMeta();

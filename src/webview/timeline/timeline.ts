@@ -167,6 +167,18 @@ export class Timeline implements Disposable {
     }
   }
 
+  /** Upload progress of one of our messages with a file (the newest rows are searched first). */
+  uploadProgress(clientMessageId: string, sent: number, total: number): void {
+    const entries = this.store.all();
+    for (let i = entries.length - 1, seen = 0; i >= 0 && seen < 1000; i--, seen++) {
+      const row = entries[i]!.row;
+      if (row.current.clientMessageId === clientMessageId) {
+        row.setUploadProgress(sent, total);
+        return;
+      }
+    }
+  }
+
   /** The composer sent a message with this id: when it shows up, bring the list to the bottom. */
   expectOwnSend(clientMessageId: string): void {
     this.expectedOwnSends.add(clientMessageId);

@@ -343,8 +343,16 @@ export class Outbox implements Disposable {
     const controller = new AbortController();
     this.uploads.set(entry.clientMessageId, controller);
     let attachment: Attachment;
+    let lastReport = -Infinity;
+    const report = (sent: number, total: number) => {
+      // At most ten reports a second reach the views, and always the last one.
+      const now = this.clock.now();
+      if (sent < total && now - lastReport < 100) return;
+      lastReport = now;
+      this.progress.fire({ accountId: entry.accountId, conversationId: entry.conversationId, clientMessageId: entry.clientMessageId, sent, total });
+    };
     try {
-      attachment = await adapter.upload(upload.source, (sent, total) => this.progress.fire({ accountId: entry.accountId, conversationId: entry.conversationId, clientMessageId: entry.clientMessageId, sent, total }), controller.signal);
+      attachment = await adapter.upload(upload.source, report, controller.signal);
     } catch (err) {
       if (controller.signal.aborted) return undefined; // cancelled: cancel() wrote the state
       // An upload never sends a message, so any failure here is "not sent": retry or fail.

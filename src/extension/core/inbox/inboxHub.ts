@@ -77,6 +77,8 @@ export class InboxHub implements Disposable {
   readonly onBadInput = this.badInputEmitter.event;
   /** Stored messages of a conversation changed in a way upserts cannot express (two records merged into one): views reload it. */
   readonly onDidResetConversation = this.resetEmitter.event;
+  /** Bytes uploaded so far for our messages with files. */
+  readonly onUploadProgress: Outbox['onUploadProgress'];
   /** Incoming messages could not be written (disk full, ...) and are being retried; `resolved` when it works again. */
   readonly onStoreTrouble = this.storeTroubleEmitter.event;
 
@@ -85,6 +87,7 @@ export class InboxHub implements Disposable {
     this.logger = deps.logger ?? silentLogger;
     this.book = new ConversationBook(deps.conversationsFile, this.clock, this.logger);
     this.onDidChangeConversations = this.book.onDidChange;
+    this.onUploadProgress = deps.outbox.onUploadProgress;
     this.inbound = new InboundStore(deps.store, this.clock, this.logger, (t) => this.storeTroubleEmitter.fire(t));
     this.queue = new VenueEventQueue({
       messages: (batches) => this.onMessageBatches(batches),
