@@ -126,8 +126,10 @@ export interface Conversation {
   /** The order behind the chat is still in progress (its socket stays open). */
   readonly active: boolean;
   readonly preview?: string;
-  /** UTC ms up to which the user has seen this conversation; older incoming messages never count as unread. */
+  /** UTC ms up to which the user has read this conversation (venue time). */
   readonly readUpTo?: number;
+  /** Last activity when this client first learnt of the conversation: history older than that is not news. */
+  readonly discoveredAt?: number;
 }
 
 export type ConnectionState =

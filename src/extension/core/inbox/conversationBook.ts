@@ -122,6 +122,7 @@ function isConversation(v: unknown): v is Conversation {
     typeof c.lastActivity === 'number' &&
     typeof c.unread === 'number' &&
     typeof c.active === 'boolean' &&
-    (c.readUpTo === undefined || typeof c.readUpTo === 'number')
+    (c.readUpTo === undefined || typeof c.readUpTo === 'number') &&
+    (c.discoveredAt === undefined || typeof c.discoveredAt === 'number')
   );
 }

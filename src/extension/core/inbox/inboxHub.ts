@@ -281,6 +281,13 @@ export class InboxHub implements Disposable {
     await this.queue.settled();
   }
 
+  /** Disposes and resolves when the conversation list is on disk. */
+  async close(): Promise<void> {
+    const flushed = this.book.flush();
+    this.dispose();
+    await flushed;
+  }
+
   dispose(): void {
     for (const slot of this.accounts.values()) {
       slot.subscriptions.dispose();
@@ -402,8 +409,8 @@ export class InboxHub implements Disposable {
       unread,
       preview: incoming.preview ?? prev?.preview,
       lastActivity: Math.max(prev?.lastActivity ?? 0, incoming.lastActivity),
-      // A conversation seen for the first time: what it held before is not news.
-      readUpTo: prev?.readUpTo ?? incoming.readUpTo ?? incoming.lastActivity,
+      // A conversation seen for the first time: history older than its last activity is not news.
+      discoveredAt: prev?.discoveredAt ?? incoming.discoveredAt ?? incoming.lastActivity,
     });
     if (shown && slot.adapter.capabilities.serverUnread && incoming.unread > 0) void this.markRead(slot.info.id, incoming.conversationId);
   }
@@ -468,7 +475,7 @@ export class InboxHub implements Disposable {
       const newest = list.filter((m) => m.kind !== 'gap').sort((a, b) => b.time - a.time)[0];
       const shown = this.viewers.isShown(c.accountId, c.conversationId);
       const serverUnread = this.accounts.get(c.accountId)?.adapter.capabilities.serverUnread === true;
-      const newUnread = list.filter((m) => fresh.has(m.key) && (live.has(m.key) || m.time > (c.readUpTo ?? -Infinity))).length;
+      const newUnread = list.filter((m) => fresh.has(m.key) && (live.has(m.key) || m.time > Math.max(c.readUpTo ?? -Infinity, c.discoveredAt ?? -Infinity))).length;
       const isNewer = newest !== undefined && newest.time >= c.lastActivity;
       this.book.put({
         ...c,

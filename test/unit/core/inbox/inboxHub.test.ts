@@ -36,7 +36,7 @@ describe('inbox hub end to end (MEXC sandbox)', function () {
 
   async function closeHub(): Promise<void> {
     await hub.settled();
-    hub.dispose();
+    await hub.close();
     outbox.dispose();
     await store.close();
   }

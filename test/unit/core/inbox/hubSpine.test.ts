@@ -1,0 +1,258 @@
+// The spine's paths that MEXC cannot exercise (it has no history, upload or venue unread), proven
+// with the in-test FakeAdapter: backfill after reconnect and on open, one cursor across store and
+// venue, unread rules, statuses by venue id incl. failures, stored() after durability, group
+// commit, retries of failed writes, uploads through the hub.
+import assert from 'node:assert/strict';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { ChatMessage } from '../../../../src/shared/model';
+import { InboxHub } from '../../../../src/extension/core/inbox/inboxHub';
+import { silentLogger } from '../../../../src/extension/core/logger';
+import { MessageStore } from '../../../../src/extension/core/store/messageStore';
+import { Outbox } from '../../../../src/extension/core/delivery/outbox';
+import { FakeAdapter, FakeVenueBackend } from '../../helpers/fakeVenue';
+import { until } from '../../helpers/until';
+
+describe('inbox hub spine (fake venue with history, upload, venue unread)', () => {
+  let dir: string;
+  let store: MessageStore;
+  let outbox: Outbox;
+  let hub: InboxHub;
+  let backend: FakeVenueBackend;
+  let adapter: FakeAdapter;
+  const A = 'fake';
+
+  async function open(options: { echo?: boolean } = {}): Promise<void> {
+    store = await MessageStore.open(join(dir, 'store'), silentLogger);
+    const late: { hub?: InboxHub } = {};
+    ({ outbox } = await Outbox.open(join(dir, 'outbox.jsonl'), { store, adapterFor: (id) => late.hub?.adapter(id), isReady: (id) => late.hub?.isReady(id) ?? false, confirmWaitMs: 50 }));
+    hub = new InboxHub({ store, outbox, conversationsFile: join(dir, 'conversations.json') });
+    late.hub = hub;
+    await hub.load();
+    adapter = new FakeAdapter(backend, { accountId: A, echo: options.echo });
+    await hub.addAccount({ id: A, venue: 'bybit', label: 'Fake' }, adapter);
+    await hub.settled();
+  }
+
+  async function close(): Promise<void> {
+    await hub.settled();
+    await hub.close();
+    outbox.dispose();
+    await store.close();
+  }
+
+  const texts = (conversationId: string) => store.page(A, conversationId, { limit: 1000 }).messages.map((m) => m.text);
+
+  beforeEach(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'hub-spine-'));
+    backend = new FakeVenueBackend();
+  });
+  afterEach(async () => {
+    await close();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('after a reconnect it backfills what was said while the connection was down, once, and counts it unread', async () => {
+    await open();
+    adapter.announce('c1');
+    backend.add('c1', 'before');
+    await hub.settled();
+    assert.deepEqual(texts('c1'), ['before']);
+    adapter.drop();
+    backend.add('c1', 'while down 1');
+    backend.add('c1', 'while down 2');
+    await hub.settled();
+    assert.deepEqual(texts('c1'), ['before'], 'nothing arrives while down');
+    adapter.goOnline();
+    await until(() => texts('c1').length === 3, 3000, 'backfill');
+    await hub.settled();
+    assert.deepEqual(texts('c1'), ['before', 'while down 1', 'while down 2']);
+    assert.equal(hub.conversation(A, 'c1')?.unread, 3, 'the venue count (3 unread) wins');
+    // The backfill stopped at the first page overlapping the store.
+    assert.equal(backend.historyCalls.length, 1);
+  });
+
+  it('tells the adapter a batch is stored only after it is durable', async () => {
+    await open();
+    adapter.announce('c1');
+    let durableWhenTold = true;
+    const origStored = adapter.stored.bind(adapter);
+    adapter.stored = (messages) => {
+      for (const m of messages) if (!store.get(m.key)) durableWhenTold = false;
+      origStored(messages);
+    };
+    backend.add('c1', 'ack me');
+    await hub.settled();
+    assert.equal(adapter.storedBatches.length, 1);
+    assert.ok(durableWhenTold);
+  });
+
+  it('opening a pane backfills the newest page; history/page walks the store, then the venue, with one cursor', async () => {
+    for (let i = 0; i < 120; i++) backend.add('c2', `m${i}`);
+    await open();
+    adapter.announce('c2');
+    const view = hub.openConversation(A, 'c2');
+    await hub.settled();
+    assert.equal(store.count(A, 'c2'), 50, 'only the newest page is fetched on open');
+    const seen: string[] = [];
+    let page = hub.newestPage(A, 'c2', 30);
+    seen.unshift(...page.messages.map((m) => m.text ?? ''));
+    let guard = 0;
+    while (page.before && guard++ < 20) {
+      page = await hub.page(A, 'c2', page.before, 30);
+      seen.unshift(...page.messages.map((m) => m.text ?? ''));
+    }
+    assert.deepEqual(seen, Array.from({ length: 120 }, (_, i) => `m${i}`), 'every message once, in order');
+    assert.equal(store.count(A, 'c2'), 120, 'venue pages are stored as they are read');
+    // A second visit reads it all from the store.
+    const calls = backend.historyCalls.length;
+    page = hub.newestPage(A, 'c2', 200);
+    assert.equal(page.messages.length, 120);
+    assert.equal(backend.historyCalls.length, calls);
+    view.dispose();
+  });
+
+  it('history read by scrolling back never raises the unread count', async () => {
+    for (let i = 0; i < 80; i++) backend.add('c3', `old${i}`);
+    backend.unread.set('c3', 0);
+    adapter = undefined as unknown as FakeAdapter;
+    await open();
+    adapter.announce('c3');
+    await hub.markRead(A, 'c3');
+    let page = hub.newestPage(A, 'c3', 50);
+    while (page.before) page = await hub.page(A, 'c3', page.before, 50);
+    await hub.settled();
+    assert.equal(store.count(A, 'c3'), 80);
+    assert.equal(hub.conversation(A, 'c3')?.unread, 0);
+  });
+
+  it('without a venue unread count, backfilled messages older than the read mark are not unread; newer ones are', async () => {
+    for (let i = 0; i < 5; i++) backend.add('c4', `seen${i}`);
+    await close();
+    await rm(dir, { recursive: true, force: true });
+    dir = await mkdtemp(join(tmpdir(), 'hub-spine-'));
+    store = await MessageStore.open(join(dir, 'store'), silentLogger);
+    ({ outbox } = await Outbox.open(join(dir, 'outbox.jsonl'), { store, adapterFor: () => adapter, isReady: () => true }));
+    hub = new InboxHub({ store, outbox, conversationsFile: join(dir, 'conversations.json') });
+    adapter = new FakeAdapter(backend, { accountId: A, capabilities: { serverUnread: false } });
+    await hub.addAccount({ id: A, venue: 'bybit', label: 'Fake' }, adapter);
+    adapter.announce('c4'); // first seen now: what it held before is not news
+    const view = hub.openConversation(A, 'c4');
+    await hub.settled();
+    view.dispose();
+    assert.equal(store.count(A, 'c4'), 5);
+    assert.equal(hub.conversation(A, 'c4')?.unread, 0);
+    adapter.drop();
+    backend.add('c4', 'new while down');
+    adapter.goOnline();
+    await until(() => texts('c4').includes('new while down'), 3000, 'backfill');
+    await hub.settled();
+    assert.equal(hub.conversation(A, 'c4')?.unread, 1);
+  });
+
+  it('marks read with the venue ids and time, also when the local count is already zero but the venue has unread', async () => {
+    await open();
+    backend.add('c5', 'one');
+    backend.add('c5', 'two');
+    adapter.announce('c5');
+    await hub.settled();
+    await hub.markRead(A, 'c5');
+    const mark = backend.readMarks.at(-1)!;
+    assert.equal(mark.conversationId, 'c5');
+    assert.deepEqual(mark.upTo.venueMessageIds, backend.messages.get('c5')!.map((m) => m.id));
+    assert.equal(mark.upTo.time, backend.messages.get('c5')!.at(-1)!.time);
+    // The venue now says 2 unread again (read elsewhere, or its own count): local is 0 after the next mark...
+    backend.unread.set('c5', 2);
+    adapter.announce('c5');
+    await hub.settled();
+    assert.equal(hub.conversation(A, 'c5')?.unread, 2, 'the venue count wins');
+    const before = backend.readMarks.length;
+    await hub.markRead(A, 'c5');
+    assert.equal(backend.readMarks.length, before + 1, 'the venue is told');
+  });
+
+  it('a status by venue id updates our message; a venue-reported failure reopens it for Retry', async () => {
+    await open();
+    adapter.announce('c6');
+    const sent = await hub.send({ accountId: A, conversationId: 'c6', clientMessageId: 'spine0001', kind: 'text', text: 'IBAN DE00 1234' });
+    await until(() => ['sent', 'confirmed'].includes(store.get(sent.key)?.status ?? ''), 3000, 'sent');
+    const venueId = store.get(sent.key)!.venueMessageId!;
+    adapter.emit({ type: 'messageStatus', ref: { conversationId: 'c6', venueMessageId: venueId }, status: 'delivered' });
+    await hub.settled();
+    assert.equal(store.get(sent.key)?.status, 'delivered');
+    adapter.emit({ type: 'messageStatus', ref: { conversationId: 'c6', venueMessageId: venueId }, status: 'failed', failure: 'Counterparty blocked you' });
+    await hub.settled();
+    assert.equal(store.get(sent.key)?.status, 'failed');
+    assert.equal(store.get(sent.key)?.failure, 'Counterparty blocked you');
+    await hub.retry('spine0001');
+    await until(() => adapter.sent.length === 2, 3000, 'resent after Retry');
+  });
+
+  it('a burst of pushes is stored with one write per batch group (group commit)', async () => {
+    await open();
+    adapter.announce('c7');
+    await hub.settled();
+    let upserts = 0;
+    const original = store.upsert.bind(store);
+    store.upsert = (messages, options) => {
+      upserts++;
+      return original(messages, options);
+    };
+    for (let i = 0; i < 200; i++) backend.add('c7', `burst ${i}`);
+    await hub.settled();
+    assert.equal(store.count(A, 'c7'), 200);
+    assert.ok(upserts <= 2, `200 pushes in one tick took ${upserts} store writes`);
+  });
+
+  it('an incoming batch that fails to store is retried until it is stored, never dropped', async () => {
+    await open();
+    adapter.announce('c8');
+    await hub.settled();
+    let failures = 2;
+    const original = store.upsert.bind(store);
+    store.upsert = (messages, options) => {
+      if (failures > 0) {
+        failures--;
+        return Promise.reject(Object.assign(new Error('ENOSPC: no space left on device'), { code: 'ENOSPC' }));
+      }
+      return original(messages, options);
+    };
+    const troubles: boolean[] = [];
+    hub.onStoreTrouble((t) => troubles.push(t.resolved));
+    backend.add('c8', 'must not be lost');
+    await until(() => texts('c8').includes('must not be lost'), 5000, 'stored after retries');
+    await hub.settled();
+    assert.equal(hub.storeRetryCount, 2);
+    assert.deepEqual(troubles, [false, false, true]);
+    assert.equal(adapter.storedBatches.flat().length, 1, 'stored() once, after the write worked');
+  });
+
+  it('one malformed message in a batch is bad input; the rest of the batch is stored', async () => {
+    await open();
+    adapter.announce('c9');
+    const good = adapter.map(backend.add('c9', 'good'));
+    await hub.settled();
+    const bad = { ...good, key: '', venueMessageId: '999', text: 'bad' } as ChatMessage;
+    const good2 = { ...good, key: `${good.key}x`, venueMessageId: '998', text: 'good 2' };
+    adapter.emit({ type: 'messages', messages: [bad, good2], source: 'live' });
+    await hub.settled();
+    assert.equal(hub.badInputCount, 1);
+    assert.ok(texts('c9').includes('good 2'));
+  });
+
+  it('sends a file through the venue upload API once and the message carries the reference', async () => {
+    await open();
+    adapter.announce('c10');
+    const file = join(dir, 'receipt.png');
+    await writeFile(file, 'PNG-BYTES');
+    const progress: number[] = [];
+    hub.onUploadProgress((p) => progress.push(p.sent));
+    const message = await hub.send({ accountId: A, conversationId: 'c10', clientMessageId: 'spineup01', kind: 'image', text: 'receipt', file: { path: file, name: 'receipt.png', mimeType: 'image/png', size: 9, kind: 'image' } });
+    await until(() => store.get(message.key)?.status === 'sent' || store.get(message.key)?.status === 'confirmed', 3000, 'sent');
+    assert.equal(backend.uploads.length, 1);
+    assert.equal(adapter.sent[0]!.attachment?.ref, 'obj-1');
+    assert.equal(backend.messages.get('c10')!.at(-1)!.attachmentRef, 'obj-1');
+    assert.deepEqual(progress.at(-1), 9);
+  });
+});
