@@ -25,7 +25,7 @@ async function pushLatency(rounds: number): Promise<void> {
   const sandbox = await startSandbox({ counterparty: false, heartbeatTimeoutMs: 60_000 });
   const account = sandbox.venue('mexc').accounts()[0]!;
   const order = sandbox.venue('mexc').state().orders.find((o) => o.apiKey === account.credentials.apiKey && o.state === 'PAID')!;
-  const adapter = new MexcAdapter({ accountId: 'bench', credentials: account.credentials, endpoints: { rest: sandbox.venue('mexc').restUrl, ws: sandbox.venue('mexc').wsUrl } });
+  const adapter = new MexcAdapter({ accountId: 'bench', credentials: account.credentials, endpoints: account.endpoints });
   let resolveAdapter: (() => void) | undefined;
   adapter.events((e) => {
     if (e.type === 'messages') resolveAdapter?.();

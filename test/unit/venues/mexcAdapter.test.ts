@@ -19,7 +19,7 @@ describe('MEXC adapter against the sandbox', function () {
     adapter = new MexcAdapter({
       accountId: 'acc-1',
       credentials: { apiKey: overrides.apiKey ?? account.credentials.apiKey, secretKey: overrides.secretKey ?? account.credentials.secretKey },
-      endpoints: { rest: sandbox.venue('mexc').restUrl, ws: sandbox.venue('mexc').wsUrl },
+      endpoints: account.endpoints,
       heartbeatMs: overrides.heartbeatMs ?? 100,
       sendReplyTimeoutMs: 2000,
     });

@@ -30,7 +30,7 @@ describe('inbox hub end to end (MEXC sandbox)', function () {
     const account = sandbox.venue('mexc').accounts()[0]!;
     await hub.addAccount(
       { id: 'acc', venue: 'mexc', label: 'Sandbox' },
-      new MexcAdapter({ accountId: 'acc', credentials: account.credentials, endpoints: { rest: sandbox.venue('mexc').restUrl, ws: sandbox.venue('mexc').wsUrl }, heartbeatMs: 200 }),
+      new MexcAdapter({ accountId: 'acc', credentials: account.credentials, endpoints: account.endpoints, heartbeatMs: 200 }),
     );
   }
 
