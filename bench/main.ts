@@ -23,20 +23,20 @@ const fmt = (n: number) => n.toFixed(3);
 /** Sandbox push -> adapter 'message' event, against a raw ws client reading the same socket kind. */
 async function pushLatency(rounds: number): Promise<void> {
   const sandbox = await startSandbox({ counterparty: false, heartbeatTimeoutMs: 60_000 });
-  const account = sandbox.info.accounts[0]!;
-  const order = sandbox.mexc.state().orders.find((o) => o.apiKey === account.credentials.apiKey && o.state === 'PAID')!;
-  const adapter = new MexcAdapter({ accountId: 'bench', credentials: account.credentials, endpoints: { rest: sandbox.info.venues.mexc.rest, ws: sandbox.info.venues.mexc.ws } });
+  const account = sandbox.venue('mexc').accounts()[0]!;
+  const order = sandbox.venue('mexc').state().orders.find((o) => o.apiKey === account.credentials.apiKey && o.state === 'PAID')!;
+  const adapter = new MexcAdapter({ accountId: 'bench', credentials: account.credentials, endpoints: account.endpoints });
   let resolveAdapter: (() => void) | undefined;
   adapter.events((e) => {
     if (e.type === 'messages') resolveAdapter?.();
   });
   await adapter.start();
   const watch = adapter.watch(String(order.conversationId));
-  while (!sandbox.mexc.sockets().some((s) => s.conversationId === order.conversationId)) await new Promise((r) => setTimeout(r, 10));
+  while (!sandbox.venue('mexc').sockets().some((s) => s.conversationId === order.conversationId)) await new Promise((r) => setTimeout(r, 10));
 
   // Baseline: a bare ws client on its own listen key, no decoding beyond JSON.parse.
-  const key = await fetch(`${sandbox.info.venues.mexc.rest}/api/v3/userDataStream?${signed(account.credentials.secretKey)}`, { method: 'POST', headers: { 'X-MEXC-APIKEY': account.credentials.apiKey } }).then((r) => r.json() as Promise<{ listenKey: string }>);
-  const raw = new WebSocket(`${sandbox.info.venues.mexc.ws}?listenKey=${key.listenKey}&conversationId=${order.conversationId}`);
+  const key = await fetch(`${sandbox.venue('mexc').restUrl}/api/v3/userDataStream?${signed(account.credentials.secretKey)}`, { method: 'POST', headers: { 'X-MEXC-APIKEY': account.credentials.apiKey } }).then((r) => r.json() as Promise<{ listenKey: string }>);
+  const raw = new WebSocket(`${sandbox.venue('mexc').wsUrl}?listenKey=${key.listenKey}&conversationId=${order.conversationId}`);
   await new Promise((r) => raw.once('open', r));
   let resolveRaw: (() => void) | undefined;
   raw.on('message', (d) => {
@@ -52,7 +52,7 @@ async function pushLatency(rounds: number): Promise<void> {
     let tRaw = 0;
     const a = new Promise<void>((r) => (resolveAdapter = () => ((tAdapter = performance.now()), r())));
     const b = new Promise<void>((r) => (resolveRaw = () => ((tRaw = performance.now()), r())));
-    sandbox.mexc.inject({ conversationId: order.conversationId, content: `bench ${i}` });
+    sandbox.venue('mexc').inject({ conversationId: order.conversationId, content: `bench ${i}` });
     await Promise.all([a, b]);
     adapterSamples.push(tAdapter - t0);
     rawSamples.push(tRaw - t0);

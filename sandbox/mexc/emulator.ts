@@ -3,6 +3,7 @@
 // test hooks (the control server exposes the same over HTTP).
 import * as z from 'zod';
 import { TrackedServer, sendJson, urlHost } from '../util/http';
+import { SandboxInputError, parseInput } from '../util/input';
 import { SlidingWindowLimiter } from '../util/rateLimiter';
 import { seededRandom } from '../util/random';
 import { TimerRegistry, type TimerHandle } from '../util/timers';
@@ -62,6 +63,8 @@ export interface MexcAccountInfo {
   readonly venue: 'mexc';
   readonly label: string;
   readonly credentials: { readonly apiKey: string; readonly secretKey: string };
+  /** What the MEXC adapter takes (the media and upload URLs are venue-wide, in the info JSON). */
+  readonly endpoints: { readonly rest: string; readonly ws: string };
 }
 
 export interface MessageView extends MessageContent {
@@ -136,14 +139,6 @@ export type CreateOrderInput = z.input<typeof createOrderInputSchema>;
 
 export const setOrderStateInputSchema = z.object({ orderNo: z.string(), state: orderStateSchema }).strict();
 export type SetOrderStateInput = z.input<typeof setOrderStateInputSchema>;
-
-export class SandboxInputError extends Error {}
-
-function parseInput<T>(schema: z.ZodType<T>, input: unknown): T {
-  const parsed = schema.safeParse(input);
-  if (!parsed.success) throw new SandboxInputError(parsed.error.issues.map((i) => `${i.path.join('.') || 'input'}: ${i.message}`).join('; '));
-  return parsed.data;
-}
 
 export class MexcEmulator {
   readonly settings: MexcSettings;
@@ -260,7 +255,9 @@ export class MexcEmulator {
   }
 
   accounts(): MexcAccountInfo[] {
-    return this.store.accounts.map((a) => ({ venue: 'mexc', label: a.label, credentials: { apiKey: a.apiKey, secretKey: a.secretKey } }));
+    return this.store.accounts.map((a) => ({
+      venue: 'mexc', label: a.label, credentials: { apiKey: a.apiKey, secretKey: a.secretKey }, endpoints: { rest: this.restUrl, ws: this.wsUrl },
+    }));
   }
 
   // ---- test hooks -------------------------------------------------------------------------

@@ -9,7 +9,8 @@ import { isVenueError, type VenueAdapter } from '../venues/venue';
 import { addAccountArgsSchema, type AccountRecord, type AccountRegistry, type AddAccountArgs, type Credentials } from './accounts';
 import { Settings } from './constants';
 import type { RedactingLog } from './log';
-import type { SandboxInfo, SandboxLauncher } from './sandboxLauncher';
+import { planSandboxAccounts, sandboxEndpointsFor, type SandboxInfo } from './sandboxInfo';
+import type { SandboxLauncher } from './sandboxLauncher';
 import { UserFacingError } from './userFacingError';
 
 export class AccountService {
@@ -37,7 +38,7 @@ export class AccountService {
           this.log.warn(`account ${record.label} has no keys in SecretStorage; remove and add it again`);
           return;
         }
-        const endpoints = record.sandbox && sandboxInfo ? (sandboxInfo.venues[record.venue] ?? record.endpoints) : record.endpoints;
+        const endpoints = record.sandbox && sandboxInfo ? (sandboxEndpointsFor(sandboxInfo, record.venue, record.label) ?? record.endpoints) : record.endpoints;
         if (endpoints !== record.endpoints) await this.registry.add({ ...record, endpoints }, credentials);
         try {
           await this.hub.addAccount({ id: record.id, venue: record.venue, label: record.label }, this.adapterFor(record.id, record.venue, credentials, endpoints));
@@ -55,21 +56,29 @@ export class AccountService {
     return this.addVerified(args, arg === undefined);
   }
 
+  /** Adds the sandbox's accounts of every venue this version supports; one venue failing does not stop the others. */
   async trySandbox(): Promise<string[]> {
     const info = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Starting the Venue Chat sandbox…') }, () => this.sandbox.ensure());
+    if (info.unreadableAccounts > 0) this.log.warn(`sandbox: ${info.unreadableAccounts} account entries were unreadable and are skipped`);
+    const plan = planSandboxAccounts(info, (venue) => venueDescriptor(venue).create !== undefined);
+    if (plan.skippedVenues.length > 0) this.log.info(`sandbox: not adding ${plan.skippedVenues.join(', ')} accounts (not supported by this version yet)`);
     const added: string[] = [];
-    for (const account of info.accounts) {
-      const venue = VENUES.find((v) => v.id === account.venue && v.create);
-      const endpoints = info.venues[account.venue];
-      if (!venue || !endpoints) continue;
-      const existing = this.registry.list().find((r) => r.sandbox && r.venue === venue.id && r.label === account.label);
+    const failures: unknown[] = [];
+    for (const account of plan.add) {
+      const existing = this.registry.list().find((r) => r.sandbox && r.venue === account.venue && r.label === account.label);
       if (existing) {
         added.push(existing.id);
         continue;
       }
-      const id = await this.addVerified({ venue: venue.id, label: account.label, credentials: account.credentials, endpoints, sandbox: true }, false);
-      if (id) added.push(id);
+      try {
+        const id = await this.addVerified({ venue: account.venue, label: account.label, credentials: account.credentials, endpoints: account.endpoints, sandbox: true }, false);
+        if (id) added.push(id);
+      } catch (err) {
+        this.log.error(`sandbox ${account.venue} account "${account.label}": ${err instanceof Error ? err.message : String(err)}`);
+        failures.push(err);
+      }
     }
+    if (added.length === 0 && failures.length > 0) throw failures[0];
     return added;
   }
 
