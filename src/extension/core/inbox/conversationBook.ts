@@ -20,6 +20,7 @@ export class ConversationBook implements Disposable {
   private saveTimer: Disposable | undefined;
   private saving: Promise<void> = Promise.resolve();
   private dirty = false;
+  private disposed = false;
 
   readonly onDidChange = this.changed.event;
 
@@ -89,12 +90,13 @@ export class ConversationBook implements Disposable {
 
   dispose(): void {
     void this.flush();
+    this.disposed = true;
     this.changed.dispose();
   }
 
   private scheduleSave(): void {
     this.dirty = true;
-    if (this.saveTimer) return;
+    if (this.saveTimer || this.disposed) return;
     this.saveTimer = this.clock.setTimeout(() => {
       this.saveTimer = undefined;
       this.saving = this.saving.then(() => this.write());
