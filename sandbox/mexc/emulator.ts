@@ -186,6 +186,11 @@ export class MexcEmulator {
         return true;
       },
       acceptMessage: (session, params) => this.acceptFromSocket(session, params),
+      takeLostSendReply: () => {
+        if (this.faultState.loseSendReplies <= 0) return false;
+        this.faultState.loseSendReplies -= 1;
+        return true;
+      },
       timers: this.timers,
       recordRequest: (r) => this.requestLog.add((seq) => ({ seq, ...r })),
       recordFrame: (r) => this.frameLog.add((seq) => ({ seq, ...r })),
@@ -329,6 +334,13 @@ export class MexcEmulator {
     return this.messageView(message);
   }
 
+  /** Fault: pushes a raw frame (garbage, a truncated push, a wrong shape) to every socket of a conversation. */
+  pushRaw(conversationId: number, frame: string): number {
+    if (!this.store.conversation(conversationId)) throw new SandboxInputError('unknown conversationId');
+    this.log(`mexc fault: raw frame to conversation ${conversationId}`);
+    return this.hub.deliver(conversationId, () => frame);
+  }
+
   /** A new order (default NOT_PAID) with a new counterparty and conversation. */
   createOrder(input: CreateOrderInput = {}): OrderView {
     const v = parseInput(createOrderInputSchema, input);
@@ -368,6 +380,7 @@ export class MexcEmulator {
     if (v.dropAll) this.log(`mexc fault: dropped ${this.hub.dropAll()} sockets`);
     if (v.halfOpen !== undefined) this.hub.setHalfOpen(v.halfOpen);
     if (v.rejectUpgrades !== undefined) this.faultState.rejectUpgrades = v.rejectUpgrades;
+    if (v.loseSendReplies !== undefined) this.faultState.loseSendReplies = v.loseSendReplies;
     if (v.slowReplyMs !== undefined) this.faultState.slowReplyMs = v.slowReplyMs;
     if (v.rateLimitNext !== undefined) this.faultState.rateLimitNext = v.rateLimitNext;
     if (v.expireListenKeys) this.keys.expireAll();
@@ -424,6 +437,7 @@ export class MexcEmulator {
     return {
       halfOpenSockets: 0,
       rejectUpgrades: 0,
+      loseSendReplies: 0,
       slowReplyMs: 0,
       rateLimitNext: 0,
       heartbeatTimeoutMs: this.settings.heartbeatTimeoutMs,

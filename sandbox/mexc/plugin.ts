@@ -35,6 +35,13 @@ function mexcRoutes(mexc: MexcEmulator): ControlRoutes {
     '/sockets': { GET: () => mexc.sockets() },
     '/orders': { POST: (_q, body) => mexc.createOrder(body as Parameters<MexcEmulator['createOrder']>[0]) },
     '/orders/state': { POST: (_q, body) => mexc.setOrderState(body as Parameters<MexcEmulator['setOrderState']>[0]) },
+    '/raw': {
+      POST: (_q, body) => {
+        const b = (typeof body === 'object' && body !== null ? body : {}) as { conversationId?: unknown; frame?: unknown };
+        if (typeof b.conversationId !== 'number' || typeof b.frame !== 'string') throw new SandboxInputError('raw needs {conversationId: number, frame: string}');
+        return { delivered: mexc.pushRaw(b.conversationId, b.frame) };
+      },
+    },
     '/sweep': {
       POST: () => {
         mexc.sweep();

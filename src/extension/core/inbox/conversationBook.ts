@@ -84,7 +84,10 @@ export class ConversationBook implements Disposable {
   flush(): Promise<void> {
     this.saveTimer?.dispose();
     this.saveTimer = undefined;
-    if (this.dirty) this.saving = this.saving.then(() => this.write());
+    if (this.dirty) {
+      this.dirty = false;
+      this.saving = this.saving.then(() => this.write());
+    }
     return this.saving;
   }
 
@@ -99,12 +102,12 @@ export class ConversationBook implements Disposable {
     if (this.saveTimer || this.disposed) return;
     this.saveTimer = this.clock.setTimeout(() => {
       this.saveTimer = undefined;
+      this.dirty = false;
       this.saving = this.saving.then(() => this.write());
     }, SAVE_DELAY_MS);
   }
 
   private async write(): Promise<void> {
-    this.dirty = false;
     try {
       await writeJsonAtomic(this.file, [...this.conversations.values()]);
     } catch (err) {
