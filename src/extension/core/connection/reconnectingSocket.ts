@@ -98,7 +98,7 @@ export class ReconnectingSocket implements Disposable {
   constructor(private readonly options: ReconnectingSocketOptions) {
     this.clock = options.clock ?? systemClock;
     this.logger = options.logger ?? silentLogger;
-    this.backoff = new Backoff(options.backoff ?? DEFAULT_BACKOFF, this.clock.random);
+    this.backoff = new Backoff(options.backoff ?? DEFAULT_BACKOFF, () => this.clock.random());
     this.transport = options.transport ?? wsTransport;
   }
 
