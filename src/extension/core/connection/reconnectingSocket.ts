@@ -333,7 +333,7 @@ export class ReconnectingSocket implements Disposable {
           lastInbound = this.clock.now();
           this.frameEmitter.fire(frame);
           if (frame.kind === 'text') this.messageEmitter.fire(frame.text);
-          else if (frame.kind === 'binary') this.messageEmitter.fire(frame.data.toString('utf8'));
+          else if (frame.kind === 'binary' && this.messageEmitter.listenerCount > 0) this.messageEmitter.fire(frame.data.toString('utf8'));
         },
         alive: () => {
           lastInbound = this.clock.now();

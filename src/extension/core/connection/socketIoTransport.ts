@@ -64,13 +64,15 @@ export function socketIoTransport(options: SocketIoTransportOptions = {}): Trans
       const socket: Socket = manager.socket(namespace, { auth: target.auth ? { ...target.auth } : {} });
       const pendingAcks = new Set<(err: Error) => void>();
       let closed = false;
+      // Engine.IO heartbeat: the server pings, socket.io-client answers; each ping proves the link alive.
+      const onPing = () => handlers.alive();
 
       const close = (code: number, reason: string) => {
         if (closed) return;
         closed = true;
         socket.offAny();
         socket.off();
-        manager.off();
+        manager.off('ping', onPing);
         // Also ends the Engine.IO connection (forceNew-like: this manager serves only this socket).
         socket.disconnect();
         hardClose(manager);
@@ -81,12 +83,10 @@ export function socketIoTransport(options: SocketIoTransportOptions = {}): Trans
 
       socket.on('connect', () => handlers.open());
       socket.onAny((event: string, ...args: unknown[]) => handlers.frame({ kind: 'event', event, args }));
-      // Engine.IO heartbeat: the server pings, socket.io-client answers; each ping proves the link alive.
-      manager.on('ping', () => handlers.alive());
+      manager.on('ping', onPing);
       socket.on('connect_error', (err: Error) => {
         if (isServerHandshakeError(err)) {
-          const verdict = options.classifyConnectError?.(err.message, err.data) ?? defaultConnectErrorVerdict(err.message);
-          handlers.refused(verdict);
+          handlers.refused(classifyConnectError(options, err));
         } else {
           handlers.error(err);
         }
@@ -121,13 +121,18 @@ export function socketIoTransport(options: SocketIoTransportOptions = {}): Trans
               reject(err);
             };
             pendingAcks.add(fail);
-            socket.timeout(emitOptions.timeoutMs ?? DEFAULT_ACK_TIMEOUT_MS).emit(event, ...args, (err: Error | null, ...reply: unknown[]) => {
-              if (err) return fail(new VenueError('unknown-outcome', `no acknowledgement for "${event}": ${err.message}`));
-              if (settled) return;
-              settled = true;
-              pendingAcks.delete(fail);
-              resolve(reply);
-            });
+            try {
+              socket.timeout(emitOptions.timeoutMs ?? DEFAULT_ACK_TIMEOUT_MS).emit(event, ...args, (err: Error | null, ...reply: unknown[]) => {
+                if (err) return fail(new VenueError('unknown-outcome', `no acknowledgement for "${event}": ${err.message}`));
+                if (settled) return;
+                settled = true;
+                pendingAcks.delete(fail);
+                resolve(reply);
+              });
+            } catch (err) {
+              // Encoding failed before anything was written.
+              fail(new VenueError('unavailable', `could not emit "${event}": ${err instanceof Error ? err.message : String(err)}`));
+            }
           });
         },
         terminate() {
@@ -136,6 +141,15 @@ export function socketIoTransport(options: SocketIoTransportOptions = {}): Trans
       };
     },
   };
+}
+
+function classifyConnectError(options: SocketIoTransportOptions, err: Error & { data: unknown }): CloseVerdict {
+  try {
+    return options.classifyConnectError?.(err.message, err.data) ?? defaultConnectErrorVerdict(err.message);
+  } catch {
+    // A venue classifier that throws must not leave the attempt unsettled.
+    return defaultConnectErrorVerdict(err.message);
+  }
 }
 
 /** `http://host:3000/ws?x=1` → origin `http://host:3000`, namespace `/ws`, query `{x: '1'}`. Throws on a bad URL. */
