@@ -312,6 +312,7 @@ export class ReconnectingSocket implements Disposable {
       const onOpen = () => {
         if (settled || opened) return;
         opened = true;
+        this.skipNextWait = false;
         lastInbound = this.clock.now();
         const outage = this.downSince !== undefined ? { from: this.downSince, to: this.clock.now() } : undefined;
         this.downSince = undefined;
@@ -372,8 +373,10 @@ export class ReconnectingSocket implements Disposable {
         link = created;
         this.link = created;
       } catch (err) {
-        // e.g. `ws` refusing the URL synchronously (bad syntax, unsupported scheme).
-        verdict ??= { action: 'retry', reason: `could not open the connection: ${errorMessage(err)}` };
+        // e.g. `ws` refusing the URL synchronously (bad syntax, unsupported scheme). Its message may
+        // quote the URL, whose path and query carry listen keys and tokens: keep only the origin.
+        const message = errorMessage(err).split(target.url).join(originOf(target.url));
+        verdict ??= { action: 'retry', reason: `could not open the connection: ${message}` };
         finish(verdict);
       }
     });
@@ -401,6 +404,15 @@ export class ReconnectingSocket implements Disposable {
 function defaultUpgradeVerdict(status: number): CloseVerdict {
   if (status === 401 || status === 403) return { action: 'auth', reason: `the server refused the connection (HTTP ${status})` };
   return { action: 'retry', reason: `the server refused the connection (HTTP ${status})` };
+}
+
+function originOf(url: string): string {
+  try {
+    const parsed = new URL(url);
+    return parsed.host ? `${parsed.protocol}//${parsed.host}` : `(a ${parsed.protocol} URL)`;
+  } catch {
+    return '(an unparsable URL)';
+  }
 }
 
 /** Settles like `promise`, or rejects as soon as `signal` fires. */

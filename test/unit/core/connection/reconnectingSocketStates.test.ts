@@ -36,13 +36,14 @@ describe('reconnecting socket states: refused URLs, displaced, stop', () => {
     return socket;
   }
 
-  for (const bad of ['ws://', 'ftp://127.0.0.1/chat', 'not a url']) {
+  for (const bad of ['ws://', 'ftp://127.0.0.1/chat/LISTENKEY?token=SECRET', 'not a url?token=SECRET']) {
     it(`a URL ws refuses (${JSON.stringify(bad)}) ends in back-off with the reason, and a corrected URL connects`, async () => {
       let url = bad;
       const s = make({ resolveTarget: async () => ({ url }) });
       s.start();
       await until(() => s.state.kind === 'backoff', 5000, 'back-off');
       assert.match(reasonOf(s.state), /could not open the connection/);
+      assert.doesNotMatch(reasonOf(s.state), /SECRET|LISTENKEY/, 'the reason never quotes tokens from the URL');
       assert.equal(server.upgrades, 0);
       url = server.url; // the target is resolved afresh for every try
       await until(() => s.state.kind === 'online', 5000, 'online');
