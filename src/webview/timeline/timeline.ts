@@ -11,7 +11,7 @@ import { createButton, setButtonLabel } from '../ui';
 import { refreshGrouping } from './grouping';
 import { HistoryPager, type PagerState } from './historyPager';
 import { renderHistoryStatusLine } from './historyStatusLine';
-import { sanitizeMessage, sanitizeMessages } from './messageGuard';
+import { sanitizeChatMessage, sanitizeChatMessages } from '../../shared/messageValidator';
 import { MessageRow } from './messageRow';
 import { MessageStore, type TimelineEntry } from './messageStore';
 import { ReadMarker } from './readMarker';
@@ -135,7 +135,7 @@ export class Timeline implements Disposable {
     this.setUnseen(0);
     this.store.clear();
 
-    for (const message of sanitizeMessages(rawMessages)) {
+    for (const message of sanitizeChatMessages(rawMessages)) {
       if (!belongsTo(message, conversation)) continue;
       const existing = this.store.find(message);
       if (existing) this.updateEntry(existing, message);
@@ -156,7 +156,7 @@ export class Timeline implements Disposable {
   upsert(rawMessages: readonly unknown[]): void {
     if (this.conversation === null) return; // nothing renders before the snapshot
     for (const raw of rawMessages) {
-      const message = sanitizeMessage(raw);
+      const message = sanitizeChatMessage(raw);
       if (message) this.pending.push(message);
     }
     if (this.pending.length > 0 && this.frame.value === undefined) {
@@ -253,7 +253,7 @@ export class Timeline implements Disposable {
   private prependPage(rawMessages: readonly unknown[]): void {
     const conversation = this.conversation;
     if (conversation === null) return;
-    const messages = sanitizeMessages(rawMessages).filter((m) => belongsTo(m, conversation));
+    const messages = sanitizeChatMessages(rawMessages).filter((m) => belongsTo(m, conversation));
     const wasAtBottom = this.stuckToBottom;
     const anchor = wasAtBottom ? undefined : this.captureAnchor();
     let seq = this.store.reserveHistorySeqs(messages.length);
