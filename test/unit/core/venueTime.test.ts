@@ -74,7 +74,7 @@ describe('venue time parsing', () => {
 
   it('clamps a date more than a day ahead of the clock to now and flags it', () => {
     assert.equal(timeOf(parseVenueTime(NOW + MAX_FUTURE_SKEW_MS, NOW)), NOW + MAX_FUTURE_SKEW_MS, 'a day of skew is tolerated');
-    for (const raw of [NOW + MAX_FUTURE_SKEW_MS + 1, '2099-01-01T00:00:00Z', 9_999_999_999_999_999]) {
+    for (const raw of [NOW + MAX_FUTURE_SKEW_MS + 1, '2099-01-01T00:00:00Z', 9e15, '9999999999999999']) {
       const result = parseVenueTime(raw, NOW);
       assert.ok(result.ok);
       assert.equal(result.time, NOW);
