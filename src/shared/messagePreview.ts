@@ -60,8 +60,13 @@ function payloadText(payload: MessagePayload): string {
     case 'recall':
       return '';
     case 'system':
-      return [payload.orderId ? `Order ${payload.orderId}:` : '', payload.event, payload.state ? `(${payload.state})` : ''].filter(Boolean).join(' ');
+      return orderEventText(payload);
   }
+}
+
+/** An order or system event as a sentence: "Order 42: paid (BUYER_PAYED)". */
+export function orderEventText(payload: Extract<MessagePayload, { type: 'system' }>): string {
+  return [payload.orderId ? `Order ${payload.orderId}:` : '', payload.event, payload.state ? `(${payload.state})` : ''].filter(Boolean).join(' ');
 }
 
 /** A short single-line preview of `message` ('' for an empty text message). */

@@ -11,6 +11,7 @@ import { createButton, setButtonLabel } from '../ui';
 import { refreshGrouping } from './grouping';
 import { HistoryPager, type PagerState } from './historyPager';
 import { renderHistoryStatusLine } from './historyStatusLine';
+import { previewText } from '../../shared/messagePreview';
 import { sanitizeChatMessage, sanitizeChatMessages } from '../../shared/messageValidator';
 import { MessageRow } from './messageRow';
 import { MessageStore, type TimelineEntry } from './messageStore';
@@ -47,7 +48,9 @@ function belongsTo(message: ChatMessage, conversation: ConversationRef): boolean
 /** One announcement per batch: the count, and the latest message's sender and start of its text. */
 function announcementFor(latest: ChatMessage, count: number): string {
   const who = latest.senderName ? `from ${latest.senderName}` : '';
-  const what = latest.text ? `: ${latest.text.slice(0, 140)}` : latest.kind === 'text' ? '' : ` (${latest.kind})`;
+  // The preview never reads out a withdrawn message and names structured kinds ("[Card] Pay now").
+  const preview = previewText(latest);
+  const what = preview ? `: ${preview}` : '';
   const head = count === 1 ? `New message ${who}` : `${count} new messages, latest ${who}`;
   return `${head}${what}`.replace(/\s+/g, ' ').trim();
 }
