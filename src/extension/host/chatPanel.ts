@@ -15,6 +15,7 @@ import {
 import type { InboxHub } from '../core/inbox/inboxHub';
 import type { Logger } from '../core/logger';
 import type { MediaUploader } from './mediaUploader';
+import type { StateRedactor } from './stateText';
 import { UserFacingError } from './userFacingError';
 
 export interface ConversationTarget {
@@ -26,6 +27,8 @@ export interface ChatPanelDeps {
   readonly hub: InboxHub;
   readonly extensionUri: vscode.Uri;
   readonly logger: Logger;
+  /** Connection-state reasons reach the pane redacted, as in the tree and the status bar. */
+  readonly redactor: StateRedactor;
   readonly drafts: vscode.Memento;
   readonly uploader: MediaUploader;
   /** Origins the CSP lets media load from for this account (the venue's media hosts). */
@@ -73,7 +76,7 @@ export class ChatPanel implements vscode.Disposable {
         if (this.ready && e.accountId === target.accountId && e.conversationId === target.conversationId) this.sendSnapshot();
       }),
       hub.onDidChangeState((e) => {
-        if (e.accountId === target.accountId) this.notify('connection/state', { state: e.state });
+        if (e.accountId === target.accountId) this.notify('connection/state', { state: deps.redactor.redactState(e.state) });
       }),
       hub.onDidChangeConversations(() => {
         const conversation = hub.conversation(target.accountId, target.conversationId);
@@ -157,7 +160,7 @@ export class ChatPanel implements vscode.Disposable {
       conversation,
       messages: page.messages,
       before: page.before,
-      connection: hub.state(accountId),
+      connection: this.deps.redactor.redactState(hub.state(accountId)),
       composer: this.composerCapabilities(),
       draft: this.deps.drafts.get<string>(this.draftKey()),
     });
