@@ -35,6 +35,10 @@ export function checkRsaPrivateKey(text: string): string | undefined {
   }
 }
 
+function checkHmacSecret(value: string): string | undefined {
+  return value.startsWith('-----BEGIN') ? 'this is a PEM key: choose the RSA key type' : checkKeyShape(value);
+}
+
 export const BYBIT_DESCRIPTOR: VenueDescriptor = {
   id: 'bybit',
   name: 'Bybit P2P',
@@ -50,7 +54,7 @@ export const BYBIT_DESCRIPTOR: VenueDescriptor = {
       ],
     },
     { key: 'apiKey', label: 'API key', kind: 'secret', secret: true, hint: 'A key with the P2P permission.', validate: checkKeyShape },
-    { key: 'secret', label: 'API secret', kind: 'secret', secret: true, showWhen: { field: 'keyType', is: ['hmac'] }, validate: checkKeyShape },
+    { key: 'secret', label: 'API secret', kind: 'secret', secret: true, showWhen: { field: 'keyType', is: ['hmac'] }, validate: checkHmacSecret },
     { key: 'privateKey', label: 'RSA private key', kind: 'pem', secret: true, showWhen: { field: 'keyType', is: ['rsa'] }, hint: 'The private key whose public half you registered with Bybit.', validate: checkRsaPrivateKey },
   ],
   endpoints: [{ key: 'rest', label: 'REST base URL' }],
@@ -68,7 +72,5 @@ export const BYBIT_DESCRIPTOR: VenueDescriptor = {
       ],
     },
   ],
-  checkCredentials: (values) =>
-    checkDistinct(values, 'apiKey', 'secret', 'the API key and the secret are the same value: paste the secret into the second box') ??
-    (values.keyType === 'hmac' && values.secret?.startsWith('-----BEGIN') ? 'the secret is a PEM key: choose the RSA key type' : undefined),
+  checkCredentials: (values) => checkDistinct(values, 'apiKey', 'secret', 'the API key and the secret are the same value: paste the secret into the second box'),
 };
