@@ -2,74 +2,18 @@
 // command, find the conversation in the tree, open the chat pane, send a message the sandbox
 // receives correctly signed, and see the counterparty's reply in the pane's DOM.
 import * as assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { appendFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import { createInterface } from 'node:readline';
 import * as vscode from 'vscode';
 import type { VenueChatApi } from '../../src/extension/extension';
 import { driver } from './driver';
-
-const EXTENSION_ID = 'venue-chat.venue-chat';
+import { EXTENSION_ID, control, startSandbox, until, type SandboxMessage, type SandboxOrder, type SandboxReady } from './sandbox';
 
 /** Measurements go to test-results/integration-metrics.jsonl (the extension host's console is not shown). */
 async function recordMetric(root: string, name: string, value: unknown): Promise<void> {
   await mkdir(join(root, 'test-results'), { recursive: true });
   await appendFile(join(root, 'test-results', 'integration-metrics.jsonl'), `${JSON.stringify({ name, value, at: new Date().toISOString() })}\n`);
-}
-
-interface SandboxReady {
-  control: string;
-  venues: { mexc: { rest: string; ws: string; media: string; upload: string } };
-  accounts: { venue: string; label: string; credentials: { apiKey: string; secretKey: string } }[];
-}
-
-interface SandboxOrder {
-  advOrderNo: string;
-  conversationId: number;
-  state: string;
-  apiKey: string;
-  counterpartyNickName: string;
-}
-
-interface SandboxMessage {
-  id: number;
-  content: string;
-  self: boolean;
-  time: number;
-}
-
-async function startSandbox(root: string): Promise<{ child: ChildProcess; info: SandboxReady }> {
-  const child = spawn(process.execPath, [join(root, 'dist', 'sandbox.js'), '--port', '0', '--reply-delay-ms', '400', '--exit-with-parent'], {
-    env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' },
-    stdio: ['pipe', 'pipe', 'ignore'],
-  });
-  const info = await new Promise<SandboxReady>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('sandbox did not start')), 15000);
-    createInterface({ input: child.stdout! }).on('line', (line) => {
-      if (!line.startsWith('VENUE_CHAT_SANDBOX_READY ')) return;
-      clearTimeout(timer);
-      resolve(JSON.parse(line.slice('VENUE_CHAT_SANDBOX_READY '.length)) as SandboxReady);
-    });
-    child.once('exit', (code) => reject(new Error(`sandbox exited with ${code}`)));
-  });
-  return { child, info };
-}
-
-async function control<T>(info: SandboxReady, path: string, body?: unknown): Promise<T> {
-  const res = await fetch(info.control + path, body === undefined ? undefined : { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-  if (!res.ok) throw new Error(`sandbox control ${path}: HTTP ${res.status}`);
-  return (await res.json()) as T;
-}
-
-async function until<T>(fn: () => Promise<T | undefined> | T | undefined, what: string, timeoutMs = 20000): Promise<T> {
-  const start = Date.now();
-  for (;;) {
-    const value = await fn();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() - start > timeoutMs) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
 }
 
 describe('inbox in a real VS Code (MEXC sandbox)', function () {
