@@ -10,7 +10,9 @@ import {
   resolveSettings,
   secretValuesOf,
 } from '../../../src/extension/venues/accountInput';
-import { venueDescriptor, VENUES } from '../../../src/extension/venues/registry';
+import { createAdapter, venueDescriptor, VENUES } from '../../../src/extension/venues/registry';
+import { VenueError } from '../../../src/extension/venues/venue';
+import type { AdapterContext } from '../../../src/extension/venues/descriptor';
 
 const mexc = venueDescriptor('mexc');
 const bybit = venueDescriptor('bybit');
@@ -55,6 +57,20 @@ describe('account form: venue descriptors', () => {
   it('lists every venue; only MEXC can be added in this version', () => {
     assert.deepEqual(VENUES.map((v) => v.id).sort(), ['binance', 'bybit', 'mexc', 'mixin', 'multiwa']);
     assert.deepEqual(VENUES.filter((v) => v.create).map((v) => v.id), ['mexc']);
+    const values = new Map<string, unknown>();
+    const ctx: AdapterContext = {
+      accountId: 'acc-1',
+      credentials: { apiKey: MEXC_KEY, secretKey: MEXC_SECRET },
+      endpoints: { rest: 'http://127.0.0.1:1', ws: 'ws://127.0.0.1:1/ws' },
+      settings: {},
+      state: { get: (k) => values.get(k), set: async (k, v) => void values.set(k, v), delete: async (k) => void values.delete(k) },
+      redactor: new Redactor(),
+      options: {},
+    };
+    const adapter = createAdapter('mexc', ctx);
+    assert.equal(adapter.accountId, 'acc-1');
+    adapter.dispose();
+    assert.throws(() => createAdapter('bybit', { ...ctx, accountId: 'acc-2' }), (err: unknown) => err instanceof VenueError && err.kind === 'rejected' && /not supported yet/.test(err.message));
   });
 });
 
