@@ -82,7 +82,7 @@ async function startInbox(context: vscode.ExtensionContext, log: RedactingLog, s
   const hourlyCompaction = setInterval(compact, 60 * 60_000);
   subscriptions.push({ dispose: () => (clearTimeout(firstCompaction), clearInterval(hourlyCompaction)) });
 
-  const registry = new AccountRegistry(context.globalState, context.secrets);
+  const registry = new AccountRegistry(context.globalState, context.secrets, log.redactor);
   const sandbox = new SandboxLauncher(context.extensionUri, log);
   const accounts = new AccountService(registry, inbox, log, sandbox);
   const uploader = new MediaUploader(log);
@@ -90,15 +90,16 @@ async function startInbox(context: vscode.ExtensionContext, log: RedactingLog, s
     hub: inbox,
     extensionUri: context.extensionUri,
     logger: log,
+    redactor: log.redactor,
     drafts: context.workspaceState,
     uploader,
     mediaOrigins: (accountId) => mediaOriginsFor(registry.get(accountId)),
   });
   subscriptions.push(restorer.attach((panel, target) => panels.adopt(panel, target)));
-  const tree = new InboxTreeProvider(inbox);
+  const tree = new InboxTreeProvider(inbox, log.redactor);
   const notifier = new IncomingNotifier(inbox, (target) => panels.open(target));
   subscriptions.push(notifier);
-  const status = new StatusBarIndicator(inbox);
+  const status = new StatusBarIndicator(inbox, log.redactor);
   const updateContext = () => void vscode.commands.executeCommand('setContext', ContextKeys.hasAccounts, registry.list().length > 0);
   subscriptions.push(registry, sandbox, panels, tree, status, registry.onDidChange(updateContext), ...registerCommands({ hub: inbox, accounts, panels, log, selectedConversation: () => tree.selectedConversation() }));
   subscriptions.push(inbox.onBadInput((e) => log.warn(`bad input (${inbox.badInputCount} so far) on ${e.where}: ${e.detail}`)));
@@ -117,7 +118,7 @@ async function startInbox(context: vscode.ExtensionContext, log: RedactingLog, s
   return {
     activationMs,
     logFile: vscode.Uri.joinPath(context.logUri, 'Venue Chat.log'),
-    accounts: () => inbox.listAccounts().map((a) => ({ ...a, state: inbox.state(a.id) })),
+    accounts: () => inbox.listAccounts().map((a) => ({ ...a, state: log.redactor.redactState(inbox.state(a.id)) })),
     conversations: (accountId) => inbox.conversationsOf(accountId),
     messages: (accountId, conversationId, limit = 200) => inbox.newestPage(accountId, conversationId, limit).messages,
     badInputCount: () => inbox.badInputCount,

@@ -2,106 +2,18 @@
 // command, find the conversation in the tree, open the chat pane, send a message the sandbox
 // receives correctly signed, and see the counterparty's reply in the pane's DOM.
 import * as assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { appendFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import { createInterface } from 'node:readline';
 import * as vscode from 'vscode';
 import type { VenueChatApi } from '../../src/extension/extension';
 import { driver } from './driver';
-
-const EXTENSION_ID = 'venue-chat.venue-chat';
+import { EXTENSION_ID, control, startSandbox, until, type MexcSandbox, type SandboxMessage, type SandboxOrder, type SandboxReady } from './sandbox';
 
 /** Measurements go to test-results/integration-metrics.jsonl (the extension host's console is not shown). */
 async function recordMetric(root: string, name: string, value: unknown): Promise<void> {
   await mkdir(join(root, 'test-results'), { recursive: true });
   await appendFile(join(root, 'test-results', 'integration-metrics.jsonl'), `${JSON.stringify({ name, value, at: new Date().toISOString() })}\n`);
-}
-
-/** The sandbox's ready JSON: every venue emulator, and every seeded account with its venue. */
-interface SandboxReady {
-  control: string;
-  venues: Record<string, { name: string; control: string; endpoints: Record<string, string> }>;
-  accounts: { venue: string; label: string; credentials: Record<string, string>; endpoints: Record<string, string> }[];
-}
-
-/** The MEXC part of the ready JSON, checked once so the tests below read it typed. */
-interface MexcSandbox {
-  /** Base of the MEXC control routes (`<control>/control/mexc`). */
-  control: string;
-  rest: string;
-  ws: string;
-  media: string;
-  upload: string;
-  accounts: { label: string; credentials: { apiKey: string; secretKey: string } }[];
-}
-
-function mexcOf(info: SandboxReady): MexcSandbox {
-  const venue = info.venues.mexc;
-  const { rest, ws, media, upload } = venue?.endpoints ?? {};
-  if (!venue || !rest || !ws || !media || !upload) throw new Error(`the sandbox runs no complete MEXC emulator: ${JSON.stringify(info.venues)}`);
-  const accounts = info.accounts
-    .filter((a) => a.venue === 'mexc')
-    .map((a) => {
-      const { apiKey, secretKey } = a.credentials;
-      if (!apiKey || !secretKey) throw new Error(`MEXC sandbox account ${a.label} has no keys`);
-      return { label: a.label, credentials: { apiKey, secretKey } };
-    });
-  return { control: venue.control, rest, ws, media, upload, accounts };
-}
-
-interface SandboxOrder {
-  advOrderNo: string;
-  conversationId: number;
-  state: string;
-  apiKey: string;
-  counterpartyNickName: string;
-}
-
-interface SandboxMessage {
-  id: number;
-  content: string;
-  self: boolean;
-  time: number;
-}
-
-async function startSandbox(root: string): Promise<{ child: ChildProcess; info: SandboxReady; mexc: MexcSandbox }> {
-  const child = spawn(process.execPath, [join(root, 'dist', 'sandbox.js'), '--port', '0', '--reply-delay-ms', '400', '--exit-with-parent'], {
-    env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' },
-    stdio: ['pipe', 'pipe', 'ignore'],
-  });
-  const info = await new Promise<SandboxReady>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('sandbox did not start')), 15000);
-    createInterface({ input: child.stdout! }).on('line', (line) => {
-      if (!line.startsWith('VENUE_CHAT_SANDBOX_READY ')) return;
-      clearTimeout(timer);
-      resolve(JSON.parse(line.slice('VENUE_CHAT_SANDBOX_READY '.length)) as SandboxReady);
-    });
-    child.once('exit', (code) => reject(new Error(`sandbox exited with ${code}`)));
-  });
-  try {
-    return { child, info, mexc: mexcOf(info) };
-  } catch (e) {
-    child.kill();
-    throw e;
-  }
-}
-
-/** A control route of one venue's emulator: `base` is that venue's control URL from the ready JSON. */
-async function control<T>(base: string, path: string, body?: unknown): Promise<T> {
-  const res = await fetch(base + path, body === undefined ? undefined : { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-  if (!res.ok) throw new Error(`sandbox control ${path}: HTTP ${res.status}`);
-  return (await res.json()) as T;
-}
-
-async function until<T>(fn: () => Promise<T | undefined> | T | undefined, what: string, timeoutMs = 20000): Promise<T> {
-  const start = Date.now();
-  for (;;) {
-    const value = await fn();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() - start > timeoutMs) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
 }
 
 describe('inbox in a real VS Code (MEXC sandbox)', function () {
