@@ -103,12 +103,23 @@ async function startInbox(context: vscode.ExtensionContext, log: RedactingLog, s
   const updateContext = () => void vscode.commands.executeCommand('setContext', ContextKeys.hasAccounts, registry.list().length > 0);
   subscriptions.push(registry, sandbox, panels, tree, status, registry.onDidChange(updateContext), ...registerCommands({ hub: inbox, accounts, panels, log, selectedConversation: () => tree.selectedConversation() }));
   subscriptions.push(inbox.onBadInput((e) => log.warn(`bad input (${inbox.badInputCount} so far) on ${e.where}: ${e.detail}`)));
+  subscriptions.push(
+    inbox.onStoreTrouble((t) => {
+      // Incoming messages wait in memory and are retried; say so once per episode, not per retry.
+      if (!t.resolved && t.attempt === 1) {
+        void vscode.window.showWarningMessage(vscode.l10n.t('Venue Chat cannot save incoming messages ({0}). It keeps retrying; keep VS Code open until this clears.', t.error));
+      } else if (t.resolved) {
+        void vscode.window.showInformationMessage(vscode.l10n.t('Venue Chat saves incoming messages again; nothing was lost.'));
+      }
+    }),
+  );
   updateContext();
 
   // Connecting is not part of activation: the tree fills from saved metadata and updates live.
   void accounts.connectSaved().then(async () => {
-    // `npm start` passes its sandbox in the environment: make sure its accounts exist.
-    if (process.env.VENUE_CHAT_SANDBOX && !registry.list().some((r) => r.sandbox)) {
+    // `npm start` passes its sandbox in the environment: make sure the accounts of every venue it
+    // runs exist (trySandbox skips those already added, so a newly supported venue joins too).
+    if (process.env.VENUE_CHAT_SANDBOX) {
       await accounts.trySandbox().catch((err: unknown) => log.error(`sandbox accounts: ${String(err)}`));
     }
   });
