@@ -102,12 +102,25 @@ function clampedString(max: number): FieldRule {
 
 // ---- records --------------------------------------------------------------------------------
 
+// Every message passes here several times on its way in (hub, store, reload): the rule tables are
+// turned into arrays once, not on every call.
+const ruleEntries = new WeakMap<object, readonly (readonly [string, FieldRule])[]>();
+
+function entriesOf(rules: Rules<object>): readonly (readonly [string, FieldRule])[] {
+  let entries = ruleEntries.get(rules);
+  if (!entries) {
+    entries = Object.entries(rules) as [string, FieldRule][];
+    ruleEntries.set(rules, entries);
+  }
+  return entries;
+}
+
 function recordProblem(value: unknown, rules: Rules<object>, extra?: (o: Fields) => string | undefined): string | undefined {
   if (!isRecord(value)) return 'is not an object';
-  for (const field of Object.keys(value)) {
-    if (!Object.hasOwn(rules, field) && value[field] !== undefined) return `has an unknown field ${JSON.stringify(field.slice(0, 40))}`;
+  for (const field in value) {
+    if (!Object.hasOwn(rules, field) && value[field] !== undefined && Object.hasOwn(value, field)) return `has an unknown field ${JSON.stringify(field.slice(0, 40))}`;
   }
-  for (const [field, rule] of Object.entries(rules) as [string, FieldRule][]) {
+  for (const [field, rule] of entriesOf(rules)) {
     const v = value[field];
     if (v === undefined) {
       if (rule.required) return `${field} is missing`;
@@ -123,7 +136,7 @@ function recordProblem(value: unknown, rules: Rules<object>, extra?: (o: Fields)
 function sanitizeRecord(value: unknown, rules: Rules<object>, extra?: (o: Fields) => string | undefined): Fields | undefined {
   if (!isRecord(value)) return undefined;
   const out: Fields = {};
-  for (const [field, rule] of Object.entries(rules) as [string, FieldRule][]) {
+  for (const [field, rule] of entriesOf(rules)) {
     const v = value[field];
     const kept = v === undefined ? undefined : rule.sanitize ? rule.sanitize(v) : rule.check(v) === undefined ? v : undefined;
     if (kept !== undefined) out[field] = kept;

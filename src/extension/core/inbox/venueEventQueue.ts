@@ -77,14 +77,14 @@ export class VenueEventQueue {
       const head = this.items[0]!;
       try {
         if (head.event.type === 'messages') {
-          const group: QueuedMessages[] = [];
+          // One splice for the whole group: shifting item by item is quadratic on a deep queue.
+          let end = 0;
           let count = 0;
-          while (this.items.length > 0 && this.items[0]!.event.type === 'messages' && (group.length === 0 || count < MAX_GROUP)) {
-            const item = this.items.shift()!;
-            const event = item.event as MessagesEvent;
-            group.push({ accountId: item.accountId, event });
-            count += event.messages.length;
+          while (end < this.items.length && this.items[end]!.event.type === 'messages' && (end === 0 || count < MAX_GROUP)) {
+            count += (this.items[end]!.event as MessagesEvent).messages.length;
+            end++;
           }
+          const group = this.items.splice(0, end).map((item) => ({ accountId: item.accountId, event: item.event as MessagesEvent }));
           await this.handlers.messages(group);
         } else {
           this.items.shift();
