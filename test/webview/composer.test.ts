@@ -181,4 +181,24 @@ describe('webview composer', () => {
     const distance = await chat.page.locator('.timeline__scroller').evaluate((s) => s.scrollHeight - s.scrollTop - s.clientHeight);
     assert.ok(distance < 5, `at the bottom (distance ${distance})`);
   });
+
+  it('with a venue upload API, attach asks the host to pick and queue files; the row shows upload progress until it leaves the queue', async () => {
+    const chat = await suite.openWith({ composer: { ...UPLOAD_COMPOSER, venueUpload: true } });
+    await chat.page.locator(BOX).fill('receipt for order 42');
+    await chat.page.locator('vscode-button.composer__attach').click();
+    const upload = await chat.nextRequest('attachment/upload');
+    assert.deepEqual(upload.params, { caption: 'receipt for order 42' });
+    await chat.expectNoRequest('attachment/pick');
+    await chat.respond(upload, { queued: [{ key: 'k-up', clientMessageId: 'upload00001', name: 'receipt.png', size: 2048 }] });
+    await waitForEmptyBox(chat);
+    const queued = message({ id: 'c:upload00001', direction: 'out', status: 'queued', clientMessageId: 'upload00001', kind: 'image', text: 'receipt for order 42', attachments: [{ kind: 'image', name: 'receipt.png', size: 2048 }] });
+    await chat.notify('message/upsert', { messages: [queued] });
+    await chat.frames();
+    await chat.notify('upload/progress', { clientMessageId: 'upload00001', sent: 512, total: 2048 });
+    await chat.page.waitForFunction(() => document.querySelector('.upload-progress__text')?.textContent === 'Uploading 25%');
+    assert.equal(await chat.page.locator('.upload-progress progress').getAttribute('value'), '25');
+    assert.equal(await chat.page.locator('.queued-actions vscode-button').count(), 1, 'Cancel is offered while uploading');
+    await chat.notify('message/upsert', { messages: [{ ...queued, status: 'sent' }] });
+    await chat.page.waitForFunction(() => document.querySelector('.upload-progress') === null);
+  });
 });
