@@ -137,9 +137,11 @@ export class MexcAdapter implements VenueAdapter {
     this.started = false;
     this.baseline?.dispose();
     this.baseline = undefined;
-    await this.orders.poller.stop();
+    // Sockets close and the key is deleted at once (dispose() does not wait); a poll in flight is
+    // aborted and awaited alongside.
+    const polling = this.orders.poller.stop();
     this.channels.closeAll();
-    await this.listenKeys.release();
+    await Promise.all([polling, this.listenKeys.release()]);
     this.publishState();
   }
 
