@@ -14,13 +14,15 @@ describe('MEXC adapter against the sandbox', function () {
   let adapter: MexcAdapter | undefined;
   let events: VenueEvent[];
 
-  function make(overrides: { apiKey?: string; secretKey?: string; heartbeatMs?: number } = {}): MexcAdapter {
+  function make(overrides: { apiKey?: string; secretKey?: string; heartbeatMs?: number; orderPollMs?: number; orderPollFastMs?: number } = {}): MexcAdapter {
     const account = sandbox.venue('mexc').accounts()[0]!;
     adapter = new MexcAdapter({
       accountId: 'acc-1',
       credentials: { apiKey: overrides.apiKey ?? account.credentials.apiKey, secretKey: overrides.secretKey ?? account.credentials.secretKey },
       endpoints: account.endpoints,
       heartbeatMs: overrides.heartbeatMs ?? 100,
+      orderPollMs: overrides.orderPollMs,
+      orderPollFastMs: overrides.orderPollFastMs,
       sendReplyTimeoutMs: 2000,
     });
     adapter.events((e) => events.push(e));
@@ -28,6 +30,8 @@ describe('MEXC adapter against the sandbox', function () {
   }
 
   const messages = () => events.flatMap((e) => (e.type === 'messages' ? e.messages : []));
+  const restCalls = (path: string) => sandbox.venue('mexc').requests({ kind: 'rest' }).filter((r) => r.path === path);
+  const orderListCalls = () => restCalls('/api/v3/fiat/market/order/paginationV2').map((r) => new URLSearchParams(r.rawQuery));
   const activeConversation = () => sandbox.venue('mexc').state().orders.find((o) => o.apiKey === sandbox.venue('mexc').accounts()[0]!.credentials.apiKey && (o.state === 'NOT_PAID' || o.state === 'PAID'))!;
 
   beforeEach(async () => {
@@ -72,6 +76,46 @@ describe('MEXC adapter against the sandbox', function () {
     const activeCount = own.filter((o) => o.state === 'NOT_PAID' || o.state === 'PAID').length;
     await until(() => sandbox.venue('mexc').sockets().length === activeCount, 5000, 'sockets');
     await until(() => a.connectionState.kind === 'online', 5000, 'online');
+  });
+
+  it('follows every page of the order list through the scroll cursor, and asks each order\'s conversation once', async () => {
+    const apiKey = sandbox.venue('mexc').accounts()[0]!.credentials.apiKey;
+    // 4 seeded + 36 = 40 orders: two full pages of 20 and an empty third; created in the same
+    // millisecond or so, so the cursor's tie-break on the order number matters.
+    for (let i = 0; i < 36; i++) sandbox.venue('mexc').createOrder({ state: i % 2 ? 'DONE' : 'CANCEL' });
+    const own = sandbox.venue('mexc').state().orders.filter((o) => o.apiKey === apiKey);
+    assert.equal(own.length, 40);
+    const a = make();
+    await a.start();
+    const announced = new Set(events.flatMap((e) => (e.type === 'conversation' ? [e.conversation.conversationId] : [])));
+    assert.deepEqual([...announced].sort(), own.map((o) => String(o.conversationId)).sort(), 'a conversation for every order, beyond the first 20');
+    const lists = orderListCalls();
+    assert.equal(lists.length, 3);
+    assert.deepEqual(lists.map((q) => q.get('limit')), ['20', '20', '20']);
+    assert.equal(lists[0]!.get('lastId'), null);
+    assert.equal(lists[0]!.get('lastCreateTime'), null);
+    const newestFirst = [...own].sort((x, y) => y.createTime - x.createTime || (y.advOrderNo < x.advOrderNo ? -1 : y.advOrderNo > x.advOrderNo ? 1 : 0));
+    for (const [page, lastRow] of [[1, newestFirst[19]!], [2, newestFirst[39]!]] as const) {
+      assert.equal(lists[page]!.get('lastId'), lastRow.advOrderNo, `page ${page + 1} starts after the last row of page ${page}`);
+      assert.equal(lists[page]!.get('lastCreateTime'), String(lastRow.createTime));
+    }
+    const lookups = restCalls('/api/v3/fiat/retrieveChatConversation').length;
+    assert.equal(lookups, 40);
+    await a.reconnect();
+    assert.equal(orderListCalls().length, 6, 'the next poll reads every page again');
+    assert.equal(restCalls('/api/v3/fiat/retrieveChatConversation').length, lookups, 'conversation ids are cached');
+  });
+
+  it('polls the order list fast while a pane watches a chat, and at the normal pace once it closes', async () => {
+    const a = make({ orderPollMs: 60_000, orderPollFastMs: 50 });
+    await a.start();
+    assert.equal(orderListCalls().length, 1);
+    const watch = a.watch(String(activeConversation().conversationId));
+    await until(() => orderListCalls().length >= 4, 5000, 'fast polls');
+    watch.dispose();
+    const after = orderListCalls().length;
+    await new Promise((r) => setTimeout(r, 400));
+    assert.ok(orderListCalls().length <= after + 1, `at most the poll in flight finishes (${orderListCalls().length - after} more)`);
   });
 
   it('sends text, gets it confirmed by the echo, and receives the counterparty reply', async () => {

@@ -66,12 +66,12 @@ describe('reconnecting socket states: refused URLs, displaced, stop', () => {
     s.start();
     await until(() => s.state.kind === 'backoff', 5000, 'back-off after a throw');
     assert.match(reasonOf(s.state), /boom/);
-    clock.advance(100);
+    clock.tick(100);
     await until(() => calls === 2 && s.state.kind === 'connecting', 5000, 'second attempt');
-    clock.advance(1999);
+    clock.tick(1999);
     await settle(50);
     assert.equal(s.state.kind, 'connecting');
-    clock.advance(1);
+    clock.tick(1);
     await until(() => s.state.kind === 'backoff', 5000, 'back-off after the handshake guard');
     assert.equal(terminated, 1, 'the silent link is terminated');
     assert.match(reasonOf(s.state), /did not open in time/);
@@ -98,13 +98,13 @@ describe('reconnecting socket states: refused URLs, displaced, stop', () => {
     await until(() => s.state.kind === 'displaced', 5000, 'displaced');
     assert.deepEqual(s.state, { kind: 'displaced', reason: 'another client took the session' });
     bye = false;
-    clock.advance(30_000); // far beyond the ordinary back-off ceiling
+    clock.tick(30_000); // far beyond the ordinary back-off ceiling
     await settle();
-    clock.advance(400_000);
+    clock.tick(400_000);
     await settle();
     assert.equal(server.upgrades, 1, 'no fight over the session');
     assert.equal(s.state.kind, 'displaced');
-    clock.advance(20_000); // 450 s in total: the jittered wait is over
+    clock.tick(20_000); // 450 s in total: the jittered wait is over
     await until(() => s.state.kind === 'online', 5000, 'online after the long back-off');
     assert.equal(server.upgrades, 2);
   });
@@ -121,7 +121,7 @@ describe('reconnecting socket states: refused URLs, displaced, stop', () => {
     await settle();
     assert.equal(server.upgrades, 1);
     bye = false;
-    clock.advance(5000);
+    clock.tick(5000);
     s.reconnectNow();
     await until(() => s.state.kind === 'online', 5000, 'online');
     assert.equal(server.upgrades, 2);
@@ -134,9 +134,9 @@ describe('reconnecting socket states: refused URLs, displaced, stop', () => {
     const s = make({ clock });
     s.start();
     await until(() => s.state.kind === 'online', 5000, 'online');
-    assert.ok(clock.pending >= 2, 'heartbeat and stability timers run while online');
+    assert.ok(clock.pendingTimers >= 2, 'heartbeat and stability timers run while online');
     await s.stop();
-    assert.equal(clock.pending, 0, 'no timer left behind');
+    assert.equal(clock.pendingTimers, 0, 'no timer left behind');
     assert.equal(s.isOpen, false);
     await until(() => server.closed === 1, 5000, 'the server to see the socket closed');
     assert.equal(s.state.kind, 'offline');
@@ -152,12 +152,12 @@ describe('reconnecting socket states: refused URLs, displaced, stop', () => {
     s.start();
     await until(() => s.state.kind === 'backoff', 5000, 'back-off');
     await s.stop();
-    assert.equal(clock.pending, 0, 'the back-off timer is gone');
+    assert.equal(clock.pendingTimers, 0, 'the back-off timer is gone');
     hang = true;
     s.start();
     await until(() => states.at(-1)?.kind === 'connecting', 5000, 'connecting');
     await s.stop(); // must not wait for the credential step forever
-    assert.equal(clock.pending, 0);
+    assert.equal(clock.pendingTimers, 0);
     assert.equal(s.state.kind, 'offline');
   });
 
@@ -167,8 +167,8 @@ describe('reconnecting socket states: refused URLs, displaced, stop', () => {
     const s = make({ clock });
     s.start();
     await until(() => s.state.kind === 'auth-error', 5000, 'auth-error');
-    assert.equal(clock.pending, 0, 'no retry timer while the key is rejected');
-    clock.advance(3_600_000);
+    assert.equal(clock.pendingTimers, 0, 'no retry timer while the key is rejected');
+    clock.tick(3_600_000);
     await settle();
     assert.equal(server.upgrades, 1);
     server.rejectWith = undefined;

@@ -1,0 +1,280 @@
+// MEXC binds one chat socket to one conversation (venues.md B1.5). This pool opens a
+// ReconnectingSocket per conversation on demand, decodes its frames, correlates SEND_MESSAGE
+// replies (they carry no id: first sent, first answered) and closes a socket once nothing needs it
+// (no pane watches it, no reply is awaited, and the keep-open policy, e.g. "an active order within
+// the socket cap", lets it go).
+import type { ConnectionState } from '../../../shared/model';
+import type { Clock } from '../../core/clock';
+import { ReconnectingSocket, type CloseVerdict, type Outage } from '../../core/connection/reconnectingSocket';
+import { DisposableStore, Emitter, toDisposable, type Disposable, type Event } from '../../core/event';
+import type { Logger } from '../../core/logger';
+import { VenueError } from '../venue';
+import { PING_FRAME, decodeFrame, type MexcChatMessage } from './stream';
+
+export interface MexcReply {
+  readonly success: boolean;
+  readonly msg: string;
+}
+
+interface PendingReply {
+  resolve(reply: MexcReply): void;
+  reject(err: VenueError): void;
+  readonly timer: Disposable;
+}
+
+/** Where chat sockets get their listen key. */
+export interface ListenKeySource {
+  get(): Promise<string>;
+  invalidate(): void;
+}
+
+/** One socket bound to one conversation, with the replies it still owes. */
+export class ChatChannel implements Disposable {
+  private readonly pending: PendingReply[] = [];
+  watchers = 0;
+
+  constructor(
+    readonly conversationId: string,
+    readonly socket: ReconnectingSocket,
+    private readonly clock: Clock,
+  ) {}
+
+  get awaitsReplies(): boolean {
+    return this.pending.length > 0;
+  }
+
+  /**
+   * Sends a frame and waits for its reply. Rejects `unavailable` when the frame could not leave
+   * (definitely not sent), `unknown-outcome` when no reply came in time or the socket dropped first.
+   */
+  request(frame: string, timeoutMs: number): Promise<MexcReply> {
+    return new Promise<MexcReply>((resolve, reject) => {
+      const timer = this.clock.setTimeout(() => {
+        this.remove(pending);
+        reject(new VenueError('unknown-outcome', 'MEXC did not confirm the send in time'));
+      }, timeoutMs);
+      const pending: PendingReply = { resolve, reject, timer };
+      this.pending.push(pending);
+      if (!this.socket.send(frame)) {
+        this.remove(pending);
+        timer.dispose();
+        reject(new VenueError('unavailable', 'the MEXC chat socket is not connected'));
+      }
+    });
+  }
+
+  /** Resolves the oldest awaited reply; false when none was awaited. */
+  takeReply(reply: MexcReply): boolean {
+    const pending = this.pending.shift();
+    if (!pending) return false;
+    pending.timer.dispose();
+    pending.resolve(reply);
+    return true;
+  }
+
+  failPending(reason: string): void {
+    for (const p of this.pending.splice(0)) {
+      p.timer.dispose();
+      p.reject(new VenueError('unknown-outcome', reason));
+    }
+  }
+
+  async waitOpen(timeoutMs: number): Promise<void> {
+    if (this.socket.isOpen) return;
+    if (this.socket.state.kind === 'auth-error') throw new VenueError('auth', this.socket.state.reason);
+    await new Promise<void>((resolve, reject) => {
+      const done = (err?: VenueError) => {
+        sub.dispose();
+        timer.dispose();
+        if (err) reject(err);
+        else resolve();
+      };
+      const sub = this.socket.onOpen(() => done());
+      const timer = this.clock.setTimeout(() => done(new VenueError('unavailable', 'the MEXC chat socket is not connected')), timeoutMs);
+    });
+  }
+
+  dispose(): void {
+    this.failPending('the chat socket was closed before MEXC answered');
+    this.socket.dispose();
+  }
+
+  private remove(pending: PendingReply): void {
+    const i = this.pending.indexOf(pending);
+    if (i >= 0) this.pending.splice(i, 1);
+  }
+}
+
+export interface ChatChannelsOptions {
+  readonly wsUrl: string;
+  readonly heartbeatMs: number;
+  readonly listenKeys: ListenKeySource;
+  /** Whether an unwatched channel with no awaited reply stays open anyway (an active order within the cap). */
+  readonly keepOpen: (conversationId: string, openIds: readonly string[]) => boolean;
+  readonly clock: Clock;
+  readonly logger: Logger;
+}
+
+/** A channel in use: disposing it lets the channel close when nothing else needs it. */
+export interface ChannelLease extends Disposable {
+  readonly channel: ChatChannel;
+}
+
+export class ChatChannels implements Disposable {
+  private readonly channels = new Map<string, { readonly channel: ChatChannel; readonly subscriptions: DisposableStore }>();
+  private readonly messageEmitter = new Emitter<{ readonly conversationId: string; readonly message: MexcChatMessage }>();
+  private readonly badInputEmitter = new Emitter<{ readonly where: string; readonly detail: string }>();
+  private readonly gapEmitter = new Emitter<{ readonly conversationId: string; readonly outage: Outage }>();
+  private readonly changeEmitter = new Emitter<void>();
+  private readonly closedEmitter = new Emitter<string>();
+
+  /** A chat message, already checked to belong to the socket's conversation. */
+  readonly onMessage = this.messageEmitter.event;
+  readonly onBadInput = this.badInputEmitter.event;
+  /** A socket reopened after an outage: MEXC has no history, so the time it was down is a gap. */
+  readonly onGap = this.gapEmitter.event;
+  /** A socket's state changed, or a socket opened or closed. */
+  readonly onChange: Event<void> = this.changeEmitter.event;
+  readonly onClosed: Event<string> = this.closedEmitter.event;
+
+  constructor(private readonly options: ChatChannelsOptions) {}
+
+  get(conversationId: string): ChatChannel | undefined {
+    return this.channels.get(conversationId)?.channel;
+  }
+
+  get openIds(): string[] {
+    return [...this.channels.keys()];
+  }
+
+  states(): ConnectionState[] {
+    return [...this.channels.values()].map((c) => c.channel.socket.state);
+  }
+
+  /** Opens the conversation's socket if it is not open yet. */
+  ensure(conversationId: string): ChatChannel {
+    const existing = this.channels.get(conversationId);
+    if (existing) return existing.channel;
+    const { clock, logger, heartbeatMs, listenKeys } = this.options;
+    const socket = new ReconnectingSocket({
+      name: `MEXC chat ${conversationId}`,
+      clock,
+      logger,
+      heartbeat: { intervalMs: heartbeatMs, staleAfterMs: heartbeatMs * 3 + 1000, send: (ws) => ws.send(PING_FRAME) },
+      resolveTarget: async () => {
+        const listenKey = await listenKeys.get();
+        const url = new URL(this.options.wsUrl);
+        url.searchParams.set('listenKey', listenKey);
+        url.searchParams.set('conversationId', conversationId);
+        return { url: url.toString() };
+      },
+      onUpgradeRejected: (status): CloseVerdict => {
+        if (status === 401) {
+          // The listen key expired or was revoked: make a new one on the next try.
+          listenKeys.invalidate();
+          return { action: 'retry', reason: 'MEXC rejected the listen key; renewing it' };
+        }
+        if (status === 403) return { action: 'retry', reason: 'MEXC refused this conversation (HTTP 403)' };
+        return { action: 'retry', reason: `MEXC refused the chat connection (HTTP ${status})` };
+      },
+    });
+    const channel = new ChatChannel(conversationId, socket, clock);
+    const subscriptions = new DisposableStore();
+    subscriptions.add(socket.onMessage((text) => this.onFrame(channel, text)));
+    subscriptions.add(
+      socket.onState((state) => {
+        if (state.kind !== 'online') channel.failPending('the chat connection dropped before MEXC answered');
+        this.changeEmitter.fire();
+      }),
+    );
+    subscriptions.add(
+      socket.onOpen(({ outage }) => {
+        if (outage) this.gapEmitter.fire({ conversationId, outage });
+      }),
+    );
+    this.channels.set(conversationId, { channel, subscriptions });
+    socket.start();
+    return channel;
+  }
+
+  /** Uses the conversation's socket (opening it) until the lease is disposed. */
+  acquire(conversationId: string): ChannelLease {
+    const channel = this.ensure(conversationId);
+    channel.watchers++;
+    const release = toDisposable(() => {
+      channel.watchers--;
+      this.closeIfIdle(conversationId);
+    });
+    return { channel, dispose: () => release.dispose() };
+  }
+
+  /** Closes the conversation's socket unless something still needs it. */
+  closeIfIdle(conversationId: string): void {
+    const entry = this.channels.get(conversationId);
+    if (!entry || entry.channel.watchers > 0 || entry.channel.awaitsReplies) return;
+    if (this.options.keepOpen(conversationId, this.openIds)) return;
+    this.close(conversationId);
+  }
+
+  closeIdle(): void {
+    for (const id of this.openIds) this.closeIfIdle(id);
+  }
+
+  /** User action or a new listen key: every socket reconnects now. */
+  reconnectAll(): void {
+    for (const { channel } of this.channels.values()) channel.socket.reconnectNow();
+  }
+
+  closeAll(): void {
+    for (const id of this.openIds) this.close(id);
+  }
+
+  dispose(): void {
+    this.closeAll();
+    this.messageEmitter.dispose();
+    this.badInputEmitter.dispose();
+    this.gapEmitter.dispose();
+    this.changeEmitter.dispose();
+    this.closedEmitter.dispose();
+  }
+
+  private close(conversationId: string): void {
+    const entry = this.channels.get(conversationId);
+    if (!entry) return;
+    this.channels.delete(conversationId);
+    entry.subscriptions.dispose();
+    entry.channel.dispose();
+    this.closedEmitter.fire(conversationId);
+    this.changeEmitter.fire();
+  }
+
+  private onFrame(channel: ChatChannel, text: string): void {
+    const where = `MEXC chat ${channel.conversationId}`;
+    const frame = decodeFrame(text);
+    switch (frame.kind) {
+      case 'pong':
+        return;
+      case 'invalid':
+        this.badInputEmitter.fire({ where, detail: frame.detail });
+        return;
+      case 'reply': {
+        // A failed reply without a method (MEXC's error shape) answers the oldest awaited send.
+        if (frame.method === 'SEND_MESSAGE' || (!frame.success && channel.awaitsReplies && frame.method === '')) {
+          if (!channel.takeReply({ success: frame.success, msg: frame.msg })) {
+            this.badInputEmitter.fire({ where, detail: `unexpected ${frame.method || 'error'} reply: ${frame.msg}` });
+          }
+          return;
+        }
+        if (!frame.success) this.options.logger.warn(`${where}: ${frame.method} failed: ${frame.msg}`);
+        return;
+      }
+      case 'message':
+        if (frame.message.conversationId !== channel.conversationId) {
+          this.badInputEmitter.fire({ where, detail: `message ${frame.message.id} names conversation ${frame.message.conversationId}` });
+          return;
+        }
+        this.messageEmitter.fire({ conversationId: channel.conversationId, message: frame.message });
+        return;
+    }
+  }
+}

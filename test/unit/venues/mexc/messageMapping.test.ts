@@ -1,0 +1,49 @@
+import assert from 'node:assert/strict';
+import { encodeOutbound, messageTime, toChatMessage } from '../../../../src/extension/venues/mexc/messageMapping';
+import type { MexcChatMessage } from '../../../../src/extension/venues/mexc/stream';
+import { VenueError, type OutboundMessage } from '../../../../src/extension/venues/venue';
+
+const base: MexcChatMessage = { id: '77', content: 'hi', conversationId: '50001', type: 1, imageUrl: '', imageThumbUrl: '', videoUrl: '', fileUrl: '', createTime: '2025-01-26 12:00:00', self: false, fromUserId: 'u1', fromNickName: 'Kate' };
+const outbound = (o: Partial<OutboundMessage>): OutboundMessage => ({ clientMessageId: 'c1', conversationId: '50001', kind: 'text', text: 'x', attempt: 0, composedAt: 0, ...o });
+
+describe('MEXC message mapping', () => {
+  it('maps an inbound text message with the stable key and the sender', () => {
+    const m = toChatMessage(base, { accountId: 'acc', time: 5 });
+    assert.equal(m.key, 'mexc:acc:50001:77');
+    assert.equal(m.direction, 'in');
+    assert.equal(m.kind, 'text');
+    assert.equal(m.senderName, 'Kate');
+    assert.equal(m.status, undefined);
+    assert.equal(m.rawTime, '2025-01-26 12:00:00');
+  });
+
+  it('maps our own echo as confirmed and outgoing, with the client id', () => {
+    const m = toChatMessage({ ...base, self: true }, { accountId: 'acc', time: 5, clientMessageId: 'cid' });
+    assert.equal(m.direction, 'out');
+    assert.equal(m.status, 'confirmed');
+    assert.equal(m.clientMessageId, 'cid');
+    assert.equal(m.senderName, undefined);
+  });
+
+  it('maps media URLs onto attachments, with a file name from the URL', () => {
+    assert.deepEqual(toChatMessage({ ...base, type: 2, imageUrl: 'https://m/x.png', imageThumbUrl: 'https://m/t.png' }, { accountId: 'a', time: 0 }).attachments, [{ kind: 'image', url: 'https://m/x.png', thumbUrl: 'https://m/t.png' }]);
+    assert.deepEqual(toChatMessage({ ...base, type: 4, fileUrl: 'https://m/files/Receipt%201.pdf' }, { accountId: 'a', time: 0 }).attachments, [{ kind: 'file', url: 'https://m/files/Receipt%201.pdf', name: 'Receipt 1.pdf' }]);
+    const noUrl = toChatMessage({ ...base, type: 3 }, { accountId: 'a', time: 0 });
+    assert.equal(noUrl.kind, 'video');
+    assert.equal(noUrl.attachments, undefined);
+  });
+
+  it('reads createTime in the account offset, and uses now for garbage', () => {
+    assert.equal(messageTime(base, 480, 1), Date.UTC(2025, 0, 26, 4, 0, 0));
+    assert.equal(messageTime({ ...base, createTime: 'yesterday' }, 480, 1234), 1234);
+  });
+
+  it('encodes sends and refuses what MEXC cannot carry', () => {
+    const image = encodeOutbound(outbound({ kind: 'image', attachment: { kind: 'image', url: 'https://m/x.png' } }));
+    assert.equal(image.type, 2);
+    assert.equal(image.url, 'https://m/x.png');
+    assert.deepEqual(JSON.parse((JSON.parse(image.frame) as { params: string }).params), { content: 'x', conversationId: 50001, type: 2, imageUrl: 'https://m/x.png', imageThumbUrl: 'https://m/x.png', videoUrl: '', fileUrl: '' });
+    assert.throws(() => encodeOutbound(outbound({ conversationId: 'abc' })), (e: unknown) => e instanceof VenueError && e.kind === 'rejected');
+    assert.throws(() => encodeOutbound(outbound({ kind: 'file', attachment: { kind: 'file', url: 'file:///etc/passwd' } })), (e: unknown) => e instanceof VenueError && e.kind === 'rejected');
+  });
+});
