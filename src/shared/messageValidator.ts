@@ -63,6 +63,8 @@ export function chatMessageProblem(value: unknown): string | undefined {
     if (!optional(value, field, isString)) return `${field} is not a string`;
   }
   if (!optional(value, 'status', oneOf(STATUSES))) return 'status is unknown';
+  if (!optional(value, 'edited', (v) => typeof v === 'boolean')) return 'edited is not a boolean';
+  if (!optional(value, 'conflictOf', isNonEmptyString)) return 'conflictOf is not a non-empty string';
   if (value.attachments !== undefined) {
     if (!Array.isArray(value.attachments)) return 'attachments is not an array';
     for (const attachment of value.attachments) {
