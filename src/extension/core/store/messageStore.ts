@@ -11,7 +11,7 @@ import { AppendLog, corruptFilePath } from './appendLog';
 import type { OpenedAppendLog, OpenLogFile } from './appendLog';
 import { chatMessageProblem } from '../../../shared/messageValidator';
 import { decodePageCursor, encodePageCursor } from './conversationTimeline';
-import { errorCode, isTransientFsError, makeDirectoryDurably, removeFileIfExists, syncDirectory } from './durableFs';
+import { appendFileDurably, errorCode, isTransientFsError, makeDirectoryDurably, removeFileIfExists, syncDirectory } from './durableFs';
 import { Emitter } from '../event';
 import type { Disposable, Event } from '../event';
 import type { Logger } from '../logger';
@@ -19,7 +19,8 @@ import { MessageIndex } from './messageIndex';
 import { withoutUndefined, type MergeOptions } from './messageMerge';
 import type { StoreRecord } from './messageStoreRecord';
 import { isMessageRecord, parseStoreRecord } from './messageStoreRecord';
-import { SerialQueue } from '../serialQueue';
+import { GroupCommitQueue } from './groupCommitQueue';
+import type { GroupMember } from './groupCommitQueue';
 import { StoreWriteError } from './storeWriteError';
 import { UpsertPlan } from './upsertPlan';
 import type { MergedDuplicate, PlanTouch } from './upsertPlan';
@@ -81,13 +82,13 @@ interface AccountLog {
   readonly log: AppendLog<StoreRecord>;
 }
 
-/** One caller's upsert waiting for (or taking part in) a group commit. */
-interface PendingUpsert {
+/** One caller's upsert, waiting for (or taking part in) a group commit. */
+interface UpsertCall {
   readonly batch: readonly ChatMessage[];
   readonly options: MergeOptions;
-  readonly resolve: (changed: ChatMessage[]) => void;
-  readonly reject: (err: unknown) => void;
 }
+
+type PendingUpsert = GroupMember<UpsertCall, ChatMessage[]>;
 
 /** Upserts that queue up behind a write share the next one, up to this many messages. */
 const MAX_GROUP_MESSAGES = 10_000;
@@ -95,7 +96,7 @@ const MAX_GROUP_MESSAGES = 10_000;
 export class MessageStore implements Disposable {
   private readonly index = new MessageIndex();
   private readonly logs = new Map<string, AccountLog>();
-  private readonly queue = new SerialQueue();
+  private readonly queue = new GroupCommitQueue<UpsertCall, ChatMessage[]>((members) => this.applyGroup(members), MAX_GROUP_MESSAGES);
   private readonly compacting = new Set<string>();
   private readonly mergedEmitter = new Emitter<readonly MergedDuplicate[]>();
   private readonly problems: string[] = [];
@@ -103,8 +104,6 @@ export class MessageStore implements Disposable {
   private skipped = 0;
   private corrupt = 0;
   private tornTails = 0;
-  /** Upserts not yet started; later upserts join it (group commit). */
-  private openGroup: { readonly members: PendingUpsert[]; messages: number } | undefined;
   private closing: Promise<void> | undefined;
   private readonly compactMinSuperseded: number;
   private readonly openLogFile: OpenLogFile | undefined;
@@ -187,22 +186,7 @@ export class MessageStore implements Disposable {
       batch.push(withoutUndefined(m));
     }
     if (batch.length === 0) return Promise.resolve([]);
-    return new Promise<ChatMessage[]>((resolve, reject) => {
-      const member: PendingUpsert = { batch, options, resolve, reject };
-      const open = this.openGroup;
-      if (open && open.messages + batch.length <= MAX_GROUP_MESSAGES) {
-        open.members.push(member);
-        open.messages += batch.length;
-        return;
-      }
-      const group = { members: [member], messages: batch.length };
-      this.openGroup = group;
-      void this.queue.run(async () => {
-        // From here on later upserts start the next group.
-        if (this.openGroup === group) this.openGroup = undefined;
-        await this.applyGroup(group.members);
-      });
-    });
+    return this.queue.submit({ batch, options }, batch.length);
   }
 
   get(key: string): ChatMessage | undefined {
@@ -269,7 +253,7 @@ export class MessageStore implements Disposable {
   /** Deletes the account's log (and its kept-aside damage) and forgets its messages. Queued upserts run first. */
   removeAccount(accountId: string): Promise<void> {
     if (this.closing) return Promise.reject(new Error('message store is closed'));
-    return this.runAlone(async () => {
+    return this.queue.runAlone(async () => {
       const entry = this.logs.get(accountId);
       this.logs.delete(accountId);
       this.index.removeAccount(accountId);
@@ -292,7 +276,7 @@ export class MessageStore implements Disposable {
    */
   async compactIfNeeded(): Promise<number> {
     if (this.closing) return 0;
-    const started = await this.runAlone(() => {
+    const started = await this.queue.runAlone(() => {
       const rewrites: Promise<boolean>[] = [];
       for (const [accountId, { log }] of this.logs) {
         if (this.compacting.has(accountId)) continue;
@@ -336,74 +320,64 @@ export class MessageStore implements Disposable {
     this.close().catch((err: unknown) => this.logger.error(`message store: close failed: ${describe(err)}`));
   }
 
-  /** Runs a task that is not an upsert: upserts called after it must not join a group ahead of it. */
-  private runAlone<R>(task: () => Promise<R> | R): Promise<R> {
-    this.openGroup = undefined;
-    return this.queue.run(task);
-  }
-
   /**
    * One group commit: the members' batches are planned in call order, written with one append
    * (one fdatasync) per account log, applied to memory for the logs that were written, and each
-   * member settled on its own. Never rejects.
+   * member settled on its own. fs errors settle members; anything thrown (a bug) makes the queue
+   * reject every member.
    */
   private async applyGroup(members: readonly PendingUpsert[]): Promise<void> {
-    try {
-      const unavailable = new Map<string, unknown>();
-      for (const accountId of new Set(members.flatMap((m) => m.batch.map((msg) => msg.accountId)))) {
+    const unavailable = new Map<string, unknown>();
+    for (const accountId of new Set(members.flatMap((m) => m.item.batch.map((msg) => msg.accountId)))) {
+      try {
+        await this.ensureAccount(accountId);
+      } catch (err) {
+        unavailable.set(accountId, err);
+      }
+    }
+
+    // A member whose batch cannot be planned (a key of another conversation) fails alone: the
+    // plan is rebuilt without it, so its earlier messages leave no trace either.
+    let live = [...members];
+    let plan: UpsertPlan;
+    let touches: Map<PendingUpsert, PlanTouch[]>;
+    for (;;) {
+      plan = new UpsertPlan(this.index);
+      touches = new Map();
+      const failed = this.planMembers(plan, live, unavailable, touches);
+      if (!failed) break;
+      failed.member.reject(failed.error);
+      live = live.filter((m) => m !== failed.member);
+    }
+    for (const warning of plan.warnings) this.logger.warn(`message store: ${warning}`);
+
+    const writeErrors = new Map<string, unknown>();
+    await Promise.all(
+      plan.accountIds().map(async (accountId) => {
+        const records = plan.records(accountId);
+        const log = this.logs.get(accountId)?.log;
+        if (records.length === 0 || !log) return;
         try {
-          await this.ensureAccount(accountId);
+          await log.append(records);
         } catch (err) {
-          unavailable.set(accountId, err);
+          writeErrors.set(accountId, err);
         }
-      }
+      }),
+    );
 
-      // A member whose batch cannot be planned (a key of another conversation) fails alone: the
-      // plan is rebuilt without it, so its earlier messages leave no trace either.
-      let live = [...members];
-      let plan: UpsertPlan;
-      let touches: Map<PendingUpsert, PlanTouch[]>;
-      for (;;) {
-        plan = new UpsertPlan(this.index);
-        touches = new Map();
-        const failed = this.planMembers(plan, live, unavailable, touches);
-        if (!failed) break;
-        failed.member.reject(failed.error);
-        live = live.filter((m) => m !== failed.member);
-      }
-      for (const warning of plan.warnings) this.logger.warn(`message store: ${warning}`);
+    const merged: MergedDuplicate[] = [];
+    for (const accountId of plan.accountIds()) if (!writeErrors.has(accountId)) merged.push(...plan.commit(accountId));
+    if (merged.length > 0) this.mergedEmitter.fire(merged);
+    for (const [accountId, err] of writeErrors) this.logger.error(`message store: could not write ${accountLogFileName(accountId)}: ${describe(err)}`);
 
-      const writeErrors = new Map<string, unknown>();
-      await Promise.all(
-        plan.accountIds().map(async (accountId) => {
-          const records = plan.records(accountId);
-          const log = this.logs.get(accountId)?.log;
-          if (records.length === 0 || !log) return;
-          try {
-            await log.append(records);
-          } catch (err) {
-            writeErrors.set(accountId, err);
-          }
-        }),
-      );
-
-      const merged: MergedDuplicate[] = [];
-      for (const accountId of plan.accountIds()) if (!writeErrors.has(accountId)) merged.push(...plan.commit(accountId));
-      if (merged.length > 0) this.mergedEmitter.fire(merged);
-      for (const [accountId, err] of writeErrors) this.logger.error(`message store: could not write ${accountLogFileName(accountId)}: ${describe(err)}`);
-
-      for (const member of live) {
-        const changed = plan.changedFor(touches.get(member) ?? []);
-        const accounts = [...new Set(member.batch.map((m) => m.accountId))];
-        const notOpened = accounts.filter((a) => unavailable.has(a));
-        const notWritten = accounts.filter((a) => writeErrors.has(a));
-        if (notOpened.length === 0 && notWritten.length === 0) member.resolve(changed);
-        else if (notWritten.length > 0) member.reject(this.writeError('write-failed', notWritten, writeErrors, changed));
-        else member.reject(this.writeError('log-unavailable', notOpened, unavailable, changed));
-      }
-    } catch (err) {
-      // Unexpected (a bug, not an fs error): fail the members rather than leave them hanging.
-      for (const member of members) member.reject(err);
+    for (const member of live) {
+      const changed = plan.changedFor(touches.get(member) ?? []);
+      const accounts = [...new Set(member.item.batch.map((m) => m.accountId))];
+      const notOpened = accounts.filter((a) => unavailable.has(a));
+      const notWritten = accounts.filter((a) => writeErrors.has(a));
+      if (notOpened.length === 0 && notWritten.length === 0) member.resolve(changed);
+      else if (notWritten.length === 0) member.reject(this.writeError('log-unavailable', notOpened, unavailable, changed));
+      else member.reject(this.writeError('write-failed', [...notWritten, ...notOpened], new Map([...unavailable, ...writeErrors]), changed));
     }
   }
 
@@ -417,7 +391,7 @@ export class MessageStore implements Disposable {
     for (const member of members) {
       const own: PlanTouch[] = [];
       try {
-        for (const m of member.batch) if (!unavailable.has(m.accountId)) own.push(plan.observe(m, member.options));
+        for (const m of member.item.batch) if (!unavailable.has(m.accountId)) own.push(plan.observe(m, member.item.options));
       } catch (error) {
         return { member, error };
       }
@@ -493,11 +467,20 @@ export class MessageStore implements Disposable {
       return;
     }
 
-    const own = records.filter((r) => !isMessageRecord(r) || r.m.accountId === accountId);
-    const foreign = records.length - own.length;
-    if (foreign > 0) {
-      this.skipped += foreign;
-      this.problems.push(`${fileName}: ${foreign} record(s) of another account skipped`);
+    const isOwn = (r: StoreRecord): boolean => !isMessageRecord(r) || r.m.accountId === accountId;
+    const own = records.filter(isOwn);
+    const foreign = records.filter((r) => !isOwn(r));
+    if (foreign.length > 0) {
+      this.skipped += foreign.length;
+      try {
+        // Kept aside like damage and then dropped from the log, so no compaction loses them unseen.
+        await appendFileDurably(corruptFilePath(log.filePath), Buffer.from(foreign.map((r) => `${JSON.stringify(r)}\n`).join(''), 'utf8'));
+        await log.rewrite(own);
+        this.corrupt += foreign.length;
+        this.problems.push(`${fileName}: ${foreign.length} record(s) of another account kept aside in ${fileName}.corrupt`);
+      } catch (err) {
+        this.problems.push(`${fileName}: ${foreign.length} record(s) of another account skipped (could not keep them aside: ${describe(err)})`);
+      }
     }
     for (const problem of this.index.load(accountId, own)) this.problems.push(`${fileName}: ${problem}`);
     this.logs.set(accountId, { log });

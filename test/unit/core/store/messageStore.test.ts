@@ -436,7 +436,7 @@ describe('MessageStore', () => {
       assert.deepEqual(third.recovery.problems, []);
     });
 
-    it('keeps a corrupt middle line aside and skips records of another account', async () => {
+    it('keeps a corrupt middle line and records of another account aside', async () => {
       const store = await openStore();
       await store.upsert([incoming('1', 1)]);
       await store.close();
@@ -447,9 +447,14 @@ describe('MessageStore', () => {
       assert.equal(again.count(ACC), 2);
       assert.equal(again.count('someone-else'), 0);
       assert.equal(again.recovery.skipped, 2);
-      assert.equal(again.recovery.corrupt, 1);
-      assert.equal(again.recovery.problems.length, 2);
-      assert.equal(await readFile(`${logFile()}.corrupt`, 'utf8'), 'garbage\n');
+      assert.equal(again.recovery.corrupt, 2);
+      assert.deepEqual(again.recovery.problems.map((p) => p.replace(/ \(.*\)$/, '')), [
+        `${accountLogFileName(ACC)}: 1 damaged line(s) kept aside in ${accountLogFileName(ACC)}.corrupt`,
+        `${accountLogFileName(ACC)}: 1 record(s) of another account kept aside in ${accountLogFileName(ACC)}.corrupt`,
+      ]);
+      assert.equal(await readFile(`${logFile()}.corrupt`, 'utf8'), `garbage\n${JSON.stringify({ s: 5, m: stranger })}\n`);
+      assert.equal((await logLines()).length, 2, 'neither is in the log any more');
+      assert.deepEqual((await reopen(again)).recovery.problems, []);
     });
 
     it('removeAccount deletes the log and forgets the messages', async () => {
