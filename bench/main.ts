@@ -4,7 +4,10 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import WebSocket from 'ws';
+import type { AddressInfo } from 'node:net';
+import WebSocket, { WebSocketServer } from 'ws';
+import { Outbox } from '../src/extension/core/delivery/outbox';
+import { InboxHub } from '../src/extension/core/inbox/inboxHub';
 import { startSandbox } from '../sandbox/index';
 import { silentLogger } from '../src/extension/core/logger';
 import { MessageStore } from '../src/extension/core/store/messageStore';
@@ -23,20 +26,20 @@ const fmt = (n: number) => n.toFixed(3);
 /** Sandbox push -> adapter 'message' event, against a raw ws client reading the same socket kind. */
 async function pushLatency(rounds: number): Promise<void> {
   const sandbox = await startSandbox({ counterparty: false, heartbeatTimeoutMs: 60_000 });
-  const account = sandbox.info.accounts[0]!;
-  const order = sandbox.mexc.state().orders.find((o) => o.apiKey === account.credentials.apiKey && o.state === 'PAID')!;
-  const adapter = new MexcAdapter({ accountId: 'bench', credentials: account.credentials, endpoints: { rest: sandbox.info.venues.mexc.rest, ws: sandbox.info.venues.mexc.ws } });
+  const account = sandbox.venue('mexc').accounts()[0]!;
+  const order = sandbox.venue('mexc').state().orders.find((o) => o.apiKey === account.credentials.apiKey && o.state === 'PAID')!;
+  const adapter = new MexcAdapter({ accountId: 'bench', credentials: account.credentials, endpoints: account.endpoints });
   let resolveAdapter: (() => void) | undefined;
   adapter.events((e) => {
     if (e.type === 'messages') resolveAdapter?.();
   });
   await adapter.start();
   const watch = adapter.watch(String(order.conversationId));
-  while (!sandbox.mexc.sockets().some((s) => s.conversationId === order.conversationId)) await new Promise((r) => setTimeout(r, 10));
+  while (!sandbox.venue('mexc').sockets().some((s) => s.conversationId === order.conversationId)) await new Promise((r) => setTimeout(r, 10));
 
   // Baseline: a bare ws client on its own listen key, no decoding beyond JSON.parse.
-  const key = await fetch(`${sandbox.info.venues.mexc.rest}/api/v3/userDataStream?${signed(account.credentials.secretKey)}`, { method: 'POST', headers: { 'X-MEXC-APIKEY': account.credentials.apiKey } }).then((r) => r.json() as Promise<{ listenKey: string }>);
-  const raw = new WebSocket(`${sandbox.info.venues.mexc.ws}?listenKey=${key.listenKey}&conversationId=${order.conversationId}`);
+  const key = await fetch(`${sandbox.venue('mexc').restUrl}/api/v3/userDataStream?${signed(account.credentials.secretKey)}`, { method: 'POST', headers: { 'X-MEXC-APIKEY': account.credentials.apiKey } }).then((r) => r.json() as Promise<{ listenKey: string }>);
+  const raw = new WebSocket(`${sandbox.venue('mexc').wsUrl}?listenKey=${key.listenKey}&conversationId=${order.conversationId}`);
   await new Promise((r) => raw.once('open', r));
   let resolveRaw: (() => void) | undefined;
   raw.on('message', (d) => {
@@ -52,7 +55,7 @@ async function pushLatency(rounds: number): Promise<void> {
     let tRaw = 0;
     const a = new Promise<void>((r) => (resolveAdapter = () => ((tAdapter = performance.now()), r())));
     const b = new Promise<void>((r) => (resolveRaw = () => ((tRaw = performance.now()), r())));
-    sandbox.mexc.inject({ conversationId: order.conversationId, content: `bench ${i}` });
+    sandbox.venue('mexc').inject({ conversationId: order.conversationId, content: `bench ${i}` });
     await Promise.all([a, b]);
     adapterSamples.push(tAdapter - t0);
     rawSamples.push(tRaw - t0);
@@ -113,10 +116,110 @@ async function storeThroughput(count: number): Promise<void> {
   }
 }
 
+/**
+ * Inbound pipeline: MEXC frames pushed as fast as a loopback socket takes them, through the real
+ * adapter (decode, validate), the hub (de-dupe, group-committed durable store) to the UI event,
+ * against a raw `ws` client doing JSON.parse on the same frames. Ratio = raw time / pipeline time.
+ */
+async function inboundThroughput(count: number, runs: number): Promise<void> {
+  const sandbox = await startSandbox({ counterparty: false, heartbeatTimeoutMs: 600_000 });
+  const mexc = sandbox.venue('mexc');
+  const account = mexc.accounts()[0]!;
+  const order = mexc.state().orders.find((o) => o.apiKey === account.credentials.apiKey && o.state === 'PAID')!;
+  const conversationId = order.conversationId;
+  let nextId = 1;
+  const frames = (n: number) =>
+    Array.from({ length: n }, () => {
+      const id = nextId++;
+      const data = JSON.stringify({ id, content: `payment ${id}: please send 349.68 EUR to IBAN DE89 3704 0044 0532 0130 00, reference ORDER-${id}`, conversationId, type: 1, imageUrl: '', imageThumbUrl: '', videoUrl: '', fileUrl: '', createTime: '2026-11-30 12:00:00', self: false, fromUserId: 'cp', fromNickName: 'Counterparty' });
+      return JSON.stringify({ success: true, msg: 'success', method: 'RECEIVE_MESSAGE', data });
+    });
+  // A loopback chat server that answers PING and blasts a prepared burst on request.
+  const wss = new WebSocketServer({ host: '127.0.0.1', port: 0 });
+  await new Promise<void>((r) => wss.once('listening', () => r()));
+  const pipelineTargets = new Set<WebSocket>();
+  const rawTargets = new Set<WebSocket>();
+  wss.on('connection', (ws, req) => {
+    const params = new URL(req.url ?? '/', 'http://x').searchParams;
+    const targets = params.get('listenKey') === 'raw' ? rawTargets : pipelineTargets;
+    if (params.get('conversationId') === String(conversationId)) targets.add(ws);
+    ws.on('message', (raw) => {
+      if (String(raw).includes('"PING"')) ws.send(JSON.stringify({ success: true, method: 'PING', data: 'PONG' }));
+    });
+    ws.on('close', () => targets.delete(ws));
+  });
+  const wsUrl = `ws://127.0.0.1:${(wss.address() as AddressInfo).port}/ws`;
+  const blast = (targets: Set<WebSocket>, burst: string[]) => {
+    for (const ws of targets) for (const f of burst) ws.send(f);
+  };
+
+  const dir = await mkdtemp(join(tmpdir(), 'bench-inbound-'));
+  const store = await MessageStore.open(join(dir, 'store'), silentLogger);
+  const late: { hub?: InboxHub } = {};
+  const { outbox } = await Outbox.open(join(dir, 'outbox.jsonl'), { store, adapterFor: (id) => late.hub?.adapter(id), isReady: () => false });
+  const hub = new InboxHub({ store, outbox, conversationsFile: join(dir, 'conversations.json') });
+  late.hub = hub;
+  const adapter = new MexcAdapter({ accountId: 'bench', credentials: account.credentials, endpoints: { rest: account.endpoints.rest, ws: wsUrl }, heartbeatMs: 5000 });
+  await hub.addAccount({ id: 'bench', venue: 'mexc', label: 'bench' }, adapter);
+  const view = hub.openConversation('bench', String(conversationId));
+  let delivered = 0;
+  hub.onMessages((e) => {
+    delivered += e.messages.length;
+  });
+  while (pipelineTargets.size === 0) await new Promise((r) => setTimeout(r, 10));
+
+  const pipelineTimes: number[] = [];
+  const rawTimes: number[] = [];
+  for (let run = 0; run < runs; run++) {
+    // Pipeline.
+    const burst = frames(count);
+    delivered = 0;
+    const t0 = performance.now();
+    blast(pipelineTargets, burst);
+    while (delivered < count) await new Promise((r) => setImmediate(r));
+    pipelineTimes.push(performance.now() - t0);
+    // Raw ws + JSON.parse on the same kind of frames, same server.
+    const raw = new WebSocket(`${wsUrl}?listenKey=raw&conversationId=${conversationId}`);
+    await new Promise((r) => raw.once('open', r));
+    while (rawTargets.size === 0) await new Promise((r) => setTimeout(r, 5));
+    const rawBurst = frames(count);
+    let parsed = 0;
+    const done = new Promise<void>((resolve) =>
+      raw.on('message', (data: Buffer) => {
+        JSON.parse(data.toString('utf8'));
+        if (++parsed === count) resolve();
+      }),
+    );
+    const t1 = performance.now();
+    blast(rawTargets, rawBurst);
+    await done;
+    rawTimes.push(performance.now() - t1);
+    raw.close();
+    while (rawTargets.size > 0) await new Promise((r) => setTimeout(r, 5));
+    await hub.settled();
+  }
+  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+  const p = median(pipelineTimes);
+  const r = median(rawTimes);
+  console.log(`inbound pipeline (${count} frames, median of ${runs})  pipeline ${fmt(p)} ms (${Math.round(count / (p / 1000))}/s) | raw ws+JSON.parse ${fmt(r)} ms (${Math.round(count / (r / 1000))}/s) | ratio ${(r / p).toFixed(2)}x (target >= 0.6x)`);
+  view.dispose();
+  await hub.close();
+  outbox.dispose();
+  await store.close();
+  for (const ws of wss.clients) ws.terminate();
+  wss.close();
+  await sandbox.close();
+  await rm(dir, { recursive: true, force: true });
+}
+
 async function main(): Promise<void> {
   console.log(`venue-chat bench · node ${process.version} · ${new Date().toISOString()}`);
-  await pushLatency(200);
-  await storeThroughput(100_000);
+  // `npm run bench -- inbound store` runs a subset.
+  const only = new Set(process.argv.slice(2));
+  const want = (name: string) => only.size === 0 || only.has(name);
+  if (want('push')) await pushLatency(200);
+  if (want('inbound')) await inboundThroughput(20_000, 3);
+  if (want('store')) await storeThroughput(100_000);
 }
 
 main().catch((err: unknown) => {

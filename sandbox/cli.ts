@@ -1,7 +1,8 @@
 // Command-line front of the sandbox (bundled to dist/sandbox.js). The extension spawns it as a
 // child process and reads exactly one stdout line: `VENUE_CHAT_SANDBOX_READY <info JSON>`.
-import { parseArgs } from 'node:util';
+import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { startSandbox, type Sandbox, type SandboxOptions } from './index';
+import { EMULATORS } from './registry';
 
 export const READY_PREFIX = 'VENUE_CHAT_SANDBOX_READY ';
 
@@ -11,10 +12,14 @@ export interface CliOptions {
   readonly help: boolean;
 }
 
+/** One `--<venue>-port` flag per registered emulator. */
+const portFlags = EMULATORS.map((d) => ({ id: d.id, flag: `${d.id}-port`, name: d.name }));
+
 export const USAGE = `Usage: node dist/sandbox.js [options]
+Starts every venue emulator (${EMULATORS.map((d) => d.id).join(', ')}) and the control API.
   --host <addr>                 bind address (default 127.0.0.1)
   --port <n>                    control API port (default: a free port)
-  --mexc-port <n>               MEXC REST+WS port (default: a free port)
+${portFlags.map((p) => `  ${`--${p.flag} <n>`.padEnd(30)}${p.name} main port (default: a free port)`).join('\n')}
   --heartbeat-timeout-ms <n>    close idle chat sockets after n ms (default 60000)
   --reply-delay-ms <n>          scripted counterparty reply delay (default 800)
   --seed <s>                    seed for accounts, orders and replies (default 1)
@@ -29,13 +34,14 @@ function intFlag(name: string, value: string | undefined): number | undefined {
 }
 
 export function parseCliArgs(argv: readonly string[], log: (line: string) => void): CliOptions {
+  const venuePortOptions: NonNullable<ParseArgsConfig['options']> = Object.fromEntries(portFlags.map((p) => [p.flag, { type: 'string' }]));
   const { values } = parseArgs({
     args: [...argv],
     strict: true,
     options: {
+      ...venuePortOptions,
       host: { type: 'string' },
       port: { type: 'string' },
-      'mexc-port': { type: 'string' },
       'heartbeat-timeout-ms': { type: 'string' },
       'reply-delay-ms': { type: 'string' },
       seed: { type: 'string' },
@@ -45,13 +51,20 @@ export function parseCliArgs(argv: readonly string[], log: (line: string) => voi
       help: { type: 'boolean', short: 'h' },
     },
   });
+  const ports: Record<string, number> = {};
+  const byName: Readonly<Record<string, unknown>> = values;
+  for (const p of portFlags) {
+    const value = byName[p.flag];
+    const port = intFlag(p.flag, typeof value === 'string' ? value : undefined);
+    if (port !== undefined) ports[p.id] = port;
+  }
   return {
     help: values.help === true,
     exitWithParent: values['exit-with-parent'] === true,
     sandbox: {
       host: values.host,
       controlPort: intFlag('port', values.port),
-      mexcPort: intFlag('mexc-port', values['mexc-port']),
+      ports,
       heartbeatTimeoutMs: intFlag('heartbeat-timeout-ms', values['heartbeat-timeout-ms']),
       counterpartyReplyDelayMs: intFlag('reply-delay-ms', values['reply-delay-ms']),
       counterparty: values['no-counterparty'] === true ? false : undefined,

@@ -1,51 +1,63 @@
-// The control API: JSON over HTTP on its own port, for tests and for `npm start` users to steer
-// the emulators (inject messages, create orders, flip fault switches, read what clients sent).
+// The control API: JSON over HTTP on its own loopback port, for tests and for `npm start` users
+// to steer the emulators. Venue-agnostic routes at the top; `/control/<venue>/...` goes to that
+// venue's emulator: the standard verbs (state, reset, inject, faults) and its own routes.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { BodyTooLargeError, TrackedServer, pathOf, rawQueryOf, readBody, sendJson } from './util/http';
-import type { MexcEmulator } from './mexc/emulator';
-import { SandboxInputError } from './mexc/emulator';
-import type { RequestRecord } from './mexc/records';
+import { SandboxInputError } from './util/input';
+import type { ControlHandler, ControlRoutes, RunningEmulator } from './venueEmulator';
+
+export interface ControlVenue {
+  readonly id: string;
+  readonly name: string;
+  readonly emulator: RunningEmulator<unknown>;
+}
 
 export interface ControlTarget {
   info(): unknown;
-  readonly mexc: MexcEmulator;
+  venues(): readonly ControlVenue[];
+  /** Resets every emulator. */
   reset(): void;
 }
 
-type Handler = (target: ControlTarget, query: URLSearchParams, body: unknown) => unknown;
+type Method = 'GET' | 'POST';
+type Route = Readonly<Partial<Record<Method, ControlHandler>>>;
 
-function optionalInt(query: URLSearchParams, name: string): number | undefined {
-  const value = query.get(name);
-  if (value === null || value === '') return undefined;
-  if (!/^-?\d{1,15}$/.test(value)) throw new SandboxInputError(`${name} must be an integer`);
-  return Number(value);
+const VENUE_PREFIX = '/control/';
+
+/** The routes every venue has, served from the plug-in's standard methods. */
+function standardRoutes(emulator: RunningEmulator<unknown>): ControlRoutes {
+  return {
+    '/state': { GET: () => emulator.state() },
+    '/reset': {
+      POST: () => {
+        emulator.reset();
+        return { ok: true };
+      },
+    },
+    '/inject': { POST: (_q, body) => emulator.inject(body) },
+    '/faults': { GET: () => emulator.faults(), POST: (_q, body) => emulator.applyFaults(body) },
+  };
 }
 
-const REQUEST_KINDS: readonly RequestRecord['kind'][] = ['rest', 'upgrade', 'media'];
+/** `GET /venues`: what runs and which control routes each venue answers. */
+function describeVenues(target: ControlTarget): unknown {
+  return target.venues().map((v) => {
+    const routes = { ...standardRoutes(v.emulator), ...v.emulator.routes };
+    return {
+      id: v.id,
+      name: v.name,
+      endpoints: v.emulator.endpoints,
+      accounts: v.emulator.accounts.length,
+      routes: Object.entries(routes).flatMap(([path, r]) => Object.keys(r).map((method) => `${method} ${VENUE_PREFIX}${v.id}${path}`)),
+    };
+  });
+}
 
-const ROUTES: Record<string, Partial<Record<'GET' | 'POST', Handler>>> = {
+const HOST_ROUTES: Readonly<Record<string, Readonly<Partial<Record<Method, (target: ControlTarget) => unknown>>>>> = {
   '/info': { GET: (t) => t.info() },
-  '/state': { GET: (t) => ({ info: t.info(), mexc: t.mexc.state() }) },
-  '/mexc/requests': {
-    GET: (t, q) => {
-      const kind = q.get('kind') ?? undefined;
-      if (kind !== undefined && !REQUEST_KINDS.includes(kind as RequestRecord['kind'])) throw new SandboxInputError('kind must be rest, upgrade or media');
-      return t.mexc.requests({ sinceSeq: optionalInt(q, 'since'), kind: kind as RequestRecord['kind'] | undefined });
-    },
-  },
-  '/mexc/frames': { GET: (t, q) => t.mexc.frames(optionalInt(q, 'conversationId')) },
-  '/mexc/messages': { GET: (t, q) => t.mexc.messages(optionalInt(q, 'conversationId')) },
-  '/mexc/sockets': { GET: (t) => t.mexc.sockets() },
-  '/mexc/inject': { POST: (t, _q, body) => t.mexc.inject(body as Parameters<MexcEmulator['inject']>[0]) },
-  '/mexc/orders': { POST: (t, _q, body) => t.mexc.createOrder(body as Parameters<MexcEmulator['createOrder']>[0]) },
-  '/mexc/orders/state': { POST: (t, _q, body) => t.mexc.setOrderState(body as Parameters<MexcEmulator['setOrderState']>[0]) },
-  '/mexc/faults': { GET: (t) => t.mexc.faults(), POST: (t, _q, body) => t.mexc.applyFaults(body as Parameters<MexcEmulator['applyFaults']>[0]) },
-  '/mexc/sweep': {
-    POST: (t) => {
-      t.mexc.sweep();
-      return { ok: true };
-    },
-  },
+  '/health': { GET: (t) => ({ ok: true, venues: t.venues().map((v) => v.id) }) },
+  '/venues': { GET: (t) => describeVenues(t) },
+  '/state': { GET: (t) => ({ venues: Object.fromEntries(t.venues().map((v) => [v.id, v.emulator.state()])) }) },
   '/reset': {
     POST: (t) => {
       t.reset();
@@ -54,28 +66,47 @@ const ROUTES: Record<string, Partial<Record<'GET' | 'POST', Handler>>> = {
   },
 };
 
+type Resolved = { route: Route } | { status: 404; error: string };
+
+function resolve(target: ControlTarget, path: string): Resolved {
+  if (!path.startsWith(VENUE_PREFIX)) {
+    const route = HOST_ROUTES[path];
+    if (!route) return { status: 404, error: `no control route ${path}` };
+    return { route: Object.fromEntries(Object.entries(route).map(([m, h]) => [m, () => h(target)])) };
+  }
+  const rest = path.slice(VENUE_PREFIX.length);
+  const slash = rest.indexOf('/');
+  const id = slash < 0 ? rest : rest.slice(0, slash);
+  const venue = target.venues().find((v) => v.id === id);
+  if (!venue) return { status: 404, error: `unknown venue "${id}"; running: ${target.venues().map((v) => v.id).join(', ') || 'none'}` };
+  const sub = slash < 0 ? '' : rest.slice(slash);
+  const route = standardRoutes(venue.emulator)[sub] ?? venue.emulator.routes[sub];
+  if (!route) return { status: 404, error: `${venue.id} has no control route ${sub || '/'} (GET /venues lists them)` };
+  return { route };
+}
+
 async function handle(target: ControlTarget, log: (line: string) => void, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const path = pathOf(req.url);
   const method = req.method ?? 'GET';
-  const route = ROUTES[path];
-  const handler = route && (method === 'GET' || method === 'POST') ? route[method] : undefined;
-  if (!route) return sendJson(res, 404, { error: 'not found' });
+  const resolved = resolve(target, path);
+  if ('status' in resolved) return sendJson(res, resolved.status, { error: resolved.error });
+  const handler = method === 'GET' || method === 'POST' ? resolved.route[method] : undefined;
   if (!handler) return sendJson(res, 405, { error: 'method not allowed' });
   let body: unknown = undefined;
   try {
     const text = await readBody(req);
-    // Inputs are validated again by the emulator's zod schemas; here it only has to be JSON.
+    // Inputs are validated again by the emulator's schemas; here it only has to be JSON.
     body = text.trim() === '' ? {} : (JSON.parse(text) as unknown);
   } catch (e) {
     return sendJson(res, e instanceof BodyTooLargeError ? 413 : 400, { error: 'body must be JSON' });
   }
   try {
-    const result = handler(target, new URLSearchParams(rawQueryOf(req.url)), body);
+    const result = await handler(new URLSearchParams(rawQueryOf(req.url)), body);
     if (method === 'POST') log(`control ${method} ${path}`);
     sendJson(res, 200, result);
   } catch (e) {
     if (e instanceof SandboxInputError) return sendJson(res, 400, { error: e.message });
-    log(`control ${method} ${path} failed: ${e instanceof Error ? e.stack ?? e.message : String(e)}`);
+    log(`control ${method} ${path} failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
     sendJson(res, 500, { error: 'internal error' });
   }
 }

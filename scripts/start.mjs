@@ -1,6 +1,7 @@
 #!/usr/bin/env node
-// `npm start`: build, start the venue sandbox, and open VS Code with the extension under
-// development wired to it (env VENUE_CHAT_SANDBOX = the sandbox's ready JSON). Uses a desktop
+// `npm start`: build, start the venue sandbox (every emulator in sandbox/registry.ts), and open VS
+// Code with the extension under development wired to it (env VENUE_CHAT_SANDBOX = the sandbox's
+// ready JSON; the extension adds the accounts of every venue it supports). Uses a desktop
 // `code` when there is one, otherwise code-server on 127.0.0.1 (PORT, default 8080). Stays in the
 // foreground until Ctrl+C / SIGTERM, then stops everything it started.
 // Flags: --no-build. Env: VENUE_CHAT_START_HOST=code-server forces code-server.
@@ -56,6 +57,15 @@ function startSandbox() {
   });
 }
 
+/** One line per emulator: `mexc (MEXC P2P, 2 accounts)`. */
+function describeVenues(info) {
+  const accounts = Array.isArray(info.accounts) ? info.accounts : [];
+  return Object.entries(info.venues ?? {}).map(([id, v]) => {
+    const n = accounts.filter((a) => a.venue === id).length;
+    return `${id} (${v.name ?? id}, ${n} account${n === 1 ? '' : 's'})`;
+  });
+}
+
 /** A desktop `code` on PATH, but not the remote CLI that VS Code puts in its own terminals. */
 function desktopCode() {
   if (process.env.VENUE_CHAT_START_HOST === 'code-server') return null;
@@ -90,7 +100,9 @@ async function main() {
   }
   const sandboxJson = await startSandbox();
   const sandbox = JSON.parse(sandboxJson);
-  console.log(`[start] sandbox ready; control: ${sandbox.control ?? '(none)'}`);
+  const venues = describeVenues(sandbox);
+  console.log(`[start] sandbox ready: ${venues.join('; ') || 'no venues'}`);
+  console.log(`[start] sandbox control: ${sandbox.control ?? '(none)'} (GET /venues lists each venue's routes)`);
   const env = { VENUE_CHAT_SANDBOX: sandboxJson };
   const workspace = join(stateDir, 'workspace');
   mkdirSync(workspace, { recursive: true });
@@ -100,6 +112,7 @@ async function main() {
     // The CLI hands the window to the desktop app and returns; the sandbox keeps running here.
     await run(code, ['--new-window', `--extensionDevelopmentPath=${repoRoot}`, workspace], { env, echo: true });
     banner(['Venue Chat is running in a new VS Code window (Extension Development Host).',
+      `Sandbox venues: ${venues.join('; ') || 'none'}`,
       `Sandbox control: ${sandbox.control ?? '(none)'}`, 'Press Ctrl+C here to stop the sandbox.']);
     return;
   }
@@ -128,6 +141,7 @@ async function main() {
     '',
     workbenchUrl({ url: server.url, port: server.port, folder: workspace, extensionPath: repoRoot }),
     '',
+    `Sandbox venues: ${venues.join('; ') || 'none'}`,
     `Sandbox control: ${sandbox.control ?? '(none)'}`,
     `code-server log: ${join(stateDir, 'code-server.log')}`,
     'Press Ctrl+C to stop.',

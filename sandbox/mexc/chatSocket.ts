@@ -49,6 +49,8 @@ export interface ChatBackend {
   takeUpgradeRejection(): boolean;
   /** A validated SEND_MESSAGE from a session (the success reply has already been sent). */
   acceptMessage(session: ChatSession, params: SendMessageParams): void;
+  /** Consumes one armed `loseSendReplies` fault, if any: the send takes effect, its reply never arrives. */
+  takeLostSendReply(): boolean;
   readonly timers: TimerRegistry;
   recordRequest(record: Omit<RequestRecord, 'seq'>): void;
   recordFrame(record: Omit<FrameRecord, 'seq'>): void;
@@ -264,7 +266,8 @@ export class ChatSocketHub {
       raw, method, params, reply: { success: reply.success, msg: reply.msg },
     });
     if (method !== 'PING') this.backend.log(`mexc WS #${session.id} ${method ?? '?'} -> ${reply.success ? 'ok' : reply.msg}`);
-    session.ws.send(JSON.stringify(reply));
+    const lost = frame.kind === 'send' && this.backend.takeLostSendReply();
+    if (!lost) session.ws.send(JSON.stringify(reply));
     if (frame.kind === 'send') this.backend.acceptMessage(session, frame.params);
   }
 

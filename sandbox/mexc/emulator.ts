@@ -3,6 +3,7 @@
 // test hooks (the control server exposes the same over HTTP).
 import * as z from 'zod';
 import { TrackedServer, sendJson, urlHost } from '../util/http';
+import { SandboxInputError, parseInput } from '../util/input';
 import { SlidingWindowLimiter } from '../util/rateLimiter';
 import { seededRandom } from '../util/random';
 import { TimerRegistry, type TimerHandle } from '../util/timers';
@@ -62,6 +63,8 @@ export interface MexcAccountInfo {
   readonly venue: 'mexc';
   readonly label: string;
   readonly credentials: { readonly apiKey: string; readonly secretKey: string };
+  /** What the MEXC adapter takes (the media and upload URLs are venue-wide, in the info JSON). */
+  readonly endpoints: { readonly rest: string; readonly ws: string };
 }
 
 export interface MessageView extends MessageContent {
@@ -137,14 +140,6 @@ export type CreateOrderInput = z.input<typeof createOrderInputSchema>;
 export const setOrderStateInputSchema = z.object({ orderNo: z.string(), state: orderStateSchema }).strict();
 export type SetOrderStateInput = z.input<typeof setOrderStateInputSchema>;
 
-export class SandboxInputError extends Error {}
-
-function parseInput<T>(schema: z.ZodType<T>, input: unknown): T {
-  const parsed = schema.safeParse(input);
-  if (!parsed.success) throw new SandboxInputError(parsed.error.issues.map((i) => `${i.path.join('.') || 'input'}: ${i.message}`).join('; '));
-  return parsed.data;
-}
-
 export class MexcEmulator {
   readonly settings: MexcSettings;
   private readonly clock: () => number;
@@ -191,6 +186,11 @@ export class MexcEmulator {
         return true;
       },
       acceptMessage: (session, params) => this.acceptFromSocket(session, params),
+      takeLostSendReply: () => {
+        if (this.faultState.loseSendReplies <= 0) return false;
+        this.faultState.loseSendReplies -= 1;
+        return true;
+      },
       timers: this.timers,
       recordRequest: (r) => this.requestLog.add((seq) => ({ seq, ...r })),
       recordFrame: (r) => this.frameLog.add((seq) => ({ seq, ...r })),
@@ -260,7 +260,9 @@ export class MexcEmulator {
   }
 
   accounts(): MexcAccountInfo[] {
-    return this.store.accounts.map((a) => ({ venue: 'mexc', label: a.label, credentials: { apiKey: a.apiKey, secretKey: a.secretKey } }));
+    return this.store.accounts.map((a) => ({
+      venue: 'mexc', label: a.label, credentials: { apiKey: a.apiKey, secretKey: a.secretKey }, endpoints: { rest: this.restUrl, ws: this.wsUrl },
+    }));
   }
 
   // ---- test hooks -------------------------------------------------------------------------
@@ -332,6 +334,13 @@ export class MexcEmulator {
     return this.messageView(message);
   }
 
+  /** Fault: pushes a raw frame (garbage, a truncated push, a wrong shape) to every socket of a conversation. */
+  pushRaw(conversationId: number, frame: string): number {
+    if (!this.store.conversation(conversationId)) throw new SandboxInputError('unknown conversationId');
+    this.log(`mexc fault: raw frame to conversation ${conversationId}`);
+    return this.hub.deliver(conversationId, () => frame);
+  }
+
   /** A new order (default NOT_PAID) with a new counterparty and conversation. */
   createOrder(input: CreateOrderInput = {}): OrderView {
     const v = parseInput(createOrderInputSchema, input);
@@ -371,6 +380,7 @@ export class MexcEmulator {
     if (v.dropAll) this.log(`mexc fault: dropped ${this.hub.dropAll()} sockets`);
     if (v.halfOpen !== undefined) this.hub.setHalfOpen(v.halfOpen);
     if (v.rejectUpgrades !== undefined) this.faultState.rejectUpgrades = v.rejectUpgrades;
+    if (v.loseSendReplies !== undefined) this.faultState.loseSendReplies = v.loseSendReplies;
     if (v.slowReplyMs !== undefined) this.faultState.slowReplyMs = v.slowReplyMs;
     if (v.rateLimitNext !== undefined) this.faultState.rateLimitNext = v.rateLimitNext;
     if (v.expireListenKeys) this.keys.expireAll();
@@ -427,6 +437,7 @@ export class MexcEmulator {
     return {
       halfOpenSockets: 0,
       rejectUpgrades: 0,
+      loseSendReplies: 0,
       slowReplyMs: 0,
       rateLimitNext: 0,
       heartbeatTimeoutMs: this.settings.heartbeatTimeoutMs,

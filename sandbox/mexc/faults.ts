@@ -14,6 +14,8 @@ export const faultRequestSchema = z
     halfOpen: z.boolean().optional(),
     /** The next N WebSocket upgrades get HTTP 503. */
     rejectUpgrades: z.number().int().min(0).optional(),
+    /** The next N SEND_MESSAGE frames are accepted (stored, echoed) but their reply is lost on the way back. */
+    loseSendReplies: z.number().int().min(0).optional(),
     /** Delay every REST reply by this many ms (the request still takes effect at once). */
     slowReplyMs: z.number().int().min(0).optional(),
     /** The next N signed REST calls get HTTP 429. */
@@ -34,6 +36,7 @@ export type FaultRequest = z.infer<typeof faultRequestSchema>;
 export interface FaultState {
   halfOpenSockets: number;
   rejectUpgrades: number;
+  loseSendReplies: number;
   slowReplyMs: number;
   rateLimitNext: number;
   heartbeatTimeoutMs: number;

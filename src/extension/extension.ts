@@ -82,7 +82,7 @@ async function startInbox(context: vscode.ExtensionContext, log: RedactingLog, s
   const hourlyCompaction = setInterval(compact, 60 * 60_000);
   subscriptions.push({ dispose: () => (clearTimeout(firstCompaction), clearInterval(hourlyCompaction)) });
 
-  const registry = new AccountRegistry(context.globalState, context.secrets);
+  const registry = new AccountRegistry(context.globalState, context.secrets, log.redactor);
   const sandbox = new SandboxLauncher(context.extensionUri, log);
   const accounts = new AccountService(registry, inbox, log, sandbox);
   const uploader = new MediaUploader(log);
@@ -90,24 +90,36 @@ async function startInbox(context: vscode.ExtensionContext, log: RedactingLog, s
     hub: inbox,
     extensionUri: context.extensionUri,
     logger: log,
+    redactor: log.redactor,
     drafts: context.workspaceState,
     uploader,
     mediaOrigins: (accountId) => mediaOriginsFor(registry.get(accountId)),
   });
   subscriptions.push(restorer.attach((panel, target) => panels.adopt(panel, target)));
-  const tree = new InboxTreeProvider(inbox);
+  const tree = new InboxTreeProvider(inbox, log.redactor);
   const notifier = new IncomingNotifier(inbox, (target) => panels.open(target));
   subscriptions.push(notifier);
-  const status = new StatusBarIndicator(inbox);
+  const status = new StatusBarIndicator(inbox, log.redactor);
   const updateContext = () => void vscode.commands.executeCommand('setContext', ContextKeys.hasAccounts, registry.list().length > 0);
   subscriptions.push(registry, sandbox, panels, tree, status, registry.onDidChange(updateContext), ...registerCommands({ hub: inbox, accounts, panels, log, selectedConversation: () => tree.selectedConversation() }));
   subscriptions.push(inbox.onBadInput((e) => log.warn(`bad input (${inbox.badInputCount} so far) on ${e.where}: ${e.detail}`)));
+  subscriptions.push(
+    inbox.onStoreTrouble((t) => {
+      // Incoming messages wait in memory and are retried; say so once per episode, not per retry.
+      if (!t.resolved && t.attempt === 1) {
+        void vscode.window.showWarningMessage(vscode.l10n.t('Venue Chat cannot save incoming messages ({0}). It keeps retrying; keep VS Code open until this clears.', t.error));
+      } else if (t.resolved) {
+        void vscode.window.showInformationMessage(vscode.l10n.t('Venue Chat saves incoming messages again; nothing was lost.'));
+      }
+    }),
+  );
   updateContext();
 
   // Connecting is not part of activation: the tree fills from saved metadata and updates live.
   void accounts.connectSaved().then(async () => {
-    // `npm start` passes its sandbox in the environment: make sure its accounts exist.
-    if (process.env.VENUE_CHAT_SANDBOX && !registry.list().some((r) => r.sandbox)) {
+    // `npm start` passes its sandbox in the environment: make sure the accounts of every venue it
+    // runs exist (trySandbox skips those already added, so a newly supported venue joins too).
+    if (process.env.VENUE_CHAT_SANDBOX) {
       await accounts.trySandbox().catch((err: unknown) => log.error(`sandbox accounts: ${String(err)}`));
     }
   });
@@ -117,7 +129,7 @@ async function startInbox(context: vscode.ExtensionContext, log: RedactingLog, s
   return {
     activationMs,
     logFile: vscode.Uri.joinPath(context.logUri, 'Venue Chat.log'),
-    accounts: () => inbox.listAccounts().map((a) => ({ ...a, state: inbox.state(a.id) })),
+    accounts: () => inbox.listAccounts().map((a) => ({ ...a, state: log.redactor.redactState(inbox.state(a.id)) })),
     conversations: (accountId) => inbox.conversationsOf(accountId),
     messages: (accountId, conversationId, limit = 200) => inbox.newestPage(accountId, conversationId, limit).messages,
     badInputCount: () => inbox.badInputCount,

@@ -1,7 +1,39 @@
-// Runtime check of a ChatMessage, used on every upsert and on every line read back from the store,
-// so that a message accepted today is never silently dropped at the next start.
-import type { AttachmentKind, ChatMessage, MessageDirection, MessageKind, OutgoingStatus, VenueId } from './model';
+// The one runtime check of a ChatMessage, for the host and the webview alike (plain TypeScript, no
+// zod, so it costs the webview bundle little).
+//
+// - The store calls chatMessageProblem on every upsert and on every line it reads back, so a
+//   message accepted today is never dropped at the next start, and nothing over a cap
+//   (messageLimits.ts) or with an unknown field gets in.
+// - The pane calls sanitizeChatMessage: one bad record costs one message (or one part of it), not
+//   the pane. Bad optional parts are dropped, long text is cut, unknown kinds pass through for the
+//   fallback renderer.
+//
+// Both walk the same field tables below. Each table is typed by the model's field names, so a
+// field added to model.ts without a rule here is a compile error.
+import type {
+  Attachment,
+  AttachmentKind,
+  ChatMessage,
+  ContactCard,
+  MessageButton,
+  MessageDirection,
+  MessageKind,
+  MessagePayload,
+  OutgoingStatus,
+  QuotedMessage,
+  VenueId,
+} from './model';
 import { VENUE_IDS } from './model';
+import {
+  MAX_ATTACHMENTS,
+  MAX_BUTTONS,
+  MAX_CONTACTS,
+  MAX_FIELD_LENGTH,
+  MAX_QUOTE_LENGTH,
+  MAX_TEXT_LENGTH,
+  MAX_WAVEFORM_SAMPLES,
+  clampText,
+} from './messageLimits';
 
 // `satisfies Record<Union, true>` makes the compiler flag a kind added to model.ts but not here.
 const DIRECTIONS = { in: true, out: true, system: true } satisfies Record<MessageDirection, true>;
@@ -16,70 +48,299 @@ const ATTACHMENT_KINDS = { image: true, video: true, audio: true, file: true } s
 const VENUES: ReadonlySet<string> = new Set<VenueId>(VENUE_IDS);
 
 type Fields = Record<string, unknown>;
+/** Describes what is wrong with a value (the field name is prefixed by the caller), or undefined. */
+type Check = (value: unknown) => string | undefined;
+
+interface FieldRule {
+  readonly check: Check;
+  readonly required?: true;
+  /** The tolerant form: a usable value, or undefined to drop the field. Defaults to "keep if the check passes". */
+  readonly sanitize?: (value: unknown) => unknown;
+}
+
+/** One rule per field of T; absent fields are allowed unless the rule is `required`. */
+type Rules<T> = { readonly [K in keyof Required<T>]: FieldRule };
 
 function isRecord(value: unknown): value is Fields {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-function isNonEmptyString(value: unknown): value is string {
-  return typeof value === 'string' && value.length > 0;
+// ---- value checks ---------------------------------------------------------------------------
+
+const stringUpTo =
+  (max: number, minLength = 0): Check =>
+  (v) => {
+    if (typeof v !== 'string') return 'is not a string';
+    if (v.length < minLength) return 'is empty';
+    return v.length > max ? `is longer than ${max}` : undefined;
+  };
+const shortString = stringUpTo(MAX_FIELD_LENGTH);
+// Empty ids would make unrelated messages look like duplicates of each other.
+const id = stringUpTo(MAX_FIELD_LENGTH, 1);
+const finite: Check = (v) => (typeof v === 'number' && Number.isFinite(v) ? undefined : 'is not a finite number');
+const nonNegative: Check = (v) => finite(v) ?? ((v as number) < 0 ? 'is negative' : undefined);
+const between =
+  (min: number, max: number): Check =>
+  (v) =>
+    finite(v) ?? ((v as number) < min || (v as number) > max ? `is outside ${min}..${max}` : undefined);
+const boolean: Check = (v) => (typeof v === 'boolean' ? undefined : 'is not a boolean');
+const oneOf =
+  (table: Record<string, true>): Check =>
+  (v) =>
+    typeof v === 'string' && Object.hasOwn(table, v) ? undefined : 'is unknown';
+const color: Check = (v) => (typeof v === 'string' && /^#[0-9a-fA-F]{6}$/.test(v) ? undefined : 'is not #RRGGBB');
+const byteSample: Check = (v) => (Number.isInteger(v) && (v as number) >= 0 && (v as number) <= 255 ? undefined : 'is not 0..255');
+
+const optional = (check: Check): FieldRule => ({ check });
+const required = (check: Check): FieldRule => ({ check, required: true });
+const requiredRule = (rule: FieldRule): FieldRule => ({ ...rule, required: true });
+
+/** A string field the pane shortens instead of dropping. */
+function clampedString(max: number): FieldRule {
+  return { check: stringUpTo(max), sanitize: (v) => (typeof v === 'string' ? clampText(v, max).text : undefined) };
 }
 
-function optional(o: Fields, field: string, check: (v: unknown) => boolean): boolean {
-  return o[field] === undefined || check(o[field]);
-}
+// ---- records --------------------------------------------------------------------------------
 
-const isString = (v: unknown): boolean => typeof v === 'string';
-const isFiniteNumber = (v: unknown): boolean => typeof v === 'number' && Number.isFinite(v);
-const oneOf = (table: Record<string, true>) => (v: unknown): boolean => typeof v === 'string' && Object.hasOwn(table, v);
+// Every message passes here several times on its way in (hub, store, reload): the rule tables are
+// turned into arrays once, not on every call.
+const ruleEntries = new WeakMap<object, readonly (readonly [string, FieldRule])[]>();
 
-function attachmentProblem(value: unknown): string | undefined {
-  if (!isRecord(value)) return 'attachment is not an object';
-  if (!oneOf(ATTACHMENT_KINDS)(value.kind)) return 'attachment kind is unknown';
-  for (const field of ['url', 'thumbUrl', 'name', 'mimeType']) {
-    if (!optional(value, field, isString)) return `attachment ${field} is not a string`;
+function entriesOf(rules: Rules<object>): readonly (readonly [string, FieldRule])[] {
+  let entries = ruleEntries.get(rules);
+  if (!entries) {
+    entries = Object.entries(rules) as [string, FieldRule][];
+    ruleEntries.set(rules, entries);
   }
-  for (const field of ['size', 'width', 'height', 'durationMs']) {
-    if (!optional(value, field, isFiniteNumber)) return `attachment ${field} is not a number`;
-  }
-  return undefined;
+  return entries;
 }
+
+function recordProblem(value: unknown, rules: Rules<object>, extra?: (o: Fields) => string | undefined): string | undefined {
+  if (!isRecord(value)) return 'is not an object';
+  for (const field in value) {
+    if (!Object.hasOwn(rules, field) && value[field] !== undefined && Object.hasOwn(value, field)) return `has an unknown field ${JSON.stringify(field.slice(0, 40))}`;
+  }
+  for (const [field, rule] of entriesOf(rules)) {
+    const v = value[field];
+    if (v === undefined) {
+      if (rule.required) return `${field} is missing`;
+      continue;
+    }
+    const problem = rule.check(v);
+    if (problem !== undefined) return `${field} ${problem}`;
+  }
+  return extra?.(value);
+}
+
+/** Copies the fields that pass; undefined when a required field is unusable. Unknown fields are left behind. */
+function sanitizeRecord(value: unknown, rules: Rules<object>, extra?: (o: Fields) => string | undefined): Fields | undefined {
+  if (!isRecord(value)) return undefined;
+  const out: Fields = {};
+  for (const [field, rule] of entriesOf(rules)) {
+    const v = value[field];
+    const kept = v === undefined ? undefined : rule.sanitize ? rule.sanitize(v) : rule.check(v) === undefined ? v : undefined;
+    if (kept !== undefined) out[field] = kept;
+    else if (rule.required) return undefined;
+  }
+  return extra?.(out) === undefined ? out : undefined;
+}
+
+function record<T extends object>(rules: Rules<T>, extra?: (o: Fields) => string | undefined): FieldRule & { readonly rules: Rules<T> } {
+  return {
+    rules,
+    check: (v) => recordProblem(v, rules, extra),
+    sanitize: (v) => sanitizeRecord(v, rules, extra),
+  };
+}
+
+/** An array of `item`s, `min`..`max` long. The tolerant form keeps the first `max` usable items. */
+function arrayOf(item: FieldRule, max: number, min = 0): FieldRule {
+  return {
+    check: (v) => {
+      if (!Array.isArray(v)) return 'is not an array';
+      if (v.length > max) return `has more than ${max} items`;
+      if (v.length < min) return `has fewer than ${min} items`;
+      for (const [i, element] of v.entries()) {
+        const problem = item.check(element);
+        if (problem !== undefined) return `[${i}] ${problem}`;
+      }
+      return undefined;
+    },
+    sanitize: (v) => {
+      if (!Array.isArray(v)) return undefined;
+      const kept: unknown[] = [];
+      for (const element of v) {
+        if (kept.length >= max) break;
+        const clean = item.sanitize ? item.sanitize(element) : item.check(element) === undefined ? element : undefined;
+        if (clean !== undefined) kept.push(clean);
+      }
+      return kept.length >= min ? kept : undefined;
+    },
+  };
+}
+
+// ---- the model's parts ----------------------------------------------------------------------
+
+const attachment = record<Attachment>({
+  kind: required(oneOf(ATTACHMENT_KINDS)),
+  url: optional(shortString),
+  thumbUrl: optional(shortString),
+  name: optional(shortString),
+  mimeType: optional(shortString),
+  size: optional(finite),
+  width: optional(finite),
+  height: optional(finite),
+  durationMs: optional(finite),
+  ref: optional(id),
+  expiresAt: optional(finite),
+  // All or nothing: a waveform with samples filtered out would draw the wrong shape.
+  waveform: optional(arrayOf({ check: byteSample }, MAX_WAVEFORM_SAMPLES).check),
+});
+
+const button = record<MessageButton>({
+  label: required(stringUpTo(MAX_FIELD_LENGTH, 1)),
+  action: required(stringUpTo(MAX_FIELD_LENGTH, 1)),
+  color: optional(color),
+});
+
+const CONTACT_FIELDS = ['name', 'phone', 'email', 'userId'] as const satisfies readonly (keyof ContactCard)[];
+const contact = record<ContactCard>(
+  { name: optional(shortString), phone: optional(shortString), email: optional(shortString), userId: optional(id) },
+  // A card with nothing on it cannot be shown as a contact.
+  (o) => (CONTACT_FIELDS.some((f) => typeof o[f] === 'string' && o[f] !== '') ? undefined : 'has no name, phone, email or user id'),
+);
+
+type PayloadOf<T extends MessagePayload['type']> = Omit<Extract<MessagePayload, { type: T }>, 'type'>;
+
+// `payload.type` must equal the message's kind. Keyed by the types that are also kinds, so a
+// payload type that is not a kind is an excess property here, a compile error.
+const PAYLOADS: { readonly [T in MessagePayload['type'] & MessageKind]: FieldRule & { readonly rules: Rules<PayloadOf<T>> } } = {
+  contact: record<PayloadOf<'contact'>>({ contacts: requiredRule(arrayOf(contact, MAX_CONTACTS, 1)) }),
+  location: record<PayloadOf<'location'>>({
+    latitude: required(between(-90, 90)),
+    longitude: required(between(-180, 180)),
+    name: optional(shortString),
+    address: optional(shortString),
+  }),
+  sticker: record<PayloadOf<'sticker'>>({ stickerId: required(id), name: optional(shortString), albumId: optional(id), url: optional(shortString) }),
+  card: record<PayloadOf<'card'>>({
+    title: required(shortString),
+    description: optional(shortString),
+    coverUrl: optional(shortString),
+    iconUrl: optional(shortString),
+    appId: optional(id),
+    actions: requiredRule(arrayOf(button, MAX_BUTTONS)),
+  }),
+  buttons: record<PayloadOf<'buttons'>>({ buttons: requiredRule(arrayOf(button, MAX_BUTTONS, 1)) }),
+  live: record<PayloadOf<'live'>>({ url: required(id), thumbUrl: optional(shortString), width: optional(nonNegative), height: optional(nonNegative) }),
+  recall: record<PayloadOf<'recall'>>({ targetVenueMessageId: required(id) }),
+  system: record<PayloadOf<'system'>>({ event: required(stringUpTo(MAX_FIELD_LENGTH, 1)), orderId: optional(id), state: optional(shortString) }),
+};
+
+function payloadRuleFor(type: unknown): FieldRule | undefined {
+  return typeof type === 'string' && Object.hasOwn(PAYLOADS, type) ? PAYLOADS[type as MessagePayload['type']] : undefined;
+}
+
+function payloadProblem(value: unknown): string | undefined {
+  if (!isRecord(value)) return 'is not an object';
+  const rule = payloadRuleFor(value.type);
+  if (!rule) return 'type is unknown';
+  const { type: _type, ...rest } = value;
+  return rule.check(rest);
+}
+
+function sanitizePayload(value: unknown): MessagePayload | undefined {
+  if (!isRecord(value)) return undefined;
+  const rule = payloadRuleFor(value.type);
+  const { type, ...rest } = value;
+  const clean = rule?.sanitize?.(rest);
+  // The rule for `type` accepted every field of that variant.
+  return isRecord(clean) ? ({ type, ...clean } as MessagePayload) : undefined;
+}
+
+const quote = record<QuotedMessage>({
+  venueMessageId: optional(id),
+  senderName: optional(shortString),
+  text: clampedString(MAX_QUOTE_LENGTH),
+});
+
+const gap = record<NonNullable<ChatMessage['gap']>>({ from: required(finite), to: required(finite) });
+
+const MESSAGE: Rules<ChatMessage> = {
+  key: required(id),
+  venue: required((v) => (typeof v === 'string' && VENUES.has(v) ? undefined : 'is unknown')),
+  accountId: required(id),
+  conversationId: required(id),
+  venueMessageId: optional(id),
+  clientMessageId: optional(id),
+  direction: required(oneOf(DIRECTIONS)),
+  kind: required(oneOf(KINDS)),
+  text: clampedString(MAX_TEXT_LENGTH),
+  attachments: arrayOf(attachment, MAX_ATTACHMENTS),
+  payload: { check: payloadProblem, sanitize: sanitizePayload },
+  quote,
+  recalled: optional(boolean),
+  edited: optional(boolean),
+  conflictOf: optional(id),
+  senderName: optional(shortString),
+  time: required(finite),
+  rawTime: optional(shortString),
+  status: optional(oneOf(STATUSES)),
+  failure: clampedString(MAX_FIELD_LENGTH),
+  gap,
+};
+
+// ---- the API --------------------------------------------------------------------------------
 
 /** Describes the first thing wrong with `value` as a ChatMessage, or `undefined` if it is one. */
 export function chatMessageProblem(value: unknown): string | undefined {
-  if (!isRecord(value)) return 'not an object';
-  for (const field of ['key', 'accountId', 'conversationId']) {
-    if (!isNonEmptyString(value[field])) return `${field} is not a non-empty string`;
-  }
-  if (typeof value.venue !== 'string' || !VENUES.has(value.venue)) return 'venue is unknown';
-  // Empty ids would make unrelated messages look like duplicates of each other.
-  for (const field of ['venueMessageId', 'clientMessageId']) {
-    if (!optional(value, field, isNonEmptyString)) return `${field} is not a non-empty string`;
-  }
-  if (!oneOf(DIRECTIONS)(value.direction)) return 'direction is unknown';
-  if (!oneOf(KINDS)(value.kind)) return 'kind is unknown';
-  if (!isFiniteNumber(value.time)) return 'time is not a finite number';
-  for (const field of ['text', 'senderName', 'rawTime', 'failure']) {
-    if (!optional(value, field, isString)) return `${field} is not a string`;
-  }
-  if (!optional(value, 'status', oneOf(STATUSES))) return 'status is unknown';
-  if (!optional(value, 'edited', (v) => typeof v === 'boolean')) return 'edited is not a boolean';
-  if (!optional(value, 'conflictOf', isNonEmptyString)) return 'conflictOf is not a non-empty string';
-  if (value.attachments !== undefined) {
-    if (!Array.isArray(value.attachments)) return 'attachments is not an array';
-    for (const attachment of value.attachments) {
-      const problem = attachmentProblem(attachment);
-      if (problem) return problem;
-    }
-  }
-  if (value.gap !== undefined) {
-    if (!isRecord(value.gap) || !isFiniteNumber(value.gap.from) || !isFiniteNumber(value.gap.to)) {
-      return 'gap is not { from, to }';
-    }
-  }
+  const problem = recordProblem(value, MESSAGE);
+  if (problem !== undefined) return problem;
+  const message = value as ChatMessage;
+  if (message.payload !== undefined && message.payload.type !== message.kind) return `payload type ${message.payload.type} does not match kind ${message.kind}`;
   return undefined;
 }
 
 export function isChatMessage(value: unknown): value is ChatMessage {
   return chatMessageProblem(value) === undefined;
+}
+
+/**
+ * A well-typed copy of `value` for the pane, or undefined when it lacks what the timeline needs
+ * (key, time, venue, account, conversation). Everything else that is wrong is dropped or cut:
+ * an unknown direction reads as incoming, an unknown kind passes through (the fallback renderer
+ * shows it), a payload of another kind is dropped (the renderer falls back to the text).
+ */
+export function sanitizeChatMessage(value: unknown): ChatMessage | undefined {
+  if (!isRecord(value)) return undefined;
+  const { key, time, venue, accountId, conversationId } = value;
+  if (id(key) !== undefined || finite(time) !== undefined) return undefined;
+  if (typeof venue !== 'string' || typeof accountId !== 'string' || typeof conversationId !== 'string') return undefined;
+  const out = sanitizeRecord(
+    { ...value, direction: directionOrIn(value.direction), kind: kindOrText(value.kind) },
+    { ...MESSAGE, venue: required(shortString), accountId: required(shortString), conversationId: required(shortString), kind: required(stringUpTo(64, 1)) },
+  );
+  if (!out) return undefined;
+  if (isRecord(out.payload) && out.payload.type !== out.kind) delete out.payload;
+  // Each field was copied only after its rule accepted it.
+  return out as unknown as ChatMessage;
+}
+
+function directionOrIn(direction: unknown): MessageDirection {
+  return oneOf(DIRECTIONS)(direction) === undefined ? (direction as MessageDirection) : 'in';
+}
+
+function kindOrText(kind: unknown): string {
+  return typeof kind === 'string' && kind.length > 0 && kind.length <= 64 ? kind : 'text';
+}
+
+/** The usable messages of an untrusted list (anything but an array is none). */
+export function sanitizeChatMessages(value: unknown): ChatMessage[] {
+  if (!Array.isArray(value)) return [];
+  const out: ChatMessage[] = [];
+  for (const item of value) {
+    const message = sanitizeChatMessage(item);
+    if (message) out.push(message);
+  }
+  return out;
 }

@@ -1,4 +1,4 @@
-// Shape checks for host notifications other than messages (see timeline/messageGuard.ts). The
+// Shape checks for host notifications other than messages (messages: shared/messageValidator.ts). The
 // host is trusted; these keep a malformed payload from breaking the pane instead of being shown.
 import type { ComposerCapabilities, ConnectionState, Conversation, MessageKind, VenueId } from '../shared/model';
 

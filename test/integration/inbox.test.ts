@@ -2,15 +2,13 @@
 // command, find the conversation in the tree, open the chat pane, send a message the sandbox
 // receives correctly signed, and see the counterparty's reply in the pane's DOM.
 import * as assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { appendFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import { createInterface } from 'node:readline';
 import * as vscode from 'vscode';
 import type { VenueChatApi } from '../../src/extension/extension';
 import { driver } from './driver';
-
-const EXTENSION_ID = 'venue-chat.venue-chat';
+import { EXTENSION_ID, control, startSandbox, until, type MexcSandbox, type SandboxMessage, type SandboxOrder, type SandboxReady } from './sandbox';
 
 /** Measurements go to test-results/integration-metrics.jsonl (the extension host's console is not shown). */
 async function recordMetric(root: string, name: string, value: unknown): Promise<void> {
@@ -18,64 +16,10 @@ async function recordMetric(root: string, name: string, value: unknown): Promise
   await appendFile(join(root, 'test-results', 'integration-metrics.jsonl'), `${JSON.stringify({ name, value, at: new Date().toISOString() })}\n`);
 }
 
-interface SandboxReady {
-  control: string;
-  venues: { mexc: { rest: string; ws: string; media: string; upload: string } };
-  accounts: { venue: string; label: string; credentials: { apiKey: string; secretKey: string } }[];
-}
-
-interface SandboxOrder {
-  advOrderNo: string;
-  conversationId: number;
-  state: string;
-  apiKey: string;
-  counterpartyNickName: string;
-}
-
-interface SandboxMessage {
-  id: number;
-  content: string;
-  self: boolean;
-  time: number;
-}
-
-async function startSandbox(root: string): Promise<{ child: ChildProcess; info: SandboxReady }> {
-  const child = spawn(process.execPath, [join(root, 'dist', 'sandbox.js'), '--port', '0', '--reply-delay-ms', '400', '--exit-with-parent'], {
-    env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' },
-    stdio: ['pipe', 'pipe', 'ignore'],
-  });
-  const info = await new Promise<SandboxReady>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('sandbox did not start')), 15000);
-    createInterface({ input: child.stdout! }).on('line', (line) => {
-      if (!line.startsWith('VENUE_CHAT_SANDBOX_READY ')) return;
-      clearTimeout(timer);
-      resolve(JSON.parse(line.slice('VENUE_CHAT_SANDBOX_READY '.length)) as SandboxReady);
-    });
-    child.once('exit', (code) => reject(new Error(`sandbox exited with ${code}`)));
-  });
-  return { child, info };
-}
-
-async function control<T>(info: SandboxReady, path: string, body?: unknown): Promise<T> {
-  const res = await fetch(info.control + path, body === undefined ? undefined : { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-  if (!res.ok) throw new Error(`sandbox control ${path}: HTTP ${res.status}`);
-  return (await res.json()) as T;
-}
-
-async function until<T>(fn: () => Promise<T | undefined> | T | undefined, what: string, timeoutMs = 20000): Promise<T> {
-  const start = Date.now();
-  for (;;) {
-    const value = await fn();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() - start > timeoutMs) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
 describe('inbox in a real VS Code (MEXC sandbox)', function () {
   this.timeout(120000);
   let api: VenueChatApi;
-  let sandbox: { child: ChildProcess; info: SandboxReady };
+  let sandbox: { child: ChildProcess; info: SandboxReady; mexc: MexcSandbox };
   let accountId: string;
   let order: SandboxOrder;
   let root: string;
@@ -98,21 +42,21 @@ describe('inbox in a real VS Code (MEXC sandbox)', function () {
   });
 
   it('rejects wrong keys with the venue\'s own message', async () => {
-    const account = sandbox.info.accounts[0]!;
+    const account = sandbox.mexc.accounts[0]!;
     await assert.rejects(
-      Promise.resolve(vscode.commands.executeCommand('venueChat.addAccount', { venue: 'mexc', label: 'Wrong keys', credentials: { apiKey: account.credentials.apiKey, secretKey: 'wrong-secret-0000' }, endpoints: { rest: sandbox.info.venues.mexc.rest, ws: sandbox.info.venues.mexc.ws } })),
+      Promise.resolve(vscode.commands.executeCommand('venueChat.addAccount', { venue: 'mexc', label: 'Wrong keys', credentials: { apiKey: account.credentials.apiKey, secretKey: 'wrong-secret-0000' }, endpoints: { rest: sandbox.mexc.rest, ws: sandbox.mexc.ws } })),
       /Signature for this request is not valid/,
     );
     assert.equal(api.accounts().length, 0, 'a rejected account is not saved');
   });
 
   it('adds a sandbox account through the command; the keys go to SecretStorage only', async () => {
-    const account = sandbox.info.accounts[0]!;
+    const account = sandbox.mexc.accounts[0]!;
     accountId = (await vscode.commands.executeCommand<string>('venueChat.addAccount', {
       venue: 'mexc',
       label: 'Sandbox MEXC',
       credentials: account.credentials,
-      endpoints: { rest: sandbox.info.venues.mexc.rest, ws: sandbox.info.venues.mexc.ws },
+      endpoints: { rest: sandbox.mexc.rest, ws: sandbox.mexc.ws },
     }))!;
     assert.ok(accountId);
     assert.equal(await api.hasCredentials(accountId), true);
@@ -122,8 +66,8 @@ describe('inbox in a real VS Code (MEXC sandbox)', function () {
   });
 
   it('shows the conversations in the tree and the connection in the status bar', async () => {
-    const state = await control<{ mexc: { orders: SandboxOrder[] } }>(sandbox.info, '/state');
-    const own = state.mexc.orders.filter((o) => o.apiKey === sandbox.info.accounts[0]!.credentials.apiKey);
+    const state = await control<{ orders: SandboxOrder[] }>(sandbox.mexc.control, '/state');
+    const own = state.orders.filter((o) => o.apiKey === sandbox.mexc.accounts[0]!.credentials.apiKey);
     order = own.find((o) => o.state === 'PAID') ?? own[0]!;
     await until(() => api.conversations(accountId).length === own.length || undefined, 'conversations');
     await vscode.commands.executeCommand('workbench.view.extension.venueChat');
@@ -136,12 +80,12 @@ describe('inbox in a real VS Code (MEXC sandbox)', function () {
 
   it('opens the chat pane from the tree with the stored history', async () => {
     // A busy inbox refreshes the tree while the user clicks: keep another conversation busy meanwhile.
-    const state = await control<{ mexc: { orders: SandboxOrder[] } }>(sandbox.info, '/state');
-    const other = state.mexc.orders.find((o) => o.apiKey === order.apiKey && o.conversationId !== order.conversationId && o.state === 'NOT_PAID')!;
+    const state = await control<{ orders: SandboxOrder[] }>(sandbox.mexc.control, '/state');
+    const other = state.orders.find((o) => o.apiKey === order.apiKey && o.conversationId !== order.conversationId && o.state === 'NOT_PAID')!;
     let busy = true;
     const burst = (async () => {
       for (let i = 0; busy && i < 100; i++) {
-        await control(sandbox.info, '/mexc/inject', { conversationId: other.conversationId, content: `busy ${i}` });
+        await control(sandbox.mexc.control, '/inject', { conversationId: other.conversationId, content: `busy ${i}` });
         await new Promise((r) => setTimeout(r, 20));
       }
     })();
@@ -154,7 +98,7 @@ describe('inbox in a real VS Code (MEXC sandbox)', function () {
       await burst;
     }
     assert.deepEqual(api.openPanels().map((p) => p.conversationId), [String(order.conversationId)], 'exactly the clicked conversation opened');
-    const history = await control<SandboxMessage[]>(sandbox.info, `/mexc/messages?conversationId=${order.conversationId}`);
+    const history = await control<SandboxMessage[]>(sandbox.mexc.control, `/messages?conversationId=${order.conversationId}`);
     // The history the socket delivered before (seeded messages are not pushed: MEXC has no history API),
     // so the pane shows what the store holds: at least the composer and the header are there.
     const header = await driver.waitForText(order.counterpartyNickName, { scope: 'webview', timeoutMs: 20000 });
@@ -167,13 +111,13 @@ describe('inbox in a real VS Code (MEXC sandbox)', function () {
     await driver.fill({ selector: '.composer__box textarea', value: text, scope: 'webview' });
     await driver.press({ selector: '.composer__box textarea', key: 'Enter', scope: 'webview' });
     const frames = await until(async () => {
-      const f = await control<{ method: string | null; params: { content?: string; type?: number; conversationId?: number } }[]>(sandbox.info, `/mexc/frames?conversationId=${order.conversationId}`);
+      const f = await control<{ method: string | null; params: { content?: string; type?: number; conversationId?: number } }[]>(sandbox.mexc.control, `/frames?conversationId=${order.conversationId}`);
       return f.find((x) => x.method === 'SEND_MESSAGE' && x.params.content === text) ? f : undefined;
     }, 'SEND_MESSAGE at the sandbox');
     const frame = frames.find((x) => x.method === 'SEND_MESSAGE' && x.params.content === text)!;
     assert.equal(frame.params.type, 1);
     assert.equal(frame.params.conversationId, order.conversationId);
-    const requests = await control<{ kind: string; signatureValid: boolean | null }[]>(sandbox.info, '/mexc/requests');
+    const requests = await control<{ kind: string; signatureValid: boolean | null }[]>(sandbox.mexc.control, '/requests');
     const signed = requests.filter((r) => r.kind === 'rest' && r.signatureValid !== null);
     assert.ok(signed.length > 0 && signed.slice(-5).every((r) => r.signatureValid === true), 'the last REST calls were correctly signed');
     // Our message shows once, confirmed by the venue's echo.
@@ -181,7 +125,7 @@ describe('inbox in a real VS Code (MEXC sandbox)', function () {
     assert.equal(api.messages(accountId, String(order.conversationId)).filter((m) => m.text === text).length, 1);
     // The counterparty answers; its text must appear in the webview DOM.
     const reply = await until(async () => {
-      const msgs = await control<SandboxMessage[]>(sandbox.info, `/mexc/messages?conversationId=${order.conversationId}`);
+      const msgs = await control<SandboxMessage[]>(sandbox.mexc.control, `/messages?conversationId=${order.conversationId}`);
       const mine = msgs.find((m) => m.content === text);
       return mine ? msgs.find((m) => !m.self && m.id > mine.id) : undefined;
     }, 'counterparty reply');
@@ -196,7 +140,7 @@ describe('inbox in a real VS Code (MEXC sandbox)', function () {
     for (let i = 0; i < 5; i++) {
       const text = `latency probe ${i} ${Date.now()}`;
       const t0 = Date.now();
-      await control(sandbox.info, '/mexc/inject', { conversationId: order.conversationId, content: text });
+      await control(sandbox.mexc.control, '/inject', { conversationId: order.conversationId, content: text });
       const seen = await driver.waitForText(text, { scope: 'webview', timeoutMs: 10000 });
       assert.equal(seen.found, true);
       samples.push(Date.now() - t0);
@@ -207,7 +151,7 @@ describe('inbox in a real VS Code (MEXC sandbox)', function () {
 
   it('renders hostile counterparty text as text', async () => {
     const hostile = `<img src=x onerror="document.title='pwned'">payload-${Date.now()}`;
-    await control(sandbox.info, '/mexc/inject', { conversationId: order.conversationId, content: hostile });
+    await control(sandbox.mexc.control, '/inject', { conversationId: order.conversationId, content: hostile });
     const seen = await driver.waitForText(hostile, { scope: 'webview', timeoutMs: 10000 });
     assert.equal(seen.found, true, 'the markup shows literally');
     assert.equal(await driver.count({ selector: 'img[onerror]', scope: 'webview' }), 0);
@@ -215,22 +159,22 @@ describe('inbox in a real VS Code (MEXC sandbox)', function () {
 
   it('notifies about a message in a conversation no pane shows, and counts it unread; not for the visible one', async () => {
     // A new order: MEXC pushes no order events, so Reconnect (or the next order poll) finds it.
-    const other = await control<SandboxOrder>(sandbox.info, '/mexc/orders', { counterpartyNickName: 'NewBuyer_7', state: 'NOT_PAID', account: 0 });
+    const other = await control<SandboxOrder>(sandbox.mexc.control, '/orders', { counterpartyNickName: 'NewBuyer_7', state: 'NOT_PAID', account: 0 });
     await vscode.commands.executeCommand('venueChat.reconnect', { accountId });
     await until(() => api.conversations(accountId).find((c) => c.conversationId === String(other.conversationId)) ?? undefined, 'the new order in the inbox');
     // Reconnect renews every chat socket; MEXC keeps no history, so wait until both chats are live again.
     await until(async () => {
-      const live = (await control<{ conversationId: number }[]>(sandbox.info, '/mexc/sockets')).map((x) => x.conversationId);
+      const live = (await control<{ conversationId: number }[]>(sandbox.mexc.control, '/sockets')).map((x) => x.conversationId);
       return live.includes(other.conversationId) && live.includes(order.conversationId) && api.accounts().find((a) => a.id === accountId)?.state.kind === 'online' ? true : undefined;
     }, 'sockets for the new order and the open chat');
     const unreadBefore = api.conversations(accountId).find((c) => c.conversationId === String(other.conversationId))?.unread ?? 0;
     const text = `are you there? ${Date.now()}`;
-    await control(sandbox.info, '/mexc/inject', { conversationId: other.conversationId, content: text });
+    await control(sandbox.mexc.control, '/inject', { conversationId: other.conversationId, content: text });
     const toast = await driver.waitForText(`${other.counterpartyNickName}: ${text}`, { scope: 'workbench', timeoutMs: 10000 });
     assert.equal(toast.found, true, 'a notification names the counterparty and shows the text');
     await until(() => ((api.conversations(accountId).find((c) => c.conversationId === String(other.conversationId))?.unread ?? 0) > unreadBefore) || undefined, 'unread count');
     const visibleText = `visible pane ${Date.now()}`;
-    await control(sandbox.info, '/mexc/inject', { conversationId: order.conversationId, content: visibleText });
+    await control(sandbox.mexc.control, '/inject', { conversationId: order.conversationId, content: visibleText });
     assert.equal((await driver.waitForText(visibleText, { scope: 'webview', timeoutMs: 10000 })).found, true);
     await new Promise((r) => setTimeout(r, 500));
     const toasts = (await driver.textContent({ selector: '.notifications-toasts', scope: 'workbench' })).join(' ');
@@ -245,22 +189,22 @@ describe('inbox in a real VS Code (MEXC sandbox)', function () {
     const sent = await vscode.commands.executeCommand<{ key: string }>('venueChat.sendMessage', { accountId, conversationId, text });
     assert.ok(sent?.key);
     await until(async () => {
-      const f = await control<{ method: string | null; params: { content?: string } }[]>(sandbox.info, `/mexc/frames?conversationId=${order.conversationId}`);
+      const f = await control<{ method: string | null; params: { content?: string } }[]>(sandbox.mexc.control, `/frames?conversationId=${order.conversationId}`);
       return f.some((x) => x.method === 'SEND_MESSAGE' && x.params.content === text) || undefined;
     }, 'scripted message at the sandbox');
     const opened = await vscode.commands.executeCommand<{ conversationId: string }>('venueChat.openConversation', { accountId, conversationId });
     assert.equal(opened?.conversationId, conversationId);
-    const before = (await control<{ id: number }[]>(sandbox.info, '/mexc/sockets')).map((x) => x.id);
+    const before = (await control<{ id: number }[]>(sandbox.mexc.control, '/sockets')).map((x) => x.id);
     assert.equal(await vscode.commands.executeCommand<number>('venueChat.reconnect', { accountId }), 1);
     await until(async () => {
-      const now = (await control<{ id: number }[]>(sandbox.info, '/mexc/sockets')).map((x) => x.id);
+      const now = (await control<{ id: number }[]>(sandbox.mexc.control, '/sockets')).map((x) => x.id);
       return now.length > 0 && now.every((id) => !before.includes(id)) ? true : undefined;
     }, 'fresh sockets after reconnect');
     await until(() => api.accounts().find((a) => a.id === accountId)?.state.kind === 'online' || undefined, 'online again');
   });
 
   it('asks venue, label, keys (password boxes) and endpoints when run from the palette', async () => {
-    const second = sandbox.info.accounts[1]!;
+    const second = sandbox.mexc.accounts[1]!;
     const pending = Promise.resolve(vscode.commands.executeCommand<string>('venueChat.addAccount'));
     const input = '.quick-input-widget .quick-input-box input';
     const answer = async (title: string, value: string, password = false) => {
@@ -275,8 +219,8 @@ describe('inbox in a real VS Code (MEXC sandbox)', function () {
     await answer('Add Account: API key (access key)', second.credentials.apiKey, true);
     await answer('Add Account: Secret key', second.credentials.secretKey, true);
     await answer('Add Account: endpoints', 'Custom endpoints');
-    await answer('Add Account: REST base URL', sandbox.info.venues.mexc.rest);
-    await answer('Add Account: Chat WebSocket URL', sandbox.info.venues.mexc.ws);
+    await answer('Add Account: REST base URL', sandbox.mexc.rest);
+    await answer('Add Account: Chat WebSocket URL', sandbox.mexc.ws);
     const promptedId = await pending;
     assert.ok(promptedId, 'the prompted account was added');
     await until(() => api.accounts().find((a) => a.id === promptedId && a.label === 'Prompted MEXC') ?? undefined, 'prompted account listed');
@@ -288,8 +232,8 @@ describe('inbox in a real VS Code (MEXC sandbox)', function () {
     // The file dialog starts in the workspace folder: the file is picked there, as a person would.
     const dir = await mkdtemp(join(vscode.workspace.workspaceFolders![0]!.uri.fsPath, 'upload-'));
     const file = join(dir, 'payment-receipt.png');
-    await writeFile(file, Buffer.from(await (await fetch(`${sandbox.info.venues.mexc.media}/receipt.png`)).arrayBuffer()));
-    await vscode.workspace.getConfiguration('venueChat').update('mediaUpload.putUrl', sandbox.info.venues.mexc.upload, vscode.ConfigurationTarget.Global);
+    await writeFile(file, Buffer.from(await (await fetch(`${sandbox.mexc.media}/receipt.png`)).arrayBuffer()));
+    await vscode.workspace.getConfiguration('venueChat').update('mediaUpload.putUrl', sandbox.mexc.upload, vscode.ConfigurationTarget.Global);
     try {
       // The composer learns about the upload target from a fresh snapshot: reopen the pane.
       await vscode.commands.executeCommand('workbench.action.closeAllEditors');
@@ -300,7 +244,7 @@ describe('inbox in a real VS Code (MEXC sandbox)', function () {
       await driver.click({ selector: row, hasText: basename(dir), scope: 'workbench', timeoutMs: 15000 });
       await driver.click({ selector: row, hasText: 'payment-receipt.png', scope: 'workbench', timeoutMs: 15000 });
       const frame = await until(async () => {
-        const f = await control<{ method: string | null; params: { type?: number; imageUrl?: string } }[]>(sandbox.info, `/mexc/frames?conversationId=${order.conversationId}`);
+        const f = await control<{ method: string | null; params: { type?: number; imageUrl?: string } }[]>(sandbox.mexc.control, `/frames?conversationId=${order.conversationId}`);
         return f.find((x) => x.method === 'SEND_MESSAGE' && x.params.type === 2 && (x.params.imageUrl ?? '').includes('payment-receipt.png'));
       }, 'image message at the sandbox');
       const uploaded = await fetch(frame.params.imageUrl!);
@@ -318,7 +262,7 @@ describe('inbox in a real VS Code (MEXC sandbox)', function () {
     await new Promise((r) => setTimeout(r, 1500)); // the log channel flushes asynchronously
     const log = await readFile(api.logFile.fsPath, 'utf8');
     assert.ok(log.length > 0, 'the log has content');
-    const { apiKey, secretKey } = sandbox.info.accounts[0]!.credentials;
+    const { apiKey, secretKey } = sandbox.mexc.accounts[0]!.credentials;
     assert.ok(!log.includes(apiKey), 'api key leaked');
     assert.ok(!log.includes(secretKey), 'secret leaked');
     assert.ok(!/listenKey=[0-9a-f]{16,}/i.test(log), 'listen key leaked');

@@ -19,7 +19,7 @@ describe('webview message renderers', () => {
     const media = suite.server.mediaOrigin;
     const kinds: [ChatMessage, string, RegExp][] = [
       [message({ id: 'text', kind: 'text', text: 'plain words' }), 'content--text', /plain words/],
-      [message({ id: 'md', kind: 'markdown', text: '**bold** _it_' }), 'content--markdown', /\*\*bold\*\* _it_/],
+      [message({ id: 'md', kind: 'markdown', text: '**bold** _it_' }), 'content--markdown', /bold it/],
       [message({ id: 'img', kind: 'image', text: 'receipt', attachments: [{ kind: 'image', url: `${media}/pixel.png`, name: 'receipt.png', width: 40, height: 40 }] }), 'content--image', /receipt/],
       [message({ id: 'vid', kind: 'video', attachments: [{ kind: 'video', url: `${media}/hang/clip.mp4`, name: 'clip.mp4', durationMs: 65_000 }] }), 'content--video', /clip\.mp4 · 1:05/],
       [message({ id: 'aud', kind: 'audio', attachments: [{ kind: 'audio', url: `${media}/hang/voice.ogg`, name: 'voice.ogg' }] }), 'content--audio', /voice\.ogg/],
@@ -32,6 +32,7 @@ describe('webview message renderers', () => {
       [message({ id: 'live', kind: 'live', text: 'Live location' }), 'content--live', /Live.*Live location/],
       [message({ id: 'sys', kind: 'system', direction: 'system', text: 'The buyer marked the order as paid' }), 'content--system', /The buyer marked the order as paid/],
       [message({ id: 'gap', kind: 'gap', direction: 'system', text: undefined, gap: { from: T0 - 30 * MINUTE, to: T0 - 5 * MINUTE } }), 'content--gap', /Connection lost 09:30–09:55/],
+      [message({ id: 'rc', kind: 'recall', direction: 'system', text: undefined }), 'content--recall', /alice_p2p withdrew a message/],
       [{ ...message({ id: 'new', text: 'from the future' }), kind: 'poll' as ChatMessage['kind'] }, 'content--unknown', /Unsupported message type “poll”.*from the future/],
     ];
     const messages = kinds.map(([m], i) => ({ ...m, time: T0 - (kinds.length - i) * MINUTE }));
@@ -42,6 +43,9 @@ describe('webview message renderers', () => {
       assert.equal(await row.locator(`.${contentClass}`).count(), 1, `${m.kind} uses ${contentClass}`);
       assert.match(await rowText(chat, m.key), text, `${m.kind} shows its content`);
     }
+    // Markdown is formatted, not shown as its source.
+    assert.equal(await chat.page.locator('.content--markdown strong').innerText(), 'bold');
+    assert.equal(await chat.page.locator('.content--markdown em').innerText(), 'it');
     // Media kinds create media elements for http(s) URLs.
     assert.equal(await chat.page.locator('.content--image img.media--image').count(), 1);
     assert.equal(await chat.page.locator('.content--video video.media--video').count(), 1);

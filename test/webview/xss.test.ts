@@ -76,7 +76,8 @@ describe('webview XSS corpus (CSP bypassed: the renderers alone must hold)', () 
   const suite = webviewSuite();
 
   it('shows hostile text, sender names, captions and reasons literally and runs nothing', async () => {
-    const kinds: ChatMessage['kind'][] = ['text', 'markdown', 'system', 'card', 'contact', 'buttons'];
+    // Kinds that show their text as a text block (markdown is formatted: its own test below).
+    const kinds: ChatMessage['kind'][] = ['text', 'system', 'card', 'contact', 'buttons', 'location', 'live'];
     const messages: ChatMessage[] = [];
     PAYLOADS.forEach((payload, i) => {
       messages.push(
@@ -183,6 +184,101 @@ describe('webview XSS corpus (CSP bypassed: the renderers alone must hold)', () 
     await chat.page.waitForFunction(() => !document.querySelector('.text--collapsed'));
     assert.equal(await text.evaluate((e) => e.textContent), huge, 'the full text, literally');
     assert.equal(await text.evaluate((e) => e.querySelectorAll('*').length), 0, 'only text nodes');
+    assertClean(await audit(chat));
+  });
+
+  it('formats hostile markdown into inert elements only, with every link going through the host', async () => {
+    const markdownPayloads = [
+      ...PAYLOADS,
+      '[click](javascript:window.__xss=1)',
+      '[click](JAVASCRIPT:window.__xss=1)',
+      '[click](data:text/html,<script>window.__xss=1</script>)',
+      '[click](vbscript:msgbox(1))',
+      '![x](javascript:window.__xss=1)',
+      '![x](data:image/svg+xml,<svg onload=window.__xss=1>)',
+      '![x](https://tracker.example/pixel.png "title")',
+      '<javascript:window.__xss=1>',
+      '<https://ok.example/"onmouseover="window.__xss=1>',
+      '[ref]\n\n[ref]: javascript:window.__xss=1',
+      '[a](https://ok.example/ "\\" onclick=\\"window.__xss=1")',
+      '<div onclick="window.__xss=1">block html</div>\n\n<script>window.__xss=1</script>',
+      '```html\n<script>window.__xss=1</script>\n```',
+      '| <img src=x onerror=window.__xss=1> |\n|---|\n| <svg onload=window.__xss=1> |',
+      '> <iframe src="javascript:window.__xss=1"></iframe>',
+      '*'.repeat(5000),
+      '['.repeat(2000) + 'x' + ']'.repeat(2000),
+      '> '.repeat(500) + 'deep',
+      '1. \u202Eevil\n2. ١٢٣ 456 \u2067IBAN\u2069',
+    ];
+    const messages = markdownPayloads.map((text, i) => message({ id: `md${i}`, kind: 'markdown', text, time: T0 + i * MINUTE }));
+    const chat = await suite.openWith({ messages }, { bypassCSP: true });
+    await chat.page.waitForTimeout(300);
+    const result = await audit(chat);
+    assertClean(result);
+    assert.deepEqual(result.images, [], 'markdown never loads an image');
+    const tags = await chat.page.locator('.markdown *').evaluateAll((els) => [...new Set(els.map((e) => e.tagName))]);
+    const allowed = new Set(['P', 'BR', 'STRONG', 'EM', 'S', 'CODE', 'PRE', 'UL', 'OL', 'LI', 'BLOCKQUOTE', 'TABLE', 'THEAD', 'TBODY', 'TR', 'TH', 'TD', 'HR', 'A', 'SPAN']);
+    for (const tag of tags) assert.ok(allowed.has(tag), `markdown made only known elements (found ${tag})`);
+    assert.equal(await chat.page.locator('.markdown [href], .markdown [src], .markdown [style]').count(), 0);
+    const linkUrls = await chat.page.locator('.markdown [data-link-url]').evaluateAll((els) => els.map((e) => e.getAttribute('data-link-url') ?? ''));
+    for (const url of linkUrls) assert.match(url, /^https?:\/\//);
+    // Raw HTML is shown as the text it is.
+    const scriptRow = chat.page.locator(`.msg[data-key="${messages[1]!.key}"] .markdown`);
+    assert.equal(await scriptRow.evaluate((e) => e.textContent), PAYLOADS[1]);
+    // Bidi controls stay inside their block: each list item is its own isolate.
+    const bidiItems = chat.page.locator(`.msg[data-key="${messages[messages.length - 1]!.key}"] li`);
+    assert.deepEqual(await bidiItems.evaluateAll((els) => els.map((e) => e.getAttribute('dir'))), ['auto', 'auto']);
+    const count = linkUrls.length;
+    for (let i = 0; i < count; i++) await chat.page.locator('.markdown [data-link-url]').nth(i).dispatchEvent('click');
+    const opened = await chat.requests('link/open');
+    assert.equal(opened.length, count);
+    for (const request of opened) assert.match(request.params.url, /^https?:\/\//);
+    assertClean(await audit(chat));
+  });
+
+  it('shows hostile card, button, contact, location, sticker, live, quote and event fields literally', async () => {
+    const messages: ChatMessage[] = PAYLOADS.flatMap((p, i) => {
+      const url = URL_PAYLOADS[i % URL_PAYLOADS.length]!;
+      const t = T0 + i * 10 * MINUTE;
+      return [
+        message({
+          id: `card${i}`,
+          kind: 'card',
+          time: t,
+          text: undefined,
+          payload: { type: 'card', title: p, description: p, coverUrl: url, iconUrl: url, actions: [{ label: p, action: url }, { label: p, action: 'https://ok.example/act' }] },
+        }),
+        message({ id: `btn${i}`, kind: 'buttons', time: t + 1, text: p, payload: { type: 'buttons', buttons: [{ label: p, action: url }] } }),
+        message({ id: `ct${i}`, kind: 'contact', time: t + 2, text: undefined, payload: { type: 'contact', contacts: [{ name: p, phone: p, email: p, userId: p }] } }),
+        message({ id: `loc${i}`, kind: 'location', time: t + 3, text: undefined, payload: { type: 'location', latitude: 10, longitude: 20, name: p, address: p } }),
+        message({ id: `stk${i}`, kind: 'sticker', time: t + 4, text: undefined, payload: { type: 'sticker', stickerId: p, name: p, url } }),
+        message({ id: `live${i}`, kind: 'live', time: t + 5, text: undefined, payload: { type: 'live', url, thumbUrl: url } }),
+        message({ id: `q${i}`, time: t + 6, text: 'reply', quote: { senderName: p, text: p, venueMessageId: p } }),
+        message({ id: `ev${i}`, kind: 'system', direction: 'system', time: t + 7, text: undefined, payload: { type: 'system', event: p, orderId: p, state: p } }),
+        message({ id: `rc${i}`, time: t + 8, text: p, recalled: true }),
+      ];
+    });
+    const chat = await suite.openWith({ messages }, { bypassCSP: true });
+    await chat.page.waitForTimeout(300);
+    const result = await audit(chat);
+    assertClean(result);
+    for (const src of result.images) assert.match(src, /^https:\/\/ok\.example\//);
+    const literal = async (selector: string): Promise<string[]> => chat.page.locator(selector).evaluateAll((els) => els.map((e) => e.textContent ?? ''));
+    assert.deepEqual(await literal('.card__title'), PAYLOADS);
+    assert.deepEqual(await literal('.card__description'), PAYLOADS);
+    assert.deepEqual(await literal('.contact__name'), PAYLOADS);
+    assert.deepEqual(await literal('.location__name'), PAYLOADS);
+    assert.deepEqual(await literal('.quote__text'), PAYLOADS);
+    assert.deepEqual(await literal('.quote__sender'), PAYLOADS);
+    assert.equal((await literal('.content--recalled')).every((t) => t === 'Message withdrawn'), true, 'withdrawn content is never shown');
+    // Only http(s) destinations became links; everything else is inert.
+    const linkUrls = await chat.page.locator('[data-link-url]').evaluateAll((els) => els.map((e) => e.getAttribute('data-link-url') ?? ''));
+    for (const url of linkUrls) assert.match(url, /^https:\/\/(ok\.example|www\.openstreetmap\.org)\//);
+    const start = chat.page.url();
+    const count = linkUrls.length;
+    for (let i = 0; i < count; i++) await chat.page.locator('[data-link-url]').nth(i).dispatchEvent('click');
+    assert.equal((await chat.requests('link/open')).length, count);
+    assert.equal(chat.page.url(), start);
     assertClean(await audit(chat));
   });
 });

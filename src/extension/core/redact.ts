@@ -1,5 +1,7 @@
 // Redaction for everything that reaches the log channel (design.md §8): keys, secrets, tokens,
-// listen keys, signatures and JWTs never appear in logs, whatever the caller passed in.
+// listen keys, signatures and JWTs never appear in logs, whatever the caller passed in; nor in the
+// connection-state reasons the tree, the status bar and the chat pane show.
+import type { ConnectionState } from '../../shared/model';
 
 const SENSITIVE_NAME = /(secret|api[-_]?key|apikey|token|listen[-_]?key|signature|password|authorization|private[-_]?key|session[-_]?key|pin)/i;
 
@@ -13,6 +15,9 @@ const PAIR_PATTERNS: RegExp[] = [
   /((?:x-[a-z-]*(?:apikey|api-key|sign|token)[a-z-]*|authorization)\s*:\s*)(?:bearer\s+)?([^\s,;"']+)/gi,
 ];
 
+/** A reason longer than this is cut: a venue's error page must not fill a tooltip. */
+export const MAX_REASON_LENGTH = 300;
+
 const JWT = /\beyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\b/g;
 
 export class Redactor {
@@ -25,6 +30,19 @@ export class Redactor {
 
   removeSecret(value: string | undefined): void {
     if (value) this.secrets.delete(value);
+  }
+
+  /** Whether the text holds a registered secret (the account state store refuses such values). */
+  containsSecret(text: string): boolean {
+    for (const secret of this.secrets) if (text.includes(secret)) return true;
+    return false;
+  }
+
+  /** The state as views may show it: its reason redacted and capped. One helper for the tree, the status bar and the pane. */
+  redactState(state: ConnectionState): ConnectionState {
+    if (!('reason' in state)) return state;
+    const reason = this.redact(state.reason);
+    return { ...state, reason: reason.length > MAX_REASON_LENGTH ? `${reason.slice(0, MAX_REASON_LENGTH - 1)}…` : reason };
   }
 
   redact(text: string): string {

@@ -1,15 +1,19 @@
-// Adding, connecting and removing accounts: the prompts, key verification with a signed call,
-// and handing verified adapters to the hub.
+// Adding, re-keying, configuring, connecting and removing accounts: key verification with a signed
+// call before anything is saved, and handing verified adapters to the hub. The prompts are in
+// accountPrompts.ts; the form rules in venues/accountInput.ts (the same for prompts and arguments).
 import { randomUUID } from 'node:crypto';
 import * as vscode from 'vscode';
-import type { VenueId } from '../../shared/model';
 import type { InboxHub } from '../core/inbox/inboxHub';
-import { createAdapter, checkEndpoint, venueDescriptor, VENUES } from '../venues/registry';
+import { applySettings, checkCredentialValues, resolveEndpoints, resolveSettings, secretValuesOf } from '../venues/accountInput';
+import type { SettingValue, VenueDescriptor } from '../venues/descriptor';
+import { createAdapter, venueDescriptor, VENUES } from '../venues/registry';
 import { isVenueError, type VenueAdapter } from '../venues/venue';
+import { askCredentials, askEndpoints, askSettingValue } from './accountPrompts';
 import { addAccountArgsSchema, type AccountRecord, type AccountRegistry, type AddAccountArgs, type Credentials } from './accounts';
 import { Settings } from './constants';
 import type { RedactingLog } from './log';
-import type { SandboxInfo, SandboxLauncher } from './sandboxLauncher';
+import { planSandboxAccounts, sandboxEndpointsFor, type SandboxInfo } from './sandboxInfo';
+import type { SandboxLauncher } from './sandboxLauncher';
 import { UserFacingError } from './userFacingError';
 
 export class AccountService {
@@ -19,6 +23,11 @@ export class AccountService {
     private readonly log: RedactingLog,
     private readonly sandbox: SandboxLauncher,
   ) {}
+
+  /** Saved accounts (also those not connected, e.g. whose keys are missing). */
+  list(): readonly AccountRecord[] {
+    return this.registry.list();
+  }
 
   /** Connects every saved account (at activation). Sandbox accounts are re-pointed at the running sandbox. */
   async connectSaved(): Promise<void> {
@@ -31,16 +40,20 @@ export class AccountService {
       });
     }
     await Promise.all(
-      records.map(async (record) => {
-        const credentials = await this.registry.credentials(record.id);
+      records.map(async (saved) => {
+        const credentials = await this.registry.credentials(saved.id);
         if (!credentials) {
-          this.log.warn(`account ${record.label} has no keys in SecretStorage; remove and add it again`);
+          this.log.warn(`account ${saved.label} has no keys in SecretStorage; run Update Keys on it, or remove it and add it again`);
           return;
         }
-        const endpoints = record.sandbox && sandboxInfo ? (sandboxInfo.venues[record.venue] ?? record.endpoints) : record.endpoints;
-        if (endpoints !== record.endpoints) await this.registry.add({ ...record, endpoints }, credentials);
+        let record = saved;
+        const endpoints = record.sandbox && sandboxInfo ? (sandboxEndpointsFor(sandboxInfo, record.venue, record.label) ?? record.endpoints) : record.endpoints;
+        if (endpoints !== record.endpoints) {
+          record = { ...record, endpoints };
+          await this.registry.saveRecord(record);
+        }
         try {
-          await this.hub.addAccount({ id: record.id, venue: record.venue, label: record.label }, this.adapterFor(record.id, record.venue, credentials, endpoints));
+          await this.hub.addAccount(infoOf(record), this.adapterFor(record, credentials));
         } catch (err) {
           this.log.error(`account ${record.label}: ${err instanceof Error ? err.message : String(err)}`);
         }
@@ -55,22 +68,84 @@ export class AccountService {
     return this.addVerified(args, arg === undefined);
   }
 
+  /** Adds the sandbox's accounts of every venue this version supports; one venue failing does not stop the others. */
   async trySandbox(): Promise<string[]> {
     const info = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Starting the Venue Chat sandbox…') }, () => this.sandbox.ensure());
+    if (info.unreadableAccounts > 0) this.log.warn(`sandbox: ${info.unreadableAccounts} account entries were unreadable and are skipped`);
+    const plan = planSandboxAccounts(info, (venue) => venueDescriptor(venue).create !== undefined);
+    if (plan.skippedVenues.length > 0) this.log.info(`sandbox: not adding ${plan.skippedVenues.join(', ')} accounts (not supported by this version yet)`);
     const added: string[] = [];
-    for (const account of info.accounts) {
-      const venue = VENUES.find((v) => v.id === account.venue && v.create);
-      const endpoints = info.venues[account.venue];
-      if (!venue || !endpoints) continue;
-      const existing = this.registry.list().find((r) => r.sandbox && r.venue === venue.id && r.label === account.label);
+    const failures: unknown[] = [];
+    for (const account of plan.add) {
+      const existing = this.registry.list().find((r) => r.sandbox && r.venue === account.venue && r.label === account.label);
       if (existing) {
         added.push(existing.id);
         continue;
       }
-      const id = await this.addVerified({ venue: venue.id, label: account.label, credentials: account.credentials, endpoints, sandbox: true }, false);
-      if (id) added.push(id);
+      try {
+        const id = await this.addVerified({ venue: account.venue, label: account.label, credentials: account.credentials, endpoints: account.endpoints, sandbox: true }, false);
+        if (id) added.push(id);
+      } catch (err) {
+        this.log.error(`sandbox ${account.venue} account "${account.label}": ${err instanceof Error ? err.message : String(err)}`);
+        failures.push(err);
+      }
     }
+    if (added.length === 0 && failures.length > 0) throw failures[0];
     return added;
+  }
+
+  /**
+   * "Update Keys": new keys for an existing account (asked when `credentials` is absent), verified
+   * with the venue's signed call first; then the account's adapter restarts on them. The account id,
+   * its stored messages, outbox and state stay. Returns false when the user cancelled or the venue
+   * refused the keys in an interactive run.
+   */
+  async updateKeys(accountId: string, credentials?: Readonly<Record<string, string>>): Promise<boolean> {
+    const record = this.registry.get(accountId);
+    if (!record) throw new UserFacingError('not-found', vscode.l10n.t('No such account.'));
+    const descriptor = venueDescriptor(record.venue);
+    if (!descriptor.create) throw new UserFacingError('unsupported', vscode.l10n.t('{0} is not supported yet.', descriptor.name));
+    const interactive = credentials === undefined;
+    const given = credentials ?? (await askCredentials(descriptor, (label) => vscode.l10n.t('Update Keys ({0}): {1}', record.label, label)));
+    if (!given) return false;
+    const checked = this.checkCredentials(descriptor, given);
+    const adapter = this.adapterFor(record, checked);
+    if (!(await this.verify(descriptor, record.label, adapter, interactive, 'updating keys of'))) return false;
+    await this.registry.replaceCredentials(accountId, checked);
+    await this.hub.addAccount(infoOf(record), adapter);
+    this.log.info(`updated the keys of ${descriptor.name} account "${record.label}"`);
+    if (interactive) void vscode.window.showInformationMessage(vscode.l10n.t('The keys of "{0}" were replaced; its messages are kept.', record.label));
+    return true;
+  }
+
+  /**
+   * "Account Settings…": changes per-account settings (asked one at a time when `changes` is
+   * absent) and restarts the account's adapter with them. Returns the settings now in force.
+   */
+  async configure(accountId: string, changes?: Readonly<Record<string, SettingValue>>): Promise<Record<string, SettingValue> | undefined> {
+    const record = this.registry.get(accountId);
+    if (!record) throw new UserFacingError('not-found', vscode.l10n.t('No such account.'));
+    const descriptor = venueDescriptor(record.venue);
+    const current = resolveSettings(descriptor, record.settings);
+    if (descriptor.settings.length === 0) {
+      if (changes === undefined) {
+        void vscode.window.showInformationMessage(vscode.l10n.t('{0} accounts have no settings of their own.', descriptor.name));
+        return current;
+      }
+      if (Object.keys(changes).length > 0) throw new UserFacingError('bad-request', vscode.l10n.t('{0} accounts have no settings of their own.', descriptor.name));
+      return current;
+    }
+    const wanted = changes ?? (await this.askSettings(descriptor, record, current));
+    if (!wanted) return undefined;
+    const applied = applySettings(descriptor, current, wanted);
+    if (!applied.ok) throw new UserFacingError('bad-request', applied.problem);
+    const updated: AccountRecord = { ...record, settings: applied.value };
+    await this.registry.saveRecord(updated);
+    // Settings are read when an adapter is built: restart it (keys unchanged, so no verification).
+    const credentials = await this.registry.credentials(accountId);
+    if (credentials && this.hub.account(accountId)) await this.hub.addAccount(infoOf(updated), this.adapterFor(updated, credentials));
+    this.log.info(`changed the settings of ${descriptor.name} account "${record.label}": ${JSON.stringify(wanted)}`);
+    return applied.value;
   }
 
   async remove(accountId: string): Promise<void> {
@@ -81,13 +156,18 @@ export class AccountService {
     this.log.info(`removed account ${record.label}`);
   }
 
-  private adapterFor(accountId: string, venue: VenueId, credentials: Credentials, endpoints: Readonly<Record<string, string>>): VenueAdapter {
-    for (const value of Object.values(credentials)) this.log.redactor.addSecret(value);
+  /** Builds an adapter; every secret in the keys is registered with the redactor first. */
+  private adapterFor(record: Pick<AccountRecord, 'id' | 'venue' | 'endpoints' | 'settings'>, credentials: Credentials): VenueAdapter {
+    const descriptor = venueDescriptor(record.venue);
+    for (const value of secretValuesOf(descriptor, credentials)) this.log.redactor.addSecret(value);
     const config = vscode.workspace.getConfiguration(Settings.section);
-    return createAdapter(venue, {
-      accountId,
+    return createAdapter(record.venue, {
+      accountId: record.id,
       credentials,
-      endpoints,
+      endpoints: record.endpoints,
+      settings: resolveSettings(descriptor, record.settings),
+      state: this.registry.stateStore(record.id),
+      redactor: this.log.redactor,
       options: {
         maxSockets: config.get<number>(Settings.maxSockets),
         timezoneOffsetMinutes: config.get<number>(Settings.timezoneOffset),
@@ -102,41 +182,51 @@ export class AccountService {
     return parsed.data;
   }
 
-  private async addVerified(args: AddAccountArgs, interactive: boolean): Promise<string | undefined> {
-    const descriptor = venueDescriptor(args.venue);
-    if (!descriptor.create) throw new UserFacingError('unsupported', vscode.l10n.t('{0} is not supported yet.', descriptor.name));
-    for (const field of descriptor.credentialFields) {
-      if (!args.credentials[field.key]) throw new UserFacingError('bad-request', vscode.l10n.t('Missing {0}.', field.label));
+  private checkCredentials(descriptor: VenueDescriptor, given: Readonly<Record<string, string>>): Credentials {
+    const checked = checkCredentialValues(descriptor, given);
+    if (!checked.ok) {
+      // Register what was given before the problem reaches the log (`run` logs command failures).
+      for (const value of secretValuesOf(descriptor, given)) this.log.redactor.addSecret(value);
+      throw new UserFacingError('bad-request', checked.problem);
     }
-    const endpoints: Record<string, string> = {};
-    for (const e of descriptor.endpoints) {
-      const value = args.endpoints?.[e.key] ?? e.defaultValue;
-      const problem = checkEndpoint(value, args.endpoints?.[e.key] !== undefined);
-      if (problem) throw new UserFacingError('bad-request', problem);
-      endpoints[e.key] = value;
-    }
-    const id = randomUUID();
-    const adapter = this.adapterFor(id, args.venue, args.credentials, endpoints);
+    return checked.value;
+  }
+
+  /** The venue's signed call; true when it accepted the keys. A refusal is shown (interactive) or thrown. */
+  private async verify(descriptor: VenueDescriptor, label: string, adapter: VenueAdapter, interactive: boolean, doing: string): Promise<boolean> {
     try {
       await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Checking the {0} keys…', descriptor.name) }, () => adapter.verify());
+      return true;
     } catch (err) {
       adapter.dispose();
-      const reason = err instanceof Error ? err.message : String(err);
+      const reason = this.log.redactor.redact(err instanceof Error ? err.message : String(err));
       const kind = isVenueError(err) ? err.kind : 'unknown';
-      this.log.warn(`adding ${descriptor.name} account "${args.label}" failed (${kind}): ${reason}`);
+      this.log.warn(`${doing} ${descriptor.name} account "${label}" failed (${kind}): ${reason}`);
       const message = vscode.l10n.t('{0} did not accept these keys: {1}', descriptor.name, reason);
       if (interactive) {
         void vscode.window.showErrorMessage(message);
-        return undefined;
+        return false;
       }
       throw new UserFacingError(kind === 'auth' ? 'auth' : 'verify-failed', message);
     }
-    const record: AccountRecord = { id, venue: args.venue, label: args.label, endpoints, sandbox: args.sandbox, createdAt: Date.now() };
-    await this.registry.add(record, args.credentials);
-    await this.hub.addAccount({ id, venue: args.venue, label: args.label }, adapter);
+  }
+
+  private async addVerified(args: AddAccountArgs, interactive: boolean): Promise<string | undefined> {
+    const descriptor = venueDescriptor(args.venue);
+    if (!descriptor.create) throw new UserFacingError('unsupported', vscode.l10n.t('{0} is not supported yet.', descriptor.name));
+    const credentials = this.checkCredentials(descriptor, args.credentials);
+    const endpoints = resolveEndpoints(descriptor, { preset: args.preset, endpoints: args.endpoints });
+    if (!endpoints.ok) throw new UserFacingError('bad-request', endpoints.problem);
+    const settings = applySettings(descriptor, {}, args.settings ?? {});
+    if (!settings.ok) throw new UserFacingError('bad-request', settings.problem);
+    const record: AccountRecord = { id: randomUUID(), venue: args.venue, label: args.label, endpoints: endpoints.value, preset: args.preset, settings: settings.value, sandbox: args.sandbox, createdAt: Date.now() };
+    const adapter = this.adapterFor(record, credentials);
+    if (!(await this.verify(descriptor, args.label, adapter, interactive, 'adding'))) return undefined;
+    await this.registry.add(record, credentials);
+    await this.hub.addAccount(infoOf(record), adapter);
     this.log.info(`added ${descriptor.name} account "${args.label}"`);
     if (interactive) void vscode.window.showInformationMessage(vscode.l10n.t('{0} account "{1}" added.', descriptor.name, args.label));
-    return id;
+    return record.id;
   }
 
   private async ask(): Promise<AddAccountArgs | undefined> {
@@ -158,39 +248,28 @@ export class AccountService {
       validateInput: (v) => (v.trim() ? undefined : vscode.l10n.t('Enter a label')),
     });
     if (!label) return undefined;
-    const credentials: Record<string, string> = {};
-    for (const field of venue.credentialFields) {
-      const value = await vscode.window.showInputBox({
-        title: vscode.l10n.t('Add Account: {0}', field.label),
-        prompt: vscode.l10n.t('Stored only in VS Code SecretStorage.'),
-        password: field.secret,
-        ignoreFocusOut: true,
-        validateInput: (v) => (v.trim() ? undefined : vscode.l10n.t('Required')),
-      });
-      if (!value) return undefined;
-      credentials[field.key] = value.trim();
-    }
-    const custom = await vscode.window.showQuickPick(
-      [
-        { label: vscode.l10n.t('Production endpoints'), description: venue.endpoints.map((e) => e.defaultValue).join(' · '), custom: false },
-        { label: vscode.l10n.t('Custom endpoints…'), description: vscode.l10n.t('a proxy, a gateway or the sandbox'), custom: true },
-      ],
-      { title: vscode.l10n.t('Add Account: endpoints'), ignoreFocusOut: true },
-    );
-    if (!custom) return undefined;
-    const endpoints: Record<string, string> = {};
-    if (custom.custom) {
-      for (const e of venue.endpoints) {
-        const value = await vscode.window.showInputBox({
-          title: vscode.l10n.t('Add Account: {0}', e.label),
-          value: e.defaultValue,
-          ignoreFocusOut: true,
-          validateInput: (v) => checkEndpoint(v.trim(), true),
-        });
-        if (!value) return undefined;
-        endpoints[e.key] = value.trim();
-      }
-    }
-    return { venue: venue.id, label: label.trim(), credentials, endpoints };
+    const title = (what: string) => vscode.l10n.t('Add Account: {0}', what);
+    const credentials = await askCredentials(venue, title);
+    if (!credentials) return undefined;
+    const endpoints = await askEndpoints(venue, title);
+    if (!endpoints) return undefined;
+    return { venue: venue.id, label: label.trim(), credentials, preset: endpoints.preset, endpoints: endpoints.endpoints };
   }
+
+  private async askSettings(descriptor: VenueDescriptor, record: AccountRecord, current: Readonly<Record<string, SettingValue>>): Promise<Record<string, SettingValue> | undefined> {
+    const pick = await vscode.window.showQuickPick(
+      descriptor.settings.map((s) => {
+        const value = current[s.key];
+        return { label: s.label, description: s.options?.find((o) => o.value === value)?.label ?? String(value), detail: s.description, setting: s };
+      }),
+      { title: vscode.l10n.t('Account Settings: {0}', record.label), ignoreFocusOut: true },
+    );
+    if (!pick) return undefined;
+    const value = await askSettingValue(pick.setting, current[pick.setting.key] ?? pick.setting.default, vscode.l10n.t('{0}: {1}', record.label, pick.setting.label));
+    return value === undefined ? undefined : { [pick.setting.key]: value };
+  }
+}
+
+function infoOf(record: AccountRecord): { id: string; venue: AccountRecord['venue']; label: string } {
+  return { id: record.id, venue: record.venue, label: record.label };
 }

@@ -15,6 +15,7 @@ import {
 import type { InboxHub } from '../core/inbox/inboxHub';
 import type { Logger } from '../core/logger';
 import type { MediaUploader } from './mediaUploader';
+import type { StateRedactor } from './stateText';
 import { UserFacingError } from './userFacingError';
 import { pickFilesForUpload } from './venueUploadPicker';
 
@@ -27,6 +28,8 @@ export interface ChatPanelDeps {
   readonly hub: InboxHub;
   readonly extensionUri: vscode.Uri;
   readonly logger: Logger;
+  /** Connection-state reasons reach the pane redacted, as in the tree and the status bar. */
+  readonly redactor: StateRedactor;
   readonly drafts: vscode.Memento;
   readonly uploader: MediaUploader;
   /** Origins the CSP lets media load from for this account (the venue's media hosts). */
@@ -77,7 +80,7 @@ export class ChatPanel implements vscode.Disposable {
         if (e.accountId === target.accountId && e.conversationId === target.conversationId) this.notify('upload/progress', { clientMessageId: e.clientMessageId, sent: e.sent, total: e.total });
       }),
       hub.onDidChangeState((e) => {
-        if (e.accountId === target.accountId) this.notify('connection/state', { state: e.state });
+        if (e.accountId === target.accountId) this.notify('connection/state', { state: deps.redactor.redactState(e.state) });
       }),
       hub.onDidChangeConversations(() => {
         const conversation = hub.conversation(target.accountId, target.conversationId);
@@ -161,7 +164,7 @@ export class ChatPanel implements vscode.Disposable {
       conversation,
       messages: page.messages,
       before: page.before,
-      connection: hub.state(accountId),
+      connection: this.deps.redactor.redactState(hub.state(accountId)),
       composer: this.composerCapabilities(),
       draft: this.deps.drafts.get<string>(this.draftKey()),
     });

@@ -5,6 +5,7 @@ import * as vscode from 'vscode';
 import * as z from 'zod';
 import type { InboxHub } from '../core/inbox/inboxHub';
 import type { AccountService } from './accountService';
+import { accountSettingsArgsSchema, updateKeysArgsSchema } from './accounts';
 import type { ChatPanels } from './chatPanels';
 import { Commands } from './constants';
 import type { RedactingLog } from './log';
@@ -51,10 +52,26 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
   };
 
   const pickAccount = async (title: string): Promise<string | undefined> => {
-    const items = hub.listAccounts().map((a) => ({ label: a.label, description: describeState(hub.state(a.id)).short, id: a.id }));
+    const items = hub.listAccounts().map((a) => ({ label: a.label, description: describeState(hub.state(a.id), log.redactor).short, id: a.id }));
     if (items.length === 0) return undefined;
     return (await vscode.window.showQuickPick(items, { title }))?.id;
   };
+
+  /** Saved accounts, including ones not connected (keys missing from SecretStorage): Update Keys fixes those. */
+  const pickSavedAccount = async (title: string): Promise<string | undefined> => {
+    const items = accounts.list().map((a) => ({ label: a.label, description: hub.account(a.id) ? describeState(hub.state(a.id), log.redactor).short : vscode.l10n.t('not connected'), id: a.id }));
+    if (items.length === 0) return undefined;
+    return (await vscode.window.showQuickPick(items, { title }))?.id;
+  };
+
+  /** An account from a tree item or `{accountId}` (the tree passes its node, which has `kind`), else asked. */
+  const accountFrom = async (arg: unknown, title: string): Promise<string | undefined> => {
+    const parsed = accountArg.safeParse(arg);
+    return parsed.success ? parsed.data.accountId : pickSavedAccount(title);
+  };
+
+  const invalid = (command: string, issues: readonly { path: PropertyKey[]; message: string }[]): UserFacingError =>
+    new UserFacingError('bad-request', vscode.l10n.t('{0}: invalid arguments: {1}', command, issues.map((i) => `${i.path.map(String).join('.')}: ${i.message}`).join('; ')));
 
   /** Runs a command; user-facing failures are shown, and re-thrown so scripted callers see them. */
   const run =
@@ -87,6 +104,30 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
         }
         await accounts.remove(accountId);
         return true;
+      }),
+    ),
+    vscode.commands.registerCommand(
+      Commands.updateKeys,
+      run('Update Keys', async (arg?: unknown) => {
+        if (typeof arg === 'object' && arg !== null && 'credentials' in arg) {
+          const parsed = updateKeysArgsSchema.safeParse(arg);
+          if (!parsed.success) throw invalid('Update Keys', parsed.error.issues);
+          return accounts.updateKeys(parsed.data.accountId, parsed.data.credentials);
+        }
+        const accountId = await accountFrom(arg, vscode.l10n.t('Update Keys'));
+        return accountId ? accounts.updateKeys(accountId) : false;
+      }),
+    ),
+    vscode.commands.registerCommand(
+      Commands.accountSettings,
+      run('Account Settings', async (arg?: unknown) => {
+        if (typeof arg === 'object' && arg !== null && 'settings' in arg) {
+          const parsed = accountSettingsArgsSchema.safeParse(arg);
+          if (!parsed.success) throw invalid('Account Settings', parsed.error.issues);
+          return accounts.configure(parsed.data.accountId, parsed.data.settings);
+        }
+        const accountId = await accountFrom(arg, vscode.l10n.t('Account Settings'));
+        return accountId ? accounts.configure(accountId) : undefined;
       }),
     ),
     vscode.commands.registerCommand(
@@ -141,7 +182,7 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
         const items: Item[] = [];
         for (const a of hub.listAccounts()) {
           const state = hub.state(a.id);
-          items.push({ label: `$(debug-restart) ${vscode.l10n.t('Reconnect {0}', a.label)}`, description: describeState(state).long, run: () => hub.reconnect(a.id) });
+          items.push({ label: `$(debug-restart) ${vscode.l10n.t('Reconnect {0}', a.label)}`, description: describeState(state, log.redactor).long, run: () => hub.reconnect(a.id) });
         }
         items.push({ label: `$(comment-discussion) ${vscode.l10n.t('Open a Conversation…')}`, run: () => vscode.commands.executeCommand(Commands.openConversation) });
         items.push({ label: `$(output) ${vscode.l10n.t('Show Log')}`, run: () => log.show() });

@@ -3,6 +3,8 @@
 export const Commands = {
   addAccount: 'venueChat.addAccount',
   removeAccount: 'venueChat.removeAccount',
+  updateKeys: 'venueChat.updateKeys',
+  accountSettings: 'venueChat.accountSettings',
   openConversation: 'venueChat.openConversation',
   openSelectedConversation: 'venueChat.openSelectedConversation',
   sendMessage: 'venueChat.sendMessage',

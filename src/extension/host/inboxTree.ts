@@ -5,7 +5,7 @@ import type { ConnectionState, Conversation, VenueId } from '../../shared/model'
 import type { InboxHub } from '../core/inbox/inboxHub';
 import { venueDescriptor } from '../venues/registry';
 import { Commands } from './constants';
-import { describeState } from './stateText';
+import { describeState, type StateRedactor } from './stateText';
 
 export type InboxNode =
   | { readonly kind: 'venue'; readonly venue: VenueId }
@@ -20,7 +20,10 @@ export class InboxTreeProvider implements vscode.TreeDataProvider<InboxNode>, vs
   private lastSignature = '';
   readonly view: vscode.TreeView<InboxNode>;
 
-  constructor(private readonly hub: InboxHub) {
+  constructor(
+    private readonly hub: InboxHub,
+    private readonly redactor: StateRedactor,
+  ) {
     this.view = vscode.window.createTreeView('venueChat.inbox', { treeDataProvider: this, showCollapseAll: true });
     this.disposables.push(
       this.view,
@@ -53,7 +56,7 @@ export class InboxTreeProvider implements vscode.TreeDataProvider<InboxNode>, vs
 
   private renderSignature(): string {
     return JSON.stringify(
-      this.hub.listAccounts().map((a) => [a.id, a.label, describeState(this.hub.state(a.id), 0).short, this.hub.conversationsOf(a.id).map((c) => [c.conversationId, c.title, c.subtitle, c.unread, c.active, c.preview, relativeTime(c.lastActivity)])]),
+      this.hub.listAccounts().map((a) => [a.id, a.label, describeState(this.hub.state(a.id), this.redactor, 0).short, this.hub.conversationsOf(a.id).map((c) => [c.conversationId, c.title, c.subtitle, c.unread, c.active, c.preview, relativeTime(c.lastActivity)])]),
     );
   }
 
@@ -103,8 +106,9 @@ export class InboxTreeProvider implements vscode.TreeDataProvider<InboxNode>, vs
         const item = new vscode.TreeItem(info?.label ?? node.accountId, vscode.TreeItemCollapsibleState.Expanded);
         item.id = `account:${node.accountId}`;
         item.iconPath = stateIcon(state);
-        item.description = [describeState(state).short, unread > 0 ? vscode.l10n.t('{0} unread', unread) : ''].filter(Boolean).join(' · ');
-        item.tooltip = `${info?.label ?? node.accountId}\n${describeState(state).long}`;
+        const words = describeState(state, this.redactor);
+        item.description = [words.short, unread > 0 ? vscode.l10n.t('{0} unread', unread) : ''].filter(Boolean).join(' · ');
+        item.tooltip = `${info?.label ?? node.accountId}\n${words.long}`;
         item.contextValue = 'account';
         return item;
       }

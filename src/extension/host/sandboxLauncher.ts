@@ -1,35 +1,11 @@
-// Starts the local venue emulators (`dist/sandbox.js`) as a child process, or uses the one that
-// `npm start` already started (env VENUE_CHAT_SANDBOX), and reads the endpoints and seeded keys.
+// Starts the local venue emulators (`dist/sandbox.js`, every venue it has) as a child process, or
+// uses the one that `npm start` already started (env VENUE_CHAT_SANDBOX), and reads their seeded
+// accounts (sandboxInfo.ts).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import * as vscode from 'vscode';
-import * as z from 'zod';
 import type { Logger } from '../core/logger';
-
-const READY_PREFIX = 'VENUE_CHAT_SANDBOX_READY ';
-
-const sandboxInfoSchema = z.object({
-  control: z.string(),
-  venues: z.record(z.string(), z.record(z.string(), z.string())),
-  accounts: z.array(
-    z.object({
-      venue: z.string(),
-      label: z.string(),
-      credentials: z.record(z.string(), z.string()),
-    }),
-  ),
-});
-
-export type SandboxInfo = z.infer<typeof sandboxInfoSchema>;
-
-export function parseSandboxInfo(json: string): SandboxInfo | undefined {
-  try {
-    const parsed = sandboxInfoSchema.safeParse(JSON.parse(json));
-    return parsed.success ? parsed.data : undefined;
-  } catch {
-    return undefined;
-  }
-}
+import { SANDBOX_READY_PREFIX, parseSandboxInfo, type SandboxInfo } from './sandboxInfo';
 
 export class SandboxLauncher implements vscode.Disposable {
   private child: ChildProcess | undefined;
@@ -40,7 +16,7 @@ export class SandboxLauncher implements vscode.Disposable {
     private readonly logger: Logger,
   ) {}
 
-  /** The running sandbox's endpoints, starting it if needed. */
+  /** The running sandbox's accounts, starting it if needed. */
   ensure(): Promise<SandboxInfo> {
     if (this.info) return this.info;
     const fromEnv = process.env.VENUE_CHAT_SANDBOX;
@@ -74,8 +50,8 @@ export class SandboxLauncher implements vscode.Disposable {
       }, 15_000);
       const stdout = createInterface({ input: child.stdout! });
       stdout.on('line', (line) => {
-        if (!line.startsWith(READY_PREFIX)) return;
-        const info = parseSandboxInfo(line.slice(READY_PREFIX.length));
+        if (!line.startsWith(SANDBOX_READY_PREFIX)) return;
+        const info = parseSandboxInfo(line.slice(SANDBOX_READY_PREFIX.length));
         clearTimeout(timer);
         if (info) resolve(info);
         else reject(new Error('the sandbox printed an unreadable ready line'));

@@ -1,8 +1,14 @@
-// Words for connection states, shared by the tree, the status bar and its quick pick.
+// Words for connection states, shared by the tree, the status bar and its quick pick. Reasons come
+// from venues and errors, so they pass the log redactor before any view shows them (design.md §8).
 import * as vscode from 'vscode';
 import type { ConnectionState } from '../../shared/model';
+import type { Redactor } from '../core/redact';
 
-export function describeState(state: ConnectionState, now = Date.now()): { short: string; long: string } {
+/** What views need of the redactor: the one helper that cleans a state's reason. */
+export type StateRedactor = Pick<Redactor, 'redactState'>;
+
+export function describeState(raw: ConnectionState, redactor: StateRedactor, now = Date.now()): { short: string; long: string } {
+  const state = redactor.redactState(raw);
   switch (state.kind) {
     case 'online':
       return { short: vscode.l10n.t('online'), long: vscode.l10n.t('Connected') };

@@ -4,13 +4,16 @@ import * as vscode from 'vscode';
 import type { ConnectionState } from '../../shared/model';
 import type { InboxHub } from '../core/inbox/inboxHub';
 import { Commands } from './constants';
-import { describeState } from './stateText';
+import { describeState, type StateRedactor } from './stateText';
 
 export class StatusBarIndicator implements vscode.Disposable {
   private readonly item: vscode.StatusBarItem;
   private readonly disposables: vscode.Disposable[] = [];
 
-  constructor(private readonly hub: InboxHub) {
+  constructor(
+    private readonly hub: InboxHub,
+    private readonly redactor: StateRedactor,
+  ) {
     this.item = vscode.window.createStatusBarItem('venueChat.status', vscode.StatusBarAlignment.Left, 50);
     this.item.name = vscode.l10n.t('Venue Chat');
     this.item.command = Commands.statusMenu;
@@ -34,7 +37,7 @@ export class StatusBarIndicator implements vscode.Disposable {
     tooltip.appendText(unread > 0 ? vscode.l10n.t('{0} unread', unread) : vscode.l10n.t('No unread messages'));
     for (const { account, state } of states) {
       tooltip.appendMarkdown('\n\n');
-      tooltip.appendText(`${account.label}: ${describeState(state).long}`);
+      tooltip.appendText(`${account.label}: ${describeState(state, this.redactor).long}`);
     }
     this.item.tooltip = tooltip;
     const worst = states.map((s) => s.state.kind);
@@ -43,7 +46,7 @@ export class StatusBarIndicator implements vscode.Disposable {
       : worst.some((k) => k === 'backoff' || k === 'displaced' || k === 'stale')
         ? new vscode.ThemeColor('statusBarItem.warningBackground')
         : undefined;
-    this.item.accessibilityInformation = { label: `${vscode.l10n.t('Venue Chat')}: ${states.map((s) => `${s.account.label} ${describeState(s.state).short}`).join(', ')}; ${unread} unread` };
+    this.item.accessibilityInformation = { label: `${vscode.l10n.t('Venue Chat')}: ${states.map((s) => `${s.account.label} ${describeState(s.state, this.redactor).short}`).join(', ')}; ${unread} unread` };
     this.item.show();
   }
 

@@ -1,69 +1,56 @@
-// What the host needs to know about each venue to add an account and build its adapter.
+// The five venues as the host sees them: each one's account form and, once its adapter exists, how
+// to build it. The types are in descriptor.ts, the form checks in accountInput.ts.
 import type { VenueId } from '../../shared/model';
-import type { Clock } from '../core/clock';
-import type { Logger } from '../core/logger';
-import { MEXC_DEFAULT_ENDPOINTS, MexcAdapter } from './mexc/adapter';
+import { BINANCE_DESCRIPTOR } from './binance/descriptor';
+import { BYBIT_DESCRIPTOR } from './bybit/descriptor';
+import type { AdapterContext, SecretSink, VenueDescriptor } from './descriptor';
+import { checkDistinct, checkKeyShape } from './keyShape';
+import { MEXC_DEFAULT_ENDPOINTS, MexcAdapter, type MexcAdapterOptions } from './mexc/adapter';
+import { MIXIN_DESCRIPTOR } from './mixin/descriptor';
+import { MULTIWA_DESCRIPTOR } from './multiwa/descriptor';
 import { VenueError, type VenueAdapter } from './venue';
 
-export interface FieldDescriptor {
-  readonly key: string;
-  readonly label: string;
-  readonly secret: boolean;
+export type { AdapterContext, EndpointDescriptor, EndpointPreset, FieldDescriptor, SettingDescriptor, VenueDescriptor } from './descriptor';
+
+/** MEXC access keys start with `mx0`; the secret is hex. A pair the other way round was pasted swapped. */
+function checkMexcPair(values: Readonly<Record<string, string>>): string | undefined {
+  const { apiKey = '', secretKey = '' } = values;
+  if (/^mx0/i.test(secretKey) && !/^mx0/i.test(apiKey)) return 'the API key and the secret key look swapped (the access key starts with "mx0")';
+  return checkDistinct(values, 'apiKey', 'secretKey', 'the API key and the secret key are the same value: paste the secret into the second box');
 }
 
-export interface EndpointDescriptor {
-  readonly key: string;
-  readonly label: string;
-  readonly defaultValue: string;
-}
-
-export interface AdapterContext {
-  readonly accountId: string;
-  readonly credentials: Readonly<Record<string, string>>;
-  readonly endpoints: Readonly<Record<string, string>>;
-  readonly options: Readonly<Record<string, number | undefined>>;
-  readonly clock?: Clock;
-  readonly logger?: Logger;
-}
-
-export interface VenueDescriptor {
-  readonly id: VenueId;
-  readonly name: string;
-  readonly credentialFields: readonly FieldDescriptor[];
-  readonly endpoints: readonly EndpointDescriptor[];
-  /** Adapters not built yet are listed so the user sees the roadmap, but cannot be added. */
-  readonly create?: (ctx: AdapterContext) => VenueAdapter;
-}
-
-export const VENUES: readonly VenueDescriptor[] = [
-  {
-    id: 'mexc',
-    name: 'MEXC P2P',
-    credentialFields: [
-      { key: 'apiKey', label: 'API key (access key)', secret: true },
-      { key: 'secretKey', label: 'Secret key', secret: true },
-    ],
-    endpoints: [
-      { key: 'rest', label: 'REST base URL', defaultValue: MEXC_DEFAULT_ENDPOINTS.rest },
-      { key: 'ws', label: 'Chat WebSocket URL', defaultValue: MEXC_DEFAULT_ENDPOINTS.ws },
-    ],
-    create: (ctx) =>
-      new MexcAdapter({
-        accountId: ctx.accountId,
-        credentials: { apiKey: required(ctx.credentials, 'apiKey'), secretKey: required(ctx.credentials, 'secretKey') },
-        endpoints: { rest: ctx.endpoints.rest ?? MEXC_DEFAULT_ENDPOINTS.rest, ws: ctx.endpoints.ws ?? MEXC_DEFAULT_ENDPOINTS.ws },
-        maxSockets: ctx.options.maxSockets,
-        timezoneOffsetMinutes: ctx.options.timezoneOffsetMinutes,
-        heartbeatMs: ctx.options.heartbeatMs,
-        clock: ctx.clock,
-        logger: ctx.logger,
-      }),
+export const MEXC_DESCRIPTOR: VenueDescriptor = {
+  id: 'mexc',
+  name: 'MEXC P2P',
+  credentialFields: [
+    { key: 'apiKey', label: 'API key (access key)', kind: 'secret', secret: true, hint: 'A key with the "P2P Deal Order" permission.', validate: checkKeyShape },
+    { key: 'secretKey', label: 'Secret key', kind: 'secret', secret: true, validate: checkKeyShape },
+  ],
+  endpoints: [
+    { key: 'rest', label: 'REST base URL' },
+    { key: 'ws', label: 'Chat WebSocket URL' },
+  ],
+  endpointPresets: [{ id: 'production', label: 'Production', endpoints: MEXC_DEFAULT_ENDPOINTS }],
+  settings: [],
+  checkCredentials: checkMexcPair,
+  create: (ctx) => {
+    // `redactor` is where the adapter registers each listen key it creates (they ride in WS URLs).
+    const options: MexcAdapterOptions & { readonly redactor?: SecretSink } = {
+      accountId: ctx.accountId,
+      credentials: { apiKey: required(ctx.credentials, 'apiKey'), secretKey: required(ctx.credentials, 'secretKey') },
+      endpoints: { rest: ctx.endpoints.rest ?? MEXC_DEFAULT_ENDPOINTS.rest, ws: ctx.endpoints.ws ?? MEXC_DEFAULT_ENDPOINTS.ws },
+      maxSockets: ctx.options.maxSockets,
+      timezoneOffsetMinutes: ctx.options.timezoneOffsetMinutes,
+      heartbeatMs: ctx.options.heartbeatMs,
+      clock: ctx.clock,
+      logger: ctx.logger,
+      redactor: ctx.redactor,
+    };
+    return new MexcAdapter(options);
   },
-  { id: 'binance', name: 'Binance C2C', credentialFields: [], endpoints: [] },
-  { id: 'bybit', name: 'Bybit P2P', credentialFields: [], endpoints: [] },
-  { id: 'multiwa', name: 'MultiWA (WhatsApp gateway)', credentialFields: [], endpoints: [] },
-  { id: 'mixin', name: 'Mixin Messenger bot', credentialFields: [], endpoints: [] },
-];
+};
+
+export const VENUES: readonly VenueDescriptor[] = [MEXC_DESCRIPTOR, BINANCE_DESCRIPTOR, BYBIT_DESCRIPTOR, MULTIWA_DESCRIPTOR, MIXIN_DESCRIPTOR];
 
 export function venueDescriptor(id: VenueId): VenueDescriptor {
   const d = VENUES.find((v) => v.id === id);
@@ -75,22 +62,6 @@ export function createAdapter(venue: VenueId, ctx: AdapterContext): VenueAdapter
   const d = venueDescriptor(venue);
   if (!d.create) throw new VenueError('rejected', `${d.name} is not supported yet in this version of Venue Chat.`);
   return d.create(ctx);
-}
-
-/** Endpoints must be https/wss, except loopback and hosts the user set explicitly (design.md §8). */
-export function checkEndpoint(url: string, explicit: boolean): string | undefined {
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch {
-    return `not a URL: ${url}`;
-  }
-  const secure = parsed.protocol === 'https:' || parsed.protocol === 'wss:';
-  const plain = parsed.protocol === 'http:' || parsed.protocol === 'ws:';
-  if (!secure && !plain) return `unsupported scheme ${parsed.protocol} in ${url}`;
-  const loopback = ['127.0.0.1', 'localhost', '[::1]', '::1'].includes(parsed.hostname);
-  if (plain && !loopback && !explicit) return `plain ${parsed.protocol} is allowed only for loopback or explicitly configured hosts: ${url}`;
-  return undefined;
 }
 
 function required(values: Readonly<Record<string, string>>, key: string): string {

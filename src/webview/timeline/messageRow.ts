@@ -3,19 +3,19 @@
 import type { ChatMessage } from '../../shared/model';
 import { el, srOnly } from '../dom';
 import { formatClock, formatTimeTitle, isoTime, localDayKey } from './format';
-import { rendererFor } from './renderers';
+import { renderContent } from './renderers';
 import { actionsElement, statusElement } from './status';
 
 export type RowLayout = 'in' | 'out' | 'center';
 
 export function layoutOf(message: ChatMessage): RowLayout {
-  if (message.kind === 'gap' || message.kind === 'system' || message.direction === 'system') return 'center';
+  if (message.kind === 'gap' || message.kind === 'system' || message.kind === 'recall' || message.direction === 'system') return 'center';
   return message.direction === 'out' ? 'out' : 'in';
 }
 
-function sameAttachments(a: ChatMessage, b: ChatMessage): boolean {
-  if (a.attachments === b.attachments) return true;
-  return JSON.stringify(a.attachments ?? []) === JSON.stringify(b.attachments ?? []);
+/** Structural equality of a part of two messages (they are plain JSON data). */
+function samePart(a: unknown, b: unknown): boolean {
+  return a === b || JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
 }
 
 /** Whether the bubble content (not just its status or time) must be rebuilt. */
@@ -26,7 +26,10 @@ function contentChanged(a: ChatMessage, b: ChatMessage): boolean {
     a.direction !== b.direction ||
     a.gap?.from !== b.gap?.from ||
     a.gap?.to !== b.gap?.to ||
-    !sameAttachments(a, b)
+    a.recalled !== b.recalled ||
+    !samePart(a.attachments, b.attachments) ||
+    !samePart(a.payload, b.payload) ||
+    !samePart(a.quote, b.quote)
   );
 }
 
@@ -129,7 +132,7 @@ export class MessageRow {
     this.element.classList.toggle('msg--continued', !this.senderShown);
     this.element.dataset.key = message.key;
     this.sender = el('div', { className: 'sender', attrs: { dir: 'auto' } });
-    this.content = rendererFor(message.kind)(message);
+    this.content = renderContent(message);
     this.meta = el('div', { className: 'meta' });
     this.bubble = el('div', { className: 'bubble' }, [this.sender, this.content, this.meta]);
     this.actions = null;

@@ -11,7 +11,8 @@ import { createButton, setButtonLabel } from '../ui';
 import { refreshGrouping } from './grouping';
 import { HistoryPager, type PagerState } from './historyPager';
 import { renderHistoryStatusLine } from './historyStatusLine';
-import { sanitizeMessage, sanitizeMessages } from './messageGuard';
+import { previewText } from '../../shared/messagePreview';
+import { sanitizeChatMessage, sanitizeChatMessages } from '../../shared/messageValidator';
 import { MessageRow } from './messageRow';
 import { MessageStore, type TimelineEntry } from './messageStore';
 import { ReadMarker } from './readMarker';
@@ -47,7 +48,9 @@ function belongsTo(message: ChatMessage, conversation: ConversationRef): boolean
 /** One announcement per batch: the count, and the latest message's sender and start of its text. */
 function announcementFor(latest: ChatMessage, count: number): string {
   const who = latest.senderName ? `from ${latest.senderName}` : '';
-  const what = latest.text ? `: ${latest.text.slice(0, 140)}` : latest.kind === 'text' ? '' : ` (${latest.kind})`;
+  // The preview never reads out a withdrawn message and names structured kinds ("[Card] Pay now").
+  const preview = previewText(latest);
+  const what = preview ? `: ${preview}` : '';
   const head = count === 1 ? `New message ${who}` : `${count} new messages, latest ${who}`;
   return `${head}${what}`.replace(/\s+/g, ' ').trim();
 }
@@ -135,7 +138,7 @@ export class Timeline implements Disposable {
     this.setUnseen(0);
     this.store.clear();
 
-    for (const message of sanitizeMessages(rawMessages)) {
+    for (const message of sanitizeChatMessages(rawMessages)) {
       if (!belongsTo(message, conversation)) continue;
       const existing = this.store.find(message);
       if (existing) this.updateEntry(existing, message);
@@ -156,7 +159,7 @@ export class Timeline implements Disposable {
   upsert(rawMessages: readonly unknown[]): void {
     if (this.conversation === null) return; // nothing renders before the snapshot
     for (const raw of rawMessages) {
-      const message = sanitizeMessage(raw);
+      const message = sanitizeChatMessage(raw);
       if (message) this.pending.push(message);
     }
     if (this.pending.length > 0 && this.frame.value === undefined) {
@@ -265,7 +268,7 @@ export class Timeline implements Disposable {
   private prependPage(rawMessages: readonly unknown[]): void {
     const conversation = this.conversation;
     if (conversation === null) return;
-    const messages = sanitizeMessages(rawMessages).filter((m) => belongsTo(m, conversation));
+    const messages = sanitizeChatMessages(rawMessages).filter((m) => belongsTo(m, conversation));
     const wasAtBottom = this.stuckToBottom;
     const anchor = wasAtBottom ? undefined : this.captureAnchor();
     let seq = this.store.reserveHistorySeqs(messages.length);

@@ -19,6 +19,7 @@ interface TestResult {
 async function loadTests(): Promise<void> {
   await import('../smoke.test');
   await import('../inbox.test');
+  await import('../accounts.test');
 }
 
 // The extension host installs its own Error.prepareStackTrace, which bypasses Node's source-map

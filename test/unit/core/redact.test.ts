@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { Redactor } from '../../../src/extension/core/redact';
+import { MAX_REASON_LENGTH, Redactor } from '../../../src/extension/core/redact';
 
 describe('log redaction', () => {
   const secret = '45d0b3c26f2644f19bfb98b07741b2f5';
@@ -34,5 +34,35 @@ describe('log redaction', () => {
     const out = r.format({ venue: 'mexc', credentials: { apiKey: 'k-123456', secretKey: 'v-abcdef' }, listenKey: 'lk-999999' });
     assert.ok(!out.includes('k-123456') && !out.includes('v-abcdef') && !out.includes('lk-999999'), out);
     assert.ok(out.includes('mexc'));
+  });
+});
+
+describe('connection-state reasons shown in views', () => {
+  it('pass the redactor: registered secrets and secret shapes leave the reason', () => {
+    const r = new Redactor();
+    r.addSecret('mx0vglSECRETKEY123456');
+    const state = r.redactState({ kind: 'backoff', until: 5, reason: 'HTTP 401 for key mx0vglSECRETKEY123456 at wss://x/ws?listenKey=abcdef0123456789abcdef' });
+    assert.equal(state.kind, 'backoff');
+    assert.ok(state.kind === 'backoff' && state.until === 5);
+    const reason = 'reason' in state ? state.reason : '';
+    assert.ok(!reason.includes('mx0vglSECRETKEY123456') && !reason.includes('abcdef0123456789abcdef'), reason);
+    assert.ok(reason.startsWith('HTTP 401 for key'), reason);
+    const jwt = r.redactState({ kind: 'auth-error', reason: 'rejected eyJhbGciOiJFZERTQSJ9.eyJ1aWQiOiIxMjMifQ.c2lnbmF0dXJlLXZhbHVl' });
+    assert.ok('reason' in jwt && !jwt.reason.includes('eyJhbGciOiJFZERTQSJ9'));
+  });
+
+  it('are capped, and states without a reason pass unchanged', () => {
+    const r = new Redactor();
+    const long = r.redactState({ kind: 'stale', lastSync: 1, reason: 'x'.repeat(5000) });
+    assert.ok('reason' in long && long.reason.length <= MAX_REASON_LENGTH && long.reason.endsWith('…'));
+    const online = { kind: 'online', since: 3 } as const;
+    assert.equal(r.redactState(online), online);
+  });
+
+  it('containsSecret finds registered values only', () => {
+    const r = new Redactor();
+    r.addSecret('0123456789abcdef');
+    assert.equal(r.containsSecret('{"k":"0123456789abcdef"}'), true);
+    assert.equal(r.containsSecret('{"token":"something-else"}'), false, 'shapes alone are not registered secrets');
   });
 });

@@ -33,7 +33,7 @@ export interface BackendMessage {
 
 export class FakeVenueBackend {
   private nextId = 1000;
-  private clockMs = 1_700_000_000_000;
+  private clockMs = 0;
   readonly messages = new Map<string, BackendMessage[]>();
   readonly unread = new Map<string, number>();
   readonly uploads: { ref: string; name: string; bytes: number }[] = [];
@@ -42,8 +42,9 @@ export class FakeVenueBackend {
   /** Listeners of the live feed (the adapter while "connected"). */
   readonly live = new Emitter<BackendMessage>();
 
-  tick(ms = 1000): number {
-    this.clockMs += ms;
+  /** Venue time: real time, but strictly increasing (and `ms` apart) so ordering is unambiguous. */
+  tick(ms = 1): number {
+    this.clockMs = Math.max(Date.now(), this.clockMs + ms);
     return this.clockMs;
   }
 

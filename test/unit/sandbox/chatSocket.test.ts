@@ -14,7 +14,7 @@ describe('sandbox MEXC chat socket', () => {
   };
 
   beforeEach(async () => {
-    sb = await startSandbox({ counterparty: false, maxConnectionsPerListenKey: 2 });
+    sb = await startSandbox({ counterparty: false, venues: { mexc: { maxConnectionsPerListenKey: 2 } } });
     key = await createListenKey(sb);
     conversationId = conversationsOf(sb)[0]!;
   });
@@ -46,7 +46,7 @@ describe('sandbox MEXC chat socket', () => {
       await open();
       // A second key has its own budget.
       await open(await createListenKey(sb));
-      const upgrades = sb.mexc.requests({ kind: 'upgrade' }).map((r) => r.httpStatus);
+      const upgrades = sb.venue('mexc').requests({ kind: 'upgrade' }).map((r) => r.httpStatus);
       assert.deepEqual(upgrades, [101, 101, 429, 101, 101]);
     });
   });
@@ -90,7 +90,7 @@ describe('sandbox MEXC chat socket', () => {
       sender.sendMessage({ content: 'second', conversationId, type: 1 });
       const second = pushData(await sender.next(isPush((d) => d.content === 'second')))!;
       assert.ok(second.id > echo.id, 'ids grow');
-      const stored = sb.mexc.messages(conversationId).at(-1)!;
+      const stored = sb.venue('mexc').messages(conversationId).at(-1)!;
       assert.equal(stored.id, second.id);
     });
 
@@ -101,7 +101,7 @@ describe('sandbox MEXC chat socket', () => {
       key = await createListenKey(sb);
       conversationId = conversationsOf(sb)[0]!;
       const c = await open();
-      sb.mexc.inject({ conversationId, content: 'time check' });
+      sb.venue('mexc').inject({ conversationId, content: 'time check' });
       const data = pushData(await c.next(isPush()))!;
       assert.equal(data.createTime, '2025-01-26 12:00:00');
       assert.equal(data.self, false);
@@ -109,11 +109,11 @@ describe('sandbox MEXC chat socket', () => {
 
     it('marks counterparty messages self:false and carries the sender identity', async () => {
       const c = await open();
-      const injected = sb.mexc.inject({ conversationId, content: 'from them' });
+      const injected = sb.venue('mexc').inject({ conversationId, content: 'from them' });
       const data = pushData(await c.next(isPush()))!;
       assert.equal(data.self, false);
       assert.equal(data.id, injected.id);
-      const order = sb.mexc.state().orders.find((o) => o.conversationId === conversationId)!;
+      const order = sb.venue('mexc').state().orders.find((o) => o.conversationId === conversationId)!;
       assert.equal(data.fromNickName, order.counterpartyNickName);
       assert.equal(data.fromUserId, order.counterpartyUserId);
     });
@@ -140,13 +140,13 @@ describe('sandbox MEXC chat socket', () => {
         assert.deepEqual(await c.next(isMethod('SEND_MESSAGE'), 2000, from), { success: false, method: 'SEND_MESSAGE', msg }, JSON.stringify(frame));
       }
       assert.equal(c.frames.filter(isPush()).length, 0, 'nothing stored or pushed');
-      const before = sb.mexc.messages(conversationId).length;
+      const before = sb.venue('mexc').messages(conversationId).length;
       c.sendMessage({ content: 'x'.repeat(2000), conversationId, type: 1 });
       c.sendMessage({ content: '', conversationId, type: 2, imageUrl: 'https://example.invalid/a.png', imageThumbUrl: 'https://example.invalid/a_t.png' });
       c.sendMessage({ content: 'clip', conversationId, type: 3, videoUrl: 'https://example.invalid/a.mp4' });
       c.sendMessage({ content: 'doc', conversationId, type: 4, fileUrl: 'https://example.invalid/a.pdf' });
       await c.next(isPush((d) => d.type === 4));
-      const stored = sb.mexc.messages(conversationId).slice(before);
+      const stored = sb.venue('mexc').messages(conversationId).slice(before);
       assert.deepEqual(stored.map((m) => m.type), [1, 2, 3, 4]);
       assert.equal(stored[1]?.imageThumbUrl, 'https://example.invalid/a_t.png');
     });
@@ -156,7 +156,7 @@ describe('sandbox MEXC chat socket', () => {
       c.sendMessage({ content: 'recorded', conversationId, type: 1 });
       c.send({ method: 'PING' });
       await c.next(isMethod('PING'));
-      const frames = sb.mexc.frames(conversationId);
+      const frames = sb.venue('mexc').frames(conversationId);
       assert.deepEqual(frames.map((f) => f.method), ['SEND_MESSAGE', 'PING']);
       assert.deepEqual(frames[0]?.params, { content: 'recorded', conversationId, type: 1 });
       assert.deepEqual(frames[0]?.reply, { success: true, msg: 'success' });
@@ -164,7 +164,7 @@ describe('sandbox MEXC chat socket', () => {
     });
 
     it('with echoSelf off, does not echo to the sending socket but still reaches the others', async () => {
-      sb.mexc.applyFaults({ echoSelf: false });
+      sb.venue('mexc').applyFaults({ echoSelf: false });
       const sender = await open();
       const other = await open();
       sender.sendMessage({ content: 'no echo', conversationId, type: 1 });

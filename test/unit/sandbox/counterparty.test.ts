@@ -60,7 +60,7 @@ describe('sandbox MEXC scripted counterparty', () => {
 
     it('sends payment details with the order number', async () => {
       const [details] = await say('Can you send your bank details?', 1);
-      const order = sb.mexc.state().orders.find((o) => o.conversationId === conversationId)!;
+      const order = sb.venue('mexc').state().orders.find((o) => o.conversationId === conversationId)!;
       assert.ok(details!.content.includes(order.advOrderNo), details!.content);
       assert.match(details!.content, /IBAN: DE\d{2}/);
     });
@@ -68,8 +68,8 @@ describe('sandbox MEXC scripted counterparty', () => {
     it('sends a receipt image that the media server really serves', async () => {
       const [image] = await say('please send the receipt', 1);
       assert.equal(image!.type, 2);
-      assert.equal(image!.imageUrl, `${sb.info.venues.mexc.media}/receipt.png`);
-      assert.equal(image!.imageThumbUrl, `${sb.info.venues.mexc.media}/receipt_thumb.png`);
+      assert.equal(image!.imageUrl, `${sb.venue('mexc').mediaUrl}/receipt.png`);
+      assert.equal(image!.imageThumbUrl, `${sb.venue('mexc').mediaUrl}/receipt_thumb.png`);
       const res = await fetch(image!.imageThumbUrl);
       assert.equal(res.headers.get('content-type'), 'image/png');
       assert.ok((await res.arrayBuffer()).byteLength > 50);
@@ -79,10 +79,10 @@ describe('sandbox MEXC scripted counterparty', () => {
       assert.equal((await say('Is the order still open?', 1)).length, 1);
       assert.equal((await say('ok', 1)).length, 1);
       // Its own messages trigger nothing: injected counterparty lines get no answer.
-      const before = sb.mexc.messages(conversationId).length;
-      sb.mexc.inject({ conversationId, content: 'hello from them, paid?' });
+      const before = sb.venue('mexc').messages(conversationId).length;
+      sb.venue('mexc').inject({ conversationId, content: 'hello from them, paid?' });
       await delay(100);
-      assert.equal(sb.mexc.messages(conversationId).length, before + 1);
+      assert.equal(sb.venue('mexc').messages(conversationId).length, before + 1);
     });
 
     it('can be switched off, cancelling replies already scheduled', async () => {
@@ -90,12 +90,12 @@ describe('sandbox MEXC scripted counterparty', () => {
       sb = await startSandbox({ counterpartyReplyDelayMs: 80 });
       conversationId = conversationsOf(sb)[0]!;
       client = await openSocket(sb, await createListenKey(sb), conversationId);
-      const before = sb.mexc.messages(conversationId).length;
+      const before = sb.venue('mexc').messages(conversationId).length;
       client.sendMessage({ content: 'hello', conversationId, type: 1 });
       await client.next(isPush((d) => d.self));
-      sb.mexc.applyFaults({ counterparty: false });
+      sb.venue('mexc').applyFaults({ counterparty: false });
       await delay(200);
-      assert.equal(sb.mexc.messages(conversationId).length, before + 1);
+      assert.equal(sb.venue('mexc').messages(conversationId).length, before + 1);
     });
   });
 
@@ -104,9 +104,9 @@ describe('sandbox MEXC scripted counterparty', () => {
       const sb = await startSandbox({ seed, counterpartyReplyDelayMs: 0 });
       try {
         const conversationId = conversationsOf(sb)[0]!;
-        for (const content of ['hi', 'ok', 'really?']) sb.mexc.inject({ conversationId, content, fromSelf: true });
+        for (const content of ['hi', 'ok', 'really?']) sb.venue('mexc').inject({ conversationId, content, fromSelf: true });
         await delay(50);
-        return sb.mexc.messages(conversationId).map((m) => `${m.id}:${m.self ? 'me' : 'them'}:${m.content}`);
+        return sb.venue('mexc').messages(conversationId).map((m) => `${m.id}:${m.self ? 'me' : 'them'}:${m.content}`);
       } finally {
         await sb.close();
       }

@@ -17,7 +17,7 @@ describe('sandbox MEXC heartbeat and socket lifetime', () => {
     const elapsed = Date.now() - opened;
     assert.deepEqual(closed, { code: 1000, reason: 'heartbeat timeout' });
     assert.ok(elapsed >= 250 && elapsed < 1500, `closed after ${elapsed} ms`);
-    assert.equal(sb.mexc.sockets().length, 0);
+    assert.equal(sb.venue('mexc').sockets().length, 0);
   });
 
   it('keeps a socket alive while the client sends PING every 100 ms', async () => {
@@ -48,7 +48,7 @@ describe('sandbox MEXC heartbeat and socket lifetime', () => {
   });
 
   it('closes sockets at maxSocketLifetimeMs even when they are busy', async () => {
-    sb = await startSandbox({ maxSocketLifetimeMs: 250, counterparty: false });
+    sb = await startSandbox({ counterparty: false, venues: { mexc: { maxSocketLifetimeMs: 250 } } });
     const c = await openSocket(sb, await createListenKey(sb), conversationsOf(sb)[0]!);
     const timer = setInterval(() => c.send({ method: 'PING' }), 50);
     try {
@@ -60,13 +60,13 @@ describe('sandbox MEXC heartbeat and socket lifetime', () => {
 
   it('applies the lifetime rule to the venue clock as well (24 h by default)', async () => {
     const clock = manualClock();
-    sb = await startSandbox({ clock: clock.now, counterparty: false, listenKeyTtlMs: 48 * 60 * 60_000 });
+    sb = await startSandbox({ clock: clock.now, counterparty: false, venues: { mexc: { listenKeyTtlMs: 48 * 60 * 60_000 } } });
     const c = await openSocket(sb, await createListenKey(sb), conversationsOf(sb)[0]!);
     clock.advance(23 * 60 * 60_000);
-    sb.mexc.sweep();
+    sb.venue('mexc').sweep();
     assert.equal(c.ws.readyState, c.ws.OPEN);
     clock.advance(60 * 60_000);
-    sb.mexc.sweep();
+    sb.venue('mexc').sweep();
     assert.equal((await c.closed).reason, 'connection lifetime exceeded');
   });
 });

@@ -12,7 +12,7 @@ export interface CallOptions {
   /** Business parameters, already encoded (`a=1&b=2`). */
   query?: string;
   body?: string;
-  /** Account index in info.accounts (default 0). */
+  /** Account index among the MEXC emulator's accounts (default 0). */
   account?: number;
   /** Override the header (null: send none). */
   apiKey?: string | null;
@@ -30,7 +30,7 @@ export interface Reply {
 }
 
 export function account(sb: Sandbox, index = 0): { apiKey: string; secretKey: string } {
-  const a = sb.info.accounts[index];
+  const a = sb.venue('mexc').accounts()[index];
   if (!a) throw new Error(`no account ${index}`);
   return a.credentials;
 }
@@ -40,12 +40,12 @@ export async function callMexc(sb: Sandbox, path: string, opts: CallOptions = {}
   const parts: string[] = [];
   if (opts.query) parts.push(opts.query);
   if (opts.recvWindow !== undefined) parts.push(`recvWindow=${opts.recvWindow}`);
-  const timestamp = opts.timestamp === undefined ? sb.mexc.now() : opts.timestamp;
+  const timestamp = opts.timestamp === undefined ? sb.venue('mexc').now() : opts.timestamp;
   if (timestamp !== null) parts.push(`timestamp=${timestamp}`);
   const query = parts.join('&');
   const body = opts.body ?? '';
   const signature = opts.signature ?? sign(opts.secretKey ?? creds.secretKey, query + body);
-  const url = `${sb.info.venues.mexc.rest}${path}?${query}${query ? '&' : ''}signature=${signature}`;
+  const url = `${sb.venue('mexc').restUrl}${path}?${query}${query ? '&' : ''}signature=${signature}`;
   const headers: Record<string, string> = { 'Content-Type': 'application/json' };
   const apiKey = opts.apiKey === undefined ? creds.apiKey : opts.apiKey;
   if (apiKey !== null) headers['X-MEXC-APIKEY'] = apiKey;
@@ -65,7 +65,7 @@ export async function createListenKey(sb: Sandbox, accountIndex = 0): Promise<st
 /** Conversation ids of an account, from the sandbox state (active orders first). */
 export function conversationsOf(sb: Sandbox, accountIndex = 0): number[] {
   const apiKey = account(sb, accountIndex).apiKey;
-  return sb.mexc.state().orders.filter((o) => o.apiKey === apiKey).map((o) => o.conversationId);
+  return sb.venue('mexc').state().orders.filter((o) => o.apiKey === apiKey).map((o) => o.conversationId);
 }
 
 export class UpgradeRejected extends Error {
@@ -117,7 +117,7 @@ export class Client {
 }
 
 export function openSocket(sb: Sandbox, listenKey: string, conversationId: number | string): Promise<Client> {
-  const url = `${sb.info.venues.mexc.ws}?listenKey=${listenKey}&conversationId=${conversationId}`;
+  const url = `${sb.venue('mexc').wsUrl}?listenKey=${listenKey}&conversationId=${conversationId}`;
   return new Promise((resolve, reject) => {
     const ws = new WebSocket(url);
     const client = new Client(ws);

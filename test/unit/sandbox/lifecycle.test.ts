@@ -22,15 +22,15 @@ describe('sandbox lifecycle', () => {
     const b = await openSocket(sb, key, conversationsOf(sb)[1]!);
     a.sendMessage({ content: 'paid', conversationId, type: 1 }); // schedules counterparty replies
     await a.next(isPush());
-    sb.mexc.applyFaults({ halfOpen: true }); // paused sockets must be destroyed too
+    sb.venue('mexc').applyFaults({ halfOpen: true }); // paused sockets must be destroyed too
     await openSocket(sb, key, conversationId);
-    sb.mexc.applyFaults({ slowReplyMs: 10_000 });
+    sb.venue('mexc').applyFaults({ slowReplyMs: 10_000 });
     const slow = callMexc(sb, '/api/v3/userDataStream').catch(() => 'aborted');
     await delay(30);
-    assert.ok(sb.mexc.pendingTimers() > 0);
+    assert.ok(sb.venue('mexc').pendingTimers() > 0);
 
     await sb.close();
-    assert.equal(sb.mexc.pendingTimers(), 0);
+    assert.equal(sb.venue('mexc').pendingTimers(), 0);
     await Promise.all([a.closed, b.closed, slow]);
     await delay(50);
     const after = resources();
@@ -40,9 +40,9 @@ describe('sandbox lifecycle', () => {
 
   it('fails cleanly when a port is taken', async () => {
     const first = await startSandbox();
-    const port = Number(new URL(first.info.venues.mexc.rest).port);
+    const port = Number(new URL(first.venue('mexc').restUrl).port);
     try {
-      await assert.rejects(startSandbox({ mexcPort: port }), /EADDRINUSE/);
+      await assert.rejects(startSandbox({ ports: { mexc: port } }), /EADDRINUSE/);
     } finally {
       await first.close();
     }
@@ -55,6 +55,9 @@ describe('sandbox lifecycle', () => {
       assert.equal(options.sandbox.heartbeatTimeoutMs, 300);
       assert.equal(options.sandbox.counterpartyReplyDelayMs, 20);
       assert.equal(options.sandbox.controlPort, 0);
+      assert.deepEqual(options.sandbox.ports, { mexc: 0 });
+      assert.deepEqual(parseCliArgs(['--mexc-port', '4567'], () => undefined).sandbox.ports, { mexc: 4567 });
+      assert.throws(() => parseCliArgs(['--mexc-port', '-1'], () => undefined), /--mexc-port/);
       assert.throws(() => parseCliArgs(['--port', 'abc'], () => undefined), /--port/);
       assert.throws(() => parseCliArgs(['--bogus'], () => undefined));
     });
@@ -70,7 +73,7 @@ describe('sandbox lifecycle', () => {
         assert.deepEqual(JSON.parse(out[0]!.slice(READY_PREFIX.length)), JSON.parse(JSON.stringify(sb.info)));
         await callMexc(sb, '/api/v3/userDataStream');
         assert.ok(err.some((l) => l.includes('GET /api/v3/userDataStream -> 200')), err.join('\n'));
-        assert.ok(!err.join('\n').includes(sb.info.accounts[0]!.credentials.secretKey));
+        assert.ok(!err.join('\n').includes(sb.venue('mexc').accounts()[0]!.credentials.secretKey));
       } finally {
         await sb.close();
       }

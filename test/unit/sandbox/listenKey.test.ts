@@ -11,7 +11,7 @@ describe('sandbox MEXC listenKey lifecycle', () => {
   let clock: ReturnType<typeof manualClock>;
   beforeEach(async () => {
     clock = manualClock();
-    sb = await startSandbox({ clock: clock.now, counterparty: false, maxListenKeysPerApiKey: 3 });
+    sb = await startSandbox({ clock: clock.now, counterparty: false, venues: { mexc: { maxListenKeysPerApiKey: 3 } } });
   });
   afterEach(() => sb.close());
 
@@ -46,7 +46,7 @@ describe('sandbox MEXC listenKey lifecycle', () => {
     assert.deepEqual([put.status, put.body], [200, { listenKey: kept }]);
 
     clock.advance(20 * 60_000); // 65 min after creation, 20 min after the PUT
-    sb.mexc.sweep();
+    sb.venue('mexc').sweep();
     const closed = await droppedSocket.closed;
     assert.equal(closed.reason, 'listenKey expired');
     assert.equal(keptSocket.ws.readyState, keptSocket.ws.OPEN);
@@ -58,7 +58,7 @@ describe('sandbox MEXC listenKey lifecycle', () => {
     assert.equal((await expectRejected(openSocket(sb, dropped, conversation))).status, 401);
 
     clock.advance(HOUR);
-    sb.mexc.sweep();
+    sb.venue('mexc').sweep();
     assert.equal((await keptSocket.closed).reason, 'listenKey expired');
   });
 

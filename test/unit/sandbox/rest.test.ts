@@ -52,7 +52,7 @@ describe('sandbox MEXC REST', () => {
 
     it('rejects a signature over re-encoded parameters (sign the bytes you send)', async () => {
       const { secretKey } = account(sb);
-      const ts = sb.mexc.now();
+      const ts = sb.venue('mexc').now();
       // Signed with a decoded space, sent percent-encoded.
       const signature = sign(secretKey, `orderDealState=NOT PAID&timestamp=${ts}`);
       const reply = await callMexc(sb, '/api/v3/fiat/market/order/paginationV2', { query: 'orderDealState=NOT%20PAID', timestamp: ts, signature });
@@ -60,7 +60,7 @@ describe('sandbox MEXC REST', () => {
     });
 
     it('rejects stale, future and missing timestamps and a recvWindow above 60000 (code 700003)', async () => {
-      const now = sb.mexc.now();
+      const now = sb.venue('mexc').now();
       const expected = { code: 700003, msg: 'Timestamp for this request is outside of the recvWindow.' };
       for (const opts of [{ timestamp: now - 6000 }, { timestamp: now + 1500 }, { timestamp: null }, { recvWindow: 60001 }]) {
         const reply = await callMexc(sb, '/api/v3/fiat/market/order/paginationV2', opts);
@@ -86,7 +86,7 @@ describe('sandbox MEXC REST', () => {
       await callMexc(sb, '/api/v3/fiat/market/order/paginationV2', { secretKey: 'wrong' });
       await callMexc(sb, '/api/v3/fiat/market/order/paginationV2', { timestamp: 1 });
       await callMexc(sb, '/api/v3/fiat/market/order/paginationV2', { query: 'limit=2' });
-      const records = sb.mexc.requests({ kind: 'rest' });
+      const records = sb.venue('mexc').requests({ kind: 'rest' });
       assert.equal(records.length, 3);
       assert.deepEqual(records.map((r) => [r.signatureValid, r.timestampValid, r.responseCode]), [[false, null, 700002], [true, false, 700003], [true, true, 0]]);
       assert.equal(records[2]?.path, '/api/v3/fiat/market/order/paginationV2');
@@ -96,10 +96,10 @@ describe('sandbox MEXC REST', () => {
     });
 
     it('serves server time and ping unsigned', async () => {
-      const time = await fetch(`${sb.info.venues.mexc.rest}/api/v3/time`).then((r) => r.json() as Promise<unknown>);
+      const time = await fetch(`${sb.venue('mexc').restUrl}/api/v3/time`).then((r) => r.json() as Promise<unknown>);
       const serverTime = z.object({ serverTime: z.number() }).parse(time).serverTime;
       assert.ok(Math.abs(serverTime - Date.now()) < 2000);
-      assert.deepEqual(await fetch(`${sb.info.venues.mexc.rest}/api/v3/ping`).then((r) => r.json() as Promise<unknown>), {});
+      assert.deepEqual(await fetch(`${sb.venue('mexc').restUrl}/api/v3/ping`).then((r) => r.json() as Promise<unknown>), {});
     });
   });
 
@@ -128,12 +128,12 @@ describe('sandbox MEXC REST', () => {
       assert.deepEqual(paid.map((r) => r.state), ['PAID']);
       const half = await callMexc(sb, '/api/v3/fiat/market/order/paginationV2', { query: `lastId=${last.advOrderNo}` });
       assert.deepEqual(half.body, { code: 33333, msg: 'Parameter error' });
-      const recent = pageSchema.parse((await callMexc(sb, '/api/v3/fiat/market/order/paginationV2', { query: `startTime=${sb.mexc.now() - 60 * 60_000}` })).body).data;
+      const recent = pageSchema.parse((await callMexc(sb, '/api/v3/fiat/market/order/paginationV2', { query: `startTime=${sb.venue('mexc').now() - 60 * 60_000}` })).body).data;
       assert.deepEqual(recent.map((r) => r.state), ['NOT_PAID', 'PAID']);
     });
 
     it('returns order detail with the counterparty userInfo', async () => {
-      const order = sb.mexc.state().orders[0]!;
+      const order = sb.venue('mexc').state().orders[0]!;
       const reply = await callMexc(sb, '/api/v3/fiat/order/detail', { query: `advOrderNo=${order.advOrderNo}` });
       const detail = envelopeSchema
         .extend({
@@ -149,7 +149,7 @@ describe('sandbox MEXC REST', () => {
     });
 
     it('maps an order to its chat conversation, only for the owner', async () => {
-      const order = sb.mexc.state().orders[1]!;
+      const order = sb.venue('mexc').state().orders[1]!;
       const reply = await callMexc(sb, '/api/v3/fiat/retrieveChatConversation', { query: `orderNo=${order.advOrderNo}` });
       assert.deepEqual(reply.body, { code: 0, msg: 'success', data: { conversationId: order.conversationId } });
       const foreign = await callMexc(sb, '/api/v3/fiat/retrieveChatConversation', { query: `orderNo=${order.advOrderNo}`, account: 1 });
@@ -168,7 +168,7 @@ describe('sandbox MEXC REST', () => {
 
   describe('media', () => {
     it('serves a real PNG receipt, a PDF and an MP4 with their content types', async () => {
-      const base = sb.info.venues.mexc.media;
+      const base = sb.venue('mexc').mediaUrl;
       const png = await fetch(`${base}/receipt.png`);
       assert.equal(png.headers.get('content-type'), 'image/png');
       const pngBytes = Buffer.from(await png.arrayBuffer());

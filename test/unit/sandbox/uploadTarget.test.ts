@@ -9,7 +9,7 @@ describe('sandbox upload target', () => {
   });
   afterEach(async () => sandbox.close());
 
-  const urlFor = (name: string) => sandbox.info.venues.mexc.upload.replace('{name}', name);
+  const urlFor = (name: string) => sandbox.venue('mexc').uploadUrl.replace('{name}', name);
 
   it('stores a PUT file and serves it back with its content type', async () => {
     const body = Buffer.from([0x89, 0x50, 0x4e, 0x47, 1, 2, 3]);

@@ -15,11 +15,11 @@ describe('MEXC adapter against the sandbox', function () {
   let events: VenueEvent[];
 
   function make(overrides: { apiKey?: string; secretKey?: string; heartbeatMs?: number } = {}): MexcAdapter {
-    const account = sandbox.info.accounts[0]!;
+    const account = sandbox.venue('mexc').accounts()[0]!;
     adapter = new MexcAdapter({
       accountId: 'acc-1',
       credentials: { apiKey: overrides.apiKey ?? account.credentials.apiKey, secretKey: overrides.secretKey ?? account.credentials.secretKey },
-      endpoints: { rest: sandbox.info.venues.mexc.rest, ws: sandbox.info.venues.mexc.ws },
+      endpoints: account.endpoints,
       heartbeatMs: overrides.heartbeatMs ?? 100,
       sendReplyTimeoutMs: 2000,
     });
@@ -28,7 +28,7 @@ describe('MEXC adapter against the sandbox', function () {
   }
 
   const messages = () => events.flatMap((e) => (e.type === 'messages' ? e.messages : []));
-  const activeConversation = () => sandbox.mexc.state().orders.find((o) => o.apiKey === sandbox.info.accounts[0]!.credentials.apiKey && (o.state === 'NOT_PAID' || o.state === 'PAID'))!;
+  const activeConversation = () => sandbox.venue('mexc').state().orders.find((o) => o.apiKey === sandbox.venue('mexc').accounts()[0]!.credentials.apiKey && (o.state === 'NOT_PAID' || o.state === 'PAID'))!;
 
   beforeEach(async () => {
     events = [];
@@ -43,7 +43,7 @@ describe('MEXC adapter against the sandbox', function () {
 
   it('verifies good keys with a correctly signed call', async () => {
     await make().verify();
-    const calls = sandbox.mexc.requests({ kind: 'rest' });
+    const calls = sandbox.venue('mexc').requests({ kind: 'rest' });
     assert.ok(calls.length >= 1);
     assert.ok(calls.every((c) => c.signatureValid === true && c.timestampValid === true), JSON.stringify(calls));
   });
@@ -60,7 +60,7 @@ describe('MEXC adapter against the sandbox', function () {
     const a = make();
     await a.start();
     const conversations = events.flatMap((e) => (e.type === 'conversation' ? [e.conversation] : []));
-    const own = sandbox.mexc.state().orders.filter((o) => o.apiKey === sandbox.info.accounts[0]!.credentials.apiKey);
+    const own = sandbox.venue('mexc').state().orders.filter((o) => o.apiKey === sandbox.venue('mexc').accounts()[0]!.credentials.apiKey);
     assert.equal(conversations.length, own.length);
     for (const o of own) {
       const c = conversations.find((x) => x.conversationId === String(o.conversationId));
@@ -70,7 +70,7 @@ describe('MEXC adapter against the sandbox', function () {
       assert.ok(c.subtitle?.includes(o.advOrderNo));
     }
     const activeCount = own.filter((o) => o.state === 'NOT_PAID' || o.state === 'PAID').length;
-    await until(() => sandbox.mexc.sockets().length === activeCount, 5000, 'sockets');
+    await until(() => sandbox.venue('mexc').sockets().length === activeCount, 5000, 'sockets');
     await until(() => a.connectionState.kind === 'online', 5000, 'online');
   });
 
@@ -81,14 +81,14 @@ describe('MEXC adapter against the sandbox', function () {
     const conversationId = String(order.conversationId);
     const receipt = await a.send({ clientMessageId: 'cid0000001', conversationId, kind: 'text', text: 'Hi, payment details please', attempt: 0, composedAt: Date.now() });
     assert.ok(receipt.status === 'sent' || receipt.status === 'confirmed');
-    const frame = sandbox.mexc.frames(order.conversationId).find((f) => f.method === 'SEND_MESSAGE');
+    const frame = sandbox.venue('mexc').frames(order.conversationId).find((f) => f.method === 'SEND_MESSAGE');
     assert.ok(frame, 'the sandbox received SEND_MESSAGE');
     assert.deepEqual(frame.params, { content: 'Hi, payment details please', conversationId: order.conversationId, type: 1, imageUrl: '', imageThumbUrl: '', videoUrl: '', fileUrl: '' });
     assert.deepEqual(frame.reply, { success: true, msg: 'success' });
     await until(() => events.some((e) => e.type === 'messageStatus' && e.ref.clientMessageId === 'cid0000001' && e.status === 'confirmed'), 5000, 'echo');
     const echo = messages().find((m) => m.clientMessageId === 'cid0000001');
     assert.equal(echo?.direction, 'out');
-    assert.equal(echo?.venueMessageId, String(sandbox.mexc.messages(order.conversationId).find((m) => m.content === 'Hi, payment details please')!.id));
+    assert.equal(echo?.venueMessageId, String(sandbox.venue('mexc').messages(order.conversationId).find((m) => m.content === 'Hi, payment details please')!.id));
     await until(() => messages().some((m) => m.direction === 'in' && m.conversationId === conversationId), 5000, 'counterparty reply');
     const reply = messages().find((m) => m.direction === 'in')!;
     assert.equal(reply.senderName, order.counterpartyNickName);
@@ -96,7 +96,7 @@ describe('MEXC adapter against the sandbox', function () {
   });
 
   it('without an echo (venues.md: unconfirmed whether MEXC echoes own sends) a send stays "sent", never failed or resent', async () => {
-    sandbox.mexc.applyFaults({ echoSelf: false });
+    sandbox.venue('mexc').applyFaults({ echoSelf: false });
     const a = make();
     await a.start();
     const order = activeConversation();
@@ -104,18 +104,18 @@ describe('MEXC adapter against the sandbox', function () {
     assert.equal(receipt.status, 'sent');
     await new Promise((r) => setTimeout(r, 300));
     assert.equal(events.some((e) => e.type === 'messageStatus' && e.ref.clientMessageId === 'cid0000009'), false);
-    assert.equal(sandbox.mexc.frames(order.conversationId).filter((f) => f.method === 'SEND_MESSAGE').length, 1);
+    assert.equal(sandbox.venue('mexc').frames(order.conversationId).filter((f) => f.method === 'SEND_MESSAGE').length, 1);
   });
 
   it('sends media by URL with the right type and field', async () => {
     const a = make();
     await a.start();
     const order = activeConversation();
-    await a.send({ clientMessageId: 'cid0000002', conversationId: String(order.conversationId), kind: 'image', text: 'receipt', attachment: { kind: 'image', url: `${sandbox.info.venues.mexc.media}/receipt.png` }, attempt: 0, composedAt: Date.now() });
-    const frame = sandbox.mexc.frames(order.conversationId).find((f) => f.method === 'SEND_MESSAGE');
+    await a.send({ clientMessageId: 'cid0000002', conversationId: String(order.conversationId), kind: 'image', text: 'receipt', attachment: { kind: 'image', url: `${sandbox.venue('mexc').mediaUrl}/receipt.png` }, attempt: 0, composedAt: Date.now() });
+    const frame = sandbox.venue('mexc').frames(order.conversationId).find((f) => f.method === 'SEND_MESSAGE');
     const params = frame?.params as { type: number; imageUrl: string };
     assert.equal(params.type, 2);
-    assert.equal(params.imageUrl, `${sandbox.info.venues.mexc.media}/receipt.png`);
+    assert.equal(params.imageUrl, `${sandbox.venue('mexc').mediaUrl}/receipt.png`);
     await assert.rejects(a.send({ clientMessageId: 'cid0000003', conversationId: String(order.conversationId), kind: 'file', text: '', attachment: { kind: 'file', url: 'javascript:alert(1)' }, attempt: 0, composedAt: Date.now() }), (e: unknown) => e instanceof VenueError && e.kind === 'rejected');
   });
 
@@ -123,22 +123,22 @@ describe('MEXC adapter against the sandbox', function () {
     const a = make({ heartbeatMs: 100 });
     await a.start();
     const order = activeConversation();
-    await until(() => sandbox.mexc.sockets().length > 0, 5000, 'socket');
-    const before = sandbox.mexc.sockets().map((s) => s.id).sort();
+    await until(() => sandbox.venue('mexc').sockets().length > 0, 5000, 'socket');
+    const before = sandbox.venue('mexc').sockets().map((s) => s.id).sort();
     await new Promise((r) => setTimeout(r, 1500));
-    assert.deepEqual(sandbox.mexc.sockets().map((s) => s.id).sort(), before, 'same sockets, none timed out');
-    assert.ok(sandbox.mexc.frames(order.conversationId).filter((f) => f.method === 'PING').length >= 5);
+    assert.deepEqual(sandbox.venue('mexc').sockets().map((s) => s.id).sort(), before, 'same sockets, none timed out');
+    assert.ok(sandbox.venue('mexc').frames(order.conversationId).filter((f) => f.method === 'PING').length >= 5);
     assert.equal(events.some((e) => e.type === 'gap'), false);
   });
 
   it('reconnects after a drop and marks the outage as a gap', async () => {
     const a = make();
     await a.start();
-    await until(() => a.connectionState.kind === 'online' && sandbox.mexc.sockets().length > 0, 5000, 'online');
-    const count = sandbox.mexc.sockets().length;
-    sandbox.mexc.applyFaults({ dropAll: true });
+    await until(() => a.connectionState.kind === 'online' && sandbox.venue('mexc').sockets().length > 0, 5000, 'online');
+    const count = sandbox.venue('mexc').sockets().length;
+    sandbox.venue('mexc').applyFaults({ dropAll: true });
     await until(() => events.filter((e) => e.type === 'gap').length === count, 8000, 'gap per conversation');
-    await until(() => sandbox.mexc.sockets().length === count && a.connectionState.kind === 'online', 8000, 'back online');
+    await until(() => sandbox.venue('mexc').sockets().length === count && a.connectionState.kind === 'online', 8000, 'back online');
     const gap = events.find((e) => e.type === 'gap');
     assert.ok(gap && gap.type === 'gap' && gap.to >= gap.from);
   });
@@ -146,29 +146,29 @@ describe('MEXC adapter against the sandbox', function () {
   it('detects a half-open socket and reconnects', async () => {
     const a = make({ heartbeatMs: 100 });
     await a.start();
-    await until(() => sandbox.mexc.sockets().length > 0, 5000, 'socket');
-    const first = sandbox.mexc.sockets().map((s) => s.id);
-    sandbox.mexc.applyFaults({ halfOpen: true });
-    await until(() => sandbox.mexc.sockets().some((s) => !first.includes(s.id)), 8000, 'a new socket');
+    await until(() => sandbox.venue('mexc').sockets().length > 0, 5000, 'socket');
+    const first = sandbox.venue('mexc').sockets().map((s) => s.id);
+    sandbox.venue('mexc').applyFaults({ halfOpen: true });
+    await until(() => sandbox.venue('mexc').sockets().some((s) => !first.includes(s.id)), 8000, 'a new socket');
     await until(() => a.connectionState.kind === 'online', 8000, 'online');
   });
 
   it('creates a new listen key when the old one expired and reconnects with it', async () => {
     const a = make();
     await a.start();
-    await until(() => sandbox.mexc.sockets().length > 0, 5000, 'socket');
-    const keysBefore = sandbox.mexc.requests({ kind: 'rest' }).filter((r) => r.method === 'POST' && r.path === '/api/v3/userDataStream').length;
-    sandbox.mexc.applyFaults({ expireListenKeys: true });
-    await until(() => sandbox.mexc.requests({ kind: 'rest' }).filter((r) => r.method === 'POST' && r.path === '/api/v3/userDataStream').length > keysBefore, 8000, 'new listen key');
-    await until(() => sandbox.mexc.sockets().length > 0 && a.connectionState.kind === 'online', 8000, 'reconnected');
+    await until(() => sandbox.venue('mexc').sockets().length > 0, 5000, 'socket');
+    const keysBefore = sandbox.venue('mexc').requests({ kind: 'rest' }).filter((r) => r.method === 'POST' && r.path === '/api/v3/userDataStream').length;
+    sandbox.venue('mexc').applyFaults({ expireListenKeys: true });
+    await until(() => sandbox.venue('mexc').requests({ kind: 'rest' }).filter((r) => r.method === 'POST' && r.path === '/api/v3/userDataStream').length > keysBefore, 8000, 'new listen key');
+    await until(() => sandbox.venue('mexc').sockets().length > 0 && a.connectionState.kind === 'online', 8000, 'reconnected');
   });
 
   it('de-duplicates nothing itself but keys every message by (conversationId, id)', async () => {
     const a = make();
     await a.start();
     const order = activeConversation();
-    await until(() => sandbox.mexc.sockets().length > 0, 5000, 'socket');
-    sandbox.mexc.inject({ conversationId: order.conversationId, content: 'one' });
+    await until(() => sandbox.venue('mexc').sockets().length > 0, 5000, 'socket');
+    sandbox.venue('mexc').inject({ conversationId: order.conversationId, content: 'one' });
     await until(() => messages().some((m) => m.text === 'one'), 5000, 'message');
     const m = messages().find((x) => x.text === 'one')!;
     assert.equal(m.key, `mexc:acc-1:${order.conversationId}:${m.venueMessageId}`);
@@ -181,7 +181,7 @@ describe('MEXC adapter with a hostile chat server', function () {
     const sandbox = await startSandbox();
     const http = createServer();
     const wss = new WebSocketServer({ server: http });
-    const conversationId = sandbox.mexc.state().orders.find((o) => o.apiKey === sandbox.info.accounts[0]!.credentials.apiKey && o.state === 'PAID')!.conversationId;
+    const conversationId = sandbox.venue('mexc').state().orders.find((o) => o.apiKey === sandbox.venue('mexc').accounts()[0]!.credentials.apiKey && o.state === 'PAID')!.conversationId;
     wss.on('connection', (ws, req) => {
       if (!req.url?.includes(`conversationId=${conversationId}`)) return;
       ws.send('not json at all');
@@ -192,8 +192,8 @@ describe('MEXC adapter with a hostile chat server', function () {
     });
     await new Promise<void>((r) => http.listen(0, '127.0.0.1', () => r()));
     const events: VenueEvent[] = [];
-    const account = sandbox.info.accounts[0]!;
-    const adapter = new MexcAdapter({ accountId: 'acc', credentials: account.credentials, endpoints: { rest: sandbox.info.venues.mexc.rest, ws: `ws://127.0.0.1:${(http.address() as AddressInfo).port}/ws` } });
+    const account = sandbox.venue('mexc').accounts()[0]!;
+    const adapter = new MexcAdapter({ accountId: 'acc', credentials: account.credentials, endpoints: { rest: sandbox.venue('mexc').restUrl, ws: `ws://127.0.0.1:${(http.address() as AddressInfo).port}/ws` } });
     adapter.events((e) => events.push(e));
     try {
       await adapter.start();

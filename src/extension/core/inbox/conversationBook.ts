@@ -20,6 +20,7 @@ export class ConversationBook implements Disposable {
   private saveTimer: Disposable | undefined;
   private saving: Promise<void> = Promise.resolve();
   private dirty = false;
+  private disposed = false;
 
   readonly onDidChange = this.changed.event;
 
@@ -83,26 +84,30 @@ export class ConversationBook implements Disposable {
   flush(): Promise<void> {
     this.saveTimer?.dispose();
     this.saveTimer = undefined;
-    if (this.dirty) this.saving = this.saving.then(() => this.write());
+    if (this.dirty) {
+      this.dirty = false;
+      this.saving = this.saving.then(() => this.write());
+    }
     return this.saving;
   }
 
   dispose(): void {
     void this.flush();
+    this.disposed = true;
     this.changed.dispose();
   }
 
   private scheduleSave(): void {
     this.dirty = true;
-    if (this.saveTimer) return;
+    if (this.saveTimer || this.disposed) return;
     this.saveTimer = this.clock.setTimeout(() => {
       this.saveTimer = undefined;
+      this.dirty = false;
       this.saving = this.saving.then(() => this.write());
     }, SAVE_DELAY_MS);
   }
 
   private async write(): Promise<void> {
-    this.dirty = false;
     try {
       await writeJsonAtomic(this.file, [...this.conversations.values()]);
     } catch (err) {

@@ -16,7 +16,8 @@ import { ConversationViewers } from './conversationViewers';
 import { HistoryBackfill } from './historyBackfill';
 import { HistoryPager, type HistoryPage } from './historyPager';
 import { InboundStore, type StoreTrouble } from './inboundStore';
-import { previewOf, readMarkFor } from './conversationText';
+import { previewText } from '../../../shared/messagePreview';
+import { readMarkFor } from './readMark';
 import { VenueEventQueue, type QueuedEvent, type QueuedMessages } from './venueEventQueue';
 
 export interface AccountInfo {
@@ -480,7 +481,7 @@ export class InboxHub implements Disposable {
       this.book.put({
         ...c,
         lastActivity: Math.max(c.lastActivity, newest?.time ?? 0),
-        preview: newest && isNewer ? previewOf(newest) : c.preview,
+        preview: newest && isNewer ? previewText(newest) : c.preview,
         unread: shown ? 0 : serverUnread && newUnread === 0 ? c.unread : c.unread + newUnread,
       });
       if (shown && newUnread > 0) void this.markRead(c.accountId, c.conversationId);

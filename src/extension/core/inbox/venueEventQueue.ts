@@ -36,9 +36,16 @@ export class VenueEventQueue {
   push(accountId: string, event: VenueEvent): void {
     if (this.closed) return;
     this.items.push({ accountId, event });
-    this.pumping ??= this.pump().finally(() => {
+    this.ensurePump();
+  }
+
+  private ensurePump(): void {
+    if (this.pumping || this.closed) return;
+    this.pumping = this.pump().finally(() => {
       this.pumping = undefined;
-      for (const w of this.idleWaiters.splice(0)) w();
+      // An event pushed after the loop's last look and before this line must not be stranded.
+      if (this.items.length > 0 && !this.closed) this.ensurePump();
+      else for (const w of this.idleWaiters.splice(0)) w();
     });
   }
 
@@ -53,13 +60,14 @@ export class VenueEventQueue {
 
   /** Resolves when everything queued so far has been handled. */
   settled(): Promise<void> {
-    if (!this.pumping) return Promise.resolve();
+    if (!this.pumping && this.items.length === 0) return Promise.resolve();
     return new Promise((resolve) => this.idleWaiters.push(resolve));
   }
 
   close(): void {
     this.closed = true;
     this.items.length = 0;
+    for (const w of this.idleWaiters.splice(0)) w();
   }
 
   private async pump(): Promise<void> {
@@ -69,14 +77,14 @@ export class VenueEventQueue {
       const head = this.items[0]!;
       try {
         if (head.event.type === 'messages') {
-          const group: QueuedMessages[] = [];
+          // One splice for the whole group: shifting item by item is quadratic on a deep queue.
+          let end = 0;
           let count = 0;
-          while (this.items.length > 0 && this.items[0]!.event.type === 'messages' && (group.length === 0 || count < MAX_GROUP)) {
-            const item = this.items.shift()!;
-            const event = item.event as MessagesEvent;
-            group.push({ accountId: item.accountId, event });
-            count += event.messages.length;
+          while (end < this.items.length && this.items[end]!.event.type === 'messages' && (end === 0 || count < MAX_GROUP)) {
+            count += (this.items[end]!.event as MessagesEvent).messages.length;
+            end++;
           }
+          const group = this.items.splice(0, end).map((item) => ({ accountId: item.accountId, event: item.event as MessagesEvent }));
           await this.handlers.messages(group);
         } else {
           this.items.shift();

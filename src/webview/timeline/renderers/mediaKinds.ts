@@ -2,9 +2,12 @@
 // caption text. A message of a media kind without a usable attachment still shows its text.
 import type { Attachment, ChatMessage } from '../../../shared/model';
 import { el } from '../../dom';
+import { parseHttpUrl } from '../../safeUrl';
+import { formatDuration } from '../format';
 import { attachmentElement, imageElement } from './media';
 import { textBlock } from './textBlock';
 import type { MessageRenderer } from './types';
+import { waveformElement } from './waveform';
 
 function mediaMessage(message: ChatMessage, className: string, render: (a: Attachment) => HTMLElement): HTMLElement {
   const attachments = message.attachments ?? [];
@@ -14,13 +17,32 @@ function mediaMessage(message: ChatMessage, className: string, render: (a: Attac
   return el('div', { className: `content ${className}` }, [media, caption, missing]);
 }
 
+/** A voice note: the player (or why there is none), its waveform, and its length even when it cannot play. */
+function audioAttachment(attachment: Attachment): HTMLElement {
+  if (attachment.kind !== 'audio') return attachmentElement(attachment);
+  const playable = parseHttpUrl(attachment.url) !== undefined;
+  const duration = formatDuration(attachment.durationMs);
+  return el('div', { className: 'audio' }, [
+    attachmentElement(attachment),
+    attachment.waveform ? waveformElement(attachment.waveform, attachment.durationMs) : null,
+    // A playable one shows its length in the player's caption already.
+    !playable && duration ? el('div', { className: 'audio__duration', text: `Voice message · ${duration}` }) : null,
+  ]);
+}
+
 export const renderImage: MessageRenderer = (message) => mediaMessage(message, 'content--image', attachmentElement);
 export const renderVideo: MessageRenderer = (message) => mediaMessage(message, 'content--video', attachmentElement);
-export const renderAudio: MessageRenderer = (message) => mediaMessage(message, 'content--audio', attachmentElement);
+export const renderAudio: MessageRenderer = (message) => mediaMessage(message, 'content--audio', audioAttachment);
 
-/** Stickers are small pictures without a bubble; a sticker without an image shows its text (often an emoji). */
+/**
+ * Stickers are small pictures without a bubble: the payload's picture, else image attachments,
+ * else the text (often an emoji) or the sticker's name.
+ */
 export const renderSticker: MessageRenderer = (message) => {
-  const images = (message.attachments ?? []).filter((a) => a.kind === 'image');
-  if (images.length === 0) return el('div', { className: 'content content--sticker' }, [textBlock(message.text ?? '🙂', 'text sticker-text')]);
-  return el('div', { className: 'content content--sticker' }, images.map((a) => imageElement(a, 'media media--sticker')));
+  const payload = message.payload?.type === 'sticker' ? message.payload : undefined;
+  const name = payload?.name ?? 'Sticker';
+  const images: Attachment[] = payload?.url ? [{ kind: 'image', thumbUrl: payload.url, name }] : (message.attachments ?? []).filter((a) => a.kind === 'image');
+  if (images.length > 0) return el('div', { className: 'content content--sticker' }, images.map((a) => imageElement(a, 'media media--sticker')));
+  if (!message.text && payload?.name) return el('div', { className: 'content content--sticker' }, [textBlock(`Sticker “${payload.name}”`, 'text sticker-name')]);
+  return el('div', { className: 'content content--sticker' }, [textBlock(message.text || '🙂', 'text sticker-text')]);
 };

@@ -27,10 +27,10 @@ describe('inbox hub end to end (MEXC sandbox)', function () {
     hub = new InboxHub({ store, outbox, conversationsFile: join(dir, 'conversations.json') });
     late.hub = hub;
     await hub.load();
-    const account = sandbox.info.accounts[0]!;
+    const account = sandbox.venue('mexc').accounts()[0]!;
     await hub.addAccount(
       { id: 'acc', venue: 'mexc', label: 'Sandbox' },
-      new MexcAdapter({ accountId: 'acc', credentials: account.credentials, endpoints: { rest: sandbox.info.venues.mexc.rest, ws: sandbox.info.venues.mexc.ws }, heartbeatMs: 200 }),
+      new MexcAdapter({ accountId: 'acc', credentials: account.credentials, endpoints: account.endpoints, heartbeatMs: 200 }),
     );
   }
 
@@ -52,7 +52,7 @@ describe('inbox hub end to end (MEXC sandbox)', function () {
     await rm(dir, { recursive: true, force: true });
   });
 
-  const activeOrder = () => sandbox.mexc.state().orders.find((o) => o.apiKey === sandbox.info.accounts[0]!.credentials.apiKey && o.state === 'PAID')!;
+  const activeOrder = () => sandbox.venue('mexc').state().orders.find((o) => o.apiKey === sandbox.venue('mexc').accounts()[0]!.credentials.apiKey && o.state === 'PAID')!;
 
   it('lists conversations by last activity and goes online', async () => {
     await until(() => hub.state('acc').kind === 'online', 6000, 'online');
@@ -74,7 +74,7 @@ describe('inbox hub end to end (MEXC sandbox)', function () {
     const ours = page.filter((m) => m.text === 'I have paid, please check');
     assert.equal(ours.length, 1, 'the echo merged into our message: shown once');
     assert.equal(ours[0]!.key, sent.key);
-    assert.equal(sandbox.mexc.messages(order.conversationId).filter((m) => m.content === 'I have paid, please check').length, 1, 'sent once');
+    assert.equal(sandbox.venue('mexc').messages(order.conversationId).filter((m) => m.content === 'I have paid, please check').length, 1, 'sent once');
     assert.ok((hub.conversation('acc', conversationId)?.unread ?? 0) >= 1);
     await hub.markRead('acc', conversationId);
     assert.equal(hub.conversation('acc', conversationId)?.unread, 0);
@@ -84,8 +84,8 @@ describe('inbox hub end to end (MEXC sandbox)', function () {
     const order = activeOrder();
     const conversationId = String(order.conversationId);
     const view = hub.openConversation('acc', conversationId);
-    await until(() => sandbox.mexc.sockets().some((s) => s.conversationId === order.conversationId), 6000, 'socket');
-    sandbox.mexc.inject({ conversationId: order.conversationId, content: 'are you there?' });
+    await until(() => sandbox.venue('mexc').sockets().some((s) => s.conversationId === order.conversationId), 6000, 'socket');
+    sandbox.venue('mexc').inject({ conversationId: order.conversationId, content: 'are you there?' });
     await until(() => store.page('acc', conversationId, { limit: 200 }).messages.some((m) => m.text === 'are you there?'), 6000, 'message');
     await hub.settled();
     assert.equal(hub.conversation('acc', conversationId)?.unread, 0);
@@ -95,10 +95,10 @@ describe('inbox hub end to end (MEXC sandbox)', function () {
   it('after a drop it stores a gap marker, and messages survive a restart without duplicates', async () => {
     const order = activeOrder();
     const conversationId = String(order.conversationId);
-    await until(() => sandbox.mexc.sockets().some((s) => s.conversationId === order.conversationId), 6000, 'socket');
-    sandbox.mexc.inject({ conversationId: order.conversationId, content: 'before the outage' });
+    await until(() => sandbox.venue('mexc').sockets().some((s) => s.conversationId === order.conversationId), 6000, 'socket');
+    sandbox.venue('mexc').inject({ conversationId: order.conversationId, content: 'before the outage' });
     await until(() => store.page('acc', conversationId, { limit: 200 }).messages.some((m) => m.text === 'before the outage'), 6000, 'message');
-    sandbox.mexc.applyFaults({ dropAll: true });
+    sandbox.venue('mexc').applyFaults({ dropAll: true });
     await until(() => store.page('acc', conversationId, { limit: 200 }).messages.some((m) => m.kind === 'gap'), 8000, 'gap');
     await closeHub();
     await openHub();
@@ -112,10 +112,10 @@ describe('inbox hub end to end (MEXC sandbox)', function () {
     const order = activeOrder();
     const conversationId = String(order.conversationId);
     await until(() => hub.state('acc').kind === 'online', 6000, 'online');
-    sandbox.mexc.applyFaults({ rejectUpgrades: 3, dropAll: true });
+    sandbox.venue('mexc').applyFaults({ rejectUpgrades: 3, dropAll: true });
     const queued = await hub.send({ accountId: 'acc', conversationId, clientMessageId: 'offline001', kind: 'text', text: 'sent during the outage' });
     await until(() => store.get(queued.key)?.status === 'confirmed', 15000, 'delivered after reconnect');
-    assert.equal(sandbox.mexc.messages(order.conversationId).filter((m) => m.content === 'sent during the outage').length, 1);
+    assert.equal(sandbox.venue('mexc').messages(order.conversationId).filter((m) => m.content === 'sent during the outage').length, 1);
   });
 });
 

@@ -1,17 +1,9 @@
-// Small derivations from stored messages: the tree's preview line and the read mark sent to venues.
-import type { ChatMessage, Conversation } from '../../../shared/model';
+// The read mark sent to venues, derived from stored messages.
+import type { Conversation } from '../../../shared/model';
 import type { MessageStore } from '../store/messageStore';
 
-const PREVIEW_CHARS = 80;
 /** Venue ids sent with one read mark (venues that mark by id take the newest ones). */
 const MAX_READ_IDS = 100;
-
-export function previewOf(m: ChatMessage): string {
-  if (m.recalled) return '[message withdrawn]';
-  const text = (m.text ?? '').replace(/\s+/g, ' ').trim();
-  if (text) return text.length > PREVIEW_CHARS ? `${text.slice(0, PREVIEW_CHARS)}…` : text;
-  return m.kind === 'text' ? '' : `[${m.kind}]`;
-}
 
 export interface ReadMarkPlan {
   /** The time the user has read up to. */

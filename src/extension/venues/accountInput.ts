@@ -1,0 +1,196 @@
+// Checks a filled-in account form against the venue's descriptor: credentials (per kind, then the
+// venue's own checks), endpoints (preset, overrides, required ones without a default) and
+// per-account settings. The prompts and the argument objects both end here, so a scripted account
+// is held to the same rules as a typed one.
+import type { EndpointDescriptor, FieldDescriptor, SettingDescriptor, SettingValue, VenueDescriptor } from './descriptor';
+import { parsePem, pemSecretParts } from './pem';
+
+export type Checked<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly problem: string };
+
+/** Whether a field applies, given the values of the choice fields it depends on. */
+export function fieldApplies(field: FieldDescriptor, values: Readonly<Record<string, string>>): boolean {
+  if (!field.showWhen) return true;
+  const current = values[field.showWhen.field];
+  return current !== undefined && field.showWhen.is.includes(current);
+}
+
+/** The value as stored: trimmed; a PEM rebuilt into canonical lines; a keystore as compact JSON. */
+export function normalizeFieldValue(field: FieldDescriptor, raw: string): string {
+  const value = raw.trim();
+  if (field.kind === 'pem') {
+    const parsed = parsePem(value);
+    return parsed.ok ? parsed.pem.text : value;
+  }
+  if (field.kind === 'keystore') {
+    try {
+      return JSON.stringify(JSON.parse(value));
+    } catch {
+      return value;
+    }
+  }
+  return value;
+}
+
+/** The problem with one (normalized) value, if any. An empty optional value is fine. */
+export function checkFieldValue(field: FieldDescriptor, value: string | undefined): string | undefined {
+  if (value === undefined || value === '') return field.optional ? undefined : `${field.label} is required`;
+  switch (field.kind) {
+    case 'choice':
+      if (!field.options?.some((o) => o.value === value)) return `${field.label} must be one of ${(field.options ?? []).map((o) => o.value).join(', ')}`;
+      break;
+    case 'pem': {
+      const parsed = parsePem(value);
+      if (!parsed.ok) return `${field.label}: ${parsed.problem}`;
+      break;
+    }
+    case 'keystore': {
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(value);
+      } catch {
+        return `${field.label}: not JSON (paste the whole keystore file, braces included)`;
+      }
+      if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return `${field.label}: the keystore must be a JSON object`;
+      break;
+    }
+    case 'secret':
+    case 'text':
+      if (/[\r\n]/.test(value)) return `${field.label} must be a single line`;
+      break;
+  }
+  const problem = field.validate?.(value);
+  return problem ? `${field.label}: ${problem}` : undefined;
+}
+
+/**
+ * Checks and normalizes credentials: every applicable field, then the venue's cross-field check.
+ * Fields that do not apply (the RSA key when the key type is HMAC) are dropped; unknown names are
+ * refused, so a scripted caller's typo does not pass silently.
+ */
+export function checkCredentialValues(descriptor: VenueDescriptor, raw: Readonly<Record<string, string>>): Checked<Record<string, string>> {
+  const known = new Set(descriptor.credentialFields.map((f) => f.key));
+  const unknown = Object.keys(raw).filter((k) => !known.has(k));
+  if (unknown.length > 0) return { ok: false, problem: `${descriptor.name} has no credential field ${unknown.map((k) => `"${k}"`).join(', ')}` };
+  const values: Record<string, string> = {};
+  // Choice fields first: other fields depend on them.
+  const ordered = [...descriptor.credentialFields].sort((a, b) => Number(b.kind === 'choice') - Number(a.kind === 'choice'));
+  for (const field of ordered) {
+    if (!fieldApplies(field, values)) continue;
+    const given = raw[field.key];
+    const value = given === undefined ? undefined : normalizeFieldValue(field, given);
+    const problem = checkFieldValue(field, value);
+    if (problem) return { ok: false, problem };
+    if (value) values[field.key] = value;
+  }
+  const problem = descriptor.checkCredentials?.(values);
+  return problem ? { ok: false, problem } : { ok: true, value: values };
+}
+
+/** Every value the log must never print: each secret field, and the parts a venue says are secret inside it. */
+export function secretValuesOf(descriptor: VenueDescriptor, credentials: Readonly<Record<string, string>>): string[] {
+  const out: string[] = [];
+  for (const field of descriptor.credentialFields) {
+    const value = credentials[field.key];
+    if (!field.secret || !value) continue;
+    out.push(value);
+    if (field.kind === 'pem') out.push(...pemSecretParts(value));
+    if (field.secretParts) out.push(...field.secretParts(value));
+  }
+  return out;
+}
+
+export interface EndpointInput {
+  /** A preset id; absent = the venue's first preset. */
+  readonly preset?: string;
+  /** Explicit URLs, over the preset's. */
+  readonly endpoints?: Readonly<Record<string, string>>;
+}
+
+/**
+ * The endpoints an account uses: the preset's, overridden by explicit ones. An endpoint no preset
+ * supplies must be given when it is required (a self-hosted gateway has no default). Every URL passes
+ * `checkEndpoint`; explicitly given ones may be plain http/ws (a gateway on the LAN).
+ */
+export function resolveEndpoints(descriptor: VenueDescriptor, input: EndpointInput): Checked<Record<string, string>> {
+  const preset = input.preset === undefined ? descriptor.endpointPresets[0] : descriptor.endpointPresets.find((p) => p.id === input.preset);
+  if (input.preset !== undefined && !preset) {
+    const ids = descriptor.endpointPresets.map((p) => p.id);
+    return { ok: false, problem: ids.length > 0 ? `${descriptor.name} has no endpoint preset "${input.preset}" (one of ${ids.join(', ')})` : `${descriptor.name} has no endpoint presets` };
+  }
+  const known = new Set(descriptor.endpoints.map((e) => e.key));
+  const unknown = Object.keys(input.endpoints ?? {}).filter((k) => !known.has(k));
+  if (unknown.length > 0) return { ok: false, problem: `${descriptor.name} has no endpoint ${unknown.map((k) => `"${k}"`).join(', ')}` };
+  const endpoints: Record<string, string> = {};
+  for (const e of descriptor.endpoints) {
+    const explicit = input.endpoints?.[e.key]?.trim() || undefined;
+    const value = explicit ?? preset?.endpoints[e.key];
+    if (!value) {
+      if (e.required) return { ok: false, problem: missingEndpoint(descriptor, e) };
+      continue;
+    }
+    const problem = checkEndpoint(value, explicit !== undefined);
+    if (problem) return { ok: false, problem };
+    endpoints[e.key] = value;
+  }
+  return { ok: true, value: endpoints };
+}
+
+function missingEndpoint(descriptor: VenueDescriptor, e: EndpointDescriptor): string {
+  return `${e.label} is required: ${descriptor.name} has no default for it${e.hint ? ` (${e.hint})` : ''}`;
+}
+
+/** Endpoints must be https/wss, except loopback and hosts the user set explicitly (design.md §8). */
+export function checkEndpoint(url: string, explicit: boolean): string | undefined {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return `not a URL: ${url}`;
+  }
+  const secure = parsed.protocol === 'https:' || parsed.protocol === 'wss:';
+  const plain = parsed.protocol === 'http:' || parsed.protocol === 'ws:';
+  if (!secure && !plain) return `unsupported scheme ${parsed.protocol} in ${url}`;
+  if (parsed.username || parsed.password) return `put credentials in the account's keys, not in the URL: ${parsed.protocol}//${parsed.host}`;
+  const loopback = ['127.0.0.1', 'localhost', '[::1]', '::1'].includes(parsed.hostname);
+  if (plain && !loopback && !explicit) return `plain ${parsed.protocol} is allowed only for loopback or explicitly configured hosts: ${url}`;
+  return undefined;
+}
+
+/** The problem with one setting value, if any. */
+export function checkSettingValue(setting: SettingDescriptor, value: unknown): string | undefined {
+  switch (setting.kind) {
+    case 'choice':
+      if (typeof value !== 'string' || !setting.options?.some((o) => o.value === value)) return `${setting.label} must be one of ${(setting.options ?? []).map((o) => o.value).join(', ')}`;
+      return undefined;
+    case 'boolean':
+      return typeof value === 'boolean' ? undefined : `${setting.label} must be true or false`;
+    case 'number':
+      if (typeof value !== 'number' || !Number.isFinite(value)) return `${setting.label} must be a number`;
+      if (setting.min !== undefined && value < setting.min) return `${setting.label} must be at least ${setting.min}`;
+      if (setting.max !== undefined && value > setting.max) return `${setting.label} must be at most ${setting.max}`;
+      return undefined;
+  }
+}
+
+/** The account's settings with every descriptor setting present; stored values that no longer check fall back to the default. */
+export function resolveSettings(descriptor: VenueDescriptor, stored: Readonly<Record<string, unknown>> = {}): Record<string, SettingValue> {
+  const out: Record<string, SettingValue> = {};
+  for (const s of descriptor.settings) {
+    const value = stored[s.key];
+    out[s.key] = value !== undefined && checkSettingValue(s, value) === undefined ? (value as SettingValue) : s.default;
+  }
+  return out;
+}
+
+/** Checks changes to settings (unknown names refused) and returns the complete new settings. */
+export function applySettings(descriptor: VenueDescriptor, current: Readonly<Record<string, unknown>>, changes: Readonly<Record<string, unknown>>): Checked<Record<string, SettingValue>> {
+  const next = resolveSettings(descriptor, current);
+  for (const [key, value] of Object.entries(changes)) {
+    const setting = descriptor.settings.find((s) => s.key === key);
+    if (!setting) return { ok: false, problem: `${descriptor.name} has no account setting "${key}"` };
+    const problem = checkSettingValue(setting, value);
+    if (problem) return { ok: false, problem };
+    next[key] = value as SettingValue;
+  }
+  return { ok: true, value: next };
+}

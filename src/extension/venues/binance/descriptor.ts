@@ -1,0 +1,18 @@
+// Binance C2C account form (docs/venue-accounts.md): an HMAC API key with the C2C permission;
+// REST on the SAPI gateway. The chat WebSocket URL comes from the chat-credential call, so it is
+// not an endpoint the user sets.
+import type { VenueDescriptor } from '../descriptor';
+import { checkDistinct, checkKeyShape } from '../keyShape';
+
+export const BINANCE_DESCRIPTOR: VenueDescriptor = {
+  id: 'binance',
+  name: 'Binance C2C',
+  credentialFields: [
+    { key: 'apiKey', label: 'API key', kind: 'secret', secret: true, hint: 'An API key with the C2C (P2P) permission enabled.', validate: checkKeyShape },
+    { key: 'secretKey', label: 'Secret key', kind: 'secret', secret: true, validate: checkKeyShape },
+  ],
+  endpoints: [{ key: 'rest', label: 'REST base URL' }],
+  endpointPresets: [{ id: 'production', label: 'Production', endpoints: { rest: 'https://api.binance.com' } }],
+  settings: [],
+  checkCredentials: (values) => checkDistinct(values, 'apiKey', 'secretKey', 'the API key and the secret key are the same value: paste the secret into the second box'),
+};

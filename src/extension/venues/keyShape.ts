@@ -1,0 +1,19 @@
+// Shape checks shared by venues whose keys are opaque one-line tokens (MEXC, Binance, Bybit):
+// catch what goes wrong when pasting (a space, quotes, half a key, the same value twice) without
+// guessing a venue's exact format, which the venue's own signed check settles anyway.
+
+/** The problem with a pasted API key or HMAC secret, if any. */
+export function checkKeyShape(value: string): string | undefined {
+  if (/\s/.test(value)) return 'contains spaces or line breaks (copy the key again)';
+  if (/^["'`].*["'`]$/.test(value)) return 'remove the quotes around it';
+  if (!/^[\x21-\x7e]+$/.test(value)) return 'contains characters an API key never has';
+  if (value.length < 8) return 'is too short to be a key (was it cut off?)';
+  if (value.length > 256) return 'is too long to be a key';
+  return undefined;
+}
+
+/** A key and its secret pasted twice into both boxes. */
+export function checkDistinct(values: Readonly<Record<string, string>>, a: string, b: string, what: string): string | undefined {
+  const x = values[a];
+  return x !== undefined && x === values[b] ? what : undefined;
+}

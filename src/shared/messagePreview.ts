@@ -1,0 +1,84 @@
+// One line that stands for a message in the conversation list (tree descriptions, notifications).
+// Structured kinds say what they are when they have no text; a withdrawn message never shows its
+// original text there either.
+import type { ChatMessage, MessageKind, MessagePayload } from './model';
+
+export const PREVIEW_LENGTH = 80;
+
+const KIND_LABELS: Readonly<Record<MessageKind, string>> = {
+  text: '',
+  markdown: '',
+  image: '[Image]',
+  video: '[Video]',
+  audio: '[Audio]',
+  file: '[File]',
+  sticker: '[Sticker]',
+  contact: '[Contact]',
+  location: '[Location]',
+  card: '[Card]',
+  buttons: '[Buttons]',
+  live: '[Live stream]',
+  system: '[Event]',
+  recall: '[Message withdrawn]',
+  gap: '[Connection gap]',
+};
+
+function oneLine(text: string): string {
+  return text.replace(/\s+/g, ' ').trim();
+}
+
+function clip(text: string): string {
+  // Array.from counts code points, so an emoji is never cut in half.
+  const points = Array.from(text);
+  return points.length > PREVIEW_LENGTH ? `${points.slice(0, PREVIEW_LENGTH).join('')}…` : text;
+}
+
+function durationText(ms: number | undefined): string {
+  if (ms === undefined || !Number.isFinite(ms) || ms < 0) return '';
+  const seconds = Math.round(ms / 1000);
+  return ` ${Math.floor(seconds / 60)}:${String(seconds % 60).padStart(2, '0')}`;
+}
+
+/** What a payload says when the message has no text of its own. */
+function payloadText(payload: MessagePayload): string {
+  switch (payload.type) {
+    case 'contact': {
+      const first = payload.contacts[0];
+      const name = first?.name ?? first?.phone ?? first?.email ?? '';
+      const more = payload.contacts.length > 1 ? ` +${payload.contacts.length - 1}` : '';
+      return name ? `${name}${more}` : '';
+    }
+    case 'location':
+      return payload.name ?? payload.address ?? `${payload.latitude.toFixed(5)}, ${payload.longitude.toFixed(5)}`;
+    case 'sticker':
+      return payload.name ?? '';
+    case 'card':
+      return payload.title;
+    case 'buttons':
+      return payload.buttons.map((b) => b.label).join(' · ');
+    case 'live':
+    case 'recall':
+      return '';
+    case 'system':
+      return orderEventText(payload);
+  }
+}
+
+/** An order or system event as a sentence: "Order 42: paid (BUYER_PAYED)". */
+export function orderEventText(payload: Extract<MessagePayload, { type: 'system' }>): string {
+  return [payload.orderId ? `Order ${payload.orderId}:` : '', payload.event, payload.state ? `(${payload.state})` : ''].filter(Boolean).join(' ');
+}
+
+/** A short single-line preview of `message` ('' for an empty text message). */
+export function previewText(message: ChatMessage): string {
+  const label = Object.hasOwn(KIND_LABELS, message.kind) ? KIND_LABELS[message.kind] : `[${String(message.kind)}]`;
+  if (message.recalled || message.kind === 'recall') return KIND_LABELS.recall;
+  const text = oneLine(message.text ?? '');
+  const structured = message.payload && message.payload.type === message.kind ? oneLine(payloadText(message.payload)) : '';
+  let body = text || structured;
+  if (message.kind === 'audio' && !body) body = durationText(message.attachments?.find((a) => a.kind === 'audio')?.durationMs).trim();
+  if (!body) body = message.attachments?.find((a) => a.name)?.name ?? '';
+  if (!body) return label;
+  // Text and event lines read as they are; other kinds keep their label ("[Card] Pay now").
+  return clip(label === '' || message.kind === 'system' ? body : `${label} ${body}`);
+}

@@ -1,0 +1,25 @@
+// App cards (Mixin APP_CARD, Binance order cards): cover, title, description and action buttons.
+// The cover loads like any picture (http(s) only, the CSP limits it to the venue's media hosts,
+// and a blocked one turns into a link).
+import { el } from '../../dom';
+import { actionButtons } from './actionButtons';
+import { labelledFallback } from './fallbackBlock';
+import { imageElement } from './media';
+import { textBlock } from './textBlock';
+import type { MessageRenderer } from './types';
+
+export const renderCard: MessageRenderer = (message) => {
+  const payload = message.payload?.type === 'card' ? message.payload : undefined;
+  if (!payload) return labelledFallback(message, 'content--card', 'Card');
+  const title = payload.title || message.text || 'Card';
+  return el('div', { className: 'content content--card' }, [
+    el('div', { className: 'card' }, [
+      // Only as a thumbnail: a click on the cover opens nothing.
+      payload.coverUrl ? imageElement({ kind: 'image', thumbUrl: payload.coverUrl, name: `Cover of ${title}` }, 'media card__cover') : null,
+      el('div', { className: 'card__title', text: title, attrs: { dir: 'auto' } }),
+      payload.description ? textBlock(payload.description, 'text card__description') : null,
+      actionButtons(payload.actions),
+    ]),
+    message.text && message.text !== title ? textBlock(message.text, 'text caption') : null,
+  ]);
+};

@@ -1,0 +1,24 @@
+// A live stream (Mixin PLAIN_LIVE): its thumbnail and a link that opens the stream in the browser
+// through the host. The pane never plays it (media-src is limited to the venue's media hosts).
+import { el } from '../../dom';
+import { icons } from '../../icons';
+import { parseHttpUrl } from '../../safeUrl';
+import { linkElement } from '../links';
+import { labelledFallback } from './fallbackBlock';
+import { imageElement } from './media';
+import { textBlock } from './textBlock';
+import type { MessageRenderer } from './types';
+
+export const renderLive: MessageRenderer = (message) => {
+  const payload = message.payload?.type === 'live' ? message.payload : undefined;
+  if (!payload) return labelledFallback(message, 'content--live', 'Live');
+  const url = parseHttpUrl(payload.url);
+  return el('div', { className: 'content content--live' }, [
+    el('div', { className: 'content__label live__label' }, [icons.live(), ' Live stream']),
+    payload.thumbUrl ? imageElement({ kind: 'image', thumbUrl: payload.thumbUrl, name: 'Live stream', width: payload.width, height: payload.height }) : null,
+    url
+      ? linkElement(url, 'Open the live stream', 'link live__open')
+      : el('div', { className: 'media-unavailable' }, [el('span', { text: 'The stream has no web address the pane can open: ' }), el('span', { className: 'media-unavailable__url', text: payload.url })]),
+    message.text ? textBlock(message.text, 'text caption') : null,
+  ]);
+};

@@ -1,0 +1,94 @@
+// What the integration tests share: the extension's id, the sandbox (every venue emulator) as a
+// child process with its control API, and polling until a condition holds.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+
+export const EXTENSION_ID = 'venue-chat.venue-chat';
+
+/** The sandbox's ready JSON: every venue emulator, and every seeded account with its venue. */
+export interface SandboxReady {
+  control: string;
+  venues: Record<string, { name: string; control: string; endpoints: Record<string, string> }>;
+  accounts: { venue: string; label: string; credentials: Record<string, string>; endpoints: Record<string, string> }[];
+}
+
+/** The MEXC part of the ready JSON, checked once so the tests below read it typed. */
+export interface MexcSandbox {
+  /** Base of the MEXC control routes (`<control>/control/mexc`). */
+  control: string;
+  rest: string;
+  ws: string;
+  media: string;
+  upload: string;
+  accounts: { label: string; credentials: { apiKey: string; secretKey: string } }[];
+}
+
+export function mexcOf(info: SandboxReady): MexcSandbox {
+  const venue = info.venues.mexc;
+  const { rest, ws, media, upload } = venue?.endpoints ?? {};
+  if (!venue || !rest || !ws || !media || !upload) throw new Error(`the sandbox runs no complete MEXC emulator: ${JSON.stringify(info.venues)}`);
+  const accounts = info.accounts
+    .filter((a) => a.venue === 'mexc')
+    .map((a) => {
+      const { apiKey, secretKey } = a.credentials;
+      if (!apiKey || !secretKey) throw new Error(`MEXC sandbox account ${a.label} has no keys`);
+      return { label: a.label, credentials: { apiKey, secretKey } };
+    });
+  return { control: venue.control, rest, ws, media, upload, accounts };
+}
+
+export interface SandboxOrder {
+  advOrderNo: string;
+  conversationId: number;
+  state: string;
+  apiKey: string;
+  counterpartyNickName: string;
+}
+
+export interface SandboxMessage {
+  id: number;
+  content: string;
+  self: boolean;
+  time: number;
+}
+
+export async function startSandbox(root: string): Promise<{ child: ChildProcess; info: SandboxReady; mexc: MexcSandbox }> {
+  const child = spawn(process.execPath, [join(root, 'dist', 'sandbox.js'), '--port', '0', '--reply-delay-ms', '400', '--exit-with-parent'], {
+    env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' },
+    stdio: ['pipe', 'pipe', 'ignore'],
+  });
+  const info = await new Promise<SandboxReady>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('sandbox did not start')), 15000);
+    createInterface({ input: child.stdout! }).on('line', (line) => {
+      if (!line.startsWith('VENUE_CHAT_SANDBOX_READY ')) return;
+      clearTimeout(timer);
+      resolve(JSON.parse(line.slice('VENUE_CHAT_SANDBOX_READY '.length)) as SandboxReady);
+    });
+    child.once('exit', (code) => reject(new Error(`sandbox exited with ${code}`)));
+  });
+  try {
+    return { child, info, mexc: mexcOf(info) };
+  } catch (e) {
+    child.kill();
+    throw e;
+  }
+}
+
+/** A control route of one venue's emulator: `base` is that venue's control URL from the ready JSON. */
+export async function control<T>(base: string, path: string, body?: unknown): Promise<T> {
+  const res = await fetch(base + path, body === undefined ? undefined : { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  if (!res.ok) throw new Error(`sandbox control ${path}: HTTP ${res.status}`);
+  return (await res.json()) as T;
+}
+
+export async function until<T>(fn: () => Promise<T | undefined> | T | undefined, what: string, timeoutMs = 20000): Promise<T> {
+  const start = Date.now();
+  for (;;) {
+    const value = await fn();
+    if (value !== undefined && value !== false) return value;
+    if (Date.now() - start > timeoutMs) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
