@@ -280,6 +280,8 @@ const MESSAGE: Rules<ChatMessage> = {
   payload: { check: payloadProblem, sanitize: sanitizePayload },
   quote,
   recalled: optional(boolean),
+  edited: optional(boolean),
+  conflictOf: optional(id),
   senderName: optional(shortString),
   time: required(finite),
   rawTime: optional(shortString),

@@ -102,6 +102,13 @@ export interface ChatMessage {
   readonly quote?: QuotedMessage;
   /** The sender withdrew this message; it shows as recalled. */
   readonly recalled?: boolean;
+  /** The venue says this replaces the content of the message with the same venue id (an edit). */
+  readonly edited?: boolean;
+  /**
+   * Key of a stored message whose venue id this one repeats with different content: the store
+   * keeps both rather than guess which is right (set by the store, never by an adapter).
+   */
+  readonly conflictOf?: string;
   readonly senderName?: string;
   /** UTC milliseconds. */
   readonly time: number;

@@ -1,25 +1,47 @@
 // A crash-safe JSON-lines log (design.md §5): every append is one write followed by fdatasync, a
-// torn tail left by a crash is cut off on open, and compaction replaces the file atomically
-// (write `<file>.tmp`, fsync, rename, fsync the directory).
+// torn tail left by a crash is cut off on open, complete lines that cannot be read are moved to
+// `<file>.corrupt` (never cut away), and compaction replaces the file atomically (write
+// `<file>.tmp`, fsync, rename, fsync the directory).
 import * as fs from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
 import * as path from 'node:path';
-import { fileExists, makeDirectoryDurably, removeFileIfExists, renameReplacing, syncDirectory, writeAll } from './durableFs';
-import { scanJsonLines } from './jsonLinesScan';
+import {
+  appendFileDurably,
+  fileExists,
+  makeDirectoryDurably,
+  removeFileIfExists,
+  renameReplacing,
+  replaceFileDurably,
+  syncDirectory,
+  writeAll,
+} from './durableFs';
+import { describeDamage, scanJsonLines } from './jsonLinesScan';
 import type { Logger } from '../logger';
 import { SerialQueue } from '../serialQueue';
 
+/** Opens the log file itself; tests pass one that counts or fails calls on the handle. */
+export type OpenLogFile = (filePath: string, flags: 'a+') => Promise<FileHandle>;
+
 export interface AppendLogOptions<T> {
-  /** Turns one parsed JSON line into a record, or `undefined` to skip (and report) the line. */
+  /** Turns one parsed JSON line into a record, or `undefined` for a line this version cannot use (kept aside). */
   readonly parse: (value: unknown) => T | undefined;
   readonly logger: Logger;
+  /** Default: `fs.open`. */
+  readonly openFile?: OpenLogFile;
+}
+
+/** Where the damaged lines of `filePath` are kept. */
+export function corruptFilePath(filePath: string): string {
+  return `${filePath}.corrupt`;
 }
 
 export interface AppendLogRecovery {
   /** Records read and accepted by `parse`. */
   records: number;
-  /** Lines dropped: unreadable JSON, rejected by `parse`, or part of the torn tail. */
+  /** Lines not loaded: the damaged ones plus a torn tail. */
   skipped: number;
+  /** Complete lines that could not be read (bad JSON, rejected by `parse`), moved to the `.corrupt` file. */
+  corrupt: number;
   /** The file ended in an unfinished write, which was cut off. */
   tornTail: boolean;
   /** Human-readable, one per problem; never contains record content. */
@@ -57,6 +79,7 @@ export class AppendLog<T> {
   private constructor(
     readonly filePath: string,
     private readonly logger: Logger,
+    private readonly openFile: OpenLogFile,
     handle: FileHandle,
     size: number,
     count: number,
@@ -68,7 +91,9 @@ export class AppendLog<T> {
 
   /**
    * Opens (creating directories and the file as needed) and reads the log. Content problems are
-   * reported in `recovery` and logged, never thrown; only fs errors reject.
+   * reported in `recovery` and logged, never thrown; only fs errors reject. Damaged lines are
+   * appended to `<file>.corrupt` (and synced) before the log is rewritten without them: a crash
+   * in between at worst keeps them aside twice.
    */
   static async open<T>(filePath: string, options: AppendLogOptions<T>): Promise<OpenedAppendLog<T>> {
     const dir = path.dirname(filePath);
@@ -92,26 +117,43 @@ export class AppendLog<T> {
       await syncDirectory(dir);
     }
 
-    const handle = await fs.open(filePath, 'a+');
+    const openFile = options.openFile ?? defaultOpenFile;
+    let handle: FileHandle | undefined = await openFile(filePath, 'a+');
     try {
       if (!existed) await syncDirectory(dir);
       const data = await handle.readFile();
       const scan = scanJsonLines(data, options.parse);
-      problems.push(...scan.problems);
-      if (scan.cleanLength < data.length) {
+      let size = data.length;
+      if (scan.damaged.length > 0) {
+        const corruptPath = corruptFilePath(filePath);
+        await appendFileDurably(corruptPath, Buffer.concat(scan.damaged.map((d) => data.subarray(d.start, d.end))));
+        problems.push(describeDamage(scan.damaged, path.basename(corruptPath)));
+        // Safe elsewhere now; without them in the log they are neither reported again at every
+        // start nor silently dropped by a compaction.
+        const kept = Buffer.concat(scan.recordRanges.map(([start, end]) => data.subarray(start, end)));
+        const closing = handle;
+        handle = undefined;
+        await closing.close(); // Windows cannot rename over an open file
+        await replaceFileDurably(filePath, kept);
+        handle = await openFile(filePath, 'a+');
+        size = kept.length;
+      } else if (scan.torn) {
         // Cut the torn tail so the next append starts on a clean line.
-        await handle.truncate(scan.cleanLength);
+        await handle.truncate(scan.torn.start);
         await handle.datasync();
+        size = scan.torn.start;
       }
+      if (scan.torn) problems.push(`torn tail (line ${scan.torn.line}, ${data.length - scan.torn.start} bytes): an unfinished write, cut off`);
       for (const problem of problems) options.logger.warn(`${filePath}: ${problem}`);
-      const log = new AppendLog<T>(filePath, options.logger, handle, scan.cleanLength, scan.records.length);
+      const log = new AppendLog<T>(filePath, options.logger, openFile, handle, size, scan.records.length);
+      const corrupt = scan.damaged.length;
       return {
         log,
         records: scan.records,
-        recovery: { records: scan.records.length, skipped: scan.skipped, tornTail: scan.tornTail, problems },
+        recovery: { records: scan.records.length, skipped: corrupt + (scan.torn ? 1 : 0), corrupt, tornTail: scan.torn !== undefined, problems },
       };
     } catch (err) {
-      await handle.close();
+      await handle?.close();
       throw err;
     }
   }
@@ -195,7 +237,7 @@ export class AppendLog<T> {
   }
 
   private async writableHandle(): Promise<FileHandle> {
-    this.handle ??= await fs.open(this.filePath, 'a+');
+    this.handle ??= await this.openFile(this.filePath, 'a+');
     if (this.debris) await this.cutDebris(this.handle);
     return this.handle;
   }
@@ -263,6 +305,10 @@ export class AppendLog<T> {
     this.handle = undefined;
     await handle?.close();
   }
+}
+
+function defaultOpenFile(filePath: string, flags: 'a+'): Promise<FileHandle> {
+  return fs.open(filePath, flags);
 }
 
 function encodeLine(record: unknown): string {

@@ -15,7 +15,8 @@ export async function writeAll(handle: FileHandle, data: Uint8Array, position: n
   }
 }
 
-function errorCode(err: unknown): string | undefined {
+/** The error's `code` (e.g. `ENOSPC`), if it has one. */
+export function errorCode(err: unknown): string | undefined {
   return typeof err === 'object' && err !== null && 'code' in err && typeof err.code === 'string' ? err.code : undefined;
 }
 
@@ -90,4 +91,49 @@ export async function makeDirectoryDurably(dir: string): Promise<void> {
     await syncDirectory(path.dirname(created));
     if (created === path.resolve(first) || path.dirname(created) === created) break;
   }
+}
+
+/** Appends `data` to `file` (creating it) and returns once the bytes and the file's entry are on disk. */
+export async function appendFileDurably(file: string, data: Uint8Array): Promise<void> {
+  const existed = await fileExists(file);
+  const handle = await fs.open(file, 'a');
+  try {
+    await writeAll(handle, data);
+    await handle.datasync();
+  } finally {
+    await handle.close();
+  }
+  if (!existed) await syncDirectory(path.dirname(file));
+}
+
+/**
+ * Atomically replaces `file` with `data` through `<file>.tmp` (write, fsync, rename, fsync the
+ * directory): a crash leaves the old or the new content, never a mix.
+ */
+export async function replaceFileDurably(file: string, data: Uint8Array): Promise<void> {
+  const tmpPath = `${file}.tmp`;
+  const tmp = await fs.open(tmpPath, 'w');
+  try {
+    await writeAll(tmp, data);
+    await tmp.sync();
+  } catch (err) {
+    await tmp.close().catch(() => undefined);
+    await removeFileIfExists(tmpPath).catch(() => undefined);
+    throw err;
+  }
+  await tmp.close();
+  await renameReplacing(tmpPath, file);
+  await syncDirectory(path.dirname(file));
+}
+
+const TRANSIENT_CODES = new Set(['ENOSPC', 'EDQUOT', 'EIO', 'EAGAIN', 'EBUSY', 'EMFILE', 'ENFILE', 'EINTR', 'ETIMEDOUT']);
+
+/**
+ * True for failures that are a passing condition of the disk or the process (full disk, I/O error,
+ * too many open files): the same write may succeed later. False for a file that cannot be used at
+ * all (no permission, a directory in its place, a read-only file system) until a person fixes it.
+ */
+export function isTransientFsError(err: unknown): boolean {
+  const code = errorCode(err);
+  return code !== undefined && TRANSIENT_CODES.has(code);
 }

@@ -1,66 +1,63 @@
-// Reads a JSON-lines buffer the way a crash-safe log must: keep every readable record, skip and
-// report the rest, and tell where the clean part of the file ends so a torn tail can be cut off.
+// Reads a JSON-lines buffer the way a crash-safe log must: keep every readable record, and tell
+// apart the two ways a line can be unreadable. Every completed append ends with a newline and was
+// fdatasync'd before the next began, so only the last line can be an unfinished write (torn: no
+// newline). A newline-terminated line that cannot be read is damage, wherever it is: the caller
+// keeps it aside, never cuts it away.
 
 const NEWLINE = 0x0a;
 
+/** A complete line that could not be read: its bytes (with the newline) are `[start, end)`. */
+export interface DamagedLine {
+  /** 1-based line number. */
+  readonly line: number;
+  readonly start: number;
+  readonly end: number;
+  readonly reason: 'not JSON' | 'not a record';
+}
+
 export interface JsonLinesScan<T> {
   readonly records: T[];
-  /** Lines dropped: unreadable JSON, rejected by `parse`, or part of the torn tail. */
-  readonly skipped: number;
-  readonly problems: string[];
-  /** Byte length of the file without its torn tail; appends must continue from here. */
-  readonly cleanLength: number;
-  /** The file ended in a partial write (no final newline, or unreadable lines at the very end). */
-  readonly tornTail: boolean;
+  /** Byte ranges `[start, end)` of the lines that produced `records`, in file order. */
+  readonly recordRanges: readonly (readonly [number, number])[];
+  readonly damaged: readonly DamagedLine[];
+  /** The unterminated last line, if the file does not end in a newline. */
+  readonly torn: { readonly line: number; readonly start: number } | undefined;
 }
 
 /**
- * Splits `data` into lines and parses each. A run of unreadable lines at the end, including an
- * unterminated last line, is the torn tail of a write that never completed (every completed append
- * ends with a newline and was fsynced before the next began). An unreadable line followed by a
- * readable one is corruption in the middle: skipped and reported, never fatal. Lines that are valid
- * JSON but rejected by `parse` are kept in the file (a newer version may understand them).
+ * Splits `data` into lines and parses each. Blank lines carry nothing and are ignored. A line that
+ * is valid JSON but rejected by `parse` (or `parse` throws) is damage like unreadable JSON: this
+ * version cannot use it, and keeping it aside preserves it for a person or a newer version.
  */
 export function scanJsonLines<T>(data: Uint8Array, parse: (value: unknown) => T | undefined): JsonLinesScan<T> {
   const buf = Buffer.isBuffer(data) ? data : Buffer.from(data.buffer, data.byteOffset, data.byteLength);
   const records: T[] = [];
-  const problems: string[] = [];
-  let skipped = 0;
-  let cleanLength = 0;
-  // Unreadable lines not yet followed by a readable one: torn tail if nothing readable follows.
-  let unreadable: number[] = [];
+  const recordRanges: (readonly [number, number])[] = [];
+  const damaged: DamagedLine[] = [];
+  let torn: JsonLinesScan<T>['torn'];
   let start = 0;
-  let lineNo = 0;
+  let line = 0;
 
   while (start < buf.length) {
-    lineNo++;
+    line++;
     const newline = buf.indexOf(NEWLINE, start);
     if (newline === -1) {
       // The last write stopped before its newline: whatever is here was never acknowledged.
-      unreadable.push(lineNo);
+      torn = { line, start };
       break;
     }
+    const lineStart = start;
     const text = buf.toString('utf8', start, newline);
     start = newline + 1;
+    if (text.trim() === '') continue;
 
     let value: unknown;
     try {
       value = JSON.parse(text);
     } catch {
-      if (text.trim() === '') {
-        // Blank lines carry nothing; they neither end nor start a torn tail.
-        if (unreadable.length === 0) cleanLength = start;
-        continue;
-      }
-      unreadable.push(lineNo);
+      damaged.push({ line, start: lineStart, end: start, reason: 'not JSON' });
       continue;
     }
-
-    for (const n of unreadable) problems.push(`line ${n}: not valid JSON, skipped`);
-    skipped += unreadable.length;
-    unreadable = [];
-    cleanLength = start;
-
     let record: T | undefined;
     try {
       record = parse(value);
@@ -68,18 +65,18 @@ export function scanJsonLines<T>(data: Uint8Array, parse: (value: unknown) => T 
       record = undefined;
     }
     if (record === undefined) {
-      skipped++;
-      problems.push(`line ${lineNo}: record not recognised, skipped`);
+      damaged.push({ line, start: lineStart, end: start, reason: 'not a record' });
     } else {
       records.push(record);
+      recordRanges.push([lineStart, start]);
     }
   }
+  return { records, recordRanges, damaged, torn };
+}
 
-  const tornTail = unreadable.length > 0;
-  if (tornTail) {
-    skipped += unreadable.length;
-    const lines = unreadable.length === 1 ? `line ${unreadable[0]}` : `lines ${unreadable[0]}-${unreadable[unreadable.length - 1]}`;
-    problems.push(`torn tail (${lines}, ${buf.length - cleanLength} bytes): an unfinished write, cut off`);
-  }
-  return { records, skipped, problems, cleanLength, tornTail };
+/** One problem line for the damaged lines of a file: counts and line numbers, never content. */
+export function describeDamage(damaged: readonly DamagedLine[], keptIn: string): string {
+  const shown = damaged.slice(0, 10).map((d) => `${d.line} ${d.reason}`);
+  if (damaged.length > shown.length) shown.push(`${damaged.length - shown.length} more`);
+  return `${damaged.length} damaged line(s) kept aside in ${keptIn} (line ${shown.join(', ')})`;
 }

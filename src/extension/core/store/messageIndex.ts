@@ -2,6 +2,7 @@
 // make upserts and lookups O(1) and paging O(log n + limit). Plain data, no I/O; MessageStore
 // decides when it changes (only after the change is durable).
 import type { ChatMessage } from '../../../shared/model';
+import { canonicalId } from './canonicalId';
 import { ConversationTimeline } from './conversationTimeline';
 import type { StoreRecord } from './messageStoreRecord';
 import { isMessageRecord } from './messageStoreRecord';
@@ -22,6 +23,7 @@ interface Alias {
 
 export interface ConversationState {
   readonly timeline: ConversationTimeline<Slot>;
+  /** Keyed by `canonicalId` of the id; conflict copies (see upsertPlan.ts) are not in these maps. */
   readonly byVenueId: Map<string, Slot>;
   readonly byClientId: Map<string, Slot>;
 }
@@ -33,6 +35,8 @@ export interface AccountState {
   readonly aliases: Map<string, Alias>;
   readonly conversations: Map<string, ConversationState>;
   nextSeq: number;
+  /** Live conflict copies (messages with `conflictOf`). */
+  conflicts: number;
 }
 
 export type IdKind = 'venue' | 'client';
@@ -53,7 +57,7 @@ export class MessageIndex {
   addAccount(accountId: string): AccountState {
     let account = this.accounts.get(accountId);
     if (!account) {
-      account = { accountId, slots: new Map(), aliases: new Map(), conversations: new Map(), nextSeq: 0 };
+      account = { accountId, slots: new Map(), aliases: new Map(), conversations: new Map(), nextSeq: 0, conflicts: 0 };
       this.accounts.set(accountId, account);
     }
     return account;
@@ -74,7 +78,7 @@ export class MessageIndex {
 
   slotForId(kind: IdKind, accountId: string, conversationId: string, id: string): Slot | undefined {
     const conversation = this.accounts.get(accountId)?.conversations.get(conversationId);
-    return (kind === 'venue' ? conversation?.byVenueId : conversation?.byClientId)?.get(id);
+    return (kind === 'venue' ? conversation?.byVenueId : conversation?.byClientId)?.get(canonicalId(id));
   }
 
   conversation(accountId: string, conversationId: string): ConversationState | undefined {
@@ -146,7 +150,9 @@ export class MessageIndex {
       }
     }
 
+    account.conflicts = 0;
     for (const slot of account.slots.values()) {
+      if (slot.msg.conflictOf !== undefined) account.conflicts++;
       const conversation = conversationOf(account, slot.msg.conversationId);
       conversation.timeline.pushUnsorted(slot);
       mapIds(conversation, slot, slot.msg);
@@ -163,6 +169,7 @@ export class MessageIndex {
   insert(accountId: string, key: string, seq: number, msg: ChatMessage): Slot {
     const account = this.addAccount(accountId);
     const slot: Slot = { key, seq, msg };
+    if (msg.conflictOf !== undefined) account.conflicts++;
     account.slots.set(key, slot);
     account.aliases.delete(key);
     this.keys.set(key, slot);
@@ -199,12 +206,10 @@ export class MessageIndex {
       account.slots.delete(key);
       const led: { readonly venueMessageId?: string; readonly clientMessageId?: string }[] = [absorbed.msg, ...[...account.aliases.values()].filter((a) => a.target === absorbed)];
       for (const holder of led) {
-        if (holder.venueMessageId !== undefined && conversation.byVenueId.get(holder.venueMessageId) === absorbed) {
-          conversation.byVenueId.set(holder.venueMessageId, target);
-        }
-        if (holder.clientMessageId !== undefined && conversation.byClientId.get(holder.clientMessageId) === absorbed) {
-          conversation.byClientId.set(holder.clientMessageId, target);
-        }
+        const v = holder.venueMessageId === undefined ? undefined : canonicalId(holder.venueMessageId);
+        if (v !== undefined && conversation.byVenueId.get(v) === absorbed) conversation.byVenueId.set(v, target);
+        const c = holder.clientMessageId === undefined ? undefined : canonicalId(holder.clientMessageId);
+        if (c !== undefined && conversation.byClientId.get(c) === absorbed) conversation.byClientId.set(c, target);
       }
       retargetAliases(account, absorbed, target);
       for (const [aliasKey, alias] of account.aliases) if (alias.target === target) this.keys.set(aliasKey, target);
@@ -216,6 +221,14 @@ export class MessageIndex {
   }
 
   // Queries
+
+  /** Conflict copies stored (see upsertPlan.ts), of one account or all. */
+  conflictCount(accountId?: string): number {
+    if (accountId !== undefined) return this.accounts.get(accountId)?.conflicts ?? 0;
+    let total = 0;
+    for (const account of this.accounts.values()) total += account.conflicts;
+    return total;
+  }
 
   count(accountId?: string, conversationId?: string): number {
     if (accountId === undefined) {
@@ -258,15 +271,17 @@ function retargetAliases(account: AccountState, from: Slot, to: Slot): void {
 }
 
 function mapIds(conversation: ConversationState, slot: Slot, msg: ChatMessage): void {
-  if (msg.venueMessageId !== undefined) conversation.byVenueId.set(msg.venueMessageId, slot);
-  if (msg.clientMessageId !== undefined) conversation.byClientId.set(msg.clientMessageId, slot);
+  // A conflict copy shares its venue id with the message it contradicts, which keeps the id.
+  if (msg.conflictOf !== undefined) return;
+  if (msg.venueMessageId !== undefined) conversation.byVenueId.set(canonicalId(msg.venueMessageId), slot);
+  if (msg.clientMessageId !== undefined) conversation.byClientId.set(canonicalId(msg.clientMessageId), slot);
 }
 
 /** A merged-away message's ids lead to its survivor unless a live message carries them now. */
 function mapAliasIds(account: AccountState, alias: Alias): void {
   const conversation = conversationOf(account, alias.target.msg.conversationId);
-  const v = alias.venueMessageId;
+  const v = alias.venueMessageId === undefined ? undefined : canonicalId(alias.venueMessageId);
   if (v !== undefined && !conversation.byVenueId.has(v)) conversation.byVenueId.set(v, alias.target);
-  const c = alias.clientMessageId;
+  const c = alias.clientMessageId === undefined ? undefined : canonicalId(alias.clientMessageId);
   if (c !== undefined && !conversation.byClientId.has(c)) conversation.byClientId.set(c, alias.target);
 }

@@ -1,6 +1,7 @@
 // How a new observation of a message combines with what the store already has (design.md §5):
 // newer defined fields win, but an outgoing status never moves backwards.
-import type { ChatMessage, OutgoingStatus } from '../../../shared/model';
+import type { Attachment, ChatMessage, OutgoingStatus } from '../../../shared/model';
+import { canonicalId } from './canonicalId';
 
 const FORWARD_RANK: Record<Exclude<OutgoingStatus, 'failed'>, number> = {
   queued: 0,
@@ -79,14 +80,45 @@ export function sameValue(a: unknown, b: unknown): boolean {
   return aKeys.every((k) => sameValue(ao[k], bo[k]));
 }
 
-/** Names the identity ids `incoming` carries that differ from those `existing` already has. */
+/** Names the identity ids `incoming` carries that differ (in canonical form) from those `existing` already has. */
 export function conflictingIds(existing: ChatMessage, incoming: ChatMessage): string[] {
   const out: string[] = [];
-  if (existing.venueMessageId !== undefined && incoming.venueMessageId !== undefined && existing.venueMessageId !== incoming.venueMessageId) {
-    out.push('venueMessageId');
-  }
-  if (existing.clientMessageId !== undefined && incoming.clientMessageId !== undefined && existing.clientMessageId !== incoming.clientMessageId) {
-    out.push('clientMessageId');
-  }
+  if (differentIds(existing.venueMessageId, incoming.venueMessageId)) out.push('venueMessageId');
+  if (differentIds(existing.clientMessageId, incoming.clientMessageId)) out.push('clientMessageId');
   return out;
+}
+
+function differentIds(a: string | undefined, b: string | undefined): boolean {
+  return a !== undefined && b !== undefined && canonicalId(a) !== canonicalId(b);
+}
+
+/**
+ * Why `incoming`, which carries the identity (key or id) of the stored `existing`, cannot be the
+ * same message; `undefined` when it is a re-observation or a legitimate update. Fields `incoming`
+ * leaves out never count (they keep the stored value).
+ * - A different direction is a conflict: an incoming message never turns into an outgoing one.
+ * - Two outgoing records of which one carries our client id are our send and the venue's echo of
+ *   it: the venue's rendering of the content wins.
+ * - A recall (`recalled`) or an edit (`edited`) from the venue may change the content.
+ * - Otherwise a different kind, text or payload is a conflict, and so are attachments that differ
+ *   in number, kind or venue reference (links alone may change: venues re-sign expiring URLs).
+ * Status, time, sender name and the like are updates, never conflicts.
+ */
+export function contentConflict(existing: ChatMessage, incoming: ChatMessage): string | undefined {
+  if (existing.direction !== incoming.direction) return 'direction';
+  if (existing.direction === 'out' && (existing.clientMessageId !== undefined || incoming.clientMessageId !== undefined)) return undefined;
+  if (incoming.recalled === true || incoming.edited === true) return undefined;
+  if (existing.kind !== incoming.kind) return 'kind';
+  if (existing.text !== undefined && incoming.text !== undefined && existing.text !== incoming.text) return 'text';
+  if (existing.payload !== undefined && incoming.payload !== undefined && !sameValue(existing.payload, incoming.payload)) return 'payload';
+  if (existing.attachments !== undefined && incoming.attachments !== undefined && !sameAttachments(existing.attachments, incoming.attachments)) return 'attachments';
+  return undefined;
+}
+
+function sameAttachments(a: readonly Attachment[], b: readonly Attachment[]): boolean {
+  if (a.length !== b.length) return false;
+  return a.every((x, i) => {
+    const y = b[i];
+    return y !== undefined && x.kind === y.kind && (x.ref === undefined || y.ref === undefined || x.ref === y.ref);
+  });
 }

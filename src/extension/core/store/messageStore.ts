@@ -1,15 +1,17 @@
 // The message store (design.md §5): one crash-safe append-only log per account under
-// `<dir>/messages/`, an in-memory index over all of it, de-duplication and status merging on every
-// upsert, and background compaction. Plain Node: no 'vscode'.
+// `<dir>/messages/`, an in-memory index over all of it, de-duplication, conflict keeping and status
+// merging on every upsert, group commit (upserts that queue up while a write is in flight share the
+// next write and fdatasync), and background compaction. A log that cannot be opened makes only its
+// own account unavailable. Plain Node: no 'vscode'.
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import type { ChatMessage } from '../../../shared/model';
 import { accountLogFileName, ACCOUNT_LOG_EXTENSION } from './accountLogName';
-import { AppendLog } from './appendLog';
-import type { OpenedAppendLog } from './appendLog';
+import { AppendLog, corruptFilePath } from './appendLog';
+import type { OpenedAppendLog, OpenLogFile } from './appendLog';
 import { chatMessageProblem } from '../../../shared/messageValidator';
 import { decodePageCursor, encodePageCursor } from './conversationTimeline';
-import { makeDirectoryDurably, removeFileIfExists, syncDirectory } from './durableFs';
+import { appendFileDurably, errorCode, isTransientFsError, makeDirectoryDurably, removeFileIfExists, syncDirectory } from './durableFs';
 import { Emitter } from '../event';
 import type { Disposable, Event } from '../event';
 import type { Logger } from '../logger';
@@ -17,11 +19,14 @@ import { MessageIndex } from './messageIndex';
 import { withoutUndefined, type MergeOptions } from './messageMerge';
 import type { StoreRecord } from './messageStoreRecord';
 import { isMessageRecord, parseStoreRecord } from './messageStoreRecord';
-import { SerialQueue } from '../serialQueue';
+import { GroupCommitQueue } from './groupCommitQueue';
+import type { GroupMember } from './groupCommitQueue';
+import { StoreWriteError } from './storeWriteError';
 import { UpsertPlan } from './upsertPlan';
-import type { MergedDuplicate } from './upsertPlan';
+import type { MergedDuplicate, PlanTouch } from './upsertPlan';
 
 export type { MergedDuplicate } from './upsertPlan';
+export { StoreWriteError } from './storeWriteError';
 
 export interface MessageStoreOptions {
   /**
@@ -29,6 +34,18 @@ export interface MessageStoreOptions {
    * superseded lines, so small logs are not rewritten over and over. Default 1000.
    */
   readonly compactMinSuperseded?: number;
+  /** Opens each account's log file; tests pass one that counts or fails calls. Default `fs.open`. */
+  readonly openLogFile?: OpenLogFile;
+}
+
+/** An account log that could not be opened; its account's upserts fail until it can be. */
+export interface UnavailableLog {
+  /** File name under `messages/`. */
+  readonly file: string;
+  /** Known once an upsert for it was attempted (file names are hashes of the account id). */
+  readonly accountId?: string;
+  /** The fs error, e.g. `EISDIR: illegal operation on a directory`. */
+  readonly reason: string;
 }
 
 export interface MessageStoreRecovery {
@@ -36,8 +53,14 @@ export interface MessageStoreRecovery {
   readonly messages: number;
   /** Lines skipped (unreadable, unrecognised, torn, or filed under the wrong account). */
   readonly skipped: number;
+  /** Complete lines that could not be read, moved to `<log>.corrupt` files. */
+  readonly corrupt: number;
   /** Logs whose last write had been torn by a crash (and was cut off). */
   readonly tornTails: number;
+  /** Conflict copies stored: messages whose venue id repeated a stored one with other content. */
+  readonly conflicts: number;
+  /** Logs that cannot be opened right now. */
+  readonly unavailable: readonly UnavailableLog[];
   /** One line per problem, prefixed with the log's file name; never message content. */
   readonly problems: readonly string[];
 }
@@ -59,17 +82,31 @@ interface AccountLog {
   readonly log: AppendLog<StoreRecord>;
 }
 
+/** One caller's upsert, waiting for (or taking part in) a group commit. */
+interface UpsertCall {
+  readonly batch: readonly ChatMessage[];
+  readonly options: MergeOptions;
+}
+
+type PendingUpsert = GroupMember<UpsertCall, ChatMessage[]>;
+
+/** Upserts that queue up behind a write share the next one, up to this many messages. */
+const MAX_GROUP_MESSAGES = 10_000;
+
 export class MessageStore implements Disposable {
   private readonly index = new MessageIndex();
   private readonly logs = new Map<string, AccountLog>();
-  private readonly queue = new SerialQueue();
+  private readonly queue = new GroupCommitQueue<UpsertCall, ChatMessage[]>((members) => this.applyGroup(members), MAX_GROUP_MESSAGES);
   private readonly compacting = new Set<string>();
   private readonly mergedEmitter = new Emitter<readonly MergedDuplicate[]>();
   private readonly problems: string[] = [];
+  private readonly unavailable = new Map<string, UnavailableLog>();
   private skipped = 0;
+  private corrupt = 0;
   private tornTails = 0;
   private closing: Promise<void> | undefined;
   private readonly compactMinSuperseded: number;
+  private readonly openLogFile: OpenLogFile | undefined;
 
   /**
    * Fires (before the upsert that caused it resolves) when messages already stored were found to
@@ -83,9 +120,14 @@ export class MessageStore implements Disposable {
     options: MessageStoreOptions,
   ) {
     this.compactMinSuperseded = options.compactMinSuperseded ?? 1000;
+    this.openLogFile = options.openLogFile;
   }
 
-  /** Opens the store under `dir` (creating it) and loads every account's log. */
+  /**
+   * Opens the store under `dir` (creating it) and loads every account's log. A log that cannot be
+   * opened is reported in `recovery` (problems and `unavailable`) and the others load; only a
+   * `messages` directory that cannot be read or created rejects.
+   */
   static async open(dir: string, logger: Logger, options: MessageStoreOptions = {}): Promise<MessageStore> {
     const messagesDir = path.join(dir, 'messages');
     await makeDirectoryDurably(messagesDir);
@@ -97,29 +139,42 @@ export class MessageStore implements Disposable {
     }
     const store = new MessageStore(messagesDir, logger, options);
     const sorted = [...names].sort();
-    const opened = await Promise.allSettled(sorted.map((name) => AppendLog.open(path.join(messagesDir, name), { parse: parseStoreRecord, logger })));
-    const failure = opened.find((o) => o.status === 'rejected');
-    if (failure) {
-      // Do not leave the logs that did open behind with open handles.
-      await Promise.all(opened.map((o) => (o.status === 'fulfilled' ? o.value.log.close() : undefined)));
-      throw failure.reason;
-    }
+    const opened = await Promise.allSettled(sorted.map((name) => store.openLog(name)));
     for (const [i, o] of opened.entries()) {
-      if (o.status === 'fulfilled') await store.adopt(sorted[i] ?? '', o.value, undefined);
+      const name = sorted[i] ?? '';
+      if (o.status === 'fulfilled') await store.adopt(name, o.value, undefined);
+      else store.markUnavailable(name, undefined, o.reason);
     }
     // Each log already logged its own problems; `recovery` has them all for the host to show.
     return store;
   }
 
   get recovery(): MessageStoreRecovery {
-    return { messages: this.index.count(), skipped: this.skipped, tornTails: this.tornTails, problems: [...this.problems] };
+    return {
+      messages: this.index.count(),
+      skipped: this.skipped,
+      corrupt: this.corrupt,
+      tornTails: this.tornTails,
+      conflicts: this.index.conflictCount(),
+      unavailable: [...this.unavailable.values()],
+      problems: [...this.problems],
+    };
+  }
+
+  /** Why the account's log cannot be used right now, or `undefined` when it can (or is not known to fail). */
+  unavailableReason(accountId: string): string | undefined {
+    return this.unavailable.get(accountLogFileName(accountId))?.reason;
   }
 
   /**
    * Stores `messages` (merging and de-duplicating, see messageMerge.ts) and resolves with those
-   * that changed, after they are durable. Identical messages are no-ops. Calls are serialised.
-   * An invalid message rejects the whole call before anything is written. If a log write fails the
-   * call rejects; parts for other accounts may have been stored (a retry is a safe no-op for them).
+   * that changed, after they are durable. Identical messages are no-ops. Calls apply in call
+   * order; calls made while a write is in flight are written together, with one fdatasync per
+   * account log (each still gets its own result, in the final state of the shared write).
+   * An invalid message rejects the whole call before anything is written. If an account's log
+   * cannot be opened or written the call rejects with a StoreWriteError and memory keeps none of
+   * that account's part; parts for other accounts are stored (the error lists them as `stored`,
+   * and a retry is a safe no-op for them).
    */
   upsert(messages: readonly ChatMessage[], options: MergeOptions = {}): Promise<ChatMessage[]> {
     if (this.closing) return Promise.reject(new Error('message store is closed'));
@@ -131,17 +186,19 @@ export class MessageStore implements Disposable {
       batch.push(withoutUndefined(m));
     }
     if (batch.length === 0) return Promise.resolve([]);
-    return this.queue.run(() => this.applyBatch(batch, options));
+    return this.queue.submit({ batch, options }, batch.length);
   }
 
   get(key: string): ChatMessage | undefined {
     return this.index.slotForKey(key)?.msg;
   }
 
+  /** Ids are compared in canonical form (see canonicalId.ts): `'00123'` finds `'123'`. */
   findByVenueMessageId(accountId: string, conversationId: string, venueMessageId: string): ChatMessage | undefined {
     return this.index.slotForId('venue', accountId, conversationId, venueMessageId)?.msg;
   }
 
+  /** Ids are compared in canonical form (see canonicalId.ts). */
   findByClientMessageId(accountId: string, conversationId: string, clientMessageId: string): ChatMessage | undefined {
     return this.index.slotForId('client', accountId, conversationId, clientMessageId)?.msg;
   }
@@ -193,17 +250,20 @@ export class MessageStore implements Disposable {
     return timeline ? timeline.countAfter(sinceTime, (slot) => slot.msg.direction === 'in') : 0;
   }
 
-  /** Deletes the account's log and forgets its messages. Queued upserts run first. */
+  /** Deletes the account's log (and its kept-aside damage) and forgets its messages. Queued upserts run first. */
   removeAccount(accountId: string): Promise<void> {
     if (this.closing) return Promise.reject(new Error('message store is closed'));
-    return this.queue.run(async () => {
+    return this.queue.runAlone(async () => {
       const entry = this.logs.get(accountId);
       this.logs.delete(accountId);
       this.index.removeAccount(accountId);
       await entry?.log.close();
-      const file = path.join(this.dir, accountLogFileName(accountId));
+      const name = accountLogFileName(accountId);
+      const file = path.join(this.dir, name);
       await removeFileIfExists(`${file}.tmp`);
+      await removeFileIfExists(corruptFilePath(file));
       await removeFileIfExists(file);
+      this.unavailable.delete(name);
       await syncDirectory(this.dir);
     });
   }
@@ -216,7 +276,7 @@ export class MessageStore implements Disposable {
    */
   async compactIfNeeded(): Promise<number> {
     if (this.closing) return 0;
-    const started = await this.queue.run(() => {
+    const started = await this.queue.runAlone(() => {
       const rewrites: Promise<boolean>[] = [];
       for (const [accountId, { log }] of this.logs) {
         if (this.compacting.has(accountId)) continue;
@@ -260,48 +320,124 @@ export class MessageStore implements Disposable {
     this.close().catch((err: unknown) => this.logger.error(`message store: close failed: ${describe(err)}`));
   }
 
-  private async applyBatch(batch: readonly ChatMessage[], options: MergeOptions): Promise<ChatMessage[]> {
-    for (const accountId of new Set(batch.map((m) => m.accountId))) await this.ensureAccount(accountId);
-    const plan = new UpsertPlan(this.index);
-    for (const m of batch) plan.observe(m, options);
+  /**
+   * One group commit: the members' batches are planned in call order, written with one append
+   * (one fdatasync) per account log, applied to memory for the logs that were written, and each
+   * member settled on its own. fs errors settle members; anything thrown (a bug) makes the queue
+   * reject every member.
+   */
+  private async applyGroup(members: readonly PendingUpsert[]): Promise<void> {
+    const unavailable = new Map<string, unknown>();
+    for (const accountId of new Set(members.flatMap((m) => m.item.batch.map((msg) => msg.accountId)))) {
+      try {
+        await this.ensureAccount(accountId);
+      } catch (err) {
+        unavailable.set(accountId, err);
+      }
+    }
+
+    // A member whose batch cannot be planned (a key of another conversation) fails alone: the
+    // plan is rebuilt without it, so its earlier messages leave no trace either.
+    let live = [...members];
+    let plan: UpsertPlan;
+    let touches: Map<PendingUpsert, PlanTouch[]>;
+    for (;;) {
+      plan = new UpsertPlan(this.index);
+      touches = new Map();
+      const failed = this.planMembers(plan, live, unavailable, touches);
+      if (!failed) break;
+      failed.member.reject(failed.error);
+      live = live.filter((m) => m !== failed.member);
+    }
     for (const warning of plan.warnings) this.logger.warn(`message store: ${warning}`);
 
-    const outcomes = await Promise.all(
+    const writeErrors = new Map<string, unknown>();
+    await Promise.all(
       plan.accountIds().map(async (accountId) => {
         const records = plan.records(accountId);
         const log = this.logs.get(accountId)?.log;
-        if (records.length === 0 || !log) return { accountId, ok: true as const };
+        if (records.length === 0 || !log) return;
         try {
           await log.append(records);
-          return { accountId, ok: true as const };
-        } catch (error) {
-          return { accountId, ok: false as const, error };
+        } catch (err) {
+          writeErrors.set(accountId, err);
         }
       }),
     );
 
-    const changed: ChatMessage[] = [];
     const merged: MergedDuplicate[] = [];
-    let failure: { error: unknown } | undefined;
-    for (const outcome of outcomes) {
-      if (!outcome.ok) {
-        failure ??= { error: outcome.error };
-        continue;
-      }
-      const result = plan.commit(outcome.accountId);
-      changed.push(...result.changed);
-      merged.push(...result.merged);
-    }
+    for (const accountId of plan.accountIds()) if (!writeErrors.has(accountId)) merged.push(...plan.commit(accountId));
     if (merged.length > 0) this.mergedEmitter.fire(merged);
-    if (failure) throw failure.error;
-    return changed;
+    for (const [accountId, err] of writeErrors) this.logger.error(`message store: could not write ${accountLogFileName(accountId)}: ${describe(err)}`);
+
+    for (const member of live) {
+      const changed = plan.changedFor(touches.get(member) ?? []);
+      const accounts = [...new Set(member.item.batch.map((m) => m.accountId))];
+      const notOpened = accounts.filter((a) => unavailable.has(a));
+      const notWritten = accounts.filter((a) => writeErrors.has(a));
+      if (notOpened.length === 0 && notWritten.length === 0) member.resolve(changed);
+      else if (notWritten.length === 0) member.reject(this.writeError('log-unavailable', notOpened, unavailable, changed));
+      else member.reject(this.writeError('write-failed', [...notWritten, ...notOpened], new Map([...unavailable, ...writeErrors]), changed));
+    }
   }
 
+  /** Observes the members' messages in order; returns the first member that threw, if any. */
+  private planMembers(
+    plan: UpsertPlan,
+    members: readonly PendingUpsert[],
+    unavailable: ReadonlyMap<string, unknown>,
+    touches: Map<PendingUpsert, PlanTouch[]>,
+  ): { member: PendingUpsert; error: unknown } | undefined {
+    for (const member of members) {
+      const own: PlanTouch[] = [];
+      try {
+        for (const m of member.item.batch) if (!unavailable.has(m.accountId)) own.push(plan.observe(m, member.item.options));
+      } catch (error) {
+        return { member, error };
+      }
+      touches.set(member, own);
+    }
+    return undefined;
+  }
+
+  private writeError(failure: 'write-failed' | 'log-unavailable', accountIds: readonly string[], errors: ReadonlyMap<string, unknown>, stored: readonly ChatMessage[]): StoreWriteError {
+    const first = errors.get(accountIds[0] ?? '');
+    const retryable = accountIds.every((a) => isTransientFsError(errors.get(a)));
+    return new StoreWriteError(failure, accountIds, retryable, stored, describe(first), first);
+  }
+
+  private openLog(fileName: string): Promise<OpenedAppendLog<StoreRecord>> {
+    return AppendLog.open(path.join(this.dir, fileName), {
+      parse: parseStoreRecord,
+      logger: this.logger,
+      ...(this.openLogFile ? { openFile: this.openLogFile } : {}),
+    });
+  }
+
+  /** Opens the account's log if it is not open; a failure marks it unavailable (retried next time). */
   private async ensureAccount(accountId: string): Promise<void> {
     if (this.logs.has(accountId)) return;
     const name = accountLogFileName(accountId);
-    const opened = await AppendLog.open(path.join(this.dir, name), { parse: parseStoreRecord, logger: this.logger });
+    let opened: OpenedAppendLog<StoreRecord>;
+    try {
+      opened = await this.openLog(name);
+    } catch (err) {
+      this.markUnavailable(name, accountId, err);
+      throw err;
+    }
+    if (this.unavailable.delete(name)) this.logger.info(`message store: ${name} can be opened again`);
     await this.adopt(name, opened, accountId);
+  }
+
+  private markUnavailable(fileName: string, accountId: string | undefined, err: unknown): void {
+    const known = this.unavailable.get(fileName);
+    const reason = describe(err);
+    const id = accountId ?? known?.accountId;
+    this.unavailable.set(fileName, id === undefined ? { file: fileName, reason } : { file: fileName, accountId: id, reason });
+    if (known?.reason === reason) return;
+    const problem = `${fileName}: cannot be opened (${errorCode(err) ?? reason}); its account is unavailable, the others work`;
+    this.problems.push(problem);
+    this.logger.error(`message store: ${problem}`);
   }
 
   /**
@@ -311,6 +447,7 @@ export class MessageStore implements Disposable {
   private async adopt(fileName: string, opened: OpenedAppendLog<StoreRecord>, knownAccountId: string | undefined): Promise<void> {
     const { log, records, recovery } = opened;
     this.skipped += recovery.skipped;
+    this.corrupt += recovery.corrupt;
     if (recovery.tornTail) this.tornTails++;
     for (const problem of recovery.problems) this.problems.push(`${fileName}: ${problem}`);
 
@@ -330,11 +467,20 @@ export class MessageStore implements Disposable {
       return;
     }
 
-    const own = records.filter((r) => !isMessageRecord(r) || r.m.accountId === accountId);
-    const foreign = records.length - own.length;
-    if (foreign > 0) {
-      this.skipped += foreign;
-      this.problems.push(`${fileName}: ${foreign} record(s) of another account skipped`);
+    const isOwn = (r: StoreRecord): boolean => !isMessageRecord(r) || r.m.accountId === accountId;
+    const own = records.filter(isOwn);
+    const foreign = records.filter((r) => !isOwn(r));
+    if (foreign.length > 0) {
+      this.skipped += foreign.length;
+      try {
+        // Kept aside like damage and then dropped from the log, so no compaction loses them unseen.
+        await appendFileDurably(corruptFilePath(log.filePath), Buffer.from(foreign.map((r) => `${JSON.stringify(r)}\n`).join(''), 'utf8'));
+        await log.rewrite(own);
+        this.corrupt += foreign.length;
+        this.problems.push(`${fileName}: ${foreign.length} record(s) of another account kept aside in ${fileName}.corrupt`);
+      } catch (err) {
+        this.problems.push(`${fileName}: ${foreign.length} record(s) of another account skipped (could not keep them aside: ${describe(err)})`);
+      }
     }
     for (const problem of this.index.load(accountId, own)) this.problems.push(`${fileName}: ${problem}`);
     this.logs.set(accountId, { log });

@@ -1,9 +1,17 @@
 // Works out what one upsert batch changes, without touching the store, so that the store can write
 // the result durably first and apply it only if the write succeeded. Messages in a batch see the
 // effect of the ones before them (a pending record and its echo in one batch become one message).
+//
+// A message that repeats a stored one's identity (key, venue id or client id) with content that
+// cannot be the same message (see `contentConflict`) is not merged: it is stored beside it as a
+// conflict copy, keyed `<its key>:conflict:<content hash>` and marked `conflictOf`, so neither
+// version is lost and an incoming message never turns into an outgoing one. A redelivery of the
+// same conflicting content lands on the same copy. Copies are found by key only, never by id.
+import { createHash } from 'node:crypto';
 import type { ChatMessage } from '../../../shared/model';
+import { canonicalId } from './canonicalId';
 import type { IdKind, MessageIndex, Slot } from './messageIndex';
-import { conflictingIds, mergeMessage, sameValue, type MergeOptions } from './messageMerge';
+import { conflictingIds, contentConflict, mergeMessage, sameValue, type MergeOptions } from './messageMerge';
 import type { StoreRecord } from './messageStoreRecord';
 
 /** A message removed because it was a duplicate of another one (its key now leads to `into`). */
@@ -28,9 +36,20 @@ interface WorkSlot {
   into: WorkSlot | undefined;
 }
 
-export interface PlanCommit {
-  readonly changed: ChatMessage[];
-  readonly merged: MergedDuplicate[];
+/** A message stored as a conflict copy instead of being merged. */
+export interface StoredConflict {
+  readonly accountId: string;
+  /** Key of the copy. */
+  readonly key: string;
+  /** Key of the stored message it contradicts. */
+  readonly conflictOf: string;
+  /** What differs: direction, kind, text, payload or attachments. */
+  readonly reason: string;
+}
+
+/** Where an observed message ended up; `UpsertPlan.changedFor` turns these into results. */
+export interface PlanTouch {
+  readonly key: string;
 }
 
 export class UpsertPlan {
@@ -40,39 +59,41 @@ export class UpsertPlan {
   private readonly ids = new Map<string, WorkSlot>();
   private readonly touched: WorkSlot[] = [];
   private readonly touchedSet = new Set<WorkSlot>();
-  /** Incoming ids that contradicted stored ones (kept the stored); for the log. */
+  /** Live slots whose change has been committed to the index. */
+  private readonly committedChanges = new Set<WorkSlot>();
+  /** Incoming ids that contradicted stored ones (kept the stored), and conflicts; for the log. */
   readonly warnings: string[] = [];
+  readonly conflicts: StoredConflict[] = [];
 
   constructor(private readonly index: MessageIndex) {}
 
-  /** Applies one incoming message to the plan. Throws if its key belongs to another conversation. */
-  observe(m: ChatMessage, options: MergeOptions = {}): void {
-    const candidates: WorkSlot[] = [];
-    const add = (w: WorkSlot | undefined): void => {
-      if (w && !candidates.includes(w)) candidates.push(w);
-    };
+  /**
+   * Applies one incoming message to the plan and returns where it landed. Throws, before changing
+   * anything, if its key belongs to another conversation.
+   */
+  observe(m: ChatMessage, options: MergeOptions = {}): PlanTouch {
     const byKey = this.lookupKey(m.key);
     if (byKey && (byKey.accountId !== m.accountId || byKey.conversationId !== m.conversationId)) {
       throw new Error(`message key ${m.key} already belongs to another account or conversation`);
     }
+    // A conflict copy is its own message: reached by its key alone, never merged by id.
+    if (m.conflictOf !== undefined || byKey?.msg.conflictOf !== undefined) {
+      if (byKey) return this.update(byKey, m, options);
+      return this.create(m);
+    }
+
+    const candidates: WorkSlot[] = [];
+    const add = (w: WorkSlot | undefined): void => {
+      if (w && !candidates.includes(w)) candidates.push(w);
+    };
     add(byKey);
     if (m.venueMessageId !== undefined) add(this.lookupId('venue', m.accountId, m.conversationId, m.venueMessageId));
     if (m.clientMessageId !== undefined) add(this.lookupId('client', m.accountId, m.conversationId, m.clientMessageId));
+    if (candidates.length === 0) return this.create(m);
 
-    if (candidates.length === 0) {
-      const w: WorkSlot = {
-        accountId: m.accountId,
-        conversationId: m.conversationId,
-        key: m.key,
-        seq: this.index.reserveSeq(m.accountId),
-        committed: undefined,
-        msg: m,
-        into: undefined,
-      };
-      this.keys.set(m.key, w);
-      this.mapIds(w, undefined, m);
-      this.touch(w);
-      return;
+    for (const candidate of candidates) {
+      const reason = contentConflict(candidate.msg, m);
+      if (reason !== undefined) return this.storeConflict(candidate, m, reason, options);
     }
 
     // Several records turn out to be one message (e.g. the venue's echo was stored before the send
@@ -88,6 +109,7 @@ export class UpsertPlan {
     const conflicts = conflictingIds(msg, m);
     if (conflicts.length > 0) this.warnings.push(`message ${survivor.key}: kept the stored ${conflicts.join(' and ')}, ignored a different incoming one`);
     this.setMessage(survivor, mergeMessage(msg, m, options));
+    return survivor;
   }
 
   /** Log lines for one account: changed messages first, then merges (which refer to them). */
@@ -114,21 +136,23 @@ export class UpsertPlan {
     return [...new Set(this.touched.map((w) => w.accountId))];
   }
 
-  /** Applies the plan for one account to the index (after its records are durable). */
-  commit(accountId: string): PlanCommit {
-    const changed: ChatMessage[] = [];
+  /**
+   * Applies the plan for one account to the index (after its records are durable) and returns the
+   * stored messages that were found to be duplicates and merged away.
+   */
+  commit(accountId: string): MergedDuplicate[] {
     const merged: MergedDuplicate[] = [];
     const slots = new Map<WorkSlot, Slot>();
     for (const w of this.touched) {
       if (w.accountId !== accountId || w.into) continue;
       if (!w.committed) {
         slots.set(w, this.index.insert(accountId, w.key, w.seq, w.msg));
-        changed.push(w.msg);
+        this.committedChanges.add(w);
       } else {
         slots.set(w, w.committed);
         if (isChanged(w)) {
           this.index.update(accountId, w.committed, w.msg);
-          changed.push(w.msg);
+          this.committedChanges.add(w);
         }
       }
     }
@@ -143,7 +167,55 @@ export class UpsertPlan {
       });
       if (w.committed) merged.push({ accountId, conversationId: w.conversationId, key: w.key, into: target.key });
     }
-    return { changed, merged };
+    return merged;
+  }
+
+  /**
+   * The committed messages that `touches` (results of `observe`) changed, each once, in the order
+   * first touched, in their final state. Messages of accounts not committed are left out.
+   */
+  changedFor(touches: readonly PlanTouch[]): ChatMessage[] {
+    const seen = new Set<WorkSlot>();
+    const out: ChatMessage[] = [];
+    for (const touch of touches) {
+      const w = live(touch as WorkSlot);
+      if (seen.has(w) || !this.committedChanges.has(w)) continue;
+      seen.add(w);
+      out.push(w.msg);
+    }
+    return out;
+  }
+
+  private create(m: ChatMessage): WorkSlot {
+    const w: WorkSlot = {
+      accountId: m.accountId,
+      conversationId: m.conversationId,
+      key: m.key,
+      seq: this.index.reserveSeq(m.accountId),
+      committed: undefined,
+      msg: m,
+      into: undefined,
+    };
+    this.keys.set(m.key, w);
+    this.mapIds(w, undefined, m);
+    this.touch(w);
+    return w;
+  }
+
+  private update(w: WorkSlot, m: ChatMessage, options: MergeOptions): WorkSlot {
+    this.setMessage(w, mergeMessage(w.msg, m, options));
+    return w;
+  }
+
+  /** Keeps `m` beside `stored` as a conflict copy (or updates the copy a redelivery already made). */
+  private storeConflict(stored: WorkSlot, m: ChatMessage, reason: string, options: MergeOptions): WorkSlot {
+    const key = `${m.key}:conflict:${contentHash(m)}`;
+    const existing = this.lookupKey(key);
+    if (existing) return this.update(existing, m, options);
+    const copy: ChatMessage = { ...m, key, conflictOf: stored.key };
+    this.conflicts.push({ accountId: m.accountId, key, conflictOf: stored.key, reason });
+    this.warnings.push(`message ${stored.key}: the venue repeated its id with a different ${reason}; kept both (the new one as ${key})`);
+    return this.create(copy);
   }
 
   private touch(w: WorkSlot): void {
@@ -193,6 +265,7 @@ export class UpsertPlan {
 
   /** Keeps the batch's id view equal to what the index will hold after commit. */
   private mapIds(w: WorkSlot, old: ChatMessage | undefined, next: ChatMessage): void {
+    if (next.conflictOf !== undefined) return;
     if (next.venueMessageId !== undefined && next.venueMessageId !== old?.venueMessageId) {
       this.ids.set(idKey('venue', w.accountId, w.conversationId, next.venueMessageId), w);
     }
@@ -214,5 +287,15 @@ function isChanged(w: WorkSlot): boolean {
 
 function idKey(kind: IdKind, accountId: string, conversationId: string, id: string): string {
   // JSON keeps the parts apart whatever characters the ids contain.
-  return JSON.stringify([kind, accountId, conversationId, id]);
+  return JSON.stringify([kind, accountId, conversationId, canonicalId(id)]);
+}
+
+/**
+ * Identifies conflicting content: the fields `contentConflict` compares. Attachment links are left
+ * out (a venue may re-sign them), so a redelivery with fresh links lands on the same copy.
+ */
+function contentHash(m: ChatMessage): string {
+  const attachments = m.attachments?.map((a) => [a.kind, a.ref ?? null]) ?? null;
+  const content = JSON.stringify([m.direction, m.kind, m.text ?? null, m.payload ?? null, attachments]);
+  return createHash('sha256').update(content, 'utf8').digest('hex').slice(0, 16);
 }

@@ -65,7 +65,7 @@ describe('AppendLog', () => {
     const nested = join(dir, 'a', 'b', 'log.jsonl');
     const { records, recovery, log } = await openLog(nested);
     assert.deepEqual(records, []);
-    assert.deepEqual(recovery, { records: 0, skipped: 0, tornTail: false, problems: [] });
+    assert.deepEqual(recovery, { records: 0, skipped: 0, corrupt: 0, tornTail: false, problems: [] });
     assert.equal((await stat(nested)).size, 0);
     assert.equal(log.sizeBytes, 0);
     assert.equal(log.recordCount, 0);
@@ -113,42 +113,110 @@ describe('AppendLog', () => {
     await log.append(recs(3));
     const again = await openLog();
     assert.deepEqual(again.records, recs(1, 2, 3));
-    assert.deepEqual(again.recovery, { records: 3, skipped: 0, tornTail: false, problems: [] });
+    assert.deepEqual(again.recovery, { records: 3, skipped: 0, corrupt: 0, tornTail: false, problems: [] });
+    assert.equal(fs.existsSync(`${file}.corrupt`), false, 'a torn write is not damage');
   });
 
-  it('treats unreadable lines at the very end as the torn tail even when newline-terminated', async () => {
-    // After power loss a file can end in zero bytes where the data never reached the disk.
+  it('keeps a complete unreadable line at the end aside and cuts only the unterminated one', async () => {
+    // After power loss a file can hold zero bytes where data never reached the disk: a complete
+    // line of them is damage (kept), the unterminated last line an unfinished write (cut).
     await writeFile(file, `${lines(1)}\0\0\0\0\n{"n":9`);
     const { records, recovery } = await openLog();
     assert.deepEqual(records, recs(1));
     assert.equal(recovery.tornTail, true);
+    assert.equal(recovery.corrupt, 1);
     assert.equal(recovery.skipped, 2);
     assert.equal(await readFile(file, 'utf8'), lines(1));
+    assert.equal(await readFile(`${file}.corrupt`, 'utf8'), '\0\0\0\0\n', 'the damaged line is kept byte for byte; the torn write is not');
   });
 
-  it('skips and reports a corrupt line in the middle without touching the file', async () => {
-    const content = `${lines(1)}xx{garbage\n${lines(3)}`;
-    await writeFile(file, content);
+  it('never cuts complete unreadable lines at the end: they move to the .corrupt file and are reported', async () => {
+    await writeFile(file, `${lines(1, 2)}secret words{\n{"n":"x"}\n`);
     const { log, records, recovery } = await openLog();
-    assert.deepEqual(records, recs(1, 3));
-    assert.equal(recovery.tornTail, false);
-    assert.equal(recovery.skipped, 1);
-    assert.deepEqual(recovery.problems, ['line 2: not valid JSON, skipped']);
-    assert.equal(await readFile(file, 'utf8'), content);
-    assert.equal(log.recordCount, 2);
-    await log.append(recs(4));
-    assert.deepEqual((await openLog()).records, recs(1, 3, 4));
+    assert.deepEqual(records, recs(1, 2));
+    assert.equal(recovery.tornTail, false, 'newline-terminated lines are not an unfinished write');
+    assert.equal(recovery.corrupt, 2);
+    assert.equal(recovery.skipped, 2);
+    assert.deepEqual(recovery.problems, ['2 damaged line(s) kept aside in log.jsonl.corrupt (line 3 not JSON, 4 not a record)']);
+    assert.equal(await readFile(`${file}.corrupt`, 'utf8'), 'secret words{\n{"n":"x"}\n');
+    assert.equal(await readFile(file, 'utf8'), lines(1, 2));
+    assert.equal(log.sizeBytes, (await stat(file)).size);
+    await log.append(recs(3));
+    const again = await openLog();
+    assert.deepEqual(again.records, recs(1, 2, 3));
+    assert.deepEqual(again.recovery.problems, [], 'damage is reported once, when it is kept aside');
   });
 
-  it('counts lines that parse rejects as skipped and keeps them in the file', async () => {
-    const content = `${lines(1)}{"x":true}\n[1,2]\n{"n":-1}\n`;
+  it('moves corrupt middle lines aside too, so no later compaction can drop them', async () => {
+    await writeFile(file, `${lines(1)}xx{garbage\n${lines(3)}[1,2]\n${lines(4)}`);
+    const { log, records, recovery } = await openLog();
+    assert.deepEqual(records, recs(1, 3, 4));
+    assert.equal(recovery.tornTail, false);
+    assert.equal(recovery.corrupt, 2);
+    assert.deepEqual(recovery.problems, ['2 damaged line(s) kept aside in log.jsonl.corrupt (line 2 not JSON, 4 not a record)']);
+    assert.equal(await readFile(file, 'utf8'), lines(1, 3, 4));
+    assert.equal(log.recordCount, 3);
+    await log.rewrite(recs(4));
+    assert.equal(await readFile(`${file}.corrupt`, 'utf8'), 'xx{garbage\n[1,2]\n');
+  });
+
+  it('appends later damage to the .corrupt file instead of replacing what it holds', async () => {
+    await writeFile(file, `${lines(1)}first\n`);
+    await (await openLog()).log.close();
+    await writeFile(file, `${lines(1)}second\n${lines(2)}`);
+    const { records } = await openLog();
+    assert.deepEqual(records, recs(1, 2));
+    assert.equal(await readFile(`${file}.corrupt`, 'utf8'), 'first\nsecond\n');
+  });
+
+  it('leaves the log untouched and fails the open when the damage cannot be kept aside', async () => {
+    const content = `${lines(1)}garbage\n`;
     await writeFile(file, content);
+    fs.mkdirSync(`${file}.corrupt`);
+    await assert.rejects(AppendLog.open(file, options), /EISDIR/);
+    assert.equal(await readFile(file, 'utf8'), content, 'nothing is cut before it is safe elsewhere');
+  });
+
+  it('a crash between keeping damage aside and rewriting the log loses nothing', async () => {
+    await writeFile(file, `${lines(1)}garbage\n${lines(2)}`);
+    restores.push(
+      patch(fs.promises, 'rename', () => async () => {
+        throw Object.assign(new Error('EIO: simulated crash before the rename'), { code: 'EIO' });
+      }),
+    );
+    await assert.rejects(AppendLog.open(file, options), /EIO/);
+    restores.pop()?.();
+    assert.equal(await readFile(file, 'utf8'), `${lines(1)}garbage\n${lines(2)}`);
     const { records, recovery } = await openLog();
-    assert.deepEqual(records, recs(1));
-    assert.equal(recovery.skipped, 3);
-    assert.equal(recovery.tornTail, false, 'valid JSON at the end is not a torn write');
-    assert.deepEqual(recovery.problems, [2, 3, 4].map((n) => `line ${n}: record not recognised, skipped`));
-    assert.equal(await readFile(file, 'utf8'), content);
+    assert.deepEqual(records, recs(1, 2));
+    assert.equal(recovery.corrupt, 1);
+    assert.equal(await readFile(`${file}.corrupt`, 'utf8'), 'garbage\ngarbage\n', 'kept aside twice, never lost');
+    assert.equal(await readFile(file, 'utf8'), lines(1, 2));
+  });
+
+  it('opens the log through an injected openFile and syncs once per append', async () => {
+    let datasyncs = 0;
+    const counting = async (path: string, flags: 'a+'): Promise<FileHandle> => {
+      const handle = await open(path, flags);
+      return new Proxy(handle, {
+        get(target, prop) {
+          if (prop === 'datasync') {
+            return () => {
+              datasyncs++;
+              return target.datasync();
+            };
+          }
+          const value: unknown = Reflect.get(target, prop, target);
+          return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+        },
+      });
+    };
+    const opened = await AppendLog.open(file, { ...options, openFile: counting });
+    logs.push(opened.log);
+    await opened.log.append(recs(...Array.from({ length: 100 }, (_, i) => i)));
+    assert.equal(datasyncs, 1, 'one fdatasync for a 100-record append');
+    await opened.log.append(recs(100));
+    assert.equal(datasyncs, 2);
   });
 
   it('serialises concurrent appends in call order', async () => {

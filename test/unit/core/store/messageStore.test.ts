@@ -99,7 +99,7 @@ describe('MessageStore', () => {
       const again = await reopen(store);
       assert.deepEqual(again.get(a.key), a);
       assert.deepEqual(again.get(b.key), b);
-      assert.deepEqual(again.recovery, { messages: 2, skipped: 0, tornTails: 0, problems: [] });
+      assert.deepEqual(again.recovery, { messages: 2, skipped: 0, corrupt: 0, tornTails: 0, conflicts: 0, unavailable: [], problems: [] });
     });
 
     it('an identical upsert is a no-op: nothing returned, nothing appended', async () => {
@@ -117,8 +117,8 @@ describe('MessageStore', () => {
       const store = await openStore();
       const a = incoming('1', 1000, { senderName: 'Bob', text: 'old' });
       await store.upsert([a]);
-      const changed = await store.upsert([{ ...a, text: 'edited', senderName: undefined }]);
-      assert.deepEqual(changed, [{ ...a, text: 'edited' }]);
+      const changed = await store.upsert([{ ...a, text: 'edited', edited: true, senderName: undefined }]);
+      assert.deepEqual(changed, [{ ...a, text: 'edited', edited: true }]);
       assert.equal(store.get(a.key)?.senderName, 'Bob');
       assert.equal((await reopen(store)).get(a.key)?.text, 'edited');
     });
@@ -436,7 +436,7 @@ describe('MessageStore', () => {
       assert.deepEqual(third.recovery.problems, []);
     });
 
-    it('skips a corrupt middle line and records of another account', async () => {
+    it('keeps a corrupt middle line and records of another account aside', async () => {
       const store = await openStore();
       await store.upsert([incoming('1', 1)]);
       await store.close();
@@ -447,7 +447,14 @@ describe('MessageStore', () => {
       assert.equal(again.count(ACC), 2);
       assert.equal(again.count('someone-else'), 0);
       assert.equal(again.recovery.skipped, 2);
-      assert.equal(again.recovery.problems.length, 2);
+      assert.equal(again.recovery.corrupt, 2);
+      assert.deepEqual(again.recovery.problems.map((p) => p.replace(/ \(.*\)$/, '')), [
+        `${accountLogFileName(ACC)}: 1 damaged line(s) kept aside in ${accountLogFileName(ACC)}.corrupt`,
+        `${accountLogFileName(ACC)}: 1 record(s) of another account kept aside in ${accountLogFileName(ACC)}.corrupt`,
+      ]);
+      assert.equal(await readFile(`${logFile()}.corrupt`, 'utf8'), `garbage\n${JSON.stringify({ s: 5, m: stranger })}\n`);
+      assert.equal((await logLines()).length, 2, 'neither is in the log any more');
+      assert.deepEqual((await reopen(again)).recovery.problems, []);
     });
 
     it('removeAccount deletes the log and forgets the messages', async () => {
@@ -488,7 +495,7 @@ describe('MessageStore', () => {
       const pending = outgoing('c1', 10, { status: 'sending' });
       const echo = incoming('v1', 11, { direction: 'out' });
       await store.upsert([incoming('a', 1), incoming('b', 2), pending, echo]);
-      for (let i = 0; i < 10; i++) await store.upsert([incoming('a', 1, { text: `edit ${i}` })]);
+      for (let i = 0; i < 10; i++) await store.upsert([incoming('a', 1, { text: `edit ${i}`, edited: true })]);
       await store.upsert([{ ...pending, venueMessageId: 'v1', status: 'sent' }]); // merges the echo
       const firstPage = store.page(ACC, CONV, { limit: 2 });
       assert.equal((await logLines()).length, 4 + 10 + 2);
@@ -496,7 +503,7 @@ describe('MessageStore', () => {
 
       const lines = await logLines();
       assert.deepEqual(lines, [
-        { s: 0, m: { ...incoming('a', 1), text: 'edit 9' } },
+        { s: 0, m: { ...incoming('a', 1), text: 'edit 9', edited: true } },
         { s: 1, m: incoming('b', 2) },
         { s: 2, m: { ...pending, venueMessageId: 'v1', status: 'sent' } },
         { alias: echo.key, to: pending.key, v: 'v1' },
@@ -514,13 +521,13 @@ describe('MessageStore', () => {
     it('leaves small or mostly live logs alone', async () => {
       const store = await openStore({ compactMinSuperseded: 5 });
       await store.upsert([incoming('a', 1)]);
-      for (let i = 0; i < 3; i++) await store.upsert([incoming('a', 1, { text: `edit ${i}` })]);
+      for (let i = 0; i < 3; i++) await store.upsert([incoming('a', 1, { text: `edit ${i}`, edited: true })]);
       assert.equal(await store.compactIfNeeded(), 0, 'only 3 superseded lines');
       await store.upsert([incoming('b', 2), incoming('c', 3), incoming('d', 4), incoming('e', 5)]);
-      for (let i = 0; i < 2; i++) await store.upsert([incoming('b', 2, { text: `edit ${i}` })]);
+      for (let i = 0; i < 2; i++) await store.upsert([incoming('b', 2, { text: `edit ${i}`, edited: true })]);
       assert.equal((await logLines()).length, 10);
       assert.equal(await store.compactIfNeeded(), 0, '10 lines for 5 live ones is not more than 2x');
-      await store.upsert([incoming('c', 3, { text: 'edit' })]);
+      await store.upsert([incoming('c', 3, { text: 'edit', edited: true })]);
       assert.equal(await store.compactIfNeeded(), 1);
       assert.equal((await logLines()).length, 5);
     });
@@ -528,15 +535,15 @@ describe('MessageStore', () => {
     it('keeps upserts made while the compaction is running', async () => {
       const store = await openStore(options);
       await store.upsert(Array.from({ length: 50 }, (_, i) => incoming(`m${i}`, i)));
-      await store.upsert(Array.from({ length: 50 }, (_, i) => incoming(`m${i}`, i, { text: 'edited' })));
-      await store.upsert(Array.from({ length: 50 }, (_, i) => incoming(`m${i}`, i, { text: 'edited again' })));
+      await store.upsert(Array.from({ length: 50 }, (_, i) => incoming(`m${i}`, i, { text: 'edited', edited: true })));
+      await store.upsert(Array.from({ length: 50 }, (_, i) => incoming(`m${i}`, i, { text: 'edited again', edited: true })));
       // Hold the compaction before it writes its snapshot until an upsert has gone through.
       let during: Promise<ChatMessage[]> | undefined;
       restores.push(
         patch(fs.promises, 'open', (original) =>
           async function (...args: Parameters<typeof fs.promises.open>) {
             if (String(args[0]).endsWith('.tmp') && !during) {
-              during = store.upsert([incoming('late', 100), incoming('m0', 0, { text: 'edited twice' })]);
+              during = store.upsert([incoming('late', 100), incoming('m0', 0, { text: 'edited twice', edited: true })]);
               await during;
             }
             return original(...args);
