@@ -10,6 +10,7 @@ import * as http from 'node:http';
 import * as https from 'node:https';
 import type { LookupFunction } from 'node:net';
 import { Readable } from 'node:stream';
+import { rootCertificates } from 'node:tls';
 import axios, { type AxiosInstance, type RawAxiosRequestHeaders } from 'axios';
 import { systemClock, type Clock } from '../clock';
 import type { Disposable } from '../event';
@@ -76,7 +77,7 @@ export interface HttpClientOptions {
   readonly maxResponseBytes?: number;
   /** Pulls the venue's own message out of an error reply, for messages of core-classified failures. */
   readonly errorDetail?: (res: HttpResponse) => string | undefined;
-  /** Extra trusted CA certificates (a self-hosted gateway with its own CA). */
+  /** An extra trusted CA certificate, PEM, on top of the built-in roots (a self-hosted gateway with its own CA). */
   readonly ca?: string | Buffer;
   /** Host name resolution (defaults to the system resolver). */
   readonly lookup?: LookupFunction;
@@ -148,7 +149,9 @@ export class HttpClient implements Disposable {
     // timeouts of common servers and load balancers, so a reused socket is rarely one the server
     // is closing at that moment.
     this.httpAgent = new http.Agent({ keepAlive: true, timeout: 15_000, maxSockets: 8 });
-    this.httpsAgent = new https.Agent({ keepAlive: true, timeout: 15_000, maxSockets: 8, ca: options.ca });
+    // Node's `ca` replaces the built-in roots; an extra CA must come on top of them.
+    const ca = options.ca === undefined ? undefined : [...rootCertificates, options.ca.toString()];
+    this.httpsAgent = new https.Agent({ keepAlive: true, timeout: 15_000, maxSockets: 8, ca });
     this.axios = axios.create({
       httpAgent: this.httpAgent,
       httpsAgent: this.httpsAgent,

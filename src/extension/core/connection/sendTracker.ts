@@ -21,6 +21,8 @@ export class SendTracker {
         this.left = true;
         return;
       }
+      // Failed before the request got it (a DNS error lands here): nothing was written.
+      if (socket.destroyed) return;
       const event = socket instanceof TLSSocket ? 'secureConnect' : 'connect';
       if (event === 'connect' && !socket.connecting) {
         this.left = true;
