@@ -11,7 +11,7 @@ import * as https from 'node:https';
 import type { LookupFunction } from 'node:net';
 import { Readable } from 'node:stream';
 import { rootCertificates } from 'node:tls';
-import axios, { type AxiosInstance, type RawAxiosRequestHeaders } from 'axios';
+import axios, { type AxiosInstance } from 'axios';
 import { systemClock, type Clock } from '../clock';
 import type { Disposable } from '../event';
 import { silentLogger, type Logger } from '../logger';
@@ -251,7 +251,7 @@ export class HttpClient implements Disposable {
       const reply = await this.axios.request<Buffer>({
         url: origin + requestTarget,
         method: req.method,
-        headers: headers as RawAxiosRequestHeaders,
+        headers,
         data,
         signal: controller.signal,
         transport,
@@ -260,7 +260,7 @@ export class HttpClient implements Disposable {
       const bodyText = bodyBytes.toString('utf8');
       res = { status: reply.status, headers: flattenHeaders(reply.headers), bodyBytes, bodyText, json: parseJson(bodyText) };
     } catch (err) {
-      const failure = transportFailure(ctx, { mayHaveLeft: tracker.mayHaveLeft, timedOut: timedOut && !aborted, timeoutMs, aborted, cause: err });
+      const failure = transportFailure(ctx, { mayHaveLeft: tracker.mayHaveLeft, timedOut: timedOut && !aborted, timeoutMs, aborted, cause: plainCause(err) });
       this.logger.debug(`${ctx.venue} ${req.method} ${ctx.path} failed: ${failure.kind} (${failure.message})`);
       throw failure;
     } finally {
@@ -319,6 +319,16 @@ function* uploadChunks(bytes: Buffer, progress: (sent: number, total: number) =>
     // The last chunk is reported when the request has finished writing (the 'finish' event).
     if (end < bytes.length) progress(end, bytes.length);
   }
+}
+
+/**
+ * The underlying error's code and message only: an axios error holds the request (sockets, and a
+ * URL whose query may carry a signature or a listen key), which must not travel with the error.
+ */
+function plainCause(err: unknown): Error {
+  const source = err instanceof Error ? err : new Error(String(err));
+  const code = (source as { code?: unknown }).code;
+  return Object.assign(new Error(source.message), typeof code === 'string' ? { code } : {});
 }
 
 function anySignal(signals: readonly (AbortSignal | undefined)[]): AbortSignal {
