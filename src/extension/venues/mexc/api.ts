@@ -1,11 +1,10 @@
 // MEXC signed REST (venues.md B1.1-B1.3): listen keys, orders, chat conversation ids.
-import axios, { type AxiosInstance } from 'axios';
 import * as z from 'zod';
-import { systemClock, type Clock } from '../../core/clock';
-import { silentLogger, type Logger } from '../../core/logger';
-import { TokenBucket } from '../../core/connection/tokenBucket';
+import type { Clock } from '../../core/clock';
+import type { Logger } from '../../core/logger';
+import { HttpClient, type HttpMethod, type HttpResponse } from '../../core/connection/httpClient';
 import { VenueError } from '../venue';
-import { signedQuery, type QueryValue } from './auth';
+import { encodeQuery, signQueryString, type QueryValue } from './auth';
 
 export interface MexcCredentials {
   readonly apiKey: string;
@@ -60,25 +59,23 @@ const conversationSchema = z.object({ conversationId: z.union([z.number().int(),
 export const ACTIVE_ORDER_STATES = new Set(['NOT_PAID', 'PAID', 'APPEAL', 'APPEALING', 'IN_APPEAL', 'PENDING', 'TRADING', 'BUYER_PAYED', 'WAIT_RELEASE']);
 
 export class MexcRestClient {
-  private readonly http: AxiosInstance;
-  private readonly clock: Clock;
-  private readonly logger: Logger;
-  private readonly bucket: TokenBucket;
-  private readonly recvWindow: number;
+  private readonly http: HttpClient;
 
-  constructor(private readonly options: MexcRestOptions) {
-    this.clock = options.clock ?? systemClock;
-    this.logger = options.logger ?? silentLogger;
-    this.recvWindow = options.recvWindow ?? 5000;
-    // MEXC allows 20 requests/s per account; stay well under it.
-    this.bucket = new TokenBucket(10, 10, this.clock);
-    this.http = axios.create({
-      timeout: options.timeoutMs ?? 10_000,
-      validateStatus: () => true,
-      responseType: 'text',
-      transformResponse: (body: unknown) => body,
-      maxRedirects: 0,
-      proxy: false,
+  constructor(options: MexcRestOptions) {
+    const recvWindow = options.recvWindow ?? 5000;
+    const { apiKey, secretKey } = options.credentials;
+    this.http = new HttpClient({
+      baseUrl: options.baseUrl,
+      venue: 'MEXC',
+      headers: { 'X-MEXC-APIKEY': apiKey, 'Content-Type': 'application/json' },
+      // MEXC signs the query string exactly as sent followed by the raw body (auth.ts).
+      sign: ({ query, body, timestamp }) => ({ query: signQueryString(query, secretKey, timestamp, recvWindow, body.toString('utf8')) }),
+      // MEXC allows 20 requests/s per account; stay well under it.
+      rateLimit: { capacity: 10, refillPerSecond: 10 },
+      errorDetail: (res) => envelopeOf(res).msg || undefined,
+      timeoutMs: options.timeoutMs ?? 10_000,
+      clock: options.clock,
+      logger: options.logger,
     });
   }
 
@@ -94,11 +91,11 @@ export class MexcRestClient {
   }
 
   async keepAliveListenKey(listenKey: string): Promise<void> {
-    await this.request('PUT', '/api/v3/userDataStream', { listenKey }, z.unknown());
+    await this.request('PUT', '/api/v3/userDataStream', { listenKey }, z.unknown(), true);
   }
 
   async deleteListenKey(listenKey: string): Promise<void> {
-    await this.request('DELETE', '/api/v3/userDataStream', { listenKey }, z.unknown());
+    await this.request('DELETE', '/api/v3/userDataStream', { listenKey }, z.unknown(), true);
   }
 
   /** One page of orders, newest first; pass the last row back as the scroll cursor. */
@@ -119,60 +116,43 @@ export class MexcRestClient {
     return data.conversationId;
   }
 
+  /** Closes the client's pooled connections. */
+  dispose(): void {
+    this.http.dispose();
+  }
+
   private unwrap<T>(res: { code: number; msg?: string | null; data?: T | null }): T | null | undefined {
     if (res.code !== 0) throw venueErrorFromCode(res.code, res.msg ?? '', 200);
     return res.data;
   }
 
-  private async request<T extends z.ZodType>(method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: string, params: Record<string, QueryValue>, schema: T): Promise<z.output<T>> {
-    await this.bucket.take();
-    const query = signedQuery(params, this.options.credentials.secretKey, this.clock.now(), this.recvWindow);
-    const url = `${this.options.baseUrl.replace(/\/+$/, '')}${path}?${query}`;
-    let status: number;
-    let body: string;
-    let retryAfter: string | undefined;
-    try {
-      const res = await this.http.request<string>({
-        method,
-        url,
-        headers: { 'X-MEXC-APIKEY': this.options.credentials.apiKey, 'Content-Type': 'application/json' },
-      });
-      status = res.status;
-      body = typeof res.data === 'string' ? res.data : '';
-      const ra: unknown = res.headers['retry-after'];
-      retryAfter = typeof ra === 'string' ? ra : undefined;
-    } catch (err) {
-      if (axios.isAxiosError(err) && (err.code === 'ECONNABORTED' || err.code === 'ETIMEDOUT')) {
-        throw new VenueError('unknown-outcome', `MEXC did not answer ${method} ${path} in time`);
-      }
-      const message = err instanceof Error ? err.message : String(err);
-      throw new VenueError('unavailable', `cannot reach MEXC (${method} ${path}): ${message}`);
+  /**
+   * One signed call. Transport failures, 5xx and 429 are classified by the core client; this maps
+   * the rest by MEXC's envelope. `idempotent` marks calls that are safe to repeat (the listen-key
+   * keep-alive and delete), so a 5xx on them is plain unavailability, not an unknown outcome.
+   */
+  private async request<T extends z.ZodType>(method: HttpMethod, path: string, params: Record<string, QueryValue>, schema: T, idempotent?: boolean): Promise<z.output<T>> {
+    const res = await this.http.request({ method, path, query: encodeQuery(params), idempotent });
+    if (res.status >= 400) {
+      const { code, msg } = envelopeOf(res);
+      if (typeof code === 'number') throw venueErrorFromCode(code, msg, res.status);
+      if (res.status === 401 || res.status === 403) throw new VenueError('auth', `MEXC refused the API key (HTTP ${res.status})`, res.status);
+      throw new VenueError('rejected', `MEXC ${method} ${path} failed with HTTP ${res.status}`, res.status);
     }
-    this.logger.debug(`MEXC ${method} ${path} -> HTTP ${status}`);
-    let json: unknown;
-    try {
-      json = JSON.parse(body);
-    } catch {
-      json = undefined;
-    }
-    const venueCode = typeof json === 'object' && json !== null && 'code' in json ? (json as { code: unknown }).code : undefined;
-    const venueMsg = typeof json === 'object' && json !== null && 'msg' in json ? String((json as { msg: unknown }).msg) : '';
-    if (status === 429) {
-      const retryMs = retryAfter && /^\d+$/.test(retryAfter) ? Number(retryAfter) * 1000 : 1000;
-      this.bucket.penalise(retryMs);
-      throw new VenueError('rate-limit', `MEXC rate limit: ${venueMsg || 'too many requests'}`, 429, retryMs);
-    }
-    if (status >= 400) {
-      if (typeof venueCode === 'number') throw venueErrorFromCode(venueCode, venueMsg, status);
-      if (status === 401 || status === 403) throw new VenueError('auth', `MEXC refused the API key (HTTP ${status})`, status);
-      throw new VenueError(status >= 500 ? 'unavailable' : 'rejected', `MEXC ${method} ${path} failed with HTTP ${status}`, status);
-    }
-    const parsed = schema.safeParse(json);
+    const parsed = schema.safeParse(res.json);
     if (!parsed.success) {
       throw new VenueError('unknown-outcome', `MEXC sent an unexpected reply to ${method} ${path}: ${z.prettifyError(parsed.error)}`);
     }
     return parsed.data;
   }
+}
+
+/** MEXC's `code` and `msg`, wherever a reply carries them (error replies may not be JSON at all). */
+function envelopeOf(res: HttpResponse): { code?: unknown; msg: string } {
+  const json = res.json;
+  if (typeof json !== 'object' || json === null) return { msg: '' };
+  const record = json as { code?: unknown; msg?: unknown };
+  return { code: record.code, msg: record.msg === undefined || record.msg === null ? '' : String(record.msg) };
 }
 
 /** Maps MEXC codes onto what the client does about them, keeping the venue's own message. */

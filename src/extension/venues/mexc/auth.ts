@@ -17,9 +17,15 @@ export function encodeQuery(params: Readonly<Record<string, QueryValue>>): strin
 }
 
 /**
- * The full signed query: the caller's params, then recvWindow and timestamp, then the signature
- * computed over exactly those bytes plus the body. The signature goes last, as the venue expects.
+ * Appends recvWindow and timestamp to a query string exactly as it will be sent, then the
+ * signature over exactly those bytes plus the body. The signature goes last, as the venue expects.
  */
+export function signQueryString(query: string, secretKey: string, timestamp: number, recvWindow: number, body = ''): string {
+  const signedPart = `${query ? `${query}&` : ''}recvWindow=${recvWindow}&timestamp=${timestamp}`;
+  return `${signedPart}&signature=${mexcSignature(secretKey, signedPart + body)}`;
+}
+
+/** The full signed query for params in the given order (see `signQueryString`). */
 export function signedQuery(
   params: Readonly<Record<string, QueryValue>>,
   secretKey: string,
@@ -27,6 +33,5 @@ export function signedQuery(
   recvWindow: number,
   body = '',
 ): string {
-  const query = encodeQuery({ ...params, recvWindow, timestamp });
-  return `${query}&signature=${mexcSignature(secretKey, query + body)}`;
+  return signQueryString(encodeQuery(params), secretKey, timestamp, recvWindow, body);
 }
