@@ -3,7 +3,7 @@
 import type { VenueId } from '../../shared/model';
 import { BINANCE_DESCRIPTOR } from './binance/descriptor';
 import { BYBIT_DESCRIPTOR } from './bybit/descriptor';
-import type { AdapterContext, SecretSink, VenueDescriptor } from './descriptor';
+import type { AdapterContext, VenueDescriptor } from './descriptor';
 import { checkDistinct, checkKeyShape } from './keyShape';
 import { MEXC_DEFAULT_ENDPOINTS, MexcAdapter, type MexcAdapterOptions } from './mexc/adapter';
 import { MIXIN_DESCRIPTOR } from './mixin/descriptor';
@@ -35,7 +35,7 @@ export const MEXC_DESCRIPTOR: VenueDescriptor = {
   checkCredentials: checkMexcPair,
   create: (ctx) => {
     // `redactor` is where the adapter registers each listen key it creates (they ride in WS URLs).
-    const options: MexcAdapterOptions & { readonly redactor?: SecretSink } = {
+    const options: MexcAdapterOptions = {
       accountId: ctx.accountId,
       credentials: { apiKey: required(ctx.credentials, 'apiKey'), secretKey: required(ctx.credentials, 'secretKey') },
       endpoints: { rest: ctx.endpoints.rest ?? MEXC_DEFAULT_ENDPOINTS.rest, ws: ctx.endpoints.ws ?? MEXC_DEFAULT_ENDPOINTS.ws },

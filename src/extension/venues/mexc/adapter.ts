@@ -11,6 +11,7 @@ import { worstState, sameState } from '../../core/connection/connectionStates';
 import { DisposableStore, Emitter, toDisposable, type Disposable } from '../../core/event';
 import { scopedLogger, silentLogger, type Logger } from '../../core/logger';
 import { VenueError, isVenueError, type Capabilities, type LandedCheck, type OutboundMessage, type Page, type SendReceipt, type VenueAdapter, type VenueEvent } from '../venue';
+import type { SecretSink } from '../descriptor';
 import { MexcRestClient, type MexcCredentials } from './api';
 import { ChatChannels, type MexcReply } from './chatChannels';
 import { EchoMatcher } from './echoMatcher';
@@ -44,6 +45,8 @@ export interface MexcAdapterOptions {
   readonly sendReplyTimeoutMs?: number;
   readonly clock?: Clock;
   readonly logger?: Logger;
+  /** Where each listen key is registered for redaction as soon as it is created. */
+  readonly redactor?: SecretSink;
 }
 
 export const MEXC_CAPABILITIES: Capabilities = {
@@ -69,6 +72,7 @@ export class MexcAdapter implements VenueAdapter {
   private readonly logger: Logger;
   private readonly disposables = new DisposableStore();
   private readonly listenKeys: ListenKeys;
+  private readonly rest: MexcRestClient;
   private readonly orders: OrderSync;
   private readonly channels: ChatChannels;
   private readonly echoes = new EchoMatcher();
@@ -81,9 +85,9 @@ export class MexcAdapter implements VenueAdapter {
     this.accountId = options.accountId;
     this.clock = options.clock ?? systemClock;
     this.logger = scopedLogger(options.logger ?? silentLogger, `mexc:${options.accountId}`);
-    const rest = new MexcRestClient({ baseUrl: options.endpoints.rest, credentials: options.credentials, clock: this.clock, logger: this.logger });
+    const rest = (this.rest = new MexcRestClient({ baseUrl: options.endpoints.rest, credentials: options.credentials, clock: this.clock, logger: this.logger }));
     const orderPollMs = options.orderPollMs ?? ORDER_POLL_MS;
-    this.listenKeys = this.disposables.add(new ListenKeys({ api: rest, clock: this.clock, logger: this.logger, keepAliveMs: options.listenKeyKeepAliveMs, retryHintMs: orderPollMs }));
+    this.listenKeys = this.disposables.add(new ListenKeys({ api: rest, clock: this.clock, logger: this.logger, keepAliveMs: options.listenKeyKeepAliveMs, retryHintMs: orderPollMs, redactor: options.redactor }));
     this.orders = this.disposables.add(
       new OrderSync({
         accountId: options.accountId,
@@ -225,7 +229,8 @@ export class MexcAdapter implements VenueAdapter {
   }
 
   dispose(): void {
-    void this.stop();
+    // The REST pool closes after stop() has deleted the listen key with it.
+    void this.stop().finally(() => this.rest.dispose());
     this.disposables.dispose();
     this.emitter.dispose();
   }

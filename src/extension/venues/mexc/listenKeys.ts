@@ -6,6 +6,7 @@ import type { Clock } from '../../core/clock';
 import { sameState } from '../../core/connection/connectionStates';
 import { Emitter, type Disposable, type Event } from '../../core/event';
 import type { Logger } from '../../core/logger';
+import type { SecretSink } from '../descriptor';
 import { isVenueError } from '../venue';
 
 /** The part of the REST client listen keys need. */
@@ -23,6 +24,8 @@ export interface ListenKeysOptions {
   readonly keepAliveMs?: number;
   /** How long a failed renewal is shown as back-off (the sockets retry on their own schedule). */
   readonly retryHintMs?: number;
+  /** Learns every key the moment it exists: keys ride in socket URLs, and logs must never show them. */
+  readonly redactor?: SecretSink;
 }
 
 export class ListenKeys implements Disposable {
@@ -56,6 +59,7 @@ export class ListenKeys implements Disposable {
     this.pending ??= this.options.api
       .createListenKey()
       .then((key) => {
+        this.options.redactor?.addSecret(key);
         this.key = key;
         this.setState({ kind: 'offline' });
         return key;

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { silentLogger } from '../../../../src/extension/core/logger';
+import { Redactor } from '../../../../src/extension/core/redact';
 import { ListenKeys, type ListenKeyApi } from '../../../../src/extension/venues/mexc/listenKeys';
 import { VenueError } from '../../../../src/extension/venues/venue';
 import { FakeClock, settle } from '../../helpers/fakeClock';
@@ -46,6 +47,26 @@ describe('MEXC listen keys', () => {
     assert.equal(b, 'key-1');
     assert.equal(await keys.get(), 'key-1');
     assert.equal(api.created, 1);
+  });
+
+  it('registers every key it creates with the redactor before anyone can use it', async () => {
+    const redactor = new Redactor();
+    // Real listen keys are 64 hex characters; the fake's short ones would fall under the redactor's minimum.
+    const longKeys: ListenKeyApi = {
+      createListenKey: async () => `${await api.createListenKey()}-0123456789abcdef0123456789abcdef`,
+      keepAliveListenKey: (k) => api.keepAliveListenKey(k),
+      deleteListenKey: (k) => api.deleteListenKey(k),
+    };
+    const withRedactor = new ListenKeys({ api: longKeys, clock, logger: silentLogger, redactor });
+    const key = await withRedactor.get();
+    assert.equal(redactor.redact(`wss://x/ws?listenKey=${key}&conversationId=1`).includes(key), false);
+    api.keepAliveError = new VenueError('rejected', 'listenKey not exist');
+    withRedactor.startKeepAlive();
+    await clock.advance(30 * MIN);
+    const renewed = await withRedactor.get();
+    assert.notEqual(renewed, key);
+    assert.equal(redactor.redact(`log line with ${renewed}`).includes(renewed), false, 'a renewed key is registered too');
+    withRedactor.dispose();
   });
 
   it('keeps the key alive every 30 minutes', async () => {
