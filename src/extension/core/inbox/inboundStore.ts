@@ -1,15 +1,20 @@
 // Stores what venues deliver: each message checked on its own (one bad message is bad input, not
 // a lost batch), then written durably with one write per account log. A write that fails (disk
-// full) is retried with back-off until it succeeds: an incoming message is never dropped, and
-// the adapter is told `stored()` only after the write, so a venue that redelivers (Mixin) does.
+// full, a log that cannot be opened) is never dropped: that account's messages are parked and
+// retried with back-off, later messages of the same account join them (order kept), and the other
+// accounts carry on. The hub is told when parked messages are finally stored, and only then calls
+// the adapter's `stored()`, so a venue that redelivers (Mixin) does.
 import type { ChatMessage } from '../../../shared/model';
 import { chatMessageProblem } from '../../../shared/messageValidator';
-import { delay, type Clock } from '../clock';
+import type { Clock } from '../clock';
 import { Backoff } from '../connection/backoff';
+import type { Disposable } from '../event';
 import type { Logger } from '../logger';
 import type { MessageStore } from '../store/messageStore';
+import { StoreWriteError } from '../store/storeWriteError';
 
 export interface StoreTrouble {
+  readonly accountId?: string;
   readonly attempt: number;
   readonly error: string;
   /** The write succeeded after failing (the trouble is over). */
@@ -21,15 +26,35 @@ export interface RejectedMessage {
   readonly problem: string;
 }
 
+export interface WriteResult {
+  /** What the store changed, for the messages stored now. */
+  readonly changed: ChatMessage[];
+  /** Accounts whose messages of this write were parked (stored later, reported through `onLateWrite`). */
+  readonly parkedAccounts: ReadonlySet<string>;
+}
+
+interface Parked {
+  messages: ChatMessage[];
+  attempt: number;
+  readonly backoff: Backoff;
+  timer: Disposable | undefined;
+}
+
+/** A log that stays unusable is retried at this pace (a person has to fix it). */
+const UNUSABLE_RETRY_MS = 60_000;
+
 export class InboundStore {
-  private readonly abort = new AbortController();
+  private readonly parked = new Map<string, Parked>();
   private failures = 0;
+  private closed = false;
 
   constructor(
     private readonly store: MessageStore,
     private readonly clock: Clock,
     private readonly logger: Logger,
     private readonly onTrouble: (trouble: StoreTrouble) => void,
+    /** Parked messages of an account are stored at last: `changed` as an upsert reports it. */
+    private readonly onLateWrite: (accountId: string, messages: readonly ChatMessage[], changed: readonly ChatMessage[]) => void,
   ) {}
 
   /** Failed writes so far (each retried). */
@@ -49,27 +74,81 @@ export class InboundStore {
     return { ok, rejected };
   }
 
-  /** Writes `messages` durably, retrying until it works; resolves with the stored changes. Rejects only on close. */
-  async write(messages: readonly ChatMessage[]): Promise<ChatMessage[]> {
-    if (messages.length === 0) return [];
-    const backoff = new Backoff({ baseMs: 250, maxMs: 30_000, minMs: 100 }, this.clock.random);
-    for (let attempt = 1; ; attempt++) {
-      try {
-        const changed = await this.store.upsert(messages);
-        if (attempt > 1) this.onTrouble({ attempt, error: '', resolved: true });
-        return changed;
-      } catch (err) {
-        if (this.abort.signal.aborted) throw err;
-        this.failures++;
-        const error = err instanceof Error ? err.message : String(err);
-        this.logger.error(`could not store ${messages.length} incoming message(s) (attempt ${attempt}): ${error}; retrying`);
-        this.onTrouble({ attempt, error, resolved: false });
-        await delay(this.clock, backoff.next(), this.abort.signal);
+  /** Writes `messages` durably where it can now; what cannot be written is parked and retried. Never rejects. */
+  async write(messages: readonly ChatMessage[]): Promise<WriteResult> {
+    const parkedAccounts = new Set<string>();
+    const now: ChatMessage[] = [];
+    for (const m of messages) {
+      // Behind messages already waiting: a later message must not be stored before them.
+      const waiting = this.parked.get(m.accountId);
+      if (waiting) {
+        waiting.messages.push(m);
+        parkedAccounts.add(m.accountId);
+      } else {
+        now.push(m);
       }
+    }
+    if (now.length === 0) return { changed: [], parkedAccounts };
+    try {
+      return { changed: await this.store.upsert(now), parkedAccounts };
+    } catch (err) {
+      const failed = err instanceof StoreWriteError ? new Set(err.accountIds) : new Set(now.map((m) => m.accountId));
+      const retryable = err instanceof StoreWriteError ? err.retryable : true;
+      const error = err instanceof Error ? err.message : String(err);
+      for (const accountId of failed) {
+        this.park(accountId, now.filter((m) => m.accountId === accountId), error, retryable);
+        parkedAccounts.add(accountId);
+      }
+      return { changed: err instanceof StoreWriteError ? [...err.stored] : [], parkedAccounts };
     }
   }
 
   close(): void {
-    this.abort.abort();
+    this.closed = true;
+    for (const p of this.parked.values()) p.timer?.dispose();
+    if (this.parked.size > 0) this.logger.warn(`${[...this.parked.values()].reduce((n, p) => n + p.messages.length, 0)} incoming message(s) could not be stored before closing`);
+    this.parked.clear();
+  }
+
+  private park(accountId: string, messages: ChatMessage[], error: string, retryable: boolean): void {
+    this.failures++;
+    const parked: Parked = { messages, attempt: 1, backoff: new Backoff({ baseMs: 250, maxMs: 30_000, minMs: 100 }, () => this.clock.random()), timer: undefined };
+    this.parked.set(accountId, parked);
+    this.logger.error(`could not store ${messages.length} incoming message(s) of account ${accountId}: ${error}; retrying`);
+    this.onTrouble({ accountId, attempt: 1, error, resolved: false });
+    this.schedule(accountId, parked, retryable);
+  }
+
+  private schedule(accountId: string, parked: Parked, retryable: boolean): void {
+    if (this.closed) return;
+    const wait = retryable ? parked.backoff.next() : UNUSABLE_RETRY_MS;
+    parked.timer = this.clock.setTimeout(() => void this.retry(accountId, parked), wait);
+  }
+
+  private async retry(accountId: string, parked: Parked): Promise<void> {
+    parked.timer = undefined;
+    if (this.closed || this.parked.get(accountId) !== parked) return;
+    const messages = parked.messages;
+    parked.messages = [];
+    try {
+      const changed = await this.store.upsert(messages);
+      // Messages that arrived during the write are still waiting: they go next, at once.
+      if (parked.messages.length > 0) {
+        this.onLateWrite(accountId, messages, changed);
+        void this.retry(accountId, parked);
+        return;
+      }
+      this.parked.delete(accountId);
+      this.onTrouble({ accountId, attempt: parked.attempt + 1, error: '', resolved: true });
+      this.onLateWrite(accountId, messages, changed);
+    } catch (err) {
+      parked.messages = [...messages, ...parked.messages];
+      parked.attempt++;
+      this.failures++;
+      const error = err instanceof Error ? err.message : String(err);
+      this.logger.error(`could not store ${parked.messages.length} incoming message(s) of account ${accountId} (attempt ${parked.attempt}): ${error}; retrying`);
+      this.onTrouble({ accountId, attempt: parked.attempt, error, resolved: false });
+      this.schedule(accountId, parked, err instanceof StoreWriteError ? err.retryable : true);
+    }
   }
 }

@@ -89,7 +89,7 @@ export class InboxHub implements Disposable {
     this.book = new ConversationBook(deps.conversationsFile, this.clock, this.logger);
     this.onDidChangeConversations = this.book.onDidChange;
     this.onUploadProgress = deps.outbox.onUploadProgress;
-    this.inbound = new InboundStore(deps.store, this.clock, this.logger, (t) => this.storeTroubleEmitter.fire(t));
+    this.inbound = new InboundStore(deps.store, this.clock, this.logger, (t) => this.storeTroubleEmitter.fire(t), (accountId, messages, changed) => void this.onLateStored(accountId, messages, changed));
     this.queue = new VenueEventQueue({
       messages: (batches) => this.onMessageBatches(batches),
       other: (item) => this.onOtherEvent(item),
@@ -331,17 +331,33 @@ export class InboxHub implements Disposable {
     const fresh = new Set<string>();
     for (const { messages } of accepted) for (const m of messages) if (m.direction === 'in' && !this.isStored(m)) fresh.add(m.key);
     const all = accepted.flatMap((a) => a.messages);
-    const changed = await this.inbound.write(all); // one durable write per account log
+    const { changed, parkedAccounts } = await this.inbound.write(all); // one durable write per account log
     for (const { slot, messages } of accepted) {
-      for (const m of messages) if (m.clientMessageId && m.direction === 'out') await this.deps.outbox.confirm(m.clientMessageId);
-      try {
-        slot.adapter.stored(messages);
-      } catch (err) {
-        this.logger.warn(`${slot.info.label}: stored() failed: ${err instanceof Error ? err.message : String(err)}`);
-      }
+      if (parkedAccounts.has(slot.info.id)) continue; // stored later: onLateStored
+      await this.afterStored(slot, messages);
     }
     const live = new Set(accepted.filter((a) => a.source !== 'backfill').flatMap((a) => a.messages.map((m) => m.key)));
     this.forwardMessages(changed, fresh, live);
+  }
+
+  /** A batch is durable: echoes finish their outbox entries and the adapter may acknowledge. */
+  private async afterStored(slot: AccountSlot, messages: readonly ChatMessage[]): Promise<void> {
+    for (const m of messages) if (m.clientMessageId && m.direction === 'out') await this.deps.outbox.confirm(m.clientMessageId);
+    try {
+      slot.adapter.stored(messages);
+    } catch (err) {
+      this.logger.warn(`${slot.info.label}: stored() failed: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  }
+
+  /** Messages parked by a failed write are stored at last (the other accounts went on meanwhile). */
+  private async onLateStored(accountId: string, messages: readonly ChatMessage[], changed: readonly ChatMessage[]): Promise<void> {
+    const slot = this.accounts.get(accountId);
+    if (!slot) return;
+    await this.afterStored(slot, messages);
+    // A parked incoming message was new when it arrived: it counts as a live one.
+    const stored = new Set(changed.map((m) => m.key));
+    this.forwardMessages(changed, new Set(messages.filter((m) => m.direction === 'in' && stored.has(m.key)).map((m) => m.key)), stored);
   }
 
   private async onOtherEvent({ accountId, event }: QueuedEvent): Promise<void> {
@@ -392,10 +408,10 @@ export class InboxHub implements Disposable {
     if (event.status === 'failed') {
       const failure = event.failure || 'The venue reported that this message failed.';
       if (clientMessageId) await this.deps.outbox.reopen(clientMessageId, failure);
-      else this.forwardMessages(await this.inbound.write([{ ...record, status: 'failed', failure }]), new Set(), new Set());
+      else this.forwardMessages((await this.inbound.write([{ ...record, status: 'failed', failure }])).changed, new Set(), new Set());
       return;
     }
-    const changed = await this.inbound.write([{ ...record, status: event.status, venueMessageId: record.venueMessageId ?? event.venueMessageId ?? ref.venueMessageId, failure: undefined }]);
+    const { changed } = await this.inbound.write([{ ...record, status: event.status, venueMessageId: record.venueMessageId ?? event.venueMessageId ?? ref.venueMessageId, failure: undefined }]);
     this.forwardMessages(changed, new Set(), new Set());
     if (clientMessageId && event.status !== 'sent') await this.deps.outbox.confirm(clientMessageId);
   }
@@ -436,7 +452,7 @@ export class InboxHub implements Disposable {
       time: from,
       gap: { from, to },
     };
-    this.forwardMessages(await this.inbound.write([gap]), new Set(), new Set());
+    this.forwardMessages((await this.inbound.write([gap])).changed, new Set(), new Set());
   }
 
   private reportBadInput(slot: AccountSlot, where: string, detail: string): void {

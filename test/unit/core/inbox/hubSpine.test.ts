@@ -11,6 +11,7 @@ import { InboxHub } from '../../../../src/extension/core/inbox/inboxHub';
 import { silentLogger } from '../../../../src/extension/core/logger';
 import { MessageStore } from '../../../../src/extension/core/store/messageStore';
 import { Outbox } from '../../../../src/extension/core/delivery/outbox';
+import { StoreWriteError } from '../../../../src/extension/core/store/storeWriteError';
 import { FakeAdapter, FakeVenueBackend } from '../../helpers/fakeVenue';
 import { until } from '../../helpers/until';
 
@@ -226,6 +227,38 @@ describe('inbox hub spine (fake venue with history, upload, venue unread)', () =
     assert.equal(hub.storeRetryCount, 2);
     assert.deepEqual(troubles, [false, false, true]);
     assert.equal(adapter.storedBatches.flat().length, 1, 'stored() once, after the write worked');
+  });
+
+  it('one account whose log cannot be written does not hold up the others; its messages are stored later, in order', async () => {
+    await open();
+    adapter.announce('c11');
+    const otherBackend = new FakeVenueBackend();
+    const other = new FakeAdapter(otherBackend, { accountId: 'other' });
+    await hub.addAccount({ id: 'other', venue: 'bybit', label: 'Other' }, other);
+    other.announce('o1');
+    await hub.settled();
+    let failuresLeft = 2;
+    const original = store.upsert.bind(store);
+    store.upsert = async (messages, options) => {
+      const mine = messages.filter((m) => m.accountId === A);
+      if (failuresLeft > 0 && mine.length > 0) {
+        failuresLeft--;
+        const stored = await original(messages.filter((m) => m.accountId !== A), options);
+        throw new StoreWriteError('write-failed', [A], true, stored, 'ENOSPC: no space left on device', undefined);
+      }
+      return original(messages, options);
+    };
+    backend.add('c11', 'first while the disk is full');
+    otherBackend.add('o1', 'for the other account');
+    await hub.settled();
+    assert.ok(store.page('other', 'o1', { limit: 10 }).messages.some((m) => m.text === 'for the other account'), 'the other account is not held up');
+    assert.equal(other.storedBatches.flat().length, 1, 'and its adapter heard at once');
+    assert.equal(adapter.storedBatches.flat().length, 0, 'not acknowledged before it is durable');
+    backend.add('c11', 'second while the disk is full');
+    await until(() => texts('c11').length === 2, 5000, 'both stored after the retries');
+    assert.deepEqual(texts('c11'), ['first while the disk is full', 'second while the disk is full']);
+    await until(() => adapter.storedBatches.flat().length === 2, 2000, 'acknowledged after the write');
+    assert.equal(hub.conversation(A, 'c11')?.unread, 2);
   });
 
   it('one malformed message in a batch is bad input; the rest of the batch is stored', async () => {
