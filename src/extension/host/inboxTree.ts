@@ -107,8 +107,11 @@ export class InboxTreeProvider implements vscode.TreeDataProvider<InboxNode>, vs
         item.id = `account:${node.accountId}`;
         item.iconPath = stateIcon(state);
         const words = describeState(state, this.redactor);
-        item.description = [words.short, unread > 0 ? vscode.l10n.t('{0} unread', unread) : ''].filter(Boolean).join(' · ');
-        item.tooltip = `${info?.label ?? node.accountId}\n${words.long}`;
+        // A message log that cannot be written is worse than any connection state: say so first.
+        const storeProblem = this.hub.storeProblem(node.accountId);
+        if (storeProblem) item.iconPath = new vscode.ThemeIcon('warning', new vscode.ThemeColor('list.warningForeground'));
+        item.description = [storeProblem ? vscode.l10n.t('messages not saved') : words.short, unread > 0 ? vscode.l10n.t('{0} unread', unread) : ''].filter(Boolean).join(' · ');
+        item.tooltip = [info?.label ?? node.accountId, words.long, storeProblem ? vscode.l10n.t('Messages cannot be saved: {0}', this.redactor.redact(storeProblem)) : ''].filter(Boolean).join('\n');
         item.contextValue = 'account';
         return item;
       }

@@ -5,7 +5,7 @@ import type { ConnectionState } from '../../shared/model';
 import type { Redactor } from '../core/redact';
 
 /** What views need of the redactor: the one helper that cleans a state's reason. */
-export type StateRedactor = Pick<Redactor, 'redactState'>;
+export type StateRedactor = Pick<Redactor, 'redactState' | 'redact'>;
 
 export function describeState(raw: ConnectionState, redactor: StateRedactor, now = Date.now()): { short: string; long: string } {
   const state = redactor.redactState(raw);

@@ -35,6 +35,7 @@ export interface WriteResult {
 
 interface Parked {
   messages: ChatMessage[];
+  error: string;
   attempt: number;
   readonly backoff: Backoff;
   timer: Disposable | undefined;
@@ -56,6 +57,11 @@ export class InboundStore {
     /** Parked messages of an account are stored at last: `changed` as an upsert reports it. */
     private readonly onLateWrite: (accountId: string, messages: readonly ChatMessage[], changed: readonly ChatMessage[]) => void,
   ) {}
+
+  /** The last write error of an account whose messages are parked. */
+  problem(accountId: string): string | undefined {
+    return this.parked.get(accountId)?.error;
+  }
 
   /** Failed writes so far (each retried). */
   get failedWrites(): number {
@@ -112,7 +118,7 @@ export class InboundStore {
 
   private park(accountId: string, messages: ChatMessage[], error: string, retryable: boolean): void {
     this.failures++;
-    const parked: Parked = { messages, attempt: 1, backoff: new Backoff({ baseMs: 250, maxMs: 30_000, minMs: 100 }, () => this.clock.random()), timer: undefined };
+    const parked: Parked = { messages, error, attempt: 1, backoff: new Backoff({ baseMs: 250, maxMs: 30_000, minMs: 100 }, () => this.clock.random()), timer: undefined };
     this.parked.set(accountId, parked);
     this.logger.error(`could not store ${messages.length} incoming message(s) of account ${accountId}: ${error}; retrying`);
     this.onTrouble({ accountId, attempt: 1, error, resolved: false });
@@ -146,6 +152,7 @@ export class InboundStore {
       parked.attempt++;
       this.failures++;
       const error = err instanceof Error ? err.message : String(err);
+      parked.error = error;
       this.logger.error(`could not store ${parked.messages.length} incoming message(s) of account ${accountId} (attempt ${parked.attempt}): ${error}; retrying`);
       this.onTrouble({ accountId, attempt: parked.attempt, error, resolved: false });
       this.schedule(accountId, parked, err instanceof StoreWriteError ? err.retryable : true);

@@ -181,6 +181,11 @@ export class InboxHub implements Disposable {
     return this.badInputs;
   }
 
+  /** Why the account's message log cannot be used (incoming messages wait in memory), if it cannot. */
+  storeProblem(accountId: string): string | undefined {
+    return this.inbound.problem(accountId) ?? this.deps.store.unavailableReason(accountId);
+  }
+
   /** Failed writes of incoming messages so far (each retried until it worked). */
   get storeRetryCount(): number {
     return this.inbound.failedWrites;
