@@ -7,7 +7,7 @@ import type { ChildProcess } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import * as vscode from 'vscode';
 import type { VenueChatApi } from '../../src/extension/extension';
-import { driver } from './driver';
+import { answerPrompt } from './driver';
 import { EXTENSION_ID, control, startSandbox, until, type MexcSandbox, type SandboxOrder, type SandboxReady } from './sandbox';
 
 interface SandboxSocket {
@@ -111,14 +111,7 @@ describe('Update Keys in a real VS Code (MEXC sandbox)', function () {
   it('asks the new keys in password boxes when run from the palette', async () => {
     const first = sandbox.mexc.accounts[0]!;
     const pending = Promise.resolve(vscode.commands.executeCommand<boolean>('venueChat.updateKeys'));
-    const input = '.quick-input-widget .quick-input-box input';
-    const answer = async (title: string, value: string, password = false) => {
-      const seen = await driver.waitForText(title, { scope: 'workbench', timeoutMs: 15000 });
-      assert.equal(seen.found, true, `prompt "${title}" shown`);
-      if (password) assert.ok((await driver.count({ selector: '.quick-input-widget input[type="password"]', scope: 'workbench' })) >= 1, `${title} is a password box`);
-      await driver.fill({ selector: input, value, scope: 'workbench' });
-      await driver.press({ selector: input, key: 'Enter', scope: 'workbench' });
-    };
+    const answer = answerPrompt;
     await answer('Update Keys', 'Rekeyed MEXC');
     await answer('Update Keys (Rekeyed MEXC): API key (access key)', first.credentials.apiKey, true);
     await answer('Update Keys (Rekeyed MEXC): Secret key', first.credentials.secretKey, true);

@@ -51,3 +51,13 @@ export const driver: Driver = {
   textContent: async (options) => (await call<{ texts: string[] }>('/textContent', options)).texts,
   screenshot: async (name) => { await call('/screenshot', { name }); },
 };
+
+/** Answers one quick-input prompt of the workbench: waits for its title, checks a password box where one is due, types and confirms. */
+export async function answerPrompt(title: string, value: string, password = false): Promise<void> {
+  const input = '.quick-input-widget .quick-input-box input';
+  const seen = await driver.waitForText(title, { scope: 'workbench', timeoutMs: 15000 });
+  if (!seen.found) throw new Error(`prompt "${title}" was not shown`);
+  if (password && (await driver.count({ selector: '.quick-input-widget input[type="password"]', scope: 'workbench' })) < 1) throw new Error(`${title} is not a password box`);
+  await driver.fill({ selector: input, value, scope: 'workbench' });
+  await driver.press({ selector: input, key: 'Enter', scope: 'workbench' });
+}

@@ -7,7 +7,7 @@ import { appendFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/pro
 import { basename, join } from 'node:path';
 import * as vscode from 'vscode';
 import type { VenueChatApi } from '../../src/extension/extension';
-import { driver } from './driver';
+import { answerPrompt, driver } from './driver';
 import { EXTENSION_ID, control, startSandbox, until, type MexcSandbox, type SandboxMessage, type SandboxOrder, type SandboxReady } from './sandbox';
 
 /** Measurements go to test-results/integration-metrics.jsonl (the extension host's console is not shown). */
@@ -206,14 +206,7 @@ describe('inbox in a real VS Code (MEXC sandbox)', function () {
   it('asks venue, label, keys (password boxes) and endpoints when run from the palette', async () => {
     const second = sandbox.mexc.accounts[1]!;
     const pending = Promise.resolve(vscode.commands.executeCommand<string>('venueChat.addAccount'));
-    const input = '.quick-input-widget .quick-input-box input';
-    const answer = async (title: string, value: string, password = false) => {
-      const seen = await driver.waitForText(title, { scope: 'workbench', timeoutMs: 15000 });
-      assert.equal(seen.found, true, `prompt "${title}" shown`);
-      if (password) assert.ok((await driver.count({ selector: '.quick-input-widget input[type="password"]', scope: 'workbench' })) >= 1, `${title} is a password box`);
-      await driver.fill({ selector: input, value, scope: 'workbench' });
-      await driver.press({ selector: input, key: 'Enter', scope: 'workbench' });
-    };
+    const answer = answerPrompt;
     await answer('Add Account: venue', 'MEXC P2P');
     await answer('Add Account: label', 'Prompted MEXC');
     await answer('Add Account: API key (access key)', second.credentials.apiKey, true);

@@ -3,26 +3,15 @@
 // with a write policy, the sandbox) and sending the resulting public link. Nothing pretends to upload.
 import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
-import { basename, extname } from 'node:path';
+import { basename } from 'node:path';
 import axios from 'axios';
 import * as vscode from 'vscode';
 import type { PickedAttachment } from '../../shared/protocol';
 import type { Logger } from '../core/logger';
 import { Settings } from './constants';
 import { UserFacingError } from './userFacingError';
+import { mimeTypeOf } from './venueUploadPicker';
 
-const MIME: Readonly<Record<string, string>> = {
-  '.png': 'image/png',
-  '.jpg': 'image/jpeg',
-  '.jpeg': 'image/jpeg',
-  '.gif': 'image/gif',
-  '.webp': 'image/webp',
-  '.mp4': 'video/mp4',
-  '.mov': 'video/quicktime',
-  '.webm': 'video/webm',
-  '.pdf': 'application/pdf',
-  '.txt': 'text/plain',
-};
 
 export class MediaUploader {
   constructor(private readonly logger: Logger) {}
@@ -52,8 +41,7 @@ export class MediaUploader {
     if (stat.size > maxBytes) {
       throw new UserFacingError('too-large', vscode.l10n.t('{0} is {1} MB; the limit is {2} MB.', basename(file.fsPath), (stat.size / 1048576).toFixed(1), maxBytes / 1048576));
     }
-    const ext = extname(file.fsPath).toLowerCase();
-    const contentType = MIME[ext] ?? 'application/octet-stream';
+    const contentType = mimeTypeOf(file.fsPath);
     // A random prefix keeps names unguessable and unique; the rest stays readable for the counterparty.
     const safeName = `${randomBytes(8).toString('hex')}-${basename(file.fsPath).replace(/[^A-Za-z0-9._-]+/g, '_')}`;
     const target = putUrl.replace('{name}', encodeURIComponent(safeName));

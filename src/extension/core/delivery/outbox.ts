@@ -9,9 +9,9 @@
 // - sent: the venue accepted it; it is finished only on venue evidence (echo, ack) or a landed
 //   check, and a venue-reported failure reopens it for Retry.
 import * as path from 'node:path';
-import type { Attachment, ChatMessage, MessageKind, MessagePayload, VenueId } from '../../../shared/model';
+import type { Attachment, ChatMessage } from '../../../shared/model';
 import { pendingKey } from '../../../shared/model';
-import { isVenueError, type OutboundMessage, type SendReceipt, type UploadSource, type VenueAdapter } from '../../venues/venue';
+import { isVenueError, type OutboundMessage, type SendReceipt, type VenueAdapter } from '../../venues/venue';
 import { AppendLog } from '../store/appendLog';
 import { Backoff } from '../connection/backoff';
 import { systemClock, type Clock } from '../clock';
@@ -19,22 +19,9 @@ import { Emitter, type Disposable } from '../event';
 import { silentLogger, type Logger } from '../logger';
 import type { MessageStore } from '../store/messageStore';
 import { OutboxFiles } from './outboxFiles';
-import { parseOutboxEntry, type OutboxEntry, type OutboxState } from './outboxEntry';
+import { parseOutboxEntry, type ComposeInput, type OutboxEntry, type OutboxState } from './outboxEntry';
 
-export type { OutboxEntry, OutboxState } from './outboxEntry';
-
-export interface ComposeInput {
-  readonly clientMessageId: string;
-  readonly venue: VenueId;
-  readonly accountId: string;
-  readonly conversationId: string;
-  readonly kind: MessageKind;
-  readonly text: string;
-  readonly attachment?: Attachment;
-  readonly payload?: MessagePayload;
-  /** A file to upload through the venue's API before sending (the outbox keeps its own copy). */
-  readonly file?: UploadSource;
-}
+export type { ComposeInput, OutboxEntry, OutboxState } from './outboxEntry';
 
 export interface UploadProgressEvent {
   readonly accountId: string;

@@ -13,7 +13,8 @@ export interface OutboxUpload {
   readonly attachment?: Attachment;
 }
 
-export interface OutboxEntry {
+/** What a caller hands the outbox: the message as composed. */
+export interface ComposeInput {
   readonly clientMessageId: string;
   readonly venue: VenueId;
   readonly accountId: string;
@@ -22,6 +23,11 @@ export interface OutboxEntry {
   readonly text: string;
   readonly attachment?: Attachment;
   readonly payload?: MessagePayload;
+  /** A file to upload through the venue's API before sending (the outbox keeps its own copy). */
+  readonly file?: UploadSource;
+}
+
+export interface OutboxEntry extends Omit<ComposeInput, 'file'> {
   readonly upload?: OutboxUpload;
   readonly composedAt: number;
   readonly attempts: number;

@@ -9,43 +9,9 @@ import { silentLogger } from '../../../../src/extension/core/logger';
 import { nextOutgoingStatus } from '../../../../src/extension/core/store/messageMerge';
 import { MessageStore } from '../../../../src/extension/core/store/messageStore';
 import type { MergedDuplicate, MessageStoreOptions } from '../../../../src/extension/core/store/messageStore';
-import { messageKey, pendingKey } from '../../../../src/shared/model';
+import { messageKey } from '../../../../src/shared/model';
 import type { ChatMessage, OutgoingStatus } from '../../../../src/shared/model';
-
-const ACC = 'acc-1';
-const CONV = 'order-1';
-
-function incoming(id: string, time: number, extra: Partial<ChatMessage> = {}): ChatMessage {
-  return {
-    key: messageKey('mexc', extra.accountId ?? ACC, extra.conversationId ?? CONV, id),
-    venue: 'mexc',
-    accountId: ACC,
-    conversationId: CONV,
-    venueMessageId: id,
-    direction: 'in',
-    kind: 'text',
-    text: `text ${id}`,
-    time,
-    ...extra,
-  };
-}
-
-/** Our own message as the outbox first stores it: keyed by the client id, no venue id yet. */
-function outgoing(clientId: string, time: number, extra: Partial<ChatMessage> = {}): ChatMessage {
-  return {
-    key: pendingKey('mexc', ACC, CONV, clientId),
-    venue: 'mexc',
-    accountId: ACC,
-    conversationId: CONV,
-    clientMessageId: clientId,
-    direction: 'out',
-    kind: 'text',
-    text: `sent ${clientId}`,
-    time,
-    status: 'queued',
-    ...extra,
-  };
-}
+import { ACC, CONV, incoming, outgoing } from './storeFixtures';
 
 function patch<O extends object, K extends keyof O>(target: O, name: K, make: (original: O[K]) => O[K]): () => void {
   const original = target[name];
