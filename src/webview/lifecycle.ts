@@ -1,71 +1,10 @@
 // Disposables for everything the webview registers (listeners, timers, frames), so each part can
 // be torn down on its own and tests can prove nothing leaks.
 
-export interface Disposable {
-  dispose(): void;
-}
+import type { Disposable } from '../shared/disposable';
+import { MutableDisposable, toDisposable } from '../shared/disposable';
 
-export function toDisposable(fn: () => void): Disposable {
-  let done = false;
-  return {
-    dispose: () => {
-      if (done) return;
-      done = true;
-      fn();
-    },
-  };
-}
-
-/** Owns a set of disposables; disposing the store disposes them in reverse order of registration. */
-export class DisposableStore implements Disposable {
-  private readonly items = new Set<Disposable>();
-  private disposed = false;
-
-  add<T extends Disposable>(item: T): T {
-    if (this.disposed) {
-      item.dispose();
-      return item;
-    }
-    this.items.add(item);
-    return item;
-  }
-
-  /** Disposes one item early and forgets it. */
-  delete(item: Disposable): void {
-    if (this.items.delete(item)) item.dispose();
-  }
-
-  dispose(): void {
-    if (this.disposed) return;
-    this.disposed = true;
-    const list = [...this.items].reverse();
-    this.items.clear();
-    for (const item of list) item.dispose();
-  }
-}
-
-/** A slot holding at most one disposable; assigning a new one disposes the old one. */
-export class MutableDisposable implements Disposable {
-  private current: Disposable | undefined;
-
-  set value(next: Disposable | undefined) {
-    if (this.current === next) return;
-    this.current?.dispose();
-    this.current = next;
-  }
-
-  get value(): Disposable | undefined {
-    return this.current;
-  }
-
-  clear(): void {
-    this.value = undefined;
-  }
-
-  dispose(): void {
-    this.clear();
-  }
-}
+export { DisposableStore, MutableDisposable, toDisposable, type Disposable } from '../shared/disposable';
 
 export function listen<K extends keyof HTMLElementEventMap>(
   target: HTMLElement,

@@ -1,8 +1,8 @@
 // A minimal typed event emitter with the same shape as vscode.Event, for code that must not import 'vscode'.
 
-export interface Disposable {
-  dispose(): void;
-}
+import type { Disposable } from '../../shared/disposable';
+
+export { DisposableStore, MutableDisposable, toDisposable, type Disposable } from '../../shared/disposable';
 
 export type Event<T> = (listener: (value: T) => void) => Disposable;
 
@@ -37,49 +37,4 @@ export class Emitter<T> implements Disposable {
     this.disposed = true;
     this.listeners.clear();
   }
-}
-
-/** Collects disposables and disposes them in reverse order, once. */
-export class DisposableStore implements Disposable {
-  private items: Disposable[] = [];
-  private disposed = false;
-
-  add<T extends Disposable>(item: T): T {
-    if (this.disposed) {
-      item.dispose();
-    } else {
-      this.items.push(item);
-    }
-    return item;
-  }
-
-  get isDisposed(): boolean {
-    return this.disposed;
-  }
-
-  dispose(): void {
-    if (this.disposed) return;
-    this.disposed = true;
-    const items = this.items.reverse();
-    this.items = [];
-    for (const item of items) {
-      try {
-        item.dispose();
-      } catch {
-        // Keep disposing the rest.
-      }
-    }
-  }
-}
-
-export function toDisposable(fn: () => void): Disposable {
-  let done = false;
-  return {
-    dispose() {
-      if (!done) {
-        done = true;
-        fn();
-      }
-    },
-  };
 }
