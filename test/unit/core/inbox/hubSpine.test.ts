@@ -114,6 +114,14 @@ describe('inbox hub spine (fake venue with history, upload, venue unread)', () =
     view.dispose();
   });
 
+  it('a history cursor this client did not issue is refused, not trusted', async () => {
+    await open();
+    adapter.announce('c12');
+    for (const bad of ['garbage', 'h1.', 'h1.bm90IGpzb24', `h1.${Buffer.from(JSON.stringify({ a: { t: 'x' } })).toString('base64url')}`]) {
+      await assert.rejects(hub.page(A, 'c12', bad, 20), RangeError, bad);
+    }
+  });
+
   it('history read by scrolling back never raises the unread count', async () => {
     for (let i = 0; i < 80; i++) backend.add('c3', `old${i}`);
     backend.unread.set('c3', 0);
