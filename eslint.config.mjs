@@ -1,9 +1,9 @@
-// Lint rules that keep the layering of design.md §3 honest.
+// Lint rules that keep the layering honest (docs/architecture.md, Layers).
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 const noVscode = {
-  paths: [{ name: 'vscode', message: "Only src/extension/host/ and extension.ts may import 'vscode' (design.md §3)." }],
+  paths: [{ name: 'vscode', message: "Only src/extension/host/ and extension.ts may import 'vscode' (docs/architecture.md, Layers)." }],
 };
 
 export default tseslint.config(

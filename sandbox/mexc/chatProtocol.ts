@@ -1,7 +1,7 @@
-// The MEXC chat socket's JSON frames (seed 000). Client → server frames carry `params` as a JSON
-// *string*; server → client pushes carry `data` as a JSON string. The validation is strict on
-// purpose: a client that sends `params` as an object, a string conversationId or a type-2 message
-// without imageUrl must fail here, not in production.
+// The MEXC chat socket's JSON frames (docs/venue-protocols.md, MEXC: chat socket). Client → server
+// frames carry `params` as a JSON *string*; server → client pushes carry `data` as a JSON string.
+// The validation is strict on purpose: a client that sends `params` as an object, a string
+// conversationId or a type-2 message without imageUrl must fail here, not in production.
 import * as z from 'zod';
 import { formatCreateTime } from './time';
 import type { MessageType, StoredMessage } from './store';

@@ -1,4 +1,4 @@
-// Fault switches for reconnect and error-path tests (venues.md B7: drop socket, delay reply,
+// Fault switches for reconnect and error-path tests (drop socket, delay reply,
 // rate-limit error, expire token). One-shot actions run once; the others persist until changed
 // or reset.
 import * as z from 'zod';

@@ -1,7 +1,7 @@
 // A real VS Code on machines without access to VS Code's own downloads: code-server from the npm
 // registry carries the full VS Code (web workbench + server + Node extension host). Its npm
 // postinstall cannot finish offline, so it is installed by hand into a git-ignored cache folder
-// (docs: /work/shared/design.md §9 "A real VS Code on these machines").
+// (the steps are the functions below; docs/architecture.md, Tests).
 import { spawn, spawnSync } from 'node:child_process';
 import { createWriteStream, existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';

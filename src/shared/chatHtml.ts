@@ -1,15 +1,15 @@
 // The chat panel's HTML document. A pure function, used by the host (webview.html) and by the
 // webview test tier, so the page under test is the page users get.
 //
-// CSP (design.md §8): nothing loads unless listed. Scripts only by nonce. Styles from the
-// extension (cspSource) plus nonce-carrying style elements: the UI toolkit (FAST) probes
-// `:focus-visible` support by inserting an empty <style> and reads the nonce from
-// <meta property="csp-nonce">; without it every load reports a violation and keyboard focus
-// rings fall back to plain :focus. No 'unsafe-inline': injected <style> elements and style=""
-// attributes stay blocked. Images from the extension, data:/blob: and the venues' media hosts;
-// audio/video from the media hosts only; no network access (`connect-src 'none'`); no <base>,
-// no form posts. Invalid media origins are left out of the policy rather than thrown on (the
-// affected media then show as links); partitionMediaOrigins tells the host which ones to log.
+// CSP (docs/architecture.md, Trust boundaries): nothing loads unless listed. Scripts only by nonce.
+// Styles from the extension (cspSource) plus nonce-carrying style elements: the UI toolkit (FAST)
+// probes `:focus-visible` support by inserting an empty <style> and reads the nonce from <meta
+// property="csp-nonce">; without it every load reports a violation and keyboard focus rings fall
+// back to plain :focus. No 'unsafe-inline': injected <style> elements and style="" attributes stay
+// blocked. Images from the extension, data:/blob: and the venues' media hosts; audio/video from the
+// media hosts only; no network access (`connect-src 'none'`); no <base>, no form posts. Invalid
+// media origins are left out of the policy rather than thrown on (the affected media then show as
+// links); partitionMediaOrigins tells the host which ones to log.
 
 export interface ChatPanelHtmlOptions {
   /** `webview.cspSource`. */

@@ -1,5 +1,5 @@
-// Normalised chat model shared by the host, the adapters and the webview (design.md §4).
-// Plain types only: no runtime code, no imports of 'vscode'.
+// Normalised chat model shared by the host, the adapters and the webview (docs/architecture.md,
+// Messages). Plain types only: no runtime code, no imports of 'vscode'.
 
 export const VENUE_IDS = ['mexc', 'bybit', 'binance', 'multiwa', 'mixin'] as const;
 export type VenueId = (typeof VENUE_IDS)[number];

@@ -1,4 +1,4 @@
-// Host <-> webview protocol (design.md §7).
+// Host <-> webview protocol (docs/architecture.md, Host ⇄ webview protocol).
 //
 // Envelope: requests `{id, method, params}` from the webview, answered by the host with
 // `{id, ok: true, result}` or `{id, ok: false, error}`; notifications `{method, params}` from the host.

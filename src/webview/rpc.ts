@@ -1,6 +1,7 @@
-// Typed request/response client over postMessage (design.md §7). Requests carry increasing ids and
-// resolve on the host's `{id, ok, result|error}`; anything unanswered fails after a timeout so a
-// lost reply can never leave the UI waiting forever. Host notifications are dispatched by method.
+// Typed request/response client over postMessage (docs/architecture.md, Host ⇄ webview protocol).
+// Requests carry increasing ids and resolve on the host's `{id, ok, result|error}`; anything
+// unanswered fails after a timeout so a lost reply can never leave the UI waiting forever. Host
+// notifications are dispatched by method.
 import type {
   NotificationMethod,
   NotificationParams,

@@ -1,6 +1,6 @@
-// Counterparty content is untrusted (design §8). These tests run with the page's CSP switched off
-// (bypassCSP) so they prove the renderers themselves are safe: were any of this data ever parsed
-// as HTML, the payloads below would run and set window.__xss.
+// Counterparty content is untrusted (docs/architecture.md, Trust boundaries). These tests run with
+// the page's CSP switched off (bypassCSP) so they prove the renderers themselves are safe: were any
+// of this data ever parsed as HTML, the payloads below would run and set window.__xss.
 import * as assert from 'node:assert/strict';
 import type { ChatMessage } from '../../src/shared/model';
 import { CONVERSATION, MINUTE, T0, message } from './fixtures';

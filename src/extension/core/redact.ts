@@ -1,6 +1,6 @@
-// Redaction for everything that reaches the log channel (design.md §8): keys, secrets, tokens,
-// listen keys, signatures and JWTs never appear in logs, whatever the caller passed in; nor in the
-// connection-state reasons the tree, the status bar and the chat pane show.
+// Redaction for everything that reaches the log channel (docs/architecture.md, Trust boundaries):
+// keys, secrets, tokens, listen keys, signatures and JWTs never appear in logs, whatever the caller
+// passed in; nor in the connection-state reasons the tree, the status bar and the chat pane show.
 import type { ConnectionState } from '../../shared/model';
 
 const SENSITIVE_NAME = /(secret|api[-_]?key|apikey|token|listen[-_]?key|signature|password|authorization|private[-_]?key|session[-_]?key|pin)/i;

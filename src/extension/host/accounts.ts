@@ -1,5 +1,5 @@
 // Accounts: metadata (label, endpoints, settings) and the adapters' small state store in
-// globalState; keys only in SecretStorage (design.md §2, §8).
+// globalState; keys only in SecretStorage (docs/architecture.md, Trust boundaries).
 import * as vscode from 'vscode';
 import * as z from 'zod';
 import { VENUE_IDS, type VenueId } from '../../shared/model';

@@ -1,5 +1,6 @@
 // One editor-area webview panel per conversation. The webview is a view: it renders what the host
-// posts and sends typed requests back, each validated here (design.md §7, §8).
+// posts and sends typed requests back, each validated here (docs/architecture.md: Host ⇄ webview
+// protocol, Trust boundaries).
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 import type { Attachment, ComposerCapabilities } from '../../shared/model';

@@ -1,6 +1,7 @@
-// The media hosts a chat panel's CSP allows for an account (design.md §8): the venue's known
-// media hosts, the origins of the account's own endpoints (sandbox, self-hosted gateways) and any
-// origins the user added in settings. Everything else shows as a link instead of loading.
+// The media hosts a chat panel's CSP allows for an account (docs/architecture.md, Trust
+// boundaries): the venue's known media hosts, the origins of the account's own endpoints (sandbox,
+// self-hosted gateways) and any origins the user added in settings. Everything else shows as a link
+// instead of loading.
 import * as vscode from 'vscode';
 import type { VenueId } from '../../shared/model';
 import type { AccountRecord } from './accounts';

@@ -1,6 +1,7 @@
-// Host-side file picking and upload. MEXC takes media only as links (venues.md Part A), so a file
-// is sent by uploading it to a target the user configured (any HTTP PUT endpoint: WebDAV, a bucket
-// with a write policy, the sandbox) and sending the resulting public link. Nothing pretends to upload.
+// Host-side file picking and upload. MEXC takes media only as links (docs/venue-protocols.md), so a
+// file is sent by uploading it to a target the user configured (any HTTP PUT endpoint: WebDAV, a
+// bucket with a write policy, the sandbox) and sending the resulting public link. Nothing pretends
+// to upload.
 import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import { basename } from 'node:path';

@@ -1,5 +1,6 @@
 // Words for connection states, shared by the tree, the status bar and its quick pick. Reasons come
-// from venues and errors, so they pass the log redactor before any view shows them (design.md §8).
+// from venues and errors, so they pass the log redactor before any view shows them
+// (docs/architecture.md, Trust boundaries).
 import * as vscode from 'vscode';
 import type { ConnectionState } from '../../shared/model';
 import type { Redactor } from '../core/redact';

@@ -139,7 +139,10 @@ function missingEndpoint(descriptor: VenueDescriptor, e: EndpointDescriptor): st
   return `${e.label} is required: ${descriptor.name} has no default for it${e.hint ? ` (${e.hint})` : ''}`;
 }
 
-/** Endpoints must be https/wss, except loopback and hosts the user set explicitly (design.md §8). */
+/**
+ * Endpoints must be https/wss, except loopback and hosts the user set explicitly
+ * (docs/architecture.md, Trust boundaries).
+ */
 export function checkEndpoint(url: string, explicit: boolean): string | undefined {
   let parsed: URL;
   try {

@@ -1,5 +1,6 @@
-// The venue adapter contract (design.md §4). One interface, five implementations.
-// Adapters are plain TypeScript: no 'vscode', all I/O through injected clocks and loggers.
+// The venue adapter contract (docs/architecture.md, The venue contract). One interface, five
+// implementations. Adapters are plain TypeScript: no 'vscode', all I/O through injected clocks and
+// loggers.
 //
 // What the spine does for every adapter, so adapters don't:
 // - the hub stores every message batch durably (one fdatasync per batch) before views see it and

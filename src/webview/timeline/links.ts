@@ -1,5 +1,6 @@
 // Links in the timeline are never navigable anchors: they carry the vetted URL as inert data and a
-// delegated click handler asks the host to open it (the host confirms with the user, design §8).
+// delegated click handler asks the host to open it (the host confirms with the user:
+// docs/architecture.md, Trust boundaries).
 import { el } from '../dom';
 import { MAX_URL_LENGTH, parseHttpUrl } from '../safeUrl';
 

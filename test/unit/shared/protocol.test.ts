@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { parseRequest } from '../../../src/shared/protocol';
 
-// The host validates everything the webview posts (design.md §7): bad shapes and unknown methods
-// are rejected with an error the host logs and counts, never thrown.
+// The host validates everything the webview posts (docs/architecture.md, Host ⇄ webview protocol):
+// bad shapes and unknown methods are rejected with an error the host logs and counts, never thrown.
 describe('host <-> webview protocol validation', () => {
   it('accepts well-formed requests and applies defaults', () => {
     const r = parseRequest({ id: 3, method: 'message/send', params: { clientMessageId: 'abcdef123456', kind: 'text', text: 'hi' } });

@@ -139,7 +139,7 @@ describe('MEXC adapter against the sandbox', function () {
     assert.ok(reply.text && reply.text.length > 0);
   });
 
-  it('without an echo (venues.md: unconfirmed whether MEXC echoes own sends) a send stays "sent", never failed or resent', async () => {
+  it('without an echo (unconfirmed whether MEXC echoes own sends) a send stays "sent", never failed or resent', async () => {
     sandbox.venue('mexc').applyFaults({ echoSelf: false });
     const a = make();
     await a.start();

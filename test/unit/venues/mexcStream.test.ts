@@ -46,7 +46,7 @@ describe('MEXC chat codec', () => {
     }
   });
 
-  it('accepts data as an object too, and numeric strings for ids (defensive, venues.md Part A)', () => {
+  it('accepts data as an object too, and numeric strings for ids (defensive: docs/venue-protocols.md)', () => {
     const frame = decodeFrame('{"method":"RECEIVE_MESSAGE","data":{"id":"7","conversationId":"9","type":1,"createTime":"2025-01-26 12:00:00","self":true,"content":null}}');
     assert.equal(frame.kind, 'message');
     if (frame.kind === 'message') {

@@ -1,4 +1,4 @@
-// Exponential back-off with full jitter (design.md §6: about 250 ms up to 30 s).
+// Exponential back-off with full jitter (docs/architecture.md, Connections: about 250 ms up to 30 s).
 // Full jitter spreads reconnect storms after a venue outage across the whole window.
 
 export interface BackoffOptions {

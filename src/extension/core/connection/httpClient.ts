@@ -1,5 +1,5 @@
-// The one HTTP client for venue REST calls (design.md §6). axios does the HTTP; this adds what
-// every venue needs and none should re-invent:
+// The one HTTP client for venue REST calls (docs/architecture.md, Connections). axios does the
+// HTTP; this adds what every venue needs and none should re-invent:
 // - a signing hook that sees the exact query and body bytes that go out (nothing re-serialises
 //   after signing, and the request target is sent byte for byte, not re-encoded by URL parsing);
 // - failures classified by whether the request may have left (see httpFailure.ts);

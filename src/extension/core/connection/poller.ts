@@ -1,5 +1,6 @@
-// One poller for venues (or parts of venues) that have no push (design.md §6): Bybit's chats, MEXC's
-// order list. It runs one task, never two at once, at an interval that follows demand:
+// One poller for venues (or parts of venues) that have no push (docs/architecture.md, Connections):
+// Bybit's chats, MEXC's order list. It runs one task, never two at once, at an interval that
+// follows demand:
 // - `hold(level)` leases: `fast` while a pane or an active order needs fresh data, `normal` for a
 //   steady background sync, `idle` for a sync that may back off; the strongest lease wins, and with
 //   no lease at all the poller is paused;

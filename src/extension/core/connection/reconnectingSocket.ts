@@ -1,7 +1,8 @@
-// One reconnecting socket for every push venue (design.md §6): venue-specific heartbeat (ours or
-// the server's), half-open detection, exponential back-off with full jitter, fresh credentials on
-// each connect, no retry loop on authentication failure, and a long wait when another client took
-// the session. The wire is a Transport: `ws` by default, Socket.IO where the venue speaks it.
+// One reconnecting socket for every push venue (docs/architecture.md, Connections): venue-specific
+// heartbeat (ours or the server's), half-open detection, exponential back-off with full jitter,
+// fresh credentials on each connect, no retry loop on authentication failure, and a long wait when
+// another client took the session. The wire is a Transport: `ws` by default, Socket.IO where the
+// venue speaks it.
 import type { ConnectionState } from '../../../shared/model';
 import { Backoff, DEFAULT_BACKOFF, type BackoffOptions } from './backoff';
 import { delay, systemClock, type Clock } from '../clock';

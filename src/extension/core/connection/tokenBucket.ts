@@ -1,5 +1,6 @@
-// A token bucket per venue endpoint (design.md §6). `take()` waits for a token instead of failing,
-// and `penalise()` honours a venue's 429 / Retry-After by emptying the bucket until then.
+// A token bucket per venue endpoint (docs/architecture.md, Connections). `take()` waits for a token
+// instead of failing, and `penalise()` honours a venue's 429 / Retry-After by emptying the bucket
+// until then.
 import { delay, type Clock } from '../clock';
 
 export class TokenBucket {

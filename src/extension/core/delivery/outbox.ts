@@ -1,7 +1,8 @@
-// The outbox (design.md §5): every outgoing message is written durably before any network call,
-// survives reload and crash, resumes by itself, retries with back-off, and is never sent twice:
-// after an unknown outcome it asks the venue whether the message landed before resending, and
-// where the venue cannot tell it stops and asks the user (Retry) instead of guessing.
+// The outbox (docs/architecture.md, Delivery): every outgoing message is written durably before any
+// network call, survives reload and crash, resumes by itself, retries with back-off, and is never
+// sent twice: after an unknown outcome it asks the venue whether the message landed before
+// resending, and where the venue cannot tell it stops and asks the user (Retry) instead of
+// guessing.
 //
 // An entry moves queued → (uploading →) sending → sent → done, or to failed / cancelled:
 // - uploading: a file goes through the venue's upload API first; the uploaded reference is

@@ -1,8 +1,9 @@
-// Server history after every (re)connect and when a pane opens (design.md §4): pages newest-first
-// from the venue until a page overlaps what the store already holds, so messages sent while the
-// connection was down are not missed. A conversation the store knows nothing of gets its newest
-// page only (older pages come when the user scrolls). If the page budget runs out before the
-// pages overlap, the hole is marked with a gap instead of being silently skipped.
+// Server history after every (re)connect and when a pane opens (docs/architecture.md, The inbox
+// hub): pages newest-first from the venue until a page overlaps what the store already holds, so
+// messages sent while the connection was down are not missed. A conversation the store knows
+// nothing of gets its newest page only (older pages come when the user scrolls). If the page budget
+// runs out before the pages overlap, the hole is marked with a gap instead of being silently
+// skipped.
 import type { ChatMessage } from '../../../shared/model';
 import { delay, type Clock } from '../clock';
 import type { Logger } from '../logger';

@@ -1,6 +1,7 @@
-// The pane's history paging (design.md §4): one opaque cursor that walks the store first and then,
-// where the venue has server history, falls through to the venue's own pages. Pages read from the
-// venue are stored (as backfill) before they are shown, so the next visit reads them from disk.
+// The pane's history paging (docs/architecture.md, The inbox hub): one opaque cursor that walks the
+// store first and then, where the venue has server history, falls through to the venue's own pages.
+// Pages read from the venue are stored (as backfill) before they are shown, so the next visit reads
+// them from disk.
 import type { ChatMessage } from '../../../shared/model';
 import type { MessageStore } from '../store/messageStore';
 import type { VenueAdapter } from '../../venues/venue';

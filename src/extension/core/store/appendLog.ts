@@ -1,7 +1,7 @@
-// A crash-safe JSON-lines log (design.md §5): every append is one write followed by fdatasync, a
-// torn tail left by a crash is cut off on open, complete lines that cannot be read are moved to
-// `<file>.corrupt` (never cut away), and compaction replaces the file atomically (write
-// `<file>.tmp`, fsync, rename, fsync the directory).
+// A crash-safe JSON-lines log (docs/architecture.md, Delivery): every append is one write followed
+// by fdatasync, a torn tail left by a crash is cut off on open, complete lines that cannot be read
+// are moved to `<file>.corrupt` (never cut away), and compaction replaces the file atomically
+// (write `<file>.tmp`, fsync, rename, fsync the directory).
 import * as fs from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
 import * as path from 'node:path';

@@ -1,5 +1,6 @@
-// How a new observation of a message combines with what the store already has (design.md §5):
-// newer defined fields win, but an outgoing status never moves backwards.
+// How a new observation of a message combines with what the store already has
+// (docs/architecture.md, Delivery): newer defined fields win, but an outgoing status never moves
+// backwards.
 import type { Attachment, ChatMessage, OutgoingStatus } from '../../../shared/model';
 import { canonicalId } from './canonicalId';
 

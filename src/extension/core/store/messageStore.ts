@@ -1,4 +1,4 @@
-// The message store (design.md §5): one crash-safe append-only log per account under
+// The message store (docs/architecture.md, Delivery): one crash-safe append-only log per account under
 // `<dir>/messages/`, an in-memory index over all of it, de-duplication, conflict keeping and status
 // merging on every upsert, group commit (upserts that queue up while a write is in flight share the
 // next write and fdatasync), and background compaction. A log that cannot be opened makes only its

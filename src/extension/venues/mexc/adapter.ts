@@ -1,4 +1,4 @@
-// MEXC P2P on the venue contract (venues.md Part A + B1). The adapter only wires the pieces:
+// MEXC P2P on the venue contract (docs/venue-protocols.md, MEXC). The adapter only wires the pieces:
 // - orderSync.ts: the order list on the core poller (every page) -> conversations;
 // - listenKeys.ts: the listen key the chat sockets connect with;
 // - chatChannels.ts: one chat socket per conversation (active orders within the cap, plus panes);
@@ -164,7 +164,7 @@ export class MexcAdapter implements VenueAdapter {
   }
 
   async history(): Promise<Page<ChatMessage>> {
-    // MEXC has no chat history API (venues.md B1.4): the store is the only history.
+    // MEXC has no chat history API (docs/venue-protocols.md): the store is the only history.
     return { items: [] };
   }
 

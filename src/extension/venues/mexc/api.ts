@@ -1,4 +1,4 @@
-// MEXC signed REST (venues.md B1.1-B1.3): listen keys, orders, chat conversation ids.
+// MEXC signed REST (docs/venue-protocols.md, MEXC): listen keys, orders, chat conversation ids.
 import * as z from 'zod';
 import type { Clock } from '../../core/clock';
 import type { Logger } from '../../core/logger';

@@ -1,5 +1,6 @@
-// MEXC request signing (venues.md B1.1): lowercase hex HMAC-SHA256(secretKey, totalParams), where
-// totalParams is the query string exactly as sent followed by the raw body, with no separator.
+// MEXC request signing (docs/venue-protocols.md, MEXC: REST): lowercase hex HMAC-SHA256(secretKey,
+// totalParams), where totalParams is the query string exactly as sent followed by the raw body,
+// with no separator.
 import { createHmac } from 'node:crypto';
 
 export type QueryValue = string | number | boolean | undefined;

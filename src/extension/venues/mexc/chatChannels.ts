@@ -1,8 +1,8 @@
-// MEXC binds one chat socket to one conversation (venues.md B1.5). This pool opens a
-// ReconnectingSocket per conversation on demand, decodes its frames, correlates SEND_MESSAGE
-// replies (they carry no id: first sent, first answered) and closes a socket once nothing needs it
-// (no pane watches it, no reply is awaited, and the keep-open policy, e.g. "an active order within
-// the socket cap", lets it go).
+// MEXC binds one chat socket to one conversation (docs/venue-protocols.md, MEXC: chat socket). This
+// pool opens a ReconnectingSocket per conversation on demand, decodes its frames, correlates
+// SEND_MESSAGE replies (they carry no id: first sent, first answered) and closes a socket once
+// nothing needs it (no pane watches it, no reply is awaited, and the keep-open policy, e.g. "an
+// active order within the socket cap", lets it go).
 import type { ConnectionState } from '../../../shared/model';
 import type { Clock } from '../../core/clock';
 import { ReconnectingSocket, type CloseVerdict, type Outage } from '../../core/connection/reconnectingSocket';

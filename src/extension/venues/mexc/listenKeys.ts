@@ -1,6 +1,7 @@
-// The MEXC listen key every chat socket URL carries (venues.md B1.2): created on demand (one
-// creation shared by concurrent callers), kept alive every 30 min (a key lives 60 min without a
-// keep-alive), recreated when a keep-alive or a socket upgrade is rejected, deleted on stop.
+// The MEXC listen key every chat socket URL carries (docs/venue-protocols.md, MEXC: listen keys):
+// created on demand (one creation shared by concurrent callers), kept alive every 30 min (a key
+// lives 60 min without a keep-alive), recreated when a keep-alive or a socket upgrade is rejected,
+// deleted on stop.
 import type { ConnectionState } from '../../../shared/model';
 import type { Clock } from '../../core/clock';
 import { sameState } from '../../core/connection/connectionStates';

@@ -1,8 +1,8 @@
 // MEXC pushes no order events, so new orders (and their chats) are found by polling the order list
-// on the core poller. Every poll follows every page through the scroll cursor (venues.md B1.3: the
-// next page starts after the last row's createTime + advOrderNo), maps each order to its chat
-// conversation through retrieveChatConversation (cached: an order's conversation never changes)
-// and announces conversations that appeared or changed.
+// on the core poller. Every poll follows every page through the scroll cursor
+// (docs/venue-protocols.md: the next page starts after the last row's createTime + advOrderNo),
+// maps each order to its chat conversation through retrieveChatConversation (cached: an order's
+// conversation never changes) and announces conversations that appeared or changed.
 import type { Conversation } from '../../../shared/model';
 import type { Clock } from '../../core/clock';
 import { Emitter, type Disposable, type Event } from '../../core/event';

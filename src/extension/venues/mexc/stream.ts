@@ -1,5 +1,6 @@
-// MEXC chat WebSocket codec (seed 000, venues.md B1.5). Frames are JSON text; `params` (out) and
-// `data` (in) are JSON strings holding JSON. Everything inbound is untrusted and validated.
+// MEXC chat WebSocket codec (docs/venue-protocols.md, MEXC: chat socket). Frames are JSON text;
+// `params` (out) and `data` (in) are JSON strings holding JSON. Everything inbound is untrusted and
+// validated.
 import * as z from 'zod';
 
 export const PING_FRAME = JSON.stringify({ method: 'PING' });
@@ -94,8 +95,9 @@ export function decodeFrame(text: string): MexcInbound {
 }
 
 /**
- * MEXC's createTime is a zone-less "YYYY-MM-DD HH:mm:ss" (venues.md B1.8). It is read in the
- * account's configured offset (UTC+8 by default, the venue's usual zone) and the raw text is kept.
+ * MEXC's createTime is a zone-less "YYYY-MM-DD HH:mm:ss" (docs/venue-protocols.md). It is read in
+ * the account's configured offset (UTC+8 by default, the venue's usual zone) and the raw text is
+ * kept.
  */
 export function parseMexcTime(text: string, offsetMinutes: number): number | undefined {
   const m = /^(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,3}))?$/.exec(text.trim());
