@@ -5,6 +5,8 @@
 import { readFile } from 'node:fs/promises';
 import type { Attachment, ChatMessage, ConnectionState, Conversation } from '../../../src/shared/model';
 import { messageKey } from '../../../src/shared/model';
+import type { Clock } from '../../../src/extension/core/clock';
+import { Poller } from '../../../src/extension/core/connection/poller';
 import { Emitter } from '../../../src/extension/core/event';
 import {
   VenueError,
@@ -80,6 +82,9 @@ export class FakeVenueBackend {
 
 export interface FakeAdapterOptions {
   readonly accountId?: string;
+  /** Receive by polling the backend on the core poller (like Bybit) instead of a live feed. */
+  readonly poll?: boolean;
+  readonly clock?: Clock;
   readonly capabilities?: Partial<Capabilities>;
   /** Echo our own sends on the live feed (with the client id). */
   readonly echo?: boolean;
@@ -110,13 +115,26 @@ export class FakeAdapter implements VenueAdapter {
   connected = false;
   sendScript: Array<(m: OutboundMessage) => Promise<SendReceipt>> = [];
   private liveSub: { dispose(): void } | undefined;
+  private poller: Poller | undefined;
+  private idleLease: { dispose(): void } | undefined;
+  private polledUpTo = 0;
 
   constructor(
     readonly backend: FakeVenueBackend,
     private readonly options: FakeAdapterOptions = {},
   ) {
     this.accountId = options.accountId ?? 'fake';
-    this.capabilities = { ...FAKE_CAPABILITIES, ...options.capabilities };
+    this.capabilities = { ...FAKE_CAPABILITIES, ...(options.poll ? { receive: 'poll' as const } : {}), ...options.capabilities };
+  }
+
+  /** One poll: everything the backend holds past what was seen, as one batch. */
+  private async pollOnce(): Promise<{ activity: boolean }> {
+    if (!this.connected) throw new VenueError('unavailable', 'the venue cannot be reached');
+    const fresh = [...this.backend.messages.values()].flat().filter((m) => Number(m.id) > this.polledUpTo).sort((a, b) => Number(a.id) - Number(b.id));
+    if (fresh.length === 0) return { activity: false };
+    this.polledUpTo = Number(fresh[fresh.length - 1]!.id);
+    this.emitter.fire({ type: 'messages', messages: fresh.map((m) => this.map(m)), source: 'live' });
+    return { activity: true };
   }
 
   emit(event: VenueEvent): void {
@@ -126,11 +144,25 @@ export class FakeAdapter implements VenueAdapter {
   async verify(): Promise<void> {}
 
   async start(): Promise<void> {
-    this.goOnline();
+    if (!this.options.poll) {
+      this.goOnline();
+      return;
+    }
+    this.connected = true;
+    this.polledUpTo = Math.max(0, ...[...this.backend.messages.values()].flat().map((m) => Number(m.id)));
+    const poller = new Poller({ name: 'fake poll', run: () => this.pollOnce(), intervals: { fastMs: 20, normalMs: 50, idleMs: 200 }, staleAfterFailures: 2, maxBackoffMs: 200, clock: this.options.clock });
+    this.poller = poller;
+    poller.onState((state) => this.setState(state));
+    this.idleLease = poller.hold('idle');
+    await poller.start();
   }
 
   async stop(): Promise<void> {
     this.drop();
+    this.idleLease?.dispose();
+    await this.poller?.stop();
+    this.poller?.dispose();
+    this.poller = undefined;
     this.setState({ kind: 'offline' });
   }
 
@@ -141,6 +173,10 @@ export class FakeAdapter implements VenueAdapter {
 
   /** The connection breaks: nothing arrives live until `goOnline()`. */
   drop(): void {
+    if (this.options.poll) {
+      this.connected = false; // polls fail until goOnline()
+      return;
+    }
     this.liveSub?.dispose();
     this.liveSub = undefined;
     if (this.connected) this.setState({ kind: 'backoff', until: Date.now() + 1000, reason: 'test drop' });
@@ -148,6 +184,11 @@ export class FakeAdapter implements VenueAdapter {
   }
 
   goOnline(): void {
+    if (this.options.poll) {
+      this.connected = true;
+      void this.poller?.pollNow();
+      return;
+    }
     if (this.connected) return;
     this.connected = true;
     this.liveSub = this.backend.live.event((m) => this.emitter.fire({ type: 'messages', messages: [this.map(m)], source: 'live' }));
@@ -185,7 +226,14 @@ export class FakeAdapter implements VenueAdapter {
 
   watch(conversationId: string): { dispose(): void } {
     this.watched.push(conversationId);
-    return { dispose: () => this.watched.splice(this.watched.indexOf(conversationId), 1) };
+    // A pane open: poll fast while it shows the chat.
+    const lease = this.poller?.hold('fast');
+    return {
+      dispose: () => {
+        lease?.dispose();
+        this.watched.splice(this.watched.indexOf(conversationId), 1);
+      },
+    };
   }
 
   async upload(file: UploadSource, progress: UploadProgress, signal: AbortSignal): Promise<Attachment> {
@@ -218,7 +266,7 @@ export class FakeAdapter implements VenueAdapter {
   }
 
   dispose(): void {
-    this.drop();
+    void this.stop();
     this.emitter.dispose();
   }
 
