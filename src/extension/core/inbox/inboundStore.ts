@@ -3,11 +3,10 @@
 // full) is retried with back-off until it succeeds: an incoming message is never dropped, and
 // the adapter is told `stored()` only after the write, so a venue that redelivers (Mixin) does.
 import type { ChatMessage } from '../../../shared/model';
-import { chatMessageProblem } from '../../../shared/messageValidator';
 import { delay, type Clock } from '../clock';
 import { Backoff } from '../connection/backoff';
 import type { Logger } from '../logger';
-import type { MessageStore } from '../store/messageStore';
+import { checkForStore, type CheckedMessage, type MessageStore, type UpsertResult } from '../store/messageStore';
 
 export interface StoreTrouble {
   readonly attempt: number;
@@ -37,14 +36,18 @@ export class InboundStore {
     return this.failures;
   }
 
-  /** Splits `messages` into those fit to store and the problems of the others. */
-  check(accountId: string, venue: string, messages: readonly ChatMessage[]): { ok: ChatMessage[]; rejected: RejectedMessage[] } {
-    const ok: ChatMessage[] = [];
+  /**
+   * Splits `messages` into those fit to store (the store's checked copies, which it takes without
+   * checking again) and the problems of the others.
+   */
+  check(accountId: string, venue: string, messages: readonly ChatMessage[]): { ok: CheckedMessage[]; rejected: RejectedMessage[] } {
+    const ok: CheckedMessage[] = [];
     const rejected: RejectedMessage[] = [];
     for (const m of messages) {
-      const problem = chatMessageProblem(m) ?? (m.accountId !== accountId || m.venue !== venue ? 'message names another account or venue' : undefined);
-      if (problem) rejected.push({ accountId, problem });
-      else ok.push(m);
+      const checked = checkForStore(m);
+      if (typeof checked === 'string') rejected.push({ accountId, problem: checked });
+      else if (checked.accountId !== accountId || checked.venue !== venue) rejected.push({ accountId, problem: 'message names another account or venue' });
+      else ok.push(checked);
     }
     return { ok, rejected };
   }
@@ -52,17 +55,26 @@ export class InboundStore {
   /** Writes `messages` durably, retrying until it works; resolves with the stored changes. Rejects only on close. */
   async write(messages: readonly ChatMessage[]): Promise<ChatMessage[]> {
     if (messages.length === 0) return [];
+    return this.retrying(messages.length, () => this.store.upsert(messages));
+  }
+
+  /** `write` for messages from `check`; also says which changes were new to the store. */
+  writeChecked(messages: readonly CheckedMessage[]): Promise<UpsertResult> {
+    return this.retrying(messages.length, () => this.store.upsertChecked(messages));
+  }
+
+  private async retrying<R>(count: number, attemptWrite: () => Promise<R>): Promise<R> {
     const backoff = new Backoff({ baseMs: 250, maxMs: 30_000, minMs: 100 }, this.clock.random);
     for (let attempt = 1; ; attempt++) {
       try {
-        const changed = await this.store.upsert(messages);
+        const result = await attemptWrite();
         if (attempt > 1) this.onTrouble({ attempt, error: '', resolved: true });
-        return changed;
+        return result;
       } catch (err) {
         if (this.abort.signal.aborted) throw err;
         this.failures++;
         const error = err instanceof Error ? err.message : String(err);
-        this.logger.error(`could not store ${messages.length} incoming message(s) (attempt ${attempt}): ${error}; retrying`);
+        this.logger.error(`could not store ${count} incoming message(s) (attempt ${attempt}): ${error}; retrying`);
         this.onTrouble({ attempt, error, resolved: false });
         await delay(this.clock, backoff.next(), this.abort.signal);
       }

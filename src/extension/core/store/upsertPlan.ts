@@ -172,18 +172,21 @@ export class UpsertPlan {
 
   /**
    * The committed messages that `touches` (results of `observe`) changed, each once, in the order
-   * first touched, in their final state. Messages of accounts not committed are left out.
+   * first touched, in their final state; and the keys of those that were new to the store (not a
+   * stored message updated or merged into). Messages of accounts not committed are left out.
    */
-  changedFor(touches: readonly PlanTouch[]): ChatMessage[] {
+  resultFor(touches: readonly PlanTouch[]): { changed: ChatMessage[]; added: Set<string> } {
     const seen = new Set<WorkSlot>();
-    const out: ChatMessage[] = [];
+    const changed: ChatMessage[] = [];
+    const added = new Set<string>();
     for (const touch of touches) {
       const w = live(touch as WorkSlot);
       if (seen.has(w) || !this.committedChanges.has(w)) continue;
       seen.add(w);
-      out.push(w.msg);
+      changed.push(w.msg);
+      if (!w.committed) added.add(w.key);
     }
-    return out;
+    return { changed, added };
   }
 
   private create(m: ChatMessage): WorkSlot {
