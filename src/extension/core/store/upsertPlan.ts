@@ -47,6 +47,9 @@ export interface StoredConflict {
   readonly reason: string;
 }
 
+/** One conversation's ids mapped in a batch, by kind and canonical id. */
+type ConversationIds = { readonly [K in IdKind]: Map<string, WorkSlot> };
+
 /** Where an observed message ended up; `UpsertPlan.changedFor` turns these into results. */
 export interface PlanTouch {
   readonly key: string;
@@ -55,8 +58,11 @@ export interface PlanTouch {
 export class UpsertPlan {
   private readonly work = new Map<Slot, WorkSlot>();
   private readonly keys = new Map<string, WorkSlot>();
-  /** Id mappings added in this batch (ids are only ever added, never changed). */
-  private readonly ids = new Map<string, WorkSlot>();
+  /**
+   * Id mappings added in this batch (ids are only ever added, never changed), by account, then
+   * conversation, then canonical id: nested maps, not a composite string key built per lookup.
+   */
+  private readonly ids = new Map<string, Map<string, ConversationIds>>();
   private readonly touched: WorkSlot[] = [];
   private readonly touchedSet = new Set<WorkSlot>();
   /** Live slots whose change has been committed to the index. */
@@ -82,14 +88,12 @@ export class UpsertPlan {
       return this.create(m);
     }
 
+    const byVenueId = m.venueMessageId === undefined ? undefined : this.lookupId('venue', m.accountId, m.conversationId, m.venueMessageId);
+    const byClientId = m.clientMessageId === undefined ? undefined : this.lookupId('client', m.accountId, m.conversationId, m.clientMessageId);
+    // The usual case, a message never seen before: nothing to compare or merge.
+    if (!byKey && !byVenueId && !byClientId) return this.create(m);
     const candidates: WorkSlot[] = [];
-    const add = (w: WorkSlot | undefined): void => {
-      if (w && !candidates.includes(w)) candidates.push(w);
-    };
-    add(byKey);
-    if (m.venueMessageId !== undefined) add(this.lookupId('venue', m.accountId, m.conversationId, m.venueMessageId));
-    if (m.clientMessageId !== undefined) add(this.lookupId('client', m.accountId, m.conversationId, m.clientMessageId));
-    if (candidates.length === 0) return this.create(m);
+    for (const w of [byKey, byVenueId, byClientId]) if (w && !candidates.includes(w)) candidates.push(w);
 
     for (const candidate of candidates) {
       const reason = contentConflict(candidate.msg, m);
@@ -253,8 +257,7 @@ export class UpsertPlan {
   }
 
   private lookupId(kind: IdKind, accountId: string, conversationId: string, id: string): WorkSlot | undefined {
-    const scoped = idKey(kind, accountId, conversationId, id);
-    const w = this.ids.get(scoped);
+    const w = this.ids.get(accountId)?.get(conversationId)?.[kind].get(canonicalId(id));
     if (w) return live(w);
     const slot = this.index.slotForId(kind, accountId, conversationId, id);
     return slot ? live(this.wrap(slot)) : undefined;
@@ -270,11 +273,19 @@ export class UpsertPlan {
   private mapIds(w: WorkSlot, old: ChatMessage | undefined, next: ChatMessage): void {
     if (next.conflictOf !== undefined) return;
     if (next.venueMessageId !== undefined && next.venueMessageId !== old?.venueMessageId) {
-      this.ids.set(idKey('venue', w.accountId, w.conversationId, next.venueMessageId), w);
+      this.idsOf(w).venue.set(canonicalId(next.venueMessageId), w);
     }
     if (next.clientMessageId !== undefined && next.clientMessageId !== old?.clientMessageId) {
-      this.ids.set(idKey('client', w.accountId, w.conversationId, next.clientMessageId), w);
+      this.idsOf(w).client.set(canonicalId(next.clientMessageId), w);
     }
+  }
+
+  private idsOf(w: WorkSlot): ConversationIds {
+    let conversations = this.ids.get(w.accountId);
+    if (!conversations) this.ids.set(w.accountId, (conversations = new Map()));
+    let ids = conversations.get(w.conversationId);
+    if (!ids) conversations.set(w.conversationId, (ids = { venue: new Map(), client: new Map() }));
+    return ids;
   }
 }
 
@@ -288,10 +299,6 @@ function isChanged(w: WorkSlot): boolean {
   return !w.committed || !sameValue(w.msg, w.committed.msg);
 }
 
-function idKey(kind: IdKind, accountId: string, conversationId: string, id: string): string {
-  // JSON keeps the parts apart whatever characters the ids contain.
-  return JSON.stringify([kind, accountId, conversationId, canonicalId(id)]);
-}
 
 /**
  * Identifies conflicting content: the fields `contentConflict` compares. Attachment links are left
