@@ -22,9 +22,10 @@ export function checkForStore(message: ChatMessage): CheckedMessage | string {
 export function withoutUndefined(message: ChatMessage): ChatMessage {
   const source = message as unknown as Record<string, unknown>;
   const out: Record<string, unknown> = {};
-  for (const field of Object.keys(source)) {
+  // for-in (with the own-property test) allocates nothing, unlike Object.keys or entries.
+  for (const field in source) {
     const value = source[field];
-    if (value !== undefined) out[field] = value;
+    if (value !== undefined && Object.hasOwn(source, field)) out[field] = value;
   }
   return out as unknown as ChatMessage;
 }

@@ -34,6 +34,16 @@ interface WorkSlot {
   msg: ChatMessage;
   /** Set when this message turned out to be a duplicate of another. */
   into: WorkSlot | undefined;
+  // Per-slot flags rather than sets beside the plan: a burst of thousands of new messages would
+  // otherwise pay several hash-set operations each.
+  /** In `touched`. */
+  touched: boolean;
+  /** Its change has been committed to the index (`slot` is where). */
+  applied: boolean;
+  /** The index slot after commit: `committed`, or the one inserted for a new message. */
+  slot: Slot | undefined;
+  /** The `resultFor` call that last reported it (each is reported once per call). */
+  reportedBy: number;
 }
 
 /** A message stored as a conflict copy instead of being merged. */
@@ -50,7 +60,7 @@ export interface StoredConflict {
 /** One conversation's ids mapped in a batch, by kind and canonical id. */
 type ConversationIds = { readonly [K in IdKind]: Map<string, WorkSlot> };
 
-/** Where an observed message ended up; `UpsertPlan.changedFor` turns these into results. */
+/** Where an observed message ended up; `UpsertPlan.resultFor` turns these into results. */
 export interface PlanTouch {
   readonly key: string;
 }
@@ -64,9 +74,7 @@ export class UpsertPlan {
    */
   private readonly ids = new Map<string, Map<string, ConversationIds>>();
   private readonly touched: WorkSlot[] = [];
-  private readonly touchedSet = new Set<WorkSlot>();
-  /** Live slots whose change has been committed to the index. */
-  private readonly committedChanges = new Set<WorkSlot>();
+  private results = 0;
   /** Incoming ids that contradicted stored ones (kept the stored), and conflicts; for the log. */
   readonly warnings: string[] = [];
   readonly conflicts: StoredConflict[] = [];
@@ -146,24 +154,27 @@ export class UpsertPlan {
    */
   commit(accountId: string): MergedDuplicate[] {
     const merged: MergedDuplicate[] = [];
-    const slots = new Map<WorkSlot, Slot>();
+    let merges = false;
     for (const w of this.touched) {
-      if (w.accountId !== accountId || w.into) continue;
-      if (!w.committed) {
-        slots.set(w, this.index.insert(accountId, w.key, w.seq, w.msg));
-        this.committedChanges.add(w);
+      if (w.accountId !== accountId) continue;
+      if (w.into) {
+        merges = true;
+      } else if (!w.committed) {
+        w.slot = this.index.insert(accountId, w.key, w.seq, w.msg);
+        w.applied = true;
       } else {
-        slots.set(w, w.committed);
+        w.slot = w.committed;
         if (isChanged(w)) {
           this.index.update(accountId, w.committed, w.msg);
-          this.committedChanges.add(w);
+          w.applied = true;
         }
       }
     }
+    if (!merges) return merged;
     for (const w of this.touched) {
       if (w.accountId !== accountId || !w.into) continue;
       const survivor = live(w);
-      const target = slots.get(survivor) ?? survivor.committed;
+      const target = survivor.slot ?? survivor.committed;
       if (!target) continue; // unreachable: a survivor is always committed above
       this.index.merge(accountId, w.key, w.committed, target, {
         ...(w.msg.venueMessageId === undefined ? {} : { venueMessageId: w.msg.venueMessageId }),
@@ -180,13 +191,13 @@ export class UpsertPlan {
    * stored message updated or merged into). Messages of accounts not committed are left out.
    */
   resultFor(touches: readonly PlanTouch[]): { changed: ChatMessage[]; added: Set<string> } {
-    const seen = new Set<WorkSlot>();
+    const call = ++this.results;
     const changed: ChatMessage[] = [];
     const added = new Set<string>();
     for (const touch of touches) {
       const w = live(touch as WorkSlot);
-      if (seen.has(w) || !this.committedChanges.has(w)) continue;
-      seen.add(w);
+      if (w.reportedBy === call || !w.applied) continue;
+      w.reportedBy = call;
       changed.push(w.msg);
       if (!w.committed) added.add(w.key);
     }
@@ -202,6 +213,10 @@ export class UpsertPlan {
       committed: undefined,
       msg: m,
       into: undefined,
+      touched: false,
+      applied: false,
+      slot: undefined,
+      reportedBy: 0,
     };
     this.keys.set(m.key, w);
     this.mapIds(w, undefined, m);
@@ -226,8 +241,8 @@ export class UpsertPlan {
   }
 
   private touch(w: WorkSlot): void {
-    if (!this.touchedSet.has(w)) {
-      this.touchedSet.add(w);
+    if (!w.touched) {
+      w.touched = true;
       this.touched.push(w);
     }
   }
@@ -243,6 +258,10 @@ export class UpsertPlan {
         committed: slot,
         msg: slot.msg,
         into: undefined,
+        touched: false,
+        applied: false,
+        slot: undefined,
+        reportedBy: 0,
       };
       this.work.set(slot, w);
     }
