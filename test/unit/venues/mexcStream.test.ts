@@ -60,6 +60,11 @@ describe('MEXC chat codec', () => {
     assert.equal(parseMexcTime('2025-01-26 12:00:00', 480), Date.UTC(2025, 0, 26, 4, 0, 0));
     assert.equal(parseMexcTime('2025-01-26 12:00:00', 0), Date.UTC(2025, 0, 26, 12, 0, 0));
     assert.equal(parseMexcTime('26/01/2025', 480), undefined);
+    // Repeats (a burst shares its createTime) read the same; the offset still counts.
+    assert.equal(parseMexcTime('26/01/2025', 480), undefined);
+    assert.equal(parseMexcTime('2025-01-26 12:00:01', 480), Date.UTC(2025, 0, 26, 4, 0, 1));
+    assert.equal(parseMexcTime('2025-01-26 12:00:01', 480), Date.UTC(2025, 0, 26, 4, 0, 1));
+    assert.equal(parseMexcTime('2025-01-26 12:00:01', 60), Date.UTC(2025, 0, 26, 11, 0, 1));
   });
 });
 

@@ -140,6 +140,17 @@ function optionalText(value: unknown): string | undefined {
  * account's configured offset (UTC+8 by default, the venue's usual zone) and the raw text is kept.
  */
 export function parseMexcTime(text: string, offsetMinutes: number): number | undefined {
+  // Pushes that arrive together mostly share their createTime (it has one-second resolution).
+  const last = lastParsed;
+  if (last !== undefined && last.text === text && last.offsetMinutes === offsetMinutes) return last.utc;
+  const utc = parseTimeText(text, offsetMinutes);
+  lastParsed = { text, offsetMinutes, utc };
+  return utc;
+}
+
+let lastParsed: { readonly text: string; readonly offsetMinutes: number; readonly utc: number | undefined } | undefined;
+
+function parseTimeText(text: string, offsetMinutes: number): number | undefined {
   const m = /^(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,3}))?$/.exec(text.trim());
   if (!m) return undefined;
   const [, y, mo, d, h, mi, s, ms] = m;
