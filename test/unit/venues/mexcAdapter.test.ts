@@ -5,6 +5,7 @@ import { WebSocketServer } from 'ws';
 import { startSandbox, type Sandbox } from '../../../sandbox/index';
 import { MexcAdapter } from '../../../src/extension/venues/mexc/adapter';
 import { VenueError, type VenueEvent } from '../../../src/extension/venues/venue';
+import { DEFAULT_MAX_FRAME_BYTES } from '../../../src/extension/core/connection/transport';
 import { MAX_TEXT_LENGTH } from '../../../src/shared/messageLimits';
 import { until } from '../helpers/until';
 
@@ -307,6 +308,19 @@ describe('MEXC adapter with a hostile chat server', function () {
         const batches = events.filter((e) => e.type === 'messages');
         assert.equal(batches.length, 1, 'one event for the burst');
         assert.deepEqual(batches[0]?.type === 'messages' && batches[0].messages.map((m) => m.text), Array.from({ length: 50 }, (_, i) => `m${i}`));
+      },
+    );
+  });
+
+  it('reports a frame over the socket size cap as bad input and stays up', async () => {
+    let served = 0;
+    await withChatServer(
+      (send, conversationId) => send([served++ === 0 ? push(conversationId, 9, 'z'.repeat(DEFAULT_MAX_FRAME_BYTES)) : push(conversationId, 10, 'after the reconnect')]),
+      async (events) => {
+        await until(() => events.some((e) => e.type === 'messages'), 10_000, 'a message after the reconnect');
+        const bad = events.filter((e) => e.type === 'badInput');
+        assert.deepEqual(bad.map((e) => (e.type === 'badInput' ? e.detail : '')), [`frame too large (over ${DEFAULT_MAX_FRAME_BYTES} bytes)`]);
+        assert.deepEqual(events.flatMap((e) => (e.type === 'messages' ? e.messages.map((m) => m.text) : [])), ['after the reconnect']);
       },
     );
   });

@@ -187,6 +187,7 @@ export class ChatChannels implements Disposable {
     const channel = new ChatChannel(conversationId, socket, clock);
     const subscriptions = new DisposableStore();
     subscriptions.add(socket.onMessage((text) => this.onFrame(channel, text)));
+    subscriptions.add(socket.onBadInput((detail) => this.badInputEmitter.fire({ where: `MEXC chat ${conversationId}`, detail })));
     subscriptions.add(
       socket.onState((state) => {
         if (state.kind !== 'online') channel.failPending('the chat connection dropped before MEXC answered');
