@@ -33,12 +33,16 @@ export interface ListenKeySource {
 export class ChatChannel implements Disposable {
   private readonly pending: PendingReply[] = [];
   watchers = 0;
+  /** Names the socket in bad-input reports. */
+  readonly where: string;
 
   constructor(
     readonly conversationId: string,
     readonly socket: ReconnectingSocket,
     private readonly clock: Clock,
-  ) {}
+  ) {
+    this.where = `MEXC chat ${conversationId}`;
+  }
 
   get awaitsReplies(): boolean {
     return this.pending.length > 0;
@@ -187,7 +191,7 @@ export class ChatChannels implements Disposable {
     const channel = new ChatChannel(conversationId, socket, clock);
     const subscriptions = new DisposableStore();
     subscriptions.add(socket.onMessage((text) => this.onFrame(channel, text)));
-    subscriptions.add(socket.onBadInput((detail) => this.badInputEmitter.fire({ where: `MEXC chat ${conversationId}`, detail })));
+    subscriptions.add(socket.onBadInput((detail) => this.badInputEmitter.fire({ where: channel.where, detail })));
     subscriptions.add(
       socket.onState((state) => {
         if (state.kind !== 'online') channel.failPending('the chat connection dropped before MEXC answered');
@@ -258,7 +262,7 @@ export class ChatChannels implements Disposable {
   }
 
   private onFrame(channel: ChatChannel, text: string): void {
-    const where = `MEXC chat ${channel.conversationId}`;
+    const where = channel.where;
     const frame = decodeFrame(text);
     switch (frame.kind) {
       case 'pong':
