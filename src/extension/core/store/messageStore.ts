@@ -206,7 +206,8 @@ export class MessageStore implements Disposable {
   upsertChecked(messages: readonly CheckedMessage[], options: MergeOptions = {}): Promise<UpsertResult> {
     if (this.closing) return Promise.reject(new Error('message store is closed'));
     if (messages.length === 0) return Promise.resolve({ changed: [], added: new Set() });
-    return this.queue.submit({ batch: messages, options }, messages.length);
+    // The list is copied (the caller may reuse it); the messages are the caller's checked copies.
+    return this.queue.submit({ batch: messages.slice(), options }, messages.length);
   }
 
   get(key: string): ChatMessage | undefined {
