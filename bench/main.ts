@@ -214,11 +214,14 @@ async function inboundThroughput(count: number, runs: number): Promise<void> {
 
 async function main(): Promise<void> {
   console.log(`venue-chat bench · node ${process.version} · ${new Date().toISOString()}`);
-  // `npm run bench -- inbound store` runs a subset.
-  const only = new Set(process.argv.slice(2));
+  // `npm run bench -- inbound store` runs a subset; `--runs=7` takes the inbound median over 7 runs.
+  const args = process.argv.slice(2);
+  const runs = Number(args.find((a) => a.startsWith('--runs='))?.slice('--runs='.length) ?? 3);
+  const only = new Set(args.filter((a) => !a.startsWith('--')));
   const want = (name: string) => only.size === 0 || only.has(name);
+  if (!Number.isInteger(runs) || runs < 1) throw new Error('--runs takes a positive integer');
   if (want('push')) await pushLatency(200);
-  if (want('inbound')) await inboundThroughput(20_000, 3);
+  if (want('inbound')) await inboundThroughput(20_000, runs);
   if (want('store')) await storeThroughput(100_000);
 }
 

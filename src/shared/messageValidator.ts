@@ -103,24 +103,35 @@ function clampedString(max: number): FieldRule {
 // ---- records --------------------------------------------------------------------------------
 
 // Every message passes here several times on its way in (hub, store, reload): the rule tables are
-// turned into arrays once, not on every call.
-const ruleEntries = new WeakMap<object, readonly (readonly [string, FieldRule])[]>();
+// turned into arrays and name sets once, not on every call.
+interface CompiledRules {
+  readonly entries: readonly (readonly [string, FieldRule])[];
+  readonly names: ReadonlySet<string>;
+}
+const compiledRules = new WeakMap<object, CompiledRules>();
+
+function compile(rules: Rules<object>): CompiledRules {
+  let compiled = compiledRules.get(rules);
+  if (!compiled) {
+    const entries = Object.entries(rules) as [string, FieldRule][];
+    compiled = { entries, names: new Set(entries.map(([field]) => field)) };
+    compiledRules.set(rules, compiled);
+  }
+  return compiled;
+}
 
 function entriesOf(rules: Rules<object>): readonly (readonly [string, FieldRule])[] {
-  let entries = ruleEntries.get(rules);
-  if (!entries) {
-    entries = Object.entries(rules) as [string, FieldRule][];
-    ruleEntries.set(rules, entries);
-  }
-  return entries;
+  return compile(rules).entries;
 }
 
 function recordProblem(value: unknown, rules: Rules<object>, extra?: (o: Fields) => string | undefined): string | undefined {
   if (!isRecord(value)) return 'is not an object';
+  const { entries, names } = compile(rules);
   for (const field in value) {
-    if (!Object.hasOwn(rules, field) && value[field] !== undefined && Object.hasOwn(value, field)) return `has an unknown field ${JSON.stringify(field.slice(0, 40))}`;
+    if (!names.has(field) && value[field] !== undefined && Object.hasOwn(value, field)) return `has an unknown field ${JSON.stringify(field.slice(0, 40))}`;
   }
-  for (const [field, rule] of entriesOf(rules)) {
+  for (let i = 0; i < entries.length; i++) {
+    const [field, rule] = entries[i]!;
     const v = value[field];
     if (v === undefined) {
       if (rule.required) return `${field} is missing`;

@@ -17,16 +17,17 @@ export class Emitter<T> implements Disposable {
   };
 
   fire(value: T): void {
-    for (const listener of [...this.listeners]) {
-      try {
-        listener(value);
-      } catch (err) {
-        // A failing listener must not stop the others nor the emitter's caller.
-        queueMicrotask(() => {
-          throw err;
-        });
+    // Listeners added while firing wait for the next event. One listener (the usual case on hot
+    // paths such as socket frames) needs no snapshot.
+    if (this.listeners.size === 1) {
+      for (const listener of this.listeners) {
+        call(listener, value);
+        break;
       }
+      return;
     }
+    if (this.listeners.size === 0) return;
+    for (const listener of [...this.listeners]) call(listener, value);
   }
 
   get listenerCount(): number {
@@ -36,5 +37,16 @@ export class Emitter<T> implements Disposable {
   dispose(): void {
     this.disposed = true;
     this.listeners.clear();
+  }
+}
+
+function call<T>(listener: (value: T) => void, value: T): void {
+  try {
+    listener(value);
+  } catch (err) {
+    // A failing listener must not stop the others nor the emitter's caller.
+    queueMicrotask(() => {
+      throw err;
+    });
   }
 }

@@ -5,6 +5,8 @@ import { WebSocketServer } from 'ws';
 import { startSandbox, type Sandbox } from '../../../sandbox/index';
 import { MexcAdapter } from '../../../src/extension/venues/mexc/adapter';
 import { VenueError, type VenueEvent } from '../../../src/extension/venues/venue';
+import { DEFAULT_MAX_FRAME_BYTES } from '../../../src/extension/core/connection/transport';
+import { MAX_TEXT_LENGTH } from '../../../src/shared/messageLimits';
 import { until } from '../helpers/until';
 
 
@@ -255,5 +257,87 @@ describe('MEXC adapter with a hostile chat server', function () {
       await new Promise<void>((r) => http.close(() => r()));
       await sandbox.close();
     }
+  });
+
+  /** A chat server for one conversation that runs `serve` once the adapter's first PING shows it is listening. */
+  async function withChatServer(serve: (send: (frames: readonly string[]) => void, conversationId: number) => void, check: (events: VenueEvent[]) => Promise<void>): Promise<void> {
+    const sandbox = await startSandbox();
+    const http = createServer();
+    const wss = new WebSocketServer({ noServer: true });
+    const conversationId = sandbox.venue('mexc').state().orders.find((o) => o.apiKey === sandbox.venue('mexc').accounts()[0]!.credentials.apiKey && o.state === 'PAID')!.conversationId;
+    http.on('upgrade', (req, socket, head) => {
+      wss.handleUpgrade(req, socket, head, (ws) => {
+        if (!req.url?.includes(`conversationId=${conversationId}`)) return;
+        ws.once('message', () => {
+          // Corked: the frames leave in one write, so the adapter reads them in one go.
+          serve((frames) => {
+            socket.cork();
+            for (const f of frames) ws.send(f);
+            socket.uncork();
+          }, conversationId);
+        });
+      });
+    });
+    await new Promise<void>((r) => http.listen(0, '127.0.0.1', () => r()));
+    const events: VenueEvent[] = [];
+    const account = sandbox.venue('mexc').accounts()[0]!;
+    const adapter = new MexcAdapter({ accountId: 'acc', credentials: account.credentials, endpoints: { rest: sandbox.venue('mexc').restUrl, ws: `ws://127.0.0.1:${(http.address() as AddressInfo).port}/ws` }, heartbeatMs: 50 });
+    adapter.events((e) => events.push(e));
+    try {
+      await adapter.start();
+      await check(events);
+    } finally {
+      await adapter.stop();
+      adapter.dispose();
+      for (const c of wss.clients) c.terminate();
+      wss.close();
+      http.closeAllConnections();
+      await new Promise<void>((r) => http.close(() => r()));
+      await sandbox.close();
+    }
+  }
+
+  const push = (conversationId: number, id: number, content: string) =>
+    JSON.stringify({ success: true, method: 'RECEIVE_MESSAGE', msg: 'success', data: JSON.stringify({ id, content, conversationId, type: 1, createTime: '2025-01-26 12:00:00', self: false, fromUserId: 'u', fromNickName: 'Kate' }) });
+
+  it('hands a burst of pushes on as one batch, in arrival order', async () => {
+    await withChatServer(
+      (send, conversationId) => send(Array.from({ length: 50 }, (_, i) => push(conversationId, 1000 + i, `m${i}`))),
+      async (events) => {
+        await until(() => events.some((e) => e.type === 'messages'), 5000, 'the burst');
+        const batches = events.filter((e) => e.type === 'messages');
+        assert.equal(batches.length, 1, 'one event for the burst');
+        assert.deepEqual(batches[0]?.type === 'messages' && batches[0].messages.map((m) => m.text), Array.from({ length: 50 }, (_, i) => `m${i}`));
+      },
+    );
+  });
+
+  it('reports a frame over the socket size cap as bad input and stays up', async () => {
+    let served = 0;
+    await withChatServer(
+      (send, conversationId) => send([served++ === 0 ? push(conversationId, 9, 'z'.repeat(DEFAULT_MAX_FRAME_BYTES)) : push(conversationId, 10, 'after the reconnect')]),
+      async (events) => {
+        await until(() => events.some((e) => e.type === 'messages'), 10_000, 'a message after the reconnect');
+        const bad = events.filter((e) => e.type === 'badInput');
+        assert.deepEqual(bad.map((e) => (e.type === 'badInput' ? e.detail : '')), [`frame too large (over ${DEFAULT_MAX_FRAME_BYTES} bytes)`]);
+        assert.deepEqual(events.flatMap((e) => (e.type === 'messages' ? e.messages.map((m) => m.text) : [])), ['after the reconnect']);
+      },
+    );
+  });
+
+  it('cuts text over the cap and reports what it cut as bad input', async () => {
+    const long = 'x'.repeat(MAX_TEXT_LENGTH + 25);
+    await withChatServer(
+      (send, conversationId) => send([push(conversationId, 7, long), push(conversationId, 8, 'short')]),
+      async (events) => {
+        await until(() => events.filter((e) => e.type === 'messages').flatMap((e) => (e.type === 'messages' ? e.messages : [])).length === 2, 5000, 'both messages');
+        const delivered = events.flatMap((e) => (e.type === 'messages' ? e.messages : []));
+        assert.equal(delivered[0]?.text?.length, MAX_TEXT_LENGTH);
+        assert.equal(delivered[1]?.text, 'short');
+        const bad = events.filter((e) => e.type === 'badInput');
+        assert.equal(bad.length, 1, JSON.stringify(bad));
+        assert.match(bad[0]?.type === 'badInput' ? bad[0].detail : '', new RegExp(`message 7: text clamped from ${MAX_TEXT_LENGTH + 25} chars`));
+      },
+    );
   });
 });

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import * as z from 'zod';
 import { PING_FRAME, decodeFrame, encodeSend, parseMexcTime } from '../../../src/extension/venues/mexc/stream';
 
 describe('MEXC chat codec', () => {
@@ -59,5 +60,94 @@ describe('MEXC chat codec', () => {
     assert.equal(parseMexcTime('2025-01-26 12:00:00', 480), Date.UTC(2025, 0, 26, 4, 0, 0));
     assert.equal(parseMexcTime('2025-01-26 12:00:00', 0), Date.UTC(2025, 0, 26, 12, 0, 0));
     assert.equal(parseMexcTime('26/01/2025', 480), undefined);
+    // Repeats (a burst shares its createTime) read the same; the offset still counts.
+    assert.equal(parseMexcTime('26/01/2025', 480), undefined);
+    assert.equal(parseMexcTime('2025-01-26 12:00:01', 480), Date.UTC(2025, 0, 26, 4, 0, 1));
+    assert.equal(parseMexcTime('2025-01-26 12:00:01', 480), Date.UTC(2025, 0, 26, 4, 0, 1));
+    assert.equal(parseMexcTime('2025-01-26 12:00:01', 60), Date.UTC(2025, 0, 26, 11, 0, 1));
   });
 });
+
+describe('MEXC chat codec: the hand-written RECEIVE_MESSAGE check', () => {
+  // The schema the decoder replaced (it was too slow for the push path): the decoder must accept
+  // exactly what it accepted and read the same values.
+  const optionalText = z.string().nullish().transform((v) => v ?? '');
+  const idSchema = z.union([z.number().int(), z.string().regex(/^\d+$/)]).transform((v) => String(v));
+  const reference = z.object({
+    id: idSchema,
+    content: optionalText,
+    conversationId: idSchema,
+    type: z.number().int().min(1).max(4),
+    imageUrl: optionalText,
+    imageThumbUrl: optionalText,
+    videoUrl: optionalText,
+    fileUrl: optionalText,
+    createTime: z.string(),
+    self: z.boolean(),
+    fromUserId: optionalText,
+    fromNickName: optionalText,
+  });
+  const base: Record<string, unknown> = {
+    id: 1,
+    content: 'hi',
+    conversationId: 50012,
+    type: 1,
+    imageUrl: '',
+    imageThumbUrl: '',
+    videoUrl: '',
+    fileUrl: '',
+    createTime: '2025-01-26 12:00:00',
+    self: false,
+    fromUserId: 'u',
+    fromNickName: 'n',
+  };
+  const values: unknown[] = [undefined, null, '', 'x', '12', '007', '-1', ' 1', '1.5', 0, -5, 1, 4, 5, 1.5, 2 ** 53, 1e21, true, false, [], {}, ['1']];
+
+  it('accepts and reads exactly what the previous schema did, field by field', () => {
+    let accepted = 0;
+    let refused = 0;
+    for (const field of Object.keys(base)) {
+      for (const value of values) {
+        const inner = { ...base, [field]: value };
+        if (value === undefined) delete inner[field];
+        const expected = reference.safeParse(inner);
+        // `data` comes as a JSON string (the documented form) or as an object.
+        for (const data of [JSON.stringify(inner), inner]) {
+          const frame = decodeFrame(JSON.stringify({ method: 'RECEIVE_MESSAGE', data }));
+          const label = `${field} = ${String(JSON.stringify(value))} (data as ${typeof data})`;
+          if (expected.success) {
+            assert.equal(frame.kind, 'message', label);
+            if (frame.kind === 'message') assert.deepEqual({ ...frame.message }, expected.data, label);
+            accepted++;
+          } else {
+            assert.equal(frame.kind, 'invalid', label);
+            if (frame.kind === 'invalid') assert.match(frame.detail, new RegExp(`^RECEIVE_MESSAGE has bad fields: ${field} `), label);
+            refused++;
+          }
+        }
+      }
+    }
+    assert.ok(accepted > 20 && refused > 100, `both sides covered (${accepted} accepted, ${refused} refused)`);
+  });
+
+  it('ignores unknown fields and refuses data that is not an object', () => {
+    const frame = decodeFrame(JSON.stringify({ method: 'RECEIVE_MESSAGE', data: { ...base, extra: { deep: true } } }));
+    assert.equal(frame.kind, 'message');
+    if (frame.kind === 'message') assert.equal('extra' in frame.message, false);
+    for (const data of [null, 1, 'null', '[1]', [base], '"text"']) {
+      const bad = decodeFrame(JSON.stringify({ method: 'RECEIVE_MESSAGE', data }));
+      assert.equal(bad.kind, 'invalid', JSON.stringify(data));
+    }
+    assert.equal(decodeFrame('{"method":"RECEIVE_MESSAGE"}').kind, 'invalid', 'no data at all');
+  });
+
+  it('refuses envelopes whose method, success or msg have the wrong type', () => {
+    for (const text of ['{"method":null}', '{"method":1,"success":true}', '{"method":"SEND_MESSAGE","success":"true"}', '{"method":"SEND_MESSAGE","success":false,"msg":5}']) {
+      const frame = decodeFrame(text);
+      assert.equal(frame.kind, 'invalid', text);
+      if (frame.kind === 'invalid') assert.match(frame.detail, /^not an envelope/);
+    }
+    assert.deepEqual(decodeFrame('{"success":false,"msg":"rate limited"}'), { kind: 'reply', method: '', success: false, msg: 'rate limited' });
+  });
+});
+

@@ -9,7 +9,7 @@ import { delay, systemClock, type Clock } from '../clock';
 import { Emitter, type Disposable } from '../event';
 import { silentLogger, type Logger } from '../logger';
 import { isVenueError, VenueError } from '../../venues/venue';
-import { errorMessage, type CloseVerdict, type EmitOptions, type Frame, type SocketTarget, type Transport, type TransportHandlers, type TransportLink } from './transport';
+import { FrameTooLargeError, errorMessage, type CloseVerdict, type EmitOptions, type Frame, type SocketTarget, type Transport, type TransportHandlers, type TransportLink } from './transport';
 import { wsTransport } from './wsTransport';
 
 export type { CloseVerdict, EmitOptions, Frame, SocketTarget, Transport } from './transport';
@@ -49,6 +49,8 @@ export interface ReconnectingSocketOptions {
   /** A connection that stayed up this long resets the back-off. */
   readonly stableAfterMs?: number;
   readonly handshakeTimeoutMs?: number;
+  /** Inbound frames over this many bytes are refused (see ConnectOptions); default 4 MiB. */
+  readonly maxFrameBytes?: number;
   /**
    * After a `displaced` verdict (another client took the session), wait between half and all of
    * this before trying again, so two clients never fight over one session. Default 10 min.
@@ -76,6 +78,7 @@ export class ReconnectingSocket implements Disposable {
   private readonly messageEmitter = new Emitter<string>();
   private readonly frameEmitter = new Emitter<Frame>();
   private readonly openEmitter = new Emitter<{ readonly outage?: Outage }>();
+  private readonly badInputEmitter = new Emitter<string>();
   private link: TransportLink | undefined;
   private running = false;
   private loop: Promise<void> | undefined;
@@ -95,6 +98,8 @@ export class ReconnectingSocket implements Disposable {
   readonly onFrame = this.frameEmitter.event;
   /** Fires on every successful open; `outage` is set when this open ends an outage. */
   readonly onOpen = this.openEmitter.event;
+  /** The server sent something unusable that cost the link (a frame over the size cap); it reconnects with back-off. */
+  readonly onBadInput = this.badInputEmitter.event;
 
   constructor(private readonly options: ReconnectingSocketOptions) {
     this.clock = options.clock ?? systemClock;
@@ -178,6 +183,7 @@ export class ReconnectingSocket implements Disposable {
     this.messageEmitter.dispose();
     this.frameEmitter.dispose();
     this.openEmitter.dispose();
+    this.badInputEmitter.dispose();
   }
 
   private setState(state: ConnectionState): void {
@@ -347,6 +353,12 @@ export class ReconnectingSocket implements Disposable {
           verdict ??= v;
         },
         error: (err) => {
+          if (err instanceof FrameTooLargeError) {
+            this.logger.warn(`${this.options.name}: ${err.message}; reconnecting`);
+            verdict ??= { action: 'retry', reason: err.message };
+            this.badInputEmitter.fire(err.message);
+            return;
+          }
           this.logger.debug(`${this.options.name}: socket error: ${err.message}`);
           verdict ??= { action: 'retry', reason: `connection error: ${err.message}` };
         },
@@ -366,7 +378,7 @@ export class ReconnectingSocket implements Disposable {
       }, handshakeTimeoutMs + HANDSHAKE_GRACE_MS));
 
       try {
-        const created = this.transport.connect(target, handlers, { handshakeTimeoutMs });
+        const created = this.transport.connect(target, handlers, { handshakeTimeoutMs, maxFrameBytes: this.options.maxFrameBytes });
         if (settled) {
           created.terminate();
           return;

@@ -65,6 +65,23 @@ export interface TransportLink {
 
 export interface ConnectOptions {
   readonly handshakeTimeoutMs: number;
+  /**
+   * Inbound frames larger than this are refused (plain WebSockets: `ws` closes the link with
+   * 1009 instead of buffering them) and reported as a FrameTooLargeError. Default
+   * DEFAULT_MAX_FRAME_BYTES.
+   */
+  readonly maxFrameBytes?: number;
+}
+
+/** No venue sends chat frames anywhere near this; a bigger one is broken or hostile. */
+export const DEFAULT_MAX_FRAME_BYTES = 4 * 1024 * 1024;
+
+/** The server sent a frame over the size cap; the link is being dropped. */
+export class FrameTooLargeError extends Error {
+  constructor(readonly limitBytes: number) {
+    super(`frame too large (over ${limitBytes} bytes)`);
+    this.name = 'FrameTooLargeError';
+  }
 }
 
 export interface Transport {

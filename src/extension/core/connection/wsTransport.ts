@@ -1,20 +1,24 @@
 // Plain WebSocket transport on the `ws` library: text and binary messages, ping frames,
 // subprotocols and handshake headers (Mixin's Blaze needs `Mixin-Blaze-1` and a Bearer header).
 import WebSocket from 'ws';
-import { errorMessage, type Transport, type TransportLink } from './transport';
+import { DEFAULT_MAX_FRAME_BYTES, FrameTooLargeError, errorMessage, type Transport, type TransportLink } from './transport';
 
 /** Bytes of an upgrade refusal's body kept for the verdict (enough for an error JSON). */
 const MAX_REFUSAL_BODY = 2048;
 
 export const wsTransport: Transport = {
   connect(target, handlers, options): TransportLink {
+    const maxFrameBytes = options.maxFrameBytes ?? DEFAULT_MAX_FRAME_BYTES;
     // Throws synchronously on a URL `ws` refuses (bad syntax, unsupported scheme).
     const socket = new WebSocket(target.url, target.protocols ? [...target.protocols] : undefined, {
       headers: target.headers ? { ...target.headers } : undefined,
       handshakeTimeout: options.handshakeTimeoutMs,
       perMessageDeflate: false,
+      // `ws` refuses a bigger frame while reading its header, before buffering it, and closes with 1009.
+      maxPayload: maxFrameBytes,
     });
     let closed = false;
+    let tooLarge = false;
     const close = (code: number, reason: string) => {
       if (closed) return;
       closed = true;
@@ -47,8 +51,16 @@ export const wsTransport: Transport = {
     socket.on('pong', () => handlers.alive());
     // `ws` answers server pings by itself; a ping is still proof the link is alive.
     socket.on('ping', () => handlers.alive());
-    socket.on('error', (err) => handlers.error(err));
-    socket.on('close', (code, reason) => close(code, reason.toString('utf8')));
+    socket.on('error', (err: Error & { code?: string }) => {
+      if (err.code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH') {
+        tooLarge = true;
+        handlers.error(new FrameTooLargeError(maxFrameBytes));
+      } else {
+        handlers.error(err);
+      }
+    });
+    // After a refused frame the peer's close code (if any) says nothing: the reason is ours.
+    socket.on('close', (code, reason) => (tooLarge ? close(1009, 'frame too large') : close(code, reason.toString('utf8'))));
 
     return {
       get isOpen() {

@@ -5,12 +5,11 @@
 // accounts carry on. The hub is told when parked messages are finally stored, and only then calls
 // the adapter's `stored()`, so a venue that redelivers (Mixin) does.
 import type { ChatMessage } from '../../../shared/model';
-import { chatMessageProblem } from '../../../shared/messageValidator';
 import type { Clock } from '../clock';
 import { Backoff } from '../connection/backoff';
 import type { Disposable } from '../event';
 import type { Logger } from '../logger';
-import type { MessageStore } from '../store/messageStore';
+import { checkForStore, type CheckedMessage, type MessageStore, type UpsertResult } from '../store/messageStore';
 import { StoreWriteError } from '../store/storeWriteError';
 
 export interface StoreTrouble {
@@ -29,6 +28,8 @@ export interface RejectedMessage {
 export interface WriteResult {
   /** What the store changed, for the messages stored now. */
   readonly changed: ChatMessage[];
+  /** Keys of `changed` that were new to the store. */
+  readonly added: ReadonlySet<string>;
   /** Accounts whose messages of this write were parked (stored later, reported through `onLateWrite`). */
   readonly parkedAccounts: ReadonlySet<string>;
 }
@@ -68,22 +69,35 @@ export class InboundStore {
     return this.failures;
   }
 
-  /** Splits `messages` into those fit to store and the problems of the others. */
-  check(accountId: string, venue: string, messages: readonly ChatMessage[]): { ok: ChatMessage[]; rejected: RejectedMessage[] } {
-    const ok: ChatMessage[] = [];
+  /**
+   * Splits `messages` into those fit to store (the store's checked copies, which it takes without
+   * checking again) and the problems of the others.
+   */
+  check(accountId: string, venue: string, messages: readonly ChatMessage[]): { ok: CheckedMessage[]; rejected: RejectedMessage[] } {
+    const ok: CheckedMessage[] = [];
     const rejected: RejectedMessage[] = [];
     for (const m of messages) {
-      const problem = chatMessageProblem(m) ?? (m.accountId !== accountId || m.venue !== venue ? 'message names another account or venue' : undefined);
-      if (problem) rejected.push({ accountId, problem });
-      else ok.push(m);
+      const checked = checkForStore(m);
+      if (typeof checked === 'string') rejected.push({ accountId, problem: checked });
+      else if (checked.accountId !== accountId || checked.venue !== venue) rejected.push({ accountId, problem: 'message names another account or venue' });
+      else ok.push(checked);
     }
     return { ok, rejected };
   }
 
   /** Writes `messages` durably where it can now; what cannot be written is parked and retried. Never rejects. */
-  async write(messages: readonly ChatMessage[]): Promise<WriteResult> {
+  write(messages: readonly ChatMessage[]): Promise<WriteResult> {
+    return this.writeWith(messages, async (now) => ({ changed: await this.store.upsert(now), added: new Set<string>() }));
+  }
+
+  /** `write` for messages from `check` (the store takes them without checking again); also says which changes were new. */
+  writeChecked(messages: readonly CheckedMessage[]): Promise<WriteResult> {
+    return this.writeWith(messages, (now) => this.store.upsertChecked(now));
+  }
+
+  private async writeWith<M extends ChatMessage>(messages: readonly M[], upsert: (now: M[]) => Promise<UpsertResult>): Promise<WriteResult> {
     const parkedAccounts = new Set<string>();
-    const now: ChatMessage[] = [];
+    const now: M[] = [];
     for (const m of messages) {
       // Behind messages already waiting: a later message must not be stored before them.
       const waiting = this.parked.get(m.accountId);
@@ -94,9 +108,10 @@ export class InboundStore {
         now.push(m);
       }
     }
-    if (now.length === 0) return { changed: [], parkedAccounts };
+    if (now.length === 0) return { changed: [], added: new Set(), parkedAccounts };
     try {
-      return { changed: await this.store.upsert(now), parkedAccounts };
+      const { changed, added } = await upsert(now);
+      return { changed, added, parkedAccounts };
     } catch (err) {
       const failed = err instanceof StoreWriteError ? new Set(err.accountIds) : new Set(now.map((m) => m.accountId));
       const retryable = err instanceof StoreWriteError ? err.retryable : true;
@@ -105,7 +120,10 @@ export class InboundStore {
         this.park(accountId, now.filter((m) => m.accountId === accountId), error, retryable);
         parkedAccounts.add(accountId);
       }
-      return { changed: err instanceof StoreWriteError ? [...err.stored] : [], parkedAccounts };
+      // What the failed call did store for other accounts: whether each was new is not reported, so
+      // an incoming one counts as new (the rare cost: a redelivery during a disk error shows as unread).
+      const stored = err instanceof StoreWriteError ? [...err.stored] : [];
+      return { changed: stored, added: new Set(stored.filter((m) => m.direction === 'in').map((m) => m.key)), parkedAccounts };
     }
   }
 

@@ -10,7 +10,7 @@ import { systemClock, type Clock } from '../clock';
 import type { ComposeInput, Outbox } from '../delivery/outbox';
 import { DisposableStore, Emitter, toDisposable, type Disposable } from '../event';
 import { silentLogger, type Logger } from '../logger';
-import type { MessageStore } from '../store/messageStore';
+import type { CheckedMessage, MessageStore } from '../store/messageStore';
 import { ConversationBook, conversationKey } from './conversationBook';
 import { ConversationViewers } from './conversationViewers';
 import { HistoryBackfill } from './historyBackfill';
@@ -98,7 +98,7 @@ export class InboxHub implements Disposable {
     const ingestBackfill = (accountId: string, messages: readonly ChatMessage[]) => this.ingest(accountId, messages);
     this.backfill = new HistoryBackfill({ store: deps.store, ingest: ingestBackfill, onHole: (a, c, from, to) => this.storeGap(a, c, from, to), clock: this.clock, logger: this.logger });
     this.pager = new HistoryPager({ store: deps.store, ingest: ingestBackfill });
-    this.disposables.add(deps.outbox.onMessages((messages) => this.forwardMessages(messages, new Set(), new Set())));
+    this.disposables.add(deps.outbox.onMessages((messages) => this.forwardMessages(messages, new Set(), notLive)));
     this.disposables.add(
       deps.store.onDidMergeDuplicates((merged) => {
         const seen = new Set<string>();
@@ -323,26 +323,39 @@ export class InboxHub implements Disposable {
   }
 
   private async onMessageBatches(batches: readonly QueuedMessages[]): Promise<void> {
-    const accepted: { slot: AccountSlot; messages: ChatMessage[]; source: QueuedMessages['event']['source'] }[] = [];
+    const accepted: { slot: AccountSlot; messages: CheckedMessage[] }[] = [];
+    const all: CheckedMessage[] = [];
+    // Keys from server history (only needed when history and live pushes share a group).
+    let backfilled: Set<string> | undefined;
     for (const { accountId, event } of batches) {
       const slot = this.accounts.get(accountId);
       if (!slot) continue; // account removed meanwhile
       const { ok, rejected } = this.inbound.check(accountId, slot.info.venue, event.messages);
       for (const r of rejected) this.reportBadInput(slot, `${slot.info.label}: message`, r.problem);
-      if (ok.length > 0) accepted.push({ slot, messages: ok, source: event.source });
+      if (ok.length === 0) continue;
+      accepted.push({ slot, messages: ok });
+      for (const m of ok) all.push(m);
+      if (event.source === 'backfill') {
+        backfilled ??= new Set();
+        for (const m of ok) backfilled.add(m.key);
+      }
     }
-    if (accepted.length === 0) return;
-    // Which incoming messages are new to the store (only those can be unread).
-    const fresh = new Set<string>();
-    for (const { messages } of accepted) for (const m of messages) if (m.direction === 'in' && !this.isStored(m)) fresh.add(m.key);
-    const all = accepted.flatMap((a) => a.messages);
-    const { changed, parkedAccounts } = await this.inbound.write(all); // one durable write per account log
+    if (all.length === 0) return;
+    const { changed, added, parkedAccounts } = await this.inbound.writeChecked(all); // one durable write per account log
     for (const { slot, messages } of accepted) {
       if (parkedAccounts.has(slot.info.id)) continue; // stored later: onLateStored
       await this.afterStored(slot, messages);
     }
-    const live = new Set(accepted.filter((a) => a.source !== 'backfill').flatMap((a) => a.messages.map((m) => m.key)));
-    this.forwardMessages(changed, fresh, live);
+    // Only incoming messages new to the store can be unread (a conflict copy of a stored one is not news).
+    const fresh = new Set<string>();
+    for (const m of changed) if (m.direction === 'in' && m.conflictOf === undefined && added.has(m.key)) fresh.add(m.key);
+    let isLive: (key: string) => boolean = () => true;
+    if (backfilled) {
+      const live = new Set<string>();
+      for (const { messages } of accepted) for (const m of messages) if (!backfilled.has(m.key)) live.add(m.key);
+      isLive = (key) => live.has(key);
+    }
+    this.forwardMessages(changed, fresh, isLive);
   }
 
   /** A batch is durable: echoes finish their outbox entries and the adapter may acknowledge. */
@@ -362,7 +375,8 @@ export class InboxHub implements Disposable {
     await this.afterStored(slot, messages);
     // A parked incoming message was new when it arrived: it counts as a live one.
     const stored = new Set(changed.map((m) => m.key));
-    this.forwardMessages(changed, new Set(messages.filter((m) => m.direction === 'in' && stored.has(m.key)).map((m) => m.key)), stored);
+    const fresh = new Set(messages.filter((m) => m.direction === 'in' && m.conflictOf === undefined && stored.has(m.key)).map((m) => m.key));
+    this.forwardMessages(changed, fresh, () => true);
   }
 
   private async onOtherEvent({ accountId, event }: QueuedEvent): Promise<void> {
@@ -413,11 +427,11 @@ export class InboxHub implements Disposable {
     if (event.status === 'failed') {
       const failure = event.failure || 'The venue reported that this message failed.';
       if (clientMessageId) await this.deps.outbox.reopen(clientMessageId, failure);
-      else this.forwardMessages((await this.inbound.write([{ ...record, status: 'failed', failure }])).changed, new Set(), new Set());
+      else this.forwardMessages((await this.inbound.write([{ ...record, status: 'failed', failure }])).changed, new Set(), notLive);
       return;
     }
     const { changed } = await this.inbound.write([{ ...record, status: event.status, venueMessageId: record.venueMessageId ?? event.venueMessageId ?? ref.venueMessageId, failure: undefined }]);
-    this.forwardMessages(changed, new Set(), new Set());
+    this.forwardMessages(changed, new Set(), notLive);
     if (clientMessageId && event.status !== 'sent') await this.deps.outbox.confirm(clientMessageId);
   }
 
@@ -457,18 +471,13 @@ export class InboxHub implements Disposable {
       time: from,
       gap: { from, to },
     };
-    this.forwardMessages((await this.inbound.write([gap])).changed, new Set(), new Set());
+    this.forwardMessages((await this.inbound.write([gap])).changed, new Set(), notLive);
   }
 
   private reportBadInput(slot: AccountSlot, where: string, detail: string): void {
     this.badInputs++;
     this.logger.warn(`bad input from ${where}: ${detail}`);
     this.badInputEmitter.fire({ accountId: slot.info.id, where, detail });
-  }
-
-  private isStored(m: ChatMessage): boolean {
-    if (this.deps.store.get(m.key)) return true;
-    return m.venueMessageId !== undefined && this.deps.store.findByVenueMessageId(m.accountId, m.conversationId, m.venueMessageId) !== undefined;
   }
 
   private setState(slot: AccountSlot, state: ConnectionState): void {
@@ -481,23 +490,36 @@ export class InboxHub implements Disposable {
    * message counts as unread unless a pane shows its conversation; one read from server history
    * counts only when it is newer than the user's read mark.
    */
-  private forwardMessages(messages: readonly ChatMessage[], fresh: ReadonlySet<string>, live: ReadonlySet<string>): void {
+  private forwardMessages(messages: readonly ChatMessage[], fresh: ReadonlySet<string>, isLive: (key: string) => boolean): void {
     const groups = new Map<string, ChatMessage[]>();
+    let list: ChatMessage[] = [];
+    let previous: ChatMessage | undefined;
     for (const m of messages) {
-      const key = conversationKey(m.accountId, m.conversationId);
-      const list = groups.get(key) ?? [];
+      // A burst is mostly one conversation: only a change of conversation needs a lookup.
+      if (previous === undefined || previous.accountId !== m.accountId || previous.conversationId !== m.conversationId) {
+        const key = conversationKey(m.accountId, m.conversationId);
+        const known = groups.get(key);
+        if (known) list = known;
+        else groups.set(key, (list = []));
+      }
       list.push(m);
-      groups.set(key, list);
+      previous = m;
     }
-    for (const list of groups.values()) {
-      const first = list[0]!;
-      this.messagesChanged.fire({ accountId: first.accountId, conversationId: first.conversationId, messages: list });
+    for (const group of groups.values()) {
+      const first = group[0]!;
+      this.messagesChanged.fire({ accountId: first.accountId, conversationId: first.conversationId, messages: group });
       const c = this.book.get(first.accountId, first.conversationId);
       if (!c) continue;
-      const newest = list.filter((m) => m.kind !== 'gap').sort((a, b) => b.time - a.time)[0];
+      const readUpTo = Math.max(c.readUpTo ?? -Infinity, c.discoveredAt ?? -Infinity);
+      // The newest non-gap message (the first of equal times), and how many of the group are new and unread.
+      let newest: ChatMessage | undefined;
+      let newUnread = 0;
+      for (const m of group) {
+        if (m.kind !== 'gap' && (newest === undefined || m.time > newest.time)) newest = m;
+        if (fresh.has(m.key) && (isLive(m.key) || m.time > readUpTo)) newUnread++;
+      }
       const shown = this.viewers.isShown(c.accountId, c.conversationId);
       const serverUnread = this.accounts.get(c.accountId)?.adapter.capabilities.serverUnread === true;
-      const newUnread = list.filter((m) => fresh.has(m.key) && (live.has(m.key) || m.time > Math.max(c.readUpTo ?? -Infinity, c.discoveredAt ?? -Infinity))).length;
       const isNewer = newest !== undefined && newest.time >= c.lastActivity;
       this.book.put({
         ...c,
@@ -508,4 +530,9 @@ export class InboxHub implements Disposable {
       if (shown && newUnread > 0) void this.markRead(c.accountId, c.conversationId);
     }
   }
+}
+
+/** For changes that are not incoming pushes: none of them counts as live news. */
+function notLive(): boolean {
+  return false;
 }

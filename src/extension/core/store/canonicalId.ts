@@ -17,10 +17,23 @@ export function canonicalId(id: string | number): string {
     if (Number.isInteger(id)) return BigInt(id).toString();
     return String(id);
   }
+  // Fast path for the usual form (every lookup and upsert comes here): digits without a leading zero.
+  if (isPlainDecimal(id)) return id;
   const trimmed = id.trim();
   const match = DECIMAL_INTEGER.exec(trimmed);
   if (!match) return trimmed;
   // `0*` is greedy, so the digits start with a non-zero one (or are a single zero).
   const digits = match[2] ?? '';
   return match[1] === '-' && digits !== '0' ? `-${digits}` : digits;
+}
+
+/** `id` is 1-9 followed by digits only: already canonical. */
+function isPlainDecimal(id: string): boolean {
+  const first = id.charCodeAt(0);
+  if (!(first >= 0x31 && first <= 0x39)) return false;
+  for (let i = 1; i < id.length; i++) {
+    const c = id.charCodeAt(i);
+    if (c < 0x30 || c > 0x39) return false;
+  }
+  return true;
 }

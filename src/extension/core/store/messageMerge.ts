@@ -28,15 +28,6 @@ export function nextOutgoingStatus(current: OutgoingStatus | undefined, incoming
 
 type MutableMessage = { -readonly [K in keyof ChatMessage]: ChatMessage[K] };
 
-/** A copy without `undefined`-valued fields, so stored records and equality checks stay canonical. */
-export function withoutUndefined(message: ChatMessage): ChatMessage {
-  const out: Record<string, unknown> = {};
-  for (const [field, value] of Object.entries(message)) {
-    if (value !== undefined) out[field] = value;
-  }
-  return out as unknown as ChatMessage;
-}
-
 /**
  * Merges `incoming` into `existing`. Identity is kept: the existing key (a venue echo keyed by the
  * venue id merges into our pending-keyed record) and, once set, `venueMessageId` and

@@ -9,14 +9,14 @@ import type { ChatMessage } from '../../../shared/model';
 import { accountLogFileName, ACCOUNT_LOG_EXTENSION } from './accountLogName';
 import { AppendLog, corruptFilePath } from './appendLog';
 import type { OpenedAppendLog, OpenLogFile } from './appendLog';
-import { chatMessageProblem } from '../../../shared/messageValidator';
 import { decodePageCursor, encodePageCursor } from './conversationTimeline';
 import { appendFileDurably, errorCode, isTransientFsError, makeDirectoryDurably, removeFileIfExists, syncDirectory } from './durableFs';
 import { Emitter } from '../event';
 import type { Disposable, Event } from '../event';
 import type { Logger } from '../logger';
 import { MessageIndex } from './messageIndex';
-import { withoutUndefined, type MergeOptions } from './messageMerge';
+import { checkForStore, type CheckedMessage } from './checkedMessage';
+import type { MergeOptions } from './messageMerge';
 import type { StoreRecord } from './messageStoreRecord';
 import { isMessageRecord, parseStoreRecord } from './messageStoreRecord';
 import { GroupCommitQueue } from './groupCommitQueue';
@@ -26,6 +26,8 @@ import { UpsertPlan } from './upsertPlan';
 import type { MergedDuplicate, PlanTouch } from './upsertPlan';
 
 export type { MergedDuplicate } from './upsertPlan';
+export type { CheckedMessage } from './checkedMessage';
+export { checkForStore } from './checkedMessage';
 export { StoreWriteError } from './storeWriteError';
 
 export interface MessageStoreOptions {
@@ -84,11 +86,19 @@ interface AccountLog {
 
 /** One caller's upsert, waiting for (or taking part in) a group commit. */
 interface UpsertCall {
-  readonly batch: readonly ChatMessage[];
+  readonly batch: readonly CheckedMessage[];
   readonly options: MergeOptions;
 }
 
-type PendingUpsert = GroupMember<UpsertCall, ChatMessage[]>;
+/** What one upsert did. */
+export interface UpsertResult {
+  /** The messages that changed, in their final state, each once (what `upsert` resolves with). */
+  readonly changed: ChatMessage[];
+  /** Keys of the changed messages that were not stored at all before (none of their keys or ids was known). */
+  readonly added: ReadonlySet<string>;
+}
+
+type PendingUpsert = GroupMember<UpsertCall, UpsertResult>;
 
 /** Upserts that queue up behind a write share the next one, up to this many messages. */
 const MAX_GROUP_MESSAGES = 10_000;
@@ -96,7 +106,7 @@ const MAX_GROUP_MESSAGES = 10_000;
 export class MessageStore implements Disposable {
   private readonly index = new MessageIndex();
   private readonly logs = new Map<string, AccountLog>();
-  private readonly queue = new GroupCommitQueue<UpsertCall, ChatMessage[]>((members) => this.applyGroup(members), MAX_GROUP_MESSAGES);
+  private readonly queue = new GroupCommitQueue<UpsertCall, UpsertResult>((members) => this.applyGroup(members), MAX_GROUP_MESSAGES);
   private readonly compacting = new Set<string>();
   private readonly mergedEmitter = new Emitter<readonly MergedDuplicate[]>();
   private readonly problems: string[] = [];
@@ -178,15 +188,26 @@ export class MessageStore implements Disposable {
    */
   upsert(messages: readonly ChatMessage[], options: MergeOptions = {}): Promise<ChatMessage[]> {
     if (this.closing) return Promise.reject(new Error('message store is closed'));
-    const batch: ChatMessage[] = [];
-    for (const [i, m] of messages.entries()) {
-      const problem = chatMessageProblem(m);
-      if (problem !== undefined) return Promise.reject(new TypeError(`upsert: message ${i} is invalid: ${problem}`));
-      // Copied now: the caller may reuse its objects while this waits in the queue.
-      batch.push(withoutUndefined(m));
+    const batch: CheckedMessage[] = [];
+    for (let i = 0; i < messages.length; i++) {
+      const checked = checkForStore(messages[i]!);
+      if (typeof checked === 'string') return Promise.reject(new TypeError(`upsert: message ${i} is invalid: ${checked}`));
+      batch.push(checked);
     }
     if (batch.length === 0) return Promise.resolve([]);
-    return this.queue.submit({ batch, options }, batch.length);
+    return this.queue.submit({ batch, options }, batch.length).then((result) => result.changed);
+  }
+
+  /**
+   * `upsert` for messages the caller has already passed through `checkForStore` (the inbox hub
+   * checks each incoming message to report the bad ones): they are not checked again. Resolves
+   * with what changed and which of those were new to the store.
+   */
+  upsertChecked(messages: readonly CheckedMessage[], options: MergeOptions = {}): Promise<UpsertResult> {
+    if (this.closing) return Promise.reject(new Error('message store is closed'));
+    if (messages.length === 0) return Promise.resolve({ changed: [], added: new Set() });
+    // The list is copied (the caller may reuse it); the messages are the caller's checked copies.
+    return this.queue.submit({ batch: messages.slice(), options }, messages.length);
   }
 
   get(key: string): ChatMessage | undefined {
@@ -328,7 +349,7 @@ export class MessageStore implements Disposable {
    */
   private async applyGroup(members: readonly PendingUpsert[]): Promise<void> {
     const unavailable = new Map<string, unknown>();
-    for (const accountId of new Set(members.flatMap((m) => m.item.batch.map((msg) => msg.accountId)))) {
+    for (const accountId of accountsOf(members)) {
       try {
         await this.ensureAccount(accountId);
       } catch (err) {
@@ -371,13 +392,13 @@ export class MessageStore implements Disposable {
     for (const [accountId, err] of writeErrors) this.logger.error(`message store: could not write ${accountLogFileName(accountId)}: ${describe(err)}`);
 
     for (const member of live) {
-      const changed = plan.changedFor(touches.get(member) ?? []);
-      const accounts = [...new Set(member.item.batch.map((m) => m.accountId))];
+      const changed = plan.resultFor(touches.get(member) ?? []);
+      const accounts = [...accountsOf([member])];
       const notOpened = accounts.filter((a) => unavailable.has(a));
       const notWritten = accounts.filter((a) => writeErrors.has(a));
       if (notOpened.length === 0 && notWritten.length === 0) member.resolve(changed);
-      else if (notWritten.length === 0) member.reject(this.writeError('log-unavailable', notOpened, unavailable, changed));
-      else member.reject(this.writeError('write-failed', [...notWritten, ...notOpened], new Map([...unavailable, ...writeErrors]), changed));
+      else if (notWritten.length === 0) member.reject(this.writeError('log-unavailable', notOpened, unavailable, changed.changed));
+      else member.reject(this.writeError('write-failed', [...notWritten, ...notOpened], new Map([...unavailable, ...writeErrors]), changed.changed));
     }
   }
 
@@ -485,6 +506,13 @@ export class MessageStore implements Disposable {
     for (const problem of this.index.load(accountId, own)) this.problems.push(`${fileName}: ${problem}`);
     this.logs.set(accountId, { log });
   }
+}
+
+/** The accounts the members' messages belong to, in first-seen order. */
+function accountsOf(members: readonly PendingUpsert[]): Set<string> {
+  const accounts = new Set<string>();
+  for (const member of members) for (const m of member.item.batch) accounts.add(m.accountId);
+  return accounts;
 }
 
 function describe(err: unknown): string {

@@ -34,6 +34,16 @@ interface WorkSlot {
   msg: ChatMessage;
   /** Set when this message turned out to be a duplicate of another. */
   into: WorkSlot | undefined;
+  // Per-slot flags rather than sets beside the plan: a burst of thousands of new messages would
+  // otherwise pay several hash-set operations each.
+  /** In `touched`. */
+  touched: boolean;
+  /** Its change has been committed to the index (`slot` is where). */
+  applied: boolean;
+  /** The index slot after commit: `committed`, or the one inserted for a new message. */
+  slot: Slot | undefined;
+  /** The `resultFor` call that last reported it (each is reported once per call). */
+  reportedBy: number;
 }
 
 /** A message stored as a conflict copy instead of being merged. */
@@ -47,7 +57,10 @@ export interface StoredConflict {
   readonly reason: string;
 }
 
-/** Where an observed message ended up; `UpsertPlan.changedFor` turns these into results. */
+/** One conversation's ids mapped in a batch, by kind and canonical id. */
+type ConversationIds = { readonly [K in IdKind]: Map<string, WorkSlot> };
+
+/** Where an observed message ended up; `UpsertPlan.resultFor` turns these into results. */
 export interface PlanTouch {
   readonly key: string;
 }
@@ -55,12 +68,13 @@ export interface PlanTouch {
 export class UpsertPlan {
   private readonly work = new Map<Slot, WorkSlot>();
   private readonly keys = new Map<string, WorkSlot>();
-  /** Id mappings added in this batch (ids are only ever added, never changed). */
-  private readonly ids = new Map<string, WorkSlot>();
+  /**
+   * Id mappings added in this batch (ids are only ever added, never changed), by account, then
+   * conversation, then canonical id: nested maps, not a composite string key built per lookup.
+   */
+  private readonly ids = new Map<string, Map<string, ConversationIds>>();
   private readonly touched: WorkSlot[] = [];
-  private readonly touchedSet = new Set<WorkSlot>();
-  /** Live slots whose change has been committed to the index. */
-  private readonly committedChanges = new Set<WorkSlot>();
+  private results = 0;
   /** Incoming ids that contradicted stored ones (kept the stored), and conflicts; for the log. */
   readonly warnings: string[] = [];
   readonly conflicts: StoredConflict[] = [];
@@ -82,14 +96,12 @@ export class UpsertPlan {
       return this.create(m);
     }
 
+    const byVenueId = m.venueMessageId === undefined ? undefined : this.lookupId('venue', m.accountId, m.conversationId, m.venueMessageId);
+    const byClientId = m.clientMessageId === undefined ? undefined : this.lookupId('client', m.accountId, m.conversationId, m.clientMessageId);
+    // The usual case, a message never seen before: nothing to compare or merge.
+    if (!byKey && !byVenueId && !byClientId) return this.create(m);
     const candidates: WorkSlot[] = [];
-    const add = (w: WorkSlot | undefined): void => {
-      if (w && !candidates.includes(w)) candidates.push(w);
-    };
-    add(byKey);
-    if (m.venueMessageId !== undefined) add(this.lookupId('venue', m.accountId, m.conversationId, m.venueMessageId));
-    if (m.clientMessageId !== undefined) add(this.lookupId('client', m.accountId, m.conversationId, m.clientMessageId));
-    if (candidates.length === 0) return this.create(m);
+    for (const w of [byKey, byVenueId, byClientId]) if (w && !candidates.includes(w)) candidates.push(w);
 
     for (const candidate of candidates) {
       const reason = contentConflict(candidate.msg, m);
@@ -142,24 +154,27 @@ export class UpsertPlan {
    */
   commit(accountId: string): MergedDuplicate[] {
     const merged: MergedDuplicate[] = [];
-    const slots = new Map<WorkSlot, Slot>();
+    let merges = false;
     for (const w of this.touched) {
-      if (w.accountId !== accountId || w.into) continue;
-      if (!w.committed) {
-        slots.set(w, this.index.insert(accountId, w.key, w.seq, w.msg));
-        this.committedChanges.add(w);
+      if (w.accountId !== accountId) continue;
+      if (w.into) {
+        merges = true;
+      } else if (!w.committed) {
+        w.slot = this.index.insert(accountId, w.key, w.seq, w.msg);
+        w.applied = true;
       } else {
-        slots.set(w, w.committed);
+        w.slot = w.committed;
         if (isChanged(w)) {
           this.index.update(accountId, w.committed, w.msg);
-          this.committedChanges.add(w);
+          w.applied = true;
         }
       }
     }
+    if (!merges) return merged;
     for (const w of this.touched) {
       if (w.accountId !== accountId || !w.into) continue;
       const survivor = live(w);
-      const target = slots.get(survivor) ?? survivor.committed;
+      const target = survivor.slot ?? survivor.committed;
       if (!target) continue; // unreachable: a survivor is always committed above
       this.index.merge(accountId, w.key, w.committed, target, {
         ...(w.msg.venueMessageId === undefined ? {} : { venueMessageId: w.msg.venueMessageId }),
@@ -172,18 +187,21 @@ export class UpsertPlan {
 
   /**
    * The committed messages that `touches` (results of `observe`) changed, each once, in the order
-   * first touched, in their final state. Messages of accounts not committed are left out.
+   * first touched, in their final state; and the keys of those that were new to the store (not a
+   * stored message updated or merged into). Messages of accounts not committed are left out.
    */
-  changedFor(touches: readonly PlanTouch[]): ChatMessage[] {
-    const seen = new Set<WorkSlot>();
-    const out: ChatMessage[] = [];
+  resultFor(touches: readonly PlanTouch[]): { changed: ChatMessage[]; added: Set<string> } {
+    const call = ++this.results;
+    const changed: ChatMessage[] = [];
+    const added = new Set<string>();
     for (const touch of touches) {
       const w = live(touch as WorkSlot);
-      if (seen.has(w) || !this.committedChanges.has(w)) continue;
-      seen.add(w);
-      out.push(w.msg);
+      if (w.reportedBy === call || !w.applied) continue;
+      w.reportedBy = call;
+      changed.push(w.msg);
+      if (!w.committed) added.add(w.key);
     }
-    return out;
+    return { changed, added };
   }
 
   private create(m: ChatMessage): WorkSlot {
@@ -195,6 +213,10 @@ export class UpsertPlan {
       committed: undefined,
       msg: m,
       into: undefined,
+      touched: false,
+      applied: false,
+      slot: undefined,
+      reportedBy: 0,
     };
     this.keys.set(m.key, w);
     this.mapIds(w, undefined, m);
@@ -219,8 +241,8 @@ export class UpsertPlan {
   }
 
   private touch(w: WorkSlot): void {
-    if (!this.touchedSet.has(w)) {
-      this.touchedSet.add(w);
+    if (!w.touched) {
+      w.touched = true;
       this.touched.push(w);
     }
   }
@@ -236,6 +258,10 @@ export class UpsertPlan {
         committed: slot,
         msg: slot.msg,
         into: undefined,
+        touched: false,
+        applied: false,
+        slot: undefined,
+        reportedBy: 0,
       };
       this.work.set(slot, w);
     }
@@ -250,8 +276,7 @@ export class UpsertPlan {
   }
 
   private lookupId(kind: IdKind, accountId: string, conversationId: string, id: string): WorkSlot | undefined {
-    const scoped = idKey(kind, accountId, conversationId, id);
-    const w = this.ids.get(scoped);
+    const w = this.ids.get(accountId)?.get(conversationId)?.[kind].get(canonicalId(id));
     if (w) return live(w);
     const slot = this.index.slotForId(kind, accountId, conversationId, id);
     return slot ? live(this.wrap(slot)) : undefined;
@@ -267,11 +292,19 @@ export class UpsertPlan {
   private mapIds(w: WorkSlot, old: ChatMessage | undefined, next: ChatMessage): void {
     if (next.conflictOf !== undefined) return;
     if (next.venueMessageId !== undefined && next.venueMessageId !== old?.venueMessageId) {
-      this.ids.set(idKey('venue', w.accountId, w.conversationId, next.venueMessageId), w);
+      this.idsOf(w).venue.set(canonicalId(next.venueMessageId), w);
     }
     if (next.clientMessageId !== undefined && next.clientMessageId !== old?.clientMessageId) {
-      this.ids.set(idKey('client', w.accountId, w.conversationId, next.clientMessageId), w);
+      this.idsOf(w).client.set(canonicalId(next.clientMessageId), w);
     }
+  }
+
+  private idsOf(w: WorkSlot): ConversationIds {
+    let conversations = this.ids.get(w.accountId);
+    if (!conversations) this.ids.set(w.accountId, (conversations = new Map()));
+    let ids = conversations.get(w.conversationId);
+    if (!ids) conversations.set(w.conversationId, (ids = { venue: new Map(), client: new Map() }));
+    return ids;
   }
 }
 
@@ -285,10 +318,6 @@ function isChanged(w: WorkSlot): boolean {
   return !w.committed || !sameValue(w.msg, w.committed.msg);
 }
 
-function idKey(kind: IdKind, accountId: string, conversationId: string, id: string): string {
-  // JSON keeps the parts apart whatever characters the ids contain.
-  return JSON.stringify([kind, accountId, conversationId, canonicalId(id)]);
-}
 
 /**
  * Identifies conflicting content: the fields `contentConflict` compares. Attachment links are left

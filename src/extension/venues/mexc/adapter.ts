@@ -117,7 +117,7 @@ export class MexcAdapter implements VenueAdapter {
     this.disposables.add(this.channels.onClosed((id) => this.echoes.forgetConversation(id)));
     this.disposables.add(this.channels.onBadInput((e) => this.emitter.fire({ type: 'badInput', where: e.where, detail: e.detail })));
     this.disposables.add(this.channels.onGap(({ conversationId, outage }) => this.emitter.fire({ type: 'gap', conversationId, from: outage.from, to: outage.to })));
-    this.disposables.add(this.channels.onMessage(({ conversationId, message }) => this.onChatMessage(conversationId, message)));
+    this.disposables.add(this.channels.onMessages(({ conversationId, messages }) => this.onChatMessages(conversationId, messages)));
   }
 
   get connectionState(): ConnectionState {
@@ -255,13 +255,24 @@ export class MexcAdapter implements VenueAdapter {
     return this.options.maxSockets ?? 5;
   }
 
-  private onChatMessage(conversationId: string, m: MexcChatMessage): void {
-    const time = messageTime(m, this.options.timezoneOffsetMinutes ?? 480, this.clock.now());
-    const clientMessageId = m.self ? this.echoes.onSelfMessage(conversationId, { id: m.id, type: m.type, content: m.content, url: attachmentOf(m)?.url ?? '', time }) : undefined;
-    this.emitter.fire({ type: 'messages', messages: [toChatMessage(m, { accountId: this.accountId, time, clientMessageId })], source: 'live' });
-    if (clientMessageId) {
-      this.emitter.fire({ type: 'messageStatus', ref: { conversationId, clientMessageId, venueMessageId: m.id }, status: 'confirmed', venueMessageId: m.id, time });
+  /** A batch of pushes of one conversation: one 'messages' event, then the confirmations of our echoes in it. */
+  private onChatMessages(conversationId: string, batch: readonly MexcChatMessage[]): void {
+    const offset = this.options.timezoneOffsetMinutes ?? 480;
+    const now = this.clock.now();
+    const messages: ChatMessage[] = [];
+    const confirmations: VenueEvent[] = [];
+    const problems: string[] = [];
+    for (const m of batch) {
+      const time = messageTime(m, offset, now);
+      const clientMessageId = m.self ? this.echoes.onSelfMessage(conversationId, { id: m.id, type: m.type, content: m.content, url: attachmentOf(m)?.url ?? '', time }) : undefined;
+      messages.push(toChatMessage(m, { accountId: this.accountId, time, clientMessageId }, problems));
+      if (clientMessageId) {
+        confirmations.push({ type: 'messageStatus', ref: { conversationId, clientMessageId, venueMessageId: m.id }, status: 'confirmed', venueMessageId: m.id, time });
+      }
     }
+    for (const detail of problems) this.emitter.fire({ type: 'badInput', where: `MEXC chat ${conversationId}`, detail });
+    this.emitter.fire({ type: 'messages', messages, source: 'live' });
+    for (const event of confirmations) this.emitter.fire(event);
   }
 
   /** The account's state: the worst of the order poller, the listen key and the open chat sockets. */

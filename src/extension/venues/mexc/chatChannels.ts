@@ -2,7 +2,9 @@
 // pool opens a ReconnectingSocket per conversation on demand, decodes its frames, correlates
 // SEND_MESSAGE replies (they carry no id: first sent, first answered) and closes a socket once
 // nothing needs it (no pane watches it, no reply is awaited, and the keep-open policy, e.g. "an
-// active order within the socket cap", lets it go).
+// active order within the socket cap", lets it go). Messages that arrive together (one read off
+// the socket holds many frames) leave as one batch, so a burst costs the inbox one event instead
+// of one per frame.
 import type { ConnectionState } from '../../../shared/model';
 import type { Clock } from '../../core/clock';
 import { ReconnectingSocket, type CloseVerdict, type Outage } from '../../core/connection/reconnectingSocket';
@@ -32,12 +34,16 @@ export interface ListenKeySource {
 export class ChatChannel implements Disposable {
   private readonly pending: PendingReply[] = [];
   watchers = 0;
+  /** Names the socket in bad-input reports. */
+  readonly where: string;
 
   constructor(
     readonly conversationId: string,
     readonly socket: ReconnectingSocket,
     private readonly clock: Clock,
-  ) {}
+  ) {
+    this.where = `MEXC chat ${conversationId}`;
+  }
 
   get awaitsReplies(): boolean {
     return this.pending.length > 0;
@@ -122,14 +128,19 @@ export interface ChannelLease extends Disposable {
 
 export class ChatChannels implements Disposable {
   private readonly channels = new Map<string, { readonly channel: ChatChannel; readonly subscriptions: DisposableStore }>();
-  private readonly messageEmitter = new Emitter<{ readonly conversationId: string; readonly message: MexcChatMessage }>();
+  private readonly messagesEmitter = new Emitter<{ readonly conversationId: string; readonly messages: readonly MexcChatMessage[] }>();
+  /** Messages decoded in the current tick, per conversation, until the microtask that emits them. */
+  private burst: Map<string, MexcChatMessage[]> | undefined;
   private readonly badInputEmitter = new Emitter<{ readonly where: string; readonly detail: string }>();
   private readonly gapEmitter = new Emitter<{ readonly conversationId: string; readonly outage: Outage }>();
   private readonly changeEmitter = new Emitter<void>();
   private readonly closedEmitter = new Emitter<string>();
 
-  /** A chat message, already checked to belong to the socket's conversation. */
-  readonly onMessage = this.messageEmitter.event;
+  /**
+   * Chat messages in arrival order, already checked to belong to the socket's conversation: those
+   * that arrived in the same tick come as one batch, a microtask later.
+   */
+  readonly onMessages = this.messagesEmitter.event;
   readonly onBadInput = this.badInputEmitter.event;
   /** A socket reopened after an outage: MEXC has no history, so the time it was down is a gap. */
   readonly onGap = this.gapEmitter.event;
@@ -181,6 +192,7 @@ export class ChatChannels implements Disposable {
     const channel = new ChatChannel(conversationId, socket, clock);
     const subscriptions = new DisposableStore();
     subscriptions.add(socket.onMessage((text) => this.onFrame(channel, text)));
+    subscriptions.add(socket.onBadInput((detail) => this.badInputEmitter.fire({ where: channel.where, detail })));
     subscriptions.add(
       socket.onState((state) => {
         if (state.kind !== 'online') channel.failPending('the chat connection dropped before MEXC answered');
@@ -231,7 +243,7 @@ export class ChatChannels implements Disposable {
 
   dispose(): void {
     this.closeAll();
-    this.messageEmitter.dispose();
+    this.messagesEmitter.dispose();
     this.badInputEmitter.dispose();
     this.gapEmitter.dispose();
     this.changeEmitter.dispose();
@@ -241,6 +253,8 @@ export class ChatChannels implements Disposable {
   private close(conversationId: string): void {
     const entry = this.channels.get(conversationId);
     if (!entry) return;
+    // What the socket delivered before it closed still goes out, ahead of the close.
+    this.flushBurst();
     this.channels.delete(conversationId);
     entry.subscriptions.dispose();
     entry.channel.dispose();
@@ -249,7 +263,7 @@ export class ChatChannels implements Disposable {
   }
 
   private onFrame(channel: ChatChannel, text: string): void {
-    const where = `MEXC chat ${channel.conversationId}`;
+    const where = channel.where;
     const frame = decodeFrame(text);
     switch (frame.kind) {
       case 'pong':
@@ -273,8 +287,27 @@ export class ChatChannels implements Disposable {
           this.badInputEmitter.fire({ where, detail: `message ${frame.message.id} names conversation ${frame.message.conversationId}` });
           return;
         }
-        this.messageEmitter.fire({ conversationId: channel.conversationId, message: frame.message });
+        this.addToBurst(channel.conversationId, frame.message);
         return;
     }
+  }
+
+  private addToBurst(conversationId: string, message: MexcChatMessage): void {
+    if (!this.burst) {
+      this.burst = new Map();
+      // A microtask, not a timer: a lone message is as fast as before, and everything the same
+      // socket read delivered (ws emits its frames synchronously) is already in the burst.
+      queueMicrotask(() => this.flushBurst());
+    }
+    const list = this.burst.get(conversationId);
+    if (list) list.push(message);
+    else this.burst.set(conversationId, [message]);
+  }
+
+  private flushBurst(): void {
+    const burst = this.burst;
+    this.burst = undefined;
+    if (!burst) return;
+    for (const [conversationId, messages] of burst) this.messagesEmitter.fire({ conversationId, messages });
   }
 }

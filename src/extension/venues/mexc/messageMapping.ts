@@ -2,6 +2,7 @@
 // (media as URL attachments), outbound messages become SEND_MESSAGE frames.
 import type { Attachment, ChatMessage, MessageKind } from '../../../shared/model';
 import { messageKey } from '../../../shared/model';
+import { clampText } from '../../../shared/messageLimits';
 import { VenueError, type OutboundMessage } from '../venue';
 import { MEXC_TYPE, encodeSend, parseMexcTime, type MexcChatMessage, type MexcMessageType } from './stream';
 
@@ -68,8 +69,14 @@ export interface MappingContext {
   readonly clientMessageId?: string;
 }
 
-export function toChatMessage(m: MexcChatMessage, ctx: MappingContext): ChatMessage {
+/**
+ * The normalised message. Text over the store's cap (messageLimits.ts) is cut rather than the
+ * message refused; what was cut is described in `problems`, for a bad-input report.
+ */
+export function toChatMessage(m: MexcChatMessage, ctx: MappingContext, problems?: string[]): ChatMessage {
   const attachment = attachmentOf(m);
+  const text = clampText(m.content);
+  if (text.clamped) problems?.push(`message ${m.id}: text clamped from ${text.originalLength} chars to ${text.text.length}`);
   return {
     key: messageKey('mexc', ctx.accountId, m.conversationId, m.id),
     venue: 'mexc',
@@ -79,7 +86,7 @@ export function toChatMessage(m: MexcChatMessage, ctx: MappingContext): ChatMess
     clientMessageId: ctx.clientMessageId,
     direction: m.self ? 'out' : 'in',
     kind: kindOf(m.type),
-    text: m.content,
+    text: text.text,
     attachments: attachment ? [attachment] : undefined,
     senderName: m.self ? undefined : m.fromNickName || undefined,
     time: ctx.time,

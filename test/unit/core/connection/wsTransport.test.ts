@@ -2,6 +2,8 @@ import assert from 'node:assert/strict';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import type { WebSocket } from 'ws';
 import { ReconnectingSocket, type Frame } from '../../../../src/extension/core/connection/reconnectingSocket';
+import { DEFAULT_MAX_FRAME_BYTES } from '../../../../src/extension/core/connection/transport';
+import type { ConnectionState } from '../../../../src/shared/model';
 import { until } from '../../helpers/until';
 import { startWsServer, type LoopbackWsServer } from './wsServer';
 
@@ -57,6 +59,51 @@ describe('reconnecting socket over ws: binary frames, subprotocols, server pings
       { id: 'req-1', action: 'LIST_PENDING_MESSAGES', data: [] },
       { id: 'push-1', action: 'CREATE_MESSAGE', data: { message_id: 'm1', category: 'PLAIN_TEXT' } },
     ]);
+  });
+
+  it('refuses a frame over the size cap: bad input, a "frame too large" close, then a reconnect', async () => {
+    const huge = 'x'.repeat(2049);
+    server.onConnection = (ws) => ws.send(server.sockets.length === 1 ? huge : 'small');
+    const messages: string[] = [];
+    const bad: string[] = [];
+    const states: ConnectionState[] = [];
+    socket = new ReconnectingSocket({
+      name: 'capped',
+      resolveTarget: async () => ({ url: server.url }),
+      heartbeat: { intervalMs: 1000, staleAfterMs: 10_000 },
+      backoff: { baseMs: 20, maxMs: 50, minMs: 5 },
+      maxFrameBytes: 2048,
+    });
+    socket.onMessage((m) => messages.push(m));
+    socket.onBadInput((detail) => bad.push(detail));
+    socket.onState((s) => states.push(s));
+    socket.start();
+    await until(() => messages.includes('small'), 5000, 'the frame after the reconnect');
+    assert.deepEqual(messages, ['small'], 'the big frame never reached a listener');
+    assert.deepEqual(bad, ['frame too large (over 2048 bytes)']);
+    assert.ok(states.some((s) => s.kind === 'backoff' && s.reason === 'frame too large (over 2048 bytes)'), JSON.stringify(states));
+    assert.equal(server.sockets.length, 2);
+  });
+
+  it('takes frames up to 4 MiB by default and refuses bigger ones', async () => {
+    const atCap = 'y'.repeat(DEFAULT_MAX_FRAME_BYTES);
+    server.onConnection = (ws) => {
+      if (server.sockets.length === 1) {
+        ws.send(atCap);
+        ws.send(`${atCap}z`);
+      } else {
+        ws.send('after');
+      }
+    };
+    const sizes: number[] = [];
+    const bad: string[] = [];
+    socket = new ReconnectingSocket({ name: 'default cap', resolveTarget: async () => ({ url: server.url }), heartbeat: { intervalMs: 1000, staleAfterMs: 10_000 }, backoff: { baseMs: 20, maxMs: 50, minMs: 5 } });
+    socket.onMessage((m) => sizes.push(m.length));
+    socket.onBadInput((detail) => bad.push(detail));
+    socket.start();
+    await until(() => sizes.includes('after'.length), 10_000, 'the reconnect');
+    assert.deepEqual(sizes, [DEFAULT_MAX_FRAME_BYTES, 'after'.length]);
+    assert.deepEqual(bad, [`frame too large (over ${DEFAULT_MAX_FRAME_BYTES} bytes)`]);
   });
 
   it('keeps text frames text, on onFrame and on onMessage', async () => {

@@ -203,30 +203,34 @@ describe('inbox hub spine (fake venue with history, upload, venue unread)', () =
     adapter.announce('c7');
     await hub.settled();
     let upserts = 0;
+    // The hub writes what it has checked through upsertChecked; count every way in.
     const original = store.upsert.bind(store);
+    const originalChecked = store.upsertChecked.bind(store);
     store.upsert = (messages, options) => {
       upserts++;
       return original(messages, options);
     };
+    store.upsertChecked = (messages, options) => {
+      upserts++;
+      return originalChecked(messages, options);
+    };
     for (let i = 0; i < 200; i++) backend.add('c7', `burst ${i}`);
     await hub.settled();
     assert.equal(store.count(A, 'c7'), 200);
-    assert.ok(upserts <= 2, `200 pushes in one tick took ${upserts} store writes`);
+    assert.ok(upserts >= 1 && upserts <= 2, `200 pushes in one tick took ${upserts} store writes`);
   });
 
   it('an incoming batch that fails to store is retried until it is stored, never dropped', async () => {
     await open();
     adapter.announce('c8');
     await hub.settled();
+    // Pushes are written through upsertChecked, parked ones retried through upsert: two failures in all.
     let failures = 2;
+    const diskFull = () => Promise.reject(Object.assign(new Error('ENOSPC: no space left on device'), { code: 'ENOSPC' }));
+    const originalChecked = store.upsertChecked.bind(store);
     const original = store.upsert.bind(store);
-    store.upsert = (messages, options) => {
-      if (failures > 0) {
-        failures--;
-        return Promise.reject(Object.assign(new Error('ENOSPC: no space left on device'), { code: 'ENOSPC' }));
-      }
-      return original(messages, options);
-    };
+    store.upsertChecked = (messages, options) => (failures-- > 0 ? diskFull() : originalChecked(messages, options));
+    store.upsert = (messages, options) => (failures-- > 0 ? diskFull() : original(messages, options));
     const troubles: boolean[] = [];
     hub.onStoreTrouble((t) => troubles.push(t.resolved));
     backend.add('c8', 'must not be lost');
@@ -245,11 +249,20 @@ describe('inbox hub spine (fake venue with history, upload, venue unread)', () =
     await hub.addAccount({ id: 'other', venue: 'bybit', label: 'Other' }, other);
     other.announce('o1');
     await hub.settled();
+    // The hub writes pushes through upsertChecked and retries parked ones through upsert: both fail for A, twice.
     let failuresLeft = 2;
     const original = store.upsert.bind(store);
+    const originalChecked = store.upsertChecked.bind(store);
+    store.upsertChecked = async (messages, options) => {
+      if (failuresLeft > 0 && messages.some((m) => m.accountId === A)) {
+        failuresLeft--;
+        const { changed } = await originalChecked(messages.filter((m) => m.accountId !== A), options);
+        throw new StoreWriteError('write-failed', [A], true, changed, 'ENOSPC: no space left on device', undefined);
+      }
+      return originalChecked(messages, options);
+    };
     store.upsert = async (messages, options) => {
-      const mine = messages.filter((m) => m.accountId === A);
-      if (failuresLeft > 0 && mine.length > 0) {
+      if (failuresLeft > 0 && messages.some((m) => m.accountId === A)) {
         failuresLeft--;
         const stored = await original(messages.filter((m) => m.accountId !== A), options);
         throw new StoreWriteError('write-failed', [A], true, stored, 'ENOSPC: no space left on device', undefined);
@@ -267,6 +280,26 @@ describe('inbox hub spine (fake venue with history, upload, venue unread)', () =
     assert.deepEqual(texts('c11'), ['first while the disk is full', 'second while the disk is full']);
     await until(() => adapter.storedBatches.flat().length === 2, 2000, 'acknowledged after the write');
     assert.equal(hub.conversation(A, 'c11')?.unread, 2);
+  });
+
+  it('a redelivered push and a repeat with other content are not new unread messages; a new push is', async () => {
+    await open();
+    adapter.announce('c13');
+    await hub.settled();
+    const first = adapter.map(backend.add('c13', 'first'));
+    await hub.settled();
+    const unread = hub.conversation(A, 'c13')?.unread ?? 0;
+    assert.ok(unread >= 1, 'the first push is unread');
+    adapter.emit({ type: 'messages', messages: [first], source: 'live' });
+    await hub.settled();
+    assert.equal(hub.conversation(A, 'c13')?.unread, unread, 'a redelivery is not news');
+    adapter.emit({ type: 'messages', messages: [{ ...first, text: 'first, rewritten' }], source: 'live' });
+    await hub.settled();
+    assert.equal(store.recovery.conflicts, 1, 'kept as a conflict copy');
+    assert.equal(hub.conversation(A, 'c13')?.unread, unread, 'a conflict copy is not news');
+    backend.add('c13', 'second');
+    await hub.settled();
+    assert.equal(hub.conversation(A, 'c13')?.unread, unread + 1);
   });
 
   it('one malformed message in a batch is bad input; the rest of the batch is stored', async () => {

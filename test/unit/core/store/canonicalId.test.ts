@@ -7,6 +7,12 @@ describe('canonicalId', () => {
     for (const form of [0, -0, '0', '000', '-0', '+0']) assert.equal(canonicalId(form), '0', String(form));
     assert.equal(canonicalId('-007'), '-7');
     assert.equal(canonicalId(-7), '-7');
+    // The plain form (the fast path) and its near misses.
+    for (const form of ['1', '9', '10', '90071992547409910']) assert.equal(canonicalId(form), form);
+    assert.equal(canonicalId('12 '), '12');
+    assert.equal(canonicalId('1\u00a0'), '1', 'trailing Unicode space');
+    assert.equal(canonicalId('12a'), '12a');
+    assert.equal(canonicalId('1٣'), '1٣', 'only ASCII digits are digits');
   });
 
   it('writes big integral numbers out in full, never in exponent form', () => {

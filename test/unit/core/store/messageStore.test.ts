@@ -7,7 +7,8 @@ import { join } from 'node:path';
 import { accountLogFileName } from '../../../../src/extension/core/store/accountLogName';
 import { silentLogger } from '../../../../src/extension/core/logger';
 import { nextOutgoingStatus } from '../../../../src/extension/core/store/messageMerge';
-import { MessageStore } from '../../../../src/extension/core/store/messageStore';
+import { checkForStore, MessageStore } from '../../../../src/extension/core/store/messageStore';
+import { MAX_TEXT_LENGTH } from '../../../../src/shared/messageLimits';
 import type { MergedDuplicate, MessageStoreOptions } from '../../../../src/extension/core/store/messageStore';
 import { messageKey } from '../../../../src/shared/model';
 import type { ChatMessage, OutgoingStatus } from '../../../../src/shared/model';
@@ -187,6 +188,51 @@ describe('MessageStore', () => {
         ['1', '3'],
       );
       assert.deepEqual(again.recovery.problems, []);
+    });
+  });
+
+  describe('checked messages (the hub checks once, the store does not check again)', () => {
+    it('checkForStore names the problem of an invalid message and copies a valid one without undefined fields', () => {
+      assert.match(String(checkForStore({ ...incoming('1', 1), key: '' })), /^key /);
+      assert.match(String(checkForStore({ ...incoming('1', 1), text: 'x'.repeat(MAX_TEXT_LENGTH + 1) })), /^text is longer than/);
+      assert.match(String(checkForStore({ ...incoming('1', 1), extra: 1 } as unknown as ChatMessage)), /unknown field "extra"/);
+      const original = incoming('1', 1, { senderName: undefined });
+      const checked = checkForStore(original);
+      assert.ok(typeof checked !== 'string');
+      assert.notEqual(checked, original, 'a copy: the caller may reuse its object');
+      assert.deepEqual(Object.keys(checked).includes('senderName'), false);
+      const { senderName: _dropped, ...rest } = original;
+      assert.deepEqual(checked, rest);
+    });
+
+    it('upsertChecked stores like upsert and says which changes were new to the store', async () => {
+      const store = await openStore();
+      const check = (m: ChatMessage) => {
+        const c = checkForStore(m);
+        assert.ok(typeof c !== 'string', String(c));
+        return c;
+      };
+      const a = incoming('1', 1000);
+      const first = await store.upsertChecked([check(a), check(incoming('2', 1001))]);
+      assert.deepEqual(first.changed.map((m) => m.key), [a.key, incoming('2', 0).key]);
+      assert.deepEqual([...first.added], [a.key, incoming('2', 0).key]);
+      // A redelivery changes nothing; an update changes a stored message but adds none.
+      assert.deepEqual(await store.upsertChecked([check(a)]), { changed: [], added: new Set() });
+      const update = await store.upsertChecked([check({ ...a, senderName: 'Kate' })]);
+      assert.deepEqual(update.changed.map((m) => m.senderName), ['Kate']);
+      assert.equal(update.added.size, 0);
+      // The same venue id under another key merges into the stored message: not new either.
+      const sameId = await store.upsertChecked([check({ ...a, key: `${a.key}-other` })]);
+      assert.deepEqual(sameId.changed.map((m) => m.key), [], 'nothing new to say about it');
+      assert.equal(sameId.added.size, 0);
+      // A contradicting repeat is kept as a conflict copy, which is a new record of its own.
+      const conflict = await store.upsertChecked([check({ ...a, text: 'other text' })]);
+      assert.equal(conflict.changed.length, 1);
+      assert.equal(conflict.changed[0]?.conflictOf, a.key);
+      assert.deepEqual([...conflict.added], [conflict.changed[0]?.key]);
+      const again = await reopen(store);
+      assert.equal(again.count(), 3);
+      assert.equal(again.get(a.key)?.senderName, 'Kate');
     });
   });
 

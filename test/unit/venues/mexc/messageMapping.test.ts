@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { encodeOutbound, messageTime, toChatMessage } from '../../../../src/extension/venues/mexc/messageMapping';
+import { MAX_TEXT_LENGTH } from '../../../../src/shared/messageLimits';
 import type { MexcChatMessage } from '../../../../src/extension/venues/mexc/stream';
 import { VenueError, type OutboundMessage } from '../../../../src/extension/venues/venue';
 
@@ -31,6 +32,15 @@ describe('MEXC message mapping', () => {
     const noUrl = toChatMessage({ ...base, type: 3 }, { accountId: 'a', time: 0 });
     assert.equal(noUrl.kind, 'video');
     assert.equal(noUrl.attachments, undefined);
+  });
+
+  it('cuts text over the store cap and says what it cut', () => {
+    const problems: string[] = [];
+    const long = toChatMessage({ ...base, content: 'y'.repeat(MAX_TEXT_LENGTH + 1) }, { accountId: 'a', time: 0 }, problems);
+    assert.equal(long.text?.length, MAX_TEXT_LENGTH);
+    assert.deepEqual(problems, [`message 77: text clamped from ${MAX_TEXT_LENGTH + 1} chars to ${MAX_TEXT_LENGTH}`]);
+    toChatMessage({ ...base, content: 'y'.repeat(MAX_TEXT_LENGTH) }, { accountId: 'a', time: 0 }, problems);
+    assert.equal(problems.length, 1, 'text at the cap is kept whole');
   });
 
   it('reads createTime in the account offset, and uses now for garbage', () => {
