@@ -165,6 +165,26 @@ describe('MEXC adapter against the sandbox', function () {
     await assert.rejects(a.send({ clientMessageId: 'cid0000003', conversationId: String(order.conversationId), kind: 'file', text: '', attachment: { kind: 'file', url: 'javascript:alert(1)' }, attempt: 0, composedAt: Date.now() }), (e: unknown) => e instanceof VenueError && e.kind === 'rejected');
   });
 
+  it('a message with a garbage or implausible time is kept, shown at its arrival time, and reported as bad input', async () => {
+    const a = make();
+    await a.start();
+    const order = activeConversation();
+    const watch = a.watch(String(order.conversationId));
+    await until(() => sandbox.venue('mexc').sockets().some((s) => s.conversationId === order.conversationId && s.state === 'live'), 5000, 'socket');
+    const frame = (id: number, createTime: string) => JSON.stringify({ success: true, method: 'RECEIVE_MESSAGE', msg: 'success', data: JSON.stringify({ id, content: `time ${createTime}`, conversationId: order.conversationId, type: 1, createTime, self: false, fromUserId: 'cp', fromNickName: 'Counterparty' }) });
+    const before = Date.now();
+    sandbox.venue('mexc').pushRaw(order.conversationId, frame(990001, 'not a time'));
+    sandbox.venue('mexc').pushRaw(order.conversationId, frame(990002, '2099-01-01 00:00:00'));
+    await until(() => messages().filter((m) => m.venueMessageId === '990001' || m.venueMessageId === '990002').length === 2, 5000, 'both messages');
+    for (const id of ['990001', '990002']) {
+      const m = messages().find((x) => x.venueMessageId === id)!;
+      assert.ok(m.time >= before && m.time <= Date.now(), `message ${id} is shown at its arrival time`);
+    }
+    const reports = events.filter((e) => e.type === 'badInput' && /createTime/.test(e.detail));
+    assert.equal(reports.length, 2, JSON.stringify(reports));
+    watch.dispose();
+  });
+
   it('keeps the socket alive with PING and survives the 60 s (here 600 ms) heartbeat timeout', async () => {
     const a = make({ heartbeatMs: 100 });
     await a.start();

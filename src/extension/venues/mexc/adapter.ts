@@ -263,7 +263,8 @@ export class MexcAdapter implements VenueAdapter {
     const confirmations: VenueEvent[] = [];
     const problems: string[] = [];
     for (const m of batch) {
-      const time = messageTime(m, offset, now);
+      const { time, problem } = messageTime(m, offset, now);
+      if (problem) problems.push(problem);
       const clientMessageId = m.self ? this.echoes.onSelfMessage(conversationId, { id: m.id, type: m.type, content: m.content, url: attachmentOf(m)?.url ?? '', time }) : undefined;
       messages.push(toChatMessage(m, { accountId: this.accountId, time, clientMessageId }, problems));
       if (clientMessageId) {

@@ -3,6 +3,7 @@
 import type { Attachment, ChatMessage, MessageKind } from '../../../shared/model';
 import { messageKey } from '../../../shared/model';
 import { clampText } from '../../../shared/messageLimits';
+import { EARLIEST_PLAUSIBLE_TIME, MAX_FUTURE_SKEW_MS, parseVenueTime, type VenueTime } from '../../core/venueTime';
 import { VenueError, type OutboundMessage } from '../venue';
 import { MEXC_TYPE, encodeSend, parseMexcTime, type MexcChatMessage, type MexcMessageType } from './stream';
 
@@ -46,9 +47,21 @@ export function encodeOutbound(message: OutboundMessage): MexcOutbound {
   return { frame, type, url };
 }
 
-/** UTC ms of a message: its zone-less createTime read in the account's offset, else now. */
-export function messageTime(m: MexcChatMessage, offsetMinutes: number, now: number): number {
-  return parseMexcTime(m.createTime, offsetMinutes) ?? now;
+/**
+ * UTC ms of a message: its zone-less createTime read in the account's offset. Any other form a
+ * venue time can take is accepted too; garbage falls back to the arrival time and an implausible
+ * date (before 2009, or more than a day ahead) is clamped to it, each with a `problem` to report
+ * as bad input. The message itself is kept either way.
+ */
+export function messageTime(m: MexcChatMessage, offsetMinutes: number, now: number): { time: number; problem?: string } {
+  const fast = parseMexcTime(m.createTime, offsetMinutes);
+  const parsed = fast !== undefined ? plausible(fast, now) : parseVenueTime(m.createTime, now, { zonelessOffsetMinutes: offsetMinutes });
+  if (!parsed.ok) return { time: now, problem: `message ${m.id}: createTime ${JSON.stringify(m.createTime.slice(0, 40))} ${parsed.reason}; shown at its arrival time` };
+  return parsed.flagged ? { time: parsed.time, problem: `message ${m.id}: createTime ${JSON.stringify(m.createTime.slice(0, 40))} ${parsed.flagged}` } : { time: parsed.time };
+}
+
+function plausible(time: number, now: number): VenueTime {
+  return time >= EARLIEST_PLAUSIBLE_TIME && time <= now + MAX_FUTURE_SKEW_MS ? { ok: true, time } : parseVenueTime(time, now);
 }
 
 export function kindOf(type: number): MessageKind {

@@ -44,8 +44,18 @@ describe('MEXC message mapping', () => {
   });
 
   it('reads createTime in the account offset, and uses now for garbage', () => {
-    assert.equal(messageTime(base, 480, 1), Date.UTC(2025, 0, 26, 4, 0, 0));
-    assert.equal(messageTime({ ...base, createTime: 'yesterday' }, 480, 1234), 1234);
+    const now = Date.UTC(2025, 0, 27);
+    assert.deepEqual(messageTime(base, 480, now), { time: Date.UTC(2025, 0, 26, 4, 0, 0) });
+    const garbage = messageTime({ ...base, createTime: 'yesterday' }, 480, now);
+    assert.equal(garbage.time, now, 'garbage: the arrival time');
+    assert.match(garbage.problem ?? '', /createTime "yesterday"/);
+    const future = messageTime({ ...base, createTime: '2031-01-01 00:00:00' }, 480, now);
+    assert.equal(future.time, now, 'implausibly far ahead: clamped to now');
+    assert.match(future.problem ?? '', /createTime/);
+    const ancient = messageTime({ ...base, createTime: '1999-01-01 00:00:00' }, 480, now);
+    assert.equal(ancient.time, now, 'before 2009: clamped');
+    assert.ok(ancient.problem);
+    assert.deepEqual(messageTime({ ...base, createTime: '2025-01-26T04:00:00Z' }, 480, now), { time: Date.UTC(2025, 0, 26, 4, 0, 0) }, 'an ISO time with a zone is read as such');
   });
 
   it('encodes sends and refuses what MEXC cannot carry', () => {
