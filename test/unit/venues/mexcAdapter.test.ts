@@ -244,39 +244,23 @@ describe('MEXC adapter against the sandbox', function () {
 describe('MEXC adapter with a hostile chat server', function () {
   this.timeout(10000);
   it('logs and counts malformed frames, never crashes, and still delivers the good ones', async () => {
-    const sandbox = await startSandbox();
-    const http = createServer();
-    const wss = new WebSocketServer({ server: http });
-    const conversationId = sandbox.venue('mexc').state().orders.find((o) => o.apiKey === sandbox.venue('mexc').accounts()[0]!.credentials.apiKey && o.state === 'PAID')!.conversationId;
-    wss.on('connection', (ws, req) => {
-      if (!req.url?.includes(`conversationId=${conversationId}`)) return;
-      ws.send('not json at all');
-      ws.send('{"method":"RECEIVE_MESSAGE","data":"{truncated');
-      ws.send(JSON.stringify({ method: 'RECEIVE_MESSAGE', data: JSON.stringify({ id: 'x', conversationId, type: 1, createTime: 'now', self: false }) }));
-      ws.send(JSON.stringify({ method: 'MYSTERY' }));
-      ws.send(JSON.stringify({ success: true, method: 'RECEIVE_MESSAGE', msg: 'success', data: JSON.stringify({ id: 5, content: '<img src=x onerror=alert(1)>', conversationId, type: 1, createTime: '2025-01-26 12:00:00', self: false, fromUserId: 'u', fromNickName: 'Evil' }) }));
-    });
-    await new Promise<void>((r) => http.listen(0, '127.0.0.1', () => r()));
-    const events: VenueEvent[] = [];
-    const account = sandbox.venue('mexc').accounts()[0]!;
-    const adapter = new MexcAdapter({ accountId: 'acc', credentials: account.credentials, endpoints: { rest: sandbox.venue('mexc').restUrl, ws: `ws://127.0.0.1:${(http.address() as AddressInfo).port}/ws` } });
-    adapter.events((e) => events.push(e));
-    try {
-      await adapter.start();
-      await until(() => events.some((e) => e.type === 'messages'), 5000, 'the good message');
-      const bad = events.filter((e) => e.type === 'badInput');
-      assert.equal(bad.length, 4, JSON.stringify(bad));
-      const good = events.find((e) => e.type === 'messages');
-      assert.ok(good?.type === 'messages' && good.messages[0]?.text === '<img src=x onerror=alert(1)>', 'hostile text is kept as text');
-    } finally {
-      await adapter.stop();
-      adapter.dispose();
-      for (const c of wss.clients) c.terminate();
-      wss.close();
-      http.closeAllConnections();
-      await new Promise<void>((r) => http.close(() => r()));
-      await sandbox.close();
-    }
+    await withChatServer(
+      (send, conversationId) =>
+        send([
+          'not json at all',
+          '{"method":"RECEIVE_MESSAGE","data":"{truncated',
+          JSON.stringify({ method: 'RECEIVE_MESSAGE', data: JSON.stringify({ id: 'x', conversationId, type: 1, createTime: 'now', self: false }) }),
+          JSON.stringify({ method: 'MYSTERY' }),
+          JSON.stringify({ success: true, method: 'RECEIVE_MESSAGE', msg: 'success', data: JSON.stringify({ id: 5, content: '<img src=x onerror=alert(1)>', conversationId, type: 1, createTime: '2025-01-26 12:00:00', self: false, fromUserId: 'u', fromNickName: 'Evil' }) }),
+        ]),
+      async (events) => {
+        await until(() => events.some((e) => e.type === 'messages'), 5000, 'the good message');
+        const bad = events.filter((e) => e.type === 'badInput');
+        assert.equal(bad.length, 4, JSON.stringify(bad));
+        const good = events.find((e) => e.type === 'messages');
+        assert.ok(good?.type === 'messages' && good.messages[0]?.text === '<img src=x onerror=alert(1)>', 'hostile text is kept as text');
+      },
+    );
   });
 
   /** A chat server for one conversation that runs `serve` once the adapter's first PING shows it is listening. */
