@@ -8,7 +8,7 @@ import { messageKey } from '../../../shared/model';
 import type { VenueAdapter, VenueEvent } from '../../venues/venue';
 import { systemClock, type Clock } from '../clock';
 import type { ComposeInput, Outbox } from '../delivery/outbox';
-import { DisposableStore, Emitter, toDisposable, type Disposable } from '../event';
+import { DisposableStore, Emitter, toDisposable, type Disposable, type Event } from '../event';
 import { silentLogger, type Logger } from '../logger';
 import type { CheckedMessage, MessageStore } from '../store/messageStore';
 import { ConversationBook, conversationKey } from './conversationBook';
@@ -72,7 +72,7 @@ export class InboxHub implements Disposable {
   private readonly storeTroubleEmitter = new Emitter<StoreTrouble>();
   private badInputs = 0;
 
-  readonly onDidChangeConversations: (listener: () => void) => Disposable;
+  readonly onDidChangeConversations: Event<void>;
   readonly onDidChangeState = this.stateChanged.event;
   readonly onMessages = this.messagesChanged.event;
   readonly onBadInput = this.badInputEmitter.event;
@@ -316,10 +316,7 @@ export class InboxHub implements Disposable {
 
   /** Stores messages read from server history through the same path as pushed ones. */
   private ingest(accountId: string, messages: readonly ChatMessage[]): Promise<void> {
-    return new Promise<void>((resolve) => {
-      this.queue.push(accountId, { type: 'messages', messages, source: 'backfill' });
-      void this.queue.settled().then(resolve);
-    });
+    return this.queue.pushAndWait(accountId, { type: 'messages', messages, source: 'backfill' });
   }
 
   private async onMessageBatches(batches: readonly QueuedMessages[]): Promise<void> {

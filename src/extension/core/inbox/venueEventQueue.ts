@@ -8,6 +8,8 @@ export type MessagesEvent = Extract<VenueEvent, { type: 'messages' }>;
 export interface QueuedEvent {
   readonly accountId: string;
   readonly event: VenueEvent;
+  /** Called once the event was handled, or dropped (account removed, queue closed). */
+  readonly done?: () => void;
 }
 
 export interface QueuedMessages {
@@ -39,6 +41,15 @@ export class VenueEventQueue {
     this.ensurePump();
   }
 
+  /** Queues `event` and resolves when it has been handled (not when the whole queue is idle, which live traffic may postpone forever). */
+  pushAndWait(accountId: string, event: VenueEvent): Promise<void> {
+    if (this.closed) return Promise.resolve();
+    return new Promise<void>((done) => {
+      this.items.push({ accountId, event, done });
+      this.ensurePump();
+    });
+  }
+
   private ensurePump(): void {
     if (this.pumping || this.closed) return;
     this.pumping = this.pump().finally(() => {
@@ -51,7 +62,9 @@ export class VenueEventQueue {
 
   /** Drops queued events of an account that is being removed. */
   dropAccount(accountId: string): void {
-    for (let i = this.items.length - 1; i >= 0; i--) if (this.items[i]!.accountId === accountId) this.items.splice(i, 1);
+    for (let i = this.items.length - 1; i >= 0; i--) {
+      if (this.items[i]!.accountId === accountId) this.items.splice(i, 1)[0]!.done?.();
+    }
   }
 
   get length(): number {
@@ -66,7 +79,7 @@ export class VenueEventQueue {
 
   close(): void {
     this.closed = true;
-    this.items.length = 0;
+    for (const item of this.items.splice(0)) item.done?.();
     for (const w of this.idleWaiters.splice(0)) w();
   }
 
@@ -84,11 +97,19 @@ export class VenueEventQueue {
             count += (this.items[end]!.event as MessagesEvent).messages.length;
             end++;
           }
-          const group = this.items.splice(0, end).map((item) => ({ accountId: item.accountId, event: item.event as MessagesEvent }));
-          await this.handlers.messages(group);
+          const taken = this.items.splice(0, end);
+          try {
+            await this.handlers.messages(taken.map((item) => ({ accountId: item.accountId, event: item.event as MessagesEvent })));
+          } finally {
+            for (const item of taken) item.done?.();
+          }
         } else {
           this.items.shift();
-          await this.handlers.other(head);
+          try {
+            await this.handlers.other(head);
+          } finally {
+            head.done?.();
+          }
         }
       } catch (err) {
         this.handlers.failed(err);
