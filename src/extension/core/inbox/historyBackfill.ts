@@ -27,7 +27,7 @@ export interface HistoryBackfillDeps {
 
 interface Run {
   again: boolean;
-  readonly done: Promise<void>;
+  done: Promise<void>;
 }
 
 const ATTEMPTS = 3;
@@ -48,29 +48,19 @@ export class HistoryBackfill {
       running.again = true;
       return running.done;
     }
-    const flags = { again: false };
-    const done = (async () => {
-      await Promise.resolve(); // registered below before the first await
+    const run: Run = { again: false, done: Promise.resolve() };
+    run.done = (async () => {
       try {
         do {
-          flags.again = false;
+          run.again = false;
           await this.withSlot(adapter.accountId, () => this.backfill(adapter, conversationId));
-        } while (flags.again && !this.abort.signal.aborted);
+        } while (run.again && !this.abort.signal.aborted);
       } finally {
         this.runs.delete(key);
       }
     })();
-    const run: Run = {
-      get again() {
-        return flags.again;
-      },
-      set again(value: boolean) {
-        flags.again = value;
-      },
-      done,
-    };
     this.runs.set(key, run);
-    return done;
+    return run.done;
   }
 
   /** Resolves when every running backfill is done (tests, shutdown). */
