@@ -34,11 +34,7 @@ export class HistoryPager {
 
   /** The newest stored page, at once (the pane's first paint); its cursor continues into the venue where it has history. */
   newest(accountId: string, conversationId: string, limit: number, adapter: VenueAdapter | undefined): HistoryPage {
-    const local = this.deps.store.page(accountId, conversationId, { limit });
-    if (local.before) return { messages: local.messages, before: encodeCursor({ s: local.before }) };
-    if (adapter?.capabilities.serverHistory !== true) return { messages: local.messages };
-    const oldest = local.messages[0];
-    return { messages: local.messages, before: encodeCursor({ a: oldest ? { key: oldest.key, id: oldestVenueId(local.messages), t: oldest.time } : undefined }) };
+    return this.fromStore(accountId, conversationId, undefined, limit, adapter?.capabilities.serverHistory === true);
   }
 
   async page(accountId: string, conversationId: string, before: string | undefined, limit: number, adapter: VenueAdapter | undefined): Promise<HistoryPage> {
@@ -46,16 +42,21 @@ export class HistoryPager {
     if (before !== undefined && !cursor) throw new RangeError('history cursor is not one this client issued');
     const serverHistory = adapter?.capabilities.serverHistory === true;
     if (!cursor || 's' in cursor) {
-      const local = this.deps.store.page(accountId, conversationId, { before: cursor?.s, limit });
-      if (local.before) return { messages: local.messages, before: encodeCursor({ s: local.before }) };
-      if (!serverHistory) return { messages: local.messages };
-      const oldest = local.messages[0];
-      const anchor: Anchor | undefined = oldest ? { key: oldest.key, id: oldestVenueId(local.messages), t: oldest.time } : undefined;
-      if (local.messages.length > 0) return { messages: local.messages, before: encodeCursor({ a: anchor }) };
-      return this.fromVenue(accountId, conversationId, { a: anchor }, limit, adapter);
+      const local = this.fromStore(accountId, conversationId, cursor?.s, limit, serverHistory);
+      // The store holds nothing (older): the same request goes on to the venue.
+      if (local.messages.length === 0 && serverHistory) return this.fromVenue(accountId, conversationId, {}, limit, adapter);
+      return local;
     }
-    if (!serverHistory || !adapter) return { messages: [] };
+    if (!serverHistory) return { messages: [] };
     return this.fromVenue(accountId, conversationId, cursor, limit, adapter);
+  }
+
+  /** A page from the store; when the store runs out, the cursor goes on into the venue's history (if it has one). */
+  private fromStore(accountId: string, conversationId: string, before: string | undefined, limit: number, serverHistory: boolean): HistoryPage {
+    const local = this.deps.store.page(accountId, conversationId, { before, limit });
+    if (local.before) return { messages: local.messages, before: encodeCursor({ s: local.before }) };
+    if (!serverHistory) return { messages: local.messages };
+    return { messages: local.messages, before: encodeCursor({ a: anchorOf(local.messages) }) };
   }
 
   private async fromVenue(accountId: string, conversationId: string, cursor: { v?: string; a?: Anchor }, limit: number, adapter: VenueAdapter | undefined): Promise<HistoryPage> {
@@ -76,8 +77,7 @@ export class HistoryPager {
         .sort((a, b) => a.time - b.time);
       const unique = [...new Map(stored.map((m) => [m.key, m])).values()];
       if (unique.length > 0 || !page.next) {
-        const oldest = unique[0];
-        const nextAnchor = oldest ? { key: oldest.key, id: oldestVenueId(unique), t: oldest.time } : anchor;
+        const nextAnchor = anchorOf(unique) ?? anchor;
         return page.next ? { messages: unique, before: encodeCursor({ v: page.next, a: nextAnchor }) } : { messages: unique };
       }
       venueCursor = page.next; // a whole page newer than the anchor: keep looking
@@ -86,8 +86,11 @@ export class HistoryPager {
   }
 }
 
-function oldestVenueId(messages: readonly ChatMessage[]): string | undefined {
-  return messages.find((m) => m.venueMessageId !== undefined)?.venueMessageId;
+/** The oldest of `messages` (oldest first) as an anchor: older pages start below it. */
+function anchorOf(messages: readonly ChatMessage[]): Anchor | undefined {
+  const oldest = messages[0];
+  if (!oldest) return undefined;
+  return { key: oldest.key, id: messages.find((m) => m.venueMessageId !== undefined)?.venueMessageId, t: oldest.time };
 }
 
 export function encodeCursor(cursor: Cursor): string {
