@@ -18,6 +18,7 @@ import { Backoff } from '../connection/backoff';
 import { systemClock, type Clock } from '../clock';
 import { Emitter, type Disposable } from '../event';
 import { silentLogger, type Logger } from '../logger';
+import type { MergeOptions } from '../store/messageMerge';
 import type { MessageStore } from '../store/messageStore';
 import { OutboxFiles } from './outboxFiles';
 import { parseOutboxEntry, type ComposeInput, type OutboxEntry, type OutboxState } from './outboxEntry';
@@ -141,16 +142,11 @@ export class Outbox implements Disposable {
   async reopen(clientMessageId: string, failure: string): Promise<void> {
     const entry = this.entries.get(clientMessageId);
     if (!entry || entry.state === 'cancelled') return;
-    this.evidenceTimers.get(clientMessageId)?.dispose();
-    this.evidenceTimers.delete(clientMessageId);
+    this.clearEvidenceTimer(clientMessageId);
     const next: OutboxEntry = { ...entry, state: 'failed', inFlight: false, failure, updatedAt: this.clock.now() };
     await this.persist(next);
     // The venue's word overrides an earlier confirmation, so the status is set, not merged.
-    const record = this.recordOf(next);
-    if (record) {
-      const changed = await this.deps.store.upsert([{ ...record, status: 'failed', failure }], { overrideStatus: true });
-      if (changed.length > 0) this.changed.fire(changed);
-    }
+    await this.publish(next, { status: 'failed', failure }, { overrideStatus: true });
   }
 
   /** An account became ready: resume its lanes. */
@@ -173,8 +169,7 @@ export class Outbox implements Disposable {
       if (entry.accountId !== accountId) continue;
       this.entries.delete(id);
       this.uploads.get(id)?.abort();
-      this.evidenceTimers.get(id)?.dispose();
-      this.evidenceTimers.delete(id);
+      this.clearEvidenceTimer(id);
       await this.files.release(id);
     }
     await this.log.rewrite([...this.entries.values()]);
@@ -206,7 +201,7 @@ export class Outbox implements Disposable {
       if (!record) {
         if (!TERMINAL.has(entry.state)) {
           problems.push(`outbox: message ${entry.clientMessageId} was missing from the store; restored`);
-          await this.deps.store.upsert([{ ...toMessage(entry), status: statusForState(entry) ?? 'queued', failure: entry.state === 'failed' ? entry.failure : undefined }]);
+          await this.deps.store.upsert([{ ...toMessage(entry), status: statusForState(entry), failure: entry.state === 'failed' ? entry.failure : undefined }]);
         }
         continue;
       }
@@ -219,10 +214,10 @@ export class Outbox implements Disposable {
         continue;
       }
       const want = statusForState(entry);
-      if (want && want !== record.status && !(entry.state === 'done' && CONFIRMED_STATUSES.has(record.status ?? ''))) {
-        const patch = entry.state === 'failed' || entry.state === 'cancelled' ? { status: 'failed' as const, failure: entry.failure ?? 'Cancelled: not sent' } : { status: want };
-        if (entry.state === 'done' && record.status === 'failed') continue; // a venue-reported failure stands
-        await this.deps.store.upsert([{ ...record, ...patch }]);
+      // A finished entry leaves later venue evidence alone, and a venue-reported failure stands.
+      const settled = entry.state === 'done' && (CONFIRMED_STATUSES.has(record.status ?? '') || record.status === 'failed');
+      if (want !== record.status && !settled) {
+        await this.deps.store.upsert([{ ...record, status: want, failure: want === 'failed' ? (entry.failure ?? 'Cancelled: not sent') : undefined }]);
       }
     }
     return problems;
@@ -382,7 +377,7 @@ export class Outbox implements Disposable {
   /** A `sent` message with no venue evidence after a while: read the chat back. */
   private scheduleEvidenceCheck(entry: OutboxEntry): void {
     if (this.disposed) return;
-    this.evidenceTimers.get(entry.clientMessageId)?.dispose();
+    this.clearEvidenceTimer(entry.clientMessageId);
     const wait = Math.max(0, (entry.sentAt ?? entry.updatedAt) + (this.deps.confirmWaitMs ?? 30_000) - this.clock.now());
     this.evidenceTimers.set(
       entry.clientMessageId,
@@ -450,9 +445,13 @@ export class Outbox implements Disposable {
     this.kickLane(next);
   }
 
+  private clearEvidenceTimer(clientMessageId: string): void {
+    this.evidenceTimers.get(clientMessageId)?.dispose();
+    this.evidenceTimers.delete(clientMessageId);
+  }
+
   private async finish(entry: OutboxEntry): Promise<void> {
-    this.evidenceTimers.get(entry.clientMessageId)?.dispose();
-    this.evidenceTimers.delete(entry.clientMessageId);
+    this.clearEvidenceTimer(entry.clientMessageId);
     await this.persist({ ...entry, state: 'done', inFlight: false, failure: undefined, updatedAt: this.clock.now() });
     await this.files.release(entry.clientMessageId);
   }
@@ -472,15 +471,15 @@ export class Outbox implements Disposable {
     return this.deps.store.findByClientMessageId(entry.accountId, entry.conversationId, entry.clientMessageId);
   }
 
-  private async publish(entry: OutboxEntry, patch: Partial<Pick<ChatMessage, 'status' | 'failure' | 'venueMessageId' | 'attachments'>>): Promise<void> {
+  private async publish(entry: OutboxEntry, patch: Partial<Pick<ChatMessage, 'status' | 'failure' | 'venueMessageId' | 'attachments'>>, options?: MergeOptions): Promise<void> {
     const base = this.recordOf(entry) ?? toMessage(entry);
-    const changed = await this.deps.store.upsert([{ ...base, ...patch }]);
+    const changed = await this.deps.store.upsert([{ ...base, ...patch }], options);
     if (changed.length > 0) this.changed.fire(changed);
   }
 }
 
-/** The store status that matches an outbox state (undefined: leave the store's). */
-function statusForState(entry: OutboxEntry): ChatMessage['status'] | undefined {
+/** The store status that matches an outbox state. */
+function statusForState(entry: OutboxEntry): NonNullable<ChatMessage['status']> {
   switch (entry.state) {
     case 'queued':
       return 'queued';
