@@ -3,7 +3,7 @@
 // can only come from `checkForStore`, which validates and copies: the store never takes an
 // unchecked message through `MessageStore.upsertChecked`.
 import type { ChatMessage } from '../../../shared/model';
-import { chatMessageProblem } from '../../../shared/messageValidator';
+import { checkedChatMessageCopy } from '../../../shared/messageValidator';
 
 declare const checked: unique symbol;
 
@@ -12,20 +12,6 @@ export type CheckedMessage = ChatMessage & { readonly [checked]: true };
 
 /** The store's copy of `message`, or what is wrong with it. */
 export function checkForStore(message: ChatMessage): CheckedMessage | string {
-  const problem = chatMessageProblem(message);
-  if (problem !== undefined) return problem;
   // Copied: the caller may reuse its objects while the copy waits for a group commit.
-  return withoutUndefined(message) as CheckedMessage;
-}
-
-/** A copy without `undefined`-valued fields. */
-export function withoutUndefined(message: ChatMessage): ChatMessage {
-  const source = message as unknown as Record<string, unknown>;
-  const out: Record<string, unknown> = {};
-  // for-in (with the own-property test) allocates nothing, unlike Object.keys or entries.
-  for (const field in source) {
-    const value = source[field];
-    if (value !== undefined && Object.hasOwn(source, field)) out[field] = value;
-  }
-  return out as unknown as ChatMessage;
+  return checkedChatMessageCopy(message) as CheckedMessage | string;
 }
