@@ -169,7 +169,6 @@ export class AccountService {
       state: this.registry.stateStore(record.id),
       redactor: this.log.redactor,
       options: {
-        maxSockets: config.get<number>(Settings.maxSockets),
         timezoneOffsetMinutes: config.get<number>(Settings.timezoneOffset),
       },
       logger: this.log,

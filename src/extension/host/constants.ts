@@ -28,7 +28,6 @@ export const ContextKeys = {
 
 export const Settings = {
   section: 'venueChat',
-  maxSockets: 'mexc.maxChatSockets',
   timezoneOffset: 'mexc.timezoneOffsetMinutes',
   notifyIncoming: 'notifications.incoming',
 } as const;

@@ -39,7 +39,6 @@ export const MEXC_DESCRIPTOR: VenueDescriptor = {
       accountId: ctx.accountId,
       credentials: { apiKey: required(ctx.credentials, 'apiKey'), secretKey: required(ctx.credentials, 'secretKey') },
       endpoints: { rest: ctx.endpoints.rest ?? MEXC_DEFAULT_ENDPOINTS.rest, ws: ctx.endpoints.ws ?? MEXC_DEFAULT_ENDPOINTS.ws },
-      maxSockets: ctx.options.maxSockets,
       timezoneOffsetMinutes: ctx.options.timezoneOffsetMinutes,
       heartbeatMs: ctx.options.heartbeatMs,
       clock: ctx.clock,

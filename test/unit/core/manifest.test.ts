@@ -31,7 +31,7 @@ describe('package.json contributions', () => {
 
   it('declares the inbox view and the settings the code reads', () => {
     assert.ok(manifest.contributes.views[Views.container]?.some((v) => v.id === Views.inbox));
-    for (const name of [Settings.maxSockets, Settings.timezoneOffset, Settings.notifyIncoming]) {
+    for (const name of [Settings.timezoneOffset, Settings.notifyIncoming]) {
       assert.ok(`${Settings.section}.${name}` in manifest.contributes.configuration.properties, name);
     }
   });

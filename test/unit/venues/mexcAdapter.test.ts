@@ -345,3 +345,116 @@ describe('MEXC adapter with a hostile chat server', function () {
     );
   });
 });
+
+describe('MEXC adapter at merchant scale (30 active orders on one account)', function () {
+  this.timeout(30000);
+  let sandbox: Sandbox;
+  let adapter: MexcAdapter | undefined;
+  let events: VenueEvent[];
+
+  beforeEach(async () => {
+    events = [];
+    sandbox = await startSandbox({ heartbeatTimeoutMs: 2000, counterparty: false, sweepIntervalMs: 50 });
+  });
+  afterEach(async () => {
+    await adapter?.stop();
+    adapter?.dispose();
+    adapter = undefined;
+    await sandbox.close();
+  });
+
+  const mexc = () => sandbox.venue('mexc');
+  const account = () => mexc().accounts()[0]!;
+  const activeOrders = () => mexc().state().orders.filter((o) => o.apiKey === account().credentials.apiKey && (o.state === 'NOT_PAID' || o.state === 'PAID'));
+  const upgrades = () => mexc().requests({ kind: 'upgrade' });
+  const keyCreations = () => mexc().requests({ kind: 'rest' }).filter((r) => r.method === 'POST' && r.path === '/api/v3/userDataStream').length;
+  const liveSockets = () => mexc().sockets().filter((s) => s.state === 'live');
+
+  function start(): MexcAdapter {
+    adapter = new MexcAdapter({ accountId: 'desk', credentials: account().credentials, endpoints: account().endpoints, heartbeatMs: 300, orderPollMs: 300, orderPageSize: 20 });
+    adapter.events((e) => events.push(e));
+    return adapter;
+  }
+
+  async function thirtyActiveOrders(): Promise<void> {
+    while (activeOrders().length < 30) mexc().createOrder({});
+  }
+
+  it('opens a socket for every one of 30 active orders, 5 per listen key, with no upgrade refused', async () => {
+    await thirtyActiveOrders();
+    const a = start();
+    await a.start();
+    await until(() => liveSockets().length === 30, 10000, '30 live sockets');
+    const perKey = new Map<string, number>();
+    for (const s of liveSockets()) perKey.set(s.listenKeyTail, (perKey.get(s.listenKeyTail) ?? 0) + 1);
+    assert.equal(perKey.size, 6, 'six listen keys');
+    assert.ok([...perKey.values()].every((n) => n <= 5));
+    assert.deepEqual(upgrades().filter((u) => u.httpStatus !== 101), [], 'no refused upgrade');
+    assert.equal(keyCreations(), 6);
+    await until(() => a.connectionState.kind === 'online', 5000, 'online');
+
+    // A counterparty message in each of the 30 orders arrives.
+    for (const o of activeOrders()) mexc().inject({ conversationId: o.conversationId, content: `paid ${o.conversationId}` });
+    await until(() => events.flatMap((e) => (e.type === 'messages' ? e.messages : [])).filter((m) => m.text?.startsWith('paid ')).length === 30, 10000, '30 messages');
+    const got = new Set(events.flatMap((e) => (e.type === 'messages' ? e.messages : [])).map((m) => m.conversationId));
+    for (const o of activeOrders()) assert.ok(got.has(String(o.conversationId)), `order ${o.conversationId}`);
+  });
+
+  it('an order created while running gets its socket within one poll; an ended one loses it unless a pane shows it', async () => {
+    await thirtyActiveOrders();
+    const a = start();
+    await a.start();
+    await until(() => liveSockets().length === 30, 10000, '30 live sockets');
+    const fresh = mexc().createOrder({ openingMessage: 'hello from order 31' });
+    await until(() => events.some((e) => e.type === 'messages' && e.messages.some((m) => m.conversationId === String(fresh.conversationId))) || liveSockets().some((s) => s.conversationId === fresh.conversationId), 3000, 'socket for the new order');
+    await until(() => liveSockets().length === 31, 3000, '31 sockets');
+
+    const [ended, watched] = activeOrders();
+    const pane = a.watch(String(watched!.conversationId));
+    mexc().setOrderState({ orderNo: ended!.advOrderNo, state: 'DONE' });
+    mexc().setOrderState({ orderNo: watched!.advOrderNo, state: 'CANCEL' });
+    await until(() => !liveSockets().some((s) => s.conversationId === ended!.conversationId), 3000, 'ended order socket closed');
+    assert.ok(liveSockets().some((s) => s.conversationId === watched!.conversationId), 'the pane keeps its socket');
+    pane.dispose();
+    await until(() => !liveSockets().some((s) => s.conversationId === watched!.conversationId), 3000, 'closed with the pane');
+    assert.deepEqual(upgrades().filter((u) => u.httpStatus !== 101), []);
+  });
+
+  it('a pane on a closed order gets a socket without pushing any key over its cap', async () => {
+    await thirtyActiveOrders();
+    const a = start();
+    await a.start();
+    await until(() => liveSockets().length === 30, 10000, '30 live sockets');
+    const closed = mexc().state().orders.filter((o) => o.apiKey === account().credentials.apiKey && (o.state === 'DONE' || o.state === 'CANCEL'));
+    const panes = closed.map((o) => a.watch(String(o.conversationId)));
+    await until(() => liveSockets().length === 30 + closed.length, 5000, 'sockets for the panes');
+    assert.deepEqual(upgrades().filter((u) => u.httpStatus !== 101), []);
+    for (const p of panes) p.dispose();
+  });
+
+  it('expired keys are never used again: every socket moves to a new key', async () => {
+    await thirtyActiveOrders();
+    const a = start();
+    await a.start();
+    await until(() => liveSockets().length === 30, 10000, '30 live sockets');
+    const oldKeys = new Set(mexc().listenKeys().map((k) => k.key.slice(-6)));
+    const attemptsBefore = upgrades().length;
+    mexc().applyFaults({ expireListenKeys: true });
+    await until(() => liveSockets().length === 30, 10000, 'all back');
+    const retried = upgrades().slice(attemptsBefore);
+    assert.deepEqual(retried.filter((u) => u.httpStatus === 401), [], 'no upgrade with an expired key');
+    for (const s of liveSockets()) assert.ok(!oldKeys.has(s.listenKeyTail.slice(-6)), 'on a new key');
+  });
+
+  it('Reconnect deletes the old keys at MEXC; stop deletes all of them', async () => {
+    await thirtyActiveOrders();
+    const a = start();
+    await a.start();
+    await until(() => liveSockets().length === 30, 10000, '30 live sockets');
+    await a.reconnect();
+    await until(() => liveSockets().length === 30, 10000, 'all back');
+    assert.equal(mexc().listenKeys().length, 6, 'the six old keys were deleted, six new ones in use');
+    await a.stop();
+    assert.equal(mexc().listenKeys().length, 0);
+  });
+});

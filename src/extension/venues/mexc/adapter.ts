@@ -1,7 +1,7 @@
 // MEXC P2P on the venue contract (docs/venue-protocols.md, MEXC). The adapter only wires the pieces:
 // - orderSync.ts: the order list on the core poller (every page) -> conversations;
-// - listenKeys.ts: the listen key the chat sockets connect with;
-// - chatChannels.ts: one chat socket per conversation (active orders within the cap, plus panes);
+// - listenKeyPool.ts: the listen keys the chat sockets connect with (5 sockets per key, 60 keys);
+// - chatChannels.ts: one chat socket per conversation (every active order, plus panes);
 // - echoMatcher.ts: our sends tied to their echoes, and the landed check;
 // - messageMapping.ts: MEXC messages <-> the normalised model.
 // MEXC has no history API: after an outage the hub stores a gap marker for the time a socket was down.
@@ -15,7 +15,7 @@ import type { SecretSink } from '../descriptor';
 import { MexcRestClient, type MexcCredentials } from './api';
 import { ChatChannels, type MexcReply } from './chatChannels';
 import { EchoMatcher } from './echoMatcher';
-import { ListenKeys } from './listenKeys';
+import { ListenKeyPool } from './listenKeyPool';
 import { attachmentOf, encodeOutbound, messageTime, mexcTypeFor, toChatMessage } from './messageMapping';
 import { OrderSync } from './orderSync';
 import type { MexcChatMessage } from './stream';
@@ -32,8 +32,9 @@ export interface MexcAdapterOptions {
   readonly endpoints: { readonly rest: string; readonly ws: string };
   /** Offset of MEXC's zone-less createTime, in minutes east of UTC (default UTC+8). */
   readonly timezoneOffsetMinutes?: number;
-  /** At most this many chat sockets for active orders at once (spot caps 5 connections per listen key). */
-  readonly maxSockets?: number;
+  /** MEXC's caps, for tests: sockets per listen key (default 5) and listen keys per user (default 60). */
+  readonly socketsPerListenKey?: number;
+  readonly maxListenKeys?: number;
   readonly heartbeatMs?: number;
   readonly listenKeyKeepAliveMs?: number;
   /** Order-list poll interval (default 15 s). */
@@ -71,7 +72,7 @@ export class MexcAdapter implements VenueAdapter {
   private readonly clock: Clock;
   private readonly logger: Logger;
   private readonly disposables = new DisposableStore();
-  private readonly listenKeys: ListenKeys;
+  private readonly listenKeys: ListenKeyPool;
   private readonly rest: MexcRestClient;
   private readonly orders: OrderSync;
   private readonly channels: ChatChannels;
@@ -87,7 +88,18 @@ export class MexcAdapter implements VenueAdapter {
     this.logger = scopedLogger(options.logger ?? silentLogger, `mexc:${options.accountId}`);
     const rest = (this.rest = new MexcRestClient({ baseUrl: options.endpoints.rest, credentials: options.credentials, clock: this.clock, logger: this.logger }));
     const orderPollMs = options.orderPollMs ?? ORDER_POLL_MS;
-    this.listenKeys = this.disposables.add(new ListenKeys({ api: rest, clock: this.clock, logger: this.logger, keepAliveMs: options.listenKeyKeepAliveMs, retryHintMs: orderPollMs, redactor: options.redactor }));
+    this.listenKeys = this.disposables.add(
+      new ListenKeyPool({
+        api: rest,
+        clock: this.clock,
+        logger: this.logger,
+        keepAliveMs: options.listenKeyKeepAliveMs,
+        retryHintMs: orderPollMs,
+        socketsPerKey: options.socketsPerListenKey,
+        maxKeys: options.maxListenKeys,
+        redactor: options.redactor,
+      }),
+    );
     this.orders = this.disposables.add(
       new OrderSync({
         accountId: options.accountId,
@@ -103,7 +115,7 @@ export class MexcAdapter implements VenueAdapter {
         wsUrl: options.endpoints.ws,
         heartbeatMs: options.heartbeatMs ?? 5000,
         listenKeys: this.listenKeys,
-        keepOpen: (id, openIds) => this.keepChannelOpen(id, openIds),
+        keepOpen: (id) => this.started && this.orders.isActive(id),
         clock: this.clock,
         logger: this.logger,
       }),
@@ -112,7 +124,7 @@ export class MexcAdapter implements VenueAdapter {
     this.disposables.add(this.orders.onSynced((conversations) => this.openActiveChats(conversations)));
     this.disposables.add(this.orders.poller.onState(() => this.publishState()));
     this.disposables.add(this.listenKeys.onState(() => this.publishState()));
-    this.disposables.add(this.listenKeys.onRenewed(() => this.channels.reconnectAll()));
+    this.disposables.add(this.listenKeys.onKeyLost((ids) => this.channels.reconnect(ids)));
     this.disposables.add(this.channels.onChange(() => this.publishState()));
     this.disposables.add(this.channels.onClosed((id) => this.echoes.forgetConversation(id)));
     this.disposables.add(this.channels.onBadInput((e) => this.emitter.fire({ type: 'badInput', where: e.where, detail: e.detail })));
@@ -126,7 +138,7 @@ export class MexcAdapter implements VenueAdapter {
 
   async verify(): Promise<void> {
     // A signed call that needs the P2P permission: creating a listen key proves key, secret and clock.
-    await this.listenKeys.create();
+    await this.listenKeys.verify();
   }
 
   async start(): Promise<void> {
@@ -145,7 +157,7 @@ export class MexcAdapter implements VenueAdapter {
     // aborted and awaited alongside.
     const polling = this.orders.poller.stop();
     this.channels.closeAll();
-    await Promise.all([polling, this.listenKeys.release()]);
+    await Promise.all([polling, this.listenKeys.releaseAll()]);
     this.publishState();
   }
 
@@ -154,7 +166,8 @@ export class MexcAdapter implements VenueAdapter {
       await this.start();
       return;
     }
-    this.listenKeys.invalidate();
+    // Fresh keys (the old ones are deleted at MEXC), then every socket reconnects with one.
+    await this.listenKeys.renewAll();
     await this.orders.poller.pollNow();
     this.channels.reconnectAll();
   }
@@ -237,22 +250,11 @@ export class MexcAdapter implements VenueAdapter {
 
   // ---- wiring --------------------------------------------------------------------------------
 
-  /** After every order sync: sockets for active orders (newest first, within the cap), idle ones closed. */
+  /** After every order sync: a socket for every active order, and sockets of ended ones closed unless a pane shows them. */
   private openActiveChats(conversations: readonly Conversation[]): void {
     if (!this.started) return;
-    for (const c of conversations.filter((x) => x.active).slice(0, this.maxSockets)) this.channels.ensure(c.conversationId);
+    for (const c of conversations) if (c.active) this.channels.ensure(c.conversationId);
     this.channels.closeIdle();
-  }
-
-  /** An unwatched socket stays open for an active order among the first `maxSockets` open ones. */
-  private keepChannelOpen(conversationId: string, openIds: readonly string[]): boolean {
-    if (!this.started || !this.orders.isActive(conversationId)) return false;
-    const activeOpen = openIds.filter((id) => this.orders.isActive(id));
-    return activeOpen.indexOf(conversationId) < this.maxSockets;
-  }
-
-  private get maxSockets(): number {
-    return this.options.maxSockets ?? 5;
   }
 
   /** A batch of pushes of one conversation: one 'messages' event, then the confirmations of our echoes in it. */
@@ -278,7 +280,7 @@ export class MexcAdapter implements VenueAdapter {
 
   /** The account's state: the worst of the order poller, the listen key and the open chat sockets. */
   private publishState(): void {
-    const next = this.started ? worstState([this.orders.poller.state, this.listenKeys.state, ...this.channels.states()]) : { kind: 'offline' as const };
+    const next = this.started ? worstState([this.orders.poller.state, this.listenKeys.state, ...this.channels.accountState()]) : { kind: 'offline' as const };
     if (sameState(next, this.lastState)) return;
     this.lastState = next;
     this.emitter.fire({ type: 'connectionState', state: next });

@@ -24,11 +24,16 @@ interface PendingReply {
   readonly timer: Disposable;
 }
 
-/** Where chat sockets get their listen key. */
+/** Where chat sockets get their listen key: a slot per conversation (see listenKeyPool.ts). */
 export interface ListenKeySource {
-  get(): Promise<string>;
-  invalidate(): void;
+  acquire(conversationId: string): Promise<string>;
+  release(conversationId: string): void;
+  expire(key: string, reason: string): void;
+  refused(conversationId: string): void;
 }
+
+/** A close reason saying the socket's listen key is no longer valid (MEXC: "listenKey expired"). */
+const DEAD_KEY_CLOSE = /listen\s*key.*\b(expired|deleted|invalid)\b/i;
 
 /** One socket bound to one conversation, with the replies it still owes. */
 export class ChatChannel implements Disposable {
@@ -115,8 +120,8 @@ export interface ChatChannelsOptions {
   readonly wsUrl: string;
   readonly heartbeatMs: number;
   readonly listenKeys: ListenKeySource;
-  /** Whether an unwatched channel with no awaited reply stays open anyway (an active order within the cap). */
-  readonly keepOpen: (conversationId: string, openIds: readonly string[]) => boolean;
+  /** Whether an unwatched channel with no awaited reply stays open anyway (an active order). */
+  readonly keepOpen: (conversationId: string) => boolean;
   readonly clock: Clock;
   readonly logger: Logger;
 }
@@ -167,13 +172,15 @@ export class ChatChannels implements Disposable {
     const existing = this.channels.get(conversationId);
     if (existing) return existing.channel;
     const { clock, logger, heartbeatMs, listenKeys } = this.options;
+    /** The key of the current (or last) connection attempt. */
+    let listenKey: string | undefined;
     const socket = new ReconnectingSocket({
       name: `MEXC chat ${conversationId}`,
       clock,
       logger,
       heartbeat: { intervalMs: heartbeatMs, staleAfterMs: heartbeatMs * 3 + 1000, send: (ws) => ws.send(PING_FRAME) },
       resolveTarget: async () => {
-        const listenKey = await listenKeys.get();
+        listenKey = await listenKeys.acquire(conversationId);
         const url = new URL(this.options.wsUrl);
         url.searchParams.set('listenKey', listenKey);
         url.searchParams.set('conversationId', conversationId);
@@ -181,12 +188,22 @@ export class ChatChannels implements Disposable {
       },
       onUpgradeRejected: (status): CloseVerdict => {
         if (status === 401) {
-          // The listen key expired or was revoked: make a new one on the next try.
-          listenKeys.invalidate();
-          return { action: 'retry', reason: 'MEXC rejected the listen key; renewing it' };
+          // The listen key expired or was deleted: never again; the next try gets another.
+          if (listenKey) listenKeys.expire(listenKey, 'MEXC refused it on upgrade (HTTP 401)');
+          return { action: 'retry', reason: 'MEXC rejected the listen key; connecting with another' };
+        }
+        if (status === 429) {
+          // Only this socket backs off; the key rests and the next try uses another one.
+          listenKeys.refused(conversationId);
+          return { action: 'retry', reason: 'MEXC refused the chat connection as over its limit (HTTP 429)' };
         }
         if (status === 403) return { action: 'retry', reason: 'MEXC refused this conversation (HTTP 403)' };
         return { action: 'retry', reason: `MEXC refused the chat connection (HTTP ${status})` };
+      },
+      classifyClose: (_code, reason): CloseVerdict | undefined => {
+        if (!listenKey || !DEAD_KEY_CLOSE.test(reason)) return undefined;
+        listenKeys.expire(listenKey, `MEXC closed the chat: ${reason}`);
+        return { action: 'retry', reason: `MEXC closed the chat (${reason}); connecting with another listen key` };
       },
     });
     const channel = new ChatChannel(conversationId, socket, clock);
@@ -224,7 +241,7 @@ export class ChatChannels implements Disposable {
   closeIfIdle(conversationId: string): void {
     const entry = this.channels.get(conversationId);
     if (!entry || entry.channel.watchers > 0 || entry.channel.awaitsReplies) return;
-    if (this.options.keepOpen(conversationId, this.openIds)) return;
+    if (this.options.keepOpen(conversationId)) return;
     this.close(conversationId);
   }
 
@@ -232,9 +249,38 @@ export class ChatChannels implements Disposable {
     for (const id of this.openIds) this.closeIfIdle(id);
   }
 
-  /** User action or a new listen key: every socket reconnects now. */
+  /** User action: every socket reconnects now. */
   reconnectAll(): void {
     for (const { channel } of this.channels.values()) channel.socket.reconnectNow();
+  }
+
+  /** These conversations' sockets reconnect now (their listen key is gone). */
+  reconnect(conversationIds: readonly string[]): void {
+    for (const id of conversationIds) this.channels.get(id)?.channel.socket.reconnectNow();
+  }
+
+  /**
+   * What the chat sockets say about the account: nothing while none is open, online while any one
+   * is (a single chat's trouble shows on its own row, see `problemOf`), else the worst of them.
+   */
+  accountState(): ConnectionState[] {
+    const states = this.states();
+    return states.some((s) => s.kind === 'online') ? states.filter((s) => s.kind === 'online') : states;
+  }
+
+  /** Why the conversation's socket is not receiving right now, or undefined while it is (or has none). */
+  problemOf(conversationId: string): string | undefined {
+    const state = this.channels.get(conversationId)?.channel.socket.state;
+    if (!state) return undefined;
+    switch (state.kind) {
+      case 'backoff':
+      case 'auth-error':
+      case 'stale':
+      case 'displaced':
+        return state.reason;
+      default:
+        return undefined;
+    }
   }
 
   closeAll(): void {
@@ -258,6 +304,7 @@ export class ChatChannels implements Disposable {
     this.channels.delete(conversationId);
     entry.subscriptions.dispose();
     entry.channel.dispose();
+    this.options.listenKeys.release(conversationId);
     this.closedEmitter.fire(conversationId);
     this.changeEmitter.fire();
   }
