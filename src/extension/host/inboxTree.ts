@@ -56,7 +56,7 @@ export class InboxTreeProvider implements vscode.TreeDataProvider<InboxNode>, vs
 
   private renderSignature(): string {
     return JSON.stringify(
-      this.hub.listAccounts().map((a) => [a.id, a.label, describeState(this.hub.state(a.id), this.redactor, 0).short, this.hub.conversationsOf(a.id).map((c) => [c.conversationId, c.title, c.subtitle, c.unread, c.active, c.preview, relativeTime(c.lastActivity)])]),
+      this.hub.listAccounts().map((a) => [a.id, a.label, describeState(this.hub.state(a.id), this.redactor, 0).short, this.hub.conversationsOf(a.id).map((c) => [c.conversationId, c.title, c.subtitle, c.unread, c.active, c.preview, relativeTime(c.lastActivity), this.hub.watchProblem(a.id, c.conversationId)])]),
     );
   }
 
@@ -117,7 +117,7 @@ export class InboxTreeProvider implements vscode.TreeDataProvider<InboxNode>, vs
       }
       case 'conversation': {
         const c = this.hub.conversation(node.accountId, node.conversationId);
-        return conversationItem(node, c);
+        return conversationItem(node, c, this.hub.watchProblem(node.accountId, node.conversationId), this.redactor);
       }
     }
   }
@@ -128,21 +128,26 @@ export class InboxTreeProvider implements vscode.TreeDataProvider<InboxNode>, vs
   }
 }
 
-function conversationItem(node: InboxNode & { kind: 'conversation' }, c: Conversation | undefined): vscode.TreeItem {
+/** `problem`: why the client cannot receive this conversation right now (shown on the row, never silent). */
+function conversationItem(node: InboxNode & { kind: 'conversation' }, c: Conversation | undefined, problem: string | undefined, redactor: StateRedactor): vscode.TreeItem {
   const item = new vscode.TreeItem(c?.title ?? node.conversationId, vscode.TreeItemCollapsibleState.None);
   item.id = `conversation:${node.accountId}:${node.conversationId}`;
   const unread = c?.unread ?? 0;
-  item.description = [unread > 0 ? `● ${unread}` : '', c ? relativeTime(c.lastActivity) : ''].filter(Boolean).join(' · ');
+  item.description = [problem !== undefined ? vscode.l10n.t('not receiving') : '', unread > 0 ? `● ${unread}` : '', c ? relativeTime(c.lastActivity) : ''].filter(Boolean).join(' · ');
   // Counterparty text is untrusted: a plain-string tooltip, never markdown.
-  item.tooltip = [c?.title, c?.subtitle, c?.preview].filter(Boolean).join('\n');
-  item.iconPath = new vscode.ThemeIcon(c?.active ? 'comment-discussion' : 'comment', unread > 0 ? new vscode.ThemeColor('notificationsInfoIcon.foreground') : undefined);
+  item.tooltip = [c?.title, c?.subtitle, c?.preview, problem !== undefined ? vscode.l10n.t('Not receiving new messages: {0}', redactor.redact(problem)) : ''].filter(Boolean).join('\n');
+  item.iconPath =
+    problem !== undefined
+      ? new vscode.ThemeIcon('warning', new vscode.ThemeColor('problemsWarningIcon.foreground'))
+      : new vscode.ThemeIcon(c?.active ? 'comment-discussion' : 'comment', unread > 0 ? new vscode.ThemeColor('notificationsInfoIcon.foreground') : undefined);
   item.contextValue = 'conversation';
   // No arguments on purpose: VS Code caches a tree item's command arguments per render and drops
   // them when the tree refreshes, so a click that lands during a refresh (a busy inbox refreshes
   // often) would fail with "Actual command not found". The command opens the selection instead,
   // which VS Code updates before it runs an item's command.
   item.command = { command: Commands.openSelectedConversation, title: vscode.l10n.t('Open Conversation') };
-  item.accessibilityInformation = { label: vscode.l10n.t('{0}, {1} unread', c?.title ?? node.conversationId, unread) };
+  const label = vscode.l10n.t('{0}, {1} unread', c?.title ?? node.conversationId, unread);
+  item.accessibilityInformation = { label: problem !== undefined ? vscode.l10n.t('{0}, not receiving', label) : label };
   return item;
 }
 

@@ -142,6 +142,12 @@ export type VenueEvent =
    * (a socket reopened, a poll resumed): the hub backfills from server history where there is one.
    */
   | { readonly type: 'resync'; readonly conversationIds?: readonly string[] }
+  /**
+   * Whether the client can receive this conversation right now: `problem` says why not (its own
+   * connection is failing, the venue's connection cap is reached); absent when it can again.
+   * Trouble of the whole account is the `connectionState`; this is one conversation's.
+   */
+  | { readonly type: 'watch'; readonly conversationId: string; readonly problem?: string }
   /** The connection was down from `from` to `to` and the venue cannot backfill it. */
   | { readonly type: 'gap'; readonly conversationId: string; readonly from: number; readonly to: number }
   /** A frame or response the adapter could not use (logged and counted, never fatal). */

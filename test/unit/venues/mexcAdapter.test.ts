@@ -432,6 +432,33 @@ describe('MEXC adapter at merchant scale (30 active orders on one account)', fun
     for (const p of panes) p.dispose();
   });
 
+  it('a chat the client cannot watch (every listen key full) says so on its own, and recovers when a slot frees', async () => {
+    await thirtyActiveOrders();
+    // MEXC's caps made small: 2 keys of 5 sockets for 30 active orders.
+    adapter = new MexcAdapter({ accountId: 'desk', credentials: account().credentials, endpoints: account().endpoints, heartbeatMs: 300, orderPollMs: 300, maxListenKeys: 2 });
+    adapter.events((e) => events.push(e));
+    const a = adapter;
+    await a.start();
+    await until(() => liveSockets().length === 10, 10000, '10 live sockets');
+    const problems = () => {
+      const now = new Map<string, string>();
+      for (const e of events) {
+        if (e.type !== 'watch') continue;
+        if (e.problem === undefined) now.delete(e.conversationId);
+        else now.set(e.conversationId, e.problem);
+      }
+      return now;
+    };
+    await until(() => problems().size === 20, 10000, 'a watch problem for each of the other 20');
+    assert.match([...problems().values()][0]!, /listen keys/);
+    assert.deepEqual(upgrades().filter((u) => u.httpStatus !== 101), [], 'still no refused upgrade');
+    await until(() => a.connectionState.kind === 'online', 5000, 'the account stays online');
+    const watched = liveSockets().map((s) => s.conversationId);
+    const ended = activeOrders().find((o) => watched.includes(o.conversationId))!;
+    mexc().setOrderState({ orderNo: ended.advOrderNo, state: 'DONE' });
+    await until(() => problems().size === 19 && liveSockets().length === 10 && !liveSockets().some((s) => s.conversationId === ended.conversationId), 3000, 'one waiting chat takes the freed slot at once');
+  });
+
   it('expired keys are never used again: every socket moves to a new key', async () => {
     await thirtyActiveOrders();
     const a = start();

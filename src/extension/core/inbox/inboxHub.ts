@@ -30,6 +30,8 @@ interface AccountSlot {
   readonly info: AccountInfo;
   readonly adapter: VenueAdapter;
   state: ConnectionState;
+  /** Conversations the adapter says it cannot receive right now, with why. */
+  readonly watchProblems: Map<string, string>;
   readonly subscriptions: DisposableStore;
 }
 
@@ -121,7 +123,7 @@ export class InboxHub implements Disposable {
 
   async addAccount(info: AccountInfo, adapter: VenueAdapter): Promise<void> {
     await this.removeAccount(info.id, { keepData: true });
-    const slot: AccountSlot = { info, adapter, state: { kind: 'connecting' }, subscriptions: new DisposableStore() };
+    const slot: AccountSlot = { info, adapter, state: { kind: 'connecting' }, watchProblems: new Map(), subscriptions: new DisposableStore() };
     this.accounts.set(info.id, slot);
     slot.subscriptions.add(adapter.events((event) => this.queue.push(info.id, event)));
     this.setState(slot, { kind: 'connecting' });
@@ -165,6 +167,11 @@ export class InboxHub implements Disposable {
 
   state(accountId: string): ConnectionState {
     return this.accounts.get(accountId)?.state ?? { kind: 'offline' };
+  }
+
+  /** Why the conversation cannot be received right now (its row says so), or undefined. */
+  watchProblem(accountId: string, conversationId: string): string | undefined {
+    return this.accounts.get(accountId)?.watchProblems.get(conversationId);
   }
 
   isReady(accountId: string): boolean {
@@ -400,6 +407,9 @@ export class InboxHub implements Disposable {
       case 'resync':
         this.resync(slot, event.conversationIds);
         return;
+      case 'watch':
+        this.onWatch(slot, event.conversationId, event.problem);
+        return;
       case 'gap':
         await this.storeGap(accountId, event.conversationId, event.from, event.to);
         return;
@@ -407,6 +417,14 @@ export class InboxHub implements Disposable {
         this.reportBadInput(slot, event.where, event.detail);
         return;
     }
+  }
+
+  private onWatch(slot: AccountSlot, conversationId: string, problem: string | undefined): void {
+    if (slot.watchProblems.get(conversationId) === problem) return;
+    if (problem === undefined) slot.watchProblems.delete(conversationId);
+    else slot.watchProblems.set(conversationId, problem);
+    this.logger.info(`${slot.info.label}: conversation ${this.book.get(slot.info.id, conversationId)?.title ?? conversationId} ${problem === undefined ? 'is received again' : `cannot be received: ${problem}`}`);
+    this.book.touch();
   }
 
   private async onMessageStatus(slot: AccountSlot, event: Extract<VenueEvent, { type: 'messageStatus' }>): Promise<void> {

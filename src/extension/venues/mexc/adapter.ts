@@ -81,6 +81,8 @@ export class MexcAdapter implements VenueAdapter {
   /** While started the order list is polled at least at the normal pace (new orders appear at any time). */
   private baseline: Disposable | undefined;
   private lastState: ConnectionState = { kind: 'offline' };
+  /** The per-conversation problems last reported as `watch` events. */
+  private readonly watchProblems = new Map<string, string>();
 
   constructor(private readonly options: MexcAdapterOptions) {
     this.accountId = options.accountId;
@@ -125,7 +127,13 @@ export class MexcAdapter implements VenueAdapter {
     this.disposables.add(this.orders.poller.onState(() => this.publishState()));
     this.disposables.add(this.listenKeys.onState(() => this.publishState()));
     this.disposables.add(this.listenKeys.onKeyLost((ids) => this.channels.reconnect(ids)));
-    this.disposables.add(this.channels.onChange(() => this.publishState()));
+    this.disposables.add(this.listenKeys.onRoom((ids) => this.channels.reconnect(ids)));
+    this.disposables.add(
+      this.channels.onChange(() => {
+        this.publishState();
+        this.publishWatchProblems();
+      }),
+    );
     this.disposables.add(this.channels.onClosed((id) => this.echoes.forgetConversation(id)));
     this.disposables.add(this.channels.onBadInput((e) => this.emitter.fire({ type: 'badInput', where: e.where, detail: e.detail })));
     this.disposables.add(this.channels.onGap(({ conversationId, outage }) => this.emitter.fire({ type: 'gap', conversationId, from: outage.from, to: outage.to })));
@@ -276,6 +284,25 @@ export class MexcAdapter implements VenueAdapter {
     for (const detail of problems) this.emitter.fire({ type: 'badInput', where: `MEXC chat ${conversationId}`, detail });
     this.emitter.fire({ type: 'messages', messages, source: 'live' });
     for (const event of confirmations) this.emitter.fire(event);
+  }
+
+  /** A `watch` event for each conversation whose socket started or stopped failing (a closed socket has no problem). */
+  private publishWatchProblems(): void {
+    const now = new Map<string, string>();
+    for (const id of this.channels.openIds) {
+      const problem = this.channels.problemOf(id);
+      if (problem !== undefined) now.set(id, problem);
+    }
+    for (const [id, problem] of now) {
+      if (this.watchProblems.get(id) === problem) continue;
+      this.watchProblems.set(id, problem);
+      this.emitter.fire({ type: 'watch', conversationId: id, problem });
+    }
+    for (const id of [...this.watchProblems.keys()]) {
+      if (now.has(id)) continue;
+      this.watchProblems.delete(id);
+      this.emitter.fire({ type: 'watch', conversationId: id });
+    }
   }
 
   /** The account's state: the worst of the order poller, the listen key and the open chat sockets. */

@@ -63,18 +63,23 @@ export class ListenKeyPool implements Disposable {
   /** Live keys in creation order. */
   private readonly keys = new Map<string, PooledKey>();
   private readonly assigned = new Map<string, PooledKey>();
+  /** Conversations turned away because every key was full: told when a slot frees. */
+  private readonly starved = new Set<string>();
   private creating: Promise<void> | undefined;
   /** Deletions at the venue still running (stop waits for them). */
   private readonly deleting = new Set<Promise<void>>();
   private keepAliveTimer: Disposable | undefined;
   private current: ConnectionState = { kind: 'offline' };
   private readonly lostEmitter = new Emitter<readonly string[]>();
+  private readonly roomEmitter = new Emitter<readonly string[]>();
   private readonly stateEmitter = new Emitter<ConnectionState>();
   private readonly socketsPerKey: number;
   private readonly maxKeys: number;
 
   /** These conversations' key is gone: their sockets must reconnect (and will get another key). */
   readonly onKeyLost: Event<readonly string[]> = this.lostEmitter.event;
+  /** A slot freed up: these conversations were turned away for lack of one and may try again now. */
+  readonly onRoom: Event<readonly string[]> = this.roomEmitter.event;
   /** `offline` (nothing to report) unless creating a key failed. */
   readonly onState: Event<ConnectionState> = this.stateEmitter.event;
 
@@ -117,9 +122,11 @@ export class ListenKeyPool implements Disposable {
       if (free) {
         free.holders.add(conversationId);
         this.assigned.set(conversationId, free);
+        this.starved.delete(conversationId);
         return free.key;
       }
       if (!this.creating && this.keys.size >= this.maxKeys) {
+        this.starved.add(conversationId);
         throw new VenueError('unavailable', `all ${this.maxKeys} MEXC listen keys carry ${this.socketsPerKey} chat sockets each; this chat connects when another closes`);
       }
       // One creation at a time: everyone waiting takes a slot on it, and the overflow waits for the next.
@@ -132,10 +139,16 @@ export class ListenKeyPool implements Disposable {
 
   /** The conversation's socket closed for good: its slot is free, and a surplus empty key is deleted. */
   release(conversationId: string): void {
+    this.starved.delete(conversationId);
     const entry = this.assigned.get(conversationId);
     if (!entry) return;
     this.assigned.delete(conversationId);
     entry.holders.delete(conversationId);
+    if (this.starved.size > 0) {
+      // The key keeps its place for them: no deletion while someone waits for a slot.
+      this.roomEmitter.fire([...this.starved]);
+      return;
+    }
     // One key stays even when empty, so the next chat opens without a REST call first.
     if (entry.holders.size === 0 && this.keys.size > 1) {
       this.keys.delete(entry.key);
@@ -196,6 +209,7 @@ export class ListenKeyPool implements Disposable {
     this.keepAliveTimer?.dispose();
     this.keepAliveTimer = undefined;
     this.lostEmitter.dispose();
+    this.roomEmitter.dispose();
     this.stateEmitter.dispose();
   }
 

@@ -74,6 +74,29 @@ describe('inbox hub spine (fake venue with history, upload, venue unread)', () =
     assert.equal(backend.historyCalls.length, 1);
   });
 
+  it('keeps what the adapter says about one conversation it cannot receive until it says it can again', async () => {
+    await open();
+    adapter.announce('c1');
+    adapter.announce('c2');
+    await hub.settled();
+    let changes = 0;
+    const sub = hub.onDidChangeConversations(() => changes++);
+    adapter.emit({ type: 'watch', conversationId: 'c2', problem: 'all listen keys are full' });
+    await hub.settled();
+    assert.equal(hub.watchProblem(A, 'c2'), 'all listen keys are full');
+    assert.equal(hub.watchProblem(A, 'c1'), undefined, 'one row, not the account');
+    assert.equal(hub.state(A).kind, 'online');
+    assert.equal(changes, 1, 'the tree is told');
+    adapter.emit({ type: 'watch', conversationId: 'c2', problem: 'all listen keys are full' });
+    await hub.settled();
+    assert.equal(changes, 1, 'a repeat changes nothing');
+    adapter.emit({ type: 'watch', conversationId: 'c2' });
+    await hub.settled();
+    assert.equal(hub.watchProblem(A, 'c2'), undefined);
+    assert.equal(changes, 2);
+    sub.dispose();
+  });
+
   it('tells the adapter a batch is stored only after it is durable', async () => {
     await open();
     adapter.announce('c1');

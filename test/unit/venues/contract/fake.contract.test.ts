@@ -33,6 +33,7 @@ for (const poll of [false, true]) {
         adapter?.emit({ type: 'badInput', where: `fake chat ${c}`, detail: 'a frame that is not JSON' });
       },
       openConnections: () => (adapter?.connected ? 1 : 0),
+      receiving: () => adapter?.connected ?? false,
       seedHistory: (c, count) => {
         for (let i = 0; i < count; i++) backend.add(c, `old ${i}`);
       },

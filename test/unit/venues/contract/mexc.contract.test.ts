@@ -27,6 +27,7 @@ describeAdapterContract('MEXC', async () => {
       mexc.pushRaw(conversationNumber, '{"success":true,"method":"RECEIVE_MESSAGE","data":"{not json');
     },
     openConnections: () => mexc.sockets().filter((s) => s.state === 'live').length,
+    receiving: (c) => mexc.sockets().some((s) => s.state === 'live' && String(s.conversationId) === c),
     close: () => sandbox.close(),
   };
 });

@@ -114,8 +114,13 @@ describe('MEXC listen key pool', () => {
     assert.deepEqual(pool.stats, { keys: 60, slots: 300 });
     await assert.rejects(pool.acquire('301'), (err: unknown) => err instanceof VenueError && err.kind === 'unavailable' && /60 MEXC listen keys/.test(err.message));
     assert.equal(api.created, 60);
+    const room: string[][] = [];
+    pool.onRoom((r) => room.push([...r]));
     pool.release('17');
+    assert.deepEqual(room, [['301']], 'the one turned away is told');
     assert.equal(await pool.acquire('301'), 'key-4');
+    pool.release('18');
+    assert.equal(room.length, 1, 'nobody waits any more');
   });
 
   it('keeps every key alive every 30 minutes, and expires the ones MEXC refuses', async () => {
