@@ -14,6 +14,7 @@ import { InboxTreeProvider } from './host/inboxTree';
 import { RedactingLog } from './host/log';
 import { MediaUploader } from './host/mediaUploader';
 import { IncomingNotifier } from './host/incomingNotifier';
+import { NotificationMutes } from './host/notificationMutes';
 import { PanelRestorer } from './host/panelRestorer';
 import { mediaOriginsFor } from './host/mediaOrigins';
 import { SandboxLauncher } from './host/sandboxLauncher';
@@ -96,12 +97,13 @@ async function startInbox(context: vscode.ExtensionContext, log: RedactingLog, s
     mediaOrigins: (accountId) => mediaOriginsFor(registry.get(accountId)),
   });
   subscriptions.push(restorer.attach((panel, target) => panels.adopt(panel, target)));
-  const tree = new InboxTreeProvider(inbox, log.redactor);
-  const notifier = new IncomingNotifier(inbox, (target) => panels.open(target));
-  subscriptions.push(notifier);
+  const mutes = new NotificationMutes(context.globalState);
+  const tree = new InboxTreeProvider(inbox, log.redactor, mutes);
+  const notifier = new IncomingNotifier({ hub: inbox, mutes, open: (target) => panels.open(target), paneFocused: () => panels.all().some((p) => p.panel.active) });
+  subscriptions.push(mutes, notifier);
   const status = new StatusBarIndicator(inbox, log.redactor);
   const updateContext = () => void vscode.commands.executeCommand('setContext', ContextKeys.hasAccounts, registry.list().length > 0);
-  subscriptions.push(registry, sandbox, panels, tree, status, registry.onDidChange(updateContext), ...registerCommands({ hub: inbox, accounts, panels, log, selectedConversation: () => tree.selectedConversation() }));
+  subscriptions.push(registry, sandbox, panels, tree, status, registry.onDidChange(updateContext), ...registerCommands({ hub: inbox, accounts, panels, log, mutes, selectedConversation: () => tree.selectedConversation() }));
   subscriptions.push(inbox.onBadInput((e) => log.warn(`bad input (${inbox.badInputCount} so far) on ${e.where}: ${e.detail}`)));
   subscriptions.push(
     inbox.onStoreTrouble((t) => {

@@ -157,7 +157,7 @@ describe('inbox in a real VS Code (MEXC sandbox)', function () {
     assert.equal(await driver.count({ selector: 'img[onerror]', scope: 'webview' }), 0);
   });
 
-  it('notifies about a message in a conversation no pane shows, and counts it unread; not for the visible one', async () => {
+  it('nudges about the latest message of a burst in a chat no pane shows, in the status bar while a pane has focus; not for the visible or a muted chat', async () => {
     // A new order: MEXC pushes no order events, so Reconnect (or the next order poll) finds it.
     const other = await control<SandboxOrder>(sandbox.mexc.control, '/orders', { counterpartyNickName: 'NewBuyer_7', state: 'NOT_PAID', account: 0 });
     await vscode.commands.executeCommand('venueChat.reconnect', { accountId });
@@ -168,18 +168,30 @@ describe('inbox in a real VS Code (MEXC sandbox)', function () {
       return live.includes(other.conversationId) && live.includes(order.conversationId) && api.accounts().find((a) => a.id === accountId)?.state.kind === 'online' ? true : undefined;
     }, 'sockets for the new order and the open chat');
     const unreadBefore = api.conversations(accountId).find((c) => c.conversationId === String(other.conversationId))?.unread ?? 0;
-    const text = `are you there? ${Date.now()}`;
-    await control(sandbox.mexc.control, '/inject', { conversationId: other.conversationId, content: text });
-    const toast = await driver.waitForText(`${other.counterpartyNickName}: ${text}`, { scope: 'workbench', timeoutMs: 10000 });
-    assert.equal(toast.found, true, 'a notification names the counterparty and shows the text');
-    await until(() => ((api.conversations(accountId).find((c) => c.conversationId === String(other.conversationId))?.unread ?? 0) > unreadBefore) || undefined, 'unread count');
+    // The chat pane has focus: a toast would cover its composer, so the nudge goes to the status bar.
+    assert.ok(api.openPanels().some((p) => p.visible), 'a chat pane is open');
+    const stamp = Date.now();
+    for (const n of [1, 2, 3]) await control(sandbox.mexc.control, '/inject', { conversationId: other.conversationId, content: `burst ${n} ${stamp}` });
+    const nudge = await driver.waitForText(`${other.counterpartyNickName}: burst 3 ${stamp} (+2 more)`, { scope: 'workbench', timeoutMs: 10000 });
+    assert.equal(nudge.found, true, 'one nudge names the counterparty and shows the LATEST message of the burst');
+    const statusBar = (await driver.textContent({ selector: '.statusbar', scope: 'workbench' })).join(' ');
+    assert.ok(statusBar.includes(`burst 3 ${stamp}`), 'in the status bar, not over the composer');
+    const toasts = (await driver.textContent({ selector: '.notifications-toasts', scope: 'workbench' })).join(' ');
+    assert.ok(!toasts.includes(`burst 1 ${stamp}`) && !toasts.includes(`burst 3 ${stamp}`), 'no toast while the pane has focus');
+    await until(() => ((api.conversations(accountId).find((c) => c.conversationId === String(other.conversationId))?.unread ?? 0) >= unreadBefore + 3) || undefined, 'unread count');
+
     const visibleText = `visible pane ${Date.now()}`;
     await control(sandbox.mexc.control, '/inject', { conversationId: order.conversationId, content: visibleText });
     assert.equal((await driver.waitForText(visibleText, { scope: 'webview', timeoutMs: 10000 })).found, true);
-    await new Promise((r) => setTimeout(r, 500));
-    const toasts = (await driver.textContent({ selector: '.notifications-toasts', scope: 'workbench' })).join(' ');
-    assert.ok(toasts.includes(text), 'the first notification is still listed');
-    assert.ok(!toasts.includes(visibleText), 'no notification for the conversation on screen');
+    const mutedText = `muted chat ${Date.now()}`;
+    assert.equal(await vscode.commands.executeCommand('venueChat.muteConversation', { accountId, conversationId: String(other.conversationId) }), true);
+    await control(sandbox.mexc.control, '/inject', { conversationId: other.conversationId, content: mutedText });
+    await until(() => api.messages(accountId, String(other.conversationId)).some((m) => m.text === mutedText) || undefined, 'the muted chat still receives');
+    await new Promise((r) => setTimeout(r, 12_000)); // past the quiet period and the burst wait
+    const workbench = (await driver.textContent({ selector: '.notifications-toasts, .statusbar', scope: 'workbench' })).join(' ');
+    assert.ok(!workbench.includes(visibleText), 'no nudge for the conversation on screen');
+    assert.ok(!workbench.includes(mutedText), 'no nudge for a muted chat');
+    assert.equal(await vscode.commands.executeCommand('venueChat.unmuteConversation', { accountId, conversationId: String(other.conversationId) }), true);
     assert.equal(api.conversations(accountId).find((c) => c.conversationId === String(order.conversationId))?.unread, 0);
   });
 

@@ -4,11 +4,13 @@
 import { randomUUID } from 'node:crypto';
 import * as vscode from 'vscode';
 import type { InboxHub } from '../core/inbox/inboxHub';
+import { scopedLogger } from '../core/logger';
 import { applySettings, checkCredentialValues, resolveEndpoints, resolveSettings, secretValuesOf } from '../venues/accountInput';
 import type { SettingValue, VenueDescriptor } from '../venues/descriptor';
 import { createAdapter, venueDescriptor, VENUES } from '../venues/registry';
 import { isVenueError, type VenueAdapter } from '../venues/venue';
 import { askCredentials, askEndpoints, askSettingValue } from './accountPrompts';
+import { isScripted } from './commandArgs';
 import { addAccountArgsSchema, type AccountRecord, type AccountRegistry, type AddAccountArgs, type Credentials } from './accounts';
 import { Settings } from './constants';
 import type { RedactingLog } from './log';
@@ -61,11 +63,25 @@ export class AccountService {
     );
   }
 
-  /** "Add Account…": from an argument object (scripts, tests) or by asking. Returns the new account id. */
+  /**
+   * "Add Account…": from an argument object (scripts, tests) or by asking (no argument, or a tree
+   * node from the inbox's title bar). Keys the venue refuses are asked again, keeping the label and
+   * endpoints. Returns the new account id.
+   */
   async add(arg?: unknown): Promise<string | undefined> {
-    const args = arg === undefined ? await this.ask() : this.parseArgs(arg);
-    if (!args) return undefined;
-    return this.addVerified(args, arg === undefined);
+    if (isScripted(arg)) {
+      const added = await this.addVerified(this.parseArgs(arg), false);
+      return added === 'refused' ? undefined : added;
+    }
+    let args = await this.ask();
+    while (args) {
+      const added = await this.addVerified(args, true);
+      if (added !== 'refused') return added;
+      const descriptor = venueDescriptor(args.venue);
+      const credentials = await askCredentials(descriptor, (what) => vscode.l10n.t('Add Account: {0} (try again)', what));
+      args = credentials ? { ...args, credentials } : undefined;
+    }
+    return undefined;
   }
 
   /** Adds the sandbox's accounts of every venue this version supports; one venue failing does not stop the others. */
@@ -84,7 +100,7 @@ export class AccountService {
       }
       try {
         const id = await this.addVerified({ venue: account.venue, label: account.label, credentials: account.credentials, endpoints: account.endpoints, sandbox: true }, false);
-        if (id) added.push(id);
+        if (id !== 'refused') added.push(id);
       } catch (err) {
         this.log.error(`sandbox ${account.venue} account "${account.label}": ${err instanceof Error ? err.message : String(err)}`);
         failures.push(err);
@@ -157,7 +173,7 @@ export class AccountService {
   }
 
   /** Builds an adapter; every secret in the keys is registered with the redactor first. */
-  private adapterFor(record: Pick<AccountRecord, 'id' | 'venue' | 'endpoints' | 'settings'>, credentials: Credentials): VenueAdapter {
+  private adapterFor(record: Pick<AccountRecord, 'id' | 'venue' | 'label' | 'endpoints' | 'settings'>, credentials: Credentials): VenueAdapter {
     const descriptor = venueDescriptor(record.venue);
     for (const value of secretValuesOf(descriptor, credentials)) this.log.redactor.addSecret(value);
     const config = vscode.workspace.getConfiguration(Settings.section);
@@ -171,7 +187,8 @@ export class AccountService {
       options: {
         timezoneOffsetMinutes: config.get<number>(Settings.timezoneOffset),
       },
-      logger: this.log,
+      // Every line the adapter logs names the account (labels, not ids: the log tells a story).
+      logger: scopedLogger(this.log, record.label),
     });
   }
 
@@ -210,7 +227,8 @@ export class AccountService {
     }
   }
 
-  private async addVerified(args: AddAccountArgs, interactive: boolean): Promise<string | undefined> {
+  /** The new account's id, or 'refused' when the venue did not accept the keys (shown, interactive only). */
+  private async addVerified(args: AddAccountArgs, interactive: boolean): Promise<string | 'refused'> {
     const descriptor = venueDescriptor(args.venue);
     if (!descriptor.create) throw new UserFacingError('unsupported', vscode.l10n.t('{0} is not supported yet.', descriptor.name));
     const credentials = this.checkCredentials(descriptor, args.credentials);
@@ -220,7 +238,7 @@ export class AccountService {
     if (!settings.ok) throw new UserFacingError('bad-request', settings.problem);
     const record: AccountRecord = { id: randomUUID(), venue: args.venue, label: args.label, endpoints: endpoints.value, preset: args.preset, settings: settings.value, sandbox: args.sandbox, createdAt: Date.now() };
     const adapter = this.adapterFor(record, credentials);
-    if (!(await this.verify(descriptor, args.label, adapter, interactive, 'adding'))) return undefined;
+    if (!(await this.verify(descriptor, args.label, adapter, interactive, 'adding'))) return 'refused';
     await this.registry.add(record, credentials);
     await this.hub.addAccount(infoOf(record), adapter);
     this.log.info(`added ${descriptor.name} account "${args.label}"`);

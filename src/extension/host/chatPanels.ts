@@ -41,6 +41,13 @@ export class ChatPanels implements vscode.Disposable {
     return chat;
   }
 
+  /** Closes the account's panels (Remove Account): their connections go with them. Returns how many. */
+  closeAccount(accountId: string): number {
+    const closing = [...this.panels.values()].filter((p) => p.target.accountId === accountId);
+    for (const p of closing) p.panel.dispose();
+    return closing.length;
+  }
+
   dispose(): void {
     for (const p of this.panels.values()) p.panel.dispose();
     this.panels.clear();

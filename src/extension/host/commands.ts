@@ -7,8 +7,10 @@ import type { InboxHub } from '../core/inbox/inboxHub';
 import type { AccountService } from './accountService';
 import { accountSettingsArgsSchema, updateKeysArgsSchema } from './accounts';
 import type { ChatPanels } from './chatPanels';
+import { isScripted } from './commandArgs';
 import { Commands } from './constants';
 import type { RedactingLog } from './log';
+import type { NotificationMutes } from './notificationMutes';
 import { describeState } from './stateText';
 import { UserFacingError } from './userFacingError';
 
@@ -28,12 +30,13 @@ export interface CommandDeps {
   readonly accounts: AccountService;
   readonly panels: ChatPanels;
   readonly log: RedactingLog;
+  readonly mutes: NotificationMutes;
   /** The conversation selected in the inbox tree. */
   readonly selectedConversation: () => { accountId: string; conversationId: string } | undefined;
 }
 
 export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
-  const { hub, accounts, panels, log, selectedConversation } = deps;
+  const { hub, accounts, panels, log, mutes, selectedConversation } = deps;
 
   const pickConversation = async (): Promise<{ accountId: string; conversationId: string } | undefined> => {
     const items = hub.listAccounts().flatMap((a) =>
@@ -73,17 +76,22 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
   const invalid = (command: string, issues: readonly { path: PropertyKey[]; message: string }[]): UserFacingError =>
     new UserFacingError('bad-request', vscode.l10n.t('{0}: invalid arguments: {1}', command, issues.map((i) => `${i.path.map(String).join('.')}: ${i.message}`).join('; ')));
 
-  /** Runs a command; user-facing failures are shown, and re-thrown so scripted callers see them. */
+  /**
+   * Runs a command; failures are logged and shown once. They are re-thrown only to scripted callers
+   * (an argument object that is not a tree node): VS Code shows a second toast for a UI invocation
+   * that rejects.
+   */
   const run =
     <A extends unknown[], R>(name: string, fn: (...args: A) => Promise<R>) =>
-    async (...args: A): Promise<R> => {
+    async (...args: A): Promise<R | undefined> => {
       try {
         return await fn(...args);
       } catch (err) {
         const message = err instanceof Error ? err.message : String(err);
         log.warn(`${name}: ${message}`);
         void vscode.window.showErrorMessage(message);
-        throw err;
+        if (isScripted(args[0])) throw err;
+        return undefined;
       }
     };
 
@@ -93,7 +101,7 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
       Commands.removeAccount,
       run('Remove Account', async (arg?: unknown) => {
         const parsed = accountArg.safeParse(arg);
-        const scripted = parsed.success && !(typeof arg === 'object' && arg !== null && 'kind' in arg);
+        const scripted = parsed.success && isScripted(arg);
         const accountId = parsed.success ? parsed.data.accountId : await pickAccount(vscode.l10n.t('Remove Account'));
         if (!accountId) return false;
         if (!scripted) {
@@ -102,7 +110,11 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
           const choice = await vscode.window.showWarningMessage(vscode.l10n.t('Remove "{0}"? Its keys and stored messages are deleted from this computer.', label), { modal: true }, remove);
           if (choice !== remove) return false;
         }
+        // Its panes close first, so no pane is left on an account that no longer exists.
+        const closed = panels.closeAccount(accountId);
+        if (closed > 0) log.info(`closed ${closed} chat pane(s) of the account being removed`);
         await accounts.remove(accountId);
+        await mutes.forgetAccount(accountId);
         return true;
       }),
     ),
@@ -140,6 +152,22 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
         panels.open(target);
         return target;
       }),
+    ),
+    ...([
+      [Commands.muteConversation, true],
+      [Commands.unmuteConversation, false],
+    ] as const).map(([command, muted]) =>
+      vscode.commands.registerCommand(
+        command,
+        run(muted ? 'Mute' : 'Unmute', async (arg?: unknown) => {
+          const parsed = conversationArg.safeParse(arg);
+          const target = parsed.success ? { accountId: parsed.data.accountId, conversationId: parsed.data.conversationId } : (selectedConversation() ?? (await pickConversation()));
+          if (!target) return false;
+          await mutes.setMuted(target.accountId, target.conversationId, muted);
+          log.info(`notifications ${muted ? 'muted' : 'unmuted'} for ${hub.conversation(target.accountId, target.conversationId)?.title ?? target.conversationId}`);
+          return true;
+        }),
+      ),
     ),
     vscode.commands.registerCommand(Commands.openSelectedConversation, () => {
       const target = selectedConversation();

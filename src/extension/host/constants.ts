@@ -13,6 +13,8 @@ export const Commands = {
   trySandbox: 'venueChat.trySandbox',
   statusMenu: 'venueChat.statusMenu',
   takeOver: 'venueChat.takeOver',
+  muteConversation: 'venueChat.muteConversation',
+  unmuteConversation: 'venueChat.unmuteConversation',
 } as const;
 
 export const Views = {

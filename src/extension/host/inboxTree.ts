@@ -5,6 +5,7 @@ import type { ConnectionState, Conversation, VenueId } from '../../shared/model'
 import type { InboxHub } from '../core/inbox/inboxHub';
 import { venueDescriptor } from '../venues/registry';
 import { Commands } from './constants';
+import type { NotificationMutes } from './notificationMutes';
 import { describeState, type StateRedactor } from './stateText';
 
 export type InboxNode =
@@ -23,6 +24,7 @@ export class InboxTreeProvider implements vscode.TreeDataProvider<InboxNode>, vs
   constructor(
     private readonly hub: InboxHub,
     private readonly redactor: StateRedactor,
+    private readonly mutes: NotificationMutes,
   ) {
     this.view = vscode.window.createTreeView('venueChat.inbox', { treeDataProvider: this, showCollapseAll: true });
     this.disposables.push(
@@ -30,6 +32,7 @@ export class InboxTreeProvider implements vscode.TreeDataProvider<InboxNode>, vs
       this.changed,
       hub.onDidChangeConversations(() => this.refreshSoon()),
       hub.onDidChangeState(() => this.refreshSoon()),
+      mutes.onDidChange(() => this.refreshSoon()),
     );
     this.updateBadge();
   }
@@ -56,7 +59,7 @@ export class InboxTreeProvider implements vscode.TreeDataProvider<InboxNode>, vs
 
   private renderSignature(): string {
     return JSON.stringify(
-      this.hub.listAccounts().map((a) => [a.id, a.label, describeState(this.hub.state(a.id), this.redactor, 0).short, this.hub.conversationsOf(a.id).map((c) => [c.conversationId, c.title, c.subtitle, c.unread, c.active, c.preview, relativeTime(c.lastActivity), this.hub.watchProblem(a.id, c.conversationId)])]),
+      this.hub.listAccounts().map((a) => [a.id, a.label, describeState(this.hub.state(a.id), this.redactor, 0).short, this.hub.conversationsOf(a.id).map((c) => [c.conversationId, c.title, c.subtitle, c.unread, c.active, c.preview, relativeTime(c.lastActivity), this.hub.watchProblem(a.id, c.conversationId), this.mutes.isMuted(a.id, c.conversationId)])]),
     );
   }
 
@@ -117,7 +120,7 @@ export class InboxTreeProvider implements vscode.TreeDataProvider<InboxNode>, vs
       }
       case 'conversation': {
         const c = this.hub.conversation(node.accountId, node.conversationId);
-        return conversationItem(node, c, this.hub.watchProblem(node.accountId, node.conversationId), this.redactor);
+        return conversationItem(node, c, { problem: this.hub.watchProblem(node.accountId, node.conversationId), muted: this.mutes.isMuted(node.accountId, node.conversationId) }, this.redactor);
       }
     }
   }
@@ -129,18 +132,20 @@ export class InboxTreeProvider implements vscode.TreeDataProvider<InboxNode>, vs
 }
 
 /** `problem`: why the client cannot receive this conversation right now (shown on the row, never silent). */
-function conversationItem(node: InboxNode & { kind: 'conversation' }, c: Conversation | undefined, problem: string | undefined, redactor: StateRedactor): vscode.TreeItem {
+function conversationItem(node: InboxNode & { kind: 'conversation' }, c: Conversation | undefined, row: { readonly problem: string | undefined; readonly muted: boolean }, redactor: StateRedactor): vscode.TreeItem {
+  const { problem, muted } = row;
   const item = new vscode.TreeItem(c?.title ?? node.conversationId, vscode.TreeItemCollapsibleState.None);
   item.id = `conversation:${node.accountId}:${node.conversationId}`;
   const unread = c?.unread ?? 0;
-  item.description = [problem !== undefined ? vscode.l10n.t('not receiving') : '', unread > 0 ? `● ${unread}` : '', c ? relativeTime(c.lastActivity) : ''].filter(Boolean).join(' · ');
+  item.description = [problem !== undefined ? vscode.l10n.t('not receiving') : '', muted ? vscode.l10n.t('muted') : '', unread > 0 ? `● ${unread}` : '', c ? relativeTime(c.lastActivity) : ''].filter(Boolean).join(' · ');
   // Counterparty text is untrusted: a plain-string tooltip, never markdown.
   item.tooltip = [c?.title, c?.subtitle, c?.preview, problem !== undefined ? vscode.l10n.t('Not receiving new messages: {0}', redactor.redact(problem)) : ''].filter(Boolean).join('\n');
   item.iconPath =
     problem !== undefined
       ? new vscode.ThemeIcon('warning', new vscode.ThemeColor('problemsWarningIcon.foreground'))
       : new vscode.ThemeIcon(c?.active ? 'comment-discussion' : 'comment', unread > 0 ? new vscode.ThemeColor('notificationsInfoIcon.foreground') : undefined);
-  item.contextValue = 'conversation';
+  // `conversation` or `conversation.muted`: menus match /^conversation/, Mute/Unmute the exact value.
+  item.contextValue = muted ? 'conversation.muted' : 'conversation';
   // No arguments on purpose: VS Code caches a tree item's command arguments per render and drops
   // them when the tree refreshes, so a click that lands during a refresh (a busy inbox refreshes
   // often) would fail with "Actual command not found". The command opens the selection instead,

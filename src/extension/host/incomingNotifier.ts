@@ -1,54 +1,116 @@
-// A toast when a counterparty writes in a conversation no pane is showing, so a trader working in
-// another editor answers within seconds. At most one per conversation every few seconds (a burst
-// of messages is one nudge); counterparty text is shown as plain text, shortened.
+// A nudge when a counterparty writes in a conversation no pane is showing, so a trader working in
+// another editor answers within seconds.
+// - A burst is one nudge about its LATEST message ("+2 more"), shown a moment after the burst
+//   starts; messages during the quiet period after a nudge come as one more nudge when it ends, so
+//   the newest message is never left unannounced.
+// - While the user is typing in a chat pane, a toast would cover its composer: the nudge goes to
+//   the status bar instead (the tree's unread count shows it too).
+// - Actions: Reply, Mute this chat, Notification settings. Counterparty text is plain text, shortened.
 import * as vscode from 'vscode';
 import type { ChatMessage } from '../../shared/model';
 import type { InboxHub } from '../core/inbox/inboxHub';
 import { Settings } from './constants';
+import type { NotificationMutes } from './notificationMutes';
 
 export type IncomingNotifications = 'all' | 'activeOrders' | 'off';
 
+/** A burst's messages arrive within this of each other; the nudge waits for them. */
+const BURST_MS = 600;
+/** At most one nudge per conversation this often. */
 const QUIET_MS = 10_000;
+const STATUS_BAR_MS = 8000;
+
+export interface IncomingNotifierDeps {
+  readonly hub: InboxHub;
+  readonly mutes: NotificationMutes;
+  readonly open: (target: { accountId: string; conversationId: string }) => void;
+  /** A chat pane has focus (its composer would be under a toast). */
+  readonly paneFocused: () => boolean;
+}
+
+interface Pending {
+  latest: ChatMessage;
+  count: number;
+  timer: NodeJS.Timeout;
+}
 
 export class IncomingNotifier implements vscode.Disposable {
   private readonly lastShown = new Map<string, number>();
+  private readonly pending = new Map<string, Pending>();
   private readonly subscription: vscode.Disposable;
   private shown = 0;
 
-  constructor(
-    private readonly hub: InboxHub,
-    private readonly open: (target: { accountId: string; conversationId: string }) => void,
-  ) {
-    this.subscription = hub.onMessages((e) => this.onMessages(e.accountId, e.conversationId, e.messages));
+  constructor(private readonly deps: IncomingNotifierDeps) {
+    this.subscription = deps.hub.onMessages((e) => this.onMessages(e.accountId, e.conversationId, e.messages));
   }
 
-  /** Toasts shown so far (for the integration tests' sanity checks). */
+  /** Nudges shown so far (toasts and status bar messages; for the integration tests' checks). */
   get count(): number {
     return this.shown;
   }
 
   private onMessages(accountId: string, conversationId: string, messages: readonly ChatMessage[]): void {
-    const incoming = messages.filter((m) => m.direction === 'in' && Date.now() - m.time < 5 * 60_000);
-    const newest = incoming[incoming.length - 1];
-    if (!newest || this.hub.isVisible(accountId, conversationId)) return;
+    let newest: ChatMessage | undefined;
+    let fresh = 0;
+    for (const m of messages) {
+      if (m.direction !== 'in' || Date.now() - m.time >= 5 * 60_000) continue;
+      fresh++;
+      if (!newest || m.time >= newest.time) newest = m;
+    }
+    if (!newest || !this.wanted(accountId, conversationId)) return;
+    const key = keyOf(accountId, conversationId);
+    const pending = this.pending.get(key);
+    if (pending) {
+      if (newest.time >= pending.latest.time) pending.latest = newest;
+      pending.count += fresh;
+      return;
+    }
+    const wait = Math.max(BURST_MS, (this.lastShown.get(key) ?? 0) + QUIET_MS - Date.now());
+    const timer = setTimeout(() => this.flush(accountId, conversationId), wait);
+    this.pending.set(key, { latest: newest, count: fresh, timer });
+  }
+
+  private wanted(accountId: string, conversationId: string): boolean {
+    if (this.deps.hub.isVisible(accountId, conversationId) || this.deps.mutes.isMuted(accountId, conversationId)) return false;
     const mode = vscode.workspace.getConfiguration(Settings.section).get<IncomingNotifications>(Settings.notifyIncoming, 'all');
-    const conversation = this.hub.conversation(accountId, conversationId);
-    if (mode === 'off' || (mode === 'activeOrders' && !conversation?.active)) return;
-    const key = `${accountId}\u0000${conversationId}`;
-    const now = Date.now();
-    if (now - (this.lastShown.get(key) ?? 0) < QUIET_MS) return;
-    this.lastShown.set(key, now);
+    return mode === 'all' || (mode === 'activeOrders' && this.deps.hub.conversation(accountId, conversationId)?.active === true);
+  }
+
+  private flush(accountId: string, conversationId: string): void {
+    const key = keyOf(accountId, conversationId);
+    const pending = this.pending.get(key);
+    this.pending.delete(key);
+    // Opened, muted or switched off while the burst gathered: nothing to say.
+    if (!pending || !this.wanted(accountId, conversationId)) return;
+    this.lastShown.set(key, Date.now());
     this.shown++;
-    const who = conversation?.title ?? newest.senderName ?? vscode.l10n.t('Counterparty');
-    const text = (newest.text ?? '').replace(/\s+/g, ' ').trim();
-    const body = text ? (text.length > 120 ? `${text.slice(0, 120)}…` : text) : `[${newest.kind}]`;
+    const { latest, count } = pending;
+    const who = this.deps.hub.conversation(accountId, conversationId)?.title ?? latest.senderName ?? vscode.l10n.t('Counterparty');
+    const text = (latest.text ?? '').replace(/\s+/g, ' ').trim();
+    const body = text ? (text.length > 120 ? `${text.slice(0, 120)}…` : text) : `[${latest.kind}]`;
+    const more = count > 1 ? ` ${vscode.l10n.t('(+{0} more)', count - 1)}` : '';
+    const line = `${who}: ${body}${more}`;
+    if (this.deps.paneFocused()) {
+      vscode.window.setStatusBarMessage(`$(comment) ${line}`, STATUS_BAR_MS);
+      return;
+    }
     const reply = vscode.l10n.t('Reply');
-    void vscode.window.showInformationMessage(`${who}: ${body}`, reply).then((choice) => {
-      if (choice === reply) this.open({ accountId, conversationId });
+    const mute = vscode.l10n.t('Mute this chat');
+    const settings = vscode.l10n.t('Notification settings');
+    void vscode.window.showInformationMessage(line, reply, mute, settings).then((choice) => {
+      if (choice === reply) this.deps.open({ accountId, conversationId });
+      else if (choice === mute) void this.deps.mutes.setMuted(accountId, conversationId, true);
+      else if (choice === settings) void vscode.commands.executeCommand('workbench.action.openSettings', `${Settings.section}.notifications`);
     });
   }
 
   dispose(): void {
     this.subscription.dispose();
+    for (const p of this.pending.values()) clearTimeout(p.timer);
+    this.pending.clear();
   }
+}
+
+function keyOf(accountId: string, conversationId: string): string {
+  return `${accountId}\u0000${conversationId}`;
 }

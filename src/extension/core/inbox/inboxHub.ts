@@ -276,7 +276,9 @@ export class InboxHub implements Disposable {
   async send(input: Omit<ComposeInput, 'venue'>): Promise<ChatMessage> {
     const slot = this.accounts.get(input.accountId);
     if (!slot) throw new Error('This account is not connected in this window.');
-    return this.deps.outbox.enqueue({ ...input, venue: slot.info.venue });
+    const queued = await this.deps.outbox.enqueue({ ...input, venue: slot.info.venue });
+    this.logger.info(`${slot.info.label} · ${this.book.get(input.accountId, input.conversationId)?.title ?? input.conversationId}: ${input.kind} message ${queued.clientMessageId ?? queued.key} queued`);
+    return queued;
   }
 
   retry(clientMessageId: string): Promise<ChatMessage | undefined> {
@@ -495,7 +497,25 @@ export class InboxHub implements Disposable {
     this.badInputEmitter.fire({ accountId: slot.info.id, where, detail });
   }
 
+  /** One line per conversation and batch: who wrote how much, and where our messages got to (never content). */
+  private logGroup(accountId: string, title: string, group: readonly ChatMessage[], fresh: ReadonlySet<string>): void {
+    let received = 0;
+    const outgoing: string[] = [];
+    for (const m of group) {
+      if (m.direction === 'in' && fresh.has(m.key)) received++;
+      else if (m.direction === 'out' && m.status !== undefined && m.status !== 'queued' && m.status !== 'sending') {
+        outgoing.push(`${m.clientMessageId ?? m.venueMessageId ?? m.key} ${m.status}${m.status === 'failed' && m.failure ? ` (${m.failure})` : ''}`);
+      }
+    }
+    if (received === 0 && outgoing.length === 0) return;
+    const label = this.accounts.get(accountId)?.info.label ?? accountId;
+    const parts = [received > 0 ? `${received} new message${received === 1 ? '' : 's'}` : '', outgoing.length > 0 ? `our ${outgoing.slice(0, 5).join(', ')}${outgoing.length > 5 ? ` and ${outgoing.length - 5} more` : ''}` : ''];
+    this.logger.info(`${label} · ${title}: ${parts.filter(Boolean).join('; ')}`);
+  }
+
   private setState(slot: AccountSlot, state: ConnectionState): void {
+    // The log tells the story at the default level: every change of kind, with the account's name.
+    if (state.kind !== slot.state.kind) this.logger.info(`${slot.info.label}: ${stateStory(state)}`);
     slot.state = state;
     this.stateChanged.fire({ accountId: slot.info.id, state });
   }
@@ -524,6 +544,7 @@ export class InboxHub implements Disposable {
       const first = group[0]!;
       this.messagesChanged.fire({ accountId: first.accountId, conversationId: first.conversationId, messages: group });
       const c = this.book.get(first.accountId, first.conversationId);
+      this.logGroup(first.accountId, c?.title ?? first.conversationId, group, fresh);
       if (!c) continue;
       const readUpTo = Math.max(c.readUpTo ?? -Infinity, c.discoveredAt ?? -Infinity);
       // The newest non-gap message (the first of equal times), and how many of the group are new and unread.
@@ -550,4 +571,24 @@ export class InboxHub implements Disposable {
 /** For changes that are not incoming pushes: none of them counts as live news. */
 function notLive(): boolean {
   return false;
+}
+
+/** A connection state in words for the log (the UI has its own wording in host/stateText.ts). */
+function stateStory(state: ConnectionState): string {
+  switch (state.kind) {
+    case 'online':
+      return 'connected';
+    case 'connecting':
+      return 'connecting';
+    case 'offline':
+      return 'offline';
+    case 'backoff':
+      return `connection trouble, retrying (${state.reason})`;
+    case 'stale':
+      return `no word from the venue for a while (${state.reason})`;
+    case 'auth-error':
+      return `the venue refused the keys (${state.reason})`;
+    case 'displaced':
+      return `another client took over the session (${state.reason})`;
+  }
 }

@@ -87,7 +87,8 @@ export class MexcAdapter implements VenueAdapter {
   constructor(private readonly options: MexcAdapterOptions) {
     this.accountId = options.accountId;
     this.clock = options.clock ?? systemClock;
-    this.logger = scopedLogger(options.logger ?? silentLogger, `mexc:${options.accountId}`);
+    // The host scopes the logger with the account's name; this names the venue.
+    this.logger = scopedLogger(options.logger ?? silentLogger, 'MEXC');
     const rest = (this.rest = new MexcRestClient({ baseUrl: options.endpoints.rest, credentials: options.credentials, clock: this.clock, logger: this.logger }));
     const orderPollMs = options.orderPollMs ?? ORDER_POLL_MS;
     this.listenKeys = this.disposables.add(
@@ -118,6 +119,10 @@ export class MexcAdapter implements VenueAdapter {
         heartbeatMs: options.heartbeatMs ?? 5000,
         listenKeys: this.listenKeys,
         keepOpen: (id) => this.started && this.orders.isActive(id),
+        describe: (id) => {
+          const c = this.orders.conversation(id);
+          return c ? [`with ${c.title}`, c.subtitle].filter(Boolean).join(', ') : undefined;
+        },
         clock: this.clock,
         logger: this.logger,
       }),

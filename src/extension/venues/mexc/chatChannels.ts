@@ -46,8 +46,9 @@ export class ChatChannel implements Disposable {
     readonly conversationId: string,
     readonly socket: ReconnectingSocket,
     private readonly clock: Clock,
+    where: string,
   ) {
-    this.where = `MEXC chat ${conversationId}`;
+    this.where = where;
   }
 
   get awaitsReplies(): boolean {
@@ -124,6 +125,8 @@ export interface ChatChannelsOptions {
   readonly keepOpen: (conversationId: string) => boolean;
   readonly clock: Clock;
   readonly logger: Logger;
+  /** Names a conversation in the log and in bad-input reports (the counterparty and order, when known). */
+  readonly describe?: (conversationId: string) => string | undefined;
 }
 
 /** A channel in use: disposing it lets the channel close when nothing else needs it. */
@@ -174,8 +177,10 @@ export class ChatChannels implements Disposable {
     const { clock, logger, heartbeatMs, listenKeys } = this.options;
     /** The key of the current (or last) connection attempt. */
     let listenKey: string | undefined;
+    const described = this.options.describe?.(conversationId);
+    const where = described ? `MEXC chat ${conversationId} (${described})` : `MEXC chat ${conversationId}`;
     const socket = new ReconnectingSocket({
-      name: `MEXC chat ${conversationId}`,
+      name: where,
       clock,
       logger,
       heartbeat: { intervalMs: heartbeatMs, staleAfterMs: heartbeatMs * 3 + 1000, send: (ws) => ws.send(PING_FRAME) },
@@ -206,7 +211,7 @@ export class ChatChannels implements Disposable {
         return { action: 'retry', reason: `MEXC closed the chat (${reason}); connecting with another listen key` };
       },
     });
-    const channel = new ChatChannel(conversationId, socket, clock);
+    const channel = new ChatChannel(conversationId, socket, clock, where);
     const subscriptions = new DisposableStore();
     subscriptions.add(socket.onMessage((text) => this.onFrame(channel, text)));
     subscriptions.add(socket.onBadInput((detail) => this.badInputEmitter.fire({ where: channel.where, detail })));
