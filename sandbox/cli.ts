@@ -23,6 +23,7 @@ ${portFlags.map((p) => `  ${`--${p.flag} <n>`.padEnd(30)}${p.name} main port (de
   --heartbeat-timeout-ms <n>    close idle chat sockets after n ms (default 60000)
   --reply-delay-ms <n>          scripted counterparty reply delay (default 800)
   --seed <s>                    seed for accounts, orders and replies (default 1)
+  --active-orders <n>           orders in progress per merchant account (default 2; a desk runs 10-30)
   --no-counterparty             the counterparty stays silent
   --exit-with-parent            exit when stdin closes (for child-process use)
   --quiet                       no request log on stderr`;
@@ -45,6 +46,7 @@ export function parseCliArgs(argv: readonly string[], log: (line: string) => voi
       'heartbeat-timeout-ms': { type: 'string' },
       'reply-delay-ms': { type: 'string' },
       seed: { type: 'string' },
+      'active-orders': { type: 'string' },
       'no-counterparty': { type: 'boolean' },
       'exit-with-parent': { type: 'boolean' },
       quiet: { type: 'boolean' },
@@ -69,6 +71,7 @@ export function parseCliArgs(argv: readonly string[], log: (line: string) => voi
       counterpartyReplyDelayMs: intFlag('reply-delay-ms', values['reply-delay-ms']),
       counterparty: values['no-counterparty'] === true ? false : undefined,
       seed: values.seed,
+      activeOrders: intFlag('active-orders', values['active-orders']),
       log: values.quiet === true ? undefined : log,
     },
   };

@@ -100,6 +100,7 @@ export async function startSandboxWith<R extends EmulatorRegistry>(registry: R, 
     counterpartyReplyDelayMs: options.counterpartyReplyDelayMs,
     counterparty: options.counterparty,
     sweepIntervalMs: options.sweepIntervalMs,
+    activeOrders: options.activeOrders,
   };
 
   const running: ControlVenue[] = [];

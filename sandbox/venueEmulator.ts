@@ -13,6 +13,8 @@ export interface CommonEmulatorOptions {
   readonly counterparty?: boolean;
   /** Interval of clock-driven expiry checks (tokens, keys, socket lifetimes). */
   readonly sweepIntervalMs?: number;
+  /** Venues with orders: at least this many in progress per merchant account (a desk runs 10-30). */
+  readonly activeOrders?: number;
 }
 
 export interface EmulatorContext<Options> {

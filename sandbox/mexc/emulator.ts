@@ -36,6 +36,8 @@ export interface MexcSettings {
   seed: number | string;
   /** How often listen-key expiry and socket lifetimes are checked against the clock. */
   sweepIntervalMs: number;
+  /** At least this many orders in progress per account (seeded: one NOT_PAID and one PAID). */
+  activeOrders: number;
 }
 
 export interface MexcEmulatorOptions extends Partial<MexcSettings> {
@@ -57,6 +59,7 @@ export const DEFAULT_MEXC_SETTINGS: MexcSettings = {
   counterparty: true,
   seed: 1,
   sweepIntervalMs: 1000,
+  activeOrders: 2,
 };
 
 export interface MexcAccountInfo {
@@ -172,7 +175,7 @@ export class MexcEmulator {
       (entry, reason) => this.hub.closeForListenKey(entry.key, reason === 'expired' ? CloseReasons.listenKeyExpired : CloseReasons.listenKeyDeleted),
     );
     this.limiter = new SlidingWindowLimiter(() => this.settings.restRateLimitPerSecond);
-    this.store = buildSeededStore(this.settings.seed, this.now());
+    this.store = buildSeededStore(this.settings.seed, this.now(), this.settings.activeOrders);
     this.hub = new ChatSocketHub({
       now: () => this.now(),
       lookupListenKey: (key) => this.keys.lookup(key, this.now()),
@@ -233,7 +236,7 @@ export class MexcEmulator {
     const bound = await this.server.listen(host, port);
     this.base = `http://${urlHost(host)}:${bound}`;
     // Seeded again now that media URLs are known, and relative to the clock at start.
-    this.store = buildSeededStore(this.settings.seed, this.now());
+    this.store = buildSeededStore(this.settings.seed, this.now(), this.settings.activeOrders);
     this.timers.setInterval(() => this.sweep(), this.settings.sweepIntervalMs);
   }
 
@@ -413,7 +416,7 @@ export class MexcEmulator {
     this.frameLog.clear();
     this.faultState = this.defaultFaults();
     this.createdOrders = 0;
-    this.store = buildSeededStore(this.settings.seed, this.now());
+    this.store = buildSeededStore(this.settings.seed, this.now(), this.settings.activeOrders);
     this.log('mexc reset');
   }
 

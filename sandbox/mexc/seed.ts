@@ -140,7 +140,8 @@ function pastMessages(order: Order, account: MerchantAccount): { draft: MessageD
   }));
 }
 
-export function buildSeededStore(seed: number | string, now: number): MexcStore {
+/** The seeded orders plus more in progress until each account has `activeOrders` (a merchant desk). */
+export function buildSeededStore(seed: number | string, now: number, activeOrders = 2): MexcStore {
   const store = new MexcStore(FIRST_MESSAGE_ID, FIRST_CONVERSATION_ID);
   const accounts = ACCOUNT_PROFILES.map((_, i) => makeAccount(seed, i));
   for (const account of accounts) store.addAccount(account);
@@ -164,6 +165,20 @@ export function buildSeededStore(seed: number | string, now: number): MexcStore 
       store.addOrder(order);
       history.push(...pastMessages(order, account));
     });
+    const seededActive = SEEDED_STATES.filter((s) => s.state === 'NOT_PAID' || s.state === 'PAID').length;
+    for (let extra = 0; extra < activeOrders - seededActive; extra++) {
+      const r = seededRandom(seed, `desk-order-${a}-${extra}`);
+      const order = makeOrder(r, {
+        account,
+        counterparty: makeCounterparty(r),
+        // Alternating states, placed over the last hour so they sort apart.
+        state: extra % 2 === 0 ? 'NOT_PAID' : 'PAID',
+        createTime: now - (2 + extra * 2) * MINUTE - a * 37_000 - 1000,
+        conversationId: store.nextConversationId(),
+      });
+      store.addOrder(order);
+      history.push(...pastMessages(order, account));
+    }
   });
   // Ids must grow with time across conversations, as a single server sequence would.
   history.sort((x, y) => x.time - y.time);

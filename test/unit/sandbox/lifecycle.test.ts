@@ -60,6 +60,28 @@ describe('sandbox lifecycle', () => {
       assert.throws(() => parseCliArgs(['--mexc-port', '-1'], () => undefined), /--mexc-port/);
       assert.throws(() => parseCliArgs(['--port', 'abc'], () => undefined), /--port/);
       assert.throws(() => parseCliArgs(['--bogus'], () => undefined));
+      assert.equal(parseCliArgs(['--active-orders', '30'], () => undefined).sandbox.activeOrders, 30);
+    });
+
+    it('seeds a merchant desk: --active-orders gives every account that many orders in progress, the same on every run', async () => {
+      const runs = [];
+      for (let i = 0; i < 2; i++) {
+        const sb = await runCli(['--active-orders', '30', '--quiet'], { stdout: () => undefined, stderr: () => undefined });
+        assert.ok(sb);
+        try {
+          const mexc = sb.venue('mexc');
+          const orders = mexc.state().orders;
+          for (const account of mexc.accounts()) {
+            const active = orders.filter((o) => o.apiKey === account.credentials.apiKey && (o.state === 'NOT_PAID' || o.state === 'PAID'));
+            assert.equal(active.length, 30, account.label);
+            assert.equal(new Set(active.map((o) => o.conversationId)).size, 30, 'one conversation per order');
+          }
+          runs.push(orders.map((o) => [o.advOrderNo, o.counterpartyNickName, o.state]));
+        } finally {
+          await sb.close();
+        }
+      }
+      assert.deepEqual(runs[0], runs[1], 'deterministic from the seed');
     });
 
     it('prints exactly one ready line with the info JSON and logs to stderr', async () => {
