@@ -53,8 +53,9 @@ export interface SandboxMessage {
   time: number;
 }
 
-export async function startSandbox(root: string): Promise<{ child: ChildProcess; info: SandboxReady; mexc: MexcSandbox }> {
-  const child = spawn(process.execPath, [join(root, 'dist', 'sandbox.js'), '--port', '0', '--reply-delay-ms', '400', '--exit-with-parent'], {
+/** `extraArgs`: more sandbox flags, e.g. `['--active-orders', '30']`. */
+export async function startSandbox(root: string, extraArgs: readonly string[] = []): Promise<{ child: ChildProcess; info: SandboxReady; mexc: MexcSandbox }> {
+  const child = spawn(process.execPath, [join(root, 'dist', 'sandbox.js'), '--port', '0', '--reply-delay-ms', '400', '--exit-with-parent', ...extraArgs], {
     env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' },
     stdio: ['pipe', 'pipe', 'ignore'],
   });

@@ -20,6 +20,7 @@ async function loadTests(): Promise<void> {
   await import('../smoke.test');
   await import('../inbox.test');
   await import('../accounts.test');
+  await import('../deskScale.test');
 }
 
 // The extension host installs its own Error.prepareStackTrace, which bypasses Node's source-map
