@@ -215,17 +215,22 @@ describe('inbox in a real VS Code (MEXC sandbox)', function () {
     await until(() => api.accounts().find((a) => a.id === accountId)?.state.kind === 'online' || undefined, 'online again');
   });
 
-  it('asks venue, label, keys (password boxes) and endpoints when run from the palette', async () => {
+  it('asks venue, label, keys (password boxes) and endpoints when run from the palette; wrong keys are asked again, the rest kept', async () => {
     const second = sandbox.mexc.accounts[1]!;
-    const pending = Promise.resolve(vscode.commands.executeCommand<string>('venueChat.addAccount'));
+    // As the inbox's title-bar button runs it while a conversation is selected: with a tree node.
+    const pending = Promise.resolve(vscode.commands.executeCommand<string>('venueChat.addAccount', { kind: 'venue', venue: 'mexc' }));
     const answer = answerPrompt;
     await answer('Add Account: venue', 'MEXC P2P');
     await answer('Add Account: label', 'Prompted MEXC');
     await answer('Add Account: API key (access key)', second.credentials.apiKey, true);
-    await answer('Add Account: Secret key', second.credentials.secretKey, true);
+    await answer('Add Account: Secret key', 'a-wrong-secret-0000', true);
     await answer('Add Account: endpoints', 'Custom endpoints');
     await answer('Add Account: REST base URL', sandbox.mexc.rest);
     await answer('Add Account: Chat WebSocket URL', sandbox.mexc.ws);
+    assert.equal((await driver.waitForText('did not accept these keys', { scope: 'workbench', timeoutMs: 15000 })).found, true, 'the venue\'s refusal is shown');
+    // Only the keys are asked again; label and endpoints are kept.
+    await answer('Add Account: API key (access key) (try again)', second.credentials.apiKey, true);
+    await answer('Add Account: Secret key (try again)', second.credentials.secretKey, true);
     const promptedId = await pending;
     assert.ok(promptedId, 'the prompted account was added');
     await until(() => api.accounts().find((a) => a.id === promptedId && a.label === 'Prompted MEXC') ?? undefined, 'prompted account listed');
