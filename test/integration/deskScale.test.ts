@@ -3,10 +3,9 @@
 // one chat is confirmed while the others stay live. Figures go to test-results/integration-metrics.jsonl.
 import * as assert from 'node:assert/strict';
 import type { ChildProcess } from 'node:child_process';
-import { appendFile, mkdir } from 'node:fs/promises';
-import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { VenueChatApi } from '../../src/extension/extension';
+import { recordMetric } from './metrics';
 import { driver } from './driver';
 import { EXTENSION_ID, control, startSandbox, until, type MexcSandbox, type SandboxMessage, type SandboxOrder, type SandboxReady } from './sandbox';
 
@@ -14,11 +13,6 @@ interface SandboxSocket {
   conversationId: number;
   listenKeyTail: string;
   state: string;
-}
-
-async function recordMetric(root: string, name: string, value: unknown): Promise<void> {
-  await mkdir(join(root, 'test-results'), { recursive: true });
-  await appendFile(join(root, 'test-results', 'integration-metrics.jsonl'), `${JSON.stringify({ name, value, at: new Date().toISOString() })}\n`);
 }
 
 describe('a merchant desk: 30 active MEXC orders in a real VS Code', function () {

@@ -3,18 +3,13 @@
 // receives correctly signed, and see the counterparty's reply in the pane's DOM.
 import * as assert from 'node:assert/strict';
 import type { ChildProcess } from 'node:child_process';
-import { appendFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import * as vscode from 'vscode';
 import type { VenueChatApi } from '../../src/extension/extension';
+import { recordMetric } from './metrics';
 import { answerPrompt, driver } from './driver';
 import { EXTENSION_ID, control, startSandbox, until, type MexcSandbox, type SandboxMessage, type SandboxOrder, type SandboxReady } from './sandbox';
-
-/** Measurements go to test-results/integration-metrics.jsonl (the extension host's console is not shown). */
-async function recordMetric(root: string, name: string, value: unknown): Promise<void> {
-  await mkdir(join(root, 'test-results'), { recursive: true });
-  await appendFile(join(root, 'test-results', 'integration-metrics.jsonl'), `${JSON.stringify({ name, value, at: new Date().toISOString() })}\n`);
-}
 
 describe('inbox in a real VS Code (MEXC sandbox)', function () {
   this.timeout(120000);
