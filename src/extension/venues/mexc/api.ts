@@ -103,12 +103,12 @@ export class MexcRestClient {
 
   /** One page of orders, newest first; pass the last row back as the scroll cursor. */
   async listOrders(params: { limit: number; lastCreateTime?: number; lastId?: string; startTime?: number }): Promise<MexcOrder[]> {
-    const res = await this.request('GET', '/api/v3/fiat/market/order/paginationV2', { ...params }, envelope(orderListData), false, true);
+    const res = await this.request('GET', '/api/v3/fiat/market/order/paginationV2', { ...params }, envelope(orderListData), undefined, true);
     return this.unwrap(res) ?? [];
   }
 
   async orderDetail(orderNo: string): Promise<MexcOrder | undefined> {
-    const res = await this.request('GET', '/api/v3/fiat/order/detail', { advOrderNo: orderNo }, envelope(orderRowSchema), false, true);
+    const res = await this.request('GET', '/api/v3/fiat/order/detail', { advOrderNo: orderNo }, envelope(orderRowSchema), undefined, true);
     return this.unwrap(res) ?? undefined;
   }
 
