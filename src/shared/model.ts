@@ -120,6 +120,40 @@ export interface ChatMessage {
   readonly gap?: { readonly from: number; readonly to: number };
 }
 
+/** Who moves the crypto, from the user's (the account owner's) point of view. */
+export type OrderSide = 'buy' | 'sell';
+
+/**
+ * An order's state, the same words for every venue (the venue's own state is kept beside it).
+ * `in-progress`: a live state none of the others names (Bybit's "paying", Binance's
+ * "DISTRIBUTING"); `unknown`: a state the adapter does not know.
+ */
+export type OrderState = 'awaiting-payment' | 'paid' | 'appeal' | 'in-progress' | 'completed' | 'cancelled' | 'expired' | 'unknown';
+
+/**
+ * The P2P order behind a conversation, as a trader needs it at a glance. Amounts are decimal
+ * strings exactly as the venue sent them (never floats: 0.1 + 0.2 must not reach a trader).
+ */
+export interface OrderContext {
+  /** The venue's order number. */
+  readonly orderNo: string;
+  /** The user's side of the trade (not the advertiser's, not the counterparty's). */
+  readonly side?: OrderSide;
+  /** Crypto asset (`USDT`) and quantity (`375.99`). */
+  readonly asset?: string;
+  readonly quantity?: string;
+  /** Fiat currency (`EUR`) and amount (`349.68`). */
+  readonly fiat?: string;
+  readonly fiatAmount?: string;
+  /** Unit price: fiat per one unit of the asset. */
+  readonly price?: string;
+  readonly state: OrderState;
+  /** The venue's own state (`NOT_PAID`, `20`, `BUYER_PAYED`). */
+  readonly venueState: string;
+  /** UTC ms by which the buyer must pay, when the venue says. */
+  readonly payBy?: number;
+}
+
 export interface Conversation {
   readonly venue: VenueId;
   readonly accountId: string;
@@ -137,6 +171,8 @@ export interface Conversation {
   readonly readUpTo?: number;
   /** Last activity when this client first learnt of the conversation: history older than that is not news. */
   readonly discoveredAt?: number;
+  /** The P2P order behind the chat, where there is one. */
+  readonly order?: OrderContext;
 }
 
 export type ConnectionState =

@@ -107,8 +107,21 @@ export type ResponseEnvelope<M extends RequestMethod = RequestMethod> =
 
 // ---- host -> webview notifications --------------------------------------------------------
 
+/** What the pane needs to know of the conversation's venue. */
+export interface VenueInfo {
+  /** The venue's display name (its descriptor's). */
+  readonly name: string;
+  /** The venue keeps chat history the client can page (false: MEXC; the store holds all there is). */
+  readonly serverHistory: boolean;
+}
+
 export interface ConversationSnapshot {
+  /**
+   * The pane reads it (and every `conversation/update`) through the one conversation check,
+   * `readConversation` in shared/conversationValidator.ts.
+   */
   readonly conversation: Conversation;
+  readonly venue: VenueInfo;
   /** Newest page from the store, oldest first. */
   readonly messages: readonly ChatMessage[];
   readonly before?: string;

@@ -6,7 +6,7 @@ import { Composer } from './composer/composer';
 import { el } from './dom';
 import { Header } from './header/header';
 import { NoticeArea, type NoticeLevel } from './header/notices';
-import { parseComposerCapabilities, parseConnectionState, parseConversation } from './hostGuards';
+import { parseComposerCapabilities, parseConnectionState, parseConversation, parseVenueInfo } from './hostGuards';
 import { type Disposable, DisposableStore, listen } from './lifecycle';
 import { RpcClient, type NotificationHandlers } from './rpc';
 import { Timeline } from './timeline/timeline';
@@ -128,6 +128,7 @@ export class ChatApp implements Disposable {
     this.root.removeAttribute('aria-busy');
     const messages = Array.isArray(params.messages) ? params.messages : [];
     const before = typeof params.before === 'string' ? params.before : undefined;
+    this.timeline.setVenue(parseVenueInfo(params.venue, conversation.venue));
     this.timeline.showSnapshot(ref, messages, before, sameAsShown ? 'keep' : sameAsSaved ? saved.scroll : { atBottom: true });
     if (firstShow) this.composer.focus();
   }

@@ -1,8 +1,9 @@
 // Shape checks for host notifications other than messages (messages: shared/messageValidator.ts). The
 // host is trusted; these keep a malformed payload from breaking the pane instead of being shown.
+import { readConversation } from '../shared/conversationValidator';
 import type { ComposerCapabilities, ConnectionState, Conversation, MessageKind, VenueId } from '../shared/model';
+import type { VenueInfo } from '../shared/protocol';
 
-const VENUES: readonly string[] = ['mexc', 'bybit', 'binance', 'multiwa', 'mixin'];
 const DEFAULT_MAX_TEXT = 4000;
 
 function isRecord(value: unknown): value is Record<string, unknown> {
@@ -17,21 +18,16 @@ function num(value: unknown, fallback = 0): number {
   return typeof value === 'number' && Number.isFinite(value) ? value : fallback;
 }
 
+/** The conversation the host posted, through the one conversation check (bad optional parts dropped). */
 export function parseConversation(raw: unknown): Conversation | undefined {
-  if (!isRecord(raw)) return undefined;
-  const { venue, accountId, conversationId } = raw;
-  if (typeof venue !== 'string' || !VENUES.includes(venue) || typeof accountId !== 'string' || typeof conversationId !== 'string') return undefined;
-  return {
-    venue: venue as VenueId,
-    accountId,
-    conversationId,
-    title: str(raw.title, conversationId),
-    subtitle: typeof raw.subtitle === 'string' ? raw.subtitle : undefined,
-    lastActivity: num(raw.lastActivity),
-    unread: num(raw.unread),
-    active: raw.active === true,
-    preview: typeof raw.preview === 'string' ? raw.preview : undefined,
-  };
+  return readConversation(raw).conversation;
+}
+
+/** A missing or malformed venue info reads as a venue with history (the plain "No messages yet."). */
+export function parseVenueInfo(raw: unknown, venue: VenueId): VenueInfo {
+  const fallback = VENUE_LABELS[venue];
+  if (!isRecord(raw)) return { name: fallback, serverHistory: true };
+  return { name: typeof raw.name === 'string' && raw.name.trim() !== '' ? raw.name.slice(0, 100) : fallback, serverHistory: raw.serverHistory !== false };
 }
 
 export function parseConnectionState(raw: unknown): ConnectionState {

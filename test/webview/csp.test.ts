@@ -146,6 +146,7 @@ describe('webview CSP in the browser', () => {
       conversation: (await import('./fixtures')).CONVERSATION,
       connection: { kind: 'connecting' },
       composer: (await import('./fixtures')).MEXC_COMPOSER,
+      venue: { name: 'MEXC P2P', serverHistory: false },
       messages: [
         ...kinds.map((kind, i) => message({ id: kind, kind, text: `${kind} https://x.example/${i}`, time: T0 + i * MINUTE })),
         message({ id: 'img', kind: 'image', time: T0 + 20 * MINUTE, attachments: [{ kind: 'image', url: `${media}/pixel.png`, name: 'p.png', width: 10, height: 10 }] }),

@@ -68,6 +68,8 @@ export function snapshot(init: Partial<ConversationSnapshot> = {}): Conversation
     messages: [],
     connection: ONLINE,
     composer: MEXC_COMPOSER,
+    // A venue with history, so "No messages yet." is the plain end of history (emptyChat.test.ts covers MEXC's).
+    venue: { name: 'MEXC P2P', serverHistory: true },
     ...init,
   };
 }

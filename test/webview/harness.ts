@@ -188,6 +188,12 @@ export interface OpenOptions {
   readonly bypassCSP?: boolean;
   readonly initialState?: unknown;
   readonly viewport?: { readonly width: number; readonly height: number };
+  /**
+   * The page's clock starts at this UTC ms and stands still (Date, timers and frames are
+   * Playwright's fakes) until the test moves it with `page.clock.runFor(ms)`: countdowns are
+   * checked at known moments, never by sleeping.
+   */
+  readonly clockAt?: number;
 }
 
 /** One chat page in its own browser context. */
@@ -211,6 +217,7 @@ export class ChatPage {
     const errors: string[] = [];
     page.on('pageerror', (error) => errors.push(error.message));
     await page.addInitScript(installFakeVsCodeApi, { initialState: options.initialState });
+    if (options.clockAt !== undefined) await page.clock.install({ time: options.clockAt });
     const chat = new ChatPage(context, page, server);
     chat.pageErrors = errors;
     await page.goto(`${server.origin}/`);

@@ -15,6 +15,7 @@ import {
 } from '../../shared/protocol';
 import type { InboxHub } from '../core/inbox/inboxHub';
 import type { Logger } from '../core/logger';
+import { venueDescriptor } from '../venues/registry';
 import type { MediaUploader } from './mediaUploader';
 import type { StateRedactor } from './stateText';
 import { UserFacingError } from './userFacingError';
@@ -167,6 +168,8 @@ export class ChatPanel implements vscode.Disposable {
       before: page.before,
       connection: this.deps.redactor.redactState(hub.state(accountId)),
       composer: this.composerCapabilities(),
+      // The pane explains an empty chat by what the venue keeps (MEXC keeps no history).
+      venue: { name: venueDescriptor(conversation.venue).name, serverHistory: hub.adapter(accountId)?.capabilities.serverHistory ?? true },
       draft: this.deps.drafts.get<string>(this.draftKey()),
     });
   }

@@ -1,7 +1,8 @@
-// The sidebar inbox: venue -> account -> conversations by last activity, unread counts in the
+// The sidebar inbox: venue -> account -> conversations (running orders first, then by activity), unread counts in the
 // descriptions and the total as the view badge, connection state per account.
 import * as vscode from 'vscode';
-import type { ConnectionState, Conversation, VenueId } from '../../shared/model';
+import type { ConnectionState, Conversation, OrderContext, VenueId } from '../../shared/model';
+import { fiatAmountText, orderRowText, orderSideText, orderStateText, priceText } from '../../shared/orderText';
 import type { InboxHub } from '../core/inbox/inboxHub';
 import { venueDescriptor } from '../venues/registry';
 import { Commands } from './constants';
@@ -59,7 +60,7 @@ export class InboxTreeProvider implements vscode.TreeDataProvider<InboxNode>, vs
 
   private renderSignature(): string {
     return JSON.stringify(
-      this.hub.listAccounts().map((a) => [a.id, a.label, describeState(this.hub.state(a.id), this.redactor, 0).short, this.hub.conversationsOf(a.id).map((c) => [c.conversationId, c.title, c.subtitle, c.unread, c.active, c.preview, relativeTime(c.lastActivity), this.hub.watchProblem(a.id, c.conversationId), this.mutes.isMuted(a.id, c.conversationId)])]),
+      this.hub.listAccounts().map((a) => [a.id, a.label, describeState(this.hub.state(a.id), this.redactor, 0).short, this.hub.conversationsOf(a.id).map((c) => [c.conversationId, c.title, c.subtitle, c.unread, c.active, c.preview, c.order, relativeTime(c.lastActivity), this.hub.watchProblem(a.id, c.conversationId), this.mutes.isMuted(a.id, c.conversationId)])]),
     );
   }
 
@@ -137,9 +138,11 @@ function conversationItem(node: InboxNode & { kind: 'conversation' }, c: Convers
   const item = new vscode.TreeItem(c?.title ?? node.conversationId, vscode.TreeItemCollapsibleState.None);
   item.id = `conversation:${node.accountId}:${node.conversationId}`;
   const unread = c?.unread ?? 0;
-  item.description = [problem !== undefined ? vscode.l10n.t('not receiving') : '', muted ? vscode.l10n.t('muted') : '', unread > 0 ? `● ${unread}` : '', c ? relativeTime(c.lastActivity) : ''].filter(Boolean).join(' · ');
+  // The order at a glance ("349.68 EUR · Paid"): venue-made words, never counterparty text.
+  const order = c?.order ? orderRowText(c.order) : '';
+  item.description = [problem !== undefined ? vscode.l10n.t('not receiving') : '', muted ? vscode.l10n.t('muted') : '', order, unread > 0 ? `● ${unread}` : '', c ? relativeTime(c.lastActivity) : ''].filter(Boolean).join(' · ');
   // Counterparty text is untrusted: a plain-string tooltip, never markdown.
-  item.tooltip = [c?.title, c?.subtitle, c?.preview, problem !== undefined ? vscode.l10n.t('Not receiving new messages: {0}', redactor.redact(problem)) : ''].filter(Boolean).join('\n');
+  item.tooltip = [c?.title, c?.order ? orderTooltip(c.order) : c?.subtitle, c?.preview, problem !== undefined ? vscode.l10n.t('Not receiving new messages: {0}', redactor.redact(problem)) : ''].filter(Boolean).join('\n');
   item.iconPath =
     problem !== undefined
       ? new vscode.ThemeIcon('warning', new vscode.ThemeColor('problemsWarningIcon.foreground'))
@@ -151,9 +154,25 @@ function conversationItem(node: InboxNode & { kind: 'conversation' }, c: Convers
   // often) would fail with "Actual command not found". The command opens the selection instead,
   // which VS Code updates before it runs an item's command.
   item.command = { command: Commands.openSelectedConversation, title: vscode.l10n.t('Open Conversation') };
-  const label = vscode.l10n.t('{0}, {1} unread', c?.title ?? node.conversationId, unread);
+  const label = order ? vscode.l10n.t('{0}, {1}, {2} unread', c?.title ?? node.conversationId, order, unread) : vscode.l10n.t('{0}, {1} unread', c?.title ?? node.conversationId, unread);
   item.accessibilityInformation = { label: problem !== undefined ? vscode.l10n.t('{0}, not receiving', label) : label };
   return item;
+}
+
+/** The full order context, one fact per line (all venue-made words). */
+function orderTooltip(order: OrderContext): string {
+  const fiat = fiatAmountText(order);
+  const price = priceText(order);
+  return [
+    orderSideText(order),
+    fiat ? vscode.l10n.t('Amount: {0}', fiat) : '',
+    price ? vscode.l10n.t('Price: {0}', price) : '',
+    vscode.l10n.t('State: {0}', orderStateText(order)),
+    order.payBy !== undefined && order.state === 'awaiting-payment' ? vscode.l10n.t('Pay by {0}', new Date(order.payBy).toLocaleString()) : '',
+    vscode.l10n.t('Order {0}', order.orderNo),
+  ]
+    .filter(Boolean)
+    .join('\n');
 }
 
 function stateIcon(state: ConnectionState): vscode.ThemeIcon {

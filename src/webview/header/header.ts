@@ -3,25 +3,32 @@ import { el } from '../dom';
 import { VENUE_LABELS } from '../hostGuards';
 import type { Disposable } from '../lifecycle';
 import { ConnectionBadge } from './connectionBadge';
+import { OrderSummary } from './orderSummary';
 
 export class Header implements Disposable {
   readonly element: HTMLElement;
   private readonly title = el('h1', { className: 'header__title', attrs: { dir: 'auto' } });
   private readonly subtitle = el('div', { className: 'header__subtitle', attrs: { dir: 'auto' } });
   private readonly badge: ConnectionBadge;
+  private readonly order: OrderSummary;
 
   constructor(announce: (text: string) => void) {
     this.badge = new ConnectionBadge(announce);
-    this.element = el('header', { className: 'header' }, [el('div', { className: 'header__titles' }, [this.title, this.subtitle]), this.badge.element]);
+    this.order = new OrderSummary(announce);
+    this.element = el('header', { className: 'header' }, [el('div', { className: 'header__titles' }, [this.title, this.subtitle, this.order.element]), this.badge.element]);
   }
 
   setConversation(conversation: Conversation): void {
     this.title.textContent = conversation.title;
     this.title.title = conversation.title;
-    const parts = [VENUE_LABELS[conversation.venue], conversation.subtitle, conversation.active ? 'order in progress' : undefined].filter(
+    // With an order, the order line below says it all; the subtitle names venue and order number.
+    const { order } = conversation;
+    const detail = order ? [`Order ${order.orderNo}`] : [conversation.subtitle, conversation.active ? 'order in progress' : undefined];
+    const parts = [VENUE_LABELS[conversation.venue], ...detail].filter(
       (part): part is string => typeof part === 'string' && part.length > 0,
     );
     this.subtitle.textContent = parts.join(' · ');
+    this.order.set(order);
     document.title = conversation.title;
   }
 
@@ -30,6 +37,7 @@ export class Header implements Disposable {
   }
 
   dispose(): void {
+    this.order.dispose();
     this.badge.dispose();
   }
 }

@@ -10,7 +10,8 @@ import { Debouncer, type Disposable, DisposableStore, MutableDisposable, animati
 import { createButton, setButtonLabel } from '../ui';
 import { refreshGrouping } from './grouping';
 import { HistoryPager, type PagerState } from './historyPager';
-import { renderHistoryStatusLine } from './historyStatusLine';
+import { NO_MESSAGES_YET, emptyChatText, renderHistoryStatusLine } from './historyStatusLine';
+import type { VenueInfo } from '../../shared/protocol';
 import { previewText } from '../../shared/messagePreview';
 import { sanitizeChatMessage, sanitizeChatMessages } from '../../shared/messageValidator';
 import { MessageRow } from './messageRow';
@@ -69,6 +70,8 @@ export class Timeline implements Disposable {
   private readonly saveScroll: Debouncer;
   private readonly readMarker: ReadMarker;
   private conversation: ConversationRef | null = null;
+  /** What an empty chat says once history is exhausted (the venue may keep none: MEXC). */
+  private emptyText = NO_MESSAGES_YET;
   private pending: ChatMessage[] = [];
   private unseen = 0;
   private seek: AnchorSeek | null = null;
@@ -127,6 +130,11 @@ export class Timeline implements Disposable {
    * Replaces the list with a snapshot. `restore` is where the reader should land: a saved position
    * (after reload), or `keep` when the same conversation is re-sent and the current place stays.
    */
+  /** Call before `showSnapshot`: an empty chat on a venue without history says why it is empty. */
+  setVenue(venue: VenueInfo): void {
+    this.emptyText = emptyChatText(venue);
+  }
+
   showSnapshot(conversation: ConversationRef, rawMessages: readonly unknown[], before: string | undefined, restore: ScrollPosition | 'keep'): void {
     const keep = restore === 'keep' && sameConversation(this.conversation, conversation) ? this.scrollPosition() : undefined;
     this.conversation = conversation;
@@ -238,7 +246,7 @@ export class Timeline implements Disposable {
     }
     refreshGrouping(this.rowsInOrder(), Date.now());
     // "No messages yet." must give way to "No older messages." once the first message arrives.
-    if (this.pager.state.kind === 'end') renderHistoryStatusLine(this.historyStatus, this.pager.state, this.store.length > 0);
+    if (this.pager.state.kind === 'end') renderHistoryStatusLine(this.historyStatus, this.pager.state, this.store.length > 0, this.emptyText);
     if (latestIncoming) this.deps.announce(announcementFor(latestIncoming, newIncoming));
 
     if (wasAtBottom || ownSendArrived) {
@@ -388,7 +396,7 @@ export class Timeline implements Disposable {
   /** The status line sits above the list: changing its height must not move what the reader sees. */
   private renderHistoryStatus(state: PagerState): void {
     const anchor = this.stuckToBottom ? undefined : this.captureAnchor();
-    renderHistoryStatusLine(this.historyStatus, state, this.store.length > 0);
+    renderHistoryStatusLine(this.historyStatus, state, this.store.length > 0, this.emptyText);
     if (anchor) restoreAnchor(this.scroller, anchor);
   }
 

@@ -74,6 +74,14 @@ describe('MEXC adapter against the sandbox', function () {
       assert.equal(c.title, o.counterpartyNickName);
       assert.equal(c.active, o.state === 'NOT_PAID' || o.state === 'PAID');
       assert.ok(c.subtitle?.includes(o.advOrderNo));
+      // The order context as the emulator serves it over REST: amounts exact, side the account's.
+      assert.equal(c.order?.orderNo, o.advOrderNo);
+      assert.equal(c.order?.fiat, o.fiatUnit);
+      assert.equal(c.order?.fiatAmount, JSON.stringify(o.amount));
+      assert.equal(c.order?.asset, o.coinName);
+      assert.equal(c.order?.side, o.side === 'BUY' ? 'buy' : 'sell');
+      assert.equal(c.order?.venueState, o.state);
+      assert.ok((c.order?.payBy ?? 0) > o.createTime, 'payment deadline from payTimeLimit');
     }
     const activeCount = own.filter((o) => o.state === 'NOT_PAID' || o.state === 'PAID').length;
     await until(() => sandbox.venue('mexc').sockets().length === activeCount, 5000, 'sockets');

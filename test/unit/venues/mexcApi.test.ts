@@ -89,4 +89,18 @@ describe('MEXC REST client on the core HTTP client', () => {
       offline.dispose();
     }
   });
+
+  it('reads order amounts as the exact decimal text MEXC wrote (BigDecimal as a JSON number)', async () => {
+    reply = {
+      status: 200,
+      body: '{"code":0,"msg":"success","data":[{"advOrderNo":"1234567890123456789","state":"PAID","side":"SELL","coinName":"BTC","tradableQuantity":0.000123456789012345678,"price":64000.10,"amount":7.90,"fiatUnit":"EUR","createTime":1700000000000,"payTimeLimit":1700000900000}]}',
+    };
+    const [order] = await rest.listOrders({ limit: 20 });
+    assert.ok(order);
+    assert.equal(order.tradableQuantity, '0.000123456789012345678');
+    assert.equal(order.price, '64000.10');
+    assert.equal(order.amount, '7.90');
+    assert.equal(order.createTime, 1_700_000_000_000);
+    assert.equal(order.payTimeLimit, 1_700_000_900_000);
+  });
 });

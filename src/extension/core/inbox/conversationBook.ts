@@ -1,12 +1,14 @@
 // The conversation list: titles, order context, previews, unread counts and read marks, kept in
 // memory for the views and saved to one JSON file (atomically, debounced) so the tree fills at
 // once on the next start.
+import { readConversation } from '../../../shared/conversationValidator';
 import type { Conversation } from '../../../shared/model';
 import type { Clock } from '../clock';
 import { Emitter, type Disposable } from '../event';
 import type { Logger } from '../logger';
 import { readJson, writeJsonAtomic } from '../store/atomicFile';
 import { sameValue } from '../store/messageMerge';
+import { compareConversations } from './conversationOrder';
 
 const SAVE_DELAY_MS = 500;
 
@@ -33,8 +35,18 @@ export class ConversationBook implements Disposable {
   async load(): Promise<void> {
     const saved = await readJson(this.file);
     if (!Array.isArray(saved)) return;
-    for (const c of saved) {
-      if (isConversation(c)) this.conversations.set(conversationKey(c.accountId, c.conversationId), c);
+    // The file is read back through the one conversation check: a damaged entry costs itself (or
+    // only its bad optional part, such as an order the next poll refills), never the list.
+    let dropped = 0;
+    const problems = new Set<string>();
+    for (const raw of saved) {
+      const { conversation, problems: found } = readConversation(raw);
+      for (const p of found) problems.add(p);
+      if (conversation) this.conversations.set(conversationKey(conversation.accountId, conversation.conversationId), conversation);
+      else dropped++;
+    }
+    if (problems.size > 0) {
+      this.logger.warn(`conversations file: ${dropped} entries dropped, problems: ${[...problems].slice(0, 5).join('; ')}`);
     }
   }
 
@@ -42,9 +54,9 @@ export class ConversationBook implements Disposable {
     return this.conversations.get(conversationKey(accountId, conversationId));
   }
 
-  /** The account's conversations, most recent activity first. */
+  /** The account's conversations: running orders first, then by most recent activity (conversationOrder.ts). */
   listFor(accountId: string): Conversation[] {
-    return [...this.conversations.values()].filter((c) => c.accountId === accountId).sort((a, b) => b.lastActivity - a.lastActivity);
+    return [...this.conversations.values()].filter((c) => c.accountId === accountId).sort(compareConversations);
   }
 
   all(): IterableIterator<Conversation> {
@@ -114,20 +126,4 @@ export class ConversationBook implements Disposable {
       this.logger.warn(`could not save conversations: ${err instanceof Error ? err.message : String(err)}`);
     }
   }
-}
-
-function isConversation(v: unknown): v is Conversation {
-  if (typeof v !== 'object' || v === null) return false;
-  const c = v as Record<string, unknown>;
-  return (
-    typeof c.venue === 'string' &&
-    typeof c.accountId === 'string' &&
-    typeof c.conversationId === 'string' &&
-    typeof c.title === 'string' &&
-    typeof c.lastActivity === 'number' &&
-    typeof c.unread === 'number' &&
-    typeof c.active === 'boolean' &&
-    (c.readUpTo === undefined || typeof c.readUpTo === 'number') &&
-    (c.discoveredAt === undefined || typeof c.discoveredAt === 'number')
-  );
 }

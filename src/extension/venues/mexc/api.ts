@@ -3,6 +3,7 @@ import * as z from 'zod';
 import type { Clock } from '../../core/clock';
 import type { Logger } from '../../core/logger';
 import { HttpClient, type HttpMethod, type HttpResponse } from '../../core/connection/httpClient';
+import { parseJsonKeepingDecimals } from '../../core/decimalJson';
 import { VenueError } from '../venue';
 import { encodeQuery, signQueryString, type QueryValue } from './auth';
 
@@ -38,6 +39,8 @@ const orderRowSchema = z
     fiatUnit: z.string().nullish(),
     createTime: numberish,
     updateTime: numberish.nullish(),
+    /** Payment deadline, ms (docs/venue-protocols.md). */
+    payTimeLimit: numberish.nullish(),
     userInfo: userInfoSchema.nullish(),
     merchantInfo: userInfoSchema.nullish(),
   })
@@ -100,12 +103,12 @@ export class MexcRestClient {
 
   /** One page of orders, newest first; pass the last row back as the scroll cursor. */
   async listOrders(params: { limit: number; lastCreateTime?: number; lastId?: string; startTime?: number }): Promise<MexcOrder[]> {
-    const res = await this.request('GET', '/api/v3/fiat/market/order/paginationV2', { ...params }, envelope(orderListData));
+    const res = await this.request('GET', '/api/v3/fiat/market/order/paginationV2', { ...params }, envelope(orderListData), undefined, true);
     return this.unwrap(res) ?? [];
   }
 
   async orderDetail(orderNo: string): Promise<MexcOrder | undefined> {
-    const res = await this.request('GET', '/api/v3/fiat/order/detail', { advOrderNo: orderNo }, envelope(orderRowSchema));
+    const res = await this.request('GET', '/api/v3/fiat/order/detail', { advOrderNo: orderNo }, envelope(orderRowSchema), undefined, true);
     return this.unwrap(res) ?? undefined;
   }
 
@@ -130,8 +133,9 @@ export class MexcRestClient {
    * One signed call. Transport failures, 5xx and 429 are classified by the core client; this maps
    * the rest by MEXC's envelope. `idempotent` marks calls that are safe to repeat (the listen-key
    * keep-alive and delete), so a 5xx on them is plain unavailability, not an unknown outcome.
+   * `decimals` reads the reply keeping decimal numbers as their exact text (order amounts).
    */
-  private async request<T extends z.ZodType>(method: HttpMethod, path: string, params: Record<string, QueryValue>, schema: T, idempotent?: boolean): Promise<z.output<T>> {
+  private async request<T extends z.ZodType>(method: HttpMethod, path: string, params: Record<string, QueryValue>, schema: T, idempotent?: boolean, decimals?: boolean): Promise<z.output<T>> {
     const res = await this.http.request({ method, path, query: encodeQuery(params), idempotent });
     if (res.status >= 400) {
       const { code, msg } = envelopeOf(res);
@@ -139,11 +143,20 @@ export class MexcRestClient {
       if (res.status === 401 || res.status === 403) throw new VenueError('auth', `MEXC refused the API key (HTTP ${res.status})`, res.status);
       throw new VenueError('rejected', `MEXC ${method} ${path} failed with HTTP ${res.status}`, res.status);
     }
-    const parsed = schema.safeParse(res.json);
+    const parsed = schema.safeParse(decimals ? readDecimalJson(res) : res.json);
     if (!parsed.success) {
       throw new VenueError('unknown-outcome', `MEXC sent an unexpected reply to ${method} ${path}: ${z.prettifyError(parsed.error)}`);
     }
     return parsed.data;
+  }
+}
+
+/** The reply with its decimal numbers as exact strings; a body that is not JSON stays unparsed (the schema says so). */
+function readDecimalJson(res: HttpResponse): unknown {
+  try {
+    return parseJsonKeepingDecimals(res.bodyText);
+  } catch {
+    return res.json;
   }
 }
 

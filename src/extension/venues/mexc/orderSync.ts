@@ -8,8 +8,11 @@ import type { Clock } from '../../core/clock';
 import { Emitter, type Disposable, type Event } from '../../core/event';
 import type { Logger } from '../../core/logger';
 import { Poller, type PollIntervals, type PollOutcome } from '../../core/connection/poller';
+import { orderSummaryText } from '../../../shared/orderText';
+import { sameValue } from '../../core/store/messageMerge';
 import { isVenueError, type Page } from '../venue';
 import { ACTIVE_ORDER_STATES, type MexcOrder } from './api';
+import { mexcOrderContext } from './orderMapping';
 
 /** The part of the REST client the order sync needs. */
 export interface OrderApi {
@@ -144,16 +147,18 @@ export class OrderSync implements Disposable {
     }
     const previous = this.conversations.get(conversationId);
     const nick = order.userInfo?.nickName ?? order.merchantInfo?.nickName ?? 'Counterparty';
+    const context = mexcOrderContext(order);
     const conversation: Conversation = {
       venue: 'mexc',
       accountId: this.options.accountId,
       conversationId,
       title: nick,
-      subtitle: `${order.side ?? ''} ${order.amount ?? order.tradableQuantity ?? ''} ${order.coinName ?? ''} · order ${order.advOrderNo} · ${state}`.replace(/\s+/g, ' ').trim(),
+      subtitle: orderSummaryText(context),
       lastActivity: Math.max(previous?.lastActivity ?? 0, order.updateTime ?? order.createTime),
       unread: previous?.unread ?? 0,
       active: ACTIVE_ORDER_STATES.has(state),
       preview: previous?.preview,
+      order: context,
     };
     if (previous && !changed(previous, conversation)) return previous;
     this.conversations.set(conversationId, conversation);
@@ -164,7 +169,7 @@ export class OrderSync implements Disposable {
 }
 
 function changed(a: Conversation, b: Conversation): boolean {
-  return a.title !== b.title || a.subtitle !== b.subtitle || a.active !== b.active || a.lastActivity !== b.lastActivity;
+  return a.title !== b.title || a.subtitle !== b.subtitle || a.active !== b.active || a.lastActivity !== b.lastActivity || !sameValue(a.order, b.order);
 }
 
 function parseCursor(cursor: string | undefined): Partial<OrderCursor> {

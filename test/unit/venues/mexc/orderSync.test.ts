@@ -95,7 +95,8 @@ describe('MEXC order sync', () => {
     api.orders = [order(1, 'PAID'), order(2)];
     await sync.syncAll(signal());
     assert.equal(announced.length, 3);
-    assert.match(announced[2]!.subtitle ?? '', /PAID/);
+    assert.equal(announced[2]!.order?.state, 'paid');
+    assert.match(announced[2]!.subtitle ?? '', /· Paid ·/);
     assert.equal(api.conversationCalls.length, 2, 'still cached');
   });
 
@@ -142,5 +143,34 @@ describe('MEXC order sync', () => {
     const second = await sync.listPage(first.next);
     assert.deepEqual(second.items.map((c) => c.conversationId), ['50004']);
     assert.equal(second.next, undefined);
+  });
+
+  it('carries the order context, with the fiat amount in its currency and the side in words', async () => {
+    api.orders = [{ ...order(1, 'NOT_PAID'), side: 'BUY', amount: '349.68', fiatUnit: 'EUR', tradableQuantity: '375.99', price: '0.93', payTimeLimit: 1_700_000_000_000 + 900_000 }];
+    await sync.syncAll(signal());
+    const c = announced[0]!;
+    assert.deepEqual(c.order, {
+      orderNo: '100001',
+      side: 'buy',
+      asset: 'USDT',
+      quantity: '375.99',
+      fiat: 'EUR',
+      fiatAmount: '349.68',
+      price: '0.93',
+      state: 'awaiting-payment',
+      venueState: 'NOT_PAID',
+      payBy: 1_700_000_900_000,
+    });
+    assert.equal(c.subtitle, 'You buy 375.99 USDT for 349.68 EUR at 0.93 EUR/USDT · Awaiting payment · order 100001');
+    assert.doesNotMatch(c.subtitle ?? '', /349\.68 USDT|NOT_PAID/);
+  });
+
+  it('announces an order whose context changed even when its state did not', async () => {
+    api.orders = [order(1, 'PAID')];
+    await sync.syncAll(signal());
+    api.orders = [{ ...order(1, 'PAID'), payTimeLimit: 1_700_000_000_000 + 60_000 }];
+    await sync.syncAll(signal());
+    assert.equal(announced.length, 2);
+    assert.equal(announced[1]!.order?.payBy, 1_700_000_060_000);
   });
 });
