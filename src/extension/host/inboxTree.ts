@@ -1,6 +1,7 @@
 // The sidebar inbox: venue -> account -> conversations by last activity, unread counts in the
 // descriptions and the total as the view badge, connection state per account.
 import * as vscode from 'vscode';
+import { revealBidiControls } from '../../shared/bidiControls';
 import type { ConnectionState, Conversation, VenueId } from '../../shared/model';
 import type { InboxHub } from '../core/inbox/inboxHub';
 import { venueDescriptor } from '../venues/registry';
@@ -130,12 +131,15 @@ export class InboxTreeProvider implements vscode.TreeDataProvider<InboxNode>, vs
 
 /** `problem`: why the client cannot receive this conversation right now (shown on the row, never silent). */
 function conversationItem(node: InboxNode & { kind: 'conversation' }, c: Conversation | undefined, problem: string | undefined, redactor: StateRedactor): vscode.TreeItem {
-  const item = new vscode.TreeItem(c?.title ?? node.conversationId, vscode.TreeItemCollapsibleState.None);
+  // Counterparty text with its bidi controls made visible, so "\u202Eexe.fdp" cannot read "pdf.exe".
+  const title = revealBidiControls(c?.title ?? node.conversationId);
+  const item = new vscode.TreeItem(title, vscode.TreeItemCollapsibleState.None);
   item.id = `conversation:${node.accountId}:${node.conversationId}`;
   const unread = c?.unread ?? 0;
   item.description = [problem !== undefined ? vscode.l10n.t('not receiving') : '', unread > 0 ? `● ${unread}` : '', c ? relativeTime(c.lastActivity) : ''].filter(Boolean).join(' · ');
   // Counterparty text is untrusted: a plain-string tooltip, never markdown.
-  item.tooltip = [c?.title, c?.subtitle, c?.preview, problem !== undefined ? vscode.l10n.t('Not receiving new messages: {0}', redactor.redact(problem)) : ''].filter(Boolean).join('\n');
+  const problemLine = problem !== undefined ? vscode.l10n.t('Not receiving new messages: {0}', redactor.redact(problem)) : '';
+  item.tooltip = [title, revealBidiControls(c?.subtitle ?? ''), revealBidiControls(c?.preview ?? ''), problemLine].filter(Boolean).join('\n');
   item.iconPath =
     problem !== undefined
       ? new vscode.ThemeIcon('warning', new vscode.ThemeColor('problemsWarningIcon.foreground'))
@@ -146,7 +150,7 @@ function conversationItem(node: InboxNode & { kind: 'conversation' }, c: Convers
   // often) would fail with "Actual command not found". The command opens the selection instead,
   // which VS Code updates before it runs an item's command.
   item.command = { command: Commands.openSelectedConversation, title: vscode.l10n.t('Open Conversation') };
-  const label = vscode.l10n.t('{0}, {1} unread', c?.title ?? node.conversationId, unread);
+  const label = vscode.l10n.t('{0}, {1} unread', title, unread);
   item.accessibilityInformation = { label: problem !== undefined ? vscode.l10n.t('{0}, not receiving', label) : label };
   return item;
 }
