@@ -63,22 +63,29 @@ export class ChatApp implements Disposable {
       new Composer({ rpc: this.rpc, state: this.state, onAccepted: (clientMessageId) => this.timeline.expectOwnSend(clientMessageId) }),
     );
 
-    // Nothing is shown until the first snapshot: a half-filled pane would look like a real, empty chat.
+    // The conversation is not shown until the first snapshot: a half-filled pane would look like a
+    // real, empty chat. The composer is there from the start, focused, so what the user types while
+    // the host is still answering is kept (it joins the draft when the snapshot arrives).
     this.placeholder = el('div', { className: 'placeholder', attrs: { role: 'status' } }, [el('span', { text: 'Loading conversation…' })]);
-    this.shell = el('div', { className: 'shell', attrs: { hidden: '' } }, [
-      this.header.element,
-      this.notices.element,
-      this.timeline.element,
-      this.composer.element,
-      this.announcer.element,
-    ]);
-    this.root.replaceChildren(this.placeholder, this.shell);
+    this.shell = el('div', { className: 'shell', attrs: { hidden: '' } }, [this.header.element, this.notices.element, this.timeline.element]);
+    this.root.replaceChildren(this.placeholder, this.shell, this.composer.element, this.announcer.element);
     this.root.setAttribute('aria-busy', 'true');
   }
 
   /** Listens for the host, then tells it the pane is ready (the host posts nothing before that). */
   start(): void {
     this.disposables.add(listen(window, 'message', (event) => this.rpc.handleMessage(event.data)));
+    // Focus as soon as the pane can take input, not when the history has arrived.
+    this.composer.focus();
+    this.disposables.add(
+      listen(window, 'keydown', (event) => {
+        // A character typed while nothing has focus (the pane was just clicked) goes to the composer:
+        // moving focus during keydown makes the browser insert the character there.
+        if (event.defaultPrevented || event.ctrlKey || event.metaKey || event.altKey || event.key.length !== 1) return;
+        const active = document.activeElement;
+        if (active === null || active === document.body || active === document.documentElement) this.composer.focus();
+      }),
+    );
     // The page can be torn down at any time (panel hidden, window reload): keep the draft.
     const saveNow = (): void => {
       this.composer.flushDraft();
@@ -122,7 +129,6 @@ export class ChatApp implements Disposable {
     this.composer.setConnection(connection);
     this.composer.open(conversation, parseComposerCapabilities(params.composer), draft, sameAsShown);
 
-    const firstShow = this.shell.hidden;
     this.shell.hidden = false;
     this.placeholder.remove();
     this.root.removeAttribute('aria-busy');
@@ -130,7 +136,6 @@ export class ChatApp implements Disposable {
     const before = typeof params.before === 'string' ? params.before : undefined;
     this.timeline.setVenue(parseVenueInfo(params.venue, conversation.venue));
     this.timeline.showSnapshot(ref, messages, before, sameAsShown ? 'keep' : sameAsSaved ? saved.scroll : { atBottom: true });
-    if (firstShow) this.composer.focus();
   }
 
   private onConversationUpdate(params: NotificationParams['conversation/update']): void {

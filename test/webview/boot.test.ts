@@ -20,7 +20,9 @@ describe('webview boot', () => {
     await chat.frames();
     assert.equal(await chat.page.locator('.msg').count(), 0, 'no message rows before the snapshot');
     assert.equal(await chat.page.locator('.shell').isHidden(), true, 'the pane stays hidden');
-    assert.equal(await chat.page.locator('.composer').isVisible(), false, 'no composer before the snapshot');
+    // The composer is there from the start (focused, keeping what is typed), but cannot send yet.
+    assert.equal(await chat.page.locator('.composer').isVisible(), true, 'the composer takes input before the snapshot');
+    assert.equal(await chat.page.locator('vscode-button.composer__send').getAttribute('disabled'), '');
     assert.match(await chat.page.locator('.placeholder').innerText(), /Loading conversation/);
 
     await chat.notify('conversation/snapshot', snapshot({ messages: [message({ id: 'm1', text: 'hello there' })] }));

@@ -18,6 +18,7 @@ import type {
   RequestMethod,
   RequestResults,
 } from '../../src/shared/protocol';
+import { THEMES, type WebviewTheme, themeVariables } from './themes';
 
 /** dist/test/webview/*.test.js → repository root. */
 export const REPO_ROOT = path.resolve(__dirname, '../../..');
@@ -90,8 +91,9 @@ export class AssetServer {
       void (async () => {
         const url = new URL(req.url ?? '/', 'http://localhost');
         if (url.pathname === '/' || url.pathname === '/index.html') {
+          const theme = THEMES.find((t) => t.id === url.searchParams.get('theme'));
           res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
-          res.end(html);
+          res.end(theme ? withVsCodeTheme(html, theme) : html);
           return;
         }
         const allowed = url.pathname.startsWith('/dist/') || url.pathname.startsWith('/media/');
@@ -139,6 +141,46 @@ export class AssetServer {
   async stop(): Promise<void> {
     await Promise.all([close(this.app.server), close(this.mediaHost.server)]);
   }
+}
+
+// VS Code's own default styles for webview content (its webview `pre/index.html`, 1.100), the part
+// that bears on colours and layout.
+const VSCODE_DEFAULT_STYLES = `
+html { scrollbar-color: var(--vscode-scrollbarSlider-background) var(--vscode-editor-background); }
+body {
+  overscroll-behavior-x: none;
+  background-color: transparent;
+  color: var(--vscode-editor-foreground);
+  font-family: var(--vscode-font-family);
+  font-weight: var(--vscode-font-weight);
+  font-size: var(--vscode-font-size);
+  margin: 0;
+  padding: 0 20px;
+}
+a, a code { color: var(--vscode-textLink-foreground); }
+a:hover { color: var(--vscode-textLink-activeForeground); }
+code { color: var(--vscode-textPreformat-foreground); background-color: var(--vscode-textPreformat-background); padding: 1px 3px; border-radius: 4px; }
+blockquote { background: var(--vscode-textBlockQuote-background); border-color: var(--vscode-textBlockQuote-border); }
+`;
+
+/**
+ * The page as VS Code would hand it to the webview in `theme`: like VS Code's webview host, the
+ * document gets the theme's `--vscode-*` variables on <html>, the theme kind as body class and
+ * `data-vscode-theme-kind`, and the default styles first in <head> (ahead of the page's CSP, as
+ * VS Code inserts them), all before any page script runs.
+ */
+export function withVsCodeTheme(html: string, theme: WebviewTheme): string {
+  const vars = Object.entries(themeVariables(theme))
+    .map(([name, value]) => `${name}: ${value};`)
+    .join(' ');
+  // VS Code keeps `vscode-high-contrast` on high-contrast light too, for older webviews.
+  const classes = theme.kind === 'vscode-high-contrast-light' ? 'vscode-high-contrast-light vscode-high-contrast' : theme.kind;
+  const escape = (value: string): string => value.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;');
+  for (const tag of ['<html lang="en">', '<head>', '<body>']) if (!html.includes(tag)) throw new Error(`withVsCodeTheme: the page has no ${tag}`);
+  return html
+    .replace('<html lang="en">', `<html lang="en" style="${escape(vars)}">`)
+    .replace('<head>', `<head>\n    <style id="_defaultStyles">${VSCODE_DEFAULT_STYLES}</style>`)
+    .replace('<body>', `<body class="${classes}" role="document" data-vscode-theme-kind="${theme.kind}" data-vscode-theme-name="${escape(theme.label)}" data-vscode-theme-id="${escape(theme.label)}">`);
 }
 
 /** What the fake records per posted message. */
@@ -194,6 +236,8 @@ export interface OpenOptions {
    * checked at known moments, never by sleeping.
    */
   readonly clockAt?: number;
+  /** Render the page in this VS Code theme (variables, body class, default styles). */
+  readonly theme?: WebviewTheme;
 }
 
 /** One chat page in its own browser context. */
@@ -220,7 +264,7 @@ export class ChatPage {
     if (options.clockAt !== undefined) await page.clock.install({ time: options.clockAt });
     const chat = new ChatPage(context, page, server);
     chat.pageErrors = errors;
-    await page.goto(`${server.origin}/`);
+    await page.goto(options.theme ? `${server.origin}/?theme=${encodeURIComponent(options.theme.id)}` : `${server.origin}/`);
     return chat;
   }
 

@@ -31,7 +31,7 @@ describe('webview message renderers', () => {
       [message({ id: 'btn', kind: 'buttons', text: 'Confirm payment?' }), 'content--buttons', /buttons.*Confirm payment\?/],
       [message({ id: 'live', kind: 'live', text: 'Live location' }), 'content--live', /Live.*Live location/],
       [message({ id: 'sys', kind: 'system', direction: 'system', text: 'The buyer marked the order as paid' }), 'content--system', /The buyer marked the order as paid/],
-      [message({ id: 'gap', kind: 'gap', direction: 'system', text: undefined, gap: { from: T0 - 30 * MINUTE, to: T0 - 5 * MINUTE } }), 'content--gap', /Connection lost 09:30–09:55/],
+      [message({ id: 'gap', kind: 'gap', direction: 'system', text: undefined, gap: { from: T0 - 30 * MINUTE, to: T0 - 5 * MINUTE } }), 'content--gap', /Connection lost 09:30:00–09:55:00 \(lost connection for 25 min\)/],
       [message({ id: 'rc', kind: 'recall', direction: 'system', text: undefined }), 'content--recall', /alice_p2p withdrew a message/],
       [{ ...message({ id: 'new', text: 'from the future' }), kind: 'poll' as ChatMessage['kind'] }, 'content--unknown', /Unsupported message type “poll”.*from the future/],
     ];
@@ -62,7 +62,7 @@ describe('webview message renderers', () => {
     assert.equal(await divider.getAttribute('role'), 'note');
     assert.equal(
       (await divider.innerText()).trim(),
-      'Connection lost 13:05–13:42 — this venue has no history, messages sent to you then may be missing',
+      'Connection lost 13:05:00–13:42:00 (lost connection for 37 min) — this venue has no history, messages sent to you then may be missing',
     );
     assert.equal(await chat.page.locator(`.msg[data-key="${gap.key}"] .status`).count(), 0);
   });

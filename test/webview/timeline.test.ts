@@ -215,7 +215,7 @@ describe('webview timeline', () => {
     await chat.notify('message/upsert', { messages: [gap] });
     await chat.frames();
     assert.deepEqual(await keys(chat), [message({ id: 'a' }).key, gap.key, message({ id: 'b' }).key]);
-    assert.match(await chat.page.locator('.content--gap').innerText(), /^Connection lost 09:20–09:50 — this venue has no history, messages sent to you then may be missing$/);
+    assert.match(await chat.page.locator('.content--gap').innerText(), /^Connection lost 09:20:00–09:50:00 \(lost connection for 30 min\) — this venue has no history, messages sent to you then may be missing$/);
     // Gaps are not "new messages" from the counterparty.
     assert.equal(await chat.page.locator('.new-pill').isVisible(), false);
   });

@@ -2,9 +2,15 @@
 // the page's CSP switched off (bypassCSP) so they prove the renderers themselves are safe: were any
 // of this data ever parsed as HTML, the payloads below would run and set window.__xss.
 import * as assert from 'node:assert/strict';
+import { splitBidiControls } from '../../src/shared/bidiControls';
 import type { ChatMessage } from '../../src/shared/model';
 import { CONVERSATION, MINUTE, T0, message } from './fixtures';
 import type { ChatPage } from './harness';
+
+/** What the pane shows for counterparty text: the text itself, each bidi control as its token ("RLO"). */
+function asShown(text: string | undefined): string | undefined {
+  return text === undefined ? undefined : splitBidiControls(text).map((s) => ('control' in s ? s.control.abbr : s.text)).join('');
+}
 import { webviewSuite } from './suite';
 
 const PAYLOADS = [
@@ -108,10 +114,10 @@ describe('webview XSS corpus (CSP bypassed: the renderers alone must hold)', () 
     for (const m of messages) {
       const row = shown.find((r) => r.key === m.key);
       assert.ok(row, `row ${m.key} rendered`);
-      assert.equal(row.text, m.text, 'text shown literally');
-      if (m.direction === 'in') assert.equal(row.sender, m.senderName, 'sender shown literally');
+      assert.equal(row.text, asShown(m.text), 'text shown literally');
+      if (m.direction === 'in') assert.equal(row.sender, asShown(m.senderName), 'sender shown literally');
       if (m.failure) {
-        assert.equal(row.failure, m.failure, 'failure reason shown literally');
+        assert.equal(row.failure, asShown(m.failure), 'failure reason shown literally');
         assert.ok(row.timeTitle?.endsWith(`Venue time: ${m.rawTime}`), 'raw time shown literally');
       }
     }
@@ -147,7 +153,7 @@ describe('webview XSS corpus (CSP bypassed: the renderers alone must hold)', () 
     for (const src of result.images) assert.match(src, /^https:\/\/ok\.example\//);
     // File names are shown literally, isolated, with a warning when they hide direction tricks.
     const names = await chat.page.locator('.file-card__name').evaluateAll((els) => els.map((e) => e.textContent));
-    assert.deepEqual(names, URL_PAYLOADS.map((_, i) => PAYLOADS[i % PAYLOADS.length]));
+    assert.deepEqual(names, URL_PAYLOADS.map((_, i) => asShown(PAYLOADS[i % PAYLOADS.length])));
     // Every link click goes to the host as an http(s) URL; the page never navigates.
     const start = chat.page.url();
     const count = await chat.page.locator('[data-link-url]').count();
@@ -169,7 +175,7 @@ describe('webview XSS corpus (CSP bypassed: the renderers alone must hold)', () 
       ],
     });
     assert.equal(await chat.page.locator('.file-card__warning').count(), 1);
-    assert.equal(await chat.page.locator('.file-card__name').first().evaluate((e) => e.textContent), 'invoice\u202Efdp.exe');
+    assert.equal(await chat.page.locator('.file-card__name').first().evaluate((e) => e.textContent), 'invoiceRLOfdp.exe');
     assert.equal(await chat.page.locator('.file-card__name').first().getAttribute('dir'), 'auto', 'the name is a bidi isolate');
   });
 
@@ -182,8 +188,10 @@ describe('webview XSS corpus (CSP bypassed: the renderers alone must hold)', () 
     assert.ok((await text.evaluate((e) => (e.textContent ?? '').length)) < 10_000, 'collapsed to a preview');
     await chat.page.locator('.msg vscode-button', { hasText: 'Show all' }).click();
     await chat.page.waitForFunction(() => !document.querySelector('.text--collapsed'));
-    assert.equal(await text.evaluate((e) => e.textContent), huge, 'the full text, literally');
-    assert.equal(await text.evaluate((e) => e.querySelectorAll('*').length), 0, 'only text nodes');
+    assert.equal(await text.evaluate((e) => e.textContent), asShown(huge), 'the full text, literally');
+    // Only text nodes, and a token for each hidden control character (itself only text).
+    assert.equal(await text.evaluate((e) => e.querySelectorAll(':not(.bidi-control), .bidi-control *').length), 0, 'only text nodes and control tokens');
+    assert.equal(await text.evaluate((e) => e.querySelectorAll('.bidi-control').length), huge.split('\u202E').length - 1);
     assertClean(await audit(chat));
   });
 
@@ -264,12 +272,12 @@ describe('webview XSS corpus (CSP bypassed: the renderers alone must hold)', () 
     assertClean(result);
     for (const src of result.images) assert.match(src, /^https:\/\/ok\.example\//);
     const literal = async (selector: string): Promise<string[]> => chat.page.locator(selector).evaluateAll((els) => els.map((e) => e.textContent ?? ''));
-    assert.deepEqual(await literal('.card__title'), PAYLOADS);
-    assert.deepEqual(await literal('.card__description'), PAYLOADS);
-    assert.deepEqual(await literal('.contact__name'), PAYLOADS);
-    assert.deepEqual(await literal('.location__name'), PAYLOADS);
-    assert.deepEqual(await literal('.quote__text'), PAYLOADS);
-    assert.deepEqual(await literal('.quote__sender'), PAYLOADS);
+    assert.deepEqual(await literal('.card__title'), PAYLOADS.map(asShown));
+    assert.deepEqual(await literal('.card__description'), PAYLOADS.map(asShown));
+    assert.deepEqual(await literal('.contact__name'), PAYLOADS.map(asShown));
+    assert.deepEqual(await literal('.location__name'), PAYLOADS.map(asShown));
+    assert.deepEqual(await literal('.quote__text'), PAYLOADS.map(asShown));
+    assert.deepEqual(await literal('.quote__sender'), PAYLOADS.map(asShown));
     assert.equal((await literal('.content--recalled')).every((t) => t === 'Message withdrawn'), true, 'withdrawn content is never shown');
     // Only http(s) destinations became links; everything else is inert.
     const linkUrls = await chat.page.locator('[data-link-url]').evaluateAll((els) => els.map((e) => e.getAttribute('data-link-url') ?? ''));

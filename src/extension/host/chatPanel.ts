@@ -3,6 +3,8 @@
 // protocol, Trust boundaries).
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
+import { revealBidiControls } from '../../shared/bidiControls';
+import { countCharacters } from '../../shared/characterCount';
 import type { Attachment, ComposerCapabilities } from '../../shared/model';
 import { chatPanelHtml } from '../../shared/chatHtml';
 import {
@@ -110,7 +112,8 @@ export class ChatPanel implements vscode.Disposable {
 
   private updateTitle(): void {
     const c = this.deps.hub.conversation(this.target.accountId, this.target.conversationId);
-    this.panel.title = c?.title ?? vscode.l10n.t('Conversation');
+    // A tab title is a plain-string surface: bidi controls in counterparty text are shown, not obeyed.
+    this.panel.title = c ? revealBidiControls(c.title) : vscode.l10n.t('Conversation');
   }
 
   private html(): string {
@@ -141,8 +144,11 @@ export class ChatPanel implements vscode.Disposable {
     }
     try {
       const result = await this.handle(parsed.method, parsed.params);
-      await this.panel.webview.postMessage({ id: parsed.id, ok: true, result });
+      const reply = this.panel.webview.postMessage({ id: parsed.id, ok: true, result });
+      // The snapshot follows the ready reply at once (messages keep their order): waiting for the
+      // reply's delivery cost the pane a round trip before it could show anything.
       if (parsed.method === 'webview/ready') this.sendSnapshot();
+      await reply;
     } catch (err) {
       const code = err instanceof UserFacingError ? err.code : 'internal';
       const message = err instanceof Error ? err.message : String(err);
@@ -203,7 +209,7 @@ export class ChatPanel implements vscode.Disposable {
         const p = params as ValidRequestParams<'message/send'>;
         const caps = this.composerCapabilities();
         if (!caps.sendKinds.includes(p.kind)) throw new UserFacingError('unsupported', vscode.l10n.t('This venue cannot send {0} messages.', p.kind));
-        if (p.text.length > caps.maxTextLength) throw new UserFacingError('bad-request', vscode.l10n.t('Message is longer than {0} characters.', caps.maxTextLength));
+        if (countCharacters(p.text) > caps.maxTextLength) throw new UserFacingError('bad-request', vscode.l10n.t('Message is longer than {0} characters.', caps.maxTextLength));
         const attachment: Attachment | undefined = p.kind === 'text' || !p.url ? undefined : { kind: p.kind, url: p.url, name: p.fileName };
         const message = await hub.send({ clientMessageId: p.clientMessageId, accountId, conversationId, kind: p.kind, text: p.text, attachment });
         await this.deps.drafts.update(this.draftKey(), undefined);

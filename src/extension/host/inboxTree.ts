@@ -1,6 +1,7 @@
 // The sidebar inbox: venue -> account -> conversations (running orders first, then by activity), unread counts in the
 // descriptions and the total as the view badge, connection state per account.
 import * as vscode from 'vscode';
+import { revealBidiControls } from '../../shared/bidiControls';
 import type { ConnectionState, Conversation, OrderContext, VenueId } from '../../shared/model';
 import { fiatAmountText, orderRowText, orderSideText, orderStateText, priceText } from '../../shared/orderText';
 import type { InboxHub } from '../core/inbox/inboxHub';
@@ -135,14 +136,17 @@ export class InboxTreeProvider implements vscode.TreeDataProvider<InboxNode>, vs
 /** `problem`: why the client cannot receive this conversation right now (shown on the row, never silent). */
 function conversationItem(node: InboxNode & { kind: 'conversation' }, c: Conversation | undefined, row: { readonly problem: string | undefined; readonly muted: boolean }, redactor: StateRedactor): vscode.TreeItem {
   const { problem, muted } = row;
-  const item = new vscode.TreeItem(c?.title ?? node.conversationId, vscode.TreeItemCollapsibleState.None);
+  // Counterparty text with its bidi controls made visible, so "\u202Eexe.fdp" cannot read "pdf.exe".
+  const title = revealBidiControls(c?.title ?? node.conversationId);
+  const item = new vscode.TreeItem(title, vscode.TreeItemCollapsibleState.None);
   item.id = `conversation:${node.accountId}:${node.conversationId}`;
   const unread = c?.unread ?? 0;
   // The order at a glance ("349.68 EUR · Paid"): venue-made words, never counterparty text.
   const order = c?.order ? orderRowText(c.order) : '';
   item.description = [problem !== undefined ? vscode.l10n.t('not receiving') : '', muted ? vscode.l10n.t('muted') : '', order, unread > 0 ? `● ${unread}` : '', c ? relativeTime(c.lastActivity) : ''].filter(Boolean).join(' · ');
   // Counterparty text is untrusted: a plain-string tooltip, never markdown.
-  item.tooltip = [c?.title, c?.order ? orderTooltip(c.order) : c?.subtitle, c?.preview, problem !== undefined ? vscode.l10n.t('Not receiving new messages: {0}', redactor.redact(problem)) : ''].filter(Boolean).join('\n');
+  const problemLine = problem !== undefined ? vscode.l10n.t('Not receiving new messages: {0}', redactor.redact(problem)) : '';
+  item.tooltip = [title, c?.order ? orderTooltip(c.order) : revealBidiControls(c?.subtitle ?? ''), revealBidiControls(c?.preview ?? ''), problemLine].filter(Boolean).join('\n');
   item.iconPath =
     problem !== undefined
       ? new vscode.ThemeIcon('warning', new vscode.ThemeColor('problemsWarningIcon.foreground'))
@@ -154,7 +158,7 @@ function conversationItem(node: InboxNode & { kind: 'conversation' }, c: Convers
   // often) would fail with "Actual command not found". The command opens the selection instead,
   // which VS Code updates before it runs an item's command.
   item.command = { command: Commands.openSelectedConversation, title: vscode.l10n.t('Open Conversation') };
-  const label = order ? vscode.l10n.t('{0}, {1}, {2} unread', c?.title ?? node.conversationId, order, unread) : vscode.l10n.t('{0}, {1} unread', c?.title ?? node.conversationId, unread);
+  const label = order ? vscode.l10n.t('{0}, {1}, {2} unread', title, order, unread) : vscode.l10n.t('{0}, {1} unread', title, unread);
   item.accessibilityInformation = { label: problem !== undefined ? vscode.l10n.t('{0}, not receiving', label) : label };
   return item;
 }

@@ -7,6 +7,7 @@
 //   the status bar instead (the tree's unread count shows it too).
 // - Actions: Reply, Mute this chat, Notification settings. Counterparty text is plain text, shortened.
 import * as vscode from 'vscode';
+import { revealBidiControls } from '../../shared/bidiControls';
 import type { ChatMessage } from '../../shared/model';
 import type { InboxHub } from '../core/inbox/inboxHub';
 import { Settings } from './constants';
@@ -89,7 +90,8 @@ export class IncomingNotifier implements vscode.Disposable {
     const text = (latest.text ?? '').replace(/\s+/g, ' ').trim();
     const body = text ? (text.length > 120 ? `${text.slice(0, 120)}…` : text) : `[${latest.kind}]`;
     const more = count > 1 ? ` ${vscode.l10n.t('(+{0} more)', count - 1)}` : '';
-    const line = `${who}: ${body}${more}`;
+    // Counterparty text: its bidi controls made visible, so a name or amount cannot read reversed.
+    const line = revealBidiControls(`${who}: ${body}${more}`);
     if (this.deps.paneFocused()) {
       vscode.window.setStatusBarMessage(`$(comment) ${line}`, STATUS_BAR_MS);
       return;

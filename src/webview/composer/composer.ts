@@ -1,6 +1,7 @@
 // The reply box. Sending is idempotent from the user's side: a message keeps one client id from
 // the first attempt until the host accepts it, and the box is cleared only after acceptance, so a
 // lost reply or a double Enter can never turn into two different sends.
+import { countCharacters } from '../../shared/characterCount';
 import type { ComposerCapabilities, ConnectionState, Conversation } from '../../shared/model';
 import type { PickedAttachment, RequestParams } from '../../shared/protocol';
 import { el } from '../dom';
@@ -50,6 +51,8 @@ export class Composer implements Disposable {
   private composing = false;
   private compositionEndedAt = -Infinity;
   private busy = false;
+  /** False until the first snapshot: typing works, sending waits for the conversation. */
+  private opened = false;
 
   constructor(private readonly deps: ComposerDeps) {
     this.box = createTextArea({ ariaLabel: 'Message', placeholder: 'Write a message… (Enter to send, Shift+Enter for a new line)', rows: 3, className: 'composer__box' });
@@ -93,7 +96,14 @@ export class Composer implements Disposable {
         this.compositionEndedAt = event.timeStamp;
       }),
     );
-    this.disposables.add(listen(this.sendButton, 'click', () => void this.sendText()));
+    // Clicking Send must not take focus from the box: the user goes on typing.
+    this.disposables.add(listen(this.sendButton, 'mousedown', (event) => event.preventDefault()));
+    this.disposables.add(
+      listen(this.sendButton, 'click', () => {
+        this.box.focus();
+        void this.sendText();
+      }),
+    );
     this.disposables.add(listen(this.attachButton, 'click', () => void this.pickAttachment()));
     this.disposables.add(listen(this.mediaLinkButton, 'click', () => (this.mediaLink.isOpen ? this.mediaLink.close() : this.mediaLink.open())));
     this.render();
@@ -102,11 +112,15 @@ export class Composer implements Disposable {
   /** Shows the composer for a conversation. `keepText` leaves what the user is typing alone (same conversation re-sent). */
   open(conversation: Conversation, capabilities: ComposerCapabilities, draft: string, keepText: boolean): void {
     this.capabilities = capabilities;
+    // What the user typed before the first snapshot goes after the saved draft, as if typed at its end.
+    const typedEarly = this.opened ? '' : this.box.value;
+    this.opened = true;
     if (!keepText) {
-      this.box.value = draft;
+      this.box.value = draft + typedEarly;
       this.setError('');
       this.mediaLink.close();
     }
+    if (typedEarly !== '') this.onInput();
     const kinds = (['image', 'video', 'file'] as const).filter((kind): kind is MediaLinkKind => capabilities.sendKinds.includes(kind));
     this.mediaLink.configure(VENUE_LABELS[conversation.venue], kinds.length > 0 ? kinds : ['image', 'video', 'file']);
     this.render();
@@ -148,6 +162,11 @@ export class Composer implements Disposable {
   }
 
   private onInput(): void {
+    // Before the first snapshot the saved draft is not known yet: `open()` merges what was typed.
+    if (!this.opened) {
+      this.render();
+      return;
+    }
     const state = this.deps.state.current;
     const text = this.box.value;
     // A changed draft is a different message: it gets a fresh client id on its next send.
@@ -166,9 +185,11 @@ export class Composer implements Disposable {
   // ---- sending --------------------------------------------------------------------------------
 
   private textProblem(text: string): string | undefined {
+    if (!this.opened) return 'The conversation is still loading; what you typed is kept.';
     if (!this.gate.allowed) return this.gate.reason;
     if (!this.capabilities.sendKinds.includes('text')) return 'This conversation does not accept text messages.';
-    if (text.length > this.capabilities.maxTextLength) return `The message is ${text.length - this.capabilities.maxTextLength} characters too long.`;
+    const length = countCharacters(text);
+    if (length > this.capabilities.maxTextLength) return `The message is ${length - this.capabilities.maxTextLength} characters too long.`;
     return undefined;
   }
 
@@ -198,8 +219,9 @@ export class Composer implements Disposable {
       return;
     }
     const caption = this.box.value.trim();
-    if (caption.length > this.capabilities.maxTextLength) {
-      this.setError(`The caption is ${caption.length - this.capabilities.maxTextLength} characters too long.`);
+    const captionLength = countCharacters(caption);
+    if (captionLength > this.capabilities.maxTextLength) {
+      this.setError(`The caption is ${captionLength - this.capabilities.maxTextLength} characters too long.`);
       return;
     }
     if (this.capabilities.venueUpload) {
@@ -244,7 +266,7 @@ export class Composer implements Disposable {
 
   private async sendMediaLink(request: MediaLinkRequest): Promise<void> {
     if (!this.gate.allowed) throw new Error(this.gate.reason);
-    if (request.caption.length > this.capabilities.maxTextLength) throw new Error('The caption is too long.');
+    if (countCharacters(request.caption) > this.capabilities.maxTextLength) throw new Error('The caption is too long.');
     const params: SendParams = { clientMessageId: newClientMessageId(), kind: request.kind, url: request.url, text: request.caption };
     const outcome = await this.submit(request.fileName ? { ...params, fileName: request.fileName } : params);
     // The form shows the error next to the URL the user is fixing.
@@ -292,10 +314,11 @@ export class Composer implements Disposable {
   private render(): void {
     const text = this.box.value;
     const max = this.capabilities.maxTextLength;
-    this.counter.textContent = `${text.length} / ${max}`;
-    this.counter.classList.toggle('composer__counter--near', text.length > max * 0.9 && text.length <= max);
-    this.counter.classList.toggle('composer__counter--over', text.length > max);
-    this.counter.title = text.length > max ? `${text.length - max} characters over the limit` : `${max - text.length} characters left`;
+    const length = countCharacters(text);
+    this.counter.textContent = `${length} / ${max}`;
+    this.counter.classList.toggle('composer__counter--near', length > max * 0.9 && length <= max);
+    this.counter.classList.toggle('composer__counter--over', length > max);
+    this.counter.title = length > max ? `${length - max} characters over the limit` : `${max - length} characters left`;
 
     if (!this.gate.allowed) {
       this.hint.textContent = this.gate.reason;

@@ -1,3 +1,5 @@
+import { revealBidiControls } from '../../shared/bidiControls';
+import { revealed } from '../bidiReveal';
 import type { ConnectionState, Conversation } from '../../shared/model';
 import { el } from '../dom';
 import { VENUE_LABELS } from '../hostGuards';
@@ -19,17 +21,18 @@ export class Header implements Disposable {
   }
 
   setConversation(conversation: Conversation): void {
-    this.title.textContent = conversation.title;
-    this.title.title = conversation.title;
+    // Counterparty-chosen names: bidi controls shown as tokens, never able to reorder the header.
+    this.title.replaceChildren(...revealed(conversation.title));
+    this.title.title = revealBidiControls(conversation.title);
     // With an order, the order line below says it all; the subtitle names venue and order number.
     const { order } = conversation;
     const detail = order ? [`Order ${order.orderNo}`] : [conversation.subtitle, conversation.active ? 'order in progress' : undefined];
     const parts = [VENUE_LABELS[conversation.venue], ...detail].filter(
       (part): part is string => typeof part === 'string' && part.length > 0,
     );
-    this.subtitle.textContent = parts.join(' · ');
+    this.subtitle.replaceChildren(...revealed(parts.join(' · ')));
     this.order.set(order);
-    document.title = conversation.title;
+    document.title = revealBidiControls(conversation.title);
   }
 
   setConnection(state: ConnectionState): void {

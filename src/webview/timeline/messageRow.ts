@@ -1,6 +1,7 @@
 // One message in the list. The row element is created once per message and updated in place on
 // every upsert (status changes must not rebuild the bubble, reload its image or lose focus).
 import type { ChatMessage } from '../../shared/model';
+import { revealed } from '../bidiReveal';
 import { el, srOnly } from '../dom';
 import { formatClock, formatTimeTitle, isoTime, localDayKey } from './format';
 import { renderContent } from './renderers';
@@ -148,7 +149,7 @@ export class MessageRow {
     const layout = layoutOf(message);
     if (layout === 'center') this.sender.replaceChildren();
     else if (layout === 'out') this.sender.replaceChildren(srOnly('You'));
-    else this.sender.textContent = message.senderName ?? '';
+    else this.sender.replaceChildren(...revealed(message.senderName ?? ''));
   }
 
   private renderMeta(): void {

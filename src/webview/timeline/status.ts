@@ -1,6 +1,7 @@
 // The delivery status of our own messages: queued (clock), sending (spinner), sent (one check),
 // confirmed (two checks), delivered and read (two checks, emphasised), failed (reason + actions).
 import type { ChatMessage, OutgoingStatus } from '../../shared/model';
+import { revealed } from '../bidiReveal';
 import { el, srOnly } from '../dom';
 import { icons } from '../icons';
 import { createButton, createSpinner } from '../ui';
@@ -52,7 +53,8 @@ export function actionsElement(message: ChatMessage): HTMLElement | null {
     return el('div', { className: 'failure', attrs: { role: 'alert' } }, [
       el('div', { className: 'failure__reason', attrs: { dir: 'auto' } }, [
         el('span', { className: 'failure__label', text: 'Not sent: ' }),
-        el('span', { className: 'failure__text', text: message.failure?.trim() || 'the venue did not accept the message' }),
+        // The reason can be the venue's own words about counterparty text: controls are revealed.
+        el('span', { className: 'failure__text' }, revealed(message.failure?.trim() || 'the venue did not accept the message')),
       ]),
       canAct
         ? el('div', { className: 'failure__actions' }, [

@@ -3,6 +3,7 @@
 // The parts: ConversationBook (list, unread, read marks), ConversationViewers (panes),
 // VenueEventQueue (ordered handling with group commit), InboundStore (durable writes with retry),
 // HistoryBackfill and HistoryPager (server history).
+import { countCharacters } from '../../../shared/characterCount';
 import type { ChatMessage, ConnectionState, Conversation, VenueId } from '../../../shared/model';
 import { messageKey } from '../../../shared/model';
 import type { VenueAdapter, VenueEvent } from '../../venues/venue';
@@ -276,6 +277,9 @@ export class InboxHub implements Disposable {
   async send(input: Omit<ComposeInput, 'venue'>): Promise<ChatMessage> {
     const slot = this.accounts.get(input.accountId);
     if (!slot) throw new Error('This account is not connected in this window.');
+    // Every way in (pane, command, script) meets the venue's limit, counted as the venue counts.
+    const max = slot.adapter.capabilities.maxTextLength;
+    if (countCharacters(input.text) > max) throw new RangeError(`The message is longer than the venue allows (${max} characters).`);
     const queued = await this.deps.outbox.enqueue({ ...input, venue: slot.info.venue });
     this.logger.info(`${slot.info.label} · ${this.book.get(input.accountId, input.conversationId)?.title ?? input.conversationId}: ${input.kind} message ${queued.clientMessageId ?? queued.key} queued`);
     return queued;

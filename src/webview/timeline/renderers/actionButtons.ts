@@ -2,6 +2,7 @@
 // timeline's delegated handler asks the host to open it, and the host shows the full URL and
 // asks first. Any other action (an app scheme, a bot command) cannot work here: it is shown, inert.
 import type { MessageButton } from '../../../shared/model';
+import { revealed } from '../../bidiReveal';
 import { el } from '../../dom';
 import { parseHttpUrl } from '../../safeUrl';
 import { linkElement } from '../links';
@@ -12,11 +13,14 @@ function actionButton(button: MessageButton): HTMLElement {
   const url = parseHttpUrl(button.action);
   const element = url
     ? linkElement(url, button.label, 'action-button')
-    : el('span', {
-        className: 'action-button action-button--inert',
-        text: button.label,
-        attrs: { title: 'This button works only in the venue’s app', 'aria-disabled': 'true', dir: 'auto' },
-      });
+    : el(
+        'span',
+        {
+          className: 'action-button action-button--inert',
+          attrs: { title: 'This button works only in the venue’s app', 'aria-disabled': 'true', dir: 'auto' },
+        },
+        revealed(button.label),
+      );
   if (url) element.setAttribute('dir', 'auto');
   // Through the CSSOM (allowed by the CSP, unlike a style attribute), and only a checked colour.
   if (button.color && COLOR.test(button.color)) element.style.setProperty('--action-color', button.color);

@@ -1,6 +1,7 @@
 // App cards (Mixin APP_CARD, Binance order cards): cover, title, description and action buttons.
 // The cover loads like any picture (http(s) only, the CSP limits it to the venue's media hosts,
 // and a blocked one turns into a link).
+import { revealed } from '../../bidiReveal';
 import { el } from '../../dom';
 import { actionButtons } from './actionButtons';
 import { labelledFallback } from './fallbackBlock';
@@ -16,7 +17,7 @@ export const renderCard: MessageRenderer = (message) => {
     el('div', { className: 'card' }, [
       // Only as a thumbnail: a click on the cover opens nothing.
       payload.coverUrl ? imageElement({ kind: 'image', thumbUrl: payload.coverUrl, name: `Cover of ${title}` }, 'media card__cover') : null,
-      el('div', { className: 'card__title', text: title, attrs: { dir: 'auto' } }),
+      el('div', { className: 'card__title', attrs: { dir: 'auto' } }, revealed(title)),
       payload.description ? textBlock(payload.description, 'text card__description') : null,
       actionButtons(payload.actions),
     ]),

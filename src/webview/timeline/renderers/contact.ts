@@ -1,6 +1,7 @@
 // Shared contacts (WhatsApp vCards, Mixin PLAIN_CONTACT). Phone numbers and e-mail addresses are
 // shown as text: the pane opens nothing but http(s).
 import type { ContactCard } from '../../../shared/model';
+import { revealed } from '../../bidiReveal';
 import { el } from '../../dom';
 import { icons } from '../../icons';
 import { labelledFallback } from './fallbackBlock';
@@ -9,7 +10,7 @@ import type { MessageRenderer } from './types';
 
 function detail(label: string, value: string | undefined): HTMLElement | null {
   if (!value) return null;
-  return el('div', { className: 'contact__detail' }, [el('span', { className: 'contact__key', text: `${label}: ` }), el('span', { text: value, attrs: { dir: 'auto' } })]);
+  return el('div', { className: 'contact__detail' }, [el('span', { className: 'contact__key', text: `${label}: ` }), el('span', { attrs: { dir: 'auto' } }, revealed(value))]);
 }
 
 function contactCard(contact: ContactCard): HTMLElement {
@@ -17,7 +18,7 @@ function contactCard(contact: ContactCard): HTMLElement {
   return el('div', { className: 'contact' }, [
     icons.person(),
     el('div', { className: 'contact__body' }, [
-      el('div', { className: 'contact__name', text: name, attrs: { dir: 'auto' } }),
+      el('div', { className: 'contact__name', attrs: { dir: 'auto' } }, revealed(name)),
       contact.name ? detail('Phone', contact.phone) : null,
       contact.name || contact.phone ? detail('E-mail', contact.email) : null,
       detail('User ID', contact.userId !== name ? contact.userId : undefined),

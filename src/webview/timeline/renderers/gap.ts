@@ -2,11 +2,13 @@
 // messages sent to the user then cannot be fetched, and the reader must know they may be missing.
 import { el } from '../../dom';
 import { icons } from '../../icons';
-import { formatRange } from '../format';
+import { formatRange, formatSpan } from '../format';
 import type { MessageRenderer } from './types';
 
 export function gapText(from: number, to: number): string {
-  return `Connection lost ${formatRange(from, to)} — this venue has no history, messages sent to you then may be missing`;
+  const span = formatSpan(to - from);
+  const duration = span ? ` (lost connection for ${span})` : '';
+  return `Connection lost ${formatRange(from, to)}${duration} — this venue has no history, messages sent to you then may be missing`;
 }
 
 export const renderGap: MessageRenderer = (message) => {

@@ -1,5 +1,6 @@
 // A live stream (Mixin PLAIN_LIVE): its thumbnail and a link that opens the stream in the browser
 // through the host. The pane never plays it (media-src is limited to the venue's media hosts).
+import { revealed } from '../../bidiReveal';
 import { el } from '../../dom';
 import { icons } from '../../icons';
 import { parseHttpUrl } from '../../safeUrl';
@@ -18,7 +19,7 @@ export const renderLive: MessageRenderer = (message) => {
     payload.thumbUrl ? imageElement({ kind: 'image', thumbUrl: payload.thumbUrl, name: 'Live stream', width: payload.width, height: payload.height }) : null,
     url
       ? linkElement(url, 'Open the live stream', 'link live__open')
-      : el('div', { className: 'media-unavailable' }, [el('span', { text: 'The stream has no web address the pane can open: ' }), el('span', { className: 'media-unavailable__url', text: payload.url })]),
+      : el('div', { className: 'media-unavailable' }, [el('span', { text: 'The stream has no web address the pane can open: ' }), el('span', { className: 'media-unavailable__url', attrs: { dir: 'ltr' } }, revealed(payload.url))]),
     message.text ? textBlock(message.text, 'text caption') : null,
   ]);
 };

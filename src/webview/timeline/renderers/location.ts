@@ -1,5 +1,6 @@
 // A shared location: its name and address, the coordinates, and a map link that opens in the
 // browser through the host (after the user confirms, like every link).
+import { revealed } from '../../bidiReveal';
 import { el } from '../../dom';
 import { icons } from '../../icons';
 import { linkElement } from '../links';
@@ -27,8 +28,8 @@ export const renderLocation: MessageRenderer = (message) => {
       icons.pin(),
       el('div', { className: 'location__body' }, [
         el('div', { className: 'content__label', text: 'Location' }),
-        name ? el('div', { className: 'location__name', text: name, attrs: { dir: 'auto' } }) : null,
-        address ? el('div', { className: 'location__address', text: address, attrs: { dir: 'auto' } }) : null,
+        name ? el('div', { className: 'location__name', attrs: { dir: 'auto' } }, revealed(name)) : null,
+        address ? el('div', { className: 'location__address', attrs: { dir: 'auto' } }, revealed(address)) : null,
         el('div', { className: 'location__coordinates', text: coordinatesText(latitude, longitude) }),
         linkElement(mapUrl(latitude, longitude), 'Open in map', 'link location__map'),
       ]),

@@ -6,6 +6,7 @@
 // text renderer's block is.
 import MarkdownIt from 'markdown-it';
 import type { Token } from 'markdown-it';
+import { appendRevealed } from '../../bidiReveal';
 import { el } from '../../dom';
 import { parseHttpUrl } from '../../safeUrl';
 import { linkElement } from '../links';
@@ -97,22 +98,22 @@ class DomBuilder {
       case 'inline':
         return this.build(token.children ?? []);
       case 'text':
-        return void this.top.append(document.createTextNode(token.content));
+        return void appendRevealed(this.top, token.content);
       case 'softbreak':
       case 'hardbreak':
         return void this.top.append(el('br'));
       case 'code_inline':
-        return void this.top.append(el('code', { className: 'md-code', text: token.content }));
+        return void this.top.append(revealedCode(token.content, 'md-code'));
       case 'code_block':
       case 'fence':
-        return void this.top.append(el('pre', { className: 'md-pre', attrs: { dir: 'ltr' } }, [el('code', { text: token.content })]));
+        return void this.top.append(el('pre', { className: 'md-pre', attrs: { dir: 'ltr' } }, [revealedCode(token.content)]));
       case 'hr':
         return void this.top.append(el('hr', { className: 'md-hr' }));
       case 'image':
         return this.image(token);
       default:
         // html_inline/html_block cannot occur with html off; whatever else appears is shown as text.
-        if (token.content) this.top.append(document.createTextNode(token.content));
+        if (token.content) appendRevealed(this.top, token.content);
     }
   }
 
@@ -136,7 +137,7 @@ class DomBuilder {
     const alt = (token.children ?? []).map((child) => child.content).join('') || 'image';
     const url = parseHttpUrl(token.attrGet('src'));
     if (url) this.top.append(linkElement(url, `Image: ${alt}`, 'link md-image-link'));
-    else this.top.append(document.createTextNode(`[Image: ${alt}]`));
+    else appendRevealed(this.top, `[Image: ${alt}]`);
   }
 }
 
@@ -157,3 +158,9 @@ export const renderMarkdown: MessageRenderer = (message) => {
   }
   return el('div', { className: 'content content--markdown' }, [markdownElement(text), attachmentsBlock(message.attachments)]);
 };
+
+function revealedCode(source: string, className?: string): HTMLElement {
+  const code = el('code', { className });
+  appendRevealed(code, source);
+  return code;
+}

@@ -2,6 +2,8 @@
 // only after parseHttpUrl accepted the value. When an element fails to load (host blocked by the
 // CSP, offline, gone) the timeline's delegated error handler swaps it for a visible link.
 import type { Attachment } from '../../../shared/model';
+import { revealed, untrustedText } from '../../bidiReveal';
+import { revealBidiControls } from '../../../shared/bidiControls';
 import { el } from '../../dom';
 import { icons } from '../../icons';
 import { formatBytes, formatDuration } from '../format';
@@ -18,10 +20,9 @@ function displayName(attachment: Attachment): string {
 
 /** What to show when a URL is missing or not http(s): the kind, the name and the raw text, inert. */
 function unsupportedUrl(attachment: Attachment): HTMLElement {
-  const parts = [`${KIND_NAMES[attachment.kind]} “${displayName(attachment)}” has no web address the pane can show`];
   return el('div', { className: 'media-unavailable', attrs: { dir: 'auto' } }, [
-    el('span', { text: parts.join('') }),
-    attachment.url ? el('span', { className: 'media-unavailable__url', text: attachment.url }) : null,
+    el('span', {}, [`${KIND_NAMES[attachment.kind]} “`, untrustedText(displayName(attachment)), '” has no web address the pane can show']),
+    attachment.url ? el('span', { className: 'media-unavailable__url', attrs: { dir: 'ltr' } }, revealed(attachment.url)) : null,
   ]);
 }
 
@@ -47,7 +48,7 @@ export function imageElement(attachment: Attachment, className = 'media media--i
   const full = parseHttpUrl(attachment.url);
   const shown = parseHttpUrl(attachment.thumbUrl) ?? full;
   if (!shown) return unsupportedUrl(attachment);
-  const img = el('img', { className, attrs: { alt: attachment.name ?? 'Image' } });
+  const img = el('img', { className, attrs: { alt: revealBidiControls(attachment.name ?? 'Image') } });
   // Reserve the space up front so a late load does not shift the list under the reader.
   if (attachment.width && attachment.height && attachment.width > 0 && attachment.height > 0) {
     img.width = Math.round(attachment.width);
@@ -84,7 +85,7 @@ function timedMedia(tag: 'video' | 'audio', attachment: Attachment): HTMLElement
   return el('figure', { className: `media-figure media-figure--${tag}` }, [
     media,
     el('figcaption', { className: 'media-caption', attrs: { dir: 'auto' } }, [
-      el('span', { text: displayName(attachment) }),
+      untrustedText(displayName(attachment)),
       duration ? el('span', { className: 'media-caption__extra', text: ` · ${duration}` }) : null,
     ]),
   ]);
@@ -108,7 +109,7 @@ export function fileCard(attachment: Attachment): HTMLElement {
   return el('div', { className: 'file-card' }, [
     icons.file(),
     el('div', { className: 'file-card__body' }, [
-      el('div', { className: 'file-card__name', text: name, attrs: { dir: 'auto', title: name } }),
+      el('div', { className: 'file-card__name', attrs: { dir: 'auto', title: revealBidiControls(name) } }, revealed(name)),
       DECEPTIVE_NAME.test(name)
         ? el('div', { className: 'file-card__warning', text: '⚠ The name contains invisible direction or spacing characters; the real extension may differ.' })
         : null,

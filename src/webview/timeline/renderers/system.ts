@@ -2,6 +2,7 @@
 // venue, centred in the timeline. The venue's text wins; without it the event says what happened.
 import type { MessagePayload } from '../../../shared/model';
 import { orderEventText } from '../../../shared/messagePreview';
+import { revealed } from '../../bidiReveal';
 import { el } from '../../dom';
 import { textBlock } from './textBlock';
 import type { MessageRenderer } from './types';
@@ -17,6 +18,6 @@ export const renderSystem: MessageRenderer = (message) => {
   const text = message.text || (payload ? orderEventText(payload) : '') || 'Event';
   return el('div', { className: 'content content--system' }, [
     textBlock(text, 'text system-text'),
-    payload && message.text ? el('div', { className: 'system__details', text: eventDetails(payload), attrs: { dir: 'auto' } }) : null,
+    payload && message.text ? el('div', { className: 'system__details', attrs: { dir: 'auto' } }, revealed(eventDetails(payload))) : null,
   ]);
 };

@@ -97,6 +97,19 @@ describe('inbox hub spine (fake venue with history, upload, venue unread)', () =
     sub.dispose();
   });
 
+  it('refuses a send over the venue\'s length limit, counted in code points, from any caller', async () => {
+    await open();
+    adapter.announce('c1');
+    await hub.settled();
+    // 1000 emoji are 2000 UTF-16 code units but 1000 characters: within the fake venue's 1000.
+    const emoji = '\u{1F600}'.repeat(1000);
+    const ok = await hub.send({ accountId: A, conversationId: 'c1', clientMessageId: 'lenok0001', kind: 'text', text: emoji });
+    assert.equal(ok.text, emoji);
+    await assert.rejects(hub.send({ accountId: A, conversationId: 'c1', clientMessageId: 'lenbad001', kind: 'text', text: `${emoji}x` }), /longer than the venue allows \(1000 characters\)/);
+    await hub.settled();
+    assert.equal(store.findByClientMessageId(A, 'c1', 'lenbad001'), undefined, 'nothing queued');
+  });
+
   it('tells the adapter a batch is stored only after it is durable', async () => {
     await open();
     adapter.announce('c1');
