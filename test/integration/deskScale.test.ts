@@ -6,6 +6,7 @@ import type { ChildProcess } from 'node:child_process';
 import * as vscode from 'vscode';
 import type { VenueChatApi } from '../../src/extension/extension';
 import { recordMetric } from './metrics';
+import { orderRowText } from '../../src/shared/orderText';
 import { driver } from './driver';
 import { EXTENSION_ID, control, startSandbox, until, type MexcSandbox, type SandboxMessage, type SandboxOrder, type SandboxReady } from './sandbox';
 
@@ -72,8 +73,10 @@ describe('a merchant desk: 30 active MEXC orders in a real VS Code', function ()
     await control(sandbox.mexc.control, '/inject', { conversationId: newest.conversationId, content: text });
     await until(() => api.messages(accountId!, String(newest.conversationId)).some((m) => m.text === text) || undefined, 'stored');
     const stored = Date.now() - t0;
-    // The row's accessible name carries the unread count.
-    const seen = await driver.waitForText('DeskOrder30, 1 unread', { scope: 'workbench', timeoutMs: 15000 });
+    // The row's accessible name carries the order summary and the unread count.
+    const context = api.conversations(accountId!).find((c) => c.conversationId === String(newest.conversationId))?.order;
+    assert.ok(context);
+    const seen = await driver.waitForText(`DeskOrder30, ${orderRowText(context)}, 1 unread`, { scope: 'workbench', timeoutMs: 15000 });
     const inTree = Date.now() - t0;
     assert.equal(seen.found, true, 'the row shows the unread message');
     await recordMetric(root, 'desk.message30ToStoreMs', stored);

@@ -7,6 +7,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import * as vscode from 'vscode';
 import type { VenueChatApi } from '../../src/extension/extension';
+import { orderRowText, orderSideText } from '../../src/shared/orderText';
 import { recordMetric } from './metrics';
 import { answerPrompt, driver } from './driver';
 import { EXTENSION_ID, control, startSandbox, until, type MexcSandbox, type SandboxMessage, type SandboxOrder, type SandboxReady } from './sandbox';
@@ -68,6 +69,11 @@ describe('inbox in a real VS Code (MEXC sandbox)', function () {
     await vscode.commands.executeCommand('workbench.view.extension.venueChat');
     const seen = await driver.waitForText(order.counterpartyNickName, { scope: 'workbench', timeoutMs: 20000 });
     assert.equal(seen.found, true, 'the counterparty appears in the Venue Chat tree');
+    // The row carries the order at a glance: fiat amount and state in words ("349.68 EUR · Paid").
+    const context = api.conversations(accountId).find((c) => c.conversationId === String(order.conversationId))?.order;
+    assert.ok(context, 'the conversation has its order context');
+    assert.equal(context.state, 'paid');
+    assert.equal((await driver.waitForText(orderRowText(context), { scope: 'workbench', timeoutMs: 10000 })).found, true, 'the row shows amount and state');
     const status = await driver.waitForText('Venue Chat', { scope: 'workbench', timeoutMs: 10000 });
     assert.equal(status.found, true);
     assert.ok((await driver.count({ selector: '.statusbar-item[id*="venueChat.status"], .statusbar-item[id*="venue-chat"]', scope: 'workbench' })) >= 1, 'status bar item present');
@@ -98,6 +104,10 @@ describe('inbox in a real VS Code (MEXC sandbox)', function () {
     // so the pane shows what the store holds: at least the composer and the header are there.
     const header = await driver.waitForText(order.counterpartyNickName, { scope: 'webview', timeoutMs: 20000 });
     assert.equal(header.found, true, 'the pane shows the conversation title');
+    const context = api.conversations(accountId).find((c) => c.conversationId === String(order.conversationId))?.order;
+    const side = context ? orderSideText(context) : undefined;
+    assert.ok(side?.startsWith('You '), `the side from the user's point of view: ${side}`);
+    assert.equal((await driver.waitForText(side ?? '', { scope: 'webview', timeoutMs: 10000 })).found, true, 'the header says who buys');
     assert.ok(Array.isArray(history));
   });
 
