@@ -84,6 +84,8 @@ describe('inbox in a real VS Code (MEXC sandbox)', function () {
     const state = await control<{ orders: SandboxOrder[] }>(sandbox.mexc.control, '/state');
     const other = state.orders.find((o) => o.apiKey === order.apiKey && o.conversationId !== order.conversationId && o.state === 'NOT_PAID')!;
     let busy = true;
+    let clickedAt = 0;
+    let panelAt = 0;
     const burst = (async () => {
       for (let i = 0; busy && i < 100; i++) {
         await control(sandbox.mexc.control, '/inject', { conversationId: other.conversationId, content: `busy ${i}` });
@@ -92,8 +94,10 @@ describe('inbox in a real VS Code (MEXC sandbox)', function () {
     })();
     try {
       await new Promise((r) => setTimeout(r, 300));
+      clickedAt = Date.now();
       await driver.click({ selector: '.monaco-list-row', hasText: order.counterpartyNickName, scope: 'workbench' });
       await until(() => api.openPanels().find((p) => p.conversationId === String(order.conversationId)) ?? undefined, 'chat panel');
+      panelAt = Date.now();
     } finally {
       busy = false;
       await burst;
@@ -104,6 +108,9 @@ describe('inbox in a real VS Code (MEXC sandbox)', function () {
     // so the pane shows what the store holds: at least the composer and the header are there.
     const header = await driver.waitForText(order.counterpartyNickName, { scope: 'webview', timeoutMs: 20000 });
     assert.equal(header.found, true, 'the pane shows the conversation title');
+    // The composer has focus once the pane shows: the user types straight away.
+    await until(async () => (await driver.count({ selector: '.composer__box:focus, .composer__box:focus-within', scope: 'webview' })) > 0 || undefined, 'the composer focused', 5000);
+    await recordMetric(root, 'pane.clickToPanelMs', panelAt - clickedAt);
     const context = api.conversations(accountId).find((c) => c.conversationId === String(order.conversationId))?.order;
     const side = context ? orderSideText(context) : undefined;
     assert.ok(side?.startsWith('You '), `the side from the user's point of view: ${side}`);
@@ -283,10 +290,13 @@ describe('inbox in a real VS Code (MEXC sandbox)', function () {
     assert.ok(!/listenKey=[0-9a-f]{16,}/i.test(log), 'listen key leaked');
   });
 
-  it('removes the account: metadata and keys are gone', async () => {
+  it('removes the account: metadata and keys are gone, its panes closed', async () => {
+    await vscode.commands.executeCommand('venueChat.openConversation', { accountId, conversationId: String(order.conversationId) });
+    await until(() => api.openPanels().some((p) => p.accountId === accountId) || undefined, 'a pane of the account');
     const removed = await vscode.commands.executeCommand<boolean>('venueChat.removeAccount', { accountId });
     assert.equal(removed, true);
     assert.equal(api.accounts().length, 0);
     assert.equal(await api.hasCredentials(accountId), false);
+    assert.deepEqual(api.openPanels().filter((p) => p.accountId === accountId), [], 'no pane left on a removed account');
   });
 });
