@@ -8,8 +8,7 @@
 import type { Conversation, OrderContext, OrderSide, OrderState, VenueId } from './model';
 import { VENUE_IDS } from './model';
 import { MAX_FIELD_LENGTH } from './messageLimits';
-
-type Check = (value: unknown) => string | undefined;
+import { boolean, isRecord, matches, nonNegative, oneOf, stringUpTo, type Check } from './valueChecks';
 
 interface FieldRule {
   readonly check: Check;
@@ -40,28 +39,6 @@ export const DECIMAL_PATTERN = /^\d{1,30}(\.\d{1,30})?$/;
 const CODE_PATTERN = /^[A-Za-z0-9._-]{1,32}$/;
 const ORDER_NO_PATTERN = /^[A-Za-z0-9._-]{1,64}$/;
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-const stringUpTo =
-  (max: number, min = 0): Check =>
-  (v) => {
-    if (typeof v !== 'string') return 'is not a string';
-    if (v.length < min) return 'is empty';
-    return v.length > max ? `is longer than ${max}` : undefined;
-  };
-const matches =
-  (pattern: RegExp, what: string): Check =>
-  (v) =>
-    typeof v === 'string' && pattern.test(v) ? undefined : `is not ${what}`;
-const finite: Check = (v) => (typeof v === 'number' && Number.isFinite(v) ? undefined : 'is not a finite number');
-const nonNegative: Check = (v) => finite(v) ?? ((v as number) < 0 ? 'is negative' : undefined);
-const boolean: Check = (v) => (typeof v === 'boolean' ? undefined : 'is not a boolean');
-const oneOf =
-  (table: Record<string, true>): Check =>
-  (v) =>
-    typeof v === 'string' && Object.hasOwn(table, v) ? undefined : 'is unknown';
 const venue: Check = (v) => (typeof v === 'string' && VENUES.has(v) ? undefined : 'is not a venue');
 
 const optional = (check: Check): FieldRule => ({ check });

@@ -34,6 +34,7 @@ import {
   MAX_WAVEFORM_SAMPLES,
   clampText,
 } from './messageLimits';
+import { boolean, finite, isRecord, nonNegative, oneOf, stringUpTo, type Check } from './valueChecks';
 
 // `satisfies Record<Union, true>` makes the compiler flag a kind added to model.ts but not here.
 const DIRECTIONS = { in: true, out: true, system: true } satisfies Record<MessageDirection, true>;
@@ -48,8 +49,6 @@ const ATTACHMENT_KINDS = { image: true, video: true, audio: true, file: true } s
 const VENUES: ReadonlySet<string> = new Set<VenueId>(VENUE_IDS);
 
 type Fields = Record<string, unknown>;
-/** Describes what is wrong with a value (the field name is prefixed by the caller), or undefined. */
-type Check = (value: unknown) => string | undefined;
 
 interface FieldRule {
   readonly check: Check;
@@ -61,33 +60,15 @@ interface FieldRule {
 /** One rule per field of T; absent fields are allowed unless the rule is `required`. */
 type Rules<T> = { readonly [K in keyof Required<T>]: FieldRule };
 
-function isRecord(value: unknown): value is Fields {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
 // ---- value checks ---------------------------------------------------------------------------
 
-const stringUpTo =
-  (max: number, minLength = 0): Check =>
-  (v) => {
-    if (typeof v !== 'string') return 'is not a string';
-    if (v.length < minLength) return 'is empty';
-    return v.length > max ? `is longer than ${max}` : undefined;
-  };
 const shortString = stringUpTo(MAX_FIELD_LENGTH);
 // Empty ids would make unrelated messages look like duplicates of each other.
 const id = stringUpTo(MAX_FIELD_LENGTH, 1);
-const finite: Check = (v) => (typeof v === 'number' && Number.isFinite(v) ? undefined : 'is not a finite number');
-const nonNegative: Check = (v) => finite(v) ?? ((v as number) < 0 ? 'is negative' : undefined);
 const between =
   (min: number, max: number): Check =>
   (v) =>
     finite(v) ?? ((v as number) < min || (v as number) > max ? `is outside ${min}..${max}` : undefined);
-const boolean: Check = (v) => (typeof v === 'boolean' ? undefined : 'is not a boolean');
-const oneOf =
-  (table: Record<string, true>): Check =>
-  (v) =>
-    typeof v === 'string' && Object.hasOwn(table, v) ? undefined : 'is unknown';
 const color: Check = (v) => (typeof v === 'string' && /^#[0-9a-fA-F]{6}$/.test(v) ? undefined : 'is not #RRGGBB');
 const byteSample: Check = (v) => (Number.isInteger(v) && (v as number) >= 0 && (v as number) <= 255 ? undefined : 'is not 0..255');
 
