@@ -163,6 +163,11 @@ describe('webview rough edges', () => {
       assert.equal(await activeIsComposer(chat.page), true, 'focus did not move to the button');
       await chat.respond(send, { key: 'k1' });
       await chat.page.waitForFunction(() => document.querySelector('.composer')?.getAttribute('aria-busy') === 'false');
+      // Accepted: the box empties, and the next message is typed without clicking back into it.
+      for (let i = 0; (await chat.page.locator(BOX).inputValue()) !== ''; i++) {
+        if (i > 100) assert.fail('the box was not emptied after the host accepted the message');
+        await chat.page.waitForTimeout(20);
+      }
       await chat.page.keyboard.type('second');
       assert.equal(await chat.page.locator(BOX).inputValue(), 'second');
       assert.equal(await activeIsComposer(chat.page), true);
