@@ -12,7 +12,7 @@ import { startSandbox } from '../sandbox/index';
 import { silentLogger } from '../src/extension/core/logger';
 import { MessageStore } from '../src/extension/core/store/messageStore';
 import { MexcAdapter } from '../src/extension/venues/mexc/adapter';
-import { signedQuery } from '../src/extension/venues/mexc/auth';
+import { signedQuery } from '../src/extension/venues/hmacQuerySigning';
 import { messageKey, type ChatMessage } from '../src/shared/model';
 
 function stats(samples: number[]): { p50: number; p95: number; mean: number } {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { MexcRestClient } from '../../../src/extension/venues/mexc/api';
-import { mexcSignature } from '../../../src/extension/venues/mexc/auth';
+import { hmacSignature } from '../../../src/extension/venues/hmacQuerySigning';
 import { VenueError } from '../../../src/extension/venues/venue';
 import { refusedPort, startHttpServer, type HttpTestServer } from '../core/connection/loopbackServers';
 
@@ -47,7 +47,7 @@ describe('MEXC REST client on the core HTTP client', () => {
     assert.equal(path, '/api/v3/fiat/retrieveChatConversation');
     const [signed, signature] = query.split('&signature=') as [string, string];
     assert.match(signed, /^orderNo=A%2C1%20x&recvWindow=5000&timestamp=\d+$/);
-    assert.equal(signature, mexcSignature(credentials.secretKey, signed));
+    assert.equal(signature, hmacSignature(credentials.secretKey, signed));
   });
 
   it('a 5xx on creating a listen key (not idempotent) is an unknown outcome; on the keep-alive it is unavailability', async () => {

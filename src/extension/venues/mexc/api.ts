@@ -5,7 +5,7 @@ import type { Logger } from '../../core/logger';
 import { HttpClient, type HttpMethod, type HttpResponse } from '../../core/connection/httpClient';
 import { parseJsonKeepingDecimals } from '../../core/decimalJson';
 import { VenueError } from '../venue';
-import { encodeQuery, signQueryString, type QueryValue } from './auth';
+import { encodeQuery, signQueryString, type QueryValue } from '../hmacQuerySigning';
 
 export interface MexcCredentials {
   readonly apiKey: string;

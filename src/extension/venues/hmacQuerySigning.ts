@@ -1,15 +1,16 @@
-// MEXC request signing (docs/venue-protocols.md, MEXC: REST): lowercase hex HMAC-SHA256(secretKey,
-// totalParams), where totalParams is the query string exactly as sent followed by the raw body,
-// with no separator.
+// Query-string HMAC signing as MEXC and Binance do it (docs/venue-protocols.md, MEXC: REST and
+// Binance: signing): lowercase hex HMAC-SHA256(secretKey, totalParams), where totalParams is the
+// query string exactly as sent followed by the signed body (MEXC: the raw body; Binance: a form body
+// only, JSON bodies go unsigned), with no separator. The signature is the last parameter.
 import { createHmac } from 'node:crypto';
 
 export type QueryValue = string | number | boolean | undefined;
 
-export function mexcSignature(secretKey: string, totalParams: string): string {
+export function hmacSignature(secretKey: string, totalParams: string): string {
   return createHmac('sha256', secretKey).update(totalParams, 'utf8').digest('hex');
 }
 
-/** Encodes params in the given order; values are percent-encoded with uppercase hex as MEXC requires. */
+/** Encodes params in the given order; values are percent-encoded with uppercase hex as both venues require. */
 export function encodeQuery(params: Readonly<Record<string, QueryValue>>): string {
   return Object.entries(params)
     .filter((entry): entry is [string, string | number | boolean] => entry[1] !== undefined)
@@ -23,7 +24,7 @@ export function encodeQuery(params: Readonly<Record<string, QueryValue>>): strin
  */
 export function signQueryString(query: string, secretKey: string, timestamp: number, recvWindow: number, body = ''): string {
   const signedPart = `${query ? `${query}&` : ''}recvWindow=${recvWindow}&timestamp=${timestamp}`;
-  return `${signedPart}&signature=${mexcSignature(secretKey, signedPart + body)}`;
+  return `${signedPart}&signature=${hmacSignature(secretKey, signedPart + body)}`;
 }
 
 /** The full signed query for params in the given order (see `signQueryString`). */
