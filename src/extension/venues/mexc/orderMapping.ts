@@ -2,7 +2,7 @@
 // context). Amounts stay the decimal text MEXC sent; the side is the account's own; the deadline is
 // `payTimeLimit` when it is a plausible moment of this order.
 import type { OrderContext, OrderSide, OrderState } from '../../../shared/model';
-import { DECIMAL_PATTERN } from '../../../shared/conversationValidator';
+import { codeText as code, decimalText, withoutUndefinedFields } from '../orderContextFields';
 import { ACTIVE_ORDER_STATES, type MexcOrder } from './api';
 
 /** MEXC's `state` values (OrderDealState) in the model's words. */
@@ -17,8 +17,6 @@ const STATE_OF: Readonly<Record<string, OrderState>> = {
   TIMEOUT: 'expired',
 };
 
-const CODE = /^[A-Za-z0-9._-]{1,32}$/;
-
 export function mexcOrderState(venueState: string): OrderState {
   const known = STATE_OF[venueState];
   if (known) return known;
@@ -32,48 +30,6 @@ export function mexcOrderState(venueState: string): OrderState {
 export function mexcOrderSide(side: string | null | undefined): OrderSide | undefined {
   const s = side?.trim().toUpperCase();
   return s === 'BUY' ? 'buy' : s === 'SELL' ? 'sell' : undefined;
-}
-
-/**
- * A decimal amount exactly as written. Strings pass unchanged when they are plain decimals; a
- * number (MEXC writes BigDecimal as a JSON number; the REST client keeps non-integers as text, so
- * only integers arrive as numbers) is written out without an exponent.
- */
-export function decimalText(value: string | number | null | undefined): string | undefined {
-  if (typeof value === 'string') {
-    const text = value.trim();
-    if (DECIMAL_PATTERN.test(text)) return text;
-    // "1.5E+2", as a BigDecimal may print itself.
-    return /^\d+(\.\d+)?[eE][+-]?\d+$/.test(text) ? expandExponent(text) : undefined;
-  }
-  if (typeof value === 'number' && Number.isFinite(value) && value >= 0) {
-    const text = String(value);
-    return DECIMAL_PATTERN.test(text) ? text : expandExponent(text);
-  }
-  return undefined;
-}
-
-/** "1.5e-7" -> "0.00000015", "1.5E+2" -> "150", digit by digit (no float arithmetic). */
-function expandExponent(text: string): string | undefined {
-  const m = /^(\d+)(?:\.(\d+))?[eE]([+-]?\d+)$/.exec(text);
-  if (!m) return undefined;
-  const [, intPart = '', fracPart = '', expText = '0'] = m;
-  const exp = Number(expText);
-  if (Math.abs(exp) > 60) return undefined;
-  const digits = intPart + fracPart;
-  const point = intPart.length + exp;
-  let result: string;
-  if (point <= 0) result = `0.${'0'.repeat(-point)}${digits}`;
-  else if (point >= digits.length) result = digits + '0'.repeat(point - digits.length);
-  else result = `${digits.slice(0, point)}.${digits.slice(point)}`;
-  result = result.replace(/^0+(?=\d)/, '');
-  if (result.includes('.')) result = result.replace(/0+$/, '').replace(/\.$/, '');
-  return DECIMAL_PATTERN.test(result) ? result : undefined;
-}
-
-function code(value: string | null | undefined): string | undefined {
-  const text = value?.trim();
-  return text && CODE.test(text) ? text : undefined;
 }
 
 /**
@@ -100,6 +56,5 @@ export function mexcOrderContext(order: MexcOrder): OrderContext {
     venueState,
     payBy: paymentDeadline(order),
   };
-  // No undefined fields: the conversation list is compared and saved as it is.
-  return Object.fromEntries(Object.entries(context).filter(([, v]) => v !== undefined)) as unknown as OrderContext;
+  return withoutUndefinedFields(context);
 }

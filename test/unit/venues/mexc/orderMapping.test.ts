@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import type { OrderState } from '../../../../src/shared/model';
 import type { MexcOrder } from '../../../../src/extension/venues/mexc/api';
-import { decimalText, mexcOrderContext, mexcOrderSide, mexcOrderState } from '../../../../src/extension/venues/mexc/orderMapping';
+import { mexcOrderContext, mexcOrderSide, mexcOrderState } from '../../../../src/extension/venues/mexc/orderMapping';
+import { decimalText } from '../../../../src/extension/venues/orderContextFields';
 
 const CREATED = 1_700_000_000_000;
 

@@ -1,0 +1,252 @@
+// Binance C2C signed REST (docs/venue-protocols.md, Binance): the chat credential, order lists,
+// chat history, mark read and the image pre-signed URL. SAPI signing: `X-MBX-APIKEY` header,
+// `timestamp`/`recvWindow` and the hex HMAC-SHA256 `signature` last, over the query string only
+// (JSON bodies go unsigned); the `clientType` header on every call. A -1021 (timestamp outside the
+// window) re-reads the server time once and retries with the measured offset.
+import * as z from 'zod';
+import type { Clock } from '../../core/clock';
+import { systemClock } from '../../core/clock';
+import type { Logger } from '../../core/logger';
+import { HttpClient, type HttpMethod, type HttpResponse } from '../../core/connection/httpClient';
+import type { JsonBody } from '../../core/connection/httpBody';
+import { parseJsonKeepingDecimals } from '../../core/decimalJson';
+import { VenueError } from '../venue';
+import { encodeQuery, signQueryString, type QueryValue } from '../hmacQuerySigning';
+
+export interface BinanceCredentials {
+  readonly apiKey: string;
+  readonly secretKey: string;
+}
+
+export interface BinanceRestOptions {
+  readonly baseUrl: string;
+  readonly credentials: BinanceCredentials;
+  readonly recvWindow?: number;
+  readonly timeoutMs?: number;
+  readonly clock?: Clock;
+  readonly logger?: Logger;
+}
+
+const idText = z.union([z.string().min(1), z.number().int()]).transform((v) => String(v));
+const decimalText = z.union([z.string(), z.number()]).transform((v) => String(v));
+const millis = z.union([z.number(), z.string().regex(/^\d+$/)]).transform((v) => Number(v));
+
+const credentialSchema = z.object({ chatWssUrl: z.string().min(1), listenKey: z.string().min(1), listenToken: z.string().min(1) });
+export type ChatCredential = z.output<typeof credentialSchema>;
+
+const orderSchema = z
+  .object({
+    orderNumber: idText,
+    advNo: idText.nullish(),
+    tradeType: z.string().nullish(),
+    asset: z.string().nullish(),
+    fiat: z.string().nullish(),
+    fiatSymbol: z.string().nullish(),
+    amount: decimalText.nullish(),
+    totalPrice: decimalText.nullish(),
+    unitPrice: decimalText.nullish(),
+    /** String (history: "TRADING") or number (listOrders: 1 = TRADING, docs/venue-protocols.md). */
+    orderStatus: z.union([z.string(), z.number()]).nullish(),
+    createTime: millis,
+    counterPartNickName: z.string().nullish(),
+    advertisementRole: z.string().nullish(),
+    /** Payment deadline, ms, where the venue gives one. */
+    notifyPayEndTime: millis.nullish(),
+  })
+  .passthrough();
+export type BinanceOrder = z.output<typeof orderSchema>;
+
+const chatMessageSchema = z
+  .object({
+    id: idText,
+    uuid: z.string().nullish(),
+    orderNo: idText.nullish(),
+    topicId: idText.nullish(),
+    type: z.string().min(1),
+    content: z.string().nullish(),
+    createTime: millis,
+    fromNickName: z.string().nullish(),
+    self: z.boolean().nullish(),
+    status: z.string().nullish(),
+    imageUrl: z.string().nullish(),
+    thumbnailUrl: z.string().nullish(),
+    imageType: z.string().nullish(),
+    width: z.number().nullish(),
+    height: z.number().nullish(),
+  })
+  .passthrough();
+export type BinanceChatMessage = z.output<typeof chatMessageSchema>;
+
+const preSignedSchema = z
+  .object({ preSignedUrl: z.string().nullish(), uploadUrl: z.string().nullish(), imageUrl: z.string().min(1) })
+  .passthrough()
+  .transform((v, ctx) => {
+    // The sources name the upload target either way (docs/venue-protocols.md): read both.
+    const target = v.preSignedUrl ?? v.uploadUrl;
+    if (!target) {
+      ctx.addIssue({ code: 'custom', message: 'neither preSignedUrl nor uploadUrl' });
+      return z.NEVER;
+    }
+    return { uploadUrl: target, imageUrl: v.imageUrl };
+  });
+
+/** C2C business replies: string code "000000" for success (docs/venue-protocols.md). */
+const businessEnvelope = <T extends z.ZodType>(data: T) =>
+  z.object({ code: z.union([z.string(), z.number()]), message: z.string().nullish(), data: data.nullish(), total: z.number().nullish(), success: z.boolean().nullish() });
+
+export interface ChatPage {
+  readonly messages: BinanceChatMessage[];
+  readonly total?: number;
+}
+
+export class BinanceRestClient {
+  private readonly http: HttpClient;
+  private readonly clock: Clock;
+  /** Server time minus local time, learnt after a -1021. */
+  private offsetMs = 0;
+  /** Learns of history items it had to skip (bad shape): reported as bad input by the adapter. */
+  onBadItem: ((detail: string) => void) | undefined;
+
+  constructor(options: BinanceRestOptions) {
+    const recvWindow = options.recvWindow ?? 5000;
+    const { apiKey, secretKey } = options.credentials;
+    this.clock = options.clock ?? systemClock;
+    this.http = new HttpClient({
+      baseUrl: options.baseUrl,
+      venue: 'Binance',
+      headers: { 'X-MBX-APIKEY': apiKey, clientType: 'web' },
+      // JSON bodies are not part of what Binance signs; the query string is, exactly as sent.
+      sign: ({ query, timestamp }) => ({ query: signQueryString(query, secretKey, timestamp + this.offsetMs, recvWindow) }),
+      // SAPI weights are per IP and UID; the chat image URL is limited to 36 per minute per user.
+      rateLimit: { capacity: 10, refillPerSecond: 10 },
+      endpointLimits: { preSignedUrl: { capacity: 36, refillPerSecond: 36 / 60 } },
+      errorDetail: (res) => envelopeOf(res).message || undefined,
+      timeoutMs: options.timeoutMs ?? 10_000,
+      clock: options.clock,
+      logger: options.logger,
+    });
+  }
+
+  /** A fresh chat credential: the listen token in it is good for one connection only. */
+  async chatCredential(): Promise<ChatCredential> {
+    const credential = await this.business('GET', '/sapi/v1/c2c/chat/retrieveChatCredential', {}, undefined, credentialSchema, true);
+    if (!credential) throw new VenueError('unavailable', 'Binance returned no chat credential');
+    return credential;
+  }
+
+  /** Orders in progress, one page (numeric statuses 1 TRADING, 2 BUYER_PAYED, 3 APPEALING). */
+  async activeOrders(page: number, rows: number): Promise<BinanceOrder[]> {
+    return (await this.business('POST', '/sapi/v1/c2c/orderMatch/listOrders', {}, { page, rows, orderStatusList: [1, 2, 3] }, z.array(orderSchema), true)) ?? [];
+  }
+
+  /** Order history in one window of at most 30 days, one page. */
+  async orderHistory(params: { startTimestamp: number; endTimestamp: number; page: number; rows: number }): Promise<BinanceOrder[]> {
+    return (await this.business('GET', '/sapi/v1/c2c/orderMatch/listUserOrderHistory', { ...params }, undefined, z.array(orderSchema), true)) ?? [];
+  }
+
+  /** One page of an order's chat, newest first; `olderThanId` asks for messages before that id. */
+  async chatMessages(params: { orderNo: string; page: number; rows: number; olderThanId?: string }): Promise<ChatPage> {
+    const res = await this.call('GET', '/sapi/v1/c2c/chat/retrieveChatMessagesWithPagination', { page: params.page, rows: params.rows, orderNo: params.orderNo, id: params.olderThanId }, undefined, businessEnvelope(z.array(z.unknown())), true);
+    const items: BinanceChatMessage[] = [];
+    for (const raw of this.unwrap(res) ?? []) {
+      const parsed = chatMessageSchema.safeParse(raw);
+      if (parsed.success) items.push(parsed.data);
+      else this.onBadItem?.(`history of order ${params.orderNo}: ${z.prettifyError(parsed.error)}`);
+    }
+    return { messages: items, total: res.total ?? undefined };
+  }
+
+  async markOrderRead(orderNo: string, userId?: string): Promise<void> {
+    await this.business('POST', '/sapi/v1/c2c/chat/markOrderMessagesAsRead', {}, userId ? { orderNo, userId } : { orderNo }, z.unknown(), true);
+  }
+
+  async preSignedUrl(imageName: string): Promise<{ uploadUrl: string; imageUrl: string }> {
+    const data = await this.business('POST', '/sapi/v1/c2c/chat/image/pre-signed-url', {}, { imageName }, preSignedSchema, false, 'preSignedUrl');
+    if (!data) throw new VenueError('unknown-outcome', 'Binance returned no upload URL');
+    return data;
+  }
+
+  /** PUTs the bytes to the pre-signed URL (an absolute URL, not signed again). */
+  async putImage(uploadUrl: string, bytes: Uint8Array, contentType: string, progress: (sent: number, total: number) => void, signal: AbortSignal): Promise<void> {
+    const res = await this.http.request({ method: 'PUT', path: uploadUrl, body: bytes, headers: { 'Content-Type': contentType }, signed: false, expectJson: false, idempotent: true, onUploadProgress: progress, signal, timeoutMs: 60_000 });
+    if (res.status >= 400) throw new VenueError(res.status === 403 ? 'rejected' : 'unavailable', `the image upload failed with HTTP ${res.status}`, res.status);
+  }
+
+  dispose(): void {
+    this.http.dispose();
+  }
+
+  private async business<T extends z.ZodType>(method: HttpMethod, path: string, query: Record<string, QueryValue>, body: JsonBody | undefined, data: T, idempotent: boolean, endpoint?: string): Promise<z.output<T> | null | undefined> {
+    return this.unwrap(await this.call(method, path, query, body, businessEnvelope(data), idempotent, endpoint));
+  }
+
+  private unwrap<T>(res: { code: string | number; message?: string | null; data?: T | null }): T | null | undefined {
+    if (String(res.code) !== '000000') throw venueErrorFromCode(res.code, res.message ?? '', 200);
+    return res.data;
+  }
+
+  private async call<T extends z.ZodType>(method: HttpMethod, path: string, query: Record<string, QueryValue>, body: JsonBody | undefined, schema: T, idempotent: boolean, endpoint?: string, retried = false): Promise<z.output<T>> {
+    const res = await this.http.request({ method, path, query: encodeQuery(query), ...(body === undefined ? {} : { body }), idempotent, ...(endpoint ? { endpoint } : {}) });
+    if (res.status >= 400) {
+      const { code, message } = envelopeOf(res);
+      if (code === -1021 && !retried) {
+        await this.syncTime();
+        return this.call(method, path, query, body, schema, idempotent, endpoint, true);
+      }
+      if (code !== undefined) throw venueErrorFromCode(code, message, res.status);
+      if (res.status === 401 || res.status === 403) throw new VenueError('auth', `Binance refused the API key (HTTP ${res.status}): is the C2C permission enabled for it?`, res.status);
+      throw new VenueError('rejected', `Binance ${method} ${path} failed with HTTP ${res.status}`, res.status);
+    }
+    let json: unknown;
+    try {
+      json = parseJsonKeepingDecimals(res.bodyText);
+    } catch {
+      json = res.json;
+    }
+    const parsed = schema.safeParse(json);
+    if (!parsed.success) throw new VenueError('unknown-outcome', `Binance sent an unexpected reply to ${method} ${path}: ${z.prettifyError(parsed.error)}`);
+    return parsed.data;
+  }
+
+  /** Measures the offset to Binance's clock (`GET /api/v3/time`, unsigned), half a round trip early. */
+  private async syncTime(): Promise<void> {
+    const sent = this.clock.now();
+    const res = await this.http.request({ method: 'GET', path: '/api/v3/time', signed: false });
+    const parsed = z.object({ serverTime: z.number() }).safeParse(res.json);
+    if (!parsed.success) throw new VenueError('unavailable', 'Binance did not tell its server time');
+    const received = this.clock.now();
+    this.offsetMs = parsed.data.serverTime - Math.round((sent + received) / 2);
+  }
+}
+
+/** `code` and `msg`/`message` wherever a reply carries them (error replies may not be JSON at all). */
+function envelopeOf(res: HttpResponse): { code?: string | number; message: string } {
+  const json = res.json;
+  if (typeof json !== 'object' || json === null) return { message: '' };
+  const r = json as { code?: unknown; msg?: unknown; message?: unknown };
+  const code = typeof r.code === 'number' || typeof r.code === 'string' ? r.code : undefined;
+  const text = r.msg ?? r.message;
+  return { ...(code === undefined ? {} : { code }), message: text === undefined || text === null ? '' : String(text) };
+}
+
+/** Binance's codes onto what the client does about them, keeping the venue's own message. */
+export function venueErrorFromCode(code: string | number, message: string, status: number): VenueError {
+  const text = message || `code ${code}`;
+  switch (code) {
+    case -1022:
+      return new VenueError('auth', `Binance rejected the signature (${text}). Check the secret key.`, code);
+    case -2014:
+      return new VenueError('auth', `Binance did not recognise the API key format (${text}).`, code);
+    case -2015:
+      return new VenueError('auth', `Binance refused the API key (${text}). Check the key, its IP allow-list and that the C2C (P2P) permission is enabled.`, code);
+    case -1021:
+      return new VenueError('unavailable', `Binance says the request time is outside the allowed window (${text}); the computer's clock may be off.`, code);
+    case -1003:
+    case -1015:
+      return new VenueError('rate-limit', `Binance rate limit: ${text}`, code);
+    default:
+      if (status === 429 || status === 418) return new VenueError('rate-limit', `Binance rate limit: ${text}`, code);
+      if (status >= 500) return new VenueError('unavailable', `Binance is unavailable: ${text}`, code);
+      return new VenueError('rejected', `Binance: ${text}`, code);
+  }
+}
