@@ -297,6 +297,10 @@ function headerValue(value: string | string[] | undefined): string | undefined {
   return Array.isArray(value) ? value[0] : value;
 }
 
+function nonEmpty(value: string | null | undefined): string | undefined {
+  return value === null || value === undefined || value === '' ? undefined : value;
+}
+
 function responseCodeOf(reply: Reply): number | string {
   const body = reply.body;
   if (body !== null && typeof body === 'object' && 'code' in body && (typeof body.code === 'number' || typeof body.code === 'string')) return body.code;
@@ -339,7 +343,7 @@ export async function handleRestRequest(backend: RestBackend, req: IncomingMessa
   const rawQuery = rawQueryOf(req.url);
   const query = new URLSearchParams(rawQuery);
   const time = backend.now();
-  const clientType = headerValue(req.headers.clienttype) ?? query.get('clientType') ?? null;
+  const clientType = nonEmpty(headerValue(req.headers.clienttype)) ?? nonEmpty(query.get('clientType')) ?? null;
   const record = (r: Pick<RequestRecord, 'kind' | 'apiKey' | 'signatureValid' | 'timestampValid' | 'httpStatus' | 'responseCode'>, shownPath = path): void => {
     backend.recordRequest({ time, method, path: shownPath, rawQuery: redactQuery(rawQuery), clientType, ...r });
     backend.log(`binance ${method} ${shownPath} -> ${r.httpStatus}${r.responseCode !== r.httpStatus ? ` code=${r.responseCode}` : ''}`);

@@ -130,7 +130,8 @@ function shortHistory(order: Order, r: Random): MessageDraft[] {
 function longHistory(order: Order, r: Random, receiptUrl: string): MessageDraft[] {
   const drafts: MessageDraft[] = [];
   for (let n = 1; n <= LONG_CHAT_MESSAGES; n++) {
-    const who = n % 2 === 1 ? 'buyer' : 'seller';
+    // Ends with the buyer, so the chat has an unread message.
+    const who = n % 2 === 0 ? 'buyer' : 'seller';
     const fields: MessageFields =
       n % 50 === 0
         ? { type: 'image', content: '', imageUrl: receiptUrl, thumbnailUrl: receiptUrl, imageType: 'png', width: 240, height: 360 }
