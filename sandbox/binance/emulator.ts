@@ -476,9 +476,10 @@ export class BinanceEmulator {
 
   private consumeToken(token: string, listenKey: string): boolean {
     const entry = this.tokens.get(token);
-    if (!entry) return false;
+    // Presented on another user's listenKey, a token proves nothing and is left to its owner.
+    if (!entry || entry.listenKey !== listenKey) return false;
     this.tokens.delete(token);
-    return entry.listenKey === listenKey && entry.expiresAt > this.now();
+    return entry.expiresAt > this.now();
   }
 
   private presign(account: MerchantAccount, imageName: string): PresignResult {
