@@ -18,6 +18,14 @@ export type { MexcOptions } from './mexc/plugin';
 export type { FaultRequest, FaultState } from './mexc/faults';
 export type { RequestRecord, FrameRecord } from './mexc/records';
 
+export { BinanceEmulator } from './binance/emulator';
+export type {
+  BinanceAccountInfo, BinanceOrderView, BinanceMessageView, BinanceStateSnapshot, BinanceInjectInput, BinanceCreateOrderInput, BinanceSetOrderStateInput,
+} from './binance/emulator';
+export type { BinanceOptions } from './binance/plugin';
+export type { FaultRequest as BinanceFaultRequest, FaultState as BinanceFaultState } from './binance/faults';
+export type { RequestRecord as BinanceRequestRecord, FrameRecord as BinanceFrameRecord } from './binance/records';
+
 /** Starts every registered venue emulator and the control API. */
 export function startSandbox(options: SandboxOptions<Emulators> = {}): Promise<Sandbox<Emulators>> {
   return startSandboxWith(EMULATORS, options);

@@ -12,7 +12,7 @@ import { ChatSocketHub, CloseReasons, type ChatSession, type SessionInfo } from 
 import { planReply } from './counterparty';
 import { faultRequestSchema, type FaultRequest, type FaultState } from './faults';
 import { ListenKeyRegistry, type ListenKeyEntry } from './listenKeys';
-import { buildMediaLibrary, type MediaFile } from './media';
+import { buildMediaLibrary, type MediaFile } from '../util/media';
 import { RecordLog, type FrameRecord, type RequestRecord } from './records';
 import { handleRestRequest } from './rest';
 import { buildSeededStore, makeCounterparty, makeOrder } from './seed';

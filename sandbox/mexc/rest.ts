@@ -6,7 +6,7 @@ import type { TimerRegistry } from '../util/timers';
 import { authenticate, type AuthPorts, type RequestParams } from './auth';
 import { MexcErrors, type MexcErrorReply } from './errors';
 import type { ListenKeyRegistry } from './listenKeys';
-import type { MediaFile } from './media';
+import type { MediaFile } from '../util/media';
 import type { RequestRecord } from './records';
 import { ORDER_STATES, type MerchantAccount, type MexcStore, type Order, type OrderState } from './store';
 

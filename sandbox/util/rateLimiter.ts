@@ -1,5 +1,5 @@
-// Sliding one-second window per key. Uses a monotonic clock, not the injectable venue clock:
-// a frozen test clock must not turn every request after the 20th into a 429.
+// Sliding window per key (one second unless told otherwise). Uses a monotonic clock, not the
+// injectable venue clock: a frozen test clock must not turn every request after the 20th into a 429.
 import { performance } from 'node:perf_hooks';
 
 export class SlidingWindowLimiter {
@@ -19,6 +19,15 @@ export class SlidingWindowLimiter {
     if (allowed) recent.push(now);
     this.hits.set(key, recent);
     return allowed;
+  }
+
+  /** How long until the key may be admitted again (0 when it may now). */
+  retryAfterMs(key: string): number {
+    const now = this.now();
+    const recent = (this.hits.get(key) ?? []).filter((t) => now - t < this.windowMs);
+    if (recent.length < this.limitPerWindow()) return 0;
+    const oldest = recent[recent.length - this.limitPerWindow()] ?? now;
+    return Math.max(0, this.windowMs - (now - oldest));
   }
 
   clear(): void {

@@ -23,6 +23,18 @@ describe('sandbox control API', () => {
     const { json } = await control(sb, 'GET', '/info');
     assert.deepEqual(json, sb.info);
     const loopback = /^http:\/\/127\.0\.0\.1:\d+$/;
+    const mexcAccount = z.object({
+      venue: z.literal('mexc'),
+      label: z.string(),
+      credentials: z.object({ apiKey: z.string(), secretKey: z.string().regex(/^[0-9a-f]{32}$/) }).strict(),
+      endpoints: z.object({ rest: z.string(), ws: z.string() }).strict(),
+    }).strict();
+    const binanceAccount = z.object({
+      venue: z.literal('binance'),
+      label: z.string(),
+      credentials: z.object({ apiKey: z.string().regex(/^[A-Za-z0-9]{64}$/), secretKey: z.string().regex(/^[A-Za-z0-9]{64}$/) }).strict(),
+      endpoints: z.object({ rest: z.string().regex(loopback) }).strict(),
+    }).strict();
     const info = z
       .object({
         control: z.string().regex(loopback),
@@ -33,18 +45,14 @@ describe('sandbox control API', () => {
               control: z.string().regex(/^http:\/\/127\.0\.0\.1:\d+\/control\/mexc$/),
               endpoints: z.object({ rest: z.string().regex(loopback), ws: z.string().regex(/^ws:\/\/127\.0\.0\.1:\d+\/ws$/), media: z.string().regex(/\/media$/), upload: z.string().regex(/\/uploads\/\{name\}$/) }).strict(),
             }).strict(),
+            binance: z.object({
+              name: z.literal('Binance C2C'),
+              control: z.string().regex(/^http:\/\/127\.0\.0\.1:\d+\/control\/binance$/),
+              endpoints: z.object({ rest: z.string().regex(loopback), chat: z.string().regex(/^ws:\/\/127\.0\.0\.1:\d+\/chat$/), media: z.string().regex(/\/media$/) }).strict(),
+            }).strict(),
           })
           .strict(),
-        accounts: z
-          .array(
-            z.object({
-              venue: z.literal('mexc'),
-              label: z.string(),
-              credentials: z.object({ apiKey: z.string(), secretKey: z.string().regex(/^[0-9a-f]{32}$/) }).strict(),
-              endpoints: z.object({ rest: z.string(), ws: z.string() }).strict(),
-            }).strict(),
-          )
-          .length(2),
+        accounts: z.tuple([mexcAccount, mexcAccount, binanceAccount, binanceAccount]),
       })
       .strict()
       .parse(json);
@@ -57,9 +65,9 @@ describe('sandbox control API', () => {
   });
 
   it('answers health and lists the venues with their control routes', async () => {
-    assert.deepEqual((await control(sb, 'GET', '/health')).json, { ok: true, venues: ['mexc'] });
+    assert.deepEqual((await control(sb, 'GET', '/health')).json, { ok: true, venues: ['mexc', 'binance'] });
     const venues = z.array(z.object({ id: z.string(), name: z.string(), accounts: z.number(), routes: z.array(z.string()) })).parse((await control(sb, 'GET', '/venues')).json);
-    assert.deepEqual(venues.map((v) => [v.id, v.accounts]), [['mexc', 2]]);
+    assert.deepEqual(venues.map((v) => [v.id, v.accounts]), [['mexc', 2], ['binance', 2]]);
     for (const route of ['GET /control/mexc/state', 'POST /control/mexc/inject', 'GET /control/mexc/faults', 'POST /control/mexc/faults', 'POST /control/mexc/reset', 'GET /control/mexc/requests', 'POST /control/mexc/orders']) {
       assert.ok(venues[0]!.routes.includes(route), `${route} listed in ${venues[0]!.routes.join(', ')}`);
     }
@@ -141,9 +149,9 @@ describe('sandbox control API', () => {
     assert.equal((await control(sb, 'GET', '/control/mexc/requests?kind=bogus')).status, 400);
     assert.equal((await control(sb, 'GET', '/nope')).status, 404);
     assert.equal((await control(sb, 'GET', '/mexc/messages')).status, 404, 'venue routes live under /control/<venue>');
-    const unknownVenue = await control(sb, 'GET', '/control/binance/state');
+    const unknownVenue = await control(sb, 'GET', '/control/bybit/state');
     assert.equal(unknownVenue.status, 404);
-    assert.match(z.object({ error: z.string() }).parse(unknownVenue.json).error, /unknown venue "binance"; running: mexc/);
+    assert.match(z.object({ error: z.string() }).parse(unknownVenue.json).error, /unknown venue "bybit"; running: mexc, binance/);
     const unknownRoute = await control(sb, 'GET', '/control/mexc/nope');
     assert.equal(unknownRoute.status, 404);
     assert.match(z.object({ error: z.string() }).parse(unknownRoute.json).error, /mexc has no control route \/nope/);
@@ -169,7 +177,11 @@ describe('sandbox control API', () => {
     const put = await callMexc(sb, '/api/v3/userDataStream', { method: 'PUT', query: `listenKey=${key}` });
     assert.deepEqual(put.body, { code: 730001, msg: 'listenKey does not exist' });
     const info = z.object({ accounts: z.unknown() }).parse((await control(sb, 'GET', '/info')).json);
-    assert.deepEqual(info.accounts, sb.venue('mexc').accounts(), 'same keys after reset');
+    assert.deepEqual(
+      info.accounts,
+      [...sb.venue('mexc').accounts(), ...sb.venue('binance').accounts().map((a) => ({ venue: 'binance', ...a }))],
+      'same keys after reset',
+    );
   });
 
   it('POST /control/mexc/reset resets that venue', async () => {

@@ -1,6 +1,6 @@
-// Real media bytes for the URLs the sandbox puts in messages, generated at start-up so the repo
+// Real media bytes for the URLs the sandbox emulators put in messages, generated at start-up so the repo
 // carries no binary fixtures: a payment-receipt PNG (+ thumbnail), a one-page PDF, an MP4 stub.
-import { createCanvas, type Rgb } from '../util/png';
+import { createCanvas, type Rgb } from './png';
 
 export interface MediaFile {
   readonly contentType: string;

@@ -1,0 +1,261 @@
+// The Binance chat WebSocket: `/chat/<listenKey>?token=<listenToken>&clientType=web`, one socket
+// per user carrying every order's chat. Enforces what the venue does: a known listenKey, a fresh
+// single-use token (spent by a successful upgrade), ONE live socket per listenKey (a newer one
+// makes the server send `Bye` to the older and close it), a heartbeat (any frame, WebSocket pings
+// included), and the app-level `{"type":"ping"}` → `{"type":"pong"}`.
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer, type RawData, type WebSocket } from 'ws';
+import { pathOf, rawQueryOf, rejectUpgrade } from '../util/http';
+import type { TimerHandle, TimerRegistry } from '../util/timers';
+import { BYE, PONG, errorFrame, parseClientFrame, type SendRequest } from './chatProtocol';
+import { UpgradeErrors, type BinanceErrorReply } from './errors';
+import { redactChatPath, redactQuery, type FrameRecord, type RequestRecord } from './records';
+import type { MerchantAccount } from './store';
+
+/** `live`: normal. `silent`: half-open fault, nothing in or out. `forgotten`: silent and already
+ * given up by the server (timed out or displaced), TCP open until the fault is lifted. */
+export type SessionState = 'live' | 'silent' | 'forgotten';
+
+export interface ChatSession {
+  readonly id: number;
+  readonly ws: WebSocket;
+  readonly listenKey: string;
+  readonly userId: string;
+  readonly openedAt: number;
+  state: SessionState;
+  heartbeat: TimerHandle | undefined;
+}
+
+export interface SessionInfo {
+  readonly id: number;
+  readonly userId: string;
+  readonly listenKeyTail: string;
+  readonly openedAt: number;
+  readonly state: SessionState;
+}
+
+export type SendVerdict = { readonly ok: true } | { readonly ok: false; readonly reason: string };
+
+export interface ChatBackend {
+  now(): number;
+  accountByListenKey(listenKey: string): MerchantAccount | undefined;
+  /** Spends the token if it is known, unused, unexpired and this listenKey's; false otherwise. */
+  consumeToken(token: string, listenKey: string): boolean;
+  /** Consumes one armed `rejectUpgrades` fault, if any. */
+  takeUpgradeRejection(): boolean;
+  heartbeatTimeoutMs(): number;
+  /** A well-formed send: the emulator checks order ownership and permission, stores, echoes, pushes. */
+  acceptSend(session: ChatSession, request: SendRequest): SendVerdict;
+  readonly timers: TimerRegistry;
+  recordRequest(record: Omit<RequestRecord, 'seq'>): void;
+  recordFrame(record: Omit<FrameRecord, 'seq'>): void;
+  log(line: string): void;
+}
+
+export const CloseReasons = {
+  heartbeat: 'heartbeat timeout',
+  displaced: 'Bye',
+  reset: 'sandbox reset',
+  shutdown: 'sandbox closing',
+} as const;
+
+function rawText(data: RawData): string {
+  if (Buffer.isBuffer(data)) return data.toString('utf8');
+  if (Array.isArray(data)) return Buffer.concat(data).toString('utf8');
+  return Buffer.from(data).toString('utf8');
+}
+
+export class ChatSocketHub {
+  private readonly wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 });
+  private readonly sessions = new Map<number, ChatSession>();
+  private lastSessionId = 0;
+
+  constructor(private readonly backend: ChatBackend) {}
+
+  handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
+    const path = pathOf(req.url);
+    const rawQuery = rawQueryOf(req.url);
+    const query = new URLSearchParams(rawQuery);
+    const time = this.backend.now();
+    const record = (status: number): void => {
+      const shownPath = redactChatPath(path);
+      this.backend.recordRequest({
+        time, kind: 'upgrade', method: req.method ?? 'GET', path: shownPath, rawQuery: redactQuery(rawQuery),
+        apiKey: null, signatureValid: null, timestampValid: null, clientType: query.get('clientType'), httpStatus: status, responseCode: status,
+      });
+      this.backend.log(`binance WS ${shownPath} -> ${status}`);
+    };
+    const refuse = (e: BinanceErrorReply): void => {
+      record(e.httpStatus);
+      rejectUpgrade(socket, e.httpStatus, e.body);
+    };
+
+    const match = /^\/chat\/([^/]+)$/.exec(path);
+    if (!match) return refuse(UpgradeErrors.notFound);
+    const listenKey = decodeURIComponent(match[1]!);
+    const account = this.backend.accountByListenKey(listenKey);
+    if (!account) return refuse(UpgradeErrors.unknownListenKey);
+    const token = query.get('token') ?? '';
+    if (this.backend.takeUpgradeRejection()) {
+      // Under stress the venue refuses the handshake and the token is gone with it.
+      this.backend.consumeToken(token, listenKey);
+      return refuse(UpgradeErrors.tokenRejected);
+    }
+    if (!this.backend.consumeToken(token, listenKey)) return refuse(UpgradeErrors.tokenRejected);
+
+    this.wss.handleUpgrade(req, socket, head, (ws) => {
+      record(101);
+      this.register(ws, listenKey, account.userId);
+    });
+  }
+
+  /** Sends `frame` to the user's live socket; returns how many sockets got it (0 or 1). */
+  sendToUser(userId: string, frame: string): number {
+    const session = this.current(userId);
+    if (!session) return 0;
+    session.ws.send(frame);
+    return 1;
+  }
+
+  hasLiveSocket(userId: string): boolean {
+    return this.current(userId) !== undefined;
+  }
+
+  /** Fault: every live socket gets `Bye` and is closed, as when another client takes the session. */
+  byeAll(): number {
+    const live = [...this.sessions.values()].filter((s) => s.state === 'live');
+    for (const session of live) this.displace(session);
+    return live.length;
+  }
+
+  /** Fault: cut every TCP connection without a close frame. */
+  dropAll(): number {
+    const all = [...this.sessions.values()];
+    for (const session of all) this.destroy(session);
+    return all.length;
+  }
+
+  /** Fault: true silences every socket open now; false destroys the silenced ones. */
+  setHalfOpen(on: boolean): void {
+    for (const session of [...this.sessions.values()]) {
+      if (on && session.state === 'live') {
+        session.state = 'silent';
+        // Stop reading: no frames processed, no automatic pong, like a dead path.
+        session.ws.pause();
+      } else if (!on && session.state !== 'live') {
+        this.destroy(session);
+      }
+    }
+  }
+
+  silentCount(): number {
+    return [...this.sessions.values()].filter((s) => s.state !== 'live').length;
+  }
+
+  list(): SessionInfo[] {
+    return [...this.sessions.values()].map((s) => ({
+      id: s.id, userId: s.userId, listenKeyTail: s.listenKey.slice(-6), openedAt: s.openedAt, state: s.state,
+    }));
+  }
+
+  closeAll(reason: string, graceful: boolean): void {
+    for (const session of [...this.sessions.values()]) {
+      if (graceful && session.state === 'live') this.closeSession(session, reason);
+      else this.destroy(session);
+    }
+  }
+
+  async dispose(): Promise<void> {
+    this.closeAll(CloseReasons.shutdown, false);
+    await new Promise<void>((resolve) => this.wss.close(() => resolve()));
+  }
+
+  private current(userId: string): ChatSession | undefined {
+    for (const s of this.sessions.values()) if (s.userId === userId && s.state === 'live') return s;
+    return undefined;
+  }
+
+  private register(ws: WebSocket, listenKey: string, userId: string): void {
+    // One live socket per listenKey: the older one is told `Bye` and closed.
+    for (const old of [...this.sessions.values()]) {
+      if (old.listenKey !== listenKey) continue;
+      if (old.state === 'live') this.displace(old);
+      else old.state = 'forgotten'; // a silent one never hears it; the server just lets go of it
+    }
+    this.lastSessionId += 1;
+    const session: ChatSession = { id: this.lastSessionId, ws, listenKey, userId, openedAt: this.backend.now(), state: 'live', heartbeat: undefined };
+    this.sessions.set(session.id, session);
+    this.armHeartbeat(session);
+    ws.on('message', (data: RawData, isBinary: boolean) => this.onFrame(session, data, isBinary));
+    // Any traffic counts as a heartbeat, WebSocket pings included (clients send one every 30 s).
+    ws.on('ping', () => {
+      if (session.state === 'live') this.armHeartbeat(session);
+    });
+    ws.on('error', () => this.destroy(session));
+    ws.on('close', () => this.untrack(session));
+  }
+
+  private armHeartbeat(session: ChatSession): void {
+    this.backend.timers.clearTimeout(session.heartbeat);
+    session.heartbeat = this.backend.timers.setTimeout(() => {
+      if (session.state === 'live') this.closeSession(session, CloseReasons.heartbeat);
+      else session.state = 'forgotten';
+    }, this.backend.heartbeatTimeoutMs());
+  }
+
+  private onFrame(session: ChatSession, data: RawData, isBinary: boolean): void {
+    if (session.state !== 'live') return;
+    this.armHeartbeat(session);
+    const raw = rawText(data);
+    const frame = isBinary ? { kind: 'invalid' as const, reason: 'binary frame', uuid: null, type: null, orderNo: null } : parseClientFrame(raw);
+    const base = { time: this.backend.now(), socketId: session.id, userId: session.userId, raw };
+    if (frame.kind === 'ping') {
+      this.backend.recordFrame({ ...base, type: 'ping', orderNo: null, uuid: null, outcome: 'pong', reason: null });
+      session.ws.send(PONG);
+      return;
+    }
+    if (frame.kind === 'invalid') {
+      this.backend.recordFrame({ ...base, type: frame.type, orderNo: frame.orderNo, uuid: frame.uuid, outcome: 'error', reason: frame.reason });
+      this.backend.log(`binance WS #${session.id} ${frame.type ?? '?'} -> ILLEGAL_PARAM (${frame.reason})`);
+      session.ws.send(errorFrame(frame.uuid));
+      return;
+    }
+    const { request } = frame;
+    const verdict = this.backend.acceptSend(session, request);
+    const record = { ...base, type: request.fields.type, orderNo: request.orderNo, uuid: request.uuid };
+    if (verdict.ok) {
+      this.backend.recordFrame({ ...record, outcome: 'accepted', reason: null });
+      this.backend.log(`binance WS #${session.id} ${request.fields.type} -> stored`);
+    } else {
+      this.backend.recordFrame({ ...record, outcome: 'error', reason: verdict.reason });
+      this.backend.log(`binance WS #${session.id} ${request.fields.type} -> ILLEGAL_PARAM (${verdict.reason})`);
+      session.ws.send(errorFrame(request.uuid));
+    }
+  }
+
+  private displace(session: ChatSession): void {
+    this.backend.log(`binance WS #${session.id} displaced: Bye`);
+    this.untrack(session);
+    session.ws.send(BYE);
+    session.ws.close(1000, CloseReasons.displaced);
+  }
+
+  private closeSession(session: ChatSession, reason: string): void {
+    this.backend.log(`binance WS #${session.id} closed: ${reason}`);
+    this.untrack(session);
+    if (session.state === 'live') session.ws.close(1000, reason);
+    else session.ws.terminate();
+  }
+
+  private destroy(session: ChatSession): void {
+    this.untrack(session);
+    session.ws.terminate();
+  }
+
+  private untrack(session: ChatSession): void {
+    this.backend.timers.clearTimeout(session.heartbeat);
+    session.heartbeat = undefined;
+    this.sessions.delete(session.id);
+  }
+}
