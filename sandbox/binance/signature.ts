@@ -4,11 +4,9 @@
 // signature = hex HMAC-SHA256(secretKey, totalParams); totalParams = the query string exactly as
 // sent (minus `signature`) concatenated with a form-encoded body (no separator). JSON bodies are not
 // part of it. `signature` must be the last parameter of whichever part carries it.
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { checkTimestamp, hexSignatureMatches, hmacSha256Hex } from '../util/spotSigning';
 
-export function hmacSha256Hex(secretKey: string, payload: string): string {
-  return createHmac('sha256', secretKey).update(payload, 'utf8').digest('hex');
-}
+export { checkTimestamp, hmacSha256Hex };
 
 export type SignedPayload =
   | { readonly ok: true; readonly totalParams: string; readonly signature: string }
@@ -51,28 +49,5 @@ export function extractSignedPayload(rawQuery: string, rawBody: string, jsonBody
 
 /** Constant-time comparison of hex signatures (Binance accepts either case of hex digits). */
 export function signatureMatches(secretKey: string, totalParams: string, signature: string): boolean {
-  if (!/^[0-9a-fA-F]{64}$/.test(signature)) return false;
-  const expected = Buffer.from(hmacSha256Hex(secretKey, totalParams), 'ascii');
-  const given = Buffer.from(signature.toLowerCase(), 'ascii');
-  return expected.length === given.length && timingSafeEqual(expected, given);
-}
-
-export const DEFAULT_RECV_WINDOW_MS = 5000;
-export const MAX_RECV_WINDOW_MS = 60000;
-
-export type TimestampVerdict = { readonly ok: true } | { readonly ok: false; readonly reason: string };
-
-/** Accept iff timestamp < serverTime + 1000 and serverTime - timestamp <= recvWindow (≤ 60000, default 5000). */
-export function checkTimestamp(timestamp: string | undefined, recvWindow: string | undefined, serverTime: number): TimestampVerdict {
-  if (timestamp === undefined || !/^\d{1,16}$/.test(timestamp)) return { ok: false, reason: 'timestamp missing or not an integer' };
-  let window = DEFAULT_RECV_WINDOW_MS;
-  if (recvWindow !== undefined) {
-    if (!/^\d{1,9}$/.test(recvWindow)) return { ok: false, reason: 'recvWindow not an integer' };
-    window = Number(recvWindow);
-    if (window <= 0 || window > MAX_RECV_WINDOW_MS) return { ok: false, reason: 'recvWindow out of range' };
-  }
-  const ts = Number(timestamp);
-  if (!(ts < serverTime + 1000)) return { ok: false, reason: 'timestamp ahead of server time' };
-  if (serverTime - ts > window) return { ok: false, reason: 'timestamp older than recvWindow' };
-  return { ok: true };
+  return hexSignatureMatches(secretKey, totalParams, signature, true);
 }

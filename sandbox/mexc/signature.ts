@@ -3,11 +3,9 @@
 //
 // signature = lowercase hex HMAC-SHA256(secretKey, totalParams), where totalParams is the query
 // string exactly as sent (minus the signature parameter) followed directly by the request body.
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { checkTimestamp, hexSignatureMatches, hmacSha256Hex } from '../util/spotSigning';
 
-export function hmacSha256Hex(secretKey: string, payload: string): string {
-  return createHmac('sha256', secretKey).update(payload, 'utf8').digest('hex');
-}
+export { checkTimestamp, hmacSha256Hex };
 
 export interface SignedPayload {
   /** The exact string the client should have signed. */
@@ -44,31 +42,5 @@ export function extractSignedPayload(rawQuery: string, rawBody: string): SignedP
 
 /** Constant-time comparison; only the lowercase hex form the doc prescribes is accepted. */
 export function signatureMatches(secretKey: string, totalParams: string, signature: string | undefined): boolean {
-  if (signature === undefined || !/^[0-9a-f]{64}$/.test(signature)) return false;
-  const expected = Buffer.from(hmacSha256Hex(secretKey, totalParams), 'ascii');
-  const given = Buffer.from(signature, 'ascii');
-  return expected.length === given.length && timingSafeEqual(expected, given);
-}
-
-export type TimestampVerdict = { readonly ok: true } | { readonly ok: false; readonly reason: string };
-
-export const DEFAULT_RECV_WINDOW_MS = 5000;
-export const MAX_RECV_WINDOW_MS = 60000;
-
-/**
- * The published timing rule: accept iff timestamp < serverTime + 1000 and
- * serverTime - timestamp <= recvWindow (recvWindow defaults to 5000, at most 60000).
- */
-export function checkTimestamp(timestamp: string | undefined, recvWindow: string | undefined, serverTime: number): TimestampVerdict {
-  if (timestamp === undefined || !/^\d{1,16}$/.test(timestamp)) return { ok: false, reason: 'timestamp missing or not an integer' };
-  let window = DEFAULT_RECV_WINDOW_MS;
-  if (recvWindow !== undefined) {
-    if (!/^\d{1,9}$/.test(recvWindow)) return { ok: false, reason: 'recvWindow not an integer' };
-    window = Number(recvWindow);
-    if (window <= 0 || window > MAX_RECV_WINDOW_MS) return { ok: false, reason: 'recvWindow out of range' };
-  }
-  const ts = Number(timestamp);
-  if (!(ts < serverTime + 1000)) return { ok: false, reason: 'timestamp ahead of server time' };
-  if (serverTime - ts > window) return { ok: false, reason: 'timestamp older than recvWindow' };
-  return { ok: true };
+  return signature !== undefined && hexSignatureMatches(secretKey, totalParams, signature, false);
 }
