@@ -12,6 +12,7 @@ import { BYE, PONG, errorFrame, parseClientFrame, type SendRequest } from './cha
 import { UpgradeErrors, type BinanceErrorReply } from './errors';
 import { redactChatPath, redactQuery, type FrameRecord, type RequestRecord } from './records';
 import type { MerchantAccount } from './store';
+import { rawText } from '../util/wsText';
 
 /** `live`: normal. `silent`: half-open fault, nothing in or out. `forgotten`: silent and already
  * given up by the server (timed out or displaced), TCP open until the fault is lifted. */
@@ -59,12 +60,6 @@ export const CloseReasons = {
   reset: 'sandbox reset',
   shutdown: 'sandbox closing',
 } as const;
-
-function rawText(data: RawData): string {
-  if (Buffer.isBuffer(data)) return data.toString('utf8');
-  if (Array.isArray(data)) return Buffer.concat(data).toString('utf8');
-  return Buffer.from(data).toString('utf8');
-}
 
 export class ChatSocketHub {
   private readonly wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 });

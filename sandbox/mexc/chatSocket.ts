@@ -11,6 +11,7 @@ import { UpgradeErrors, type MexcErrorReply } from './errors';
 import type { ListenKeyEntry } from './listenKeys';
 import type { FrameRecord, RequestRecord } from './records';
 import type { Conversation } from './store';
+import { rawText } from '../util/wsText';
 
 /** `live`: normal. `silent`: half-open fault, nothing in or out. `forgotten`: silent and already
  * timed out server-side (no longer counted), TCP still open until the fault is lifted. */
@@ -65,12 +66,6 @@ export const CloseReasons = {
   reset: 'sandbox reset',
   shutdown: 'sandbox closing',
 } as const;
-
-function rawText(data: RawData): string {
-  if (Buffer.isBuffer(data)) return data.toString('utf8');
-  if (Array.isArray(data)) return Buffer.concat(data).toString('utf8');
-  return Buffer.from(data).toString('utf8');
-}
 
 export class ChatSocketHub {
   private readonly wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 });
