@@ -189,9 +189,8 @@ export class BinanceAdapter implements VenueAdapter {
     return page.messages.length === rows && oldest ? { items, next: oldest } : { items };
   }
 
-  watch(conversationId: string): Disposable {
+  watch(_conversationId: string): Disposable {
     // One socket carries every chat; a pane only asks for fresher order states.
-    void conversationId;
     return this.orders.poller.hold('fast');
   }
 

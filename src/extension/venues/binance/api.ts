@@ -12,6 +12,7 @@ import type { JsonBody } from '../../core/connection/httpBody';
 import { parseJsonKeepingDecimals } from '../../core/decimalJson';
 import { VenueError } from '../venue';
 import { encodeQuery, signQueryString, type QueryValue } from '../hmacQuerySigning';
+import { chatMessageSchema } from './stream';
 
 export interface BinanceCredentials {
   readonly apiKey: string;
@@ -56,25 +57,6 @@ const orderSchema = z
   .passthrough();
 export type BinanceOrder = z.output<typeof orderSchema>;
 
-const chatMessageSchema = z
-  .object({
-    id: idText,
-    uuid: z.string().nullish(),
-    orderNo: idText.nullish(),
-    topicId: idText.nullish(),
-    type: z.string().min(1),
-    content: z.string().nullish(),
-    createTime: millis,
-    fromNickName: z.string().nullish(),
-    self: z.boolean().nullish(),
-    status: z.string().nullish(),
-    imageUrl: z.string().nullish(),
-    thumbnailUrl: z.string().nullish(),
-    imageType: z.string().nullish(),
-    width: z.number().nullish(),
-    height: z.number().nullish(),
-  })
-  .passthrough();
 export type BinanceChatMessage = z.output<typeof chatMessageSchema>;
 
 const preSignedSchema = z

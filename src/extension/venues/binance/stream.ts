@@ -3,8 +3,11 @@
 // client took the session. Everything inbound is untrusted and checked here.
 import * as z from 'zod';
 
-/** A chat message as pushed (the same family as history items). `orderNo` may come as `topicId`. */
-const pushedMessageSchema = z
+/**
+ * A chat message, pushed on the socket or read from history (one family, docs/venue-protocols.md).
+ * `orderNo` may come as `topicId`.
+ */
+export const chatMessageSchema = z
   .object({
     id: z.union([z.string().min(1), z.number().int()]).transform((v) => String(v)),
     uuid: z.string().nullish(),
@@ -23,7 +26,7 @@ const pushedMessageSchema = z
     height: z.number().nullish(),
   })
   .passthrough();
-export type PushedMessage = z.output<typeof pushedMessageSchema> & { readonly orderNo: string };
+export type PushedMessage = z.output<typeof chatMessageSchema> & { readonly orderNo: string };
 
 export type BinanceInbound =
   | { readonly kind: 'message'; readonly message: PushedMessage }
@@ -49,7 +52,7 @@ export function decodeFrame(text: string): BinanceInbound {
     const { uuid, content } = raw as { uuid?: unknown; content?: unknown };
     return { kind: 'error', ...(typeof uuid === 'string' && uuid ? { uuid } : {}), reason: typeof content === 'string' && content ? content : 'no reason given' };
   }
-  const parsed = pushedMessageSchema.safeParse(raw);
+  const parsed = chatMessageSchema.safeParse(raw);
   if (!parsed.success) return { kind: 'invalid', detail: `bad message frame: ${z.prettifyError(parsed.error)}` };
   const orderNo = parsed.data.orderNo ?? parsed.data.topicId;
   if (!orderNo) return { kind: 'invalid', detail: `message ${parsed.data.id} names no order` };
