@@ -342,6 +342,13 @@ export class BinanceEmulator {
     return this.view(message);
   }
 
+  /** Fault: pushes a raw frame (garbage, a truncated push, a wrong shape) to the account's live socket. */
+  pushRaw(account: number | string, frame: string): number {
+    const userId = this.account(account).userId;
+    this.log(`binance fault: raw frame to ${userId}`);
+    return this.hub.sendToUser(userId, frame);
+  }
+
   /** A new order (default TRADING, the counterparty buying) with a new counterparty and chat. */
   createOrder(input: BinanceCreateOrderInput = {}): BinanceOrderView {
     const v = parseInput(createOrderInputSchema, input);

@@ -50,6 +50,14 @@ function binanceRoutes(binance: BinanceEmulator): ControlRoutes {
       POST: (_q, body) => binance.createOrder(body as Parameters<BinanceEmulator['createOrder']>[0]),
     },
     '/orders/state': { POST: (_q, body) => binance.setOrderState(body as Parameters<BinanceEmulator['setOrderState']>[0]) },
+    '/raw': {
+      POST: (_q, body) => {
+        const b = (typeof body === 'object' && body !== null ? body : {}) as { account?: unknown; frame?: unknown };
+        const account = typeof b.account === 'number' || typeof b.account === 'string' ? b.account : 0;
+        if (typeof b.frame !== 'string') throw new SandboxInputError('raw needs {frame: string, account?: index or API key}');
+        return { delivered: binance.pushRaw(account, b.frame) };
+      },
+    },
   };
 }
 

@@ -4,7 +4,7 @@
 import type { VenueId } from '../../shared/model';
 import type { Clock } from '../core/clock';
 import type { Logger } from '../core/logger';
-import type { VenueAdapter } from './venue';
+import { VenueError, type VenueAdapter } from './venue';
 
 /**
  * How a credential is entered:
@@ -118,4 +118,11 @@ export interface VenueDescriptor {
   readonly checkCredentials?: (values: Readonly<Record<string, string>>) => string | undefined;
   /** Adapters not built yet are listed so the user sees the roadmap, but cannot be added. */
   readonly create?: (ctx: AdapterContext) => VenueAdapter;
+}
+
+/** A credential the form guarantees; its absence means stored secrets were lost or edited. */
+export function requiredCredential(values: Readonly<Record<string, string>>, key: string): string {
+  const v = values[key];
+  if (!v) throw new VenueError('auth', `missing credential "${key}"`);
+  return v;
 }

@@ -48,8 +48,8 @@ describe('sandbox info as the extension reads it', () => {
       ],
     }))!;
     const plan = planSandboxAccounts(info, supported);
-    assert.deepEqual(plan.add.map((a) => a.label), ['Sandbox MEXC']);
-    assert.deepEqual(plan.skippedVenues, ['binance', 'kraken', 'multiwa']);
+    assert.deepEqual(plan.add.map((a) => a.label), ['Sandbox Binance', 'Sandbox MEXC', 'Sandbox Binance 2']);
+    assert.deepEqual(plan.skippedVenues, ['kraken', 'multiwa']);
     const all = planSandboxAccounts(info, () => true);
     assert.deepEqual(all.add.map((a) => a.venue), ['binance', 'mexc', 'binance', 'multiwa'], 'venues with an adapter are added, in the sandbox order');
     assert.deepEqual(all.add.at(-1)!.settings, { profileId: 'p1' });

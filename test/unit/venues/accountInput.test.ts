@@ -54,9 +54,9 @@ describe('account form: venue descriptors', () => {
     }
   });
 
-  it('lists every venue; only MEXC can be added in this version', () => {
+  it('lists every venue; MEXC and Binance can be added in this version', () => {
     assert.deepEqual(VENUES.map((v) => v.id).sort(), ['binance', 'bybit', 'mexc', 'mixin', 'multiwa']);
-    assert.deepEqual(VENUES.filter((v) => v.create).map((v) => v.id), ['mexc']);
+    assert.deepEqual(VENUES.filter((v) => v.create).map((v) => v.id), ['mexc', 'binance']);
     const values = new Map<string, unknown>();
     const ctx: AdapterContext = {
       accountId: 'acc-1',
@@ -70,6 +70,10 @@ describe('account form: venue descriptors', () => {
     const adapter = createAdapter('mexc', ctx);
     assert.equal(adapter.accountId, 'acc-1');
     adapter.dispose();
+    const binanceAdapter = createAdapter('binance', { ...ctx, accountId: 'acc-3', endpoints: { rest: 'http://127.0.0.1:1' } });
+    assert.equal(binanceAdapter.venue, 'binance');
+    binanceAdapter.dispose();
+    assert.throws(() => createAdapter('binance', { ...ctx, credentials: { apiKey: MEXC_KEY } }), (err: unknown) => err instanceof VenueError && err.kind === 'auth' && /secretKey/.test(err.message));
     assert.throws(() => createAdapter('bybit', { ...ctx, accountId: 'acc-2' }), (err: unknown) => err instanceof VenueError && err.kind === 'rejected' && /not supported yet/.test(err.message));
   });
 });

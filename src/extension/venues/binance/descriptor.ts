@@ -1,8 +1,9 @@
 // Binance C2C account form (docs/venue-accounts.md): an HMAC API key with the C2C permission;
 // REST on the SAPI gateway. The chat WebSocket URL comes from the chat-credential call, so it is
 // not an endpoint the user sets.
-import type { VenueDescriptor } from '../descriptor';
+import { requiredCredential, type VenueDescriptor } from '../descriptor';
 import { checkDistinct, checkKeyShape } from '../keyShape';
+import { BINANCE_DEFAULT_ENDPOINTS, BinanceAdapter } from './adapter';
 
 export const BINANCE_DESCRIPTOR: VenueDescriptor = {
   id: 'binance',
@@ -12,7 +13,18 @@ export const BINANCE_DESCRIPTOR: VenueDescriptor = {
     { key: 'secretKey', label: 'Secret key', kind: 'secret', secret: true, validate: checkKeyShape },
   ],
   endpoints: [{ key: 'rest', label: 'REST base URL' }],
-  endpointPresets: [{ id: 'production', label: 'Production', endpoints: { rest: 'https://api.binance.com' } }],
+  endpointPresets: [{ id: 'production', label: 'Production', endpoints: BINANCE_DEFAULT_ENDPOINTS }],
   settings: [],
   checkCredentials: (values) => checkDistinct(values, 'apiKey', 'secretKey', 'the API key and the secret key are the same value: paste the secret into the second box'),
+  // `redactor` gets each listenKey and single-use token the moment the venue issues it.
+  create: (ctx) =>
+    new BinanceAdapter({
+      accountId: ctx.accountId,
+      credentials: { apiKey: requiredCredential(ctx.credentials, 'apiKey'), secretKey: requiredCredential(ctx.credentials, 'secretKey') },
+      endpoints: { rest: ctx.endpoints.rest ?? BINANCE_DEFAULT_ENDPOINTS.rest },
+      heartbeatMs: ctx.options.heartbeatMs,
+      clock: ctx.clock,
+      logger: ctx.logger,
+      redactor: ctx.redactor,
+    }),
 };
