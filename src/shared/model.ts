@@ -115,6 +115,7 @@ export interface ChatMessage {
   /** The venue's own timestamp text, kept when it is ambiguous (MEXC sends a zone-less string). */
   readonly rawTime?: string;
   readonly status?: OutgoingStatus;
+  /** `failed`: why it was not sent. `queued`: why it is waiting to be retried (a rate limit, an outage). */
   readonly failure?: string;
   /** For kind `gap`: the outage the timeline cannot fill. */
   readonly gap?: { readonly from: number; readonly to: number };

@@ -114,6 +114,17 @@ describe('webview message renderers', () => {
     assert.equal(await chat.page.locator('.msg', { has: chat.page.locator('.status--queued') }).locator('vscode-button', { hasText: 'Cancel' }).count(), 1);
   });
 
+  it('says why a queued message waits (a venue limit), and drops the reason once it is sent', async () => {
+    const waiting = message({ id: 'q-wait', direction: 'out', status: 'queued', clientMessageId: 'client-wait-id', failure: 'Binance allows 36 image uploads a minute and they are used up; this image goes in 12 s' });
+    const chat = await suite.openWith({ messages: [waiting] });
+    const reason = chat.page.locator('.msg .queued-actions__reason');
+    assert.equal(await reason.innerText(), 'Waiting: Binance allows 36 image uploads a minute and they are used up; this image goes in 12 s');
+    assert.equal(await reason.getAttribute('role'), 'status');
+    await chat.notify('message/upsert', { messages: [{ ...waiting, status: 'sent', failure: undefined }] });
+    await chat.page.locator('.msg .status--sent').waitFor();
+    assert.equal(await reason.count(), 0);
+  });
+
   it('linkifies only http(s) URLs, opens them through the host and never navigates', async () => {
     const text = 'pay at https://pay.example.com/x?a=1&b=2, not javascript:alert(1) or data:text/html,hi or ftp://files.example.com (see http://a.example/b).';
     const chat = await suite.openWith({ messages: [message({ id: 'links', text })] });

@@ -65,7 +65,10 @@ export function actionsElement(message: ChatMessage): HTMLElement | null {
     ]);
   }
   if (message.status === 'queued' && canAct) {
+    const why = message.failure?.trim();
     return el('div', { className: 'queued-actions' }, [
+      // Why it waits (a venue limit, a dropped connection): it is retried by itself.
+      why ? el('div', { className: 'queued-actions__reason', attrs: { dir: 'auto', role: 'status' } }, [el('span', { text: 'Waiting: ' }), el('span', {}, revealed(why))]) : null,
       createButton({ label: 'Cancel', appearance: 'secondary', data: { action: CANCEL_ACTION }, title: 'Do not send this queued message' }),
     ]);
   }

@@ -440,7 +440,8 @@ export class Outbox implements Disposable {
     wait = Math.max(wait, isVenueError(err) ? (err.retryAfterMs ?? 0) : 0);
     const next: OutboxEntry = { ...entry, state: 'queued', inFlight: false, nextAttemptAt: this.clock.now() + wait, failure: message, updatedAt: this.clock.now() };
     await this.persist(next);
-    await this.publish(next, { status: 'queued', failure: undefined });
+    // On a queued message `failure` is why it waits (a rate limit, a connection down): the pane says so.
+    await this.publish(next, { status: 'queued', failure: message });
     this.logger.info(`outbox: ${entry.clientMessageId} not sent (${message}); next try in ${wait} ms`);
     this.kickLane(next);
   }

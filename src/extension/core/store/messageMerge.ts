@@ -32,7 +32,8 @@ type MutableMessage = { -readonly [K in keyof ChatMessage]: ChatMessage[K] };
  * Merges `incoming` into `existing`. Identity is kept: the existing key (a venue echo keyed by the
  * venue id merges into our pending-keyed record) and, once set, `venueMessageId` and
  * `clientMessageId` (ids that changed would leave the de-duplication indexes pointing at nothing;
- * see `conflictingIds`). `failure` survives only while the status is `failed`.
+ * see `conflictingIds`). `failure` survives only while the status is `failed`; on `queued` it is
+ * why the message waits, and only the write that queued it can say so.
  */
 export interface MergeOptions {
   /** The incoming status is the venue's final word (a failure reported after acceptance): it replaces the stored one. */
@@ -51,8 +52,10 @@ export function mergeMessage(existing: ChatMessage, incoming: ChatMessage, optio
   const status = options.overrideStatus && incoming.status !== undefined ? incoming.status : nextOutgoingStatus(existing.status, incoming.status);
   if (status === undefined) delete merged.status;
   else merged.status = status;
-  // A reason only describes a failed message; after a retry or late success it would mislead.
-  if (status !== 'failed') delete merged.failure;
+  // A reason only describes a failed (or waiting) message; after a retry or late success it would mislead.
+  const waitingReason = status === 'queued' && incoming.status === 'queued' ? incoming.failure : undefined;
+  if (status === 'queued' && waitingReason !== undefined) merged.failure = waitingReason;
+  else if (status !== 'failed') delete merged.failure;
   return merged;
 }
 

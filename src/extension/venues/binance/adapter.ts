@@ -16,6 +16,7 @@ import { scopedLogger, silentLogger, type Logger } from '../../core/logger';
 import type { SecretSink } from '../descriptor';
 import { VenueError, type Capabilities, type HistoryRequest, type LandedCheck, type OutboundMessage, type Page, type ReadMark, type SendReceipt, type UploadProgress, type UploadSource, type VenueAdapter, type VenueEvent } from '../venue';
 import { BinanceRestClient, type BinanceCredentials } from './api';
+import { ImageUrlQuota } from './imageQuota';
 import { toChatMessage } from './messageMapping';
 import { BinanceOrderSync } from './orderSync';
 import { decodeFrame, encodeImage, encodeText, type PushedMessage } from './stream';
@@ -37,6 +38,8 @@ export interface BinanceAdapterOptions {
   readonly orderPollFastMs?: number;
   /** How long a send waits for its echo (default 10 s). */
   readonly echoTimeoutMs?: number;
+  /** Pre-signed image URLs per minute (Binance: 36). */
+  readonly imageUploadsPerMinute?: number;
   /** After a `Bye`, wait this long before trying again on our own (default 10 min). */
   readonly displacedRetryMs?: number;
   readonly clock?: Clock;
@@ -76,6 +79,7 @@ export class BinanceAdapter implements VenueAdapter {
   private readonly disposables = new DisposableStore();
   private readonly rest: BinanceRestClient;
   private readonly orders: BinanceOrderSync;
+  private readonly imageQuota: ImageUrlQuota;
   private readonly socket: ReconnectingSocket;
   /** Sends waiting for their echo, by uuid (= our client message id). */
   private readonly pending = new Map<string, PendingSend>();
@@ -92,6 +96,7 @@ export class BinanceAdapter implements VenueAdapter {
     this.clock = options.clock ?? systemClock;
     this.logger = scopedLogger(options.logger ?? silentLogger, 'Binance');
     this.rest = new BinanceRestClient({ baseUrl: options.endpoints.rest, credentials: options.credentials, clock: this.clock, logger: this.logger });
+    this.imageQuota = new ImageUrlQuota(this.clock, options.imageUploadsPerMinute);
     this.rest.onBadItem = (detail) => this.emitter.fire({ type: 'badInput', where: 'Binance chat history', detail });
     const pollMs = options.orderPollMs ?? ORDER_POLL_MS;
     this.orders = this.disposables.add(
@@ -197,7 +202,13 @@ export class BinanceAdapter implements VenueAdapter {
   async upload(file: UploadSource, progress: UploadProgress, signal: AbortSignal): Promise<Attachment> {
     if (file.kind !== 'image') throw new VenueError('rejected', 'Binance chats take images only');
     const bytes = await readFile(file.path, { signal });
-    const target = await this.rest.preSignedUrl(safeImageName(file.name));
+    this.imageQuota.take();
+    let target: { uploadUrl: string; imageUrl: string };
+    try {
+      target = await this.rest.preSignedUrl(safeImageName(file.name));
+    } catch (err) {
+      throw err instanceof VenueError && err.kind === 'rate-limit' ? ImageUrlQuota.venueRefused(err.retryAfterMs, this.options.imageUploadsPerMinute) : err;
+    }
     await this.rest.putImage(target.uploadUrl, bytes, file.mimeType || 'image/jpeg', (sent, total) => progress(sent, total), signal);
     return { kind: 'image', url: target.imageUrl, name: file.name, mimeType: file.mimeType, size: bytes.length };
   }

@@ -99,9 +99,8 @@ export class BinanceRestClient {
       headers: { 'X-MBX-APIKEY': apiKey, clientType: 'web' },
       // JSON bodies are not part of what Binance signs; the query string is, exactly as sent.
       sign: ({ query, timestamp }) => ({ query: signQueryString(query, secretKey, timestamp + this.offsetMs, recvWindow) }),
-      // SAPI weights are per IP and UID; the chat image URL is limited to 36 per minute per user.
+      // SAPI weights are per IP and UID. The image URL's 36 per minute is ImageUrlQuota's (the adapter's).
       rateLimit: { capacity: 10, refillPerSecond: 10 },
-      endpointLimits: { preSignedUrl: { capacity: 36, refillPerSecond: 36 / 60 } },
       errorDetail: (res) => envelopeOf(res).message || undefined,
       timeoutMs: options.timeoutMs ?? 10_000,
       clock: options.clock,
@@ -143,7 +142,7 @@ export class BinanceRestClient {
   }
 
   async preSignedUrl(imageName: string): Promise<{ uploadUrl: string; imageUrl: string }> {
-    const data = await this.business('POST', '/sapi/v1/c2c/chat/image/pre-signed-url', {}, { imageName }, preSignedSchema, false, 'preSignedUrl');
+    const data = await this.business('POST', '/sapi/v1/c2c/chat/image/pre-signed-url', {}, { imageName }, preSignedSchema, false);
     if (!data) throw new VenueError('unknown-outcome', 'Binance returned no upload URL');
     return data;
   }
@@ -158,8 +157,8 @@ export class BinanceRestClient {
     this.http.dispose();
   }
 
-  private async business<T extends z.ZodType>(method: HttpMethod, path: string, query: Record<string, QueryValue>, body: JsonBody | undefined, data: T, idempotent: boolean, endpoint?: string): Promise<z.output<T> | null | undefined> {
-    return this.unwrap(await this.call(method, path, query, body, businessEnvelope(data), idempotent, endpoint));
+  private async business<T extends z.ZodType>(method: HttpMethod, path: string, query: Record<string, QueryValue>, body: JsonBody | undefined, data: T, idempotent: boolean): Promise<z.output<T> | null | undefined> {
+    return this.unwrap(await this.call(method, path, query, body, businessEnvelope(data), idempotent));
   }
 
   private unwrap<T>(res: { code: string | number; message?: string | null; data?: T | null }): T | null | undefined {
@@ -167,13 +166,13 @@ export class BinanceRestClient {
     return res.data;
   }
 
-  private async call<T extends z.ZodType>(method: HttpMethod, path: string, query: Record<string, QueryValue>, body: JsonBody | undefined, schema: T, idempotent: boolean, endpoint?: string, retried = false): Promise<z.output<T>> {
-    const res = await this.http.request({ method, path, query: encodeQuery(query), ...(body === undefined ? {} : { body }), idempotent, ...(endpoint ? { endpoint } : {}) });
+  private async call<T extends z.ZodType>(method: HttpMethod, path: string, query: Record<string, QueryValue>, body: JsonBody | undefined, schema: T, idempotent: boolean, retried = false): Promise<z.output<T>> {
+    const res = await this.http.request({ method, path, query: encodeQuery(query), ...(body === undefined ? {} : { body }), idempotent });
     if (res.status >= 400) {
       const { code, message } = envelopeOf(res);
       if (code === -1021 && !retried) {
         await this.syncTime();
-        return this.call(method, path, query, body, schema, idempotent, endpoint, true);
+        return this.call(method, path, query, body, schema, idempotent, true);
       }
       if (code !== undefined) throw venueErrorFromCode(code, message, res.status);
       if (res.status === 401 || res.status === 403) throw new VenueError('auth', `Binance refused the API key (HTTP ${res.status}): is the C2C permission enabled for it?`, res.status);

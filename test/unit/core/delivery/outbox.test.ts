@@ -363,5 +363,18 @@ describe('outbox', () => {
       assert.match(store.findByClientMessageId('acc', '42', 'upl00006')?.failure ?? '', /file type not allowed/);
       assert.equal(venue.sent.length, 0);
     });
+
+    it('an upload over the venue\'s rate limit waits for Retry-After, says why while it waits, then sends once', async () => {
+      venue.uploadScript.push(async () => { throw new VenueError('rate-limit', 'Binance allows 36 image uploads a minute and they are used up; this image goes in 1 s', 'imageQuota', 600); });
+      const outbox = await openOutbox();
+      const started = Date.now();
+      await outbox.enqueue(withFile('upl00007'));
+      await until(() => statusOf('upl00007') === 'queued' && /36 image uploads a minute/.test(store.findByClientMessageId('acc', '42', 'upl00007')?.failure ?? ''), 2000, 'queued with the reason');
+      await until(() => statusOf('upl00007') === 'sent', 5000, 'sent after the wait');
+      assert.ok(Date.now() - started >= 550, 'not retried before Retry-After');
+      assert.equal(store.findByClientMessageId('acc', '42', 'upl00007')?.failure, undefined, 'the reason goes once it is sent');
+      assert.equal(venue.uploads.length, 2);
+      assert.equal(venue.sent.length, 1);
+    });
   });
 });
