@@ -88,6 +88,8 @@ export class BinanceAdapter implements VenueAdapter {
   /** A `Bye` arrived on the current connection: its close means another client took the session. */
   private byeSeen = false;
   private started = false;
+  /** The socket was open before: its next open is a reconnect. */
+  private socketWasOpen = false;
   private baseline: Disposable | undefined;
   private lastState: ConnectionState = { kind: 'offline' };
 
@@ -134,6 +136,9 @@ export class BinanceAdapter implements VenueAdapter {
     this.disposables.add(
       this.socket.onState((state) => {
         if (state.kind !== 'online') this.failPending('the Binance chat connection dropped before the echo came');
+        // A reopened socket missed whatever was pushed while it was down: the hub reads it back.
+        if (state.kind === 'online' && this.socketWasOpen) this.emitter.fire({ type: 'resync' });
+        if (state.kind === 'online') this.socketWasOpen = true;
         this.publishState();
       }),
     );

@@ -2,16 +2,14 @@
 // for the spine's fake venue, its in-test backend). Each test drives the adapter through the real
 // inbox hub, store and outbox, so "exactly once" means what the user sees and what the venue got.
 import assert from 'node:assert/strict';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ChatMessage, VenueId } from '../../../../src/shared/model';
 import type { Clock } from '../../../../src/extension/core/clock';
-import { InboxHub } from '../../../../src/extension/core/inbox/inboxHub';
-import { silentLogger } from '../../../../src/extension/core/logger';
-import { MessageStore } from '../../../../src/extension/core/store/messageStore';
-import { Outbox } from '../../../../src/extension/core/delivery/outbox';
+import type { InboxHub } from '../../../../src/extension/core/inbox/inboxHub';
+import type { MessageStore } from '../../../../src/extension/core/store/messageStore';
 import type { VenueAdapter, VenueEvent } from '../../../../src/extension/venues/venue';
+import { openHubRig, type HubRig } from '../../helpers/hubRig';
 import { until } from '../../helpers/until';
 import { TimerCountingClock } from './timerCountingClock';
 
@@ -43,9 +41,9 @@ export function describeAdapterContract(name: string, setup: () => Promise<Contr
   describe(`adapter contract: ${name}`, function () {
     this.timeout(30_000);
     let harness: ContractHarness;
+    let rig: HubRig;
     let dir: string;
     let store: MessageStore;
-    let outbox: Outbox;
     let hub: InboxHub;
     let adapter: VenueAdapter;
     let clock: TimerCountingClock;
@@ -54,12 +52,8 @@ export function describeAdapterContract(name: string, setup: () => Promise<Contr
 
     beforeEach(async () => {
       harness = await setup();
-      dir = await mkdtemp(join(tmpdir(), 'contract-'));
-      store = await MessageStore.open(join(dir, 'store'), silentLogger);
-      const late: { hub?: InboxHub } = {};
-      ({ outbox } = await Outbox.open(join(dir, 'outbox.jsonl'), { store, adapterFor: (id) => late.hub?.adapter(id), isReady: (id) => late.hub?.isReady(id) ?? false, evidenceWaitMs: 300, confirmWaitMs: 500 }));
-      hub = new InboxHub({ store, outbox, conversationsFile: join(dir, 'conversations.json')});
-      late.hub = hub;
+      rig = await openHubRig();
+      ({ dir, store, hub } = rig);
       clock = new TimerCountingClock();
       adapter = harness.makeAdapter(A, clock);
       events = [];
@@ -68,15 +62,11 @@ export function describeAdapterContract(name: string, setup: () => Promise<Contr
     });
 
     afterEach(async () => {
-      await hub.settled();
-      await hub.close();
-      outbox.dispose();
-      await store.close();
+      await rig.close();
       await harness.close();
-      await rm(dir, { recursive: true, force: true });
     });
 
-    const stored = (conversationId: string): ChatMessage[] => store.page(A, conversationId, { limit: 10_000 }).messages;
+    const stored = (conversationId: string): ChatMessage[] => rig.stored(A, conversationId);
     const online = () => until(() => hub.state(A).kind === 'online', 10_000, 'online');
     const watchAndWait = async (conversationId: string) => {
       const view = hub.openConversation(A, conversationId);
