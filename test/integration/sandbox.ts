@@ -38,6 +38,28 @@ export function mexcOf(info: SandboxReady): MexcSandbox {
   return { control: venue.control, rest, ws, media, upload, accounts };
 }
 
+/** The Binance part of the ready JSON: the chat socket URL comes from the venue, so REST is the only endpoint. */
+export interface BinanceSandbox {
+  control: string;
+  rest: string;
+  media: string;
+  accounts: { label: string; credentials: { apiKey: string; secretKey: string } }[];
+}
+
+export function binanceOf(info: SandboxReady): BinanceSandbox {
+  const venue = info.venues.binance;
+  const { rest, media } = venue?.endpoints ?? {};
+  if (!venue || !rest || !media) throw new Error(`the sandbox runs no complete Binance emulator: ${JSON.stringify(info.venues)}`);
+  const accounts = info.accounts
+    .filter((a) => a.venue === 'binance')
+    .map((a) => {
+      const { apiKey, secretKey } = a.credentials;
+      if (!apiKey || !secretKey) throw new Error(`Binance sandbox account ${a.label} has no keys`);
+      return { label: a.label, credentials: { apiKey, secretKey } };
+    });
+  return { control: venue.control, rest, media, accounts };
+}
+
 export interface SandboxOrder {
   advOrderNo: string;
   conversationId: number;

@@ -21,6 +21,7 @@ async function loadTests(): Promise<void> {
   await import('../inbox.test');
   await import('../accounts.test');
   await import('../deskScale.test');
+  await import('../binance.test');
 }
 
 // The extension host installs its own Error.prepareStackTrace, which bypasses Node's source-map

@@ -163,7 +163,10 @@ export class BinanceOrderSync implements Disposable {
     return all;
   }
 
-  private put(order: BinanceOrder, status: string): Conversation {
+  private put(row: BinanceOrder, status: string): Conversation {
+    // The two lists carry different fields (history rows have no payment deadline): a field a row
+    // leaves out keeps what an earlier row said.
+    const order = mergeOrderRows(this.orders.get(row.orderNumber), row);
     this.orders.set(order.orderNumber, order);
     const previous = this.conversations.get(order.orderNumber);
     const context = binanceOrderContext(order, status);
@@ -185,6 +188,13 @@ export class BinanceOrderSync implements Disposable {
     this.conversationEmitter.fire(conversation);
     return conversation;
   }
+}
+
+function mergeOrderRows(known: BinanceOrder | undefined, row: BinanceOrder): BinanceOrder {
+  if (!known) return row;
+  const merged: Record<string, unknown> = { ...known };
+  for (const [field, value] of Object.entries(row)) if (value !== undefined && value !== null) merged[field] = value;
+  return merged as BinanceOrder;
 }
 
 function statusOf(order: BinanceOrder): string {

@@ -66,6 +66,16 @@ describe('Binance orders -> conversations', () => {
     assert.equal(sync.isActive(order(1, 'x').orderNumber), false);
   });
 
+  it('an order in both lists keeps the payment deadline only the in-progress list carries', async () => {
+    const payBy = 1_700_000_000_001 + 15 * 60_000;
+    api.active = [order(1, 1, { notifyPayEndTime: payBy, createTime: clock.now() - 60_000 })];
+    // The history list has the same order in progress, without the deadline field.
+    api.history = [order(1, 'TRADING', { createTime: clock.now() - 60_000, notifyPayEndTime: undefined })];
+    await sync.syncAll(signal());
+    assert.equal(sync.conversation(api.active[0]!.orderNumber)?.order?.payBy, payBy);
+    assert.equal(sync.conversation(api.active[0]!.orderNumber)?.order?.state, 'awaiting-payment');
+  });
+
   it('a status pushed on the chat socket moves the conversation at once', async () => {
     api.active = [order(1, 'TRADING')];
     await sync.syncAll(signal());
