@@ -50,6 +50,9 @@ const orderSchema = z
     orderStatus: z.union([z.string(), z.number()]).nullish(),
     createTime: millis,
     counterPartNickName: z.string().nullish(),
+    /** listOrders rows (third-party types) name both sides instead of the counterparty. */
+    buyerNickname: z.string().nullish(),
+    sellerNickname: z.string().nullish(),
     advertisementRole: z.string().nullish(),
     /** Payment deadline, ms, where the venue gives one. */
     notifyPayEndTime: millis.nullish(),

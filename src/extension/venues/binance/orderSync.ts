@@ -174,7 +174,7 @@ export class BinanceOrderSync implements Disposable {
       venue: 'binance',
       accountId: this.options.accountId,
       conversationId: order.orderNumber,
-      title: order.counterPartNickName?.trim() || 'Counterparty',
+      title: counterpartyName(order) ?? 'Counterparty',
       subtitle: orderSummaryText(context),
       lastActivity: Math.max(previous?.lastActivity ?? 0, order.createTime),
       unread: previous?.unread ?? 0,
@@ -188,6 +188,15 @@ export class BinanceOrderSync implements Disposable {
     this.conversationEmitter.fire(conversation);
     return conversation;
   }
+}
+
+/** `counterPartNickName` (history), else the other side's nickname (listOrders), by the user's side. */
+export function counterpartyName(order: BinanceOrder): string | undefined {
+  const named = order.counterPartNickName?.trim();
+  if (named) return named;
+  const side = binanceOrderSide(order.tradeType);
+  const other = side === 'buy' ? order.sellerNickname : side === 'sell' ? order.buyerNickname : undefined;
+  return other?.trim() || undefined;
 }
 
 function mergeOrderRows(known: BinanceOrder | undefined, row: BinanceOrder): BinanceOrder {

@@ -76,6 +76,16 @@ describe('Binance orders -> conversations', () => {
     assert.equal(sync.conversation(api.active[0]!.orderNumber)?.order?.state, 'awaiting-payment');
   });
 
+  it('names the counterparty from buyerNickname/sellerNickname by the user\'s side when a row has no counterPartNickName', async () => {
+    api.active = [
+      order(1, 1, { counterPartNickName: undefined, tradeType: 'SELL', buyerNickname: 'TheBuyer', sellerNickname: 'Me' }),
+      order(2, 2, { counterPartNickName: null, tradeType: 'BUY', buyerNickname: 'Me', sellerNickname: 'TheSeller' }),
+      order(3, 1, { counterPartNickName: undefined, tradeType: undefined }),
+    ];
+    await sync.syncAll(signal());
+    assert.deepEqual(api.active.map((o) => sync.conversation(o.orderNumber)?.title), ['TheBuyer', 'TheSeller', 'Counterparty']);
+  });
+
   it('a status pushed on the chat socket moves the conversation at once', async () => {
     api.active = [order(1, 'TRADING')];
     await sync.syncAll(signal());
