@@ -24,18 +24,24 @@ export interface MexcSandbox {
   accounts: { label: string; credentials: { apiKey: string; secretKey: string } }[];
 }
 
-export function mexcOf(info: SandboxReady): MexcSandbox {
-  const venue = info.venues.mexc;
-  const { rest, ws, media, upload } = venue?.endpoints ?? {};
-  if (!venue || !rest || !ws || !media || !upload) throw new Error(`the sandbox runs no complete MEXC emulator: ${JSON.stringify(info.venues)}`);
+/** One venue's part of the ready JSON: its control URL, the endpoints named, and its keyed accounts. */
+function venuePart<E extends string>(info: SandboxReady, venue: string, endpoints: readonly E[]): { control: string; endpoints: Record<E, string>; accounts: { label: string; credentials: { apiKey: string; secretKey: string } }[] } {
+  const part = info.venues[venue];
+  const found = Object.fromEntries(endpoints.map((e) => [e, part?.endpoints[e]])) as Record<E, string | undefined>;
+  if (!part || endpoints.some((e) => !found[e])) throw new Error(`the sandbox runs no complete ${venue} emulator: ${JSON.stringify(info.venues)}`);
   const accounts = info.accounts
-    .filter((a) => a.venue === 'mexc')
+    .filter((a) => a.venue === venue)
     .map((a) => {
       const { apiKey, secretKey } = a.credentials;
-      if (!apiKey || !secretKey) throw new Error(`MEXC sandbox account ${a.label} has no keys`);
+      if (!apiKey || !secretKey) throw new Error(`${venue} sandbox account ${a.label} has no keys`);
       return { label: a.label, credentials: { apiKey, secretKey } };
     });
-  return { control: venue.control, rest, ws, media, upload, accounts };
+  return { control: part.control, endpoints: found as Record<E, string>, accounts };
+}
+
+export function mexcOf(info: SandboxReady): MexcSandbox {
+  const { control, endpoints, accounts } = venuePart(info, 'mexc', ['rest', 'ws', 'media', 'upload']);
+  return { control, ...endpoints, accounts };
 }
 
 /** The Binance part of the ready JSON: the chat socket URL comes from the venue, so REST is the only endpoint. */
@@ -47,17 +53,8 @@ export interface BinanceSandbox {
 }
 
 export function binanceOf(info: SandboxReady): BinanceSandbox {
-  const venue = info.venues.binance;
-  const { rest, media } = venue?.endpoints ?? {};
-  if (!venue || !rest || !media) throw new Error(`the sandbox runs no complete Binance emulator: ${JSON.stringify(info.venues)}`);
-  const accounts = info.accounts
-    .filter((a) => a.venue === 'binance')
-    .map((a) => {
-      const { apiKey, secretKey } = a.credentials;
-      if (!apiKey || !secretKey) throw new Error(`Binance sandbox account ${a.label} has no keys`);
-      return { label: a.label, credentials: { apiKey, secretKey } };
-    });
-  return { control: venue.control, rest, media, accounts };
+  const { control, endpoints, accounts } = venuePart(info, 'binance', ['rest', 'media']);
+  return { control, ...endpoints, accounts };
 }
 
 export interface SandboxOrder {

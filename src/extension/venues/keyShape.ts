@@ -1,6 +1,7 @@
 // Shape checks shared by venues whose keys are opaque one-line tokens (MEXC, Binance, Bybit):
 // catch what goes wrong when pasting (a space, quotes, half a key, the same value twice) without
 // guessing a venue's exact format, which the venue's own signed check settles anyway.
+import type { FieldDescriptor } from './descriptor';
 
 /** The problem with a pasted API key or HMAC secret, if any. */
 export function checkKeyShape(value: string): string | undefined {
@@ -16,4 +17,17 @@ export function checkKeyShape(value: string): string | undefined {
 export function checkDistinct(values: Readonly<Record<string, string>>, a: string, b: string, what: string): string | undefined {
   const x = values[a];
   return x !== undefined && x === values[b] ? what : undefined;
+}
+
+/** An HMAC key pair (`apiKey`, `secretKey`) as two password boxes, as MEXC and Binance ask for it. */
+export function hmacKeyPairFields(apiKey: { readonly label: string; readonly hint: string }): FieldDescriptor[] {
+  return [
+    { key: 'apiKey', label: apiKey.label, kind: 'secret', secret: true, hint: apiKey.hint, validate: checkKeyShape },
+    { key: 'secretKey', label: 'Secret key', kind: 'secret', secret: true, validate: checkKeyShape },
+  ];
+}
+
+/** The pair of `hmacKeyPairFields` pasted twice into both boxes. */
+export function checkKeyPairDistinct(values: Readonly<Record<string, string>>): string | undefined {
+  return checkDistinct(values, 'apiKey', 'secretKey', 'the API key and the secret key are the same value: paste the secret into the second box');
 }

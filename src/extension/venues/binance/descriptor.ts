@@ -2,20 +2,17 @@
 // REST on the SAPI gateway. The chat WebSocket URL comes from the chat-credential call, so it is
 // not an endpoint the user sets.
 import { requiredCredential, type VenueDescriptor } from '../descriptor';
-import { checkDistinct, checkKeyShape } from '../keyShape';
+import { checkKeyPairDistinct, hmacKeyPairFields } from '../keyShape';
 import { BINANCE_DEFAULT_ENDPOINTS, BinanceAdapter } from './adapter';
 
 export const BINANCE_DESCRIPTOR: VenueDescriptor = {
   id: 'binance',
   name: 'Binance C2C',
-  credentialFields: [
-    { key: 'apiKey', label: 'API key', kind: 'secret', secret: true, hint: 'An API key with the C2C (P2P) permission enabled.', validate: checkKeyShape },
-    { key: 'secretKey', label: 'Secret key', kind: 'secret', secret: true, validate: checkKeyShape },
-  ],
+  credentialFields: hmacKeyPairFields({ label: 'API key', hint: 'An API key with the C2C (P2P) permission enabled.' }),
   endpoints: [{ key: 'rest', label: 'REST base URL' }],
   endpointPresets: [{ id: 'production', label: 'Production', endpoints: BINANCE_DEFAULT_ENDPOINTS }],
   settings: [],
-  checkCredentials: (values) => checkDistinct(values, 'apiKey', 'secretKey', 'the API key and the secret key are the same value: paste the secret into the second box'),
+  checkCredentials: checkKeyPairDistinct,
   // `redactor` gets each listenKey and single-use token the moment the venue issues it.
   create: (ctx) =>
     new BinanceAdapter({

@@ -1,23 +1,20 @@
 // MEXC P2P account form (docs/venue-accounts.md): an HMAC API key with the "P2P Deal Order"
 // permission; REST and the chat WebSocket are the two endpoints.
 import { requiredCredential, type VenueDescriptor } from '../descriptor';
-import { checkDistinct, checkKeyShape } from '../keyShape';
+import { checkKeyPairDistinct, hmacKeyPairFields } from '../keyShape';
 import { MEXC_DEFAULT_ENDPOINTS, MexcAdapter, type MexcAdapterOptions } from './adapter';
 
 /** MEXC access keys start with `mx0`; the secret is hex. A pair the other way round was pasted swapped. */
 function checkMexcPair(values: Readonly<Record<string, string>>): string | undefined {
   const { apiKey = '', secretKey = '' } = values;
   if (/^mx0/i.test(secretKey) && !/^mx0/i.test(apiKey)) return 'the API key and the secret key look swapped (the access key starts with "mx0")';
-  return checkDistinct(values, 'apiKey', 'secretKey', 'the API key and the secret key are the same value: paste the secret into the second box');
+  return checkKeyPairDistinct(values);
 }
 
 export const MEXC_DESCRIPTOR: VenueDescriptor = {
   id: 'mexc',
   name: 'MEXC P2P',
-  credentialFields: [
-    { key: 'apiKey', label: 'API key (access key)', kind: 'secret', secret: true, hint: 'A key with the "P2P Deal Order" permission.', validate: checkKeyShape },
-    { key: 'secretKey', label: 'Secret key', kind: 'secret', secret: true, validate: checkKeyShape },
-  ],
+  credentialFields: hmacKeyPairFields({ label: 'API key (access key)', hint: 'A key with the "P2P Deal Order" permission.' }),
   endpoints: [
     { key: 'rest', label: 'REST base URL' },
     { key: 'ws', label: 'Chat WebSocket URL' },
