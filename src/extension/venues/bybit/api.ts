@@ -1,0 +1,331 @@
+// Bybit P2P signed REST (docs/venue-protocols.md, Bybit): own identity, orders, both chat API
+// generations and the upload. Every call is signed on its own (signing.ts); there is no token and
+// no socket. Replies come in one envelope, `ret_code`/`ret_msg` (P2P) or `retCode`/`retMsg`; only
+// code 0 is success. A 10002 (timestamp outside recvWindow) re-reads the server time once and
+// retries with the measured offset. Numbers arrive as strings; decimals are kept as text.
+import * as z from 'zod';
+import type { Clock } from '../../core/clock';
+import { systemClock } from '../../core/clock';
+import type { Logger } from '../../core/logger';
+import { HttpClient, type HttpResponse } from '../../core/connection/httpClient';
+import type { HttpBody } from '../../core/connection/httpBody';
+import { MultipartForm } from '../../core/connection/multipart';
+import { parseJsonKeepingDecimals } from '../../core/decimalJson';
+import { VenueError } from '../venue';
+import { bybitSigner, type BybitKey } from './signing';
+
+/** Bybit's answer when the order-scoped chat API is switched off for the account. */
+export const LEGACY_CHAT_CLOSED = 912200387;
+
+export interface BybitRestOptions {
+  readonly baseUrl: string;
+  readonly key: BybitKey;
+  readonly recvWindow?: number;
+  readonly timeoutMs?: number;
+  readonly clock?: Clock;
+  readonly logger?: Logger;
+}
+
+const text = z.union([z.string(), z.number()]).transform((v) => String(v));
+const millis = z.union([z.number(), z.string().regex(/^\d+$/)]).transform((v) => Number(v));
+const int = z.union([z.number().int(), z.string().regex(/^-?\d+$/)]).transform((v) => Number(v));
+
+const identitySchema = z.object({ userId: text, nickName: z.string().nullish() }).passthrough();
+export type BybitIdentity = z.output<typeof identitySchema>;
+
+const orderSchema = z
+  .object({
+    id: text,
+    side: int.nullish(),
+    tokenId: z.string().nullish(),
+    amount: text.nullish(),
+    currencyId: z.string().nullish(),
+    price: text.nullish(),
+    notifyTokenQuantity: text.nullish(),
+    quantity: text.nullish(),
+    targetNickName: z.string().nullish(),
+    targetUserId: text.nullish(),
+    targetUserMaskId: z.string().nullish(),
+    status: int,
+    createDate: millis,
+    /** Seconds left to pay (in-progress orders). */
+    transferLastSeconds: int.nullish(),
+    userId: text.nullish(),
+  })
+  .passthrough();
+export type BybitOrder = z.output<typeof orderSchema>;
+
+const orderListSchema = z.object({ count: int.nullish(), items: z.array(orderSchema).nullish() }).passthrough();
+
+/** An order-scoped (legacy) chat message. */
+const orderMessageSchema = z
+  .object({
+    id: text,
+    message: z.string().nullish(),
+    userId: text.nullish(),
+    msgType: int.nullish(),
+    msgCode: int.nullish(),
+    createDate: millis,
+    contentType: z.string().nullish(),
+    orderId: text.nullish(),
+    msgUuid: z.string().nullish(),
+    nickName: z.string().nullish(),
+    fileName: z.string().nullish(),
+    isRead: int.nullish(),
+    roleType: z.string().nullish(),
+  })
+  .passthrough();
+export type BybitOrderMessage = z.output<typeof orderMessageSchema>;
+
+const sessionSchema = z
+  .object({ sessionId: z.string().min(1), sessionName: z.string().nullish(), type: z.string().nullish(), id: text.nullish(), unreadCount: int.nullish() })
+  .passthrough();
+export type BybitSession = z.output<typeof sessionSchema>;
+
+/** A session-API chat message: `message` is a JSON string `{content, msgType, fileName}`. */
+const sessionMessageSchema = z
+  .object({ id: text, sendUserNickName: z.string().nullish(), contentType: z.string().nullish(), message: z.string().nullish(), createDate: millis })
+  .passthrough();
+export type BybitSessionMessage = z.output<typeof sessionMessageSchema>;
+
+const uploadSchema = z.object({ url: z.string().min(1), type: z.string().nullish() }).passthrough();
+
+const envelopeSchema = z
+  .object({
+    ret_code: int.nullish(),
+    retCode: int.nullish(),
+    ret_msg: z.string().nullish(),
+    retMsg: z.string().nullish(),
+    result: z.unknown().optional(),
+  })
+  .passthrough();
+
+export interface BybitSendInput {
+  readonly message: string;
+  /** `str`, `pic`, `pdf` or `video` (sent lowercase). */
+  readonly contentType: string;
+  readonly fileName?: string;
+}
+
+export class BybitRestClient {
+  private readonly http: HttpClient;
+  private readonly clock: Clock;
+  /** Server time minus local time, learnt after a 10002. */
+  private offsetMs = 0;
+  /** Which spelling of the session message routes this venue answers (`/listpage` or `/listpage_v1`). */
+  private sessionRouteSuffix: '' | '_v1' | undefined;
+
+  constructor(options: BybitRestOptions) {
+    this.clock = options.clock ?? systemClock;
+    this.http = new HttpClient({
+      baseUrl: options.baseUrl,
+      venue: 'Bybit',
+      sign: bybitSigner(options.key, options.recvWindow ?? 5000, () => this.offsetMs),
+      // Per user: 10 list calls and 5 sends a second (docs/venue-protocols.md); stay below.
+      rateLimit: { capacity: 8, refillPerSecond: 8 },
+      endpointLimits: { send: { capacity: 4, refillPerSecond: 4 }, upload: { capacity: 2, refillPerSecond: 1 } },
+      errorDetail: (res) => envelopeOf(res).message || undefined,
+      timeoutMs: options.timeoutMs ?? 10_000,
+      clock: options.clock,
+      logger: options.logger,
+    });
+  }
+
+  /** Own user id and nickname: the session API marks no message as ours, the nickname does. */
+  async personalInfo(): Promise<BybitIdentity> {
+    return this.call('/v5/p2p/user/personal/info', {}, identitySchema, true);
+  }
+
+  async pendingOrders(page: number, size: number): Promise<{ count: number; items: BybitOrder[] }> {
+    return listOf(await this.call('/v5/p2p/order/pending/simplifyList', { page, size }, orderListSchema, true));
+  }
+
+  async orders(params: { page: number; size: number; beginTime?: number; endTime?: number }): Promise<{ count: number; items: BybitOrder[] }> {
+    const body: Record<string, string | number> = { page: params.page, size: params.size };
+    if (params.beginTime !== undefined) body.beginTime = String(params.beginTime);
+    if (params.endTime !== undefined) body.endTime = String(params.endTime);
+    return listOf(await this.call('/v5/p2p/order/simplifyList', body, orderListSchema, true));
+  }
+
+  async orderInfo(orderId: string): Promise<BybitOrder> {
+    return this.call('/v5/p2p/order/info', { orderId }, orderSchema, true);
+  }
+
+  // ---- order-scoped chat (legacy; may answer 912200387) -----------------------------------
+
+  async orderMessages(orderId: string, currentPage: number, size: number): Promise<BybitOrderMessage[]> {
+    return this.call('/v5/p2p/order/message/listpage', { orderId, currentPage: String(currentPage), size: String(size) }, z.array(orderMessageSchema).nullish().transform((v) => v ?? []), true);
+  }
+
+  /** Idempotent by `msgUuid`: a resend after an unknown outcome is the same message at Bybit. */
+  async sendOrderMessage(orderId: string, msgUuid: string, input: BybitSendInput): Promise<void> {
+    const body: Record<string, string> = { message: input.message, contentType: input.contentType, orderId, msgUuid };
+    if (input.fileName) body.fileName = input.fileName;
+    await this.call('/v5/p2p/order/message/send', body, z.unknown(), false, 'send');
+  }
+
+  // ---- session chat --------------------------------------------------------------------------
+
+  async sessionIdFor(userMaskId: string): Promise<string> {
+    const result = await this.call('/v5/p2p/chat/session/getSessionId', { userMaskId }, z.union([z.object({ sessionId: z.string().min(1) }).passthrough(), z.string().min(1)]), true);
+    return typeof result === 'string' ? result : result.sessionId;
+  }
+
+  async sessions(params: { lastId: string; size: number; readStatus: 0 | 1 | 2 }): Promise<BybitSession[]> {
+    const result = await this.call('/v5/p2p/chat/session/list_v1', { lastId: params.lastId, size: params.size, readStatus: params.readStatus }, z.object({ chatSession: z.array(sessionSchema).nullish() }).passthrough().nullish(), true);
+    return result?.chatSession ?? [];
+  }
+
+  /** Newest first; `lastId` "0" is the newest page, else the smallest id of the previous page. */
+  async sessionMessages(sessionId: string, lastId: string, limit: number): Promise<BybitSessionMessage[]> {
+    const schema = z.union([z.array(sessionMessageSchema), z.object({ messages: z.array(sessionMessageSchema).nullish(), list: z.array(sessionMessageSchema).nullish() }).passthrough()]).nullish();
+    const result = await this.sessionRoute('/v5/p2p/chat/message/listpage', { sessionId, limit: Math.min(limit, 30), lastId }, schema, true);
+    if (!result) return [];
+    return Array.isArray(result) ? result : (result.messages ?? result.list ?? []);
+  }
+
+  /** No idempotency key: an unknown outcome must be settled by reading the history back. */
+  async sendSessionMessage(sessionId: string, orderId: string, input: BybitSendInput): Promise<void> {
+    // `orderId` is required by the `_v1` route and harmless to the other (docs/venue-protocols.md).
+    await this.sessionRoute('/v5/p2p/chat/message/send', { message: input.message, contentType: input.contentType, sessionId, orderId }, z.unknown(), false, 'send');
+  }
+
+  /** Uploads one file (multipart field `upload_file`, signed over the whole body); the URL may be relative. */
+  async uploadFile(name: string, contentType: string, data: Uint8Array, onProgress?: (sent: number, total: number) => void, signal?: AbortSignal): Promise<{ url: string; type?: string }> {
+    const form = new MultipartForm([{ name: 'upload_file', filename: name, contentType, data }]);
+    const result = await this.call('/v5/p2p/oss/upload_file', form, uploadSchema, false, 'upload', { onProgress, signal, timeoutMs: 60_000 });
+    return { url: result.url, ...(result.type ? { type: result.type } : {}) };
+  }
+
+  dispose(): void {
+    this.http.dispose();
+  }
+
+  // ---- plumbing ------------------------------------------------------------------------------
+
+  /** The session message routes under the documented name, or `_v1` where only that answers (404). */
+  private async sessionRoute<T extends z.ZodType>(path: string, body: Record<string, string | number>, schema: T, idempotent: boolean, endpoint?: string): Promise<z.output<T>> {
+    const suffixes: ('' | '_v1')[] = this.sessionRouteSuffix !== undefined ? [this.sessionRouteSuffix] : ['', '_v1'];
+    let lastError: unknown;
+    for (const suffix of suffixes) {
+      try {
+        const result = await this.call(`${path}${suffix}`, body, schema, idempotent, endpoint);
+        this.sessionRouteSuffix = suffix;
+        return result;
+      } catch (err) {
+        if (!(err instanceof VenueError && err.venueCode === 404)) throw err;
+        lastError = err;
+      }
+    }
+    throw lastError;
+  }
+
+  private async call<T extends z.ZodType>(
+    path: string,
+    body: HttpBody,
+    schema: T,
+    idempotent: boolean,
+    endpoint?: string,
+    extra: { onProgress?: (sent: number, total: number) => void; signal?: AbortSignal; timeoutMs?: number } = {},
+    retried = false,
+  ): Promise<z.output<T>> {
+    const res = await this.http.request({
+      method: 'POST',
+      path,
+      body,
+      idempotent,
+      ...(endpoint ? { endpoint } : {}),
+      ...(extra.onProgress ? { onUploadProgress: extra.onProgress } : {}),
+      ...(extra.signal ? { signal: extra.signal } : {}),
+      ...(extra.timeoutMs ? { timeoutMs: extra.timeoutMs } : {}),
+    });
+    const { code, message } = envelopeOf(res);
+    if (code === 10002 && !retried) {
+      await this.syncTime();
+      return this.call(path, body, schema, idempotent, endpoint, extra, true);
+    }
+    if (res.status >= 400 || (code !== undefined && code !== 0)) throw bybitError(code, message, res.status, path, limitResetIn(res, this.clock.now()));
+    let json: unknown;
+    try {
+      json = parseJsonKeepingDecimals(res.bodyText);
+    } catch {
+      json = res.json;
+    }
+    const envelope = envelopeSchema.safeParse(json);
+    if (!envelope.success || (envelope.data.ret_code ?? envelope.data.retCode) === undefined) {
+      throw new VenueError(idempotent ? 'unavailable' : 'unknown-outcome', `Bybit sent an unexpected reply to ${path}`);
+    }
+    const parsed = schema.safeParse(envelope.data.result);
+    if (!parsed.success) throw new VenueError(idempotent ? 'unavailable' : 'unknown-outcome', `Bybit sent an unexpected result for ${path}: ${z.prettifyError(parsed.error)}`);
+    return parsed.data;
+  }
+
+  /** Measures the offset to Bybit's clock (`GET /v5/market/time`, unsigned), half a round trip early. */
+  private async syncTime(): Promise<void> {
+    const sent = this.clock.now();
+    const res = await this.http.request({ method: 'GET', path: '/v5/market/time', signed: false });
+    const parsed = z
+      .object({ time: millis.nullish(), result: z.object({ timeNano: text.nullish(), timeSecond: text.nullish() }).passthrough().nullish() })
+      .passthrough()
+      .safeParse(res.json);
+    const serverMs = parsed.success ? (parsed.data.time ?? secondsOf(parsed.data.result?.timeSecond)) : undefined;
+    if (serverMs === undefined) throw new VenueError('unavailable', 'Bybit did not tell its server time');
+    const received = this.clock.now();
+    this.offsetMs = serverMs - Math.round((sent + received) / 2);
+  }
+}
+
+/** Until `X-Bapi-Limit-Reset-Timestamp` (ms), which Bybit sends with its rate-limit headers; capped at 60 s. */
+function limitResetIn(res: HttpResponse, now: number): number | undefined {
+  const reset = Number(res.headers['x-bapi-limit-reset-timestamp']);
+  return Number.isFinite(reset) && reset > now ? Math.min(reset - now, 60_000) : undefined;
+}
+
+function secondsOf(value: string | null | undefined): number | undefined {
+  return value && /^\d+$/.test(value) ? Number(value) * 1000 : undefined;
+}
+
+function listOf(result: z.output<typeof orderListSchema>): { count: number; items: BybitOrder[] } {
+  const items = result.items ?? [];
+  return { count: result.count ?? items.length, items };
+}
+
+/** `ret_code`/`retCode` and the message, wherever a reply carries them (error replies may not be JSON). */
+function envelopeOf(res: HttpResponse): { code?: number; message: string } {
+  const json = res.json;
+  if (typeof json !== 'object' || json === null) return { message: '' };
+  const r = json as Record<string, unknown>;
+  const raw = r.ret_code ?? r.retCode;
+  const code = typeof raw === 'number' ? raw : typeof raw === 'string' && /^-?\d+$/.test(raw) ? Number(raw) : undefined;
+  const msg = r.ret_msg ?? r.retMsg;
+  return { ...(code === undefined ? {} : { code }), message: typeof msg === 'string' ? msg : '' };
+}
+
+/** Bybit's codes and statuses onto what the client does about them, keeping the venue's own words. */
+export function bybitError(code: number | undefined, message: string, status: number, path: string, retryAfterMs = 1000): VenueError {
+  const said = message ? ` (${message})` : '';
+  switch (code) {
+    case 10002:
+      return new VenueError('unavailable', `Bybit says the request time is outside the allowed window${said}; the computer's clock may be off.`, code);
+    case 10003:
+      return new VenueError('auth', `Bybit does not know this API key${said}. Is it a testnet key used on mainnet, or the reverse? Check the endpoint preset.`, code);
+    case 10004:
+      return new VenueError('auth', `Bybit rejected the signature${said}. Check the secret or the RSA private key.`, code);
+    case 10005:
+      return new VenueError('auth', `Bybit refused this action for the key${said}: enable the P2P permission for it.`, code);
+    case 10010:
+      return new VenueError('auth', `Bybit refused the request from this IP address${said}: add it to the key's IP allow-list.`, code);
+    case 10006:
+    case 10018:
+      return new VenueError('rate-limit', `Bybit rate limit${said}`, code, retryAfterMs);
+    case 10016:
+      return new VenueError('unavailable', `Bybit had a server error${said}`, code);
+    case LEGACY_CHAT_CLOSED:
+      return new VenueError('rejected', `Bybit closed the order chat API for this account${said}`, code);
+  }
+  if (status === 401) return new VenueError('auth', `Bybit refused the API key (HTTP 401): a testnet key on a mainnet endpoint, or the reverse?`, status);
+  if (status === 403) return new VenueError('auth', `Bybit refuses requests from this network (HTTP 403): IP addresses in the US and mainland China are blocked, or the region needs its own endpoint.`, status);
+  if (status === 404) return new VenueError('rejected', `Bybit has no ${path} here (HTTP 404)`, status);
+  if (status >= 500) return new VenueError('unavailable', `Bybit is unavailable (HTTP ${status})${said}`, code ?? status);
+  return new VenueError('rejected', `Bybit: ${message || `code ${code ?? status}`}`, code ?? status);
+}
