@@ -18,7 +18,7 @@ import { VenueError, type Capabilities, type HistoryRequest, type LandedCheck, t
 import { BinanceRestClient, type BinanceCredentials } from './api';
 import { ImageUrlQuota } from './imageQuota';
 import { toChatMessage } from './messageMapping';
-import { BinanceOrderSync } from './orderSync';
+import { applyPushedStatus, createBinanceOrderSync, type BinanceOrderSync } from './orderSync';
 import { decodeFrame, encodeImage, encodeText, type PushedMessage } from './stream';
 
 export const BINANCE_DEFAULT_ENDPOINTS = { rest: 'https://api.binance.com' } as const;
@@ -102,7 +102,7 @@ export class BinanceAdapter implements VenueAdapter {
     this.rest.onBadItem = (detail) => this.emitter.fire({ type: 'badInput', where: 'Binance chat history', detail });
     const pollMs = options.orderPollMs ?? ORDER_POLL_MS;
     this.orders = this.disposables.add(
-      new BinanceOrderSync({
+      createBinanceOrderSync({
         accountId: options.accountId,
         api: this.rest,
         intervals: { fastMs: Math.min(options.orderPollFastMs ?? ORDER_POLL_FAST_MS, pollMs), normalMs: pollMs, idleMs: pollMs },
@@ -304,7 +304,7 @@ export class BinanceAdapter implements VenueAdapter {
       const content: unknown = JSON.parse(m.content ?? '');
       if (typeof content !== 'object' || content === null) return;
       const status = (content as { orderStatus?: unknown; status?: unknown }).orderStatus ?? (content as { status?: unknown }).status;
-      if (typeof status === 'string' || typeof status === 'number') this.orders.applyStatus(m.orderNo, String(status));
+      if (typeof status === 'string' || typeof status === 'number') applyPushedStatus(this.orders, m.orderNo, String(status));
     } catch {
       // Not JSON: shown as the system line it is, the next order poll brings the state.
     }
