@@ -30,9 +30,6 @@ export interface OrderSyncOptions {
   readonly logger: Logger;
 }
 
-const DAY = 24 * 60 * 60_000;
-const WINDOW = 30 * DAY;
-const MAX_PAGES = 50;
 
 /** Binance order statuses (string and numeric forms) in the model's words. */
 const STATE_OF: Readonly<Record<string, OrderState>> = {
