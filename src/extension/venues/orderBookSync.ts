@@ -67,6 +67,11 @@ export class OrderBookSync<Row extends object> implements Disposable {
     return this.rows.get(id);
   }
 
+  /** Every order seen so far (merged rows). */
+  allRows(): Row[] {
+    return [...this.rows.values()];
+  }
+
   isActive(id: string): boolean {
     return this.conversations.get(id)?.active === true;
   }

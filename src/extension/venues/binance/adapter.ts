@@ -15,6 +15,7 @@ import { DisposableStore, Emitter, type Disposable } from '../../core/event';
 import { scopedLogger, silentLogger, type Logger } from '../../core/logger';
 import type { SecretSink } from '../descriptor';
 import { VenueError, type Capabilities, type HistoryRequest, type LandedCheck, type OutboundMessage, type Page, type ReadMark, type SendReceipt, type UploadProgress, type UploadSource, type VenueAdapter, type VenueEvent } from '../venue';
+import { smallestId } from '../messageIds';
 import { BinanceRestClient, type BinanceCredentials } from './api';
 import { ImageUrlQuota } from './imageQuota';
 import { toChatMessage } from './messageMapping';
@@ -195,7 +196,7 @@ export class BinanceAdapter implements VenueAdapter {
     const now = this.clock.now();
     const items = page.messages.map((m) => toChatMessage(m, { accountId: this.accountId, orderNo: conversationId, now, problems }));
     this.report(conversationId, problems);
-    const oldest = page.messages.reduce<string | undefined>((min, m) => (min === undefined || compareIds(m.id, min) < 0 ? m.id : min), undefined);
+    const oldest = smallestId(page.messages.map((m) => m.id));
     return page.messages.length === rows && oldest ? { items, next: oldest } : { items };
   }
 
@@ -352,12 +353,6 @@ export class BinanceAdapter implements VenueAdapter {
     this.lastState = next;
     this.emitter.fire({ type: 'connectionState', state: next });
   }
-}
-
-/** Numeric ids compared as numbers (they exceed 2^53), anything else as text. */
-function compareIds(a: string, b: string): number {
-  if (/^\d+$/.test(a) && /^\d+$/.test(b)) return a.length - b.length || (a < b ? -1 : a > b ? 1 : 0);
-  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 function imageTypeOf(a: Attachment | undefined): string {
