@@ -15,10 +15,11 @@ import { DisposableStore, Emitter, type Disposable } from '../../core/event';
 import { scopedLogger, silentLogger, type Logger } from '../../core/logger';
 import type { SecretSink } from '../descriptor';
 import { VenueError, type Capabilities, type HistoryRequest, type LandedCheck, type OutboundMessage, type Page, type ReadMark, type SendReceipt, type UploadProgress, type UploadSource, type VenueAdapter, type VenueEvent } from '../venue';
+import { smallestId } from '../messageIds';
 import { BinanceRestClient, type BinanceCredentials } from './api';
 import { ImageUrlQuota } from './imageQuota';
 import { toChatMessage } from './messageMapping';
-import { BinanceOrderSync } from './orderSync';
+import { applyPushedStatus, createBinanceOrderSync, type BinanceOrderSync } from './orderSync';
 import { decodeFrame, encodeImage, encodeText, type PushedMessage } from './stream';
 
 export const BINANCE_DEFAULT_ENDPOINTS = { rest: 'https://api.binance.com' } as const;
@@ -102,7 +103,7 @@ export class BinanceAdapter implements VenueAdapter {
     this.rest.onBadItem = (detail) => this.emitter.fire({ type: 'badInput', where: 'Binance chat history', detail });
     const pollMs = options.orderPollMs ?? ORDER_POLL_MS;
     this.orders = this.disposables.add(
-      new BinanceOrderSync({
+      createBinanceOrderSync({
         accountId: options.accountId,
         api: this.rest,
         intervals: { fastMs: Math.min(options.orderPollFastMs ?? ORDER_POLL_FAST_MS, pollMs), normalMs: pollMs, idleMs: pollMs },
@@ -195,7 +196,7 @@ export class BinanceAdapter implements VenueAdapter {
     const now = this.clock.now();
     const items = page.messages.map((m) => toChatMessage(m, { accountId: this.accountId, orderNo: conversationId, now, problems }));
     this.report(conversationId, problems);
-    const oldest = page.messages.reduce<string | undefined>((min, m) => (min === undefined || compareIds(m.id, min) < 0 ? m.id : min), undefined);
+    const oldest = smallestId(page.messages.map((m) => m.id));
     return page.messages.length === rows && oldest ? { items, next: oldest } : { items };
   }
 
@@ -304,7 +305,7 @@ export class BinanceAdapter implements VenueAdapter {
       const content: unknown = JSON.parse(m.content ?? '');
       if (typeof content !== 'object' || content === null) return;
       const status = (content as { orderStatus?: unknown; status?: unknown }).orderStatus ?? (content as { status?: unknown }).status;
-      if (typeof status === 'string' || typeof status === 'number') this.orders.applyStatus(m.orderNo, String(status));
+      if (typeof status === 'string' || typeof status === 'number') applyPushedStatus(this.orders, m.orderNo, String(status));
     } catch {
       // Not JSON: shown as the system line it is, the next order poll brings the state.
     }
@@ -352,12 +353,6 @@ export class BinanceAdapter implements VenueAdapter {
     this.lastState = next;
     this.emitter.fire({ type: 'connectionState', state: next });
   }
-}
-
-/** Numeric ids compared as numbers (they exceed 2^53), anything else as text. */
-function compareIds(a: string, b: string): number {
-  if (/^\d+$/.test(a) && /^\d+$/.test(b)) return a.length - b.length || (a < b ? -1 : a > b ? 1 : 0);
-  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 function imageTypeOf(a: Attachment | undefined): string {

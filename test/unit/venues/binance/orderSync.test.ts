@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import type { Conversation } from '../../../../src/shared/model';
 import { silentLogger } from '../../../../src/extension/core/logger';
 import type { BinanceOrder } from '../../../../src/extension/venues/binance/api';
-import { BinanceOrderSync, binanceOrderState, type OrderApi } from '../../../../src/extension/venues/binance/orderSync';
+import { applyPushedStatus, createBinanceOrderSync, binanceOrderState, type BinanceOrderSync, type OrderApi } from '../../../../src/extension/venues/binance/orderSync';
 import { FakeClock } from '../../helpers/fakeClock';
 
 const DAY = 86_400_000;
@@ -35,7 +35,7 @@ describe('Binance orders -> conversations', () => {
   beforeEach(() => {
     clock = new FakeClock(1_700_000_500_000);
     api = new FakeOrders();
-    sync = new BinanceOrderSync({ accountId: 'acc', api, intervals: { fastMs: 1000, normalMs: 1000, idleMs: 1000 }, pageSize: 10, clock, logger: silentLogger });
+    sync = createBinanceOrderSync({ accountId: 'acc', api, intervals: { fastMs: 1000, normalMs: 1000, idleMs: 1000 }, pageSize: 10, clock, logger: silentLogger });
     seen = [];
     sync.onConversation((c) => seen.push(c));
   });
@@ -89,7 +89,7 @@ describe('Binance orders -> conversations', () => {
   it('a status pushed on the chat socket moves the conversation at once', async () => {
     api.active = [order(1, 'TRADING')];
     await sync.syncAll(signal());
-    sync.applyStatus(order(1, 'x').orderNumber, 'BUYER_PAYED');
+    applyPushedStatus(sync, order(1, 'x').orderNumber, 'BUYER_PAYED');
     assert.equal(seen.at(-1)?.order?.state, 'paid');
   });
 

@@ -1,0 +1,417 @@
+// Bybit P2P on the venue contract (docs/venue-protocols.md, Bybit). Bybit has no push: everything
+// is polled on the core poller.
+// - orderSync.ts: orders in progress and recent history -> conversations with order context;
+// - a chat poller: each run reads the newest page of every watched chat (1 s while a pane shows
+//   one), and of one more order in progress in turn; quiet runs stretch towards 15 s, so an idle
+//   account costs at most 8 requests a minute (4 order polls, 4 chat polls);
+// - both chat API generations (chatGeneration.ts, chatReaders.ts): `auto` starts order-scoped and
+//   moves to sessions on 912200387, remembered per account;
+// - sends: order-scoped with `msgUuid` = our client id (idempotent); session sends have no client id,
+//   so our own message read back is matched by content and time, and an unknown outcome is settled
+//   by reading the history back before any resend;
+// - uploads through `upload_file`; the relative URL Bybit returns is what the message carries.
+import { readFile } from 'node:fs/promises';
+import type { Attachment, ChatMessage, ConnectionState, Conversation } from '../../../shared/model';
+import { systemClock, type Clock } from '../../core/clock';
+import { sameState, worstState } from '../../core/connection/connectionStates';
+import { Poller, type PollOutcome } from '../../core/connection/poller';
+import { DisposableStore, Emitter, type Disposable } from '../../core/event';
+import { scopedLogger, silentLogger, type Logger } from '../../core/logger';
+import type { AccountStateStore } from '../descriptor';
+import { compareIds } from '../messageIds';
+import { VenueError, isVenueError, type Capabilities, type HistoryRequest, type LandedCheck, type OutboundMessage, type Page, type ReadMark, type SendReceipt, type UploadProgress, type UploadSource, type VenueAdapter, type VenueEvent } from '../venue';
+import { BybitRestClient, LEGACY_CHAT_CLOSED, type BybitOrder, type BybitSendInput } from './api';
+import { ChatGeneration, type ChatMode } from './chatGeneration';
+import { OrderChatReader, SessionChatReader, type ChatPage, type ChatReader, type ReaderContext } from './chatReaders';
+import type { Identity } from './messageMapping';
+import { createBybitOrderSync, type BybitOrderSync } from './orderSync';
+import { SessionDirectory } from './sessionDirectory';
+import type { BybitKey } from './signing';
+
+export const BYBIT_DEFAULT_ENDPOINTS = { rest: 'https://api.bybit.com' } as const;
+
+const BASE_CAPABILITIES: Capabilities = {
+  receive: 'poll',
+  serverHistory: true,
+  serverUnread: false,
+  sendKinds: ['text', 'image', 'file', 'video'],
+  mediaByUrl: false,
+  upload: { kinds: ['image', 'file', 'video'], maxBytes: 20 * 1024 * 1024, extensions: ['jpg', 'jpeg', 'png', 'pdf', 'mp4'] },
+  idempotentSend: false,
+  readReceipts: false,
+  maxTextLength: 1000,
+  historyPageLimit: 30,
+};
+
+/** How far back of a send our own message read back from a session may be (clock skew, queueing). */
+const MATCH_BEFORE_MS = 60_000;
+/** A session send still waiting for its read-back is forgotten after this. */
+const MATCH_AFTER_MS = 10 * 60_000;
+
+export interface BybitAdapterOptions {
+  readonly accountId: string;
+  readonly key: BybitKey;
+  readonly endpoints: { readonly rest: string };
+  readonly chatMode?: ChatMode;
+  /** Where the chat generation `auto` settled on is remembered. */
+  readonly state?: AccountStateStore;
+  readonly orderPollMs?: number;
+  readonly orderPollFastMs?: number;
+  /** Chat poll while a pane shows a chat (default 1 s). */
+  readonly chatPollFastMs?: number;
+  /** Chat poll at its slowest when nothing happens (default 15 s). */
+  readonly chatPollIdleMs?: number;
+  readonly clock?: Clock;
+  readonly logger?: Logger;
+}
+
+interface PendingSessionSend {
+  readonly clientMessageId: string;
+  readonly content: string;
+  readonly sentAt: number;
+}
+
+export class BybitAdapter implements VenueAdapter {
+  readonly venue = 'bybit' as const;
+  readonly accountId: string;
+
+  private readonly emitter = new Emitter<VenueEvent>();
+  readonly events = this.emitter.event;
+
+  private readonly clock: Clock;
+  private readonly logger: Logger;
+  private readonly disposables = new DisposableStore();
+  private readonly rest: BybitRestClient;
+  private readonly orders: BybitOrderSync;
+  private readonly chats: Poller;
+  private readonly generation: ChatGeneration;
+  private readonly sessions: SessionDirectory;
+  private readonly orderReader: OrderChatReader;
+  private readonly sessionReader: SessionChatReader;
+  private identity: Identity = {};
+  private identityLoaded = false;
+  /** Conversations a pane shows, with how many panes. */
+  private readonly watched = new Map<string, number>();
+  /** The newest venue id seen per conversation: newer ones are news. */
+  private readonly newest = new Map<string, string>();
+  private readonly pendingSessionSends = new Map<string, PendingSessionSend[]>();
+  private roundRobin = 0;
+  private started = false;
+  private baseline: Disposable[] = [];
+  private lastState: ConnectionState = { kind: 'offline' };
+
+  constructor(private readonly options: BybitAdapterOptions) {
+    this.accountId = options.accountId;
+    this.clock = options.clock ?? systemClock;
+    this.logger = scopedLogger(options.logger ?? silentLogger, 'Bybit');
+    this.rest = new BybitRestClient({ baseUrl: options.endpoints.rest, key: options.key, clock: this.clock, logger: this.logger });
+    this.generation = new ChatGeneration(options.chatMode ?? 'auto', options.state);
+    const orderPollMs = options.orderPollMs ?? 15_000;
+    this.orders = this.disposables.add(
+      createBybitOrderSync({
+        accountId: options.accountId,
+        api: this.rest,
+        intervals: { fastMs: Math.min(options.orderPollFastMs ?? 5000, orderPollMs), normalMs: orderPollMs, idleMs: orderPollMs },
+        clock: this.clock,
+        logger: this.logger,
+      }),
+    );
+    const idleMs = options.chatPollIdleMs ?? 15_000;
+    this.chats = this.disposables.add(
+      new Poller({
+        name: `Bybit chats ${options.accountId}`,
+        run: (signal) => this.pollChats(signal),
+        intervals: { fastMs: options.chatPollFastMs ?? 1000, normalMs: Math.min(3000, idleMs), idleMs },
+        clock: this.clock,
+        logger: this.logger,
+      }),
+    );
+    this.sessions = new SessionDirectory(this.rest);
+    const readerContext: ReaderContext = {
+      accountId: options.accountId,
+      me: () => this.identity,
+      baseUrl: options.endpoints.rest,
+      now: () => this.clock.now(),
+      problems: (conversationId, problems) => this.report(conversationId, problems),
+    };
+    this.orderReader = new OrderChatReader(this.rest, readerContext);
+    this.sessionReader = new SessionChatReader(this.rest, this.sessions, (order) => this.siblings(order), readerContext);
+    this.disposables.add(this.orders.poller.onState(() => this.publishState()));
+    this.disposables.add(this.chats.onState(() => this.publishState()));
+    this.disposables.add(this.orders.onConversation((conversation) => this.emitter.fire({ type: 'conversation', conversation })));
+  }
+
+  get capabilities(): Capabilities {
+    // Only the order-scoped API de-duplicates a resend (by msgUuid).
+    return this.generation.id === 'order' ? { ...BASE_CAPABILITIES, idempotentSend: true } : BASE_CAPABILITIES;
+  }
+
+  get connectionState(): ConnectionState {
+    return this.lastState;
+  }
+
+  /** Which chat API the account uses now. */
+  get chatGeneration(): 'order' | 'session' {
+    return this.generation.id;
+  }
+
+  async verify(): Promise<void> {
+    await this.loadIdentity();
+  }
+
+  async start(): Promise<void> {
+    if (this.started) return;
+    this.started = true;
+    this.baseline = [this.orders.poller.hold('normal'), this.chats.hold('idle')];
+    await this.orders.poller.start();
+    await this.chats.start();
+  }
+
+  async stop(): Promise<void> {
+    this.started = false;
+    for (const lease of this.baseline) lease.dispose();
+    this.baseline = [];
+    await this.chats.stop();
+    await this.orders.poller.stop();
+    this.publishState();
+  }
+
+  async reconnect(): Promise<void> {
+    if (!this.started) return this.start();
+    await Promise.all([this.orders.poller.pollNow(), this.chats.pollNow()]);
+  }
+
+  stored(): void {
+    // Nothing to acknowledge: Bybit keeps the history, the next poll reads on from the newest id.
+  }
+
+  listConversations(cursor?: string): Promise<Page<Conversation>> {
+    return this.orders.listPage(cursor);
+  }
+
+  async history(conversationId: string, request: HistoryRequest): Promise<Page<ChatMessage>> {
+    const order = await this.orderOf(conversationId);
+    const page = await this.read(order, request.before, Math.min(request.limit, 30));
+    this.noteNewest(conversationId, page.items);
+    return { items: this.matchOwnSends(conversationId, page), ...(page.next ? { next: page.next } : {}) };
+  }
+
+  watch(conversationId: string): Disposable {
+    this.watched.set(conversationId, (this.watched.get(conversationId) ?? 0) + 1);
+    const chatLease = this.chats.hold('fast');
+    const orderLease = this.orders.poller.hold('fast');
+    void this.chats.pollNow();
+    let done = false;
+    return {
+      dispose: () => {
+        if (done) return;
+        done = true;
+        const left = (this.watched.get(conversationId) ?? 1) - 1;
+        if (left <= 0) this.watched.delete(conversationId);
+        else this.watched.set(conversationId, left);
+        chatLease.dispose();
+        orderLease.dispose();
+      },
+    };
+  }
+
+  async upload(file: UploadSource, progress: UploadProgress, signal: AbortSignal): Promise<Attachment> {
+    const bytes = await readFile(file.path, { signal });
+    const uploaded = await this.rest.uploadFile(file.name, file.mimeType || 'application/octet-stream', bytes, progress, signal);
+    const url = new URL(uploaded.url, this.options.endpoints.rest.endsWith('/') ? this.options.endpoints.rest : `${this.options.endpoints.rest}/`).toString();
+    return { kind: file.kind, url, ref: uploaded.url, name: file.name, mimeType: file.mimeType, size: bytes.length };
+  }
+
+  async send(message: OutboundMessage): Promise<SendReceipt> {
+    const order = await this.orderOf(message.conversationId);
+    const input = sendInput(message);
+    await this.loadIdentity();
+    const generation = this.generation.id;
+    if (generation === 'session') this.rememberSessionSend(message.conversationId, { clientMessageId: message.clientMessageId, content: input.message, sentAt: this.clock.now() });
+    try {
+      await this.withGeneration((reader) => reader.send(order, message.clientMessageId, input));
+    } catch (err) {
+      if (!(isVenueError(err) && err.kind === 'unknown-outcome')) this.forgetSessionSend(message.conversationId, message.clientMessageId);
+      throw err;
+    }
+    if (this.generation.id !== generation && this.generation.id === 'session') {
+      this.rememberSessionSend(message.conversationId, { clientMessageId: message.clientMessageId, content: input.message, sentAt: this.clock.now() });
+    }
+    void this.chats.pollNow();
+    return { status: 'sent' };
+  }
+
+  /** Reads the newest page back: our message there means it landed (and is never resent). */
+  async checkLanded(message: OutboundMessage): Promise<LandedCheck> {
+    const order = await this.orderOf(message.conversationId);
+    await this.loadIdentity();
+    const input = sendInput(message);
+    const page = await this.read(order, undefined, 30);
+    if (this.generation.id === 'order') {
+      const mine = page.raw.find((m) => m.msgUuid === message.clientMessageId);
+      if (mine) return { landed: true, venueMessageId: mine.id, time: mine.createDate };
+    } else {
+      const mine = page.items.find((m) => m.direction === 'out' && (m.text === input.message || m.attachments?.[0]?.ref === input.message) && m.time >= message.composedAt - MATCH_BEFORE_MS);
+      if (mine?.venueMessageId) return { landed: true, venueMessageId: mine.venueMessageId, time: mine.time };
+    }
+    const oldest = page.raw.reduce((min, m) => Math.min(min, m.createDate), Infinity);
+    return page.listed < 30 || oldest < message.composedAt - MATCH_BEFORE_MS ? { landed: false } : { landed: 'unknown' };
+  }
+
+  async markRead(_conversationId: string, _upTo: ReadMark): Promise<void> {
+    // Bybit has no read call: reading a session's messages clears its unread count, and the
+    // order-scoped API keeps no read state for the client to set.
+  }
+
+  dispose(): void {
+    void this.stop().finally(() => this.rest.dispose());
+    this.disposables.dispose();
+    this.emitter.dispose();
+  }
+
+  // ---- polling -------------------------------------------------------------------------------
+
+  private async pollChats(signal: AbortSignal): Promise<PollOutcome> {
+    await this.loadIdentity();
+    const targets = new Set(this.watched.keys());
+    // One more chat of an order in progress per run, in turn: a message in a chat nobody watches
+    // arrives within (active orders x interval), and an idle account stays within its budget.
+    const active = this.orders.activeIds().filter((id) => !targets.has(id));
+    if (active.length > 0) targets.add(active[this.roundRobin++ % active.length]!);
+    let activity = false;
+    for (const conversationId of targets) {
+      if (signal.aborted) throw new Error('the chat poll was stopped');
+      const order = this.orders.row(conversationId);
+      if (!order) continue;
+      const page = await this.read(order, undefined, 30);
+      const fresh = this.freshOnly(conversationId, page);
+      if (fresh.messages.length > 0) {
+        activity = true;
+        this.emitter.fire({ type: 'messages', messages: fresh.messages, source: fresh.first ? 'backfill' : 'live' });
+      }
+    }
+    return { activity };
+  }
+
+  /** The messages of a polled page newer than the last seen; the first page of a chat is history. */
+  private freshOnly(conversationId: string, page: ChatPage): { messages: ChatMessage[]; first: boolean } {
+    const known = this.newest.get(conversationId);
+    const matched = this.matchOwnSends(conversationId, page);
+    this.noteNewest(conversationId, matched);
+    if (known === undefined) return { messages: matched, first: true };
+    return { messages: matched.filter((m) => m.venueMessageId !== undefined && compareIds(m.venueMessageId, known) > 0), first: false };
+  }
+
+  private noteNewest(conversationId: string, items: readonly ChatMessage[]): void {
+    let newest = this.newest.get(conversationId);
+    for (const m of items) if (m.venueMessageId && (newest === undefined || compareIds(m.venueMessageId, newest) > 0)) newest = m.venueMessageId;
+    if (newest !== undefined) this.newest.set(conversationId, newest);
+  }
+
+  // ---- the two chat APIs ---------------------------------------------------------------------
+
+  private read(order: BybitOrder, cursor: string | undefined, limit: number): Promise<ChatPage> {
+    // A page cursor of one generation means nothing to the other: start over after a switch.
+    return this.withGeneration((reader, generation) => reader.page(order, generation === 'order' ? cursor : cursor?.startsWith('p') ? undefined : cursor, limit));
+  }
+
+  /** Runs `call` on the account's chat API; on 912200387 in `auto`, switches to sessions and runs it again. */
+  private async withGeneration<T>(call: (reader: ChatReader, generation: 'order' | 'session') => Promise<T>): Promise<T> {
+    const generation = this.generation.id;
+    try {
+      return await call(generation === 'order' ? this.orderReader : this.sessionReader, generation);
+    } catch (err) {
+      if (!(isVenueError(err) && err.venueCode === LEGACY_CHAT_CLOSED && generation === 'order')) throw err;
+      if (!(await this.generation.switchToSession())) {
+        throw new VenueError('rejected', 'Bybit closed the order chat API for this account; set the account\'s Chat API to "Session chat API" or "Automatic"', LEGACY_CHAT_CLOSED);
+      }
+      this.logger.warn('Bybit closed the order chat API for this account: using the session chat API from now on');
+      this.newest.clear();
+      return call(this.sessionReader, 'session');
+    }
+  }
+
+  private siblings(order: BybitOrder): BybitOrder[] {
+    const key = SessionDirectory.counterpartyOf(order);
+    const all = this.orders.allRows().filter((o) => SessionDirectory.counterpartyOf(o) === key);
+    return all.some((o) => o.id === order.id) ? all : [...all, order];
+  }
+
+  private async orderOf(conversationId: string): Promise<BybitOrder> {
+    const known = this.orders.row(conversationId);
+    if (known) return known;
+    return this.rest.orderInfo(conversationId);
+  }
+
+  private async loadIdentity(): Promise<void> {
+    if (this.identityLoaded) return;
+    const me = await this.rest.personalInfo();
+    this.identity = { userId: me.userId, ...(me.nickName ? { nickName: me.nickName } : {}) };
+    this.identityLoaded = true;
+  }
+
+  // ---- session sends: no client id, matched by content and time ------------------------------
+
+  private rememberSessionSend(conversationId: string, send: PendingSessionSend): void {
+    const list = (this.pendingSessionSends.get(conversationId) ?? []).filter((p) => p.clientMessageId !== send.clientMessageId);
+    this.pendingSessionSends.set(conversationId, [...list, send]);
+  }
+
+  private forgetSessionSend(conversationId: string, clientMessageId: string): void {
+    const list = this.pendingSessionSends.get(conversationId)?.filter((p) => p.clientMessageId !== clientMessageId) ?? [];
+    if (list.length > 0) this.pendingSessionSends.set(conversationId, list);
+    else this.pendingSessionSends.delete(conversationId);
+  }
+
+  /** Our own messages read back from a session get the client id of the send they match. */
+  private matchOwnSends(conversationId: string, page: ChatPage): ChatMessage[] {
+    const now = this.clock.now();
+    const pending = (this.pendingSessionSends.get(conversationId) ?? []).filter((p) => now - p.sentAt < MATCH_AFTER_MS);
+    if (pending.length === 0) {
+      this.pendingSessionSends.delete(conversationId);
+      return page.items;
+    }
+    // Oldest first, so two equal texts sent one after the other match in order.
+    const items = [...page.items].sort((a, b) => a.time - b.time);
+    const result = items.map((m) => {
+      if (m.direction !== 'out' || m.clientMessageId) return m;
+      const index = pending.findIndex((p) => (m.text === p.content || m.attachments?.[0]?.ref === p.content) && m.time >= p.sentAt - MATCH_BEFORE_MS);
+      if (index < 0) return m;
+      const [match] = pending.splice(index, 1);
+      return { ...m, clientMessageId: match!.clientMessageId };
+    });
+    if (pending.length > 0) this.pendingSessionSends.set(conversationId, pending);
+    else this.pendingSessionSends.delete(conversationId);
+    return result;
+  }
+
+  private report(conversationId: string, problems: readonly string[]): void {
+    for (const detail of problems) this.emitter.fire({ type: 'badInput', where: `Bybit chat ${conversationId}`, detail });
+  }
+
+  private publishState(): void {
+    const next = this.started ? worstState([this.orders.poller.state, this.chats.state]) : { kind: 'offline' as const };
+    if (sameState(next, this.lastState)) return;
+    this.lastState = next;
+    this.emitter.fire({ type: 'connectionState', state: next });
+  }
+}
+
+/** The message body Bybit takes: the text, or the (relative) URL of an upload, with its content type. */
+function sendInput(message: OutboundMessage): BybitSendInput {
+  switch (message.kind) {
+    case 'text':
+      return { message: message.text, contentType: 'str' };
+    case 'image':
+    case 'file':
+    case 'video': {
+      const ref = message.attachment?.ref ?? message.attachment?.url;
+      if (!ref) throw new VenueError('rejected', `a ${message.kind} message needs its uploaded file`);
+      const contentType = message.kind === 'image' ? 'pic' : message.kind === 'video' ? 'video' : 'pdf';
+      if (message.kind === 'file' && !/\.pdf$/i.test(message.attachment?.name ?? ref.split('?')[0] ?? '')) throw new VenueError('rejected', 'Bybit chats take PDF files only');
+      return { message: ref, contentType, ...(message.attachment?.name ? { fileName: message.attachment.name } : {}) };
+    }
+    default:
+      throw new VenueError('rejected', `Bybit chats cannot carry a ${message.kind} message`);
+  }
+}
