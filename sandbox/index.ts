@@ -26,6 +26,14 @@ export type { BinanceOptions } from './binance/plugin';
 export type { FaultRequest as BinanceFaultRequest, FaultState as BinanceFaultState } from './binance/faults';
 export type { RequestRecord as BinanceRequestRecord, FrameRecord as BinanceFrameRecord } from './binance/records';
 
+export { BybitEmulator } from './bybit/emulator';
+export type {
+  BybitAccountInfo, BybitCredentials, BybitOrderView, BybitSessionView, BybitMessageView, BybitInjectInput, BybitCreateOrderInput, BybitSetOrderStateInput,
+} from './bybit/emulator';
+export type { BybitOptions } from './bybit/plugin';
+export type { FaultRequest as BybitFaultRequest, FaultState as BybitFaultState } from './bybit/faults';
+export type { RequestRecord as BybitRequestRecord } from './bybit/records';
+
 /** Starts every registered venue emulator and the control API. */
 export function startSandbox(options: SandboxOptions<Emulators> = {}): Promise<Sandbox<Emulators>> {
   return startSandboxWith(EMULATORS, options);

@@ -35,6 +35,15 @@ describe('sandbox control API', () => {
       credentials: z.object({ apiKey: z.string().regex(/^[A-Za-z0-9]{64}$/), secretKey: z.string().regex(/^[A-Za-z0-9]{64}$/) }).strict(),
       endpoints: z.object({ rest: z.string().regex(loopback) }).strict(),
     }).strict();
+    const bybitAccount = z.object({
+      venue: z.literal('bybit'),
+      label: z.string(),
+      credentials: z.union([
+        z.object({ keyType: z.literal('hmac'), apiKey: z.string().regex(/^[A-Za-z0-9]{18}$/), secret: z.string().regex(/^[A-Za-z0-9]{36}$/) }).strict(),
+        z.object({ keyType: z.literal('rsa'), apiKey: z.string().regex(/^[A-Za-z0-9]{18}$/), privateKey: z.string().regex(/^-----BEGIN PRIVATE KEY-----\n/) }).strict(),
+      ]),
+      endpoints: z.object({ rest: z.string().regex(loopback) }).strict(),
+    }).strict();
     const info = z
       .object({
         control: z.string().regex(loopback),
@@ -50,9 +59,14 @@ describe('sandbox control API', () => {
               control: z.string().regex(/^http:\/\/127\.0\.0\.1:\d+\/control\/binance$/),
               endpoints: z.object({ rest: z.string().regex(loopback), chat: z.string().regex(/^ws:\/\/127\.0\.0\.1:\d+\/chat$/), media: z.string().regex(/\/media$/) }).strict(),
             }).strict(),
+            bybit: z.object({
+              name: z.literal('Bybit P2P'),
+              control: z.string().regex(/^http:\/\/127\.0\.0\.1:\d+\/control\/bybit$/),
+              endpoints: z.object({ rest: z.string().regex(loopback) }).strict(),
+            }).strict(),
           })
           .strict(),
-        accounts: z.tuple([mexcAccount, mexcAccount, binanceAccount, binanceAccount]),
+        accounts: z.tuple([mexcAccount, mexcAccount, binanceAccount, binanceAccount, bybitAccount, bybitAccount]),
       })
       .strict()
       .parse(json);
@@ -65,9 +79,9 @@ describe('sandbox control API', () => {
   });
 
   it('answers health and lists the venues with their control routes', async () => {
-    assert.deepEqual((await control(sb, 'GET', '/health')).json, { ok: true, venues: ['mexc', 'binance'] });
+    assert.deepEqual((await control(sb, 'GET', '/health')).json, { ok: true, venues: ['mexc', 'binance', 'bybit'] });
     const venues = z.array(z.object({ id: z.string(), name: z.string(), accounts: z.number(), routes: z.array(z.string()) })).parse((await control(sb, 'GET', '/venues')).json);
-    assert.deepEqual(venues.map((v) => [v.id, v.accounts]), [['mexc', 2], ['binance', 2]]);
+    assert.deepEqual(venues.map((v) => [v.id, v.accounts]), [['mexc', 2], ['binance', 2], ['bybit', 2]]);
     for (const route of ['GET /control/mexc/state', 'POST /control/mexc/inject', 'GET /control/mexc/faults', 'POST /control/mexc/faults', 'POST /control/mexc/reset', 'GET /control/mexc/requests', 'POST /control/mexc/orders']) {
       assert.ok(venues[0]!.routes.includes(route), `${route} listed in ${venues[0]!.routes.join(', ')}`);
     }
@@ -149,9 +163,9 @@ describe('sandbox control API', () => {
     assert.equal((await control(sb, 'GET', '/control/mexc/requests?kind=bogus')).status, 400);
     assert.equal((await control(sb, 'GET', '/nope')).status, 404);
     assert.equal((await control(sb, 'GET', '/mexc/messages')).status, 404, 'venue routes live under /control/<venue>');
-    const unknownVenue = await control(sb, 'GET', '/control/bybit/state');
+    const unknownVenue = await control(sb, 'GET', '/control/kraken/state');
     assert.equal(unknownVenue.status, 404);
-    assert.match(z.object({ error: z.string() }).parse(unknownVenue.json).error, /unknown venue "bybit"; running: mexc, binance/);
+    assert.match(z.object({ error: z.string() }).parse(unknownVenue.json).error, /unknown venue "kraken"; running: mexc, binance, bybit/);
     const unknownRoute = await control(sb, 'GET', '/control/mexc/nope');
     assert.equal(unknownRoute.status, 404);
     assert.match(z.object({ error: z.string() }).parse(unknownRoute.json).error, /mexc has no control route \/nope/);
@@ -179,7 +193,11 @@ describe('sandbox control API', () => {
     const info = z.object({ accounts: z.unknown() }).parse((await control(sb, 'GET', '/info')).json);
     assert.deepEqual(
       info.accounts,
-      [...sb.venue('mexc').accounts(), ...sb.venue('binance').accounts().map((a) => ({ venue: 'binance', ...a }))],
+      [
+        ...sb.venue('mexc').accounts(),
+        ...sb.venue('binance').accounts().map((a) => ({ venue: 'binance', ...a })),
+        ...sb.venue('bybit').accounts().map((a) => ({ venue: 'bybit', ...a })),
+      ],
       'same keys after reset',
     );
   });
