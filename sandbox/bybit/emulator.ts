@@ -10,7 +10,7 @@ import { TimerRegistry, type TimerHandle } from '../util/timers';
 import { legacyItem, sessionItem } from './chatViews';
 import { MAX_TEXT_LENGTH } from './chatSend';
 import { planReply } from './counterparty';
-import { faultRequestSchema, type FaultRequest, type FaultState } from './faults';
+import { faultRequestSchema, take, type FaultRequest, type FaultState } from './faults';
 import { PerEndpointLimits } from './rateLimits';
 import { RecordLog, type RequestRecord } from './records';
 import { handleRestRequest, type Admission } from './rest';
@@ -167,6 +167,7 @@ export class BybitEmulator {
           objects: () => this.objectStore,
           accountByApiKey: (apiKey) => this.store.accountByApiKey(apiKey),
           legacyClosed: (account) => this.faultState.legacyChatClosed.includes(account.index),
+          takeMalformedItem: () => take(this.faultState, 'malformedItems'),
           postOwn: (order, fields, msgUuid) => this.postOwn(order, fields, msgUuid),
           random: (label) => this.random(label),
           admit: (account, path, kind) => this.admit(account, path, kind),
@@ -329,6 +330,7 @@ export class BybitEmulator {
     if (v.http5xx !== undefined) f.http5xx = v.http5xx;
     if (v.slowReplies !== undefined) f.slowReplies = { ...v.slowReplies };
     if (v.loseReplies !== undefined) f.loseReplies = v.loseReplies;
+    if (v.malformedItems !== undefined) f.malformedItems = v.malformedItems;
     if (v.expireMedia) this.log(`bybit fault: ${this.objectStore.expireAll(this.now())} media links expired`);
     if (v.counterparty !== undefined) {
       f.counterparty = v.counterparty;
@@ -383,7 +385,7 @@ export class BybitEmulator {
   private defaultFaults(): FaultState {
     return {
       legacyChatClosed: [...this.settings.legacyChatClosed], wrongEnvironment: false, geoBlock: false, clockSkewMs: 0, badSignature: 0,
-      rateLimit: 0, http429: 0, http5xx: 0, slowReplies: { ms: 0, n: 0 }, loseReplies: 0, counterparty: this.settings.counterparty,
+      rateLimit: 0, http429: 0, http5xx: 0, slowReplies: { ms: 0, n: 0 }, loseReplies: 0, malformedItems: 0, counterparty: this.settings.counterparty,
     };
   }
 

@@ -27,6 +27,8 @@ export const faultRequestSchema = z
     slowReplies: z.object({ ms: z.number().int().min(0).max(120_000), n: count }).strict().optional(),
     /** The next n sends (either chat API) are stored, then the connection is destroyed with no reply. */
     loseReplies: count.optional(),
+    /** The next n chat message lists (either API) carry one malformed item on top (bad id, time and body). */
+    malformedItems: count.optional(),
     /** Action: every media link stops working now (404). */
     expireMedia: z.literal(true).optional(),
     counterparty: z.boolean().optional(),
@@ -47,11 +49,12 @@ export interface FaultState {
   http5xx: number;
   slowReplies: { ms: number; n: number };
   loseReplies: number;
+  malformedItems: number;
   counterparty: boolean;
 }
 
 /** Takes one from an armed counter; whether it was armed. */
-export function take(state: FaultState, key: 'badSignature' | 'rateLimit' | 'http429' | 'http5xx' | 'loseReplies'): boolean {
+export function take(state: FaultState, key: 'badSignature' | 'rateLimit' | 'http429' | 'http5xx' | 'loseReplies' | 'malformedItems'): boolean {
   if (state[key] <= 0) return false;
   state[key] -= 1;
   return true;

@@ -4,7 +4,7 @@
 import { BybitErrors } from './errors';
 import { legacyItem } from './chatViews';
 import { sendFields } from './chatSend';
-import { failure, isError, ownOrder, success, type Route } from './routeKit';
+import { failure, isError, ownOrder, success, withMalformedItem, type Route } from './routeKit';
 
 const MAX_SIZE = 100;
 
@@ -24,7 +24,7 @@ export const LEGACY_CHAT_ROUTES: Readonly<Record<string, Route>> = {
       // Reading the chat reads what the other side (and the system) wrote.
       for (const m of messages) if (m.fromUserId !== ctx.account.userId) m.read = true;
       const accountIdOf = (userId: string): string => (userId === order.account.userId ? order.account.accountId : order.other.accountId);
-      return success(messages.slice((page - 1) * size, page * size).map((m) => legacyItem(m, accountIdOf(m.fromUserId))));
+      return success(withMalformedItem(ctx, messages.slice((page - 1) * size, page * size).map((m) => legacyItem(m, accountIdOf(m.fromUserId)))));
     },
   },
   '/v5/p2p/order/message/send': {

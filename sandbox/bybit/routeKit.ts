@@ -14,11 +14,21 @@ export type Outcome =
 export const success = (result: unknown, retMsg?: string): Outcome => ({ ok: true, result, ...(retMsg !== undefined ? { retMsg } : {}) });
 export const failure = (error: BybitError): Outcome => ({ ok: false, error });
 
+/** What the malformed-item fault puts on top of a message list: no usable id, time or body. */
+export const MALFORMED_ITEM: Readonly<Record<string, unknown>> = { id: { nested: true }, createDate: 'yesterday', message: 42, contentType: null };
+
+/** A message list with the malformed item on top when the fault says so. */
+export function withMalformedItem(ctx: RouteContext, items: readonly unknown[]): unknown[] {
+  return ctx.backend.takeMalformedItem() ? [MALFORMED_ITEM, ...items] : [...items];
+}
+
 export interface RouteBackend {
   store(): BybitStore;
   objects(): ObjectStore;
   /** Whether the order-scoped chat API is closed for this account. */
   legacyClosed(account: BybitAccount): boolean;
+  /** The malformed-item fault: whether this message list carries one garbage item on top. */
+  takeMalformedItem(): boolean;
   /** Stores a message from our account (and lets the counterparty react). */
   postOwn(order: Order, fields: MessageFields, msgUuid: string): StoredMessage;
   /** A fresh deterministic stream on every call (names and tokens of stored files). */

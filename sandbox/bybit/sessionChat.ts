@@ -5,7 +5,7 @@
 import { BybitErrors } from './errors';
 import { sessionItem } from './chatViews';
 import { sendFields } from './chatSend';
-import { failure, isError, success, type Outcome, type Route, type RouteContext } from './routeKit';
+import { failure, isError, success, withMalformedItem, type Outcome, type Route, type RouteContext } from './routeKit';
 import type { Session } from './store';
 
 const MAX_SESSION_PAGE = 20;
@@ -57,7 +57,7 @@ function messagePage(ctx: RouteContext, v1: boolean): Outcome {
     .sort((a, b) => b.id - a.id)
     .slice(0, limit)
     .map(sessionItem);
-  return success({ messages });
+  return success({ messages: withMalformedItem(ctx, messages) });
 }
 
 function send(ctx: RouteContext, v1: boolean): Outcome {

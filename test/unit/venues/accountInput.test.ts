@@ -54,9 +54,9 @@ describe('account form: venue descriptors', () => {
     }
   });
 
-  it('lists every venue; MEXC and Binance can be added in this version', () => {
+  it('lists every venue; MEXC, Binance and Bybit can be added in this version', () => {
     assert.deepEqual(VENUES.map((v) => v.id).sort(), ['binance', 'bybit', 'mexc', 'mixin', 'multiwa']);
-    assert.deepEqual(VENUES.filter((v) => v.create).map((v) => v.id), ['mexc', 'binance']);
+    assert.deepEqual(VENUES.filter((v) => v.create).map((v) => v.id), ['mexc', 'binance', 'bybit']);
     const values = new Map<string, unknown>();
     const ctx: AdapterContext = {
       accountId: 'acc-1',
@@ -74,7 +74,12 @@ describe('account form: venue descriptors', () => {
     assert.equal(binanceAdapter.venue, 'binance');
     binanceAdapter.dispose();
     assert.throws(() => createAdapter('binance', { ...ctx, credentials: { apiKey: MEXC_KEY } }), (err: unknown) => err instanceof VenueError && err.kind === 'auth' && /secretKey/.test(err.message));
-    assert.throws(() => createAdapter('bybit', { ...ctx, accountId: 'acc-2' }), (err: unknown) => err instanceof VenueError && err.kind === 'rejected' && /not supported yet/.test(err.message));
+    assert.throws(() => createAdapter('mixin', { ...ctx, accountId: 'acc-2' }), (err: unknown) => err instanceof VenueError && err.kind === 'rejected' && /not supported yet/.test(err.message));
+    const rsa = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+    const bybitAdapter = createAdapter('bybit', { ...ctx, accountId: 'acc-4', credentials: { keyType: 'rsa', apiKey: MEXC_KEY, privateKey: rsa.replace(/\n/g, ' ') }, endpoints: { rest: 'http://127.0.0.1:1' }, settings: { chatMode: 'session' } });
+    assert.equal(bybitAdapter.venue, 'bybit');
+    bybitAdapter.dispose();
+    assert.throws(() => createAdapter('bybit', { ...ctx, credentials: { keyType: 'hmac', apiKey: MEXC_KEY } }), (err: unknown) => err instanceof VenueError && err.kind === 'auth' && /secret/.test(err.message));
   });
 });
 

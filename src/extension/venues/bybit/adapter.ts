@@ -105,6 +105,7 @@ export class BybitAdapter implements VenueAdapter {
     this.clock = options.clock ?? systemClock;
     this.logger = scopedLogger(options.logger ?? silentLogger, 'Bybit');
     this.rest = new BybitRestClient({ baseUrl: options.endpoints.rest, key: options.key, clock: this.clock, logger: this.logger });
+    this.rest.onBadItem = (detail) => this.emitter.fire({ type: 'badInput', where: 'Bybit chat history', detail });
     this.generation = new ChatGeneration(options.chatMode ?? 'auto', options.state);
     const orderPollMs = options.orderPollMs ?? 15_000;
     this.orders = this.disposables.add(

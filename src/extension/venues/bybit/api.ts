@@ -114,6 +114,8 @@ export class BybitRestClient {
   private offsetMs = 0;
   /** Which spelling of the session message routes this venue answers (`/listpage` or `/listpage_v1`). */
   private sessionRouteSuffix: '' | '_v1' | undefined;
+  /** A list item that is not what Bybit documents: skipped, the rest of the page kept. */
+  onBadItem: ((detail: string) => void) | undefined;
 
   constructor(options: BybitRestOptions) {
     this.clock = options.clock ?? systemClock;
@@ -154,7 +156,8 @@ export class BybitRestClient {
   // ---- order-scoped chat (legacy; may answer 912200387) -----------------------------------
 
   async orderMessages(orderId: string, currentPage: number, size: number): Promise<BybitOrderMessage[]> {
-    return this.call('/v5/p2p/order/message/listpage', { orderId, currentPage: String(currentPage), size: String(size) }, z.array(orderMessageSchema).nullish().transform((v) => v ?? []), true);
+    const rows = await this.call('/v5/p2p/order/message/listpage', { orderId, currentPage: String(currentPage), size: String(size) }, z.array(z.unknown()).nullish(), true);
+    return this.items(rows ?? [], orderMessageSchema, 'order chat');
   }
 
   /** Idempotent by `msgUuid`: a resend after an unknown outcome is the same message at Bybit. */
@@ -178,10 +181,10 @@ export class BybitRestClient {
 
   /** Newest first; `lastId` "0" is the newest page, else the smallest id of the previous page. */
   async sessionMessages(sessionId: string, lastId: string, limit: number): Promise<BybitSessionMessage[]> {
-    const schema = z.union([z.array(sessionMessageSchema), z.object({ messages: z.array(sessionMessageSchema).nullish(), list: z.array(sessionMessageSchema).nullish() }).passthrough()]).nullish();
+    const schema = z.union([z.array(z.unknown()), z.object({ messages: z.array(z.unknown()).nullish(), list: z.array(z.unknown()).nullish() }).passthrough()]).nullish();
     const result = await this.sessionRoute('/v5/p2p/chat/message/listpage', { sessionId, limit: Math.min(limit, 30), lastId }, schema, true);
     if (!result) return [];
-    return Array.isArray(result) ? result : (result.messages ?? result.list ?? []);
+    return this.items(Array.isArray(result) ? result : (result.messages ?? result.list ?? []), sessionMessageSchema, 'session chat');
   }
 
   /** No idempotency key: an unknown outcome must be settled by reading the history back. */
@@ -202,6 +205,17 @@ export class BybitRestClient {
   }
 
   // ---- plumbing ------------------------------------------------------------------------------
+
+  /** Each item checked on its own: one malformed message costs that message, never the page. */
+  private items<T extends z.ZodType>(rows: readonly unknown[], schema: T, where: string): z.output<T>[] {
+    const good: z.output<T>[] = [];
+    for (const row of rows) {
+      const parsed = schema.safeParse(row);
+      if (parsed.success) good.push(parsed.data);
+      else this.onBadItem?.(`${where}: an item was skipped: ${z.prettifyError(parsed.error).slice(0, 300)}`);
+    }
+    return good;
+  }
 
   /** The session message routes under the documented name, or `_v1` where only that answers (404). */
   private async sessionRoute<T extends z.ZodType>(path: string, body: Record<string, string | number>, schema: T, idempotent: boolean, endpoint?: string): Promise<z.output<T>> {
