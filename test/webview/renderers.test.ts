@@ -114,6 +114,24 @@ describe('webview message renderers', () => {
     assert.equal(await chat.page.locator('.msg', { has: chat.page.locator('.status--queued') }).locator('vscode-button', { hasText: 'Cancel' }).count(), 1);
   });
 
+  it('shows a media link the venue let expire as expired, not as a broken image', async () => {
+    const past = Date.now() - 60_000;
+    const messages = [
+      message({ id: 'exp-img', kind: 'image', text: '', attachments: [{ kind: 'image', url: 'https://media.example/proof.png?e=1', name: 'proof.png', expiresAt: past }] }),
+      message({ id: 'exp-pdf', kind: 'file', text: '', attachments: [{ kind: 'file', url: 'https://media.example/proof.pdf?e=1', name: 'proof.pdf', mimeType: 'application/pdf', expiresAt: past }], time: T0 + MINUTE }),
+      message({ id: 'live-img', kind: 'image', text: '', attachments: [{ kind: 'image', url: 'https://media.example/live.png', name: 'live.png', expiresAt: Date.now() + 3_600_000 }], time: T0 + 2 * MINUTE }),
+    ];
+    const chat = await suite.openWith({ messages });
+    const expired = chat.page.locator('.media-expired');
+    assert.equal(await expired.count(), 2);
+    assert.match(await expired.first().innerText(), /Image “proof\.png” — the venue's link expired .*; it can no longer be opened\./);
+    assert.match(await expired.nth(1).innerText(), /The venue's link expired .*; it can no longer be opened\./);
+    assert.match(await chat.page.locator(`.msg[data-key="${messages[1]!.key}"] .file-card__name`).innerText(), /proof\.pdf/, 'the file is still named');
+    assert.equal(await chat.page.locator(`.msg[data-key="${messages[0]!.key}"] img`).count(), 0, 'no broken image');
+    assert.equal(await chat.page.locator(`.msg[data-key="${messages[1]!.key}"] [data-link-url]`).count(), 0, 'no dead link');
+    assert.equal(await chat.page.locator(`.msg[data-key="${messages[2]!.key}"] .media-expired`).count(), 0, 'a link still valid is not called expired');
+  });
+
   it('says why a queued message waits (a venue limit), and drops the reason once it is sent', async () => {
     const waiting = message({ id: 'q-wait', direction: 'out', status: 'queued', clientMessageId: 'client-wait-id', failure: 'Binance allows 36 image uploads a minute and they are used up; this image goes in 12 s' });
     const chat = await suite.openWith({ messages: [waiting] });

@@ -11,6 +11,7 @@ import { linkElement } from '../links';
 import { parseHttpUrl } from '../../safeUrl';
 
 export const MEDIA_FALLBACK_LABEL_ATTRIBUTE = 'data-media-label';
+const EXPIRES_ATTRIBUTE = 'data-media-expires';
 
 const KIND_NAMES: Record<Attachment['kind'], string> = { image: 'Image', video: 'Video', audio: 'Audio', file: 'File' };
 
@@ -26,10 +27,28 @@ function unsupportedUrl(attachment: Attachment): HTMLElement {
   ]);
 }
 
+/** The venue's link stopped working (Bybit's media links carry an expiry): said plainly, no broken image. */
+function expiredMedia(label: string, expiresAt: number): HTMLElement {
+  return el('div', { className: 'media-expired', attrs: { role: 'note', dir: 'auto' } }, [
+    icons.clock(),
+    el('span', {}, [untrustedText(label), ` — the venue's link expired ${new Date(expiresAt).toLocaleString()}; it can no longer be opened.`]),
+  ]);
+}
+
+function isExpired(expiresAt: number | undefined): expiresAt is number {
+  return expiresAt !== undefined && expiresAt <= Date.now();
+}
+
 /** Replaces a media element that failed to load with a link to open it outside the pane. */
 export function showMediaFallback(media: HTMLElement): void {
   const url = parseHttpUrl(media.getAttribute('data-media-url'));
   const label = media.getAttribute(MEDIA_FALLBACK_LABEL_ATTRIBUTE) ?? 'Media';
+  const expiresAt = Number(media.getAttribute(EXPIRES_ATTRIBUTE) ?? NaN);
+  if (Number.isFinite(expiresAt) && isExpired(expiresAt)) {
+    // It loaded fine once; the link has lapsed since (a pane left open past the expiry).
+    (media.closest('.media-link') ?? media).replaceWith(expiredMedia(label, expiresAt));
+    return;
+  }
   if (!url) return;
   const fallback = el('div', { className: 'media-fallback', attrs: { role: 'note' } }, [
     el('span', { className: 'media-fallback__reason', text: `${label} could not be shown here (blocked or unavailable). ` }),
@@ -39,12 +58,14 @@ export function showMediaFallback(media: HTMLElement): void {
   (media.closest('.media-link') ?? media).replaceWith(fallback);
 }
 
-function markMedia(media: HTMLElement, url: URL, label: string): void {
+function markMedia(media: HTMLElement, url: URL, label: string, expiresAt?: number): void {
   media.dataset.mediaUrl = url.href;
   media.setAttribute(MEDIA_FALLBACK_LABEL_ATTRIBUTE, label);
+  if (expiresAt !== undefined) media.setAttribute(EXPIRES_ATTRIBUTE, String(expiresAt));
 }
 
 export function imageElement(attachment: Attachment, className = 'media media--image'): HTMLElement {
+  if (isExpired(attachment.expiresAt)) return expiredMedia(`Image “${displayName(attachment)}”`, attachment.expiresAt);
   const full = parseHttpUrl(attachment.url);
   const shown = parseHttpUrl(attachment.thumbUrl) ?? full;
   if (!shown) return unsupportedUrl(attachment);
@@ -57,7 +78,7 @@ export function imageElement(attachment: Attachment, className = 'media media--i
   img.loading = 'lazy';
   img.decoding = 'async';
   img.referrerPolicy = 'no-referrer';
-  markMedia(img, full ?? shown, `Image “${displayName(attachment)}”`);
+  markMedia(img, full ?? shown, `Image “${displayName(attachment)}”`, attachment.expiresAt);
   img.src = shown.href;
   if (!full) return img;
   // Clicking the picture opens the full-size original through the host.
@@ -68,6 +89,7 @@ export function imageElement(attachment: Attachment, className = 'media media--i
 }
 
 function timedMedia(tag: 'video' | 'audio', attachment: Attachment): HTMLElement {
+  if (isExpired(attachment.expiresAt)) return expiredMedia(`${KIND_NAMES[attachment.kind]} “${displayName(attachment)}”`, attachment.expiresAt);
   const url = parseHttpUrl(attachment.url);
   if (!url) return unsupportedUrl(attachment);
   const media = el(tag, { className: `media media--${tag}`, attrs: { title: displayName(attachment) } });
@@ -79,7 +101,7 @@ function timedMedia(tag: 'video' | 'audio', attachment: Attachment): HTMLElement
   }
   const poster = tag === 'video' ? parseHttpUrl(attachment.thumbUrl) : undefined;
   if (poster) (media as HTMLVideoElement).poster = poster.href;
-  markMedia(media, url, `${KIND_NAMES[attachment.kind]} “${displayName(attachment)}”`);
+  markMedia(media, url, `${KIND_NAMES[attachment.kind]} “${displayName(attachment)}”`, attachment.expiresAt);
   media.src = url.href;
   const duration = formatDuration(attachment.durationMs);
   return el('figure', { className: `media-figure media-figure--${tag}` }, [
@@ -115,7 +137,11 @@ export function fileCard(attachment: Attachment): HTMLElement {
         : null,
       details ? el('div', { className: 'file-card__details', text: details }) : null,
     ]),
-    url ? linkElement(url, 'Open', 'link file-card__open') : el('span', { className: 'file-card__nolink', text: 'No download link' }),
+    isExpired(attachment.expiresAt)
+      ? el('span', { className: 'media-expired file-card__expired', attrs: { role: 'note' }, text: `The venue's link expired ${new Date(attachment.expiresAt).toLocaleString()}; it can no longer be opened.` })
+      : url
+        ? linkElement(url, 'Open', 'link file-card__open')
+        : el('span', { className: 'file-card__nolink', text: 'No download link' }),
   ]);
 }
 
