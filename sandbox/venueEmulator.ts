@@ -85,6 +85,16 @@ export interface EmulatorDefinition<Id extends string = string, Options = unknow
   start(context: EmulatorContext<Options>): Promise<RunningEmulator<Handle>>;
 }
 
+/** Starts an emulator's servers; if that fails, closes what it opened and rethrows. */
+export async function startOrClose(emulator: { start(host: string, port: number): Promise<void>; close(): Promise<void> }, host: string, port: number): Promise<void> {
+  try {
+    await emulator.start(host, port);
+  } catch (e) {
+    await emulator.close();
+    throw e;
+  }
+}
+
 export type EmulatorRegistry = readonly EmulatorDefinition[];
 
 export type VenueIdOf<R extends EmulatorRegistry> = R[number]['id'];

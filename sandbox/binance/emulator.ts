@@ -8,6 +8,7 @@ import { SandboxInputError, parseInput } from '../util/input';
 import { buildMediaLibrary, type MediaFile } from '../util/media';
 import { seededRandom } from '../util/random';
 import { SlidingWindowLimiter } from '../util/rateLimiter';
+import { withDefaults } from '../util/settings';
 import { TimerRegistry, type TimerHandle } from '../util/timers';
 import { MAX_TEXT_LENGTH, messageItem, type OrderKeyField, type SendRequest } from './chatProtocol';
 import { ChatSocketHub, CloseReasons, type ChatSession, type SendVerdict, type SessionInfo } from './chatSocket';
@@ -185,7 +186,7 @@ export class BinanceEmulator {
 
   constructor(options: BinanceEmulatorOptions = {}) {
     const { clock, log, ...settings } = options;
-    this.settings = { ...DEFAULT_BINANCE_SETTINGS, ...stripUndefined(settings) };
+    this.settings = withDefaults(DEFAULT_BINANCE_SETTINGS, settings);
     this.clock = clock ?? Date.now;
     this.log = log ?? (() => undefined);
     this.faultState = this.defaultFaults();
@@ -626,8 +627,4 @@ export class BinanceEmulator {
       messages: this.store.messagesOf(o.orderNo).length,
     };
   }
-}
-
-function stripUndefined<T extends object>(value: T): Partial<T> {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
 }

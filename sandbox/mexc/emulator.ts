@@ -6,6 +6,7 @@ import { TrackedServer, sendJson, urlHost } from '../util/http';
 import { SandboxInputError, parseInput } from '../util/input';
 import { SlidingWindowLimiter } from '../util/rateLimiter';
 import { seededRandom } from '../util/random';
+import { withDefaults } from '../util/settings';
 import { TimerRegistry, type TimerHandle } from '../util/timers';
 import { receiveMessageFrame, MAX_CONTENT_LENGTH, type SendMessageParams } from './chatProtocol';
 import { ChatSocketHub, CloseReasons, type ChatSession, type SessionInfo } from './chatSocket';
@@ -165,7 +166,7 @@ export class MexcEmulator {
 
   constructor(options: MexcEmulatorOptions = {}) {
     const { clock, log, ...settings } = options;
-    this.settings = { ...DEFAULT_MEXC_SETTINGS, ...stripUndefined(settings) };
+    this.settings = withDefaults(DEFAULT_MEXC_SETTINGS, settings);
     this.clock = clock ?? Date.now;
     this.log = log ?? (() => undefined);
     this.faultState = this.defaultFaults();
@@ -519,8 +520,4 @@ export class MexcEmulator {
       fromUserId: m.fromUserId, fromNickName: m.fromNickName,
     };
   }
-}
-
-function stripUndefined<T extends object>(value: T): Partial<T> {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
