@@ -1,16 +1,10 @@
 // The REST dispatch both emulators share: a path names a route, the route's method names its
 // handler; unsigned routes run as they are, signed ones go through the venue's authentication.
 // What the venue answers (its error bodies, its auth order) is passed in, not decided here.
+import type { RequestAudit } from './recordLog';
 
 /** path → HTTP method → handler. */
 export type RouteTable<H> = Readonly<Record<string, Partial<Record<string, H>>>>;
-
-/** What a request record says about authentication; null where a check did not run. */
-export interface RequestAudit {
-  readonly apiKey: string | null;
-  readonly signatureValid: boolean | null;
-  readonly timestampValid: boolean | null;
-}
 
 export const NOT_AUDITED: RequestAudit = { apiKey: null, signatureValid: null, timestampValid: null };
 
