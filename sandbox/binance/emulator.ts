@@ -3,13 +3,15 @@
 // switches. Its public methods are the typed test hooks (the control API exposes the same).
 import { randomBytes } from 'node:crypto';
 import * as z from 'zod';
-import { TrackedServer, urlHost } from '../util/http';
+import { TrackedServer } from '../util/http';
 import { SandboxInputError, parseInput } from '../util/input';
 import { buildMediaLibrary, type MediaFile } from '../util/media';
 import { seededRandom } from '../util/random';
 import { SlidingWindowLimiter } from '../util/rateLimiter';
 import { withDefaults } from '../util/settings';
-import { TimerRegistry, type TimerHandle } from '../util/timers';
+import { TimerGroup, TimerRegistry } from '../util/timers';
+import { takeArmed } from '../util/faults';
+import { matchesRequestFilter, type RequestFilter } from '../util/recordLog';
 import { MAX_TEXT_LENGTH, messageItem, type OrderKeyField, type SendRequest } from './chatProtocol';
 import { ChatSocketHub, CloseReasons, type ChatSession, type SendVerdict, type SessionInfo } from './chatSocket';
 import { planReply } from './counterparty';
@@ -177,7 +179,7 @@ export class BinanceEmulator {
   private readonly uploads = new Map<string, UploadEntry>();
   private readonly requestLog = new RecordLog<RequestRecord>();
   private readonly frameLog = new RecordLog<FrameRecord>();
-  private readonly replyTimers = new Set<TimerHandle>();
+  private readonly replies = new TimerGroup(this.timers);
   private store: BinanceStore;
   private faultState: FaultState;
   private base = '';
@@ -197,16 +199,12 @@ export class BinanceEmulator {
       now: () => this.now(),
       accountByListenKey: (key) => this.store.accountByListenKey(key),
       consumeToken: (token, listenKey) => this.consumeToken(token, listenKey),
-      takeUpgradeRejection: () => {
-        if (this.faultState.rejectUpgrades <= 0) return false;
-        this.faultState.rejectUpgrades -= 1;
-        return true;
-      },
+      takeUpgradeRejection: () => takeArmed(this.faultState, 'rejectUpgrades'),
       heartbeatTimeoutMs: () => this.faultState.heartbeatTimeoutMs,
       acceptSend: (session, request) => this.acceptSend(session, request),
       timers: this.timers,
-      recordRequest: (r) => this.requestLog.add((seq) => ({ seq, ...r })),
-      recordFrame: (r) => this.frameLog.add((seq) => ({ seq, ...r })),
+      recordRequest: (r) => this.requestLog.append(r),
+      recordFrame: (r) => this.frameLog.append(r),
       log: this.log,
     });
     this.server = new TrackedServer((req, res) => {
@@ -228,7 +226,7 @@ export class BinanceEmulator {
           storeUpload: (id, token, contentType, body) => this.storeUpload(id, token, contentType, body),
           uploadedImage: (id) => this.uploads.get(id)?.file,
           media: this.media,
-          recordRequest: (r) => this.requestLog.add((seq) => ({ seq, ...r })),
+          recordRequest: (r) => this.requestLog.append(r),
           log: this.log,
         },
         req,
@@ -245,8 +243,7 @@ export class BinanceEmulator {
   }
 
   async start(host: string, port: number): Promise<void> {
-    const bound = await this.server.listen(host, port);
-    this.base = `http://${urlHost(host)}:${bound}`;
+    this.base = await this.server.listenUrl(host, port);
     // Seeded again now that the image URLs are known, and relative to the clock at start.
     this.store = this.seed();
   }
@@ -300,8 +297,8 @@ export class BinanceEmulator {
     return orders.map((o) => this.orderView(o));
   }
 
-  requests(filter: { sinceSeq?: number; kind?: RequestRecord['kind'] } = {}): RequestRecord[] {
-    return this.requestLog.list((r) => (filter.sinceSeq === undefined || r.seq > filter.sinceSeq) && (filter.kind === undefined || r.kind === filter.kind));
+  requests(filter: RequestFilter<RequestRecord['kind']> = {}): RequestRecord[] {
+    return this.requestLog.list(matchesRequestFilter(filter));
   }
 
   /** Frames our clients sent, optionally of one order. */
@@ -392,7 +389,7 @@ export class BinanceEmulator {
     if (v.heartbeatTimeoutMs !== undefined) this.faultState.heartbeatTimeoutMs = v.heartbeatTimeoutMs;
     if (v.counterparty !== undefined) {
       this.faultState.counterparty = v.counterparty;
-      if (!v.counterparty) this.cancelReplies();
+      if (!v.counterparty) this.replies.cancelAll();
     }
     if (v.clockSkewMs !== undefined) this.faultState.clockSkewMs = v.clockSkewMs;
     if (v.withoutC2cPermission !== undefined) this.faultState.withoutC2cPermission = [...v.withoutC2cPermission];
@@ -404,7 +401,7 @@ export class BinanceEmulator {
   /** Back to the seed: sockets closed; tokens, uploads, records, faults and pending replies cleared. */
   reset(): void {
     this.hub.closeAll(CloseReasons.reset, true);
-    this.cancelReplies();
+    this.replies.cancelAll();
     this.tokens.clear();
     this.uploads.clear();
     this.restLimiter.clear();
@@ -421,7 +418,7 @@ export class BinanceEmulator {
     if (this.closed) return;
     this.closed = true;
     this.timers.clearAll();
-    this.replyTimers.clear();
+    this.replies.cancelAll();
     await this.hub.dispose();
     await this.server.close();
   }
@@ -446,7 +443,7 @@ export class BinanceEmulator {
   }
 
   private account(ref: number | string): MerchantAccount {
-    const account = typeof ref === 'string' ? this.store.accountByApiKey(ref) : this.store.accounts[ref];
+    const account = this.store.accountByRef(ref);
     if (!account) throw new SandboxInputError('unknown account');
     return account;
   }
@@ -461,14 +458,8 @@ export class BinanceEmulator {
   }
 
   private admit(apiKey: string): BinanceErrorReply | undefined {
-    if (this.faultState.http5xx > 0) {
-      this.faultState.http5xx -= 1;
-      return BinanceErrors.internal;
-    }
-    if (this.faultState.http429 > 0) {
-      this.faultState.http429 -= 1;
-      return BinanceErrors.tooManyRequests(this.settings.retryAfterSeconds, this.settings.restRequestsPerMinute);
-    }
+    if (takeArmed(this.faultState, 'http5xx')) return BinanceErrors.internal;
+    if (takeArmed(this.faultState, 'http429')) return BinanceErrors.tooManyRequests(this.settings.retryAfterSeconds, this.settings.restRequestsPerMinute);
     if (this.restLimiter.tryHit(apiKey)) return undefined;
     const seconds = Math.max(1, Math.ceil(this.restLimiter.retryAfterMs(apiKey) / 1000));
     return BinanceErrors.tooManyRequests(seconds, this.settings.restRequestsPerMinute);
@@ -549,11 +540,7 @@ export class BinanceEmulator {
         return { ok: false, reason: 'thumbnailUrl was not issued by the venue' };
       }
     }
-    let loseEcho = false;
-    if (this.faultState.loseEchoes > 0) {
-      this.faultState.loseEchoes -= 1;
-      loseEcho = true;
-    }
+    const loseEcho = takeArmed(this.faultState, 'loseEchoes');
     const message = this.post(order, account.userId, account.nickName, request.fields, request.uuid, loseEcho ? account.userId : undefined);
     this.scheduleCounterparty(message, order);
     return { ok: true };
@@ -590,8 +577,7 @@ export class BinanceEmulator {
     });
     const store = this.store;
     for (const step of steps) {
-      const handle = this.timers.setTimeout(() => {
-        this.replyTimers.delete(handle);
+      this.replies.setTimeout(() => {
         if (!this.faultState.counterparty || store !== this.store) return;
         // Replying means they read what we wrote.
         for (const m of store.messagesOf(order.orderNo)) if (m.fromUserId === sender) m.status = 'read';
@@ -604,13 +590,7 @@ export class BinanceEmulator {
           this.post(order, them.userId, them.nickName, { type: 'text', content: action.content }, randomBytes(16).toString('hex'));
         }
       }, step.afterMs);
-      this.replyTimers.add(handle);
     }
-  }
-
-  private cancelReplies(): void {
-    for (const handle of this.replyTimers) this.timers.clearTimeout(handle);
-    this.replyTimers.clear();
   }
 
   private view(m: StoredMessage): BinanceMessageView {

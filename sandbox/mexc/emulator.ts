@@ -2,12 +2,14 @@
 // listen keys, the scripted counterparty and the fault switches. Its public methods are the typed
 // test hooks (the control server exposes the same over HTTP).
 import * as z from 'zod';
-import { TrackedServer, sendJson, urlHost } from '../util/http';
+import { TrackedServer, sendJson } from '../util/http';
 import { SandboxInputError, parseInput } from '../util/input';
 import { SlidingWindowLimiter } from '../util/rateLimiter';
 import { seededRandom } from '../util/random';
 import { withDefaults } from '../util/settings';
-import { TimerRegistry, type TimerHandle } from '../util/timers';
+import { TimerGroup, TimerRegistry } from '../util/timers';
+import { takeArmed } from '../util/faults';
+import { matchesRequestFilter, type RequestFilter } from '../util/recordLog';
 import { receiveMessageFrame, MAX_CONTENT_LENGTH, type SendMessageParams } from './chatProtocol';
 import { ChatSocketHub, CloseReasons, type ChatSession, type SessionInfo } from './chatSocket';
 import { planReply } from './counterparty';
@@ -157,7 +159,7 @@ export class MexcEmulator {
   private readonly uploads = new Map<string, MediaFile>();
   private readonly requestLog = new RecordLog<RequestRecord>();
   private readonly frameLog = new RecordLog<FrameRecord>();
-  private readonly replyTimers = new Set<TimerHandle>();
+  private readonly replies = new TimerGroup(this.timers);
   private store: MexcStore;
   private faultState: FaultState;
   private base = '';
@@ -184,20 +186,12 @@ export class MexcEmulator {
       heartbeatTimeoutMs: () => this.faultState.heartbeatTimeoutMs,
       maxConnectionsPerListenKey: () => this.settings.maxConnectionsPerListenKey,
       maxSocketLifetimeMs: () => this.settings.maxSocketLifetimeMs,
-      takeUpgradeRejection: () => {
-        if (this.faultState.rejectUpgrades <= 0) return false;
-        this.faultState.rejectUpgrades -= 1;
-        return true;
-      },
+      takeUpgradeRejection: () => takeArmed(this.faultState, 'rejectUpgrades'),
       acceptMessage: (session, params) => this.acceptFromSocket(session, params),
-      takeLostSendReply: () => {
-        if (this.faultState.loseSendReplies <= 0) return false;
-        this.faultState.loseSendReplies -= 1;
-        return true;
-      },
+      takeLostSendReply: () => takeArmed(this.faultState, 'loseSendReplies'),
       timers: this.timers,
-      recordRequest: (r) => this.requestLog.add((seq) => ({ seq, ...r })),
-      recordFrame: (r) => this.frameLog.add((seq) => ({ seq, ...r })),
+      recordRequest: (r) => this.requestLog.append(r),
+      recordFrame: (r) => this.frameLog.append(r),
       log: this.log,
     });
     this.server = new TrackedServer((req, res) => {
@@ -208,19 +202,13 @@ export class MexcEmulator {
           listenKeys: this.keys,
           auth: {
             accountByApiKey: (apiKey) => this.store.accountByApiKey(apiKey),
-            admit: (apiKey) => {
-              if (this.faultState.rateLimitNext > 0) {
-                this.faultState.rateLimitNext -= 1;
-                return false;
-              }
-              return this.limiter.tryHit(apiKey);
-            },
+            admit: (apiKey) => !takeArmed(this.faultState, 'rateLimitNext') && this.limiter.tryHit(apiKey),
           },
           media: this.media,
           uploads: this.uploads,
           timers: this.timers,
           slowReplyMs: () => this.faultState.slowReplyMs,
-          recordRequest: (r) => this.requestLog.add((seq) => ({ seq, ...r })),
+          recordRequest: (r) => this.requestLog.append(r),
           log: this.log,
         },
         req,
@@ -234,8 +222,7 @@ export class MexcEmulator {
   }
 
   async start(host: string, port: number): Promise<void> {
-    const bound = await this.server.listen(host, port);
-    this.base = `http://${urlHost(host)}:${bound}`;
+    this.base = await this.server.listenUrl(host, port);
     // Seeded again now that media URLs are known, and relative to the clock at start.
     this.store = buildSeededStore(this.settings.seed, this.now(), this.settings.activeOrders);
     this.timers.setInterval(() => this.sweep(), this.settings.sweepIntervalMs);
@@ -297,8 +284,8 @@ export class MexcEmulator {
     };
   }
 
-  requests(filter: { sinceSeq?: number; kind?: RequestRecord['kind'] } = {}): RequestRecord[] {
-    return this.requestLog.list((r) => (filter.sinceSeq === undefined || r.seq > filter.sinceSeq) && (filter.kind === undefined || r.kind === filter.kind));
+  requests(filter: RequestFilter<RequestRecord['kind']> = {}): RequestRecord[] {
+    return this.requestLog.list(matchesRequestFilter(filter));
   }
 
   frames(conversationId?: number): FrameRecord[] {
@@ -348,8 +335,7 @@ export class MexcEmulator {
   /** A new order (default NOT_PAID) with a new counterparty and conversation. */
   createOrder(input: CreateOrderInput = {}): OrderView {
     const v = parseInput(createOrderInputSchema, input);
-    const account =
-      typeof v.account === 'string' ? this.store.accountByApiKey(v.account) : this.store.accounts[v.account ?? 0];
+    const account = this.store.accountByRef(v.account ?? 0);
     if (!account) throw new SandboxInputError('unknown account');
     this.createdOrders += 1;
     const r = seededRandom(this.settings.seed, `created-order-${this.createdOrders}`);
@@ -392,7 +378,7 @@ export class MexcEmulator {
     if (v.echoSelf !== undefined) this.faultState.echoSelf = v.echoSelf;
     if (v.counterparty !== undefined) {
       this.faultState.counterparty = v.counterparty;
-      if (!v.counterparty) this.cancelReplies();
+      if (!v.counterparty) this.replies.cancelAll();
     }
     if (v.clockSkewMs !== undefined) this.faultState.clockSkewMs = v.clockSkewMs;
     this.log(`mexc faults: ${JSON.stringify(v)}`);
@@ -409,7 +395,7 @@ export class MexcEmulator {
   /** Back to the seeded state: sockets closed, keys, records, faults and pending replies cleared. */
   reset(): void {
     this.hub.closeAll(CloseReasons.reset, true);
-    this.cancelReplies();
+    this.replies.cancelAll();
     this.keys.clear();
     this.uploads.clear();
     this.limiter.clear();
@@ -425,7 +411,7 @@ export class MexcEmulator {
     if (this.closed) return;
     this.closed = true;
     this.timers.clearAll();
-    this.replyTimers.clear();
+    this.replies.cancelAll();
     await this.hub.dispose();
     await this.server.close();
   }
@@ -487,18 +473,11 @@ export class MexcEmulator {
     });
     const store = this.store;
     for (const step of steps) {
-      const handle = this.timers.setTimeout(() => {
-        this.replyTimers.delete(handle);
+      this.replies.setTimeout(() => {
         if (!this.faultState.counterparty || store !== this.store) return;
         this.post({ ...step.draft, conversationId: order.conversationId, fromUserId: order.counterparty.userId, fromNickName: order.counterparty.nickName }, undefined);
       }, step.afterMs);
-      this.replyTimers.add(handle);
     }
-  }
-
-  private cancelReplies(): void {
-    for (const handle of this.replyTimers) this.timers.clearTimeout(handle);
-    this.replyTimers.clear();
   }
 
   private orderView(o: Order): OrderView {

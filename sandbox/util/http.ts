@@ -120,6 +120,11 @@ export class TrackedServer {
     });
   }
 
+  /** Listens and answers the base URL (`http://host:port`) clients reach it at. */
+  async listenUrl(host: string, port: number): Promise<string> {
+    return `http://${urlHost(host)}:${await this.listen(host, port)}`;
+  }
+
   close(): Promise<void> {
     return new Promise((resolve) => {
       if (!this.server.listening) {
