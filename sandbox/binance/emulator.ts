@@ -3,21 +3,19 @@
 // switches. Its public methods are the typed test hooks (the control API exposes the same).
 import { randomBytes } from 'node:crypto';
 import * as z from 'zod';
-import { TrackedServer } from '../util/http';
+import { VenueEmulatorBase, type EmulatorOptions } from '../util/emulatorBase';
+import { takeArmed } from '../util/faults';
+import type { TrackedServer } from '../util/http';
 import { SandboxInputError, parseInput } from '../util/input';
-import { buildMediaLibrary, type MediaFile } from '../util/media';
+import type { MediaFile } from '../util/media';
 import { seededRandom } from '../util/random';
 import { SlidingWindowLimiter } from '../util/rateLimiter';
-import { withDefaults } from '../util/settings';
-import { TimerGroup, TimerRegistry } from '../util/timers';
-import { takeArmed } from '../util/faults';
-import { matchesRequestFilter, type RequestFilter } from '../util/recordLog';
 import { MAX_TEXT_LENGTH, messageItem, type OrderKeyField, type SendRequest } from './chatProtocol';
 import { ChatSocketHub, CloseReasons, type ChatSession, type SendVerdict, type SessionInfo } from './chatSocket';
 import { planReply } from './counterparty';
 import { BinanceErrors, type BinanceErrorReply } from './errors';
 import { faultRequestSchema, type FaultRequest, type FaultState } from './faults';
-import { RecordLog, type FrameRecord, type RequestRecord } from './records';
+import type { FrameRecord, RequestRecord } from './records';
 import { handleRestRequest, type Credential, type PresignResult } from './rest';
 import { buildSeededStore, makeCounterparty, makeOrder, systemContent } from './seed';
 import {
@@ -55,10 +53,7 @@ export interface BinanceSettings {
   withoutMerchantPermission: number[];
 }
 
-export interface BinanceEmulatorOptions extends Partial<BinanceSettings> {
-  clock?: () => number;
-  log?: (line: string) => void;
-}
+export type BinanceEmulatorOptions = EmulatorOptions<BinanceSettings>;
 
 export const DEFAULT_BINANCE_SETTINGS: BinanceSettings = {
   heartbeatTimeoutMs: 60_000,
@@ -165,33 +160,17 @@ interface UploadEntry {
   file: MediaFile | undefined;
 }
 
-export class BinanceEmulator {
-  readonly settings: BinanceSettings;
-  private readonly clock: () => number;
-  private readonly log: (line: string) => void;
-  private readonly timers = new TimerRegistry();
-  private readonly server: TrackedServer;
-  private readonly hub: ChatSocketHub;
+export class BinanceEmulator extends VenueEmulatorBase<BinanceSettings, FaultState, RequestRecord, FrameRecord, SessionInfo> {
+  protected readonly server: TrackedServer;
+  protected readonly hub: ChatSocketHub;
   private readonly restLimiter: SlidingWindowLimiter;
   private readonly imageLimiter: SlidingWindowLimiter;
-  private readonly media = buildMediaLibrary();
   private readonly tokens = new Map<string, TokenEntry>();
   private readonly uploads = new Map<string, UploadEntry>();
-  private readonly requestLog = new RecordLog<RequestRecord>();
-  private readonly frameLog = new RecordLog<FrameRecord>();
-  private readonly replies = new TimerGroup(this.timers);
   private store: BinanceStore;
-  private faultState: FaultState;
-  private base = '';
-  private createdOrders = 0;
-  private closed = false;
 
   constructor(options: BinanceEmulatorOptions = {}) {
-    const { clock, log, ...settings } = options;
-    this.settings = withDefaults(DEFAULT_BINANCE_SETTINGS, settings);
-    this.clock = clock ?? Date.now;
-    this.log = log ?? (() => undefined);
-    this.faultState = this.defaultFaults();
+    super(DEFAULT_BINANCE_SETTINGS, options);
     this.restLimiter = new SlidingWindowLimiter(() => this.settings.restRequestsPerMinute, 60_000);
     this.imageLimiter = new SlidingWindowLimiter(() => this.settings.imageUploadsPerMinute, 60_000);
     this.store = this.seed();
@@ -207,7 +186,7 @@ export class BinanceEmulator {
       recordFrame: (r) => this.frameLog.append(r),
       log: this.log,
     });
-    this.server = new TrackedServer((req, res) => {
+    this.server = this.serve((req, res) => {
       handleRestRequest(
         {
           now: () => this.now(),
@@ -239,31 +218,17 @@ export class BinanceEmulator {
         }
       });
     });
-    this.server.server.on('upgrade', (req, socket, head: Buffer) => this.hub.handleUpgrade(req, socket, head));
   }
 
   async start(host: string, port: number): Promise<void> {
-    this.base = await this.server.listenUrl(host, port);
+    await this.listen(host, port);
     // Seeded again now that the image URLs are known, and relative to the clock at start.
     this.store = this.seed();
-  }
-
-  get restUrl(): string {
-    return this.base;
   }
 
   /** What retrieveChatCredential answers as `chatWssUrl`. */
   get chatWssUrl(): string {
     return `${this.base.replace(/^http/, 'ws')}/chat`;
-  }
-
-  get mediaUrl(): string {
-    return `${this.base}/media`;
-  }
-
-  /** Venue time: the injected clock plus any `clockSkewMs` fault. */
-  now(): number {
-    return this.clock() + this.faultState.clockSkewMs;
   }
 
   accounts(): BinanceAccountInfo[] {
@@ -297,10 +262,6 @@ export class BinanceEmulator {
     return orders.map((o) => this.orderView(o));
   }
 
-  requests(filter: RequestFilter<RequestRecord['kind']> = {}): RequestRecord[] {
-    return this.requestLog.list(matchesRequestFilter(filter));
-  }
-
   /** Frames our clients sent, optionally of one order. */
   frames(orderNo?: string): FrameRecord[] {
     return this.frameLog.list((f) => orderNo === undefined || f.orderNo === orderNo);
@@ -313,10 +274,6 @@ export class BinanceEmulator {
     return orders
       .flatMap((o) => this.store.messagesOf(o.orderNo).map((m) => ({ ...messageItem(m, this.viewerOf(o)), id: m.id, orderNo: m.orderNo, fromUserId: m.fromUserId })))
       .sort((a, b) => a.id - b.id);
-  }
-
-  sockets(): SessionInfo[] {
-    return this.hub.list();
   }
 
   /** A message in an order's chat now: from the counterparty by default. */
@@ -371,10 +328,6 @@ export class BinanceEmulator {
     return this.orderView(order);
   }
 
-  faults(): FaultState {
-    return { ...this.faultState, halfOpenSockets: this.hub.silentCount() };
-  }
-
   applyFaults(input: FaultRequest): FaultState {
     const v = parseInput(faultRequestSchema, input);
     if (v.rejectUpgrades !== undefined) this.faultState.rejectUpgrades = v.rejectUpgrades;
@@ -414,27 +367,13 @@ export class BinanceEmulator {
     this.log('binance reset');
   }
 
-  async close(): Promise<void> {
-    if (this.closed) return;
-    this.closed = true;
-    this.timers.clearAll();
-    this.replies.cancelAll();
-    await this.hub.dispose();
-    await this.server.close();
-  }
-
-  /** Pending timers (heartbeats, replies); 0 after close. */
-  pendingTimers(): number {
-    return this.timers.size;
-  }
-
   // ---- internals --------------------------------------------------------------------------
 
   private seed(): BinanceStore {
     return buildSeededStore({ seed: this.settings.seed, now: this.now(), activeOrders: this.settings.activeOrders, receiptUrl: `${this.mediaUrl}/receipt.png` });
   }
 
-  private defaultFaults(): FaultState {
+  protected defaultFaults(): FaultState {
     return {
       rejectUpgrades: 0, duplicatePushes: false, loseEchoes: 0, http429: 0, http5xx: 0, halfOpenSockets: 0,
       heartbeatTimeoutMs: this.settings.heartbeatTimeoutMs, counterparty: this.settings.counterparty, clockSkewMs: 0,

@@ -1,7 +1,6 @@
 // What tests assert on: every REST call, upload and WebSocket upgrade, and every frame a client
 // sent. Never a secret: the listenToken, the listenKey and pre-signed URL tokens are redacted.
 import type { RequestRecordBase } from '../util/recordLog';
-export { RecordLog } from '../util/recordLog';
 
 /**
  * `path` has a listenKey or upload id shortened to its last 6 characters; `rawQuery` is as

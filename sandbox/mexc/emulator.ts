@@ -2,21 +2,19 @@
 // listen keys, the scripted counterparty and the fault switches. Its public methods are the typed
 // test hooks (the control server exposes the same over HTTP).
 import * as z from 'zod';
-import { TrackedServer, sendJson } from '../util/http';
+import { VenueEmulatorBase, type EmulatorOptions } from '../util/emulatorBase';
+import { takeArmed } from '../util/faults';
+import { sendJson, type TrackedServer } from '../util/http';
 import { SandboxInputError, parseInput } from '../util/input';
+import type { MediaFile } from '../util/media';
 import { SlidingWindowLimiter } from '../util/rateLimiter';
 import { seededRandom } from '../util/random';
-import { withDefaults } from '../util/settings';
-import { TimerGroup, TimerRegistry } from '../util/timers';
-import { takeArmed } from '../util/faults';
-import { matchesRequestFilter, type RequestFilter } from '../util/recordLog';
 import { receiveMessageFrame, MAX_CONTENT_LENGTH, type SendMessageParams } from './chatProtocol';
 import { ChatSocketHub, CloseReasons, type ChatSession, type SessionInfo } from './chatSocket';
 import { planReply } from './counterparty';
 import { faultRequestSchema, type FaultRequest, type FaultState } from './faults';
 import { ListenKeyRegistry, type ListenKeyEntry } from './listenKeys';
-import { buildMediaLibrary, type MediaFile } from '../util/media';
-import { RecordLog, type FrameRecord, type RequestRecord } from './records';
+import type { FrameRecord, RequestRecord } from './records';
 import { handleRestRequest } from './rest';
 import { buildSeededStore, makeCounterparty, makeOrder } from './seed';
 import { ORDER_STATES, type MessageContent, type MessageDraft, type MessageType, type MexcStore, type Order, type StoredMessage } from './store';
@@ -43,11 +41,7 @@ export interface MexcSettings {
   activeOrders: number;
 }
 
-export interface MexcEmulatorOptions extends Partial<MexcSettings> {
-  /** Venue clock (ms since epoch); injectable so tests can jump past expiries. */
-  clock?: () => number;
-  log?: (line: string) => void;
-}
+export type MexcEmulatorOptions = EmulatorOptions<MexcSettings>;
 
 export const DEFAULT_MEXC_SETTINGS: MexcSettings = {
   heartbeatTimeoutMs: 60_000,
@@ -146,32 +140,16 @@ export type CreateOrderInput = z.input<typeof createOrderInputSchema>;
 export const setOrderStateInputSchema = z.object({ orderNo: z.string(), state: orderStateSchema }).strict();
 export type SetOrderStateInput = z.input<typeof setOrderStateInputSchema>;
 
-export class MexcEmulator {
-  readonly settings: MexcSettings;
-  private readonly clock: () => number;
-  private readonly log: (line: string) => void;
-  private readonly timers = new TimerRegistry();
-  private readonly server: TrackedServer;
-  private readonly hub: ChatSocketHub;
+export class MexcEmulator extends VenueEmulatorBase<MexcSettings, FaultState, RequestRecord, FrameRecord, SessionInfo> {
+  protected readonly server: TrackedServer;
+  protected readonly hub: ChatSocketHub;
   private readonly keys: ListenKeyRegistry;
   private readonly limiter: SlidingWindowLimiter;
-  private readonly media = buildMediaLibrary();
   private readonly uploads = new Map<string, MediaFile>();
-  private readonly requestLog = new RecordLog<RequestRecord>();
-  private readonly frameLog = new RecordLog<FrameRecord>();
-  private readonly replies = new TimerGroup(this.timers);
   private store: MexcStore;
-  private faultState: FaultState;
-  private base = '';
-  private createdOrders = 0;
-  private closed = false;
 
   constructor(options: MexcEmulatorOptions = {}) {
-    const { clock, log, ...settings } = options;
-    this.settings = withDefaults(DEFAULT_MEXC_SETTINGS, settings);
-    this.clock = clock ?? Date.now;
-    this.log = log ?? (() => undefined);
-    this.faultState = this.defaultFaults();
+    super(DEFAULT_MEXC_SETTINGS, options);
     this.keys = new ListenKeyRegistry(
       () => this.settings.listenKeyTtlMs,
       this.settings.maxListenKeysPerApiKey,
@@ -194,7 +172,7 @@ export class MexcEmulator {
       recordFrame: (r) => this.frameLog.append(r),
       log: this.log,
     });
-    this.server = new TrackedServer((req, res) => {
+    this.server = this.serve((req, res) => {
       handleRestRequest(
         {
           now: () => this.now(),
@@ -218,36 +196,22 @@ export class MexcEmulator {
         sendJson(res, 500, { code: 500, msg: 'Internal error' });
       });
     });
-    this.server.server.on('upgrade', (req, socket, head: Buffer) => this.hub.handleUpgrade(req, socket, head));
   }
 
   async start(host: string, port: number): Promise<void> {
-    this.base = await this.server.listenUrl(host, port);
+    await this.listen(host, port);
     // Seeded again now that media URLs are known, and relative to the clock at start.
     this.store = buildSeededStore(this.settings.seed, this.now(), this.settings.activeOrders);
     this.timers.setInterval(() => this.sweep(), this.settings.sweepIntervalMs);
-  }
-
-  get restUrl(): string {
-    return this.base;
   }
 
   get wsUrl(): string {
     return `${this.base.replace(/^http/, 'ws')}/ws`;
   }
 
-  get mediaUrl(): string {
-    return `${this.base}/media`;
-  }
-
   /** The upload target (not a MEXC API; see rest.ts handleUpload), with {name} for the file name. */
   get uploadUrl(): string {
     return `${this.base}/uploads/{name}`;
-  }
-
-  /** Venue time: the injected clock plus any `clockSkewMs` fault. */
-  now(): number {
-    return this.clock() + this.faultState.clockSkewMs;
   }
 
   accounts(): MexcAccountInfo[] {
@@ -284,10 +248,6 @@ export class MexcEmulator {
     };
   }
 
-  requests(filter: RequestFilter<RequestRecord['kind']> = {}): RequestRecord[] {
-    return this.requestLog.list(matchesRequestFilter(filter));
-  }
-
   frames(conversationId?: number): FrameRecord[] {
     return this.frameLog.list((f) => conversationId === undefined || f.conversationId === conversationId);
   }
@@ -295,10 +255,6 @@ export class MexcEmulator {
   messages(conversationId?: number): MessageView[] {
     const ids = conversationId === undefined ? this.store.allConversations().map((c) => c.id) : [conversationId];
     return ids.flatMap((id) => this.store.messagesOf(id).map((m) => this.messageView(m))).sort((a, b) => a.id - b.id);
-  }
-
-  sockets(): SessionInfo[] {
-    return this.hub.list();
   }
 
   listenKeys(): readonly ListenKeyEntry[] {
@@ -361,10 +317,6 @@ export class MexcEmulator {
     return this.orderView(order);
   }
 
-  faults(): FaultState {
-    return { ...this.faultState, halfOpenSockets: this.hub.silentCount() };
-  }
-
   applyFaults(input: FaultRequest): FaultState {
     const v = parseInput(faultRequestSchema, input);
     if (v.dropAll) this.log(`mexc fault: dropped ${this.hub.dropAll()} sockets`);
@@ -407,23 +359,9 @@ export class MexcEmulator {
     this.log('mexc reset');
   }
 
-  async close(): Promise<void> {
-    if (this.closed) return;
-    this.closed = true;
-    this.timers.clearAll();
-    this.replies.cancelAll();
-    await this.hub.dispose();
-    await this.server.close();
-  }
-
-  /** Pending timers (heartbeats, lifetimes, replies, sweeps); 0 after close. */
-  pendingTimers(): number {
-    return this.timers.size;
-  }
-
   // ---- internals --------------------------------------------------------------------------
 
-  private defaultFaults(): FaultState {
+  protected defaultFaults(): FaultState {
     return {
       halfOpenSockets: 0,
       rejectUpgrades: 0,

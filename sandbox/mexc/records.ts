@@ -23,5 +23,3 @@ export interface FrameRecord {
   /** What the server answered, if it answered. */
   readonly reply: { readonly success: boolean; readonly msg: string } | null;
 }
-
-export { RecordLog } from '../util/recordLog';
