@@ -11,7 +11,7 @@ import type { MediaFile } from '../util/media';
 import { seededRandom } from '../util/random';
 import { SlidingWindowLimiter } from '../util/rateLimiter';
 import { MAX_TEXT_LENGTH, messageItem, type OrderKeyField, type SendRequest } from './chatProtocol';
-import { ChatSocketHub, CloseReasons, type ChatSession, type SendVerdict, type SessionInfo } from './chatSocket';
+import { ChatSocketHub, type ChatSession, type SendVerdict, type SessionInfo } from './chatSocket';
 import { planReply } from './counterparty';
 import { BinanceErrors, type BinanceErrorReply } from './errors';
 import { faultRequestSchema, type FaultRequest, type FaultState } from './faults';
@@ -170,7 +170,7 @@ export class BinanceEmulator extends VenueEmulatorBase<BinanceSettings, FaultSta
   private store: BinanceStore;
 
   constructor(options: BinanceEmulatorOptions = {}) {
-    super(DEFAULT_BINANCE_SETTINGS, options);
+    super('binance', DEFAULT_BINANCE_SETTINGS, options);
     this.restLimiter = new SlidingWindowLimiter(() => this.settings.restRequestsPerMinute, 60_000);
     this.imageLimiter = new SlidingWindowLimiter(() => this.settings.imageUploadsPerMinute, 60_000);
     this.store = this.seed();
@@ -351,23 +351,16 @@ export class BinanceEmulator extends VenueEmulatorBase<BinanceSettings, FaultSta
     return this.faults();
   }
 
-  /** Back to the seed: sockets closed; tokens, uploads, records, faults and pending replies cleared. */
-  reset(): void {
-    this.hub.closeAll(CloseReasons.reset, true);
-    this.replies.cancelAll();
+  // ---- internals --------------------------------------------------------------------------
+
+  /** reset(): chat tokens and uploads too. */
+  protected resetVenue(): void {
     this.tokens.clear();
     this.uploads.clear();
     this.restLimiter.clear();
     this.imageLimiter.clear();
-    this.requestLog.clear();
-    this.frameLog.clear();
-    this.faultState = this.defaultFaults();
-    this.createdOrders = 0;
     this.store = this.seed();
-    this.log('binance reset');
   }
-
-  // ---- internals --------------------------------------------------------------------------
 
   private seed(): BinanceStore {
     return buildSeededStore({ seed: this.settings.seed, now: this.now(), activeOrders: this.settings.activeOrders, receiptUrl: `${this.mediaUrl}/receipt.png` });

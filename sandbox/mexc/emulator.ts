@@ -149,7 +149,7 @@ export class MexcEmulator extends VenueEmulatorBase<MexcSettings, FaultState, Re
   private store: MexcStore;
 
   constructor(options: MexcEmulatorOptions = {}) {
-    super(DEFAULT_MEXC_SETTINGS, options);
+    super('mexc', DEFAULT_MEXC_SETTINGS, options);
     this.keys = new ListenKeyRegistry(
       () => this.settings.listenKeyTtlMs,
       this.settings.maxListenKeysPerApiKey,
@@ -344,22 +344,15 @@ export class MexcEmulator extends VenueEmulatorBase<MexcSettings, FaultState, Re
     this.hub.sweepLifetimes(now);
   }
 
-  /** Back to the seeded state: sockets closed, keys, records, faults and pending replies cleared. */
-  reset(): void {
-    this.hub.closeAll(CloseReasons.reset, true);
-    this.replies.cancelAll();
+  // ---- internals --------------------------------------------------------------------------
+
+  /** reset(): listen keys and uploads too. */
+  protected resetVenue(): void {
     this.keys.clear();
     this.uploads.clear();
     this.limiter.clear();
-    this.requestLog.clear();
-    this.frameLog.clear();
-    this.faultState = this.defaultFaults();
-    this.createdOrders = 0;
     this.store = buildSeededStore(this.settings.seed, this.now(), this.settings.activeOrders);
-    this.log('mexc reset');
   }
-
-  // ---- internals --------------------------------------------------------------------------
 
   protected defaultFaults(): FaultState {
     return {

@@ -7,6 +7,7 @@ import type { Duplex } from 'node:stream';
 import { TrackedServer } from './http';
 import { buildMediaLibrary } from './media';
 import { RecordLog, matchesRequestFilter, type RequestFilter, type RequestRecordBase } from './recordLog';
+import { SandboxCloseReasons } from './chatSessions';
 import { withDefaults } from './settings';
 import { TimerGroup, TimerRegistry } from './timers';
 
@@ -27,6 +28,7 @@ export interface ChatHub<Info> {
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void;
   list(): Info[];
   silentCount(): number;
+  closeAll(reason: string, graceful: boolean): void;
   dispose(): Promise<void>;
 }
 
@@ -54,7 +56,8 @@ export abstract class VenueEmulatorBase<
   protected abstract readonly hub: ChatHub<Info>;
   protected abstract readonly server: TrackedServer;
 
-  protected constructor(defaults: S, options: EmulatorOptions<S>) {
+  /** `venueId` prefixes the log lines. */
+  protected constructor(protected readonly venueId: string, defaults: S, options: EmulatorOptions<S>) {
     const { clock, log, ...settings } = options;
     this.settings = withDefaults(defaults, settings as Partial<S>);
     this.clock = clock ?? Date.now;
@@ -64,6 +67,9 @@ export abstract class VenueEmulatorBase<
 
   /** The faults after a reset; may read `settings` (called from the base constructor). */
   protected abstract defaultFaults(): F;
+
+  /** The venue's part of reset(): its keys or tokens, uploads, limiters, and the store seeded again. */
+  protected abstract resetVenue(): void;
 
   /** The HTTP server for `handler`, its WebSocket upgrades going to the hub. */
   protected serve(handler: (req: IncomingMessage, res: ServerResponse) => void): TrackedServer {
@@ -99,6 +105,18 @@ export abstract class VenueEmulatorBase<
 
   faults(): F {
     return { ...this.faultState, halfOpenSockets: this.hub.silentCount() };
+  }
+
+  /** Back to the seed: sockets closed; records, faults and pending replies cleared, then the venue's own state. */
+  reset(): void {
+    this.hub.closeAll(SandboxCloseReasons.reset, true);
+    this.replies.cancelAll();
+    this.requestLog.clear();
+    this.frameLog.clear();
+    this.faultState = this.defaultFaults();
+    this.createdOrders = 0;
+    this.resetVenue();
+    this.log(`${this.venueId} reset`);
   }
 
   async close(): Promise<void> {
