@@ -52,11 +52,10 @@ export const CloseReasons = {
   displaced: 'Bye',
 } as const;
 
-export class ChatSocketHub {
-  private readonly sessions: ChatSessionRegistry<ChatSession>;
-
+/** The sessions, heartbeat, drop/half-open faults and closing come from ChatSessionRegistry. */
+export class ChatSocketHub extends ChatSessionRegistry<ChatSession> {
   constructor(private readonly backend: ChatBackend) {
-    this.sessions = new ChatSessionRegistry({ venue: 'binance', timers: backend.timers, heartbeatTimeoutMs: () => backend.heartbeatTimeoutMs(), log: (line) => backend.log(line) });
+    super({ venue: 'binance', timers: backend.timers, heartbeatTimeoutMs: () => backend.heartbeatTimeoutMs(), log: (line) => backend.log(line) });
   }
 
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
@@ -90,7 +89,7 @@ export class ChatSocketHub {
     }
     if (!this.backend.consumeToken(token, listenKey)) return refuse(UpgradeErrors.tokenRejected);
 
-    this.sessions.accept(req, socket, head, (ws) => {
+    this.accept(req, socket, head, (ws) => {
       record(101);
       this.register(ws, listenKey, account.userId);
     });
@@ -110,62 +109,40 @@ export class ChatSocketHub {
 
   /** Fault: every live socket gets `Bye` and is closed, as when another client takes the session. */
   byeAll(): number {
-    const live = this.sessions.all().filter((s) => s.state === 'live');
+    const live = this.all().filter((s) => s.state === 'live');
     for (const session of live) this.displace(session);
     return live.length;
   }
 
-  /** Fault: cut every TCP connection without a close frame. */
-  dropAll(): number {
-    return this.sessions.dropAll();
-  }
-
-  /** Fault: true silences every socket open now; false destroys the silenced ones. */
-  setHalfOpen(on: boolean): void {
-    this.sessions.setHalfOpen(on);
-  }
-
-  silentCount(): number {
-    return this.sessions.silentCount();
-  }
-
   list(): SessionInfo[] {
-    return this.sessions.all().map((s) => ({
+    return this.all().map((s) => ({
       id: s.id, userId: s.userId, listenKeyTail: s.listenKey.slice(-6), openedAt: s.openedAt, state: s.state,
     }));
   }
 
-  closeAll(reason: string, graceful: boolean): void {
-    this.sessions.closeAll(reason, graceful);
-  }
-
-  dispose(): Promise<void> {
-    return this.sessions.dispose();
-  }
-
   private current(userId: string): ChatSession | undefined {
-    return this.sessions.all().find((s) => s.userId === userId && s.state === 'live');
+    return this.all().find((s) => s.userId === userId && s.state === 'live');
   }
 
   private register(ws: WebSocket, listenKey: string, userId: string): void {
     // One live socket per listenKey: the older one is told `Bye` and closed.
-    for (const old of this.sessions.all()) {
+    for (const old of this.all()) {
       if (old.listenKey !== listenKey) continue;
       if (old.state === 'live') this.displace(old);
       else old.state = 'forgotten'; // a silent one never hears it; the server just lets go of it
     }
-    const session: ChatSession = { id: this.sessions.nextId(), ws, listenKey, userId, openedAt: this.backend.now(), state: 'live', heartbeat: undefined };
-    this.sessions.add(session);
+    const session: ChatSession = { id: this.nextId(), ws, listenKey, userId, openedAt: this.backend.now(), state: 'live', heartbeat: undefined };
+    this.add(session);
     ws.on('message', (data: RawData, isBinary: boolean) => this.onFrame(session, data, isBinary));
     // Any traffic counts as a heartbeat, WebSocket pings included (clients send one every 30 s).
     ws.on('ping', () => {
-      if (session.state === 'live') this.sessions.armHeartbeat(session);
+      if (session.state === 'live') this.armHeartbeat(session);
     });
   }
 
   private onFrame(session: ChatSession, data: RawData, isBinary: boolean): void {
     if (session.state !== 'live') return;
-    this.sessions.armHeartbeat(session);
+    this.armHeartbeat(session);
     const raw = rawText(data);
     const frame = isBinary ? { kind: 'invalid' as const, reason: 'binary frame', uuid: null, type: null, orderNo: null } : parseClientFrame(raw);
     const base = { time: this.backend.now(), socketId: session.id, userId: session.userId, raw };
@@ -195,7 +172,7 @@ export class ChatSocketHub {
 
   private displace(session: ChatSession): void {
     this.backend.log(`binance WS #${session.id} displaced: Bye`);
-    this.sessions.untrack(session);
+    this.untrack(session);
     session.ws.send(BYE);
     session.ws.close(1000, CloseReasons.displaced);
   }

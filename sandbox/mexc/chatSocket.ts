@@ -59,11 +59,10 @@ export const CloseReasons = {
   lifetime: 'connection lifetime exceeded',
 } as const;
 
-export class ChatSocketHub {
-  private readonly sessions: ChatSessionRegistry<ChatSession>;
-
+/** The sessions, heartbeat, drop/half-open faults and closing come from ChatSessionRegistry. */
+export class ChatSocketHub extends ChatSessionRegistry<ChatSession> {
   constructor(private readonly backend: ChatBackend) {
-    this.sessions = new ChatSessionRegistry({ venue: 'mexc', timers: backend.timers, heartbeatTimeoutMs: () => backend.heartbeatTimeoutMs(), log: (line) => backend.log(line) });
+    super({ venue: 'mexc', timers: backend.timers, heartbeatTimeoutMs: () => backend.heartbeatTimeoutMs(), log: (line) => backend.log(line) });
   }
 
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
@@ -93,7 +92,7 @@ export class ChatSocketHub {
     if (!conversation || conversation.accountUserId !== key.accountUserId) return refuse(UpgradeErrors.conversationForbidden);
     if (this.countedSessions(key.key) >= this.backend.maxConnectionsPerListenKey()) return refuse(UpgradeErrors.tooManyConnections);
 
-    this.sessions.accept(req, socket, head, (ws) => {
+    this.accept(req, socket, head, (ws) => {
       record(101);
       this.register(ws, key, conversation);
     });
@@ -102,7 +101,7 @@ export class ChatSocketHub {
   /** Sends `frameFor(session)` to every live socket of the conversation. */
   deliver(conversationId: number, frameFor: (session: ChatSession) => string | undefined): number {
     let sent = 0;
-    for (const session of this.sessions.all()) {
+    for (const session of this.all()) {
       if (session.conversationId !== conversationId || session.state !== 'live') continue;
       const frame = frameFor(session);
       if (frame === undefined) continue;
@@ -113,33 +112,19 @@ export class ChatSocketHub {
   }
 
   closeForListenKey(key: string, reason: string): void {
-    for (const session of this.sessions.all()) if (session.listenKey === key) this.sessions.closeSession(session, reason);
+    for (const session of this.all()) if (session.listenKey === key) this.closeSession(session, reason);
   }
 
   /** Clock-driven lifetime rule (complements the per-socket timer when tests move the clock). */
   sweepLifetimes(now: number): void {
     const max = this.backend.maxSocketLifetimeMs();
-    for (const session of this.sessions.all()) {
-      if (now - session.openedAt >= max) this.sessions.closeSession(session, CloseReasons.lifetime);
+    for (const session of this.all()) {
+      if (now - session.openedAt >= max) this.closeSession(session, CloseReasons.lifetime);
     }
   }
 
-  /** Fault: cut every TCP connection without a close frame. */
-  dropAll(): number {
-    return this.sessions.dropAll();
-  }
-
-  /** Fault: true silences every socket open now; false destroys the silenced ones. */
-  setHalfOpen(on: boolean): void {
-    this.sessions.setHalfOpen(on);
-  }
-
-  silentCount(): number {
-    return this.sessions.silentCount();
-  }
-
   list(): SessionInfo[] {
-    return this.sessions.all().map((s) => ({
+    return this.all().map((s) => ({
       id: s.id,
       conversationId: s.conversationId,
       accountUserId: s.accountUserId,
@@ -149,23 +134,15 @@ export class ChatSocketHub {
     }));
   }
 
-  closeAll(reason: string, graceful: boolean): void {
-    this.sessions.closeAll(reason, graceful);
-  }
-
-  dispose(): Promise<void> {
-    return this.sessions.dispose();
-  }
-
   private countedSessions(listenKey: string): number {
     let n = 0;
-    for (const s of this.sessions.all()) if (s.listenKey === listenKey && s.state !== 'forgotten') n++;
+    for (const s of this.all()) if (s.listenKey === listenKey && s.state !== 'forgotten') n++;
     return n;
   }
 
   private register(ws: WebSocket, key: ListenKeyEntry, conversation: Conversation): void {
     const session: ChatSession = {
-      id: this.sessions.nextId(),
+      id: this.nextId(),
       ws,
       listenKey: key.key,
       accountUserId: key.accountUserId,
@@ -175,8 +152,8 @@ export class ChatSocketHub {
       heartbeat: undefined,
       lifetime: undefined,
     };
-    this.sessions.add(session);
-    session.lifetime = this.backend.timers.setTimeout(() => this.sessions.expire(session, CloseReasons.lifetime), this.backend.maxSocketLifetimeMs());
+    this.add(session);
+    session.lifetime = this.backend.timers.setTimeout(() => this.expire(session, CloseReasons.lifetime), this.backend.maxSocketLifetimeMs());
     // Binary frames are read as UTF-8 text too; anything that is not JSON gets "invalid json".
     ws.on('message', (data: RawData) => this.onFrame(session, data));
   }
@@ -184,7 +161,7 @@ export class ChatSocketHub {
   private onFrame(session: ChatSession, data: RawData): void {
     if (session.state !== 'live') return;
     // Only data frames count as heartbeat: the venue wants its app-level PING, not ws pings.
-    this.sessions.armHeartbeat(session);
+    this.armHeartbeat(session);
     const raw = rawText(data);
     const frame = parseClientFrame(raw, session.conversationId);
     let reply: ServerReply;

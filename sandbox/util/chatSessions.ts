@@ -1,7 +1,8 @@
 // The bookkeeping every emulated chat socket needs, whatever the venue's wire format: the
 // WebSocket server the upgrades go through, the open sessions, the heartbeat timer, the
 // half-open and drop faults, and closing (gracefully, or cutting TCP) with every timer cleared.
-// What a venue checks at the handshake, how it answers frames and who gets a push stay in its hub.
+// A venue's hub extends it with what stays the venue's: the handshake checks, the answers to
+// frames, who gets a push, and its own close reasons.
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
@@ -38,7 +39,7 @@ export interface ChatSessionDeps {
   log(line: string): void;
 }
 
-export class ChatSessionRegistry<S extends ChatSessionBase> {
+export abstract class ChatSessionRegistry<S extends ChatSessionBase> {
   private readonly wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 });
   private readonly sessions = new Map<number, S>();
   private lastSessionId = 0;
@@ -47,17 +48,17 @@ export class ChatSessionRegistry<S extends ChatSessionBase> {
 
   /** Completes the handshake. ws does it synchronously (no verifyClient), so the checks a hub ran
    * before this call cannot interleave with another upgrade. */
-  accept(req: IncomingMessage, socket: Duplex, head: Buffer, onOpen: (ws: WebSocket) => void): void {
+  protected accept(req: IncomingMessage, socket: Duplex, head: Buffer, onOpen: (ws: WebSocket) => void): void {
     this.wss.handleUpgrade(req, socket, head, onOpen);
   }
 
-  nextId(): number {
+  protected nextId(): number {
     this.lastSessionId += 1;
     return this.lastSessionId;
   }
 
   /** Tracks a new session: arms its heartbeat; an error cuts it, a close forgets it. */
-  add(session: S): void {
+  protected add(session: S): void {
     this.sessions.set(session.id, session);
     this.armHeartbeat(session);
     session.ws.on('error', () => this.destroy(session));
@@ -65,17 +66,17 @@ export class ChatSessionRegistry<S extends ChatSessionBase> {
   }
 
   /** A snapshot, safe to close sessions while iterating. */
-  all(): S[] {
+  protected all(): S[] {
     return [...this.sessions.values()];
   }
 
-  armHeartbeat(session: S): void {
+  protected armHeartbeat(session: S): void {
     this.deps.timers.clearTimeout(session.heartbeat);
     session.heartbeat = this.deps.timers.setTimeout(() => this.expire(session, SandboxCloseReasons.heartbeat), this.deps.heartbeatTimeoutMs());
   }
 
   /** A timer ran out: close a live socket; a silent one is only forgotten (its close would never arrive). */
-  expire(session: S, reason: string): void {
+  protected expire(session: S, reason: string): void {
     if (session.state === 'live') this.closeSession(session, reason);
     else session.state = 'forgotten';
   }
@@ -116,20 +117,20 @@ export class ChatSessionRegistry<S extends ChatSessionBase> {
     await new Promise<void>((resolve) => this.wss.close(() => resolve()));
   }
 
-  closeSession(session: S, reason: string): void {
+  protected closeSession(session: S, reason: string): void {
     this.deps.log(`${this.deps.venue} WS #${session.id} closed: ${reason}`);
     this.untrack(session);
     if (session.state === 'live') session.ws.close(1000, reason);
     else session.ws.terminate();
   }
 
-  destroy(session: S): void {
+  protected destroy(session: S): void {
     this.untrack(session);
     session.ws.terminate();
   }
 
   /** Stops counting the session and clears its timers; the socket itself is the caller's. */
-  untrack(session: S): void {
+  protected untrack(session: S): void {
     this.deps.timers.clearTimeout(session.heartbeat);
     this.deps.timers.clearTimeout(session.lifetime);
     session.heartbeat = undefined;
