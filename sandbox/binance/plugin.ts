@@ -3,9 +3,8 @@
 import { optionalNonNegativeInt, optionalString, requestKind } from '../util/controlQuery';
 import { SandboxInputError } from '../util/input';
 import { definedFields } from '../util/settings';
-import { startOrClose, type ControlRoutes, type EmulatorDefinition } from '../venueEmulator';
+import { runningEmulator, startOrClose, type ControlRoutes, type EmulatorDefinition } from '../venueEmulator';
 import { BinanceEmulator, type BinanceSettings } from './emulator';
-import type { FaultRequest } from './faults';
 import type { RequestRecord } from './records';
 
 /** Binance's own settings (`SandboxOptions.venues.binance`); they win over the common options. */
@@ -51,17 +50,6 @@ export const binanceEmulator: EmulatorDefinition<'binance', BinanceOptions, Bina
     const { sweepIntervalMs: _unused, ...common } = definedFields(ctx.common);
     const binance = new BinanceEmulator({ ...common, seed: ctx.seed, ...definedFields(ctx.options), clock: ctx.clock, log: ctx.log });
     await startOrClose(binance, ctx.host, ctx.port);
-    return {
-      handle: binance,
-      endpoints: { rest: binance.restUrl, chat: binance.chatWssUrl, media: binance.mediaUrl },
-      accounts: binance.accounts(),
-      state: () => binance.state(),
-      inject: (input) => binance.inject(input as Parameters<BinanceEmulator['inject']>[0]),
-      faults: () => binance.faults(),
-      applyFaults: (input) => binance.applyFaults(input as FaultRequest),
-      routes: binanceRoutes(binance),
-      reset: () => binance.reset(),
-      close: () => binance.close(),
-    };
+    return runningEmulator(binance, { rest: binance.restUrl, chat: binance.chatWssUrl, media: binance.mediaUrl }, binanceRoutes(binance));
   },
 };

@@ -3,9 +3,8 @@
 import { optionalInt, requestKind } from '../util/controlQuery';
 import { SandboxInputError } from '../util/input';
 import { definedFields } from '../util/settings';
-import { startOrClose, type ControlRoutes, type EmulatorDefinition } from '../venueEmulator';
+import { runningEmulator, startOrClose, type ControlRoutes, type EmulatorDefinition } from '../venueEmulator';
 import { MexcEmulator, type MexcSettings } from './emulator';
-import type { FaultRequest } from './faults';
 import type { RequestRecord } from './records';
 
 /** MEXC's own settings (`SandboxOptions.venues.mexc`); they win over the common options. */
@@ -44,17 +43,6 @@ export const mexcEmulator: EmulatorDefinition<'mexc', MexcOptions, MexcEmulator>
   async start(ctx) {
     const mexc = new MexcEmulator({ ...definedFields(ctx.common), seed: ctx.seed, ...definedFields(ctx.options), clock: ctx.clock, log: ctx.log });
     await startOrClose(mexc, ctx.host, ctx.port);
-    return {
-      handle: mexc,
-      endpoints: { rest: mexc.restUrl, ws: mexc.wsUrl, media: mexc.mediaUrl, upload: mexc.uploadUrl },
-      accounts: mexc.accounts(),
-      state: () => mexc.state(),
-      inject: (input) => mexc.inject(input as Parameters<MexcEmulator['inject']>[0]),
-      faults: () => mexc.faults(),
-      applyFaults: (input) => mexc.applyFaults(input as FaultRequest),
-      routes: mexcRoutes(mexc),
-      reset: () => mexc.reset(),
-      close: () => mexc.close(),
-    };
+    return runningEmulator(mexc, { rest: mexc.restUrl, ws: mexc.wsUrl, media: mexc.mediaUrl, upload: mexc.uploadUrl }, mexcRoutes(mexc));
   },
 };
