@@ -6,9 +6,8 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { RawData, WebSocket } from 'ws';
-import { ChatSessionRegistry, SandboxCloseReasons, type ChatSessionBase, type SessionState } from '../util/chatSessions';
+import { ChatSessionRegistry, SandboxCloseReasons, type ChatSessionBase, type HubPorts, type SessionState } from '../util/chatSessions';
 import { pathOf, rawQueryOf, rejectUpgrade } from '../util/http';
-import type { TimerRegistry } from '../util/timers';
 import { BYE, PONG, errorFrame, parseClientFrame, type SendRequest } from './chatProtocol';
 import { UpgradeErrors, type BinanceErrorReply } from './errors';
 import { redactChatPath, redactQuery, type FrameRecord, type RequestRecord } from './records';
@@ -31,20 +30,12 @@ export interface SessionInfo {
 
 export type SendVerdict = { readonly ok: true } | { readonly ok: false; readonly reason: string };
 
-export interface ChatBackend {
-  now(): number;
+export interface ChatBackend extends HubPorts<RequestRecord, FrameRecord> {
   accountByListenKey(listenKey: string): MerchantAccount | undefined;
   /** Spends the token if it is known, unused, unexpired and this listenKey's; false otherwise. */
   consumeToken(token: string, listenKey: string): boolean;
-  /** Consumes one armed `rejectUpgrades` fault, if any. */
-  takeUpgradeRejection(): boolean;
-  heartbeatTimeoutMs(): number;
   /** A well-formed send: the emulator checks order ownership and permission, stores, echoes, pushes. */
   acceptSend(session: ChatSession, request: SendRequest): SendVerdict;
-  readonly timers: TimerRegistry;
-  recordRequest(record: Omit<RequestRecord, 'seq'>): void;
-  recordFrame(record: Omit<FrameRecord, 'seq'>): void;
-  log(line: string): void;
 }
 
 export const CloseReasons = {
@@ -55,7 +46,7 @@ export const CloseReasons = {
 /** The sessions, heartbeat, drop/half-open faults and closing come from ChatSessionRegistry. */
 export class ChatSocketHub extends ChatSessionRegistry<ChatSession> {
   constructor(private readonly backend: ChatBackend) {
-    super({ venue: 'binance', timers: backend.timers, heartbeatTimeoutMs: () => backend.heartbeatTimeoutMs(), log: (line) => backend.log(line) });
+    super('binance', backend);
   }
 
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {

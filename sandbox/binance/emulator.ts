@@ -175,16 +175,10 @@ export class BinanceEmulator extends VenueEmulatorBase<BinanceSettings, FaultSta
     this.imageLimiter = new SlidingWindowLimiter(() => this.settings.imageUploadsPerMinute, 60_000);
     this.store = this.seed();
     this.hub = new ChatSocketHub({
-      now: () => this.now(),
+      ...this.hubPorts(),
       accountByListenKey: (key) => this.store.accountByListenKey(key),
       consumeToken: (token, listenKey) => this.consumeToken(token, listenKey),
-      takeUpgradeRejection: () => takeArmed(this.faultState, 'rejectUpgrades'),
-      heartbeatTimeoutMs: () => this.faultState.heartbeatTimeoutMs,
       acceptSend: (session, request) => this.acceptSend(session, request),
-      timers: this.timers,
-      recordRequest: (r) => this.requestLog.append(r),
-      recordFrame: (r) => this.frameLog.append(r),
-      log: this.log,
     });
     this.server = this.serve((req, res) => {
       handleRestRequest(

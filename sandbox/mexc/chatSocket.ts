@@ -4,9 +4,9 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { RawData, WebSocket } from 'ws';
-import { ChatSessionRegistry, SandboxCloseReasons, type ChatSessionBase, type SessionState } from '../util/chatSessions';
+import { ChatSessionRegistry, SandboxCloseReasons, type ChatSessionBase, type HubPorts, type SessionState } from '../util/chatSessions';
 import { pathOf, rawQueryOf, rejectUpgrade } from '../util/http';
-import type { TimerHandle, TimerRegistry } from '../util/timers';
+import type { TimerHandle } from '../util/timers';
 import { parseClientFrame, Replies, type SendMessageParams, type ServerReply } from './chatProtocol';
 import { UpgradeErrors, type MexcErrorReply } from './errors';
 import type { ListenKeyEntry } from './listenKeys';
@@ -33,23 +33,15 @@ export interface SessionInfo {
   readonly state: SessionState;
 }
 
-export interface ChatBackend {
-  now(): number;
+export interface ChatBackend extends HubPorts<RequestRecord, FrameRecord> {
   lookupListenKey(key: string): ListenKeyEntry | undefined;
   conversation(id: number): Conversation | undefined;
-  heartbeatTimeoutMs(): number;
   maxConnectionsPerListenKey(): number;
   maxSocketLifetimeMs(): number;
-  /** Consumes one armed `rejectUpgrades` fault, if any. */
-  takeUpgradeRejection(): boolean;
   /** A validated SEND_MESSAGE from a session (the success reply has already been sent). */
   acceptMessage(session: ChatSession, params: SendMessageParams): void;
   /** Consumes one armed `loseSendReplies` fault, if any: the send takes effect, its reply never arrives. */
   takeLostSendReply(): boolean;
-  readonly timers: TimerRegistry;
-  recordRequest(record: Omit<RequestRecord, 'seq'>): void;
-  recordFrame(record: Omit<FrameRecord, 'seq'>): void;
-  log(line: string): void;
 }
 
 export const CloseReasons = {
@@ -62,7 +54,7 @@ export const CloseReasons = {
 /** The sessions, heartbeat, drop/half-open faults and closing come from ChatSessionRegistry. */
 export class ChatSocketHub extends ChatSessionRegistry<ChatSession> {
   constructor(private readonly backend: ChatBackend) {
-    super({ venue: 'mexc', timers: backend.timers, heartbeatTimeoutMs: () => backend.heartbeatTimeoutMs(), log: (line) => backend.log(line) });
+    super('mexc', backend);
   }
 
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {

@@ -158,19 +158,13 @@ export class MexcEmulator extends VenueEmulatorBase<MexcSettings, FaultState, Re
     this.limiter = new SlidingWindowLimiter(() => this.settings.restRateLimitPerSecond);
     this.store = buildSeededStore(this.settings.seed, this.now(), this.settings.activeOrders);
     this.hub = new ChatSocketHub({
-      now: () => this.now(),
+      ...this.hubPorts(),
       lookupListenKey: (key) => this.keys.lookup(key, this.now()),
       conversation: (id) => this.store.conversation(id),
-      heartbeatTimeoutMs: () => this.faultState.heartbeatTimeoutMs,
       maxConnectionsPerListenKey: () => this.settings.maxConnectionsPerListenKey,
       maxSocketLifetimeMs: () => this.settings.maxSocketLifetimeMs,
-      takeUpgradeRejection: () => takeArmed(this.faultState, 'rejectUpgrades'),
       acceptMessage: (session, params) => this.acceptFromSocket(session, params),
       takeLostSendReply: () => takeArmed(this.faultState, 'loseSendReplies'),
-      timers: this.timers,
-      recordRequest: (r) => this.requestLog.append(r),
-      recordFrame: (r) => this.frameLog.append(r),
-      log: this.log,
     });
     this.server = this.serve((req, res) => {
       handleRestRequest(

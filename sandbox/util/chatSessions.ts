@@ -31,11 +31,15 @@ export const SandboxCloseReasons = {
   shutdown: 'sandbox closing',
 } as const;
 
-export interface ChatSessionDeps {
-  /** Log prefix, the venue id. */
-  readonly venue: string;
+/** What every venue's hub takes from its emulator (a hub's backend adds the venue's own). */
+export interface HubPorts<Req extends { readonly seq: number }, Frame extends { readonly seq: number }> {
+  now(): number;
   readonly timers: TimerRegistry;
   heartbeatTimeoutMs(): number;
+  /** Consumes one armed `rejectUpgrades` fault, if any. */
+  takeUpgradeRejection(): boolean;
+  recordRequest(record: Omit<Req, 'seq'>): void;
+  recordFrame(record: Omit<Frame, 'seq'>): void;
   log(line: string): void;
 }
 
@@ -44,7 +48,8 @@ export abstract class ChatSessionRegistry<S extends ChatSessionBase> {
   private readonly sessions = new Map<number, S>();
   private lastSessionId = 0;
 
-  constructor(private readonly deps: ChatSessionDeps) {}
+  /** `venue` prefixes the log lines. */
+  constructor(private readonly venue: string, private readonly ports: Pick<HubPorts<never, never>, 'timers' | 'heartbeatTimeoutMs' | 'log'>) {}
 
   /** Completes the handshake. ws does it synchronously (no verifyClient), so the checks a hub ran
    * before this call cannot interleave with another upgrade. */
@@ -71,8 +76,8 @@ export abstract class ChatSessionRegistry<S extends ChatSessionBase> {
   }
 
   protected armHeartbeat(session: S): void {
-    this.deps.timers.clearTimeout(session.heartbeat);
-    session.heartbeat = this.deps.timers.setTimeout(() => this.expire(session, SandboxCloseReasons.heartbeat), this.deps.heartbeatTimeoutMs());
+    this.ports.timers.clearTimeout(session.heartbeat);
+    session.heartbeat = this.ports.timers.setTimeout(() => this.expire(session, SandboxCloseReasons.heartbeat), this.ports.heartbeatTimeoutMs());
   }
 
   /** A timer ran out: close a live socket; a silent one is only forgotten (its close would never arrive). */
@@ -118,7 +123,7 @@ export abstract class ChatSessionRegistry<S extends ChatSessionBase> {
   }
 
   protected closeSession(session: S, reason: string): void {
-    this.deps.log(`${this.deps.venue} WS #${session.id} closed: ${reason}`);
+    this.ports.log(`${this.venue} WS #${session.id} closed: ${reason}`);
     this.untrack(session);
     if (session.state === 'live') session.ws.close(1000, reason);
     else session.ws.terminate();
@@ -131,8 +136,8 @@ export abstract class ChatSessionRegistry<S extends ChatSessionBase> {
 
   /** Stops counting the session and clears its timers; the socket itself is the caller's. */
   protected untrack(session: S): void {
-    this.deps.timers.clearTimeout(session.heartbeat);
-    this.deps.timers.clearTimeout(session.lifetime);
+    this.ports.timers.clearTimeout(session.heartbeat);
+    this.ports.timers.clearTimeout(session.lifetime);
     session.heartbeat = undefined;
     if (session.lifetime !== undefined) session.lifetime = undefined;
     this.sessions.delete(session.id);

@@ -7,7 +7,8 @@ import type { Duplex } from 'node:stream';
 import { TrackedServer } from './http';
 import { buildMediaLibrary } from './media';
 import { RecordLog, matchesRequestFilter, type RequestFilter, type RequestRecordBase } from './recordLog';
-import { SandboxCloseReasons } from './chatSessions';
+import { SandboxCloseReasons, type HubPorts } from './chatSessions';
+import { takeArmed } from './faults';
 import { withDefaults } from './settings';
 import { TimerGroup, TimerRegistry } from './timers';
 
@@ -21,6 +22,8 @@ export type EmulatorOptions<S> = Partial<S> & {
 export interface BaseFaultState {
   clockSkewMs: number;
   halfOpenSockets: number;
+  heartbeatTimeoutMs: number;
+  rejectUpgrades: number;
 }
 
 /** What the base needs of a venue's chat hub. */
@@ -70,6 +73,19 @@ export abstract class VenueEmulatorBase<
 
   /** The venue's part of reset(): its keys or tokens, uploads, limiters, and the store seeded again. */
   protected abstract resetVenue(): void;
+
+  /** What every chat hub takes from its emulator; the venue spreads it into its hub's backend. */
+  protected hubPorts(): HubPorts<Req, Frame> {
+    return {
+      now: () => this.now(),
+      timers: this.timers,
+      heartbeatTimeoutMs: () => this.faultState.heartbeatTimeoutMs,
+      takeUpgradeRejection: () => takeArmed(this.faultState, 'rejectUpgrades'),
+      recordRequest: (r) => this.requestLog.append(r),
+      recordFrame: (r) => this.frameLog.append(r),
+      log: this.log,
+    };
+  }
 
   /** The HTTP server for `handler`, its WebSocket upgrades going to the hub. */
   protected serve(handler: (req: IncomingMessage, res: ServerResponse) => void): TrackedServer {
