@@ -5,7 +5,7 @@
 import type { WebSocket } from 'ws';
 import { z } from 'zod';
 import type { Sandbox } from '../../../sandbox/index';
-import { FrameCollector, connect, sign } from './helpers';
+import { FrameCollector, connect, credentialsOf, sign, timedQuery } from './helpers';
 
 export { delay, expectRejected, UpgradeRejected } from './helpers';
 
@@ -34,19 +34,12 @@ export interface Reply {
 }
 
 export function binanceAccount(sb: Sandbox, index = 0): { apiKey: string; secretKey: string } {
-  const a = sb.venue('binance').accounts()[index];
-  if (!a) throw new Error(`no Binance account ${index}`);
-  return a.credentials;
+  return credentialsOf(sb, 'binance', index);
 }
 
 export async function callBinance(sb: Sandbox, path: string, opts: BinanceCall = {}): Promise<Reply> {
   const creds = binanceAccount(sb, opts.account ?? 0);
-  const parts: string[] = [];
-  if (opts.query) parts.push(opts.query);
-  if (opts.recvWindow !== undefined) parts.push(`recvWindow=${opts.recvWindow}`);
-  const timestamp = opts.timestamp === undefined ? sb.venue('binance').now() : opts.timestamp;
-  if (timestamp !== null) parts.push(`timestamp=${timestamp}`);
-  const query = parts.join('&');
+  const query = timedQuery(opts, sb.venue('binance').now());
   const body = opts.body ?? '';
   const signed = opts.form ? query + body : query;
   const signature = opts.signature === undefined ? sign(opts.secretKey ?? creds.secretKey, signed) : opts.signature;

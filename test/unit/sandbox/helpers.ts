@@ -30,20 +30,30 @@ export interface Reply {
   ms: number;
 }
 
-export function account(sb: Sandbox, index = 0): { apiKey: string; secretKey: string } {
-  const a = sb.venue('mexc').accounts()[index];
-  if (!a) throw new Error(`no account ${index}`);
+/** The credentials of a venue's seeded account. */
+export function credentialsOf(sb: Sandbox, venue: 'mexc' | 'binance', index: number): { apiKey: string; secretKey: string } {
+  const a = sb.venue(venue).accounts()[index];
+  if (!a) throw new Error(`no ${venue} account ${index}`);
   return a.credentials;
+}
+
+/** The business parameters, then `recvWindow` and `timestamp` (default the venue's now; null: none). */
+export function timedQuery(opts: { query?: string; recvWindow?: number; timestamp?: number | null }, now: number): string {
+  const parts: string[] = [];
+  if (opts.query) parts.push(opts.query);
+  if (opts.recvWindow !== undefined) parts.push(`recvWindow=${opts.recvWindow}`);
+  const timestamp = opts.timestamp === undefined ? now : opts.timestamp;
+  if (timestamp !== null) parts.push(`timestamp=${timestamp}`);
+  return parts.join('&');
+}
+
+export function account(sb: Sandbox, index = 0): { apiKey: string; secretKey: string } {
+  return credentialsOf(sb, 'mexc', index);
 }
 
 export async function callMexc(sb: Sandbox, path: string, opts: CallOptions = {}): Promise<Reply> {
   const creds = account(sb, opts.account ?? 0);
-  const parts: string[] = [];
-  if (opts.query) parts.push(opts.query);
-  if (opts.recvWindow !== undefined) parts.push(`recvWindow=${opts.recvWindow}`);
-  const timestamp = opts.timestamp === undefined ? sb.venue('mexc').now() : opts.timestamp;
-  if (timestamp !== null) parts.push(`timestamp=${timestamp}`);
-  const query = parts.join('&');
+  const query = timedQuery(opts, sb.venue('mexc').now());
   const body = opts.body ?? '';
   const signature = opts.signature ?? sign(opts.secretKey ?? creds.secretKey, query + body);
   const url = `${sb.venue('mexc').restUrl}${path}?${query}${query ? '&' : ''}signature=${signature}`;
