@@ -85,6 +85,44 @@ export interface EmulatorDefinition<Id extends string = string, Options = unknow
   start(context: EmulatorContext<Options>): Promise<RunningEmulator<Handle>>;
 }
 
+/** The hooks every emulator handle has, which the standard verbs map onto. */
+export interface StandardHooks {
+  accounts(): readonly EmulatorAccount[];
+  state(): unknown;
+  /** Each handle validates its input with its own zod schema (util/input.ts). */
+  inject(input: unknown): unknown;
+  faults(): unknown;
+  applyFaults(input: unknown): unknown;
+  reset(): void;
+  close(): Promise<void>;
+}
+
+/** A started handle as the host sees it: its standard verbs, endpoints and own routes. */
+export function runningEmulator<H extends StandardHooks>(handle: H, endpoints: Readonly<Record<string, string>>, routes: ControlRoutes): RunningEmulator<H> {
+  return {
+    handle,
+    endpoints,
+    accounts: handle.accounts(),
+    state: () => handle.state(),
+    inject: (input) => handle.inject(input),
+    faults: () => handle.faults(),
+    applyFaults: (input) => handle.applyFaults(input),
+    routes,
+    reset: () => handle.reset(),
+    close: () => handle.close(),
+  };
+}
+
+/** Starts an emulator's servers; if that fails, closes what it opened and rethrows. */
+export async function startOrClose(emulator: { start(host: string, port: number): Promise<void>; close(): Promise<void> }, host: string, port: number): Promise<void> {
+  try {
+    await emulator.start(host, port);
+  } catch (e) {
+    await emulator.close();
+    throw e;
+  }
+}
+
 export type EmulatorRegistry = readonly EmulatorDefinition[];
 
 export type VenueIdOf<R extends EmulatorRegistry> = R[number]['id'];

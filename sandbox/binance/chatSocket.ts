@@ -5,27 +5,19 @@
 // included), and the app-level `{"type":"ping"}` → `{"type":"pong"}`.
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { WebSocketServer, type RawData, type WebSocket } from 'ws';
+import type { RawData, WebSocket } from 'ws';
+import { ChatSessionRegistry, SandboxCloseReasons, type ChatSessionBase, type HubPorts, type SessionState } from '../util/chatSessions';
 import { pathOf, rawQueryOf, rejectUpgrade } from '../util/http';
-import type { TimerHandle, TimerRegistry } from '../util/timers';
 import { BYE, PONG, errorFrame, parseClientFrame, type SendRequest } from './chatProtocol';
 import { UpgradeErrors, type BinanceErrorReply } from './errors';
 import { redactChatPath, redactQuery, type FrameRecord, type RequestRecord } from './records';
 import type { MerchantAccount } from './store';
 import { rawText } from '../util/wsText';
 
-/** `live`: normal. `silent`: half-open fault, nothing in or out. `forgotten`: silent and already
- * given up by the server (timed out or displaced), TCP open until the fault is lifted. */
-export type SessionState = 'live' | 'silent' | 'forgotten';
+export type { SessionState };
 
-export interface ChatSession {
-  readonly id: number;
-  readonly ws: WebSocket;
-  readonly listenKey: string;
+export interface ChatSession extends ChatSessionBase {
   readonly userId: string;
-  readonly openedAt: number;
-  state: SessionState;
-  heartbeat: TimerHandle | undefined;
 }
 
 export interface SessionInfo {
@@ -38,35 +30,24 @@ export interface SessionInfo {
 
 export type SendVerdict = { readonly ok: true } | { readonly ok: false; readonly reason: string };
 
-export interface ChatBackend {
-  now(): number;
+export interface ChatBackend extends HubPorts<RequestRecord, FrameRecord> {
   accountByListenKey(listenKey: string): MerchantAccount | undefined;
   /** Spends the token if it is known, unused, unexpired and this listenKey's; false otherwise. */
   consumeToken(token: string, listenKey: string): boolean;
-  /** Consumes one armed `rejectUpgrades` fault, if any. */
-  takeUpgradeRejection(): boolean;
-  heartbeatTimeoutMs(): number;
   /** A well-formed send: the emulator checks order ownership and permission, stores, echoes, pushes. */
   acceptSend(session: ChatSession, request: SendRequest): SendVerdict;
-  readonly timers: TimerRegistry;
-  recordRequest(record: Omit<RequestRecord, 'seq'>): void;
-  recordFrame(record: Omit<FrameRecord, 'seq'>): void;
-  log(line: string): void;
 }
 
 export const CloseReasons = {
-  heartbeat: 'heartbeat timeout',
+  ...SandboxCloseReasons,
   displaced: 'Bye',
-  reset: 'sandbox reset',
-  shutdown: 'sandbox closing',
 } as const;
 
-export class ChatSocketHub {
-  private readonly wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 });
-  private readonly sessions = new Map<number, ChatSession>();
-  private lastSessionId = 0;
-
-  constructor(private readonly backend: ChatBackend) {}
+/** The sessions, heartbeat, drop/half-open faults and closing come from ChatSessionRegistry. */
+export class ChatSocketHub extends ChatSessionRegistry<ChatSession> {
+  constructor(private readonly backend: ChatBackend) {
+    super('binance', backend);
+  }
 
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
     const path = pathOf(req.url);
@@ -99,7 +80,7 @@ export class ChatSocketHub {
     }
     if (!this.backend.consumeToken(token, listenKey)) return refuse(UpgradeErrors.tokenRejected);
 
-    this.wss.handleUpgrade(req, socket, head, (ws) => {
+    this.accept(req, socket, head, (ws) => {
       record(101);
       this.register(ws, listenKey, account.userId);
     });
@@ -119,84 +100,35 @@ export class ChatSocketHub {
 
   /** Fault: every live socket gets `Bye` and is closed, as when another client takes the session. */
   byeAll(): number {
-    const live = [...this.sessions.values()].filter((s) => s.state === 'live');
+    const live = this.all().filter((s) => s.state === 'live');
     for (const session of live) this.displace(session);
     return live.length;
   }
 
-  /** Fault: cut every TCP connection without a close frame. */
-  dropAll(): number {
-    const all = [...this.sessions.values()];
-    for (const session of all) this.destroy(session);
-    return all.length;
-  }
-
-  /** Fault: true silences every socket open now; false destroys the silenced ones. */
-  setHalfOpen(on: boolean): void {
-    for (const session of [...this.sessions.values()]) {
-      if (on && session.state === 'live') {
-        session.state = 'silent';
-        // Stop reading: no frames processed, no automatic pong, like a dead path.
-        session.ws.pause();
-      } else if (!on && session.state !== 'live') {
-        this.destroy(session);
-      }
-    }
-  }
-
-  silentCount(): number {
-    return [...this.sessions.values()].filter((s) => s.state !== 'live').length;
-  }
-
   list(): SessionInfo[] {
-    return [...this.sessions.values()].map((s) => ({
+    return this.all().map((s) => ({
       id: s.id, userId: s.userId, listenKeyTail: s.listenKey.slice(-6), openedAt: s.openedAt, state: s.state,
     }));
   }
 
-  closeAll(reason: string, graceful: boolean): void {
-    for (const session of [...this.sessions.values()]) {
-      if (graceful && session.state === 'live') this.closeSession(session, reason);
-      else this.destroy(session);
-    }
-  }
-
-  async dispose(): Promise<void> {
-    this.closeAll(CloseReasons.shutdown, false);
-    await new Promise<void>((resolve) => this.wss.close(() => resolve()));
-  }
-
   private current(userId: string): ChatSession | undefined {
-    for (const s of this.sessions.values()) if (s.userId === userId && s.state === 'live') return s;
-    return undefined;
+    return this.all().find((s) => s.userId === userId && s.state === 'live');
   }
 
   private register(ws: WebSocket, listenKey: string, userId: string): void {
     // One live socket per listenKey: the older one is told `Bye` and closed.
-    for (const old of [...this.sessions.values()]) {
+    for (const old of this.all()) {
       if (old.listenKey !== listenKey) continue;
       if (old.state === 'live') this.displace(old);
       else old.state = 'forgotten'; // a silent one never hears it; the server just lets go of it
     }
-    this.lastSessionId += 1;
-    const session: ChatSession = { id: this.lastSessionId, ws, listenKey, userId, openedAt: this.backend.now(), state: 'live', heartbeat: undefined };
-    this.sessions.set(session.id, session);
-    this.armHeartbeat(session);
+    const session: ChatSession = { id: this.nextId(), ws, listenKey, userId, openedAt: this.backend.now(), state: 'live', heartbeat: undefined };
+    this.add(session);
     ws.on('message', (data: RawData, isBinary: boolean) => this.onFrame(session, data, isBinary));
     // Any traffic counts as a heartbeat, WebSocket pings included (clients send one every 30 s).
     ws.on('ping', () => {
       if (session.state === 'live') this.armHeartbeat(session);
     });
-    ws.on('error', () => this.destroy(session));
-    ws.on('close', () => this.untrack(session));
-  }
-
-  private armHeartbeat(session: ChatSession): void {
-    this.backend.timers.clearTimeout(session.heartbeat);
-    session.heartbeat = this.backend.timers.setTimeout(() => {
-      if (session.state === 'live') this.closeSession(session, CloseReasons.heartbeat);
-      else session.state = 'forgotten';
-    }, this.backend.heartbeatTimeoutMs());
   }
 
   private onFrame(session: ChatSession, data: RawData, isBinary: boolean): void {
@@ -234,23 +166,5 @@ export class ChatSocketHub {
     this.untrack(session);
     session.ws.send(BYE);
     session.ws.close(1000, CloseReasons.displaced);
-  }
-
-  private closeSession(session: ChatSession, reason: string): void {
-    this.backend.log(`binance WS #${session.id} closed: ${reason}`);
-    this.untrack(session);
-    if (session.state === 'live') session.ws.close(1000, reason);
-    else session.ws.terminate();
-  }
-
-  private destroy(session: ChatSession): void {
-    this.untrack(session);
-    session.ws.terminate();
-  }
-
-  private untrack(session: ChatSession): void {
-    this.backend.timers.clearTimeout(session.heartbeat);
-    session.heartbeat = undefined;
-    this.sessions.delete(session.id);
   }
 }

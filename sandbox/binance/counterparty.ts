@@ -2,6 +2,7 @@
 // accounts. It answers our messages from keywords, and it trades: as the buyer it pays when asked
 // (TRADING → BUYER_PAYED, a system frame) and sends a receipt image; as the seller it releases
 // once told we paid (→ COMPLETED). Pure planning lives here; the emulator schedules and sends.
+import { INTENT_PATTERNS, classifyBy, smallTalk } from '../util/counterpartyScript';
 import { seededRandom } from '../util/random';
 import type { Order, OrderStatus } from './store';
 
@@ -19,22 +20,17 @@ export interface ReplyStep {
 export type ReplyIntent = 'receipt' | 'pay' | 'paid' | 'greeting' | 'question' | 'ack';
 
 // Ordered by priority: "did you send the receipt?" wants the image, "please pay" the payment.
-const INTENTS: readonly (readonly [ReplyIntent, RegExp])[] = [
-  ['receipt', /\b(receipts?|screenshots?|proof)\b/i],
+const INTENTS: readonly (readonly [Exclude<ReplyIntent, 'ack'>, RegExp])[] = [
+  ['receipt', INTENT_PATTERNS.receipt],
   ['pay', /\b(pay|payment|bank|details|iban)\b/i],
-  ['paid', /\b(paid|sent|transfer(?:red)?)\b/i],
-  ['greeting', /\b(hi|hello|hey|good (?:morning|afternoon|evening)|hola|salam)\b/i],
-  ['question', /\?/],
+  ['paid', INTENT_PATTERNS.paid],
+  ['greeting', INTENT_PATTERNS.greeting],
+  ['question', INTENT_PATTERNS.question],
 ];
 
 export function classify(content: string): ReplyIntent {
-  for (const [intent, pattern] of INTENTS) if (pattern.test(content)) return intent;
-  return 'ack';
+  return classifyBy(content, INTENTS);
 }
-
-const GREETINGS = ['Hi! I am here.', 'Hello, how can I help?', 'Hey, good to see you.'];
-const ANSWERS = ['Yes, that works.', 'Sure, no problem.', 'Yes, the order is still open.'];
-const ACKS = ['OK', 'Noted, thanks.', 'Got it.', 'Alright 👍'];
 
 const say = (afterMs: number, content: string): ReplyStep => ({ afterMs, action: { kind: 'text', content } });
 
@@ -62,7 +58,6 @@ export function planReply(content: string, ctx: { seed: number | string; message
       { afterMs: d * 3, action: { kind: 'status', status: 'COMPLETED' } },
     ];
   }
-  if (intent === 'greeting') return [say(d, r.pick(GREETINGS))];
-  if (intent === 'question') return [say(d, r.pick(ANSWERS))];
-  return [say(d, r.pick(ACKS))];
+  if (intent === 'greeting' || intent === 'question') return [say(d, smallTalk(r, intent))];
+  return [say(d, smallTalk(r, 'ack'))];
 }

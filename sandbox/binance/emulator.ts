@@ -3,18 +3,19 @@
 // switches. Its public methods are the typed test hooks (the control API exposes the same).
 import { randomBytes } from 'node:crypto';
 import * as z from 'zod';
-import { TrackedServer, urlHost } from '../util/http';
+import { VenueEmulatorBase, type EmulatorOptions } from '../util/emulatorBase';
+import { takeArmed } from '../util/faults';
+import type { TrackedServer } from '../util/http';
 import { SandboxInputError, parseInput } from '../util/input';
-import { buildMediaLibrary, type MediaFile } from '../util/media';
+import type { MediaFile } from '../util/media';
 import { seededRandom } from '../util/random';
 import { SlidingWindowLimiter } from '../util/rateLimiter';
-import { TimerRegistry, type TimerHandle } from '../util/timers';
 import { MAX_TEXT_LENGTH, messageItem, type OrderKeyField, type SendRequest } from './chatProtocol';
-import { ChatSocketHub, CloseReasons, type ChatSession, type SendVerdict, type SessionInfo } from './chatSocket';
+import { ChatSocketHub, type ChatSession, type SendVerdict, type SessionInfo } from './chatSocket';
 import { planReply } from './counterparty';
 import { BinanceErrors, type BinanceErrorReply } from './errors';
 import { faultRequestSchema, type FaultRequest, type FaultState } from './faults';
-import { RecordLog, type FrameRecord, type RequestRecord } from './records';
+import type { FrameRecord, RequestRecord } from './records';
 import { handleRestRequest, type Credential, type PresignResult } from './rest';
 import { buildSeededStore, makeCounterparty, makeOrder, systemContent } from './seed';
 import {
@@ -52,10 +53,7 @@ export interface BinanceSettings {
   withoutMerchantPermission: number[];
 }
 
-export interface BinanceEmulatorOptions extends Partial<BinanceSettings> {
-  clock?: () => number;
-  log?: (line: string) => void;
-}
+export type BinanceEmulatorOptions = EmulatorOptions<BinanceSettings>;
 
 export const DEFAULT_BINANCE_SETTINGS: BinanceSettings = {
   heartbeatTimeoutMs: 60_000,
@@ -162,53 +160,27 @@ interface UploadEntry {
   file: MediaFile | undefined;
 }
 
-export class BinanceEmulator {
-  readonly settings: BinanceSettings;
-  private readonly clock: () => number;
-  private readonly log: (line: string) => void;
-  private readonly timers = new TimerRegistry();
-  private readonly server: TrackedServer;
-  private readonly hub: ChatSocketHub;
+export class BinanceEmulator extends VenueEmulatorBase<BinanceSettings, FaultState, RequestRecord, FrameRecord, SessionInfo> {
+  protected readonly server: TrackedServer;
+  protected readonly hub: ChatSocketHub;
   private readonly restLimiter: SlidingWindowLimiter;
   private readonly imageLimiter: SlidingWindowLimiter;
-  private readonly media = buildMediaLibrary();
   private readonly tokens = new Map<string, TokenEntry>();
   private readonly uploads = new Map<string, UploadEntry>();
-  private readonly requestLog = new RecordLog<RequestRecord>();
-  private readonly frameLog = new RecordLog<FrameRecord>();
-  private readonly replyTimers = new Set<TimerHandle>();
   private store: BinanceStore;
-  private faultState: FaultState;
-  private base = '';
-  private createdOrders = 0;
-  private closed = false;
 
   constructor(options: BinanceEmulatorOptions = {}) {
-    const { clock, log, ...settings } = options;
-    this.settings = { ...DEFAULT_BINANCE_SETTINGS, ...stripUndefined(settings) };
-    this.clock = clock ?? Date.now;
-    this.log = log ?? (() => undefined);
-    this.faultState = this.defaultFaults();
+    super('binance', DEFAULT_BINANCE_SETTINGS, options);
     this.restLimiter = new SlidingWindowLimiter(() => this.settings.restRequestsPerMinute, 60_000);
     this.imageLimiter = new SlidingWindowLimiter(() => this.settings.imageUploadsPerMinute, 60_000);
     this.store = this.seed();
     this.hub = new ChatSocketHub({
-      now: () => this.now(),
+      ...this.hubPorts(),
       accountByListenKey: (key) => this.store.accountByListenKey(key),
       consumeToken: (token, listenKey) => this.consumeToken(token, listenKey),
-      takeUpgradeRejection: () => {
-        if (this.faultState.rejectUpgrades <= 0) return false;
-        this.faultState.rejectUpgrades -= 1;
-        return true;
-      },
-      heartbeatTimeoutMs: () => this.faultState.heartbeatTimeoutMs,
       acceptSend: (session, request) => this.acceptSend(session, request),
-      timers: this.timers,
-      recordRequest: (r) => this.requestLog.add((seq) => ({ seq, ...r })),
-      recordFrame: (r) => this.frameLog.add((seq) => ({ seq, ...r })),
-      log: this.log,
     });
-    this.server = new TrackedServer((req, res) => {
+    this.server = this.serve((req, res) => {
       handleRestRequest(
         {
           now: () => this.now(),
@@ -227,7 +199,7 @@ export class BinanceEmulator {
           storeUpload: (id, token, contentType, body) => this.storeUpload(id, token, contentType, body),
           uploadedImage: (id) => this.uploads.get(id)?.file,
           media: this.media,
-          recordRequest: (r) => this.requestLog.add((seq) => ({ seq, ...r })),
+          recordRequest: (r) => this.requestLog.append(r),
           log: this.log,
         },
         req,
@@ -240,32 +212,17 @@ export class BinanceEmulator {
         }
       });
     });
-    this.server.server.on('upgrade', (req, socket, head: Buffer) => this.hub.handleUpgrade(req, socket, head));
   }
 
   async start(host: string, port: number): Promise<void> {
-    const bound = await this.server.listen(host, port);
-    this.base = `http://${urlHost(host)}:${bound}`;
+    await this.listen(host, port);
     // Seeded again now that the image URLs are known, and relative to the clock at start.
     this.store = this.seed();
-  }
-
-  get restUrl(): string {
-    return this.base;
   }
 
   /** What retrieveChatCredential answers as `chatWssUrl`. */
   get chatWssUrl(): string {
     return `${this.base.replace(/^http/, 'ws')}/chat`;
-  }
-
-  get mediaUrl(): string {
-    return `${this.base}/media`;
-  }
-
-  /** Venue time: the injected clock plus any `clockSkewMs` fault. */
-  now(): number {
-    return this.clock() + this.faultState.clockSkewMs;
   }
 
   accounts(): BinanceAccountInfo[] {
@@ -299,10 +256,6 @@ export class BinanceEmulator {
     return orders.map((o) => this.orderView(o));
   }
 
-  requests(filter: { sinceSeq?: number; kind?: RequestRecord['kind'] } = {}): RequestRecord[] {
-    return this.requestLog.list((r) => (filter.sinceSeq === undefined || r.seq > filter.sinceSeq) && (filter.kind === undefined || r.kind === filter.kind));
-  }
-
   /** Frames our clients sent, optionally of one order. */
   frames(orderNo?: string): FrameRecord[] {
     return this.frameLog.list((f) => orderNo === undefined || f.orderNo === orderNo);
@@ -315,10 +268,6 @@ export class BinanceEmulator {
     return orders
       .flatMap((o) => this.store.messagesOf(o.orderNo).map((m) => ({ ...messageItem(m, this.viewerOf(o)), id: m.id, orderNo: m.orderNo, fromUserId: m.fromUserId })))
       .sort((a, b) => a.id - b.id);
-  }
-
-  sockets(): SessionInfo[] {
-    return this.hub.list();
   }
 
   /** A message in an order's chat now: from the counterparty by default. */
@@ -373,10 +322,6 @@ export class BinanceEmulator {
     return this.orderView(order);
   }
 
-  faults(): FaultState {
-    return { ...this.faultState, halfOpenSockets: this.hub.silentCount() };
-  }
-
   applyFaults(input: FaultRequest): FaultState {
     const v = parseInput(faultRequestSchema, input);
     if (v.rejectUpgrades !== undefined) this.faultState.rejectUpgrades = v.rejectUpgrades;
@@ -391,7 +336,7 @@ export class BinanceEmulator {
     if (v.heartbeatTimeoutMs !== undefined) this.faultState.heartbeatTimeoutMs = v.heartbeatTimeoutMs;
     if (v.counterparty !== undefined) {
       this.faultState.counterparty = v.counterparty;
-      if (!v.counterparty) this.cancelReplies();
+      if (!v.counterparty) this.replies.cancelAll();
     }
     if (v.clockSkewMs !== undefined) this.faultState.clockSkewMs = v.clockSkewMs;
     if (v.withoutC2cPermission !== undefined) this.faultState.withoutC2cPermission = [...v.withoutC2cPermission];
@@ -400,43 +345,22 @@ export class BinanceEmulator {
     return this.faults();
   }
 
-  /** Back to the seed: sockets closed; tokens, uploads, records, faults and pending replies cleared. */
-  reset(): void {
-    this.hub.closeAll(CloseReasons.reset, true);
-    this.cancelReplies();
+  // ---- internals --------------------------------------------------------------------------
+
+  /** reset(): chat tokens and uploads too. */
+  protected resetVenue(): void {
     this.tokens.clear();
     this.uploads.clear();
     this.restLimiter.clear();
     this.imageLimiter.clear();
-    this.requestLog.clear();
-    this.frameLog.clear();
-    this.faultState = this.defaultFaults();
-    this.createdOrders = 0;
     this.store = this.seed();
-    this.log('binance reset');
   }
-
-  async close(): Promise<void> {
-    if (this.closed) return;
-    this.closed = true;
-    this.timers.clearAll();
-    this.replyTimers.clear();
-    await this.hub.dispose();
-    await this.server.close();
-  }
-
-  /** Pending timers (heartbeats, replies); 0 after close. */
-  pendingTimers(): number {
-    return this.timers.size;
-  }
-
-  // ---- internals --------------------------------------------------------------------------
 
   private seed(): BinanceStore {
     return buildSeededStore({ seed: this.settings.seed, now: this.now(), activeOrders: this.settings.activeOrders, receiptUrl: `${this.mediaUrl}/receipt.png` });
   }
 
-  private defaultFaults(): FaultState {
+  protected defaultFaults(): FaultState {
     return {
       rejectUpgrades: 0, duplicatePushes: false, loseEchoes: 0, http429: 0, http5xx: 0, halfOpenSockets: 0,
       heartbeatTimeoutMs: this.settings.heartbeatTimeoutMs, counterparty: this.settings.counterparty, clockSkewMs: 0,
@@ -445,7 +369,7 @@ export class BinanceEmulator {
   }
 
   private account(ref: number | string): MerchantAccount {
-    const account = typeof ref === 'string' ? this.store.accountByApiKey(ref) : this.store.accounts[ref];
+    const account = this.store.accountByRef(ref);
     if (!account) throw new SandboxInputError('unknown account');
     return account;
   }
@@ -460,14 +384,8 @@ export class BinanceEmulator {
   }
 
   private admit(apiKey: string): BinanceErrorReply | undefined {
-    if (this.faultState.http5xx > 0) {
-      this.faultState.http5xx -= 1;
-      return BinanceErrors.internal;
-    }
-    if (this.faultState.http429 > 0) {
-      this.faultState.http429 -= 1;
-      return BinanceErrors.tooManyRequests(this.settings.retryAfterSeconds, this.settings.restRequestsPerMinute);
-    }
+    if (takeArmed(this.faultState, 'http5xx')) return BinanceErrors.internal;
+    if (takeArmed(this.faultState, 'http429')) return BinanceErrors.tooManyRequests(this.settings.retryAfterSeconds, this.settings.restRequestsPerMinute);
     if (this.restLimiter.tryHit(apiKey)) return undefined;
     const seconds = Math.max(1, Math.ceil(this.restLimiter.retryAfterMs(apiKey) / 1000));
     return BinanceErrors.tooManyRequests(seconds, this.settings.restRequestsPerMinute);
@@ -548,11 +466,7 @@ export class BinanceEmulator {
         return { ok: false, reason: 'thumbnailUrl was not issued by the venue' };
       }
     }
-    let loseEcho = false;
-    if (this.faultState.loseEchoes > 0) {
-      this.faultState.loseEchoes -= 1;
-      loseEcho = true;
-    }
+    const loseEcho = takeArmed(this.faultState, 'loseEchoes');
     const message = this.post(order, account.userId, account.nickName, request.fields, request.uuid, loseEcho ? account.userId : undefined);
     this.scheduleCounterparty(message, order);
     return { ok: true };
@@ -589,8 +503,7 @@ export class BinanceEmulator {
     });
     const store = this.store;
     for (const step of steps) {
-      const handle = this.timers.setTimeout(() => {
-        this.replyTimers.delete(handle);
+      this.replies.setTimeout(() => {
         if (!this.faultState.counterparty || store !== this.store) return;
         // Replying means they read what we wrote.
         for (const m of store.messagesOf(order.orderNo)) if (m.fromUserId === sender) m.status = 'read';
@@ -603,13 +516,7 @@ export class BinanceEmulator {
           this.post(order, them.userId, them.nickName, { type: 'text', content: action.content }, randomBytes(16).toString('hex'));
         }
       }, step.afterMs);
-      this.replyTimers.add(handle);
     }
-  }
-
-  private cancelReplies(): void {
-    for (const handle of this.replyTimers) this.timers.clearTimeout(handle);
-    this.replyTimers.clear();
   }
 
   private view(m: StoredMessage): BinanceMessageView {
@@ -626,8 +533,4 @@ export class BinanceEmulator {
       messages: this.store.messagesOf(o.orderNo).length,
     };
   }
-}
-
-function stripUndefined<T extends object>(value: T): Partial<T> {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
 }

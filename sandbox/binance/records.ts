@@ -1,23 +1,14 @@
 // What tests assert on: every REST call, upload and WebSocket upgrade, and every frame a client
 // sent. Never a secret: the listenToken, the listenKey and pre-signed URL tokens are redacted.
-export { RecordLog } from '../util/recordLog';
+import type { RequestRecordBase } from '../util/recordLog';
 
-export interface RequestRecord {
-  readonly seq: number;
-  /** Venue clock (ms) when the request arrived. */
-  readonly time: number;
+/**
+ * `path` has a listenKey or upload id shortened to its last 6 characters; `rawQuery` is as
+ * received but with `token=` and `X-Amz-Signature=` values redacted (`signature=` is no secret).
+ */
+export interface RequestRecord extends RequestRecordBase {
   readonly kind: 'rest' | 'upgrade' | 'upload' | 'media';
-  readonly method: string;
-  /** With a listenKey or upload id shortened to its last 6 characters. */
-  readonly path: string;
-  /** As received, but `token=` and `X-Amz-Signature=` values redacted (`signature=` is no secret). */
-  readonly rawQuery: string;
-  readonly apiKey: string | null;
-  /** null when the check did not run (unsigned route, or rejected before it). */
-  readonly signatureValid: boolean | null;
-  readonly timestampValid: boolean | null;
   readonly clientType: string | null;
-  readonly httpStatus: number;
   /** The `code` of a JSON reply (number or C2C string), else the HTTP status. */
   readonly responseCode: number | string;
 }

@@ -2,8 +2,9 @@
 // image pre-signed URL), the C2C order routes (history, active list, detail) and the unsigned
 // server time; plus the pre-signed upload target, uploaded images and /media.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { BodyTooLargeError, pathOf, rawQueryOf, readBody } from '../util/http';
+import { BodyTooLargeError, headerValue, pathOf, rawQueryOf, readBody, readBytesUpTo, sendFile } from '../util/http';
 import type { MediaFile } from '../util/media';
+import { dispatchRoute, type RouteTable } from '../util/restRoutes';
 import { authenticate, type AuthPorts } from './auth';
 import { messageItem, type OrderKeyField } from './chatProtocol';
 import { BinanceErrors, type BinanceErrorReply } from './errors';
@@ -256,7 +257,7 @@ function activeOrders(ctx: Ctx): Reply {
 
 const IMAGE_NAME = /^[^/\\?#&]{1,128}\.(jpe?g|png|gif|webp)$/i;
 
-const SIGNED_ROUTES: Record<string, Partial<Record<string, Handler>>> = {
+const SIGNED_ROUTES: RouteTable<Handler> = {
   '/sapi/v1/c2c/chat/retrieveChatCredential': { GET: ({ account, backend }) => ok(backend.issueCredential(account)) },
   '/sapi/v1/c2c/chat/retrieveChatMessagesWithPagination': { GET: messagesPage },
   '/sapi/v1/c2c/chat/markOrderMessagesAsRead': {
@@ -288,14 +289,10 @@ const SIGNED_ROUTES: Record<string, Partial<Record<string, Handler>>> = {
   },
 };
 
-const UNSIGNED_ROUTES: Record<string, Partial<Record<string, (backend: RestBackend) => Reply>>> = {
+const UNSIGNED_ROUTES: RouteTable<(backend: RestBackend) => Reply> = {
   '/api/v3/ping': { GET: () => ({ status: 200, body: {} }) },
   '/api/v3/time': { GET: (backend) => ({ status: 200, body: { serverTime: backend.now() } }) },
 };
-
-function headerValue(value: string | string[] | undefined): string | undefined {
-  return Array.isArray(value) ? value[0] : value;
-}
 
 function nonEmpty(value: string | null | undefined): string | undefined {
   return value === null || value === undefined || value === '' ? undefined : value;
@@ -314,27 +311,11 @@ function send(res: ServerResponse, reply: Reply): void {
   res.end(text);
 }
 
-function sendFile(res: ServerResponse, method: string, file: MediaFile): void {
-  res.writeHead(200, { 'Content-Type': file.contentType, 'Content-Length': file.body.length, 'Cache-Control': 'public, max-age=3600' });
-  res.end(method === 'HEAD' ? undefined : file.body);
-}
-
 /** S3 answers refusals as XML. */
 function sendS3Error(res: ServerResponse, status: number, code: string): void {
   const text = `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${code}</Code><Message>${code}</Message></Error>`;
   res.writeHead(status, { 'Content-Type': 'application/xml', 'Content-Length': Buffer.byteLength(text) });
   res.end(text);
-}
-
-async function readBytes(req: IncomingMessage): Promise<Buffer | undefined> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > MAX_UPLOAD_BYTES) return undefined;
-    chunks.push(chunk as Buffer);
-  }
-  return Buffer.concat(chunks);
 }
 
 export async function handleRestRequest(backend: RestBackend, req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -359,7 +340,7 @@ export async function handleRestRequest(backend: RestBackend, req: IncomingMessa
       plain('upload', 405, shown);
       return sendS3Error(res, 405, 'MethodNotAllowed');
     }
-    const body = await readBytes(req);
+    const body = await readBytesUpTo(req, MAX_UPLOAD_BYTES);
     if (!body) {
       plain('upload', 413, shown);
       req.destroy();
@@ -380,7 +361,7 @@ export async function handleRestRequest(backend: RestBackend, req: IncomingMessa
     const status = method !== 'GET' && method !== 'HEAD' ? 405 : file ? 200 : 404;
     plain('media', status);
     if (!file || status !== 200) return send(res, error(status === 405 ? BinanceErrors.methodNotAllowed : BinanceErrors.notFound));
-    return sendFile(res, method, file);
+    return sendFile(res, method, file, 'public, max-age=3600');
   }
 
   let rawBody: string;
@@ -392,18 +373,11 @@ export async function handleRestRequest(backend: RestBackend, req: IncomingMessa
     return send(res, { status, body: { code: -1000, msg: 'bad request body' } });
   }
 
-  let reply: Reply;
-  let audit: Pick<RequestRecord, 'apiKey' | 'signatureValid' | 'timestampValid'> = { apiKey: null, signatureValid: null, timestampValid: null };
-  const unsigned = UNSIGNED_ROUTES[path];
-  const signed = SIGNED_ROUTES[path];
-  if (unsigned) {
-    const handler = unsigned[method];
-    reply = handler ? handler(backend) : error(BinanceErrors.methodNotAllowed);
-  } else if (signed) {
-    const handler = signed[method];
-    if (!handler) {
-      reply = error(BinanceErrors.methodNotAllowed);
-    } else {
+  const { reply, audit } = dispatchRoute({ unsigned: UNSIGNED_ROUTES, signed: SIGNED_ROUTES }, path, method, {
+    notFound: () => error(BinanceErrors.notFound),
+    methodNotAllowed: () => error(BinanceErrors.methodNotAllowed),
+    unsigned: (handler) => handler(backend),
+    signed: (handler) => {
       const auth = authenticate(
         {
           apiKeyHeader: headerValue(req.headers['x-mbx-apikey']), rawQuery, rawBody, contentType: headerValue(req.headers['content-type']),
@@ -411,22 +385,13 @@ export async function handleRestRequest(backend: RestBackend, req: IncomingMessa
         },
         backend.auth,
       );
-      if (!auth.ok) {
-        audit = { apiKey: auth.apiKey, signatureValid: auth.signatureValid, timestampValid: auth.timestampValid };
-        reply = error(auth.error);
-      } else {
-        audit = { apiKey: auth.apiKey, signatureValid: auth.signed ? true : null, timestampValid: auth.signed ? true : null };
-        const needsClientType = path.startsWith('/sapi/v1/c2c/chat/') && backend.requireClientType();
-        if (needsClientType && (clientType === null || clientType.toLowerCase() !== 'web')) {
-          reply = error(BinanceErrors.mandatory('clientType'));
-        } else {
-          reply = handler({ account: auth.account, params: new Params(query, parseBody(rawBody)), backend, now: time });
-        }
-      }
-    }
-  } else {
-    reply = error(BinanceErrors.notFound);
-  }
+      if (!auth.ok) return { reply: error(auth.error), audit: { apiKey: auth.apiKey, signatureValid: auth.signatureValid, timestampValid: auth.timestampValid } };
+      const audit = { apiKey: auth.apiKey, signatureValid: auth.signed ? true : null, timestampValid: auth.signed ? true : null };
+      const needsClientType = path.startsWith('/sapi/v1/c2c/chat/') && backend.requireClientType();
+      if (needsClientType && (clientType === null || clientType.toLowerCase() !== 'web')) return { reply: error(BinanceErrors.mandatory('clientType')), audit };
+      return { reply: handler({ account: auth.account, params: new Params(query, parseBody(rawBody)), backend, now: time }), audit };
+    },
+  });
   record({ kind: 'rest', ...audit, httpStatus: reply.status, responseCode: responseCodeOf(reply) });
   send(res, reply);
 }

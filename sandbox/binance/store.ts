@@ -1,6 +1,7 @@
 // The emulated Binance C2C back end: our merchant accounts, orders (each between a buyer and a
 // seller, either of whom may be one of our accounts), and one chat per order. Plain data plus
 // lookups; no I/O.
+import { AccountBook } from '../util/accountBook';
 
 /**
  * Order states the emulator plays: those with both a documented string (listUserOrderHistory) and
@@ -80,26 +81,14 @@ export interface StoredMessage extends MessageFields {
 
 export type MessageDraft = Omit<StoredMessage, 'id' | 'status'> & { readonly status?: 'read' | 'unread' };
 
-export class BinanceStore {
-  readonly accounts: MerchantAccount[] = [];
+export class BinanceStore extends AccountBook<MerchantAccount> {
   private readonly orders = new Map<string, Order>();
   private readonly chats = new Map<string, StoredMessage[]>();
   private lastMessageId: number;
 
   constructor(firstMessageId: number) {
+    super();
     this.lastMessageId = firstMessageId - 1;
-  }
-
-  addAccount(account: MerchantAccount): void {
-    this.accounts.push(account);
-  }
-
-  accountByApiKey(apiKey: string): MerchantAccount | undefined {
-    return this.accounts.find((a) => a.apiKey === apiKey);
-  }
-
-  accountByUserId(userId: string): MerchantAccount | undefined {
-    return this.accounts.find((a) => a.userId === userId);
   }
 
   accountByListenKey(listenKey: string): MerchantAccount | undefined {

@@ -3,9 +3,10 @@
 // most N sockets per key, a client heartbeat, a maximum socket lifetime.
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { WebSocketServer, type RawData, type WebSocket } from 'ws';
+import type { RawData, WebSocket } from 'ws';
+import { ChatSessionRegistry, SandboxCloseReasons, type ChatSessionBase, type HubPorts, type SessionState } from '../util/chatSessions';
 import { pathOf, rawQueryOf, rejectUpgrade } from '../util/http';
-import type { TimerHandle, TimerRegistry } from '../util/timers';
+import type { TimerHandle } from '../util/timers';
 import { parseClientFrame, Replies, type SendMessageParams, type ServerReply } from './chatProtocol';
 import { UpgradeErrors, type MexcErrorReply } from './errors';
 import type { ListenKeyEntry } from './listenKeys';
@@ -13,20 +14,13 @@ import type { FrameRecord, RequestRecord } from './records';
 import type { Conversation } from './store';
 import { rawText } from '../util/wsText';
 
-/** `live`: normal. `silent`: half-open fault, nothing in or out. `forgotten`: silent and already
- * timed out server-side (no longer counted), TCP still open until the fault is lifted. */
-export type SessionState = 'live' | 'silent' | 'forgotten';
+export type { SessionState };
 
-export interface ChatSession {
-  readonly id: number;
-  readonly ws: WebSocket;
-  readonly listenKey: string;
+/** A `forgotten` session is no longer counted against the listenKey's cap. */
+export interface ChatSession extends ChatSessionBase {
   readonly accountUserId: string;
   readonly conversationId: number;
-  /** Venue clock at open, for the lifetime rule. */
-  readonly openedAt: number;
-  state: SessionState;
-  heartbeat: TimerHandle | undefined;
+  /** Armed at open, for the lifetime rule (`openedAt` is the venue clock then). */
   lifetime: TimerHandle | undefined;
 }
 
@@ -39,40 +33,29 @@ export interface SessionInfo {
   readonly state: SessionState;
 }
 
-export interface ChatBackend {
-  now(): number;
+export interface ChatBackend extends HubPorts<RequestRecord, FrameRecord> {
   lookupListenKey(key: string): ListenKeyEntry | undefined;
   conversation(id: number): Conversation | undefined;
-  heartbeatTimeoutMs(): number;
   maxConnectionsPerListenKey(): number;
   maxSocketLifetimeMs(): number;
-  /** Consumes one armed `rejectUpgrades` fault, if any. */
-  takeUpgradeRejection(): boolean;
   /** A validated SEND_MESSAGE from a session (the success reply has already been sent). */
   acceptMessage(session: ChatSession, params: SendMessageParams): void;
   /** Consumes one armed `loseSendReplies` fault, if any: the send takes effect, its reply never arrives. */
   takeLostSendReply(): boolean;
-  readonly timers: TimerRegistry;
-  recordRequest(record: Omit<RequestRecord, 'seq'>): void;
-  recordFrame(record: Omit<FrameRecord, 'seq'>): void;
-  log(line: string): void;
 }
 
 export const CloseReasons = {
-  heartbeat: 'heartbeat timeout',
+  ...SandboxCloseReasons,
   listenKeyExpired: 'listenKey expired',
   listenKeyDeleted: 'listenKey deleted',
   lifetime: 'connection lifetime exceeded',
-  reset: 'sandbox reset',
-  shutdown: 'sandbox closing',
 } as const;
 
-export class ChatSocketHub {
-  private readonly wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 });
-  private readonly sessions = new Map<number, ChatSession>();
-  private lastSessionId = 0;
-
-  constructor(private readonly backend: ChatBackend) {}
+/** The sessions, heartbeat, drop/half-open faults and closing come from ChatSessionRegistry. */
+export class ChatSocketHub extends ChatSessionRegistry<ChatSession> {
+  constructor(private readonly backend: ChatBackend) {
+    super('mexc', backend);
+  }
 
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
     const path = pathOf(req.url);
@@ -101,9 +84,7 @@ export class ChatSocketHub {
     if (!conversation || conversation.accountUserId !== key.accountUserId) return refuse(UpgradeErrors.conversationForbidden);
     if (this.countedSessions(key.key) >= this.backend.maxConnectionsPerListenKey()) return refuse(UpgradeErrors.tooManyConnections);
 
-    // ws completes the handshake synchronously (no verifyClient), so the cap check above and the
-    // registration below cannot interleave with another upgrade.
-    this.wss.handleUpgrade(req, socket, head, (ws) => {
+    this.accept(req, socket, head, (ws) => {
       record(101);
       this.register(ws, key, conversation);
     });
@@ -112,7 +93,7 @@ export class ChatSocketHub {
   /** Sends `frameFor(session)` to every live socket of the conversation. */
   deliver(conversationId: number, frameFor: (session: ChatSession) => string | undefined): number {
     let sent = 0;
-    for (const session of this.sessions.values()) {
+    for (const session of this.all()) {
       if (session.conversationId !== conversationId || session.state !== 'live') continue;
       const frame = frameFor(session);
       if (frame === undefined) continue;
@@ -123,43 +104,19 @@ export class ChatSocketHub {
   }
 
   closeForListenKey(key: string, reason: string): void {
-    for (const session of [...this.sessions.values()]) if (session.listenKey === key) this.closeSession(session, reason);
+    for (const session of this.all()) if (session.listenKey === key) this.closeSession(session, reason);
   }
 
   /** Clock-driven lifetime rule (complements the per-socket timer when tests move the clock). */
   sweepLifetimes(now: number): void {
     const max = this.backend.maxSocketLifetimeMs();
-    for (const session of [...this.sessions.values()]) {
+    for (const session of this.all()) {
       if (now - session.openedAt >= max) this.closeSession(session, CloseReasons.lifetime);
     }
   }
 
-  /** Fault: cut every TCP connection without a close frame. */
-  dropAll(): number {
-    const all = [...this.sessions.values()];
-    for (const session of all) this.destroy(session);
-    return all.length;
-  }
-
-  /** Fault: true silences every socket open now; false destroys the silenced ones. */
-  setHalfOpen(on: boolean): void {
-    for (const session of [...this.sessions.values()]) {
-      if (on && session.state === 'live') {
-        session.state = 'silent';
-        // Stop reading: no frames, no automatic pong, nothing processed, like a dead path.
-        session.ws.pause();
-      } else if (!on && session.state !== 'live') {
-        this.destroy(session);
-      }
-    }
-  }
-
-  silentCount(): number {
-    return [...this.sessions.values()].filter((s) => s.state !== 'live').length;
-  }
-
   list(): SessionInfo[] {
-    return [...this.sessions.values()].map((s) => ({
+    return this.all().map((s) => ({
       id: s.id,
       conversationId: s.conversationId,
       accountUserId: s.accountUserId,
@@ -169,28 +126,15 @@ export class ChatSocketHub {
     }));
   }
 
-  closeAll(reason: string, graceful: boolean): void {
-    for (const session of [...this.sessions.values()]) {
-      if (graceful && session.state === 'live') this.closeSession(session, reason);
-      else this.destroy(session);
-    }
-  }
-
-  async dispose(): Promise<void> {
-    this.closeAll(CloseReasons.shutdown, false);
-    await new Promise<void>((resolve) => this.wss.close(() => resolve()));
-  }
-
   private countedSessions(listenKey: string): number {
     let n = 0;
-    for (const s of this.sessions.values()) if (s.listenKey === listenKey && s.state !== 'forgotten') n++;
+    for (const s of this.all()) if (s.listenKey === listenKey && s.state !== 'forgotten') n++;
     return n;
   }
 
   private register(ws: WebSocket, key: ListenKeyEntry, conversation: Conversation): void {
-    this.lastSessionId += 1;
     const session: ChatSession = {
-      id: this.lastSessionId,
+      id: this.nextId(),
       ws,
       listenKey: key.key,
       accountUserId: key.accountUserId,
@@ -200,24 +144,10 @@ export class ChatSocketHub {
       heartbeat: undefined,
       lifetime: undefined,
     };
-    this.sessions.set(session.id, session);
-    this.armHeartbeat(session);
+    this.add(session);
     session.lifetime = this.backend.timers.setTimeout(() => this.expire(session, CloseReasons.lifetime), this.backend.maxSocketLifetimeMs());
     // Binary frames are read as UTF-8 text too; anything that is not JSON gets "invalid json".
     ws.on('message', (data: RawData) => this.onFrame(session, data));
-    ws.on('error', () => this.destroy(session));
-    ws.on('close', () => this.forget(session));
-  }
-
-  private armHeartbeat(session: ChatSession): void {
-    this.backend.timers.clearTimeout(session.heartbeat);
-    session.heartbeat = this.backend.timers.setTimeout(() => this.expire(session, CloseReasons.heartbeat), this.backend.heartbeatTimeoutMs());
-  }
-
-  /** A timer ran out: close a live socket; a silent one is only forgotten (its close would never arrive). */
-  private expire(session: ChatSession, reason: string): void {
-    if (session.state === 'live') this.closeSession(session, reason);
-    else session.state = 'forgotten';
   }
 
   private onFrame(session: ChatSession, data: RawData): void {
@@ -264,29 +194,5 @@ export class ChatSocketHub {
     const lost = frame.kind === 'send' && this.backend.takeLostSendReply();
     if (!lost) session.ws.send(JSON.stringify(reply));
     if (frame.kind === 'send') this.backend.acceptMessage(session, frame.params);
-  }
-
-  private closeSession(session: ChatSession, reason: string): void {
-    this.backend.log(`mexc WS #${session.id} closed: ${reason}`);
-    this.untrack(session);
-    if (session.state === 'live') session.ws.close(1000, reason);
-    else session.ws.terminate();
-  }
-
-  private destroy(session: ChatSession): void {
-    this.untrack(session);
-    session.ws.terminate();
-  }
-
-  private forget(session: ChatSession): void {
-    this.untrack(session);
-  }
-
-  private untrack(session: ChatSession): void {
-    this.backend.timers.clearTimeout(session.heartbeat);
-    this.backend.timers.clearTimeout(session.lifetime);
-    session.heartbeat = undefined;
-    session.lifetime = undefined;
-    this.sessions.delete(session.id);
   }
 }

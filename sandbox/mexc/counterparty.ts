@@ -1,6 +1,7 @@
 // The scripted trader on the other side of every sandbox order. It answers our messages from
 // keywords, like a P2P counterparty would, so a developer gets a live-feeling chat and tests get
 // predictable replies. Pure planning lives here; the emulator schedules and sends.
+import { INTENT_PATTERNS, classifyBy, smallTalk } from '../util/counterpartyScript';
 import { seededRandom } from '../util/random';
 import type { MessageContent, Order } from './store';
 
@@ -26,28 +27,24 @@ export type ReplyIntent = 'receipt' | 'paid' | 'bankDetails' | 'greeting' | 'que
 const text = (content: string): ReplyDraft => ({ content, type: 1, imageUrl: '', imageThumbUrl: '', videoUrl: '', fileUrl: '' });
 
 // Ordered by priority: "hi, I paid" is about the payment, "did you send the receipt?" wants the image.
-const INTENTS: readonly (readonly [ReplyIntent, RegExp])[] = [
-  ['receipt', /\b(receipts?|screenshots?|proof)\b/i],
-  ['paid', /\b(paid|sent|transfer(?:red)?)\b/i],
+const INTENTS: readonly (readonly [Exclude<ReplyIntent, 'ack'>, RegExp])[] = [
+  ['receipt', INTENT_PATTERNS.receipt],
+  ['paid', INTENT_PATTERNS.paid],
   ['bankDetails', /\b(bank|details|iban|account)\b/i],
-  ['greeting', /\b(hi|hello|hey|good (?:morning|afternoon|evening)|hola|salam)\b/i],
-  ['question', /\?/],
+  ['greeting', INTENT_PATTERNS.greeting],
+  ['question', INTENT_PATTERNS.question],
 ];
 
 export function classify(content: string): ReplyIntent {
-  for (const [intent, pattern] of INTENTS) if (pattern.test(content)) return intent;
-  return 'ack';
+  return classifyBy(content, INTENTS);
 }
-
-const GREETINGS = ['Hi! I am here.', 'Hello, how can I help?', 'Hey, good to see you.'];
-const ANSWERS = ['Yes, that works.', 'Sure, no problem.', 'Yes, the order is still open.'];
-const ACKS = ['OK', 'Noted, thanks.', 'Got it.', 'Alright 👍'];
 
 /** What the counterparty says to one of our messages; deterministic per (seed, message id). */
 export function planReply(content: string, ctx: ReplyContext): ReplyStep[] {
   const r = seededRandom(ctx.seed, `reply-${ctx.order.conversationId}-${ctx.triggerMessageId}`);
   const delay = ctx.delayMs;
-  switch (classify(content)) {
+  const intent = classify(content);
+  switch (intent) {
     case 'receipt':
       return [
         {
@@ -76,10 +73,8 @@ export function planReply(content: string, ctx: ReplyContext): ReplyStep[] {
       return [{ afterMs: delay, draft: text(lines.join('\n')) }];
     }
     case 'greeting':
-      return [{ afterMs: delay, draft: text(r.pick(GREETINGS)) }];
     case 'question':
-      return [{ afterMs: delay, draft: text(r.pick(ANSWERS)) }];
     case 'ack':
-      return [{ afterMs: delay, draft: text(r.pick(ACKS)) }];
+      return [{ afterMs: delay, draft: text(smallTalk(r, intent)) }];
   }
 }

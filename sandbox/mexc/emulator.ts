@@ -2,18 +2,19 @@
 // listen keys, the scripted counterparty and the fault switches. Its public methods are the typed
 // test hooks (the control server exposes the same over HTTP).
 import * as z from 'zod';
-import { TrackedServer, sendJson, urlHost } from '../util/http';
+import { VenueEmulatorBase, type EmulatorOptions } from '../util/emulatorBase';
+import { takeArmed } from '../util/faults';
+import { sendJson, type TrackedServer } from '../util/http';
 import { SandboxInputError, parseInput } from '../util/input';
+import type { MediaFile } from '../util/media';
 import { SlidingWindowLimiter } from '../util/rateLimiter';
 import { seededRandom } from '../util/random';
-import { TimerRegistry, type TimerHandle } from '../util/timers';
 import { receiveMessageFrame, MAX_CONTENT_LENGTH, type SendMessageParams } from './chatProtocol';
 import { ChatSocketHub, CloseReasons, type ChatSession, type SessionInfo } from './chatSocket';
 import { planReply } from './counterparty';
 import { faultRequestSchema, type FaultRequest, type FaultState } from './faults';
 import { ListenKeyRegistry, type ListenKeyEntry } from './listenKeys';
-import { buildMediaLibrary, type MediaFile } from '../util/media';
-import { RecordLog, type FrameRecord, type RequestRecord } from './records';
+import type { FrameRecord, RequestRecord } from './records';
 import { handleRestRequest } from './rest';
 import { buildSeededStore, makeCounterparty, makeOrder } from './seed';
 import { ORDER_STATES, type MessageContent, type MessageDraft, type MessageType, type MexcStore, type Order, type StoredMessage } from './store';
@@ -40,11 +41,7 @@ export interface MexcSettings {
   activeOrders: number;
 }
 
-export interface MexcEmulatorOptions extends Partial<MexcSettings> {
-  /** Venue clock (ms since epoch); injectable so tests can jump past expiries. */
-  clock?: () => number;
-  log?: (line: string) => void;
-}
+export type MexcEmulatorOptions = EmulatorOptions<MexcSettings>;
 
 export const DEFAULT_MEXC_SETTINGS: MexcSettings = {
   heartbeatTimeoutMs: 60_000,
@@ -143,32 +140,16 @@ export type CreateOrderInput = z.input<typeof createOrderInputSchema>;
 export const setOrderStateInputSchema = z.object({ orderNo: z.string(), state: orderStateSchema }).strict();
 export type SetOrderStateInput = z.input<typeof setOrderStateInputSchema>;
 
-export class MexcEmulator {
-  readonly settings: MexcSettings;
-  private readonly clock: () => number;
-  private readonly log: (line: string) => void;
-  private readonly timers = new TimerRegistry();
-  private readonly server: TrackedServer;
-  private readonly hub: ChatSocketHub;
+export class MexcEmulator extends VenueEmulatorBase<MexcSettings, FaultState, RequestRecord, FrameRecord, SessionInfo> {
+  protected readonly server: TrackedServer;
+  protected readonly hub: ChatSocketHub;
   private readonly keys: ListenKeyRegistry;
   private readonly limiter: SlidingWindowLimiter;
-  private readonly media = buildMediaLibrary();
   private readonly uploads = new Map<string, MediaFile>();
-  private readonly requestLog = new RecordLog<RequestRecord>();
-  private readonly frameLog = new RecordLog<FrameRecord>();
-  private readonly replyTimers = new Set<TimerHandle>();
   private store: MexcStore;
-  private faultState: FaultState;
-  private base = '';
-  private createdOrders = 0;
-  private closed = false;
 
   constructor(options: MexcEmulatorOptions = {}) {
-    const { clock, log, ...settings } = options;
-    this.settings = { ...DEFAULT_MEXC_SETTINGS, ...stripUndefined(settings) };
-    this.clock = clock ?? Date.now;
-    this.log = log ?? (() => undefined);
-    this.faultState = this.defaultFaults();
+    super('mexc', DEFAULT_MEXC_SETTINGS, options);
     this.keys = new ListenKeyRegistry(
       () => this.settings.listenKeyTtlMs,
       this.settings.maxListenKeysPerApiKey,
@@ -177,29 +158,15 @@ export class MexcEmulator {
     this.limiter = new SlidingWindowLimiter(() => this.settings.restRateLimitPerSecond);
     this.store = buildSeededStore(this.settings.seed, this.now(), this.settings.activeOrders);
     this.hub = new ChatSocketHub({
-      now: () => this.now(),
+      ...this.hubPorts(),
       lookupListenKey: (key) => this.keys.lookup(key, this.now()),
       conversation: (id) => this.store.conversation(id),
-      heartbeatTimeoutMs: () => this.faultState.heartbeatTimeoutMs,
       maxConnectionsPerListenKey: () => this.settings.maxConnectionsPerListenKey,
       maxSocketLifetimeMs: () => this.settings.maxSocketLifetimeMs,
-      takeUpgradeRejection: () => {
-        if (this.faultState.rejectUpgrades <= 0) return false;
-        this.faultState.rejectUpgrades -= 1;
-        return true;
-      },
       acceptMessage: (session, params) => this.acceptFromSocket(session, params),
-      takeLostSendReply: () => {
-        if (this.faultState.loseSendReplies <= 0) return false;
-        this.faultState.loseSendReplies -= 1;
-        return true;
-      },
-      timers: this.timers,
-      recordRequest: (r) => this.requestLog.add((seq) => ({ seq, ...r })),
-      recordFrame: (r) => this.frameLog.add((seq) => ({ seq, ...r })),
-      log: this.log,
+      takeLostSendReply: () => takeArmed(this.faultState, 'loseSendReplies'),
     });
-    this.server = new TrackedServer((req, res) => {
+    this.server = this.serve((req, res) => {
       handleRestRequest(
         {
           now: () => this.now(),
@@ -207,19 +174,13 @@ export class MexcEmulator {
           listenKeys: this.keys,
           auth: {
             accountByApiKey: (apiKey) => this.store.accountByApiKey(apiKey),
-            admit: (apiKey) => {
-              if (this.faultState.rateLimitNext > 0) {
-                this.faultState.rateLimitNext -= 1;
-                return false;
-              }
-              return this.limiter.tryHit(apiKey);
-            },
+            admit: (apiKey) => !takeArmed(this.faultState, 'rateLimitNext') && this.limiter.tryHit(apiKey),
           },
           media: this.media,
           uploads: this.uploads,
           timers: this.timers,
           slowReplyMs: () => this.faultState.slowReplyMs,
-          recordRequest: (r) => this.requestLog.add((seq) => ({ seq, ...r })),
+          recordRequest: (r) => this.requestLog.append(r),
           log: this.log,
         },
         req,
@@ -229,37 +190,22 @@ export class MexcEmulator {
         sendJson(res, 500, { code: 500, msg: 'Internal error' });
       });
     });
-    this.server.server.on('upgrade', (req, socket, head: Buffer) => this.hub.handleUpgrade(req, socket, head));
   }
 
   async start(host: string, port: number): Promise<void> {
-    const bound = await this.server.listen(host, port);
-    this.base = `http://${urlHost(host)}:${bound}`;
+    await this.listen(host, port);
     // Seeded again now that media URLs are known, and relative to the clock at start.
     this.store = buildSeededStore(this.settings.seed, this.now(), this.settings.activeOrders);
     this.timers.setInterval(() => this.sweep(), this.settings.sweepIntervalMs);
-  }
-
-  get restUrl(): string {
-    return this.base;
   }
 
   get wsUrl(): string {
     return `${this.base.replace(/^http/, 'ws')}/ws`;
   }
 
-  get mediaUrl(): string {
-    return `${this.base}/media`;
-  }
-
   /** The upload target (not a MEXC API; see rest.ts handleUpload), with {name} for the file name. */
   get uploadUrl(): string {
     return `${this.base}/uploads/{name}`;
-  }
-
-  /** Venue time: the injected clock plus any `clockSkewMs` fault. */
-  now(): number {
-    return this.clock() + this.faultState.clockSkewMs;
   }
 
   accounts(): MexcAccountInfo[] {
@@ -296,10 +242,6 @@ export class MexcEmulator {
     };
   }
 
-  requests(filter: { sinceSeq?: number; kind?: RequestRecord['kind'] } = {}): RequestRecord[] {
-    return this.requestLog.list((r) => (filter.sinceSeq === undefined || r.seq > filter.sinceSeq) && (filter.kind === undefined || r.kind === filter.kind));
-  }
-
   frames(conversationId?: number): FrameRecord[] {
     return this.frameLog.list((f) => conversationId === undefined || f.conversationId === conversationId);
   }
@@ -307,10 +249,6 @@ export class MexcEmulator {
   messages(conversationId?: number): MessageView[] {
     const ids = conversationId === undefined ? this.store.allConversations().map((c) => c.id) : [conversationId];
     return ids.flatMap((id) => this.store.messagesOf(id).map((m) => this.messageView(m))).sort((a, b) => a.id - b.id);
-  }
-
-  sockets(): SessionInfo[] {
-    return this.hub.list();
   }
 
   listenKeys(): readonly ListenKeyEntry[] {
@@ -347,8 +285,7 @@ export class MexcEmulator {
   /** A new order (default NOT_PAID) with a new counterparty and conversation. */
   createOrder(input: CreateOrderInput = {}): OrderView {
     const v = parseInput(createOrderInputSchema, input);
-    const account =
-      typeof v.account === 'string' ? this.store.accountByApiKey(v.account) : this.store.accounts[v.account ?? 0];
+    const account = this.store.accountByRef(v.account ?? 0);
     if (!account) throw new SandboxInputError('unknown account');
     this.createdOrders += 1;
     const r = seededRandom(this.settings.seed, `created-order-${this.createdOrders}`);
@@ -374,10 +311,6 @@ export class MexcEmulator {
     return this.orderView(order);
   }
 
-  faults(): FaultState {
-    return { ...this.faultState, halfOpenSockets: this.hub.silentCount() };
-  }
-
   applyFaults(input: FaultRequest): FaultState {
     const v = parseInput(faultRequestSchema, input);
     if (v.dropAll) this.log(`mexc fault: dropped ${this.hub.dropAll()} sockets`);
@@ -391,7 +324,7 @@ export class MexcEmulator {
     if (v.echoSelf !== undefined) this.faultState.echoSelf = v.echoSelf;
     if (v.counterparty !== undefined) {
       this.faultState.counterparty = v.counterparty;
-      if (!v.counterparty) this.cancelReplies();
+      if (!v.counterparty) this.replies.cancelAll();
     }
     if (v.clockSkewMs !== undefined) this.faultState.clockSkewMs = v.clockSkewMs;
     this.log(`mexc faults: ${JSON.stringify(v)}`);
@@ -405,38 +338,17 @@ export class MexcEmulator {
     this.hub.sweepLifetimes(now);
   }
 
-  /** Back to the seeded state: sockets closed, keys, records, faults and pending replies cleared. */
-  reset(): void {
-    this.hub.closeAll(CloseReasons.reset, true);
-    this.cancelReplies();
+  // ---- internals --------------------------------------------------------------------------
+
+  /** reset(): listen keys and uploads too. */
+  protected resetVenue(): void {
     this.keys.clear();
     this.uploads.clear();
     this.limiter.clear();
-    this.requestLog.clear();
-    this.frameLog.clear();
-    this.faultState = this.defaultFaults();
-    this.createdOrders = 0;
     this.store = buildSeededStore(this.settings.seed, this.now(), this.settings.activeOrders);
-    this.log('mexc reset');
   }
 
-  async close(): Promise<void> {
-    if (this.closed) return;
-    this.closed = true;
-    this.timers.clearAll();
-    this.replyTimers.clear();
-    await this.hub.dispose();
-    await this.server.close();
-  }
-
-  /** Pending timers (heartbeats, lifetimes, replies, sweeps); 0 after close. */
-  pendingTimers(): number {
-    return this.timers.size;
-  }
-
-  // ---- internals --------------------------------------------------------------------------
-
-  private defaultFaults(): FaultState {
+  protected defaultFaults(): FaultState {
     return {
       halfOpenSockets: 0,
       rejectUpgrades: 0,
@@ -486,18 +398,11 @@ export class MexcEmulator {
     });
     const store = this.store;
     for (const step of steps) {
-      const handle = this.timers.setTimeout(() => {
-        this.replyTimers.delete(handle);
+      this.replies.setTimeout(() => {
         if (!this.faultState.counterparty || store !== this.store) return;
         this.post({ ...step.draft, conversationId: order.conversationId, fromUserId: order.counterparty.userId, fromNickName: order.counterparty.nickName }, undefined);
       }, step.afterMs);
-      this.replyTimers.add(handle);
     }
-  }
-
-  private cancelReplies(): void {
-    for (const handle of this.replyTimers) this.timers.clearTimeout(handle);
-    this.replyTimers.clear();
   }
 
   private orderView(o: Order): OrderView {
@@ -519,8 +424,4 @@ export class MexcEmulator {
       fromUserId: m.fromUserId, fromNickName: m.fromNickName,
     };
   }
-}
-
-function stripUndefined<T extends object>(value: T): Partial<T> {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
 }

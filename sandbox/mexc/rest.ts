@@ -1,7 +1,8 @@
 // The MEXC REST surface the client uses: userDataStream (listenKey), the P2P order list and
 // detail, the chat conversation lookup, plus /media for message attachments.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { BodyTooLargeError, pathOf, rawQueryOf, readBody, sendJson } from '../util/http';
+import { BodyTooLargeError, headerValue, pathOf, rawQueryOf, readBody, readBytesUpTo, sendFile, sendJson } from '../util/http';
+import { dispatchRoute, type RouteTable } from '../util/restRoutes';
 import type { TimerRegistry } from '../util/timers';
 import { authenticate, type AuthPorts, type RequestParams } from './auth';
 import { MexcErrors, type MexcErrorReply } from './errors';
@@ -47,7 +48,7 @@ function withOwnedOrder(ctx: SignedContext, param: string, reply: (order: Order)
   return reply(order);
 }
 
-const SIGNED_ROUTES: Record<string, Partial<Record<string, SignedHandler>>> = {
+const SIGNED_ROUTES: RouteTable<SignedHandler> = {
   '/api/v3/userDataStream': {
     POST: ({ account, backend, now }) => {
       const entry = backend.listenKeys.create(account.userId, now);
@@ -77,7 +78,7 @@ const SIGNED_ROUTES: Record<string, Partial<Record<string, SignedHandler>>> = {
   },
 };
 
-const UNSIGNED_ROUTES: Record<string, Partial<Record<string, (backend: RestBackend) => Reply>>> = {
+const UNSIGNED_ROUTES: RouteTable<(backend: RestBackend) => Reply> = {
   '/api/v3/ping': { GET: () => plain({}) },
   '/api/v3/time': { GET: (backend) => plain({ serverTime: backend.now() }) },
 };
@@ -237,19 +238,14 @@ async function handleUpload(
     return;
   }
   if (method === 'PUT') {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    for await (const chunk of req) {
-      size += (chunk as Buffer).length;
-      if (size > MAX_UPLOAD_BYTES) {
-        done(413);
-        sendJson(res, 413, { code: 413, msg: 'file too large' });
-        req.destroy();
-        return;
-      }
-      chunks.push(chunk as Buffer);
+    const body = await readBytesUpTo(req, MAX_UPLOAD_BYTES);
+    if (!body) {
+      done(413);
+      sendJson(res, 413, { code: 413, msg: 'file too large' });
+      req.destroy();
+      return;
     }
-    backend.uploads.set(name, { contentType: headerValue(req.headers['content-type']) ?? 'application/octet-stream', body: Buffer.concat(chunks) });
+    backend.uploads.set(name, { contentType: headerValue(req.headers['content-type']) ?? 'application/octet-stream', body });
     done(201);
     res.writeHead(201, { 'Content-Length': 0 });
     res.end();
@@ -262,12 +258,7 @@ async function handleUpload(
     sendJson(res, status, { code: status, msg: status === 405 ? 'method not allowed' : 'not found' });
     return;
   }
-  res.writeHead(200, { 'Content-Type': file.contentType, 'Content-Length': file.body.length });
-  res.end(method === 'HEAD' ? undefined : file.body);
-}
-
-function headerValue(value: string | string[] | undefined): string | undefined {
-  return Array.isArray(value) ? value[0] : value;
+  sendFile(res, method, file);
 }
 
 export async function handleRestRequest(backend: RestBackend, req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -293,8 +284,7 @@ export async function handleRestRequest(backend: RestBackend, req: IncomingMessa
       sendJson(res, status, status === 405 ? MexcErrors.methodNotAllowed.body : MexcErrors.notFound.body);
       return;
     }
-    res.writeHead(200, { 'Content-Type': file.contentType, 'Content-Length': file.body.length, 'Cache-Control': 'public, max-age=3600' });
-    res.end(method === 'HEAD' ? undefined : file.body);
+    sendFile(res, method, file, 'public, max-age=3600');
     return;
   }
 
@@ -308,30 +298,16 @@ export async function handleRestRequest(backend: RestBackend, req: IncomingMessa
     return;
   }
 
-  let reply: Reply;
-  let audit: Pick<RequestRecord, 'apiKey' | 'signatureValid' | 'timestampValid'> = { apiKey: null, signatureValid: null, timestampValid: null };
-  const unsigned = UNSIGNED_ROUTES[path];
-  const signed = SIGNED_ROUTES[path];
-  if (unsigned) {
-    const handler = unsigned[method];
-    reply = handler ? handler(backend) : error(MexcErrors.methodNotAllowed);
-  } else if (signed) {
-    const handler = signed[method];
-    if (!handler) {
-      reply = error(MexcErrors.methodNotAllowed);
-    } else {
+  const { reply, audit } = dispatchRoute({ unsigned: UNSIGNED_ROUTES, signed: SIGNED_ROUTES }, path, method, {
+    notFound: () => error(MexcErrors.notFound),
+    methodNotAllowed: () => error(MexcErrors.methodNotAllowed),
+    unsigned: (handler) => handler(backend),
+    signed: (handler) => {
       const auth = authenticate({ apiKeyHeader: headerValue(req.headers['x-mexc-apikey']), rawQuery, rawBody, serverTime: time }, backend.auth);
-      if (auth.ok) {
-        audit = { apiKey: auth.apiKey, signatureValid: true, timestampValid: true };
-        reply = handler({ account: auth.account, params: auth.params, backend, now: time });
-      } else {
-        audit = { apiKey: auth.apiKey, signatureValid: auth.signatureValid, timestampValid: auth.timestampValid };
-        reply = error(auth.error);
-      }
-    }
-  } else {
-    reply = error(MexcErrors.notFound);
-  }
+      if (!auth.ok) return { reply: error(auth.error), audit: { apiKey: auth.apiKey, signatureValid: auth.signatureValid, timestampValid: auth.timestampValid } };
+      return { reply: handler({ account: auth.account, params: auth.params, backend, now: time }), audit: { apiKey: auth.apiKey, signatureValid: true, timestampValid: true } };
+    },
+  });
 
   record({ kind: 'rest', ...audit, httpStatus: reply.status, responseCode: responseCodeOf(reply) });
   const delay = backend.slowReplyMs();

@@ -1,5 +1,6 @@
 // The emulated MEXC back end: our merchant accounts, their P2P orders, one chat conversation per
 // order, and the messages of each conversation. Plain data plus lookups; no I/O.
+import { AccountBook } from '../util/accountBook';
 
 export type OrderState = 'NOT_PAID' | 'PAID' | 'DONE' | 'CANCEL' | 'TIMEOUT' | 'APPEAL';
 export const ORDER_STATES: readonly OrderState[] = ['NOT_PAID', 'PAID', 'DONE', 'CANCEL', 'TIMEOUT', 'APPEAL'];
@@ -85,8 +86,7 @@ export interface StoredMessage extends MessageContent {
 
 export type MessageDraft = Omit<StoredMessage, 'id' | 'time'>;
 
-export class MexcStore {
-  readonly accounts: MerchantAccount[] = [];
+export class MexcStore extends AccountBook<MerchantAccount> {
   private readonly orders = new Map<string, Order>();
   private readonly conversations = new Map<number, Conversation>();
   private readonly messages = new Map<number, StoredMessage[]>();
@@ -94,20 +94,9 @@ export class MexcStore {
   private lastConversationId: number;
 
   constructor(firstMessageId: number, firstConversationId: number) {
+    super();
     this.lastMessageId = firstMessageId - 1;
     this.lastConversationId = firstConversationId - 1;
-  }
-
-  addAccount(account: MerchantAccount): void {
-    this.accounts.push(account);
-  }
-
-  accountByApiKey(apiKey: string): MerchantAccount | undefined {
-    return this.accounts.find((a) => a.apiKey === apiKey);
-  }
-
-  accountByUserId(userId: string): MerchantAccount | undefined {
-    return this.accounts.find((a) => a.userId === userId);
   }
 
   nextConversationId(): number {

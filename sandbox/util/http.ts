@@ -2,6 +2,7 @@
 import { createServer, STATUS_CODES, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
+import type { MediaFile } from './media';
 
 /** Upper bound for request bodies; the emulated APIs never need more. */
 const MAX_BODY_BYTES = 1024 * 1024;
@@ -34,6 +35,29 @@ export function sendJson(res: ServerResponse, status: number, body: unknown): vo
     'Content-Length': Buffer.byteLength(text),
   });
   res.end(text);
+}
+
+/** The body as bytes, or undefined once it passes `maxBytes` (the caller answers and destroys). */
+export async function readBytesUpTo(req: IncomingMessage, maxBytes: number): Promise<Buffer | undefined> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > maxBytes) return undefined;
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks);
+}
+
+/** A stored file (GET, or HEAD without the bytes). */
+export function sendFile(res: ServerResponse, method: string, file: MediaFile, cacheControl?: string): void {
+  res.writeHead(200, { 'Content-Type': file.contentType, 'Content-Length': file.body.length, ...(cacheControl ? { 'Cache-Control': cacheControl } : {}) });
+  res.end(method === 'HEAD' ? undefined : file.body);
+}
+
+/** The first value of a header node may have joined into an array. */
+export function headerValue(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value[0] : value;
 }
 
 /** Answers an upgrade request with a plain HTTP error, the way a gateway refuses a handshake. */
@@ -94,6 +118,11 @@ export class TrackedServer {
         resolve(address.port);
       });
     });
+  }
+
+  /** Listens and answers the base URL (`http://host:port`) clients reach it at. */
+  async listenUrl(host: string, port: number): Promise<string> {
+    return `http://${urlHost(host)}:${await this.listen(host, port)}`;
   }
 
   close(): Promise<void> {

@@ -46,3 +46,23 @@ export class TimerRegistry {
     this.intervals.clear();
   }
 }
+
+/** Timeouts of one registry that are cancelled together (the scripted counterparty's pending replies). */
+export class TimerGroup {
+  private readonly handles = new Set<TimerHandle>();
+
+  constructor(private readonly timers: TimerRegistry) {}
+
+  setTimeout(callback: () => void, ms: number): void {
+    const handle = this.timers.setTimeout(() => {
+      this.handles.delete(handle);
+      callback();
+    }, ms);
+    this.handles.add(handle);
+  }
+
+  cancelAll(): void {
+    for (const handle of this.handles) this.timers.clearTimeout(handle);
+    this.handles.clear();
+  }
+}

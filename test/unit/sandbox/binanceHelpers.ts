@@ -1,12 +1,13 @@
 // Test-side client for the Binance emulator: signs with node:crypto directly (not with the
 // sandbox's verifier, not with src/), opens the chat socket with `ws`, and collects its frames
-// (text frames kept raw too, since the venue's `Bye` is not JSON).
-import { createHmac } from 'node:crypto';
-import { WebSocket } from 'ws';
+// (text frames kept raw too, since the venue's `Bye` is not JSON). The socket plumbing, signing
+// and waiting come from helpers.ts, shared with the MEXC tests.
+import type { WebSocket } from 'ws';
 import { z } from 'zod';
 import type { Sandbox } from '../../../sandbox/index';
+import { FrameCollector, connect, credentialsOf, sign, timedQuery } from './helpers';
 
-export const sign = (secret: string, payload: string): string => createHmac('sha256', secret).update(payload).digest('hex');
+export { delay, expectRejected, UpgradeRejected } from './helpers';
 
 export interface BinanceCall {
   method?: string;
@@ -33,19 +34,12 @@ export interface Reply {
 }
 
 export function binanceAccount(sb: Sandbox, index = 0): { apiKey: string; secretKey: string } {
-  const a = sb.venue('binance').accounts()[index];
-  if (!a) throw new Error(`no Binance account ${index}`);
-  return a.credentials;
+  return credentialsOf(sb, 'binance', index);
 }
 
 export async function callBinance(sb: Sandbox, path: string, opts: BinanceCall = {}): Promise<Reply> {
   const creds = binanceAccount(sb, opts.account ?? 0);
-  const parts: string[] = [];
-  if (opts.query) parts.push(opts.query);
-  if (opts.recvWindow !== undefined) parts.push(`recvWindow=${opts.recvWindow}`);
-  const timestamp = opts.timestamp === undefined ? sb.venue('binance').now() : opts.timestamp;
-  if (timestamp !== null) parts.push(`timestamp=${timestamp}`);
-  const query = parts.join('&');
+  const query = timedQuery(opts, sb.venue('binance').now());
   const body = opts.body ?? '';
   const signed = opts.form ? query + body : query;
   const signature = opts.signature === undefined ? sign(opts.secretKey ?? creds.secretKey, signed) : opts.signature;
@@ -92,29 +86,14 @@ export const itemSchema = z.object({
 });
 export type Item = z.infer<typeof itemSchema>;
 
-export class UpgradeRejected extends Error {
-  constructor(readonly status: number, readonly body: string) {
-    super(`upgrade rejected with HTTP ${status}`);
-  }
-}
-
 /** Collects every text frame of a chat socket (raw, and parsed when it is JSON). */
-export class ChatClient {
-  readonly raw: string[] = [];
-  private waiters: { match: (raw: string) => boolean; resolve: (raw: string) => void }[] = [];
-  readonly closed: Promise<{ code: number; reason: string }>;
+export class ChatClient extends FrameCollector<string> {
+  constructor(ws: WebSocket) {
+    super(ws, (text) => text);
+  }
 
-  constructor(readonly ws: WebSocket) {
-    ws.on('message', (data: Buffer) => {
-      const text = data.toString('utf8');
-      this.raw.push(text);
-      this.waiters = this.waiters.filter((w) => {
-        if (!w.match(text)) return true;
-        w.resolve(text);
-        return false;
-      });
-    });
-    this.closed = new Promise((resolve) => ws.on('close', (code: number, reason: Buffer) => resolve({ code, reason: reason.toString() })));
+  get raw(): readonly string[] {
+    return this.frames;
   }
 
   get json(): unknown[] {
@@ -127,10 +106,6 @@ export class ChatClient {
     });
   }
 
-  send(frame: unknown): void {
-    this.ws.send(typeof frame === 'string' ? frame : JSON.stringify(frame));
-  }
-
   /** The first frame (already received or coming) whose parsed JSON matches. */
   async next(match: (frame: Record<string, unknown>) => boolean, timeoutMs = 2000): Promise<Record<string, unknown>> {
     const raw = await this.nextRaw((text) => {
@@ -141,16 +116,7 @@ export class ChatClient {
   }
 
   nextRaw(match: (raw: string) => boolean, timeoutMs = 2000): Promise<string> {
-    const existing = this.raw.find(match);
-    if (existing !== undefined) return Promise.resolve(existing);
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`no matching frame within ${timeoutMs} ms; got ${JSON.stringify(this.raw)}`)), timeoutMs);
-      this.waiters.push({ match, resolve: (f) => { clearTimeout(timer); resolve(f); } });
-    });
-  }
-
-  close(): void {
-    this.ws.terminate();
+    return this.nextFrame(match, timeoutMs);
   }
 }
 
@@ -164,18 +130,7 @@ function parseObject(text: string): Record<string, unknown> | undefined {
 }
 
 export function openChatUrl(url: string): Promise<ChatClient> {
-  return new Promise((resolve, reject) => {
-    const ws = new WebSocket(url);
-    const client = new ChatClient(ws);
-    ws.once('open', () => resolve(client));
-    ws.once('unexpected-response', (_req, res) => {
-      let body = '';
-      res.on('data', (chunk: Buffer) => (body += chunk.toString()));
-      res.on('end', () => reject(new UpgradeRejected(res.statusCode ?? 0, body)));
-      ws.on('error', () => undefined);
-    });
-    ws.once('error', (e) => reject(e));
-  });
+  return connect(url, (ws) => new ChatClient(ws));
 }
 
 export const chatUrl = (c: Credential, token = c.listenToken): string => `${c.chatWssUrl}/${c.listenKey}?token=${token}&clientType=web`;
@@ -183,16 +138,6 @@ export const chatUrl = (c: Credential, token = c.listenToken): string => `${c.ch
 /** A fresh credential, then the socket (the documented way to connect). */
 export async function openChat(sb: Sandbox, account = 0): Promise<ChatClient> {
   return openChatUrl(chatUrl(await credential(sb, account)));
-}
-
-export async function expectRejected(promise: Promise<unknown>): Promise<UpgradeRejected> {
-  try {
-    await promise;
-  } catch (e) {
-    if (e instanceof UpgradeRejected) return e;
-    throw e;
-  }
-  throw new Error('expected the upgrade to be rejected');
 }
 
 /** Order numbers of an account by state, from the hooks. */
@@ -209,5 +154,3 @@ export function textFrame(orderNo: string, content: string, uuid: string): Recor
 
 export const isMessage = (pred: (f: Record<string, unknown>) => boolean = () => true) => (f: Record<string, unknown>): boolean =>
   typeof f.id === 'number' && pred(f);
-
-export const delay = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));

@@ -1,5 +1,6 @@
 // Test-side client for the sandbox: signs requests with node:crypto directly (not with the
-// sandbox's verifier, not with src/), opens sockets with `ws`, and waits for frames.
+// sandbox's verifier, not with src/), opens sockets with `ws`, and waits for frames. The socket
+// plumbing here serves every venue (binanceHelpers.ts builds on it); the rest is MEXC's.
 import { createHmac } from 'node:crypto';
 import { WebSocket } from 'ws';
 import { z } from 'zod';
@@ -29,20 +30,30 @@ export interface Reply {
   ms: number;
 }
 
-export function account(sb: Sandbox, index = 0): { apiKey: string; secretKey: string } {
-  const a = sb.venue('mexc').accounts()[index];
-  if (!a) throw new Error(`no account ${index}`);
+/** The credentials of a venue's seeded account. */
+export function credentialsOf(sb: Sandbox, venue: 'mexc' | 'binance', index: number): { apiKey: string; secretKey: string } {
+  const a = sb.venue(venue).accounts()[index];
+  if (!a) throw new Error(`no ${venue} account ${index}`);
   return a.credentials;
+}
+
+/** The business parameters, then `recvWindow` and `timestamp` (default the venue's now; null: none). */
+export function timedQuery(opts: { query?: string; recvWindow?: number; timestamp?: number | null }, now: number): string {
+  const parts: string[] = [];
+  if (opts.query) parts.push(opts.query);
+  if (opts.recvWindow !== undefined) parts.push(`recvWindow=${opts.recvWindow}`);
+  const timestamp = opts.timestamp === undefined ? now : opts.timestamp;
+  if (timestamp !== null) parts.push(`timestamp=${timestamp}`);
+  return parts.join('&');
+}
+
+export function account(sb: Sandbox, index = 0): { apiKey: string; secretKey: string } {
+  return credentialsOf(sb, 'mexc', index);
 }
 
 export async function callMexc(sb: Sandbox, path: string, opts: CallOptions = {}): Promise<Reply> {
   const creds = account(sb, opts.account ?? 0);
-  const parts: string[] = [];
-  if (opts.query) parts.push(opts.query);
-  if (opts.recvWindow !== undefined) parts.push(`recvWindow=${opts.recvWindow}`);
-  const timestamp = opts.timestamp === undefined ? sb.venue('mexc').now() : opts.timestamp;
-  if (timestamp !== null) parts.push(`timestamp=${timestamp}`);
-  const query = parts.join('&');
+  const query = timedQuery(opts, sb.venue('mexc').now());
   const body = opts.body ?? '';
   const signature = opts.signature ?? sign(opts.secretKey ?? creds.secretKey, query + body);
   const url = `${sb.venue('mexc').restUrl}${path}?${query}${query ? '&' : ''}signature=${signature}`;
@@ -74,15 +85,15 @@ export class UpgradeRejected extends Error {
   }
 }
 
-/** Collects every frame of a socket so tests can await specific ones. */
-export class Client {
-  readonly frames: unknown[] = [];
-  private waiters: { match: (f: unknown) => boolean; resolve: (f: unknown) => void }[] = [];
+/** Collects every text frame of a socket, decoded by `decode`, so tests can await specific ones. */
+export class FrameCollector<F> {
+  readonly frames: F[] = [];
+  private waiters: { match: (f: F) => boolean; resolve: (f: F) => void }[] = [];
   readonly closed: Promise<{ code: number; reason: string }>;
 
-  constructor(readonly ws: WebSocket) {
+  constructor(readonly ws: WebSocket, decode: (text: string) => F) {
     ws.on('message', (data: Buffer) => {
-      const frame: unknown = JSON.parse(data.toString('utf8'));
+      const frame = decode(data.toString('utf8'));
       this.frames.push(frame);
       this.waiters = this.waiters.filter((w) => {
         if (!w.match(frame)) return true;
@@ -97,12 +108,8 @@ export class Client {
     this.ws.send(typeof frame === 'string' ? frame : JSON.stringify(frame));
   }
 
-  sendMessage(params: Record<string, unknown>): void {
-    this.send({ method: 'SEND_MESSAGE', params: JSON.stringify(params) });
-  }
-
   /** The next frame (including already received ones after `fromIndex`) matching `match`. */
-  next(match: (f: unknown) => boolean, timeoutMs = 2000, fromIndex = 0): Promise<unknown> {
+  nextFrame(match: (f: F) => boolean, timeoutMs = 2000, fromIndex = 0): Promise<F> {
     const existing = this.frames.slice(fromIndex).find(match);
     if (existing !== undefined) return Promise.resolve(existing);
     return new Promise((resolve, reject) => {
@@ -116,11 +123,11 @@ export class Client {
   }
 }
 
-export function openSocket(sb: Sandbox, listenKey: string, conversationId: number | string): Promise<Client> {
-  const url = `${sb.venue('mexc').wsUrl}?listenKey=${listenKey}&conversationId=${conversationId}`;
+/** Opens a socket and wraps it; a refused handshake rejects with UpgradeRejected (status and body). */
+export function connect<C>(url: string, wrap: (ws: WebSocket) => C): Promise<C> {
   return new Promise((resolve, reject) => {
     const ws = new WebSocket(url);
-    const client = new Client(ws);
+    const client = wrap(ws);
     ws.once('open', () => resolve(client));
     ws.once('unexpected-response', (_req, res) => {
       let body = '';
@@ -130,6 +137,25 @@ export function openSocket(sb: Sandbox, listenKey: string, conversationId: numbe
     });
     ws.once('error', (e) => reject(e));
   });
+}
+
+/** A MEXC chat socket: every frame is JSON. */
+export class Client extends FrameCollector<unknown> {
+  constructor(ws: WebSocket) {
+    super(ws, (text) => JSON.parse(text) as unknown);
+  }
+
+  sendMessage(params: Record<string, unknown>): void {
+    this.send({ method: 'SEND_MESSAGE', params: JSON.stringify(params) });
+  }
+
+  next(match: (f: unknown) => boolean, timeoutMs = 2000, fromIndex = 0): Promise<unknown> {
+    return this.nextFrame(match, timeoutMs, fromIndex);
+  }
+}
+
+export function openSocket(sb: Sandbox, listenKey: string, conversationId: number | string): Promise<Client> {
+  return connect(`${sb.venue('mexc').wsUrl}?listenKey=${listenKey}&conversationId=${conversationId}`, (ws) => new Client(ws));
 }
 
 export async function expectRejected(promise: Promise<unknown>): Promise<UpgradeRejected> {
