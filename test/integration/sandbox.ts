@@ -57,6 +57,20 @@ export function binanceOf(info: SandboxReady): BinanceSandbox {
   return { control, ...endpoints, accounts };
 }
 
+/** The Bybit part of the ready JSON: REST only; account 0 has an HMAC key, account 1 an RSA key. */
+export interface BybitSandbox {
+  control: string;
+  rest: string;
+  accounts: { label: string; credentials: Record<string, string> }[];
+}
+
+export function bybitOf(info: SandboxReady): BybitSandbox {
+  const venue = info.venues.bybit;
+  const rest = venue?.endpoints.rest;
+  if (!venue || !rest) throw new Error(`the sandbox runs no Bybit emulator: ${JSON.stringify(info.venues)}`);
+  return { control: venue.control, rest, accounts: info.accounts.filter((a) => a.venue === 'bybit').map((a) => ({ label: a.label, credentials: a.credentials })) };
+}
+
 export interface SandboxOrder {
   advOrderNo: string;
   conversationId: number;

@@ -22,6 +22,7 @@ async function loadTests(): Promise<void> {
   await import('../accounts.test');
   await import('../deskScale.test');
   await import('../binance.test');
+  await import('../bybit.test');
 }
 
 // The extension host installs its own Error.prepareStackTrace, which bypasses Node's source-map
