@@ -97,6 +97,8 @@ export class BybitAdapter implements VenueAdapter {
   private readonly pendingSessionSends = new Map<string, PendingSessionSend[]>();
   private roundRobin = 0;
   private started = false;
+  /** When polling began: on a chat's first read, older messages are history, newer ones news. */
+  private startedAt = 0;
   private baseline: Disposable[] = [];
   private lastState: ConnectionState = { kind: 'offline' };
 
@@ -163,6 +165,7 @@ export class BybitAdapter implements VenueAdapter {
   async start(): Promise<void> {
     if (this.started) return;
     this.started = true;
+    this.startedAt = this.clock.now();
     this.baseline = [this.orders.poller.hold('normal'), this.chats.hold('idle')];
     await this.orders.poller.start();
     await this.chats.start();
@@ -275,10 +278,15 @@ export class BybitAdapter implements VenueAdapter {
   private async pollChats(signal: AbortSignal): Promise<PollOutcome> {
     await this.loadIdentity();
     const targets = new Set(this.watched.keys());
-    // One more chat of an order in progress per run, in turn: a message in a chat nobody watches
-    // arrives within (active orders x interval), and an idle account stays within its budget.
-    const active = this.orders.activeIds().filter((id) => !targets.has(id));
-    if (active.length > 0) targets.add(active[this.roundRobin++ % active.length]!);
+    if (this.generation.id === 'session') {
+      // One call names every session with unread messages: only those chats are read.
+      for (const id of await this.unreadConversations()) targets.add(id);
+    } else {
+      // The order-scoped API has no unread list: one more chat of an order in progress per run, in
+      // turn, so an idle account stays within its budget.
+      const active = this.orders.activeIds().filter((id) => !targets.has(id));
+      if (active.length > 0) targets.add(active[this.roundRobin++ % active.length]!);
+    }
     let activity = false;
     for (const conversationId of targets) {
       if (signal.aborted) throw new Error('the chat poll was stopped');
@@ -286,21 +294,44 @@ export class BybitAdapter implements VenueAdapter {
       if (!order) continue;
       const page = await this.read(order, undefined, 30);
       const fresh = this.freshOnly(conversationId, page);
-      if (fresh.messages.length > 0) {
+      if (fresh.old.length > 0) this.emitter.fire({ type: 'messages', messages: fresh.old, source: 'backfill' });
+      if (fresh.news.length > 0) {
         activity = true;
-        this.emitter.fire({ type: 'messages', messages: fresh.messages, source: fresh.first ? 'backfill' : 'live' });
+        this.emitter.fire({ type: 'messages', messages: fresh.news, source: 'live' });
       }
     }
     return { activity };
   }
 
-  /** The messages of a polled page newer than the last seen; the first page of a chat is history. */
-  private freshOnly(conversationId: string, page: ChatPage): { messages: ChatMessage[]; first: boolean } {
+  /**
+   * Conversations of orders in progress whose session has unread messages (`list_v1`, readStatus 0).
+   * Sessions of orders not yet known are looked up one per run (two calls each, once per trader).
+   */
+  private async unreadConversations(): Promise<string[]> {
+    const active = this.orders.activeIds().map((id) => this.orders.row(id)).filter((o): o is BybitOrder => o !== undefined);
+    const unknown = active.find((o) => this.sessions.known(o) === undefined);
+    if (unknown) await this.sessions.sessionOf(unknown).catch((err: unknown) => this.logger.warn(`no chat session for order ${unknown.id} yet: ${err instanceof Error ? err.message : String(err)}`));
+    const unread = await this.rest.sessions({ lastId: '0', size: 20, readStatus: 0 });
+    const withNews = new Set(unread.filter((s) => (s.unreadCount ?? 1) > 0).map((s) => s.sessionId));
+    const ids: string[] = [];
+    for (const order of active) {
+      const sessionId = this.sessions.known(order);
+      if (sessionId && withNews.has(sessionId)) ids.push(order.id);
+    }
+    // A session with news but no known order (a new trader): its order is found by the next order poll.
+    return ids;
+  }
+
+  /**
+   * The messages of a polled page newer than the last seen (news). On the first read of a chat,
+   * what was written before the account started is history (`old`: no unread count, no nudge).
+   */
+  private freshOnly(conversationId: string, page: ChatPage): { news: ChatMessage[]; old: ChatMessage[] } {
     const known = this.newest.get(conversationId);
     const matched = this.matchOwnSends(conversationId, page);
     this.noteNewest(conversationId, matched);
-    if (known === undefined) return { messages: matched, first: true };
-    return { messages: matched.filter((m) => m.venueMessageId !== undefined && compareIds(m.venueMessageId, known) > 0), first: false };
+    if (known === undefined) return { news: matched.filter((m) => m.time > this.startedAt), old: matched.filter((m) => m.time <= this.startedAt) };
+    return { news: matched.filter((m) => m.venueMessageId !== undefined && compareIds(m.venueMessageId, known) > 0), old: [] };
   }
 
   private noteNewest(conversationId: string, items: readonly ChatMessage[]): void {
