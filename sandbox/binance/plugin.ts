@@ -1,6 +1,6 @@
 // The Binance C2C emulator as a sandbox plug-in: builds it from the host's context, reports its
 // endpoints and accounts, and exposes its test hooks as control routes under /control/binance.
-import { optionalNonNegativeInt, optionalString, requestKind } from '../util/controlQuery';
+import { accountRef, optionalNonNegativeInt, optionalString, requestKind } from '../util/controlQuery';
 import { SandboxInputError } from '../util/input';
 import { definedFields } from '../util/settings';
 import { runningEmulator, startOrClose, type ControlRoutes, type EmulatorDefinition } from '../venueEmulator';
@@ -12,12 +12,6 @@ export type BinanceOptions = Partial<BinanceSettings>;
 
 const REQUEST_KINDS: readonly RequestRecord['kind'][] = ['rest', 'upgrade', 'upload', 'media'];
 
-/** `?account=` as an index or an API key. */
-function accountParam(query: URLSearchParams): number | string | undefined {
-  const value = optionalString(query, 'account');
-  if (value === undefined) return undefined;
-  return /^\d{1,3}$/.test(value) ? Number(value) : value;
-}
 
 // Bodies are validated by the emulator's zod schemas; the casts only name the parameter type.
 function binanceRoutes(binance: BinanceEmulator): ControlRoutes {
@@ -27,7 +21,7 @@ function binanceRoutes(binance: BinanceEmulator): ControlRoutes {
     '/messages': { GET: (q) => binance.messages(optionalString(q, 'orderNo')) },
     '/sockets': { GET: () => binance.sockets() },
     '/orders': {
-      GET: (q) => binance.orders(accountParam(q)),
+      GET: (q) => binance.orders(accountRef(q)),
       POST: (_q, body) => binance.createOrder(body as Parameters<BinanceEmulator['createOrder']>[0]),
     },
     '/orders/state': { POST: (_q, body) => binance.setOrderState(body as Parameters<BinanceEmulator['setOrderState']>[0]) },

@@ -1,6 +1,6 @@
 // The Bybit P2P emulator as a sandbox plug-in: builds it from the host's context, reports its
 // endpoint and accounts, and exposes its test hooks as control routes under /control/bybit.
-import { SandboxInputError } from '../util/input';
+import { accountRef, optionalNonNegativeInt, optionalString, requestKind as requestKindOf } from '../util/controlQuery';
 import type { ControlRoutes, EmulatorDefinition } from '../venueEmulator';
 import { BybitEmulator, type BybitSettings } from './emulator';
 import type { FaultRequest } from './faults';
@@ -11,44 +11,18 @@ export type BybitOptions = Partial<BybitSettings>;
 
 const REQUEST_KINDS: readonly RequestRecord['kind'][] = ['rest', 'upload', 'media'];
 
-function optionalInt(query: URLSearchParams, name: string): number | undefined {
-  const value = query.get(name);
-  if (value === null || value === '') return undefined;
-  if (!/^\d{1,15}$/.test(value)) throw new SandboxInputError(`${name} must be a non-negative integer`);
-  return Number(value);
-}
-
-function optionalString(query: URLSearchParams, name: string): string | undefined {
-  const value = query.get(name);
-  return value === null || value === '' ? undefined : value;
-}
-
-function requestKind(query: URLSearchParams): RequestRecord['kind'] | undefined {
-  const kind = query.get('kind');
-  if (kind === null) return undefined;
-  const known = REQUEST_KINDS.find((k) => k === kind);
-  if (!known) throw new SandboxInputError(`kind must be one of ${REQUEST_KINDS.join(', ')}`);
-  return known;
-}
-
-/** `?account=` as an index or an API key. */
-function accountParam(query: URLSearchParams): number | string | undefined {
-  const value = optionalString(query, 'account');
-  if (value === undefined) return undefined;
-  return /^\d{1,3}$/.test(value) ? Number(value) : value;
-}
 
 // Bodies are validated by the emulator's zod schemas; the casts only name the parameter type.
 function bybitRoutes(bybit: BybitEmulator): ControlRoutes {
   return {
-    '/requests': { GET: (q) => bybit.requests({ sinceSeq: optionalInt(q, 'since'), kind: requestKind(q) }) },
+    '/requests': { GET: (q) => bybit.requests({ sinceSeq: optionalNonNegativeInt(q, 'since'), kind: requestKindOf(q, REQUEST_KINDS) }) },
     '/messages': { GET: (q) => bybit.messages(optionalString(q, 'orderId')) },
     '/orders': {
-      GET: (q) => bybit.orders(accountParam(q)),
+      GET: (q) => bybit.orders(accountRef(q)),
       POST: (_q, body) => bybit.createOrder(body as Parameters<BybitEmulator['createOrder']>[0]),
     },
     '/orders/state': { POST: (_q, body) => bybit.setOrderState(body as Parameters<BybitEmulator['setOrderState']>[0]) },
-    '/sessions': { GET: (q) => bybit.sessions(accountParam(q)) },
+    '/sessions': { GET: (q) => bybit.sessions(accountRef(q)) },
   };
 }
 

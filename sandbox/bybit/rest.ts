@@ -2,7 +2,7 @@
 // timestamp, per-user per-endpoint rate limits), the signed P2P routes, the unsigned server time and
 // the object store's show URLs. Every request is recorded for tests.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { pathOf, rawQueryOf } from '../util/http';
+import { pathOf, rawQueryOf, readBytesUpTo } from '../util/http';
 import type { MediaFile } from '../util/media';
 import { multipartBoundary, parseMultipart, type MultipartPart } from '../util/multipart';
 import { authenticate } from './auth';
@@ -50,17 +50,6 @@ function header(req: IncomingMessage, name: string): string | undefined {
   return s === undefined || s === '' ? undefined : s;
 }
 
-async function readBytes(req: IncomingMessage, cap: number): Promise<Buffer | undefined> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > cap) return undefined;
-    chunks.push(chunk as Buffer);
-  }
-  return Buffer.concat(chunks);
-}
-
 function write(res: ServerResponse, method: string, reply: BybitReply): void {
   if (res.headersSent || res.destroyed) return;
   const payload = reply.text !== undefined ? Buffer.from(reply.text) : Buffer.from(JSON.stringify(reply.body));
@@ -103,7 +92,7 @@ export async function handleRestRequest(backend: RestBackend, req: IncomingMessa
   };
   const fail = (error: BybitError, v5Spelling: boolean, headers?: Record<string, string>): BybitReply => envelopeReply({ ok: false, error }, v5Spelling, headers);
 
-  const bytes = await readBytes(req, backend.maxUploadBytes + 1024 * 1024);
+  const bytes = await readBytesUpTo(req, backend.maxUploadBytes + 1024 * 1024);
   if (!bytes) {
     finish({ httpStatus: 413, body: null, text: '413 Request Entity Too Large', contentType: 'text/plain' });
     req.destroy();

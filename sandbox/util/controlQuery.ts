@@ -30,3 +30,10 @@ export function requestKind<K extends string>(query: URLSearchParams, kinds: rea
   if (!known) throw new SandboxInputError(`kind must be one of ${kinds.join(', ')}`);
   return known;
 }
+
+/** `?account=` as an index (up to 3 digits) or an API key. */
+export function accountRef(query: URLSearchParams): number | string | undefined {
+  const value = optionalString(query, 'account');
+  if (value === undefined) return undefined;
+  return /^\d{1,3}$/.test(value) ? Number(value) : value;
+}
