@@ -111,6 +111,29 @@ describe('Bybit P2P in a real VS Code (sandbox)', function () {
     }
   });
 
+  it('an RSA-key account whose order chat API Bybit closed works through the session API', async () => {
+    const rsaId = await vscode.commands.executeCommand<string>('venueChat.addAccount', { venue: 'bybit', label: 'Sandbox Bybit RSA', credentials: bybit.accounts[1]!.credentials, endpoints: { rest: bybit.rest } });
+    assert.ok(rsaId);
+    try {
+      assert.equal(await api.hasCredentials(rsaId), true);
+      await until(() => api.accounts().find((a) => a.id === rsaId)?.state.kind === 'online' || undefined, 'the RSA account online');
+      const rsaOrder = (await control<BybitOrder[]>(bybit.control, '/orders?account=1')).find((o) => o.status === 10)!;
+      await until(() => api.conversations(rsaId).find((c) => c.conversationId === rsaOrder.orderId), 'its order in the inbox');
+      const text = `session chat ${Date.now()}`;
+      await vscode.commands.executeCommand('venueChat.sendMessage', { accountId: rsaId, conversationId: rsaOrder.orderId, text });
+      await until(() => api.messages(rsaId, rsaOrder.orderId).find((m) => m.text === text && m.status === 'confirmed'), 'confirmed by reading the session back');
+      const atVenue = (await control<BybitMessage[]>(bybit.control, `/messages?orderId=${rsaOrder.orderId}`)).filter((m) => m.content === text);
+      assert.equal(atVenue.length, 1, 'sent once');
+      assert.equal(atVenue[0]!.msgUuid, '', 'through the session API (no msgUuid there)');
+      const requests = await control<{ path: string; signatureValid: boolean | null; apiKey: string | null }[]>(bybit.control, '/requests?kind=rest');
+      const signed = requests.filter((r) => r.apiKey === bybit.accounts[1]!.credentials.apiKey && r.signatureValid !== null);
+      assert.ok(signed.length > 0 && signed.every((r) => r.signatureValid === true), 'every call RSA-signed correctly');
+      assert.equal(api.messages(rsaId, rsaOrder.orderId).filter((m) => m.text === text).length, 1, 'shown once');
+    } finally {
+      await vscode.commands.executeCommand('venueChat.removeAccount', { accountId: rsaId });
+    }
+  });
+
   it('a counterparty message reaches the open pane within one polling interval (latency recorded)', async () => {
     await measurePushToPane(root, 'bybit.pushToPaneDomMs', (content) => control(bybit.control, '/inject', { orderId: order.orderId, content }), 'sandbox inject -> text visible in the webview DOM; the open chat is polled every ~1 s');
   });

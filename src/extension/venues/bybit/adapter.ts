@@ -95,6 +95,8 @@ export class BybitAdapter implements VenueAdapter {
   /** The newest venue id seen per conversation: newer ones are news. */
   private readonly newest = new Map<string, string>();
   private readonly pendingSessionSends = new Map<string, PendingSessionSend[]>();
+  /** Chats with a send not yet read back (client ids, and until when to keep looking): read every run. */
+  private readonly awaitingReadBack = new Map<string, { ids: Set<string>; until: number }>();
   private roundRobin = 0;
   private started = false;
   /** When polling began: on a chat's first read, older messages are history, newer ones news. */
@@ -241,6 +243,10 @@ export class BybitAdapter implements VenueAdapter {
     if (this.generation.id !== generation && this.generation.id === 'session') {
       this.rememberSessionSend(message.conversationId, { clientMessageId: message.clientMessageId, content: input.message, sentAt: this.clock.now() });
     }
+    const awaiting = this.awaitingReadBack.get(message.conversationId) ?? { ids: new Set<string>(), until: 0 };
+    awaiting.ids.add(message.clientMessageId);
+    awaiting.until = this.clock.now() + MATCH_AFTER_MS;
+    this.awaitingReadBack.set(message.conversationId, awaiting);
     void this.chats.pollNow();
     return { status: 'sent' };
   }
@@ -278,6 +284,11 @@ export class BybitAdapter implements VenueAdapter {
   private async pollChats(signal: AbortSignal): Promise<PollOutcome> {
     await this.loadIdentity();
     const targets = new Set(this.watched.keys());
+    const now = this.clock.now();
+    for (const [id, awaiting] of this.awaitingReadBack) {
+      if (awaiting.until > now) targets.add(id);
+      else this.awaitingReadBack.delete(id);
+    }
     if (this.generation.id === 'session') {
       // One call names every session with unread messages: only those chats are read.
       for (const id of await this.unreadConversations()) targets.add(id);
@@ -294,6 +305,7 @@ export class BybitAdapter implements VenueAdapter {
       if (!order) continue;
       const page = await this.read(order, undefined, 30);
       const fresh = this.freshOnly(conversationId, page);
+      this.readBack(conversationId, [...fresh.news, ...fresh.old]);
       if (fresh.old.length > 0) this.emitter.fire({ type: 'messages', messages: fresh.old, source: 'backfill' });
       if (fresh.news.length > 0) {
         activity = true;
@@ -301,6 +313,14 @@ export class BybitAdapter implements VenueAdapter {
       }
     }
     return { activity };
+  }
+
+  /** Our sends seen in a read: that chat no longer needs reading every run for them. */
+  private readBack(conversationId: string, messages: readonly ChatMessage[]): void {
+    const awaiting = this.awaitingReadBack.get(conversationId);
+    if (!awaiting) return;
+    for (const m of messages) if (m.clientMessageId) awaiting.ids.delete(m.clientMessageId);
+    if (awaiting.ids.size === 0) this.awaitingReadBack.delete(conversationId);
   }
 
   /**
