@@ -23,7 +23,7 @@ import { VenueError, isVenueError, type Capabilities, type HistoryRequest, type 
 import { BybitRestClient, LEGACY_CHAT_CLOSED, type BybitOrder, type BybitSendInput } from './api';
 import { ChatGeneration, type ChatMode } from './chatGeneration';
 import { OrderChatReader, SessionChatReader, type ChatPage, type ChatReader, type ReaderContext } from './chatReaders';
-import type { Identity } from './messageMapping';
+import { resolveMediaUrl, type Identity } from './messageMapping';
 import { createBybitOrderSync, type BybitOrderSync } from './orderSync';
 import { SessionDirectory } from './sessionDirectory';
 import type { BybitKey } from './signing';
@@ -224,7 +224,9 @@ export class BybitAdapter implements VenueAdapter {
   async upload(file: UploadSource, progress: UploadProgress, signal: AbortSignal): Promise<Attachment> {
     const bytes = await readFile(file.path, { signal });
     const uploaded = await this.rest.uploadFile(file.name, file.mimeType || 'application/octet-stream', bytes, progress, signal);
-    const url = new URL(uploaded.url, this.options.endpoints.rest.endsWith('/') ? this.options.endpoints.rest : `${this.options.endpoints.rest}/`).toString();
+    // The same resolution as a received file's link (relative to the REST base, http(s) only).
+    const url = resolveMediaUrl(uploaded.url, this.options.endpoints.rest);
+    if (!url) throw new VenueError('rejected', `Bybit returned an upload link the client cannot use: ${uploaded.url.slice(0, 200)}`);
     return { kind: file.kind, url, ref: uploaded.url, name: file.name, mimeType: file.mimeType, size: bytes.length };
   }
 
