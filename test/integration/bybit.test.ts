@@ -137,4 +137,36 @@ describe('Bybit P2P in a real VS Code (sandbox)', function () {
   it('a counterparty message reaches the open pane within one polling interval (latency recorded)', async () => {
     await measurePushToPane(root, 'bybit.pushToPaneDomMs', (content) => control(bybit.control, '/inject', { orderId: order.orderId, content }), 'sandbox inject -> text visible in the webview DOM; the open chat is polled every ~1 s');
   });
+
+  it('Account Settings switches the chat API in place: picked in the quick picks, the next send goes through sessions; back to automatic, through the order chat again', async () => {
+    const sendAndRead = async (label: string) => {
+      const text = `${label} ${Date.now()}`;
+      await vscode.commands.executeCommand('venueChat.sendMessage', { accountId, conversationId: order.orderId, text });
+      await until(() => api.messages(accountId!, order.orderId).find((m) => m.text === text && m.status === 'confirmed'), `"${label}" confirmed`);
+      const atVenue = (await venueMessages()).filter((m) => m.content === text);
+      assert.equal(atVenue.length, 1, `"${label}" at the venue once`);
+      assert.equal(api.messages(accountId!, order.orderId).filter((m) => m.text === text).length, 1, `"${label}" shown once`);
+      return atVenue[0]!;
+    };
+    // The palette path: the command asks which setting, then which value.
+    const configured = Promise.resolve(vscode.commands.executeCommand<Record<string, unknown>>('venueChat.accountSettings', { accountId }));
+    const row = '.quick-input-widget .quick-input-list .monaco-list-row';
+    await driver.click({ selector: row, hasText: 'Chat API', scope: 'workbench', timeoutMs: 15000 });
+    await driver.click({ selector: row, hasText: 'Session chat API', scope: 'workbench', timeoutMs: 15000 });
+    assert.deepEqual(await configured, { chatMode: 'session' });
+    await until(() => stateOf()?.kind === 'online' || undefined, 'the restarted adapter online');
+    const viaSessions = await sendAndRead('forced session chat');
+    assert.equal(viaSessions.msgUuid, '', 'sent through the session API (no msgUuid there)');
+    const requests = await control<{ path: string; apiKey: string | null }[]>(bybit.control, '/requests?kind=rest');
+    const mine = requests.filter((r) => r.apiKey === bybit.accounts[0]!.credentials.apiKey);
+    assert.ok(mine.some((r) => /^\/v5\/p2p\/chat\/message\/send/.test(r.path)), 'the session send route was called');
+    // Reading the same chat through the other API stores nothing twice (every text we sent is unique).
+    const ours = api.messages(accountId!, order.orderId).filter((m) => m.direction === 'out').map((m) => m.text ?? m.attachments?.[0]?.name);
+    assert.equal(new Set(ours).size, ours.length, `history not doubled by the switch: ${JSON.stringify(ours)}`);
+
+    assert.deepEqual(await vscode.commands.executeCommand('venueChat.accountSettings', { accountId, settings: { chatMode: 'auto' } }), { chatMode: 'auto' });
+    await until(() => stateOf()?.kind === 'online' || undefined, 'online again');
+    const viaOrders = await sendAndRead('automatic again');
+    assert.ok(viaOrders.msgUuid.length > 0, 'the order chat API again (sent with our msgUuid)');
+  });
 });
