@@ -12,6 +12,8 @@ export const MAX_ATTACHMENTS = 20;
 /** Mixin's Go SDK accepts 18 buttons per group (its docs say 6). */
 export const MAX_BUTTONS = 18;
 export const MAX_CONTACTS = 50;
+/** WhatsApp polls take 2 to 12 options; a longer list is cut here. */
+export const MAX_POLL_OPTIONS = 12;
 /** Audio waveform samples (0..255 each). */
 export const MAX_WAVEFORM_SAMPLES = 1024;
 

@@ -18,6 +18,8 @@ const KIND_LABELS: Readonly<Record<MessageKind, string>> = {
   card: '[Card]',
   buttons: '[Buttons]',
   live: '[Live stream]',
+  reaction: '[Reaction]',
+  poll: '[Poll]',
   system: '[Event]',
   recall: '[Message withdrawn]',
   gap: '[Connection gap]',
@@ -56,6 +58,10 @@ function payloadText(payload: MessagePayload): string {
       return payload.title;
     case 'buttons':
       return payload.buttons.map((b) => b.label).join(' · ');
+    case 'reaction':
+      return payload.emoji || 'removed';
+    case 'poll':
+      return payload.question;
     case 'live':
     case 'recall':
       return '';

@@ -28,6 +28,7 @@ import {
   MAX_ATTACHMENTS,
   MAX_BUTTONS,
   MAX_CONTACTS,
+  MAX_POLL_OPTIONS,
   MAX_FIELD_LENGTH,
   MAX_QUOTE_LENGTH,
   MAX_TEXT_LENGTH,
@@ -40,7 +41,7 @@ import { boolean, finite, isRecord, nonNegative, oneOf, stringUpTo, type Check }
 const DIRECTIONS = { in: true, out: true, system: true } satisfies Record<MessageDirection, true>;
 const KINDS = {
   text: true, markdown: true, image: true, video: true, audio: true, file: true, sticker: true, contact: true,
-  location: true, card: true, buttons: true, live: true, system: true, recall: true, gap: true,
+  location: true, card: true, buttons: true, live: true, reaction: true, poll: true, system: true, recall: true, gap: true,
 } satisfies Record<MessageKind, true>;
 const STATUSES = {
   queued: true, sending: true, sent: true, confirmed: true, delivered: true, read: true, failed: true,
@@ -194,6 +195,7 @@ const attachment = record<Attachment>({
   expiresAt: optional(finite),
   // All or nothing: a waveform with samples filtered out would draw the wrong shape.
   waveform: optional(arrayOf({ check: byteSample }, MAX_WAVEFORM_SAMPLES).check),
+  voiceNote: optional(boolean),
 });
 
 const button = record<MessageButton>({
@@ -233,6 +235,12 @@ const PAYLOADS: { readonly [T in MessagePayload['type'] & MessageKind]: FieldRul
   buttons: record<PayloadOf<'buttons'>>({ buttons: requiredRule(arrayOf(button, MAX_BUTTONS, 1)) }),
   live: record<PayloadOf<'live'>>({ url: required(id), thumbUrl: optional(shortString), width: optional(nonNegative), height: optional(nonNegative) }),
   recall: record<PayloadOf<'recall'>>({ targetVenueMessageId: required(id) }),
+  reaction: record<PayloadOf<'reaction'>>({ emoji: required(stringUpTo(64)), targetVenueMessageId: optional(id) }),
+  poll: record<PayloadOf<'poll'>>({
+    question: required(stringUpTo(MAX_FIELD_LENGTH, 1)),
+    options: requiredRule(arrayOf({ check: stringUpTo(MAX_FIELD_LENGTH, 1) }, MAX_POLL_OPTIONS, 1)),
+    allowMultipleAnswers: optional(boolean),
+  }),
   system: record<PayloadOf<'system'>>({ event: required(stringUpTo(MAX_FIELD_LENGTH, 1)), orderId: optional(id), state: optional(shortString) }),
 };
 

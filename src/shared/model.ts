@@ -19,6 +19,9 @@ export type MessageKind =
   | 'card'
   | 'buttons'
   | 'live'
+  /** A reaction (an emoji) to another message; an empty emoji withdraws it. */
+  | 'reaction'
+  | 'poll'
   | 'system'
   /** The counterparty withdrew a message (the target, when known, is marked `recalled`). */
   | 'recall'
@@ -46,6 +49,8 @@ export interface Attachment {
   readonly expiresAt?: number;
   /** Audio waveform (0..255 samples), where the venue sends one. */
   readonly waveform?: readonly number[];
+  /** Audio recorded as a voice note (WhatsApp PTT), not an audio file. */
+  readonly voiceNote?: boolean;
 }
 
 /** A button in a `buttons` or `card` message: opens `action` (http(s) only) through the host after the user confirms. */
@@ -73,6 +78,9 @@ export type MessagePayload =
   | { readonly type: 'buttons'; readonly buttons: readonly MessageButton[] }
   | { readonly type: 'live'; readonly url: string; readonly thumbUrl?: string; readonly width?: number; readonly height?: number }
   | { readonly type: 'recall'; readonly targetVenueMessageId: string }
+  /** `emoji` '' withdraws the sender's reaction to the target. */
+  | { readonly type: 'reaction'; readonly emoji: string; readonly targetVenueMessageId?: string }
+  | { readonly type: 'poll'; readonly question: string; readonly options: readonly string[]; readonly allowMultipleAnswers?: boolean }
   /** An order moved (paid, released, cancelled, appeal...): shown as a system line. */
   | { readonly type: 'system'; readonly event: string; readonly orderId?: string; readonly state?: string };
 
@@ -183,7 +191,12 @@ export type ConnectionState =
   | { readonly kind: 'backoff'; readonly until: number; readonly reason: string }
   | { readonly kind: 'auth-error'; readonly reason: string }
   | { readonly kind: 'stale'; readonly lastSync: number; readonly reason: string }
-  | { readonly kind: 'displaced'; readonly reason: string };
+  | { readonly kind: 'displaced'; readonly reason: string }
+  /**
+   * The venue-side session needs the user before anything flows (a WhatsApp profile on a gateway
+   * waiting for its QR code to be scanned). The code itself comes as a `pairing` venue event.
+   */
+  | { readonly kind: 'pairing'; readonly reason: string };
 
 export type ConnectionStateKind = ConnectionState['kind'];
 

@@ -45,6 +45,8 @@ export function parseConnectionState(raw: unknown): ConnectionState {
       return { kind: 'stale', lastSync: num(raw.lastSync), reason: str(raw.reason) };
     case 'displaced':
       return { kind: 'displaced', reason: str(raw.reason) };
+    case 'pairing':
+      return { kind: 'pairing', reason: str(raw.reason, 'waiting to be paired') };
     default:
       return { kind: 'offline' };
   }

@@ -192,6 +192,8 @@ function stateIcon(state: ConnectionState): vscode.ThemeIcon {
       return new vscode.ThemeIcon('error', new vscode.ThemeColor('problemsErrorIcon.foreground'));
     case 'displaced':
       return new vscode.ThemeIcon('debug-disconnect', new vscode.ThemeColor('problemsWarningIcon.foreground'));
+    case 'pairing':
+      return new vscode.ThemeIcon('device-mobile', new vscode.ThemeColor('problemsWarningIcon.foreground'));
     case 'offline':
       return new vscode.ThemeIcon('circle-outline');
   }

@@ -25,6 +25,8 @@ export function describeState(raw: ConnectionState, redactor: StateRedactor, now
       return { short: vscode.l10n.t('stale'), long: vscode.l10n.t('Last synced {0}: {1}', new Date(state.lastSync).toLocaleTimeString(), state.reason) };
     case 'displaced':
       return { short: vscode.l10n.t('taken over'), long: vscode.l10n.t('Another client took over this session: {0}', state.reason) };
+    case 'pairing':
+      return { short: vscode.l10n.t('needs pairing'), long: vscode.l10n.t('Waiting to be paired: {0}', state.reason) };
     case 'offline':
       return { short: vscode.l10n.t('offline'), long: vscode.l10n.t('Offline') };
   }

@@ -43,7 +43,7 @@ export class StatusBarIndicator implements vscode.Disposable {
     const worst = states.map((s) => s.state.kind);
     this.item.backgroundColor = worst.includes('auth-error')
       ? new vscode.ThemeColor('statusBarItem.errorBackground')
-      : worst.some((k) => k === 'backoff' || k === 'displaced' || k === 'stale')
+      : worst.some((k) => k === 'backoff' || k === 'displaced' || k === 'stale' || k === 'pairing')
         ? new vscode.ThemeColor('statusBarItem.warningBackground')
         : undefined;
     this.item.accessibilityInformation = { label: `${vscode.l10n.t('Venue Chat')}: ${states.map((s) => `${s.account.label} ${describeState(s.state, this.redactor).short}`).join(', ')}; ${unread} unread` };
@@ -58,7 +58,7 @@ export class StatusBarIndicator implements vscode.Disposable {
 function summaryIcon(states: readonly ConnectionState[]): string {
   const kinds = states.map((s) => s.kind);
   if (kinds.includes('auth-error')) return '$(error)';
-  if (kinds.some((k) => k === 'backoff' || k === 'displaced' || k === 'stale')) return '$(warning)';
+  if (kinds.some((k) => k === 'backoff' || k === 'displaced' || k === 'stale' || k === 'pairing')) return '$(warning)';
   if (kinds.includes('connecting')) return '$(sync~spin)';
   if (kinds.every((k) => k === 'offline')) return '$(circle-slash)';
   return '$(comment-discussion)';

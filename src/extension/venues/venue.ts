@@ -9,7 +9,7 @@
 //   and pages through it when the user scrolls past what the store holds;
 // - the outbox owns retries, the upload stage and the landed check before any resend.
 
-import type { Attachment, AttachmentKind, ChatMessage, ConnectionState, Conversation, MessageKind, MessagePayload, VenueId } from '../../shared/model';
+import type { Attachment, AttachmentKind, ChatMessage, ConnectionState, Conversation, MessageKind, MessagePayload, QuotedMessage, VenueId } from '../../shared/model';
 import type { Disposable, Event } from '../core/event';
 
 export interface UploadCapability {
@@ -83,6 +83,8 @@ export interface OutboundMessage {
   readonly attachment?: Attachment;
   /** Structured content (location, contact, quoted reply, ...). */
   readonly payload?: MessagePayload;
+  /** The message this one replies to (resolved by the host from the store, never from the webview's text). */
+  readonly quote?: QuotedMessage;
   /** Sends already tried for this message (0 on the first try). */
   readonly attempt: number;
   /** UTC ms the user composed it (used for read-back matching). */
@@ -150,6 +152,13 @@ export type VenueEvent =
   | { readonly type: 'watch'; readonly conversationId: string; readonly problem?: string }
   /** The connection was down from `from` to `to` and the venue cannot backfill it. */
   | { readonly type: 'gap'; readonly conversationId: string; readonly from: number; readonly to: number }
+  /**
+   * The venue-side session must be paired by the user (WhatsApp: scan `qrDataUrl`, a
+   * `data:image/png;base64,` URL, with the phone). Each new code replaces the last; `paired`
+   * ends it. Comes with a `pairing` connection state while needed.
+   */
+  | { readonly type: 'pairing'; readonly state: 'needed'; readonly qrDataUrl?: string; readonly detail?: string }
+  | { readonly type: 'pairing'; readonly state: 'paired' }
   /** A frame or response the adapter could not use (logged and counted, never fatal). */
   | { readonly type: 'badInput'; readonly where: string; readonly detail: string };
 

@@ -16,6 +16,8 @@ export function sendGateFor(state: ConnectionState): SendGate {
       return { allowed: false, reason: `Sending is disabled: the venue rejected the credentials (${state.reason}). Fix the account, then reconnect.` };
     case 'displaced':
       return { allowed: true, hint: 'Another session took over this connection: messages will send when reconnected.' };
+    case 'pairing':
+      return { allowed: true, hint: 'Waiting to be paired: messages will send once paired.' };
     case 'connecting':
     case 'backoff':
     case 'stale':

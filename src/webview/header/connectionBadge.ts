@@ -33,6 +33,8 @@ export function describeConnection(state: ConnectionState, now: number): BadgeVi
       };
     case 'displaced':
       return { text: 'Signed in elsewhere', title: state.reason || 'Another session took over this connection', busy: false };
+    case 'pairing':
+      return { text: 'Needs pairing', title: state.reason || 'Waiting to be paired', busy: false };
     case 'offline':
       return { text: 'Offline', title: 'Not connected', busy: false };
   }
@@ -53,6 +55,8 @@ function spokenSummary(state: ConnectionState): string {
       return 'Connection stale';
     case 'displaced':
       return 'Signed in elsewhere';
+    case 'pairing':
+      return 'Needs pairing';
     case 'offline':
       return 'Offline';
   }

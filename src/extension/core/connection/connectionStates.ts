@@ -10,7 +10,8 @@ export const STATE_SEVERITY: Readonly<Record<ConnectionStateKind, number>> = {
   connecting: 3,
   backoff: 4,
   displaced: 5,
-  'auth-error': 6,
+  pairing: 6,
+  'auth-error': 7,
 };
 
 /**

@@ -594,5 +594,7 @@ function stateStory(state: ConnectionState): string {
       return `the venue refused the keys (${state.reason})`;
     case 'displaced':
       return `another client took over the session (${state.reason})`;
+    case 'pairing':
+      return `waiting to be paired (${state.reason})`;
   }
 }

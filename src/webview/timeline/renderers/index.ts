@@ -10,8 +10,10 @@ import { renderGap } from './gap';
 import { renderLive } from './live';
 import { renderLocation } from './location';
 import { renderMarkdown } from './markdown';
+import { renderPoll } from './poll';
 import { renderAudio, renderImage, renderSticker, renderVideo } from './mediaKinds';
 import { quoteBlock } from './quote';
+import { renderReaction } from './reaction';
 import { renderRecall, renderRecalled } from './recall';
 import { renderSystem } from './system';
 import { renderText } from './text';
@@ -30,6 +32,8 @@ export const renderers: Readonly<Record<MessageKind, MessageRenderer>> = {
   card: renderCard,
   buttons: renderButtons,
   live: renderLive,
+  reaction: renderReaction,
+  poll: renderPoll,
   system: renderSystem,
   recall: renderRecall,
   gap: renderGap,
