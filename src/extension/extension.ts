@@ -85,7 +85,8 @@ async function startInbox(context: vscode.ExtensionContext, log: RedactingLog, s
 
   const registry = new AccountRegistry(context.globalState, context.secrets, log.redactor);
   const sandbox = new SandboxLauncher(context.extensionUri, log);
-  const accounts = new AccountService(registry, inbox, log, sandbox);
+  const mediaRoot = join(storageDir, 'media');
+  const accounts = new AccountService(registry, inbox, log, sandbox, mediaRoot);
   const uploader = new MediaUploader(log);
   const panels = new ChatPanels({
     hub: inbox,

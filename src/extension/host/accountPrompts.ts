@@ -3,7 +3,7 @@
 // quick pick), the endpoint presets, and one setting at a time. Every value is checked with the
 // same rules as an argument object (venues/accountInput.ts) while it is typed.
 import * as vscode from 'vscode';
-import type { FieldDescriptor, SettingDescriptor, SettingValue, VenueDescriptor } from '../venues/descriptor';
+import type { ChoiceOption, FieldDescriptor, SettingDescriptor, SettingValue, VenueDescriptor } from '../venues/descriptor';
 import { checkEndpoint, checkFieldValue, checkSettingValue, fieldApplies, normalizeFieldValue, type EndpointInput } from '../venues/accountInput';
 
 /** Largest PEM or keystore file read from disk (they are a few kilobytes). */
@@ -139,7 +139,14 @@ export async function askEndpoints(venue: VenueDescriptor, title: (label: string
 }
 
 /** Asks for a new value of one setting; undefined when the user cancels. */
-export async function askSettingValue(setting: SettingDescriptor, current: SettingValue, title: string): Promise<SettingValue | undefined> {
+export async function askSettingValue(setting: SettingDescriptor, current: SettingValue, title: string, choices?: readonly ChoiceOption[]): Promise<SettingValue | undefined> {
+  if (choices) {
+    const pick = await vscode.window.showQuickPick(
+      choices.map((o) => ({ label: o.label, description: o.value === current ? vscode.l10n.t('current') : o.description, value: o.value })),
+      { title, placeHolder: setting.description, ignoreFocusOut: true },
+    );
+    return pick?.value;
+  }
   switch (setting.kind) {
     case 'choice': {
       const pick = await vscode.window.showQuickPick(
@@ -167,6 +174,16 @@ export async function askSettingValue(setting: SettingDescriptor, current: Setti
         validateInput: (v) => checkSettingValue(setting, v.trim() === '' ? Number.NaN : Number(v)),
       });
       return text === undefined ? undefined : Number(text);
+    }
+    case 'text': {
+      const text = await vscode.window.showInputBox({
+        title,
+        prompt: setting.description,
+        value: String(current),
+        ignoreFocusOut: true,
+        validateInput: (v) => checkSettingValue(setting, v.trim()),
+      });
+      return text === undefined ? undefined : text.trim();
     }
   }
 }

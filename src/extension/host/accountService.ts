@@ -2,11 +2,13 @@
 // call before anything is saved, and handing verified adapters to the hub. The prompts are in
 // accountPrompts.ts; the form rules in venues/accountInput.ts (the same for prompts and arguments).
 import { randomUUID } from 'node:crypto';
+import { rm } from 'node:fs/promises';
+import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { InboxHub } from '../core/inbox/inboxHub';
 import { scopedLogger } from '../core/logger';
 import { applySettings, checkCredentialValues, resolveEndpoints, resolveSettings, secretValuesOf } from '../venues/accountInput';
-import type { SettingValue, VenueDescriptor } from '../venues/descriptor';
+import type { AdapterContext, SettingValue, VenueDescriptor } from '../venues/descriptor';
 import { createAdapter, venueDescriptor, VENUES } from '../venues/registry';
 import { isVenueError, type VenueAdapter } from '../venues/venue';
 import { askCredentials, askEndpoints, askSettingValue } from './accountPrompts';
@@ -24,6 +26,8 @@ export class AccountService {
     private readonly hub: InboxHub,
     private readonly log: RedactingLog,
     private readonly sandbox: SandboxLauncher,
+    /** Per-account folders for files adapters keep (received inline media), `<root>/<account id>`. */
+    private readonly mediaRoot?: string,
   ) {}
 
   /** Saved accounts (also those not connected, e.g. whose keys are missing). */
@@ -99,7 +103,7 @@ export class AccountService {
         continue;
       }
       try {
-        const id = await this.addVerified({ venue: account.venue, label: account.label, credentials: account.credentials, endpoints: account.endpoints, sandbox: true }, false);
+        const id = await this.addVerified({ venue: account.venue, label: account.label, credentials: account.credentials, endpoints: account.endpoints, ...(account.settings ? { settings: account.settings } : {}), sandbox: true }, false);
         if (id !== 'refused') added.push(id);
       } catch (err) {
         this.log.error(`sandbox ${account.venue} account "${account.label}": ${err instanceof Error ? err.message : String(err)}`);
@@ -169,15 +173,30 @@ export class AccountService {
     if (!record) throw new UserFacingError('not-found', vscode.l10n.t('No such account.'));
     await this.hub.removeAccount(accountId);
     await this.registry.remove(accountId);
+    if (this.mediaRoot) await rm(join(this.mediaRoot, accountId), { recursive: true, force: true }).catch((err: unknown) => this.log.warn(`could not remove the media of ${record.label}: ${String(err)}`));
     this.log.info(`removed account ${record.label}`);
+  }
+
+  /** A self-hosted endpoint on plain http beyond this machine: keys and messages cross the network unencrypted. */
+  private warnPlainHttp(descriptor: VenueDescriptor, record: AccountRecord): void {
+    const exposed = Object.values(record.endpoints).filter((url) => isPlainRemote(url));
+    if (exposed.length === 0) return;
+    const hosts = exposed.map((u) => new URL(u).host).join(', ');
+    this.log.warn(`${descriptor.name} account "${record.label}" uses plain http to ${hosts}: the key and every message travel unencrypted`);
+    void vscode.window.showWarningMessage(vscode.l10n.t('"{0}" talks to {1} over plain http: the API key and every message cross the network unencrypted. Use https (or a VPN or SSH tunnel) unless this network is yours.', record.label, hosts));
   }
 
   /** Builds an adapter; every secret in the keys is registered with the redactor first. */
   private adapterFor(record: Pick<AccountRecord, 'id' | 'venue' | 'label' | 'endpoints' | 'settings'>, credentials: Credentials): VenueAdapter {
+    return createAdapter(record.venue, this.contextFor(record, credentials));
+  }
+
+  private contextFor(record: Pick<AccountRecord, 'id' | 'venue' | 'label' | 'endpoints' | 'settings'>, credentials: Credentials): AdapterContext {
     const descriptor = venueDescriptor(record.venue);
     for (const value of secretValuesOf(descriptor, credentials)) this.log.redactor.addSecret(value);
     const config = vscode.workspace.getConfiguration(Settings.section);
-    return createAdapter(record.venue, {
+    return {
+      ...(this.mediaRoot ? { mediaDir: join(this.mediaRoot, record.id) } : {}),
       accountId: record.id,
       credentials,
       endpoints: record.endpoints,
@@ -189,7 +208,26 @@ export class AccountService {
       },
       // Every line the adapter logs names the account (labels, not ids: the log tells a story).
       logger: scopedLogger(this.log, record.label),
-    });
+    };
+  }
+
+  /**
+   * Settings the venue lists once the keys are known (a gateway's WhatsApp profiles): an unset one
+   * is taken when there is a single choice, asked for (interactive) or refused with the choices.
+   */
+  private async discoverSettings(descriptor: VenueDescriptor, record: AccountRecord, credentials: Credentials, interactive: boolean): Promise<AccountRecord | undefined> {
+    let settings = resolveSettings(descriptor, record.settings);
+    for (const setting of descriptor.settings) {
+      if (!setting.discover || settings[setting.key] !== '') continue;
+      const choices = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Reading the {0} choices from {1}…', setting.label, descriptor.name) }, () => setting.discover!(this.contextFor(record, credentials)));
+      if (choices.length === 0) throw new UserFacingError('bad-request', vscode.l10n.t('{0} lists no {1} for these keys.', descriptor.name, setting.label));
+      let value: SettingValue | undefined = choices.length === 1 ? choices[0]!.value : undefined;
+      if (value === undefined && interactive) value = await askSettingValue(setting, '', vscode.l10n.t('Add Account: {0}', setting.label), choices);
+      if (value === undefined && interactive) return undefined;
+      if (value === undefined) throw new UserFacingError('bad-request', vscode.l10n.t('Name the {0} in settings.{1}: one of {2}', setting.label, setting.key, choices.map((c) => `${c.value} (${c.label})`).join(', ')));
+      settings = { ...settings, [setting.key]: value };
+    }
+    return { ...record, settings };
   }
 
   private parseArgs(arg: unknown): AddAccountArgs {
@@ -236,10 +274,13 @@ export class AccountService {
     if (!endpoints.ok) throw new UserFacingError('bad-request', endpoints.problem);
     const settings = applySettings(descriptor, {}, args.settings ?? {});
     if (!settings.ok) throw new UserFacingError('bad-request', settings.problem);
-    const record: AccountRecord = { id: randomUUID(), venue: args.venue, label: args.label, endpoints: endpoints.value, preset: args.preset, settings: settings.value, sandbox: args.sandbox, createdAt: Date.now() };
+    const draft: AccountRecord = { id: randomUUID(), venue: args.venue, label: args.label, endpoints: endpoints.value, preset: args.preset, settings: settings.value, sandbox: args.sandbox, createdAt: Date.now() };
+    const record = await this.discoverSettings(descriptor, draft, credentials, interactive);
+    if (!record) return 'refused';
     const adapter = this.adapterFor(record, credentials);
     if (!(await this.verify(descriptor, args.label, adapter, interactive, 'adding'))) return 'refused';
     await this.registry.add(record, credentials);
+    this.warnPlainHttp(descriptor, record);
     await this.hub.addAccount(infoOf(record), adapter);
     this.log.info(`added ${descriptor.name} account "${args.label}"`);
     if (interactive) void vscode.window.showInformationMessage(vscode.l10n.t('{0} account "{1}" added.', descriptor.name, args.label));
@@ -282,11 +323,22 @@ export class AccountService {
       { title: vscode.l10n.t('Account Settings: {0}', record.label), ignoreFocusOut: true },
     );
     if (!pick) return undefined;
-    const value = await askSettingValue(pick.setting, current[pick.setting.key] ?? pick.setting.default, vscode.l10n.t('{0}: {1}', record.label, pick.setting.label));
+    const credentials = pick.setting.discover ? await this.registry.credentials(record.id) : undefined;
+    const choices = pick.setting.discover && credentials ? await pick.setting.discover(this.contextFor(record, credentials)) : undefined;
+    const value = await askSettingValue(pick.setting, current[pick.setting.key] ?? pick.setting.default, vscode.l10n.t('{0}: {1}', record.label, pick.setting.label), choices);
     return value === undefined ? undefined : { [pick.setting.key]: value };
   }
 }
 
 function infoOf(record: AccountRecord): { id: string; venue: AccountRecord['venue']; label: string } {
   return { id: record.id, venue: record.venue, label: record.label };
+}
+
+function isPlainRemote(url: string): boolean {
+  try {
+    const u = new URL(url);
+    return (u.protocol === 'http:' || u.protocol === 'ws:') && !['127.0.0.1', 'localhost', '[::1]', '::1'].includes(u.hostname);
+  } catch {
+    return false;
+  }
 }

@@ -172,6 +172,9 @@ export function checkSettingValue(setting: SettingDescriptor, value: unknown): s
       if (setting.min !== undefined && value < setting.min) return `${setting.label} must be at least ${setting.min}`;
       if (setting.max !== undefined && value > setting.max) return `${setting.label} must be at most ${setting.max}`;
       return undefined;
+    case 'text':
+      if (typeof value !== 'string' || value.length > 200) return `${setting.label} must be text of at most 200 characters`;
+      return value === '' ? undefined : setting.validate?.(value.trim());
   }
 }
 

@@ -69,8 +69,16 @@ export type SettingValue = string | number | boolean;
 export interface SettingDescriptor {
   readonly key: string;
   readonly label: string;
-  readonly kind: 'choice' | 'number' | 'boolean';
+  readonly kind: 'choice' | 'number' | 'boolean' | 'text';
   readonly default: SettingValue;
+  /** `text`: the venue's check of a value (after trimming). */
+  readonly validate?: (value: string) => string | undefined;
+  /**
+   * Values the venue lists once the keys are known (MultiWA: the gateway's WhatsApp profiles).
+   * Asked for when the account is added (taken silently when there is one) and offered by
+   * Account Settings. A `text` setting with this hook and an empty default must be chosen.
+   */
+  readonly discover?: (ctx: AdapterContext) => Promise<readonly ChoiceOption[]>;
   readonly options?: readonly ChoiceOption[];
   readonly min?: number;
   readonly max?: number;
@@ -100,6 +108,8 @@ export interface AdapterContext {
   readonly settings: Readonly<Record<string, SettingValue>>;
   readonly state: AccountStateStore;
   readonly redactor: SecretSink;
+  /** A private folder for files the adapter keeps (received media the venue sends inline), removed with the account. */
+  readonly mediaDir?: string;
   /** Host-wide tuning from VS Code settings (socket caps, time zone). */
   readonly options: Readonly<Record<string, number | undefined>>;
   readonly clock?: Clock;

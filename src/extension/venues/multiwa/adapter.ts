@@ -1,0 +1,580 @@
+// MultiWA (a self-hosted WhatsApp gateway) adapter (docs/venue-protocols.md, MultiWA).
+// - Realtime over Socket.IO or the plain WebSocket API (realtime.ts), subscribed to one WhatsApp
+//   profile; every (re)subscription re-reads the conversation list and backfills the chats that
+//   moved, because realtime events can be lost.
+// - Conversations, history (`before` row id), sends, uploads and read receipts over REST (api.ts).
+// - The profile's own WhatsApp state joins the connection state: `pairing` while it waits for its
+//   QR code to be scanned (each code goes out as a `pairing` event), `stale` while WhatsApp is
+//   disconnected or reconnecting on the gateway.
+// - Sends carry no idempotency key: an unclear send is matched in the newest history page before
+//   any resend. Delivery and read come as `message:ack` with the WhatsApp id of the row.
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { Attachment, ChatMessage, ConnectionState, Conversation, QuotedMessage } from '../../../shared/model';
+import { previewText } from '../../../shared/messagePreview';
+import { systemClock, type Clock } from '../../core/clock';
+import type { BackoffOptions } from '../../core/connection/backoff';
+import { sameState } from '../../core/connection/connectionStates';
+import { DisposableStore, Emitter, type Disposable } from '../../core/event';
+import { scopedLogger, silentLogger, type Logger } from '../../core/logger';
+import { VenueError, type Capabilities, type HistoryRequest, type LandedCheck, type OutboundMessage, type Page, type ReadMark, type SendReceipt, type UploadProgress, type UploadSource, type VenueAdapter, type VenueEvent } from '../venue';
+import { MultiwaRestClient, type MultiwaConversationRow, type MultiwaMessageRow, type MultiwaSend } from './api';
+import type { MultiwaAuth } from './auth';
+import { outgoingStatusOf, toChatMessage } from './messageMapping';
+import { gatewayRoot, MultiwaRealtime, type TransportMode } from './realtime';
+import { sameChat, type RealtimeEvent } from './realtimeEvents';
+
+export interface MultiwaAdapterOptions {
+  readonly accountId: string;
+  /** The gateway URL as the user gave it. */
+  readonly baseUrl: string;
+  readonly auth: MultiwaAuth;
+  readonly profileId: string;
+  readonly transport?: TransportMode;
+  /** Where received media sent inline (data: URLs) is written, so the pane can show it as a file. */
+  readonly mediaDir?: string;
+  readonly pingMs?: number;
+  readonly backoff?: BackoffOptions;
+  readonly clock?: Clock;
+  readonly logger?: Logger;
+}
+
+const PAGE = 50;
+/** Conversation pages read after each (re)subscription: the most recently active chats. */
+const RESYNC_PAGES = 2;
+/** A send is looked for in history from this long before it was composed (clock skew). */
+const MATCH_BEFORE_MS = 60_000;
+/** WhatsApp's own limits: 16 MB media, 100 MB documents; the gateway takes 16 MB media, 20 MB documents. */
+const MAX_MEDIA_BYTES = 16 * 1024 * 1024;
+const MAX_DOCUMENT_BYTES = 20 * 1024 * 1024;
+/** How many WhatsApp ids (for acks) and quoted texts are remembered. */
+const REMEMBERED = 5000;
+const RECENT_MS = 24 * 60 * 60_000;
+
+interface ChatInfo {
+  jid: string;
+  title: string;
+  lastActivity: number;
+  unread: number;
+  preview?: string;
+}
+
+type ProfileState = { readonly kind: 'connected' } | { readonly kind: 'pairing'; readonly detail: string } | { readonly kind: 'down'; readonly reason: string } | { readonly kind: 'unknown' };
+
+/** A Map that forgets its oldest entries past a size. */
+class BoundedMap<K, V> extends Map<K, V> {
+  constructor(private readonly limit: number) {
+    super();
+  }
+
+  override set(key: K, value: V): this {
+    if (this.has(key)) this.delete(key);
+    super.set(key, value);
+    if (this.size > this.limit) {
+      const oldest = this.keys().next();
+      if (!oldest.done) this.delete(oldest.value);
+    }
+    return this;
+  }
+}
+
+export class MultiwaAdapter implements VenueAdapter {
+  readonly venue = 'multiwa' as const;
+  readonly accountId: string;
+  readonly capabilities: Capabilities = {
+    receive: 'push',
+    serverHistory: true,
+    serverUnread: true,
+    sendKinds: ['text', 'image', 'video', 'audio', 'file', 'location', 'contact'],
+    mediaByUrl: false,
+    upload: { kinds: ['image', 'video', 'audio', 'file'], maxBytes: MAX_DOCUMENT_BYTES },
+    idempotentSend: false,
+    readReceipts: true,
+    maxTextLength: 20_000,
+    historyPageLimit: PAGE,
+  };
+
+  private readonly emitter = new Emitter<VenueEvent>();
+  readonly events = this.emitter.event;
+  private readonly disposables = new DisposableStore();
+  private readonly clock: Clock;
+  private readonly logger: Logger;
+  private readonly rest: MultiwaRestClient;
+  private readonly realtime: MultiwaRealtime;
+  private readonly gatewayOrigin: string;
+  private readonly chats = new Map<string, ChatInfo>();
+  /** Row id -> conversation id, and WhatsApp id -> row id, for acks. */
+  private readonly rowConversation = new BoundedMap<string, string>(REMEMBERED);
+  private readonly rowByWaId = new BoundedMap<string, string>(REMEMBERED);
+  private readonly quotes = new BoundedMap<string, QuotedMessage>(REMEMBERED);
+  /** Rows our sends created: a read-back never gives one of them to another message. */
+  private readonly ownRows = new BoundedMap<string, string>(REMEMBERED);
+  private profile: ProfileState = { kind: 'unknown' };
+  private pairingShown = false;
+  private connectAsked = false;
+  private lastState: ConnectionState = { kind: 'offline' };
+  private lastSync = 0;
+  private started = false;
+
+  constructor(private readonly options: MultiwaAdapterOptions) {
+    this.accountId = options.accountId;
+    this.clock = options.clock ?? systemClock;
+    this.logger = scopedLogger(options.logger ?? silentLogger, 'MultiWA');
+    this.gatewayOrigin = gatewayRoot(options.baseUrl).origin;
+    this.rest = new MultiwaRestClient({ baseUrl: options.baseUrl, auth: options.auth, clock: this.clock, logger: this.logger });
+    this.rest.onBadItem = (detail) => this.badInput('MultiWA REST', detail);
+    this.realtime = this.disposables.add(
+      new MultiwaRealtime({
+        baseUrl: options.baseUrl,
+        auth: options.auth,
+        profileId: options.profileId,
+        mode: options.transport ?? 'auto',
+        clock: this.clock,
+        logger: this.logger,
+        ...(options.pingMs ? { pingMs: options.pingMs } : {}),
+        ...(options.backoff ? { backoff: options.backoff } : {}),
+      }),
+    );
+    this.disposables.add(this.realtime.onState(() => this.publishState()));
+    this.disposables.add(this.realtime.onProblem((detail) => this.badInput(`MultiWA realtime (${this.realtime.transport})`, detail)));
+    this.disposables.add(this.realtime.onEvent((event) => void this.onRealtime(event)));
+    this.disposables.add(this.realtime.onSubscribed(({ transport }) => void this.afterSubscribe(transport)));
+  }
+
+  async verify(): Promise<void> {
+    const profiles = await this.rest.profiles();
+    if (!profiles.some((p) => p.id === this.options.profileId)) {
+      const names = profiles.map((p) => `${p.displayName ?? p.name ?? p.id} (${p.id})`).join(', ');
+      throw new VenueError('auth', `this gateway has no WhatsApp profile ${this.options.profileId} for these credentials${names ? `; it has: ${names}` : ''}`);
+    }
+  }
+
+  async start(): Promise<void> {
+    if (this.started) return;
+    this.started = true;
+    await this.refreshProfile().catch((err: unknown) => this.logger.warn(`profile status: ${err instanceof Error ? err.message : String(err)}`));
+    this.realtime.start();
+  }
+
+  async stop(): Promise<void> {
+    this.started = false;
+    await this.realtime.stop();
+    this.publishState();
+  }
+
+  async reconnect(): Promise<void> {
+    this.connectAsked = false;
+    if (!this.started) return this.start();
+    this.realtime.reconnectNow();
+    await this.refreshProfile().catch(() => undefined);
+  }
+
+  stored(): void {
+    // Nothing to acknowledge: the gateway keeps history.
+  }
+
+  async listConversations(cursor?: string): Promise<Page<Conversation>> {
+    const offset = cursor && /^\d+$/.test(cursor) ? Number(cursor) : 0;
+    const { conversations, total } = await this.rest.conversations(this.options.profileId, offset, PAGE);
+    const items = conversations.map((row) => this.conversationOf(row));
+    const next = offset + conversations.length;
+    const more = conversations.length === PAGE && (total === undefined || next < total);
+    return { items, ...(more ? { next: String(next) } : {}) };
+  }
+
+  async history(conversationId: string, request: HistoryRequest): Promise<Page<ChatMessage>> {
+    const before = request.before ?? request.olderThan?.venueMessageId;
+    const limit = Math.min(request.limit, PAGE);
+    const page = await this.rest.messages(conversationId, limit, before);
+    const items = this.map(page.messages, conversationId);
+    const oldest = page.messages[0]?.id;
+    return { items, ...(page.hasMore && oldest ? { next: oldest } : {}) };
+  }
+
+  watch(): Disposable {
+    // One realtime subscription carries every chat of the profile.
+    return { dispose: () => undefined };
+  }
+
+  async upload(file: UploadSource, progress: UploadProgress, signal: AbortSignal): Promise<Attachment> {
+    const cap = file.kind === 'file' ? MAX_DOCUMENT_BYTES : MAX_MEDIA_BYTES;
+    if (file.size > cap) throw new VenueError('rejected', `${file.name} is ${(file.size / 1048576).toFixed(1)} MB; the gateway takes up to ${cap / 1048576} MB for ${file.kind === 'file' ? 'documents' : 'photos, videos and audio'}`);
+    const data = await readFile(file.path, { signal });
+    const mimeType = file.mimeType || 'application/octet-stream';
+    const uploaded = await this.rest.upload({ name: file.name, mimeType, data }, progress, signal);
+    const url = new URL(uploaded.url, this.gatewayOrigin);
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new VenueError('rejected', `the gateway returned an upload link the client cannot use: ${uploaded.url.slice(0, 200)}`);
+    return { kind: file.kind, url: url.toString(), ref: uploaded.key ?? url.toString(), name: file.name, mimeType, size: data.length };
+  }
+
+  async send(message: OutboundMessage): Promise<SendReceipt> {
+    const chat = await this.chatOf(message.conversationId);
+    const request = sendRequest(message, chat.jid);
+    const result = await this.rest.send(this.options.profileId, request);
+    if (result.success === false || result.status === 'failed') {
+      if (result.messageId) this.ownRows.set(result.messageId, message.clientMessageId);
+      throw new VenueError('rejected', `WhatsApp did not take it: ${result.error ?? 'the gateway could not send it'}`);
+    }
+    if (!result.messageId) throw new VenueError('unknown-outcome', 'the gateway accepted the message without naming it');
+    this.ownRows.set(result.messageId, message.clientMessageId);
+    this.rowConversation.set(result.messageId, message.conversationId);
+    if (result.waMessageId) this.rowByWaId.set(result.waMessageId, result.messageId);
+    if (result.warning) this.logger.warn(`send ${message.clientMessageId}: the gateway says "${result.warning}" (status ${result.status ?? '?'})`);
+    // `pending`/`queued`: the gateway holds it for WhatsApp; `sent`: WhatsApp took it.
+    return { status: result.status === 'sent' ? 'confirmed' : 'sent', venueMessageId: result.messageId, time: this.clock.now() };
+  }
+
+  async checkLanded(message: OutboundMessage): Promise<LandedCheck> {
+    const chat = await this.chatOf(message.conversationId);
+    const request = sendRequest(message, chat.jid);
+    const page = await this.rest.messages(message.conversationId, PAGE);
+    const since = message.composedAt - MATCH_BEFORE_MS;
+    for (const row of [...page.messages].reverse()) {
+      if (row.direction?.toLowerCase() !== 'outgoing') continue;
+      const claimedBy = this.ownRows.get(row.id);
+      if (claimedBy !== undefined && claimedBy !== message.clientMessageId) continue;
+      const time = Date.parse(String(row.timestamp ?? row.createdAt ?? ''));
+      if (Number.isFinite(time) && time < since) continue;
+      if (!sameContent(row, request)) continue;
+      this.ownRows.set(row.id, message.clientMessageId);
+      this.rowConversation.set(row.id, message.conversationId);
+      return { landed: true, venueMessageId: row.id, ...(Number.isFinite(time) ? { time } : {}) };
+    }
+    const oldest = Date.parse(String(page.messages[0]?.timestamp ?? ''));
+    // The page reaches back past the send: it is not there. Otherwise the venue cannot tell yet.
+    return !page.hasMore || (Number.isFinite(oldest) && oldest < since) ? { landed: false } : { landed: 'unknown' };
+  }
+
+  async markRead(conversationId: string, _upTo: ReadMark): Promise<void> {
+    const chat = await this.chatOf(conversationId);
+    await this.rest.markRead(this.options.profileId, conversationId, chat.jid);
+    chat.unread = 0;
+  }
+
+  dispose(): void {
+    void this.stop().finally(() => this.rest.dispose());
+    this.disposables.dispose();
+    this.emitter.dispose();
+  }
+
+  // ---- realtime ------------------------------------------------------------------------------
+
+  private async onRealtime(event: RealtimeEvent): Promise<void> {
+    switch (event.kind) {
+      case 'message': {
+        if (event.conversation) this.noteConversation(event.conversation);
+        else if (!this.chats.has(event.row.conversationId)) await this.chatOf(event.row.conversationId).catch(() => undefined);
+        const messages = this.map([event.row], event.row.conversationId);
+        this.lastSync = this.clock.now();
+        this.emitter.fire({ type: 'messages', messages, source: 'live' });
+        return;
+      }
+      case 'messageUpdate': {
+        this.emitter.fire({ type: 'messages', messages: this.map([event.row], event.row.conversationId, true), source: 'live' });
+        return;
+      }
+      case 'chatActivity': {
+        let id = this.conversationByJid(event.jid);
+        if (!id) {
+          await this.resyncConversations(1).catch(() => undefined);
+          id = this.conversationByJid(event.jid);
+        }
+        if (id) this.emitter.fire({ type: 'resync', conversationIds: [id] });
+        else this.badInput('MultiWA realtime', `news from ${event.jid}, a chat the gateway does not list`);
+        return;
+      }
+      case 'ack': {
+        const rowId = this.rowByWaId.get(event.messageId) ?? (this.rowConversation.has(event.messageId) ? event.messageId : undefined);
+        const conversationId = rowId ? this.rowConversation.get(rowId) : undefined;
+        const status = outgoingStatusOf(event.status);
+        if (!rowId || !conversationId || !status || status === 'sent' || status === 'queued' || status === 'sending') return;
+        this.emitter.fire({ type: 'messageStatus', ref: { conversationId, venueMessageId: rowId }, status, ...(status === 'failed' ? { failure: 'WhatsApp did not deliver it' } : {}) });
+        return;
+      }
+      case 'status':
+        this.onProfileStatus(event.status, event.reason);
+        return;
+      case 'qr':
+        this.onQr(event.qr);
+        return;
+      default:
+        return;
+    }
+  }
+
+  private async afterSubscribe(transport: string): Promise<void> {
+    this.logger.info(`subscribed to WhatsApp profile ${this.options.profileId} over ${transport === 'socketio' ? 'Socket.IO' : 'the plain WebSocket API'}`);
+    this.lastSync = this.clock.now();
+    await this.refreshProfile().catch(() => undefined);
+    // Whatever was said while the link was down (or before it first opened) is read back.
+    const moved = await this.resyncConversations(RESYNC_PAGES).catch((err: unknown) => {
+      this.logger.warn(`conversation list after subscribing: ${err instanceof Error ? err.message : String(err)}`);
+      return undefined;
+    });
+    this.emitter.fire({ type: 'resync', ...(moved ? { conversationIds: moved } : {}) });
+  }
+
+  /** Re-reads the newest conversations; returns those whose activity moved since last known. */
+  private async resyncConversations(pages: number): Promise<string[]> {
+    const moved: string[] = [];
+    let cursor: string | undefined;
+    for (let i = 0; i < pages; i++) {
+      const before = new Map([...this.chats].map(([id, c]) => [id, c.lastActivity] as const));
+      const page = await this.listConversations(cursor);
+      for (const c of page.items) {
+        this.emitter.fire({ type: 'conversation', conversation: c });
+        const known = before.get(c.conversationId);
+        if (known === undefined || c.lastActivity > known || c.unread > 0) moved.push(c.conversationId);
+      }
+      if (!page.next) break;
+      cursor = page.next;
+    }
+    return moved;
+  }
+
+  // ---- profile state -------------------------------------------------------------------------
+
+  private async refreshProfile(): Promise<void> {
+    const status = await this.rest.profileStatus(this.options.profileId);
+    this.onProfileStatus(status.status ?? 'unknown');
+  }
+
+  private onProfileStatus(status: string, reason?: string): void {
+    const s = status.toLowerCase();
+    if (s === 'connected') {
+      if (this.profile.kind === 'pairing' || this.pairingShown) this.emitter.fire({ type: 'pairing', state: 'paired' });
+      this.pairingShown = false;
+      this.connectAsked = false;
+      this.profile = { kind: 'connected' };
+    } else if (s.startsWith('reconnecting') || s === 'connecting') {
+      this.profile = this.pairingShown ? this.profile : { kind: 'down', reason: `WhatsApp is ${s} on the gateway` };
+    } else if (s === 'disconnected' || s === 'qr' || s === 'unknown' || s === 'no_engine') {
+      // Logged out or never paired: ask the gateway to start the profile, which yields a QR code.
+      this.profile = this.pairingShown ? this.profile : { kind: 'down', reason: `WhatsApp is disconnected on the gateway${reason ? ` (${reason})` : ''}` };
+      if (!this.connectAsked && this.started) {
+        this.connectAsked = true;
+        void this.rest.connectProfile(this.options.profileId).then(
+          (answer) => this.logger.info(`asked the gateway to connect the WhatsApp profile: ${answer ?? 'no answer'}`),
+          (err: unknown) => this.logger.warn(`could not ask the gateway to connect the profile: ${err instanceof Error ? err.message : String(err)}`),
+        );
+      }
+    } else {
+      this.profile = { kind: 'down', reason: `WhatsApp on the gateway: ${s}${reason ? ` (${reason})` : ''}` };
+    }
+    this.publishState();
+  }
+
+  private onQr(qr: string): void {
+    const image = /^data:image\/(png|svg\+xml|jpeg);base64,[A-Za-z0-9+/=]+$/.test(qr);
+    this.pairingShown = true;
+    this.profile = { kind: 'pairing', detail: 'scan the QR code with WhatsApp on the phone (Linked devices → Link a device)' };
+    this.emitter.fire({
+      type: 'pairing',
+      state: 'needed',
+      ...(image ? { qrDataUrl: qr } : { detail: 'the gateway sent a pairing code that is not an image; open the gateway dashboard to scan it' }),
+    });
+    this.publishState();
+  }
+
+  private publishState(): void {
+    const socket = this.realtime.state;
+    let state: ConnectionState = socket;
+    if (socket.kind === 'online') {
+      if (this.profile.kind === 'pairing') state = { kind: 'pairing', reason: `WhatsApp profile needs pairing: ${this.profile.detail}` };
+      else if (this.profile.kind === 'down') state = { kind: 'stale', lastSync: this.lastSync || this.clock.now(), reason: this.profile.reason };
+    }
+    if (sameState(state, this.lastState)) return;
+    this.lastState = state;
+    this.emitter.fire({ type: 'connectionState', state });
+  }
+
+  // ---- conversations and rows ----------------------------------------------------------------
+
+  private conversationOf(row: MultiwaConversationRow): Conversation {
+    const info = this.noteConversation(row);
+    return {
+      venue: 'multiwa',
+      accountId: this.accountId,
+      conversationId: row.id,
+      title: info.title,
+      ...(row.type === 'group' ? { subtitle: 'group' } : phoneSubtitle(row.jid, info.title)),
+      lastActivity: info.lastActivity,
+      unread: info.unread,
+      active: info.unread > 0 || this.clock.now() - info.lastActivity < RECENT_MS,
+      ...(info.preview ? { preview: info.preview } : {}),
+    };
+  }
+
+  private noteConversation(row: MultiwaConversationRow): ChatInfo {
+    const last = Date.parse(String(row.lastMessageAt ?? ''));
+    const lastRow = typeof row.lastMessage === 'object' && row.lastMessage !== null ? row.lastMessage : undefined;
+    let preview: string | undefined;
+    if (lastRow) {
+      const parsed = this.map([{ ...(lastRow as Record<string, unknown>), conversationId: row.id } as MultiwaMessageRow], row.id, false, false)[0];
+      if (parsed) preview = previewText(parsed);
+    }
+    const info: ChatInfo = {
+      jid: row.jid,
+      title: row.name || row.contactName || row.contactPhone || phoneSubtitle(row.jid, '').subtitle || row.jid,
+      lastActivity: Number.isFinite(last) ? last : (this.chats.get(row.id)?.lastActivity ?? 0),
+      unread: row.unreadCount ?? 0,
+      ...(preview ? { preview } : {}),
+    };
+    this.chats.set(row.id, info);
+    return info;
+  }
+
+  private async chatOf(conversationId: string): Promise<ChatInfo> {
+    const known = this.chats.get(conversationId);
+    if (known) return known;
+    return this.noteConversation(await this.rest.conversation(conversationId));
+  }
+
+  private conversationByJid(jid: string): string | undefined {
+    for (const [id, chat] of this.chats) if (sameChat(chat.jid, jid)) return id;
+    return undefined;
+  }
+
+  /** Rows -> messages; remembers ids for acks and texts for quotes; reports unreadable parts. */
+  private map(rows: readonly MultiwaMessageRow[], conversationId: string, edited = false, remember = true): ChatMessage[] {
+    const problems: string[] = [];
+    const chat = this.chats.get(conversationId);
+    const out: ChatMessage[] = [];
+    for (const row of rows) {
+      const message = toChatMessage({ ...row, conversationId: row.conversationId || conversationId }, {
+        accountId: this.accountId,
+        gatewayOrigin: this.gatewayOrigin,
+        ...(chat ? { conversationName: chat.title } : {}),
+        now: this.clock.now(),
+        mediaUrl: (raw, mimeType) => this.mediaUrl(raw, mimeType, problems),
+        quoted: (rowId) => this.quotes.get(rowId),
+        problems,
+      }, edited);
+      if (remember) {
+        this.rowConversation.set(row.id, message.conversationId);
+        if (row.messageId && !row.messageId.startsWith('pending_')) this.rowByWaId.set(row.messageId, row.id);
+        const excerpt = message.text ?? previewText(message);
+        this.quotes.set(row.id, { venueMessageId: row.id, ...(message.senderName ? { senderName: message.senderName } : message.direction === 'out' ? { senderName: 'You' } : {}), ...(excerpt ? { text: excerpt.slice(0, 200) } : {}) });
+        const clientId = this.ownRows.get(row.id);
+        out.push(clientId && message.direction === 'out' ? { ...message, clientMessageId: clientId } : message);
+      } else out.push(message);
+    }
+    for (const p of problems) this.badInput('MultiWA message', p);
+    return out;
+  }
+
+  /** Media the gateway sends inline (a data: URL) is written to the account's media folder once. */
+  private mediaUrl(raw: string, mimeType: string | undefined, problems: string[]): string | undefined {
+    if (!raw.startsWith('data:')) return raw;
+    const dir = this.options.mediaDir;
+    const match = /^data:([\w.+/-]+)?(;[\w=.-]+)*;base64,([A-Za-z0-9+/=\s]+)$/.exec(raw);
+    if (!dir || !match) {
+      if (!match) problems.push('inline media that is not base64 data');
+      return undefined;
+    }
+    const bytes = Buffer.from(match[3]!, 'base64');
+    if (bytes.length === 0 || bytes.length > MAX_DOCUMENT_BYTES) {
+      problems.push(`inline media of ${bytes.length} bytes was not kept`);
+      return undefined;
+    }
+    const hash = createHash('sha256').update(bytes).digest('hex');
+    const file = join(dir, `${hash}${extensionOf(match[1] ?? mimeType)}`);
+    try {
+      if (!existsSync(file)) {
+        mkdirSync(dir, { recursive: true });
+        writeFileSync(file, bytes, { mode: 0o600 });
+      }
+    } catch (err) {
+      problems.push(`inline media could not be saved: ${err instanceof Error ? err.message : String(err)}`);
+      return undefined;
+    }
+    return pathToFileURL(file).toString();
+  }
+
+  private badInput(where: string, detail: string): void {
+    this.emitter.fire({ type: 'badInput', where, detail });
+  }
+}
+
+function phoneSubtitle(jid: string, title: string): { subtitle?: string } {
+  const user = jid.split('@')[0] ?? '';
+  const phone = /^\d{5,20}$/.test(user) ? `+${user}` : undefined;
+  return phone && phone !== title ? { subtitle: phone } : {};
+}
+
+const EXTENSIONS: Readonly<Record<string, string>> = {
+  'image/jpeg': '.jpg',
+  'image/png': '.png',
+  'image/webp': '.webp',
+  'image/gif': '.gif',
+  'video/mp4': '.mp4',
+  'audio/ogg': '.ogg',
+  'audio/mpeg': '.mp3',
+  'audio/mp4': '.m4a',
+  'application/pdf': '.pdf',
+};
+
+function extensionOf(mimeType: string | undefined): string {
+  const base = mimeType?.split(';')[0]?.trim().toLowerCase();
+  return (base && EXTENSIONS[base]) ?? '.bin';
+}
+
+/** What `POST /messages/<kind>` gets for one of our messages. */
+export function sendRequest(message: OutboundMessage, to: string): MultiwaSend {
+  const caption = message.text.trim() ? { caption: message.text } : {};
+  const a = message.attachment;
+  const mimetype = a?.mimeType ? { mimetype: a.mimeType } : {};
+  switch (message.kind) {
+    case 'text':
+      return message.quote?.venueMessageId ? { kind: 'reply', quotedMessageId: message.quote.venueMessageId, text: message.text } : { kind: 'text', to, text: message.text };
+    case 'image':
+    case 'video':
+      return { kind: message.kind, to, url: mediaLink(message), ...caption, ...mimetype };
+    case 'audio':
+      return { kind: 'audio', to, url: mediaLink(message), ...mimetype, ...(a?.voiceNote ? { ptt: true } : {}) };
+    case 'file':
+      return { kind: 'document', to, url: mediaLink(message), filename: a?.name ?? 'file', ...caption, ...mimetype };
+    case 'location': {
+      if (message.payload?.type !== 'location') throw new VenueError('rejected', 'a location message without coordinates');
+      const { latitude, longitude, name, address } = message.payload;
+      return { kind: 'location', to, latitude, longitude, ...(name ? { name } : {}), ...(address ? { address } : {}) };
+    }
+    case 'contact': {
+      if (message.payload?.type !== 'contact') throw new VenueError('rejected', 'a contact message without a contact');
+      const contacts = message.payload.contacts.filter((c) => c.name && c.phone).map((c) => ({ name: c.name!, phone: c.phone!, ...(c.email ? { email: c.email } : {}) }));
+      if (contacts.length === 0) throw new VenueError('rejected', 'WhatsApp contact cards need a name and a phone number');
+      return { kind: 'contact', to, contacts };
+    }
+    default:
+      throw new VenueError('rejected', `MultiWA cannot send ${message.kind} messages`);
+  }
+}
+
+function mediaLink(message: OutboundMessage): string {
+  const url = message.attachment?.url;
+  if (!url) throw new VenueError('rejected', `the ${message.kind} has no uploaded file to send`);
+  return url;
+}
+
+/** Whether an outgoing row is the message a send request made. */
+function sameContent(row: MultiwaMessageRow, request: MultiwaSend): boolean {
+  const f = (typeof row.content === 'object' && row.content !== null ? row.content : {}) as Record<string, unknown>;
+  const type = (row.type ?? '').toLowerCase();
+  switch (request.kind) {
+    case 'text':
+    case 'reply':
+      return type === 'text' && f['text'] === request.text;
+    case 'image':
+    case 'video':
+    case 'audio':
+    case 'document':
+      return type === request.kind && f['url'] === request.url;
+    case 'location':
+      return type === 'location' && Number(f['latitude']) === request.latitude && Number(f['longitude']) === request.longitude;
+    case 'contact':
+      return type === 'contact' && f['name'] === request.contacts[0]?.name;
+  }
+}
