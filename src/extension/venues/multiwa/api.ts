@@ -51,7 +51,7 @@ export const messageRowSchema = z
     direction: z.string().nullish(),
     senderJid: z.string().nullish(),
     type: z.string().nullish(),
-    content: z.unknown(),
+    content: z.unknown().optional(),
     status: z.string().nullish(),
     metadata: z.record(z.string(), z.unknown()).nullish(),
     timestamp: isoTime,
@@ -72,7 +72,7 @@ export const conversationRowSchema = z
     lastMessageAt: isoTime,
     contactName: z.string().nullish(),
     contactPhone: z.string().nullish(),
-    lastMessage: z.unknown(),
+    lastMessage: z.unknown().optional(),
     metadata: z.record(z.string(), z.unknown()).nullish(),
   })
   .passthrough();
