@@ -96,6 +96,7 @@ async function startInbox(context: vscode.ExtensionContext, log: RedactingLog, s
     drafts: context.workspaceState,
     uploader,
     mediaOrigins: (accountId) => mediaOriginsFor(registry.get(accountId)),
+    localMediaRoot: vscode.Uri.file(mediaRoot),
   });
   subscriptions.push(restorer.attach((panel, target) => panels.adopt(panel, target)));
   const mutes = new NotificationMutes(context.globalState);

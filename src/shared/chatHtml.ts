@@ -22,6 +22,8 @@ export interface ChatPanelHtmlOptions {
   readonly styleUris: readonly string[];
   /** Origins media may load from: `http(s)://host[:port]`, host may start with `*.` (see normaliseMediaOrigin). */
   readonly mediaOrigins: readonly string[];
+  /** Audio and video may also play from the extension's own resources (media a venue sent inline, saved by the host). */
+  readonly localMedia?: boolean;
   readonly title: string;
 }
 
@@ -81,7 +83,7 @@ function sourceList(name: string, value: string): string {
  * The policy. Media origins that are not `http(s)://host[:port]` are left out (never spliced
  * into the policy); the affected images then show as links. Use partitionMediaOrigins to log them.
  */
-export function contentSecurityPolicy(options: Pick<ChatPanelHtmlOptions, 'cspSource' | 'nonce' | 'mediaOrigins'>): string {
+export function contentSecurityPolicy(options: Pick<ChatPanelHtmlOptions, 'cspSource' | 'nonce' | 'mediaOrigins' | 'localMedia'>): string {
   if (!NONCE.test(options.nonce)) throw new TypeError('chatPanelHtml: the nonce must be 16-128 base64/url-safe characters');
   const source = sourceList('cspSource', options.cspSource);
   const media = partitionMediaOrigins(options.mediaOrigins).accepted;
@@ -91,7 +93,7 @@ export function contentSecurityPolicy(options: Pick<ChatPanelHtmlOptions, 'cspSo
     `style-src ${source} 'nonce-${options.nonce}'`,
     `font-src ${source}`,
     `img-src ${[source, 'data:', 'blob:', ...media].join(' ')}`,
-    `media-src ${media.length > 0 ? media.join(' ') : "'none'"}`,
+    `media-src ${[...(options.localMedia ? [source] : []), ...media].join(' ') || "'none'"}`,
     "connect-src 'none'",
     "base-uri 'none'",
     "form-action 'none'",

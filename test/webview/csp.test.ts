@@ -23,6 +23,8 @@ describe('chatPanelHtml', () => {
       ].join('; '),
     );
     assert.match(contentSecurityPolicy({ cspSource: VSCODE_CSP_SOURCE, nonce: NONCE, mediaOrigins: [] }), /media-src 'none'/);
+    // Media a venue sent inline is saved by the host and played from the extension's resources.
+    assert.match(contentSecurityPolicy({ cspSource: VSCODE_CSP_SOURCE, nonce: NONCE, mediaOrigins: [], localMedia: true }), new RegExp(`media-src ${VSCODE_CSP_SOURCE.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')};`));
   });
 
   it('escapes every interpolated value', () => {

@@ -5,7 +5,7 @@ import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 import { revealBidiControls } from '../../shared/bidiControls';
 import { countCharacters } from '../../shared/characterCount';
-import type { Attachment, ComposerCapabilities } from '../../shared/model';
+import type { Attachment, ChatMessage, ComposerCapabilities } from '../../shared/model';
 import { chatPanelHtml } from '../../shared/chatHtml';
 import {
   parseRequest,
@@ -18,6 +18,7 @@ import {
 import type { InboxHub } from '../core/inbox/inboxHub';
 import type { Logger } from '../core/logger';
 import { venueDescriptor } from '../venues/registry';
+import { paneMessages } from './localMedia';
 import type { MediaUploader } from './mediaUploader';
 import type { StateRedactor } from './stateText';
 import { UserFacingError } from './userFacingError';
@@ -38,6 +39,8 @@ export interface ChatPanelDeps {
   readonly uploader: MediaUploader;
   /** Origins the CSP lets media load from for this account (the venue's media hosts). */
   readonly mediaOrigins: (accountId: string) => string[];
+  /** Where adapters keep media they saved (file: URLs under it are shown through the webview). */
+  readonly localMediaRoot?: vscode.Uri;
 }
 
 
@@ -57,7 +60,7 @@ export class ChatPanel implements vscode.Disposable {
     panel.webview.options = {
       enableScripts: true,
       enableCommandUris: false,
-      localResourceRoots: [vscode.Uri.joinPath(deps.extensionUri, 'dist'), vscode.Uri.joinPath(deps.extensionUri, 'media')],
+      localResourceRoots: [vscode.Uri.joinPath(deps.extensionUri, 'dist'), vscode.Uri.joinPath(deps.extensionUri, 'media'), ...(deps.localMediaRoot ? [deps.localMediaRoot] : [])],
     };
     panel.iconPath = vscode.Uri.joinPath(deps.extensionUri, 'media', 'venue-chat.svg');
     this.updateTitle();
@@ -74,7 +77,7 @@ export class ChatPanel implements vscode.Disposable {
         if (panel.active) void hub.markRead(target.accountId, target.conversationId);
       }),
       hub.onMessages((e) => {
-        if (e.accountId === target.accountId && e.conversationId === target.conversationId) this.notify('message/upsert', { messages: e.messages });
+        if (e.accountId === target.accountId && e.conversationId === target.conversationId) this.notify('message/upsert', { messages: this.forPane(e.messages) });
       }),
       hub.onDidResetConversation((e) => {
         // Two stored records became one: a fresh snapshot drops the retired row (scroll and draft are kept).
@@ -125,8 +128,13 @@ export class ChatPanel implements vscode.Disposable {
       scriptUri: asset('dist', 'webview.js'),
       styleUris: [asset('media', 'chat.css')],
       mediaOrigins: this.deps.mediaOrigins(this.target.accountId),
+      localMedia: this.deps.localMediaRoot !== undefined,
       title: this.panel.title,
     });
+  }
+
+  private forPane(messages: readonly ChatMessage[]): ChatMessage[] {
+    return paneMessages(messages, this.panel.webview, this.deps.localMediaRoot);
   }
 
   private notify<M extends NotificationMethod>(method: M, params: NotificationParams[M]): void {
@@ -170,7 +178,7 @@ export class ChatPanel implements vscode.Disposable {
     this.ready = true;
     this.notify('conversation/snapshot', {
       conversation,
-      messages: page.messages,
+      messages: this.forPane(page.messages),
       before: page.before,
       connection: this.deps.redactor.redactState(hub.state(accountId)),
       composer: this.composerCapabilities(),
@@ -203,7 +211,8 @@ export class ChatPanel implements vscode.Disposable {
         return { accepted: true };
       case 'history/page': {
         const p = params as ValidRequestParams<'history/page'>;
-        return hub.page(accountId, conversationId, p.before, p.limit);
+        const page = await hub.page(accountId, conversationId, p.before, p.limit);
+        return { ...page, messages: this.forPane(page.messages) };
       }
       case 'message/send': {
         const p = params as ValidRequestParams<'message/send'>;
