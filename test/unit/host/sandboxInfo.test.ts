@@ -45,14 +45,16 @@ describe('sandbox info as the extension reads it', () => {
         { venue: 'kraken', label: 'Sandbox Kraken', credentials: {}, endpoints: {} },
         { venue: 'binance', label: 'Sandbox Binance 2', credentials: { apiKey: 'k', secretKey: 's' }, endpoints: { rest: 'http://127.0.0.1:2' } },
         { venue: 'multiwa', label: 'Sandbox gateway', credentials: { apiKey: 'k' }, endpoints: { rest: 'http://127.0.0.1:4' }, settings: { profileId: 'p1' } },
+        { venue: 'mixin', label: 'Sandbox bot', credentials: { keystore: '{}' }, endpoints: {} },
       ],
     }))!;
     const plan = planSandboxAccounts(info, supported);
-    assert.deepEqual(plan.add.map((a) => a.label), ['Sandbox Binance', 'Sandbox MEXC', 'Sandbox Binance 2']);
-    assert.deepEqual(plan.skippedVenues, ['kraken', 'multiwa']);
+    assert.deepEqual(plan.add.map((a) => a.label), ['Sandbox Binance', 'Sandbox MEXC', 'Sandbox Binance 2', 'Sandbox gateway']);
+    assert.equal(plan.add.at(-1)?.settings?.profileId, 'p1', 'settings travel with the account');
+    assert.deepEqual(plan.skippedVenues, ['kraken', 'mixin']);
     const all = planSandboxAccounts(info, () => true);
-    assert.deepEqual(all.add.map((a) => a.venue), ['binance', 'mexc', 'binance', 'multiwa'], 'venues with an adapter are added, in the sandbox order');
-    assert.deepEqual(all.add.at(-1)!.settings, { profileId: 'p1' });
+    assert.deepEqual(all.add.map((a) => a.venue), ['binance', 'mexc', 'binance', 'multiwa', 'mixin'], 'venues with an adapter are added, in the sandbox order');
+    assert.deepEqual(all.add.at(-2)!.settings, { profileId: 'p1' });
     assert.deepEqual(all.skippedVenues, ['kraken']);
   });
 

@@ -31,7 +31,10 @@ describe('conversation preview text', () => {
       '[Buttons] Yes · No',
     );
     assert.equal(previewText({ ...BASE, kind: 'live', payload: { type: 'live', url: 'https://l' } }), '[Live stream]');
-    assert.equal(previewText({ ...BASE, kind: 'poll' as ChatMessage['kind'] }), '[poll]');
+    assert.equal(previewText({ ...BASE, kind: 'hologram' as ChatMessage['kind'] }), '[hologram]');
+    assert.equal(previewText({ ...BASE, kind: 'poll', payload: { type: 'poll', question: 'Which bank?', options: ['BCA', 'BRI'] } }), '[Poll] Which bank?');
+    assert.equal(previewText({ ...BASE, kind: 'reaction', payload: { type: 'reaction', emoji: '👍' } }), '[Reaction] 👍');
+    assert.equal(previewText({ ...BASE, kind: 'reaction', payload: { type: 'reaction', emoji: '' } }), '[Reaction] removed');
   });
 
   it('shows order events as a sentence and system text as it is', () => {

@@ -74,7 +74,7 @@ describe('message validator (shared by the store and the pane)', () => {
 
   const MALFORMED: [string, unknown, RegExp][] = [
     ['payload of another kind', { ...BASE, kind: 'text', payload: VALID_PAYLOADS[0] }, /payload type contact does not match kind text/],
-    ['unknown payload type', { ...BASE, kind: 'card', payload: { type: 'poll', question: 'x' } }, /payload type is unknown/],
+    ['unknown payload type', { ...BASE, kind: 'card', payload: { type: 'hologram', question: 'x' } }, /payload type is unknown/],
     ['payload not an object', { ...BASE, kind: 'card', payload: 'card' }, /payload is not an object/],
     ['contact list empty', withPayload({ type: 'contact', contacts: [] }), /payload contacts has fewer than 1 items/],
     ['contact with nothing on it', { ...BASE, kind: 'contact', payload: { type: 'contact', contacts: [{}] } }, /contacts \[0\] has no name, phone, email or user id/],
@@ -101,7 +101,7 @@ describe('message validator (shared by the store and the pane)', () => {
     ['waveform sample over 255', { ...BASE, attachments: [{ kind: 'audio', waveform: [1, 256] }] }, /waveform \[1\] is not 0\.\.255/],
     ['waveform sample fractional', { ...BASE, attachments: [{ kind: 'audio', waveform: [1.5] }] }, /waveform \[0\] is not 0\.\.255/],
     ['unknown top-level field', { ...BASE, html: '<script>' }, /unknown field "html"/],
-    ['unknown kind', { ...BASE, kind: 'poll' }, /kind is unknown/],
+    ['unknown kind', { ...BASE, kind: 'hologram' }, /kind is unknown/],
     ['unknown venue', { ...BASE, venue: 'kraken' }, /venue is unknown/],
     ['empty venue id', { ...BASE, venueMessageId: '' }, /venueMessageId is empty/],
     ['time not finite', { ...BASE, time: Number.POSITIVE_INFINITY }, /time is not a finite number/],
@@ -183,7 +183,7 @@ describe('message validator (shared by the store and the pane)', () => {
     });
 
     it('passes unknown kinds through for the fallback renderer', () => {
-      assert.equal(sanitizeChatMessage({ ...BASE, kind: 'poll' })?.kind, 'poll');
+      assert.equal(sanitizeChatMessage({ ...BASE, kind: 'hologram' })?.kind, 'hologram');
       assert.equal(sanitizeChatMessage({ ...BASE, kind: 7 })?.kind, 'text');
     });
 

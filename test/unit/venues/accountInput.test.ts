@@ -54,9 +54,9 @@ describe('account form: venue descriptors', () => {
     }
   });
 
-  it('lists every venue; MEXC, Binance and Bybit can be added in this version', () => {
+  it('lists every venue; MEXC, Binance, Bybit and MultiWA can be added in this version', () => {
     assert.deepEqual(VENUES.map((v) => v.id).sort(), ['binance', 'bybit', 'mexc', 'mixin', 'multiwa']);
-    assert.deepEqual(VENUES.filter((v) => v.create).map((v) => v.id), ['mexc', 'binance', 'bybit']);
+    assert.deepEqual(VENUES.filter((v) => v.create).map((v) => v.id), ['mexc', 'binance', 'bybit', 'multiwa']);
     const values = new Map<string, unknown>();
     const ctx: AdapterContext = {
       accountId: 'acc-1',
@@ -191,7 +191,10 @@ describe('account form: settings', () => {
   });
 
   it('applies checked changes and refuses unknown names and bad values', () => {
-    assert.deepEqual(applySettings(multiwa, {}, { transport: 'websocket' }), { ok: true, value: { transport: 'websocket' } });
+    assert.deepEqual(applySettings(multiwa, {}, { transport: 'websocket' }), { ok: true, value: { profileId: '', transport: 'websocket' } });
+    assert.deepEqual(applySettings(multiwa, {}, { profileId: 'clx1abc-profile' }), { ok: true, value: { profileId: 'clx1abc-profile', transport: 'auto' } });
+    assert.match(problemOf(applySettings(multiwa, {}, { profileId: 'a b<script>' })), /not a profile id/);
+    assert.match(problemOf(applySettings(multiwa, {}, { profileId: 42 })), /text of at most 200/);
     assert.match(problemOf(applySettings(multiwa, {}, { transport: 'pigeon' })), /must be one of auto, socketio, websocket/);
     assert.match(problemOf(applySettings(multiwa, {}, { chatMode: 'auto' })), /no account setting "chatMode"/);
     const numeric = { key: 'n', label: 'Poll seconds', kind: 'number' as const, default: 5, min: 1, max: 60 };
