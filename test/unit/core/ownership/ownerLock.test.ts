@@ -11,7 +11,7 @@ describe('owner lock (one window owns the inbox)', () => {
     dir = await mkdtemp(join(tmpdir(), 'lock-'));
     file = join(dir, 'owner.lock');
   });
-  afterEach(async () => rm(dir, { recursive: true, force: true }));
+  afterEach(async () => rm(dir, { recursive: true, force: true, maxRetries: 5, retryDelay: 20 }));
 
   it('takes a free lock and writes its pid', async () => {
     const lock = await OwnerLock.tryAcquire(file);
@@ -77,7 +77,7 @@ describe('owner lock hand-over', () => {
       assert.equal((JSON.parse(await readFile(file, 'utf8')) as { token: string }).token, content.token);
       taker.dispose();
     } finally {
-      await rm(dir, { recursive: true, force: true });
+      await rm(dir, { recursive: true, force: true, maxRetries: 5, retryDelay: 20 });
     }
   });
 });
@@ -101,7 +101,7 @@ describe('owner lock robustness', () => {
       lock.dispose();
       await new Promise((r) => setTimeout(r, 50)); // let an in-flight heartbeat finish before cleanup
     } finally {
-      await rm(dir, { recursive: true, force: true });
+      await rm(dir, { recursive: true, force: true, maxRetries: 5, retryDelay: 20 });
     }
   });
 });
