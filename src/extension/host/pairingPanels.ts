@@ -7,6 +7,7 @@ import * as vscode from 'vscode';
 import type { InboxHub } from '../core/inbox/inboxHub';
 import type { PairingChange, PairingStatus } from '../core/inbox/pairingCode';
 import type { Logger } from '../core/logger';
+import { PairingEpisodes } from './pairingEpisodes';
 import { pairingPageHtml, pairingTitle, qrImageSource } from './pairingHtml';
 
 export const PAIRING_VIEW_TYPE = 'venueChat.pairing';
@@ -21,8 +22,7 @@ interface OpenPanel {
 
 export class PairingPanels implements vscode.Disposable {
   private readonly panels = new Map<string, OpenPanel>();
-  /** Accounts whose current pairing episode already opened a panel by itself (closing it is the user's choice). */
-  private readonly openedThisEpisode = new Set<string>();
+  private readonly episodes = new PairingEpisodes();
   private readonly subscription: vscode.Disposable;
 
   constructor(
@@ -56,26 +56,27 @@ export class PairingPanels implements vscode.Disposable {
     this.panels.clear();
   }
 
-  private onChange({ accountId, pairing }: PairingChange): void {
-    if (!pairing) {
-      // The account went away: so does its panel.
-      this.openedThisEpisode.delete(accountId);
-      this.panels.get(accountId)?.panel.dispose();
-      return;
-    }
-    if (pairing.state === 'paired') {
-      this.openedThisEpisode.delete(accountId);
-      const open = this.panels.get(accountId);
-      if (!open) return;
-      this.render(accountId, pairing, { reveal: false, preserveFocus: true });
-      if (open.closeTimer === undefined) open.closeTimer = setTimeout(() => open.panel.dispose(), CLOSE_AFTER_PAIRED_MS);
-      return;
-    }
-    if (this.panels.has(accountId)) {
-      this.render(accountId, pairing, { reveal: false, preserveFocus: true });
-    } else if (!this.openedThisEpisode.has(accountId)) {
-      this.openedThisEpisode.add(accountId);
-      this.render(accountId, pairing, { reveal: true, preserveFocus: true });
+  private onChange(change: PairingChange): void {
+    const { accountId, pairing } = change;
+    const open = this.panels.get(accountId);
+    switch (this.episodes.decide(change, open !== undefined)) {
+      case 'close':
+        open?.panel.dispose();
+        return;
+      case 'paired':
+        if (!open || !pairing) return;
+        this.render(accountId, pairing, { reveal: false, preserveFocus: true });
+        if (open.closeTimer === undefined) open.closeTimer = setTimeout(() => open.panel.dispose(), CLOSE_AFTER_PAIRED_MS);
+        return;
+      case 'refresh':
+        if (pairing) this.render(accountId, pairing, { reveal: false, preserveFocus: true });
+        return;
+      case 'open':
+        // Beside the editor, without taking focus from what the user is typing.
+        if (pairing) this.render(accountId, pairing, { reveal: true, preserveFocus: true });
+        return;
+      case 'none':
+        return;
     }
   }
 
