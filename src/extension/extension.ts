@@ -16,6 +16,7 @@ import { MediaUploader } from './host/mediaUploader';
 import { IncomingNotifier } from './host/incomingNotifier';
 import { NotificationMutes } from './host/notificationMutes';
 import { PanelRestorer } from './host/panelRestorer';
+import { PairingPanels } from './host/pairingPanels';
 import { mediaOriginsFor } from './host/mediaOrigins';
 import { SandboxLauncher } from './host/sandboxLauncher';
 import { StatusBarIndicator } from './host/statusBar';
@@ -34,6 +35,10 @@ export interface VenueChatApi {
   hasCredentials(accountId: string): Promise<boolean>;
   rejectedWebviewRequests(): number;
   openPanels(): { accountId: string; conversationId: string; visible: boolean }[];
+  /** The account's newest pairing state (WhatsApp: the QR code to scan while `needed`); undefined if it never needed pairing. */
+  pairing(accountId: string): { state: 'needed' | 'paired'; qrDataUrl?: string } | undefined;
+  /** Accounts with a "Pair WhatsApp" panel open, its state, and whether it shows a QR image. */
+  pairingPanels(): { accountId: string; state: 'needed' | 'paired'; showsCode: boolean }[];
   /** Waits until every venue event received so far is stored. */
   settled(): Promise<void>;
 }
@@ -99,13 +104,26 @@ async function startInbox(context: vscode.ExtensionContext, log: RedactingLog, s
     localMediaRoot: vscode.Uri.file(mediaRoot),
   });
   subscriptions.push(restorer.attach((panel, target) => panels.adopt(panel, target)));
+  const pairingPanels = new PairingPanels(inbox, log);
+  subscriptions.push(pairingPanels);
   const mutes = new NotificationMutes(context.globalState);
   const tree = new InboxTreeProvider(inbox, log.redactor, mutes);
   const notifier = new IncomingNotifier({ hub: inbox, mutes, open: (target) => panels.open(target), paneFocused: () => panels.all().some((p) => p.panel.active) });
   subscriptions.push(mutes, notifier);
   const status = new StatusBarIndicator(inbox, log.redactor);
   const updateContext = () => void vscode.commands.executeCommand('setContext', ContextKeys.hasAccounts, registry.list().length > 0);
-  subscriptions.push(registry, sandbox, panels, tree, status, registry.onDidChange(updateContext), ...registerCommands({ hub: inbox, accounts, panels, log, mutes, selectedConversation: () => tree.selectedConversation() }));
+  // Send Location / Send Contact show in the palette only while some account can send them.
+  const sendable = { location: false, contact: false };
+  const updateSendContext = () => {
+    for (const kind of ['location', 'contact'] as const) {
+      const can = inbox.listAccounts().some((a) => inbox.adapter(a.id)?.capabilities.sendKinds.includes(kind) === true);
+      if (can === sendable[kind]) continue;
+      sendable[kind] = can;
+      void vscode.commands.executeCommand('setContext', kind === 'location' ? ContextKeys.canSendLocation : ContextKeys.canSendContact, can);
+    }
+  };
+  subscriptions.push(inbox.onDidChangeState(updateSendContext), inbox.onDidChangeConversations(updateSendContext));
+  subscriptions.push(registry, sandbox, panels, tree, status, registry.onDidChange(updateContext), ...registerCommands({ hub: inbox, accounts, panels, pairingPanels, log, mutes, selectedConversation: () => tree.selectedConversation(), selectedAccount: () => tree.selectedAccount() }));
   subscriptions.push(inbox.onBadInput((e) => log.warn(`bad input (${inbox.badInputCount} so far) on ${e.where}: ${e.detail}`)));
   subscriptions.push(
     inbox.onStoreTrouble((t) => {
@@ -140,6 +158,11 @@ async function startInbox(context: vscode.ExtensionContext, log: RedactingLog, s
     hasCredentials: async (accountId) => (await registry.credentials(accountId)) !== undefined,
     rejectedWebviewRequests: () => panels.all().reduce((n, p) => n + p.rejectedCount, 0),
     openPanels: () => panels.all().map((p) => ({ ...p.target, visible: p.panel.visible })),
+    pairing: (accountId) => {
+      const pairing = inbox.pairing(accountId);
+      return pairing?.state === 'needed' ? { state: 'needed', ...(pairing.qrDataUrl ? { qrDataUrl: pairing.qrDataUrl } : {}) } : pairing;
+    },
+    pairingPanels: () => pairingPanels.open(),
     settled: () => inbox.settled(),
   };
 }

@@ -211,6 +211,8 @@ export interface ComposerCapabilities {
   /** Files go through the venue's own upload API (`attachment/upload`) rather than a link (`attachment/pick`). */
   readonly venueUpload?: boolean;
   readonly maxTextLength: number;
+  /** Messages can be answered with a quoted reply (a Reply action on each message the venue knows). */
+  readonly replies?: boolean;
 }
 
 export function messageKey(venue: VenueId, accountId: string, conversationId: string, id: string): string {

@@ -18,6 +18,18 @@ const httpUrl = z
   .refine((u) => /^https?:\/\//i.test(u), 'only http(s) URLs are accepted');
 
 export const SEND_KINDS = ['text', 'image', 'video', 'file'] as const;
+/** Kinds the host composes from its own prompts (`compose/structured`), never from webview text. */
+export const STRUCTURED_KINDS = ['location', 'contact'] as const;
+
+/**
+ * The message a send answers, by its key only: the host builds the quote from its own store, so
+ * the pane cannot make a reply quote words nobody wrote.
+ */
+const replyTo = z
+  // Keys are printable (venue, account, conversation and message ids joined by ':').
+  .object({ key: z.string().min(1).max(1024).regex(/^[\x20-\x7e\u00a0-\uffff]+$/, 'message key has control characters') })
+  .strict()
+  .optional();
 
 export const requestSchemas = {
   'webview/ready': z.object({}).strict(),
@@ -35,6 +47,7 @@ export const requestSchemas = {
       text: z.string().max(20000).default(''),
       url: httpUrl.optional(),
       fileName: z.string().max(255).optional(),
+      replyTo,
     })
     .strict()
     .refine((p) => p.kind === 'text' ? p.text.trim().length > 0 : p.url !== undefined, {
@@ -44,7 +57,9 @@ export const requestSchemas = {
   'message/cancel': z.object({ clientMessageId }).strict(),
   'attachment/pick': z.object({}).strict(),
   /** Pick files and send each through the venue's upload API (progress via `upload/progress`, cancel via `message/cancel`). */
-  'attachment/upload': z.object({ caption: z.string().max(20000).default('') }).strict(),
+  'attachment/upload': z.object({ caption: z.string().max(20000).default(''), replyTo }).strict(),
+  /** Compose a location or contact: the host asks for it (input boxes) and queues it; nothing else comes from the pane. */
+  'compose/structured': z.object({ kind: z.enum(STRUCTURED_KINDS), replyTo }).strict(),
   'conversation/markRead': z.object({ upTo: z.number().int().nonnegative().optional() }).strict(),
   'link/open': z.object({ url: httpUrl }).strict(),
   'draft/save': z.object({ text: z.string().max(20000) }).strict(),
@@ -84,6 +99,8 @@ export interface RequestResults {
   'attachment/pick': { readonly attachment?: PickedAttachment };
   /** One entry per file queued (none when the user closed the picker). */
   'attachment/upload': { readonly queued: readonly QueuedUpload[] };
+  /** The queued message; none when the user dismissed the prompts. */
+  'compose/structured': { readonly queued?: { readonly key: string; readonly clientMessageId: string } };
   'conversation/markRead': { readonly unread: number };
   'link/open': { readonly opened: boolean };
   'draft/save': { readonly saved: true };

@@ -57,6 +57,7 @@ export class ChatApp implements Disposable {
         onScrollPositionChange: (scroll) => {
           if (this.conversation) this.state.update({ scroll });
         },
+        onReply: (message) => this.composer.replyTo(message),
       }),
     );
     this.composer = this.disposables.add(
@@ -127,7 +128,8 @@ export class ChatApp implements Disposable {
     const connection = parseConnectionState(params.connection);
     this.header.setConnection(connection);
     this.composer.setConnection(connection);
-    this.composer.open(conversation, parseComposerCapabilities(params.composer), draft, sameAsShown);
+    const capabilities = parseComposerCapabilities(params.composer);
+    this.composer.open(conversation, capabilities, draft, sameAsShown);
 
     this.shell.hidden = false;
     this.placeholder.remove();
@@ -135,6 +137,7 @@ export class ChatApp implements Disposable {
     const messages = Array.isArray(params.messages) ? params.messages : [];
     const before = typeof params.before === 'string' ? params.before : undefined;
     this.timeline.setVenue(parseVenueInfo(params.venue, conversation.venue));
+    this.timeline.setReplies(capabilities.replies === true);
     this.timeline.showSnapshot(ref, messages, before, sameAsShown ? 'keep' : sameAsSaved ? saved.scroll : { atBottom: true });
   }
 

@@ -61,6 +61,7 @@ export function parseComposerCapabilities(raw: unknown): ComposerCapabilities {
     mediaByUrl: raw.mediaByUrl === true,
     canUpload: raw.canUpload === true,
     venueUpload: raw.venueUpload === true,
+    replies: raw.replies === true,
     // The host's request schema caps text at 20 000 characters whatever the venue says.
     maxTextLength: max > 0 ? Math.min(Math.floor(max), 20_000) : DEFAULT_MAX_TEXT,
   };

@@ -15,5 +15,6 @@ export const icons = {
   person: (): SVGSVGElement => svgIcon('icon--person', ['M8 2a3 3 0 1 0 0 6 3 3 0 0 0 0-6z', 'M2.5 14.5c.5-3 2.8-4.5 5.5-4.5s5 1.5 5.5 4.5']),
   pin: (): SVGSVGElement => svgIcon('icon--pin', ['M8 14.5s-4.5-4.6-4.5-8a4.5 4.5 0 0 1 9 0c0 3.4-4.5 8-4.5 8z', 'M8 4.5a1.5 1.5 0 1 0 0 3 1.5 1.5 0 0 0 0-3z']),
   live: (): SVGSVGElement => svgIcon('icon--live', ['M8 6.5a1.5 1.5 0 1 0 0 3 1.5 1.5 0 0 0 0-3z', 'M5 5a4.2 4.2 0 0 0 0 6', 'M11 5a4.2 4.2 0 0 1 0 6', 'M3 3a7 7 0 0 0 0 10', 'M13 3a7 7 0 0 1 0 10']),
+  reply: (): SVGSVGElement => svgIcon('icon--reply', ['M6.5 3.5L2 8l4.5 4.5', 'M2.5 8h6.5a4.5 4.5 0 0 1 4.5 4.5v1']),
   withdrawn: (): SVGSVGElement => svgIcon('icon--withdrawn', ['M8 1.5a6.5 6.5 0 1 0 0 13 6.5 6.5 0 0 0 0-13z', 'M3.5 3.5l9 9']),
 } as const;

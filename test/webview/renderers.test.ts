@@ -33,7 +33,7 @@ describe('webview message renderers', () => {
       [message({ id: 'sys', kind: 'system', direction: 'system', text: 'The buyer marked the order as paid' }), 'content--system', /The buyer marked the order as paid/],
       [message({ id: 'gap', kind: 'gap', direction: 'system', text: undefined, gap: { from: T0 - 30 * MINUTE, to: T0 - 5 * MINUTE } }), 'content--gap', /Connection lost 09:30:00–09:55:00 \(lost connection for 25 min\)/],
       [message({ id: 'rc', kind: 'recall', direction: 'system', text: undefined }), 'content--recall', /alice_p2p withdrew a message/],
-      [{ ...message({ id: 'new', text: 'from the future' }), kind: 'poll' as ChatMessage['kind'] }, 'content--unknown', /Unsupported message type “poll”.*from the future/],
+      [{ ...message({ id: 'new', text: 'from the future' }), kind: 'hologram' as ChatMessage['kind'] }, 'content--unknown', /Unsupported message type “hologram”.*from the future/],
     ];
     const messages = kinds.map(([m], i) => ({ ...m, time: T0 - (kinds.length - i) * MINUTE }));
     const chat = await suite.openWith({ messages });

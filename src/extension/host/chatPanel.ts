@@ -17,12 +17,15 @@ import {
 } from '../../shared/protocol';
 import type { InboxHub } from '../core/inbox/inboxHub';
 import type { Logger } from '../core/logger';
+import { ReplyError } from '../core/inbox/replyQuote';
 import { venueDescriptor } from '../venues/registry';
 import { paneMessages } from './localMedia';
 import type { MediaUploader } from './mediaUploader';
 import type { StateRedactor } from './stateText';
 import { UserFacingError } from './userFacingError';
 import { pickFilesForUpload } from './venueUploadPicker';
+import { contactMessage, locationMessage } from './structuredMessages';
+import { askContact, askLocation, queueStructured } from './structuredPrompts';
 
 export interface ConversationTarget {
   readonly accountId: string;
@@ -158,7 +161,7 @@ export class ChatPanel implements vscode.Disposable {
       if (parsed.method === 'webview/ready') this.sendSnapshot();
       await reply;
     } catch (err) {
-      const code = err instanceof UserFacingError ? err.code : 'internal';
+      const code = err instanceof UserFacingError || err instanceof ReplyError ? err.code : 'internal';
       const message = err instanceof Error ? err.message : String(err);
       if (code === 'internal') this.deps.logger.error(`chat panel: ${parsed.method} failed: ${message}`);
       void this.panel.webview.postMessage({ id: parsed.id, ok: false, error: { code, message } });
@@ -196,6 +199,7 @@ export class ChatPanel implements vscode.Disposable {
       canUpload: caps?.upload !== undefined || this.deps.uploader.configured,
       venueUpload: caps?.upload !== undefined,
       maxTextLength: caps?.maxTextLength ?? 2000,
+      replies: caps?.replies === true,
     };
   }
 
@@ -220,7 +224,7 @@ export class ChatPanel implements vscode.Disposable {
         if (!caps.sendKinds.includes(p.kind)) throw new UserFacingError('unsupported', vscode.l10n.t('This venue cannot send {0} messages.', p.kind));
         if (countCharacters(p.text) > caps.maxTextLength) throw new UserFacingError('bad-request', vscode.l10n.t('Message is longer than {0} characters.', caps.maxTextLength));
         const attachment: Attachment | undefined = p.kind === 'text' || !p.url ? undefined : { kind: p.kind, url: p.url, name: p.fileName };
-        const message = await hub.send({ clientMessageId: p.clientMessageId, accountId, conversationId, kind: p.kind, text: p.text, attachment });
+        const message = await hub.send({ clientMessageId: p.clientMessageId, accountId, conversationId, kind: p.kind, text: p.text, attachment, replyTo: p.replyTo?.key });
         await this.deps.drafts.update(this.draftKey(), undefined);
         return { key: message.key };
       }
@@ -243,12 +247,22 @@ export class ChatPanel implements vscode.Disposable {
         const files = await pickFilesForUpload(capability);
         const queued = [];
         for (const [i, file] of files.entries()) {
-          // The caption goes with the first file, as chat apps do.
+          // The caption (and the reply, if any) goes with the first file, as chat apps do.
           const clientMessageId = randomBytes(12).toString('base64url');
-          const message = await hub.send({ clientMessageId, accountId, conversationId, kind: file.kind, text: i === 0 ? p.caption : '', file });
+          const message = await hub.send({ clientMessageId, accountId, conversationId, kind: file.kind, text: i === 0 ? p.caption : '', file, replyTo: i === 0 ? p.replyTo?.key : undefined });
           queued.push({ key: message.key, clientMessageId, name: file.name, size: file.size });
         }
         return { queued };
+      }
+      case 'compose/structured': {
+        const p = params as ValidRequestParams<'compose/structured'>;
+        if (!this.composerCapabilities().sendKinds.includes(p.kind)) throw new UserFacingError('unsupported', vscode.l10n.t('This venue cannot send {0} messages.', p.kind));
+        const title = revealBidiControls(hub.conversation(accountId, conversationId)?.title ?? conversationId);
+        const fields = p.kind === 'location' ? await askLocation(title) : await askContact(title);
+        if (!fields) return {};
+        const composed = 'latitude' in fields ? locationMessage(fields) : contactMessage(fields);
+        const message = await queueStructured(hub, this.target, composed, { replyTo: p.replyTo?.key });
+        return { queued: { key: message.key, clientMessageId: message.clientMessageId ?? '' } };
       }
       case 'conversation/markRead':
         return { unread: await hub.markRead(accountId, conversationId) };

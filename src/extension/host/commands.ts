@@ -7,6 +7,9 @@ import type { InboxHub } from '../core/inbox/inboxHub';
 import type { AccountService } from './accountService';
 import { accountSettingsArgsSchema, updateKeysArgsSchema } from './accounts';
 import type { ChatPanels } from './chatPanels';
+import type { PairingPanels } from './pairingPanels';
+import { contactMessage, locationMessage, sendContactArgsSchema, sendLocationArgsSchema, type StructuredMessage } from './structuredMessages';
+import { askContact, askLocation, queueStructured } from './structuredPrompts';
 import { isScripted } from './commandArgs';
 import { Commands } from './constants';
 import type { RedactingLog } from './log';
@@ -22,6 +25,8 @@ const sendArg = z
     conversationId: z.string().min(1),
     text: z.string().min(1).max(20000),
     clientMessageId: z.string().regex(/^[A-Za-z0-9_-]{8,64}$/).optional(),
+    /** Key of the stored message this one answers (a quoted reply). */
+    replyTo: z.string().min(1).max(1024).optional(),
   })
   .strict();
 
@@ -29,14 +34,17 @@ export interface CommandDeps {
   readonly hub: InboxHub;
   readonly accounts: AccountService;
   readonly panels: ChatPanels;
+  readonly pairingPanels: PairingPanels;
   readonly log: RedactingLog;
   readonly mutes: NotificationMutes;
   /** The conversation selected in the inbox tree. */
   readonly selectedConversation: () => { accountId: string; conversationId: string } | undefined;
+  /** The account selected in the inbox tree. */
+  readonly selectedAccount: () => string | undefined;
 }
 
 export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
-  const { hub, accounts, panels, log, mutes, selectedConversation } = deps;
+  const { hub, accounts, panels, pairingPanels, log, mutes, selectedConversation, selectedAccount } = deps;
 
   const pickConversation = async (): Promise<{ accountId: string; conversationId: string } | undefined> => {
     const items = hub.listAccounts().flatMap((a) =>
@@ -179,8 +187,8 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
         if (arg !== undefined) {
           const parsed = sendArg.safeParse(arg);
           if (!parsed.success) throw new UserFacingError('bad-request', vscode.l10n.t('Send Message: invalid arguments: {0}', parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')));
-          const { accountId, conversationId, text } = parsed.data;
-          const message = await hub.send({ accountId, conversationId, kind: 'text', text, clientMessageId: parsed.data.clientMessageId ?? randomUUID().replace(/-/g, '') });
+          const { accountId, conversationId, text, replyTo } = parsed.data;
+          const message = await hub.send({ accountId, conversationId, kind: 'text', text, clientMessageId: parsed.data.clientMessageId ?? randomUUID().replace(/-/g, ''), replyTo });
           return { key: message.key, clientMessageId: message.clientMessageId };
         }
         const target = await pickConversation();
@@ -189,6 +197,61 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
         if (!text?.trim()) return undefined;
         const message = await hub.send({ ...target, kind: 'text', text, clientMessageId: randomUUID().replace(/-/g, '') });
         return { key: message.key, clientMessageId: message.clientMessageId };
+      }),
+    ),
+    ...([
+      ['location', Commands.sendLocation, 'Send Location'],
+      ['contact', Commands.sendContact, 'Send Contact'],
+    ] as const).map(([kind, command, name]) =>
+      vscode.commands.registerCommand(
+        command,
+        run(name, async (arg?: unknown) => {
+          let target: { accountId: string; conversationId: string } | undefined;
+          let composed: StructuredMessage | undefined;
+          let options: { clientMessageId?: string; replyTo?: string } = {};
+          if (isScripted(arg)) {
+            const parsed = kind === 'location' ? sendLocationArgsSchema.safeParse(arg) : sendContactArgsSchema.safeParse(arg);
+            if (!parsed.success) throw invalid(name, parsed.error.issues);
+            const { accountId, conversationId, clientMessageId, replyTo, ...fields } = parsed.data;
+            target = { accountId, conversationId };
+            composed = 'latitude' in fields ? locationMessage(fields) : contactMessage(fields);
+            options = { clientMessageId, replyTo };
+          } else {
+            target = selectedConversation() ?? (await pickConversation());
+            if (!target) return undefined;
+            const title = hub.conversation(target.accountId, target.conversationId)?.title ?? target.conversationId;
+            const fields = kind === 'location' ? await askLocation(title) : await askContact(title);
+            if (!fields) return undefined;
+            composed = 'latitude' in fields ? locationMessage(fields) : contactMessage(fields);
+          }
+          const message = await queueStructured(hub, target, composed, options);
+          return { key: message.key, clientMessageId: message.clientMessageId };
+        }),
+      ),
+    ),
+    vscode.commands.registerCommand(
+      Commands.showPairing,
+      run('Show Pairing Code', async (arg?: unknown) => {
+        const parsed = accountArg.safeParse(arg);
+        const waiting = hub.listAccounts().filter((a) => hub.state(a.id).kind === 'pairing' || hub.pairing(a.id)?.state === 'needed');
+        const selected = selectedAccount();
+        const accountId = parsed.success
+          ? parsed.data.accountId
+          : selected !== undefined && waiting.some((a) => a.id === selected)
+            ? selected
+            : waiting.length === 1
+              ? waiting[0]!.id
+              : (await vscode.window.showQuickPick(waiting.map((a) => ({ label: a.label, id: a.id })), { title: vscode.l10n.t('Show Pairing Code') }))?.id;
+        if (!accountId) {
+          if (waiting.length === 0) void vscode.window.showInformationMessage(vscode.l10n.t('No account is waiting to be paired.'));
+          return false;
+        }
+        if (!hub.account(accountId)) throw new UserFacingError('not-found', vscode.l10n.t('No such account.'));
+        if (!pairingPanels.show(accountId)) {
+          void vscode.window.showInformationMessage(vscode.l10n.t('{0} is not waiting to be paired.', hub.account(accountId)?.label ?? accountId));
+          return false;
+        }
+        return true;
       }),
     ),
     vscode.commands.registerCommand(

@@ -15,6 +15,9 @@ export const Commands = {
   takeOver: 'venueChat.takeOver',
   muteConversation: 'venueChat.muteConversation',
   unmuteConversation: 'venueChat.unmuteConversation',
+  sendLocation: 'venueChat.sendLocation',
+  sendContact: 'venueChat.sendContact',
+  showPairing: 'venueChat.showPairing',
 } as const;
 
 export const Views = {
@@ -26,6 +29,9 @@ export const Views = {
 export const ContextKeys = {
   hasAccounts: 'venueChat.hasAccounts',
   standby: 'venueChat.standby',
+  /** Some connected account's venue can send locations / contacts (the commands show in the palette). */
+  canSendLocation: 'venueChat.canSendLocation',
+  canSendContact: 'venueChat.canSendContact',
 } as const;
 
 export const Settings = {

@@ -45,6 +45,12 @@ export class InboxTreeProvider implements vscode.TreeDataProvider<InboxNode>, vs
     return node?.kind === 'conversation' ? { accountId: node.accountId, conversationId: node.conversationId } : undefined;
   }
 
+  /** The account selected in the tree (a click on an account that needs pairing shows its code). */
+  selectedAccount(): string | undefined {
+    const node = this.view.selection.find((n) => n.kind === 'account');
+    return node?.kind === 'account' ? node.accountId : undefined;
+  }
+
   /** Coalesces bursts of events (a backlog arriving) into one repaint, and skips repaints that would change nothing. */
   refreshSoon(): void {
     if (this.pending) return;
@@ -117,7 +123,10 @@ export class InboxTreeProvider implements vscode.TreeDataProvider<InboxNode>, vs
         if (storeProblem) item.iconPath = new vscode.ThemeIcon('warning', new vscode.ThemeColor('list.warningForeground'));
         item.description = [storeProblem ? vscode.l10n.t('messages not saved') : words.short, unread > 0 ? vscode.l10n.t('{0} unread', unread) : ''].filter(Boolean).join(' · ');
         item.tooltip = [info?.label ?? node.accountId, words.long, storeProblem ? vscode.l10n.t('Messages cannot be saved: {0}', this.redactor.redact(storeProblem)) : ''].filter(Boolean).join('\n');
-        item.contextValue = 'account';
+        item.contextValue = state.kind === 'pairing' ? 'account.pairing' : 'account';
+        // A click on an account waiting to be paired shows its QR code. No arguments, as for
+        // conversations below: the command reads the tree's selection.
+        if (state.kind === 'pairing') item.command = { command: Commands.showPairing, title: vscode.l10n.t('Show Pairing Code') };
         return item;
       }
       case 'conversation': {

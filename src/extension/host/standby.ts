@@ -88,6 +88,8 @@ export function forwardingApi(activationMs: number): { api: VenueChatApi; curren
       hasCredentials: async (accountId: string) => (await holder.current?.hasCredentials(accountId)) ?? false,
       rejectedWebviewRequests: () => holder.current?.rejectedWebviewRequests() ?? 0,
       openPanels: () => holder.current?.openPanels() ?? [],
+      pairing: (accountId: string) => holder.current?.pairing(accountId),
+      pairingPanels: () => holder.current?.pairingPanels() ?? [],
       settled: async () => holder.current?.settled(),
     },
   };

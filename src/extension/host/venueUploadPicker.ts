@@ -6,35 +6,10 @@ import { basename, extname } from 'node:path';
 import * as vscode from 'vscode';
 import type { AttachmentKind } from '../../shared/model';
 import type { UploadCapability, UploadSource } from '../venues/venue';
+import { mimeTypeOf, uploadKindFor } from './uploadFileKind';
 import { UserFacingError } from './userFacingError';
 
-const MIME: Readonly<Record<string, string>> = {
-  '.png': 'image/png',
-  '.jpg': 'image/jpeg',
-  '.jpeg': 'image/jpeg',
-  '.gif': 'image/gif',
-  '.webp': 'image/webp',
-  '.mp4': 'video/mp4',
-  '.mov': 'video/quicktime',
-  '.webm': 'video/webm',
-  '.ogg': 'audio/ogg',
-  '.mp3': 'audio/mpeg',
-  '.m4a': 'audio/mp4',
-  '.pdf': 'application/pdf',
-  '.txt': 'text/plain',
-  '.zip': 'application/zip',
-};
-
-export function mimeTypeOf(fileName: string): string {
-  return MIME[extname(fileName).toLowerCase()] ?? 'application/octet-stream';
-}
-
-export function attachmentKindOf(mimeType: string): AttachmentKind {
-  if (mimeType.startsWith('image/')) return 'image';
-  if (mimeType.startsWith('video/')) return 'video';
-  if (mimeType.startsWith('audio/')) return 'audio';
-  return 'file';
-}
+export { attachmentKindOf, mimeTypeOf } from './uploadFileKind';
 
 /** Why the venue would refuse this file, or undefined when it fits. */
 export function uploadProblem(capability: UploadCapability, file: { name: string; size: number; kind: AttachmentKind }): string | undefined {
@@ -42,7 +17,7 @@ export function uploadProblem(capability: UploadCapability, file: { name: string
   if (capability.extensions && !capability.extensions.includes(ext)) {
     return vscode.l10n.t('{0}: this venue takes only {1} files.', file.name, capability.extensions.join(', '));
   }
-  if (!capability.kinds.includes(file.kind) && !(file.kind !== 'file' && capability.kinds.includes('file'))) {
+  if (!capability.kinds.includes(file.kind)) {
     return vscode.l10n.t('{0}: this venue cannot send {1} files.', file.name, file.kind);
   }
   if (file.size > capability.maxBytes) {
@@ -62,7 +37,7 @@ export async function pickFilesForUpload(capability: UploadCapability): Promise<
     const stat = await fs.stat(uri.fsPath);
     const name = basename(uri.fsPath);
     const mimeType = mimeTypeOf(name);
-    const file: UploadSource = { path: uri.fsPath, name, mimeType, size: stat.size, kind: attachmentKindOf(mimeType) };
+    const file: UploadSource = { path: uri.fsPath, name, mimeType, size: stat.size, kind: uploadKindFor(capability, name) };
     const problem = stat.isFile() ? uploadProblem(capability, file) : vscode.l10n.t('{0} is not a file.', name);
     if (problem) problems.push(problem);
     else files.push(file);

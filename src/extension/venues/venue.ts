@@ -41,6 +41,8 @@ export interface Capabilities {
   readonly maxTextLength: number;
   /** Largest history page the venue serves. */
   readonly historyPageLimit?: number;
+  /** The venue sends quoted replies (`OutboundMessage.quote`); absent = no Reply action in the pane. */
+  readonly replies?: boolean;
 }
 
 export interface Page<T> {

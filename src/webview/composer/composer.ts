@@ -2,8 +2,10 @@
 // the first attempt until the host accepts it, and the box is cleared only after acceptance, so a
 // lost reply or a double Enter can never turn into two different sends.
 import { countCharacters } from '../../shared/characterCount';
-import type { ComposerCapabilities, ConnectionState, Conversation } from '../../shared/model';
+import { previewText } from '../../shared/messagePreview';
+import type { ChatMessage, ComposerCapabilities, ConnectionState, Conversation } from '../../shared/model';
 import type { PickedAttachment, RequestParams } from '../../shared/protocol';
+import { revealed } from '../bidiReveal';
 import { el } from '../dom';
 import { VENUE_LABELS } from '../hostGuards';
 import { icons } from '../icons';
@@ -30,6 +32,13 @@ export interface ComposerDeps {
 
 type SendParams = RequestParams<'message/send'>;
 
+/** The message the next send answers: its key for the host, and what the bar shows. */
+interface ReplyTarget {
+  readonly key: string;
+  readonly senderName: string;
+  readonly excerpt: string;
+}
+
 function errorText(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
@@ -40,6 +49,12 @@ export class Composer implements Disposable {
   private readonly sendButton: HTMLElement;
   private readonly attachButton: HTMLElement;
   private readonly mediaLinkButton: HTMLElement;
+  private readonly locationButton: HTMLElement;
+  private readonly contactButton: HTMLElement;
+  private readonly replyBar: HTMLElement;
+  private readonly replyText: HTMLElement;
+  private readonly replyCancel: HTMLElement;
+  private reply: ReplyTarget | null = null;
   private readonly counter: HTMLElement;
   private readonly hint: HTMLElement;
   private readonly error: HTMLElement;
@@ -65,6 +80,11 @@ export class Composer implements Disposable {
       className: 'composer__attach',
     });
     this.mediaLinkButton = createButton({ label: 'Send media link…', appearance: 'secondary', icon: icons.link(), className: 'composer__media-link' });
+    this.locationButton = createButton({ label: 'Location…', appearance: 'secondary', icon: icons.pin(), className: 'composer__location', title: 'Send a location (you enter it in VS Code)' });
+    this.contactButton = createButton({ label: 'Contact…', appearance: 'secondary', icon: icons.person(), className: 'composer__contact', title: 'Send a contact (you enter it in VS Code)' });
+    this.replyText = el('span', { className: 'composer__reply-text', attrs: { dir: 'auto' } });
+    this.replyCancel = createButton({ appearance: 'icon', icon: icons.close(), ariaLabel: 'Cancel reply', title: 'Cancel reply (Escape)', className: 'composer__reply-cancel' });
+    this.replyBar = el('div', { className: 'composer__reply', attrs: { hidden: '' } }, [icons.reply(), this.replyText, this.replyCancel]);
     this.counter = el('span', { className: 'composer__counter', attrs: { 'aria-live': 'off' } });
     this.hint = el('div', { className: 'composer__hint', attrs: { role: 'status' } });
     this.error = el('div', { className: 'composer__error', attrs: { role: 'alert' } });
@@ -72,9 +92,10 @@ export class Composer implements Disposable {
     this.element = el('div', { className: 'composer', attrs: { role: 'group', 'aria-label': 'Reply' } }, [
       this.hint,
       this.error,
+      this.replyBar,
       this.box.element,
       el('div', { className: 'composer__bar' }, [
-        el('div', { className: 'composer__tools' }, [this.attachButton, this.mediaLinkButton]),
+        el('div', { className: 'composer__tools' }, [this.attachButton, this.mediaLinkButton, this.locationButton, this.contactButton]),
         this.counter,
         this.sendButton,
       ]),
@@ -106,6 +127,14 @@ export class Composer implements Disposable {
     );
     this.disposables.add(listen(this.attachButton, 'click', () => void this.pickAttachment()));
     this.disposables.add(listen(this.mediaLinkButton, 'click', () => (this.mediaLink.isOpen ? this.mediaLink.close() : this.mediaLink.open())));
+    this.disposables.add(listen(this.locationButton, 'click', () => void this.composeStructured('location')));
+    this.disposables.add(listen(this.contactButton, 'click', () => void this.composeStructured('contact')));
+    this.disposables.add(
+      listen(this.replyCancel, 'click', () => {
+        this.cancelReply();
+        this.box.focus();
+      }),
+    );
     this.render();
   }
 
@@ -119,11 +148,39 @@ export class Composer implements Disposable {
       this.box.value = draft + typedEarly;
       this.setError('');
       this.mediaLink.close();
+      this.cancelReply();
     }
+    if (!capabilities.replies) this.cancelReply();
     if (typedEarly !== '') this.onInput();
     const kinds = (['image', 'video', 'file'] as const).filter((kind): kind is MediaLinkKind => capabilities.sendKinds.includes(kind));
     this.mediaLink.configure(VENUE_LABELS[conversation.venue], kinds.length > 0 ? kinds : ['image', 'video', 'file']);
     this.render();
+  }
+
+  /** The next message answers `message` (a quoted reply): the bar above the box says so until sent or cancelled. */
+  replyTo(message: ChatMessage): void {
+    if (!this.capabilities.replies || message.venueMessageId === undefined) return;
+    this.reply = { key: message.key, senderName: message.direction === 'out' ? 'You' : (message.senderName ?? 'them'), excerpt: previewText(message) };
+    // Counterparty words: bidi controls shown, never obeyed; text nodes only.
+    this.replyText.replaceChildren(
+      el('span', { className: 'composer__reply-label', text: 'Replying to ' }),
+      el('span', { className: 'composer__reply-sender' }, revealed(this.reply.senderName)),
+      this.reply.excerpt ? ': ' : '',
+      el('span', { className: 'composer__reply-excerpt' }, revealed(this.reply.excerpt)),
+    );
+    this.replyBar.hidden = false;
+    this.box.focus();
+  }
+
+  cancelReply(): void {
+    this.reply = null;
+    this.replyBar.hidden = true;
+    this.replyText.replaceChildren();
+  }
+
+  /** The reply target for a request, if the user is replying. */
+  private replyParam(): { readonly replyTo?: { readonly key: string } } {
+    return this.reply ? { replyTo: { key: this.reply.key } } : {};
   }
 
   setConnection(state: ConnectionState): void {
@@ -152,6 +209,12 @@ export class Composer implements Disposable {
   // ---- input ----------------------------------------------------------------------------------
 
   private onKeyDown(event: KeyboardEvent): void {
+    if (event.key === 'Escape' && this.reply && !event.isComposing && !this.composing) {
+      event.preventDefault();
+      event.stopPropagation();
+      this.cancelReply();
+      return;
+    }
     if (event.key !== 'Enter' || event.shiftKey || event.altKey || event.ctrlKey || event.metaKey) return;
     // While an input method is composing, Enter commits the composition; it must not send.
     // keyCode 229 is what Chromium reports for keys the IME consumed.
@@ -206,7 +269,7 @@ export class Composer implements Disposable {
     const clientMessageId = state.draftClientMessageId ?? newClientMessageId();
     // Remember the id before the request: if the answer is lost, the retry reuses it.
     this.deps.state.update({ draft: text, draftClientMessageId: clientMessageId });
-    const outcome = await this.submit({ clientMessageId, kind: 'text', text });
+    const outcome = await this.submit({ clientMessageId, kind: 'text', text, ...this.replyParam() });
     if (!outcome.ok) this.setError(outcome.message);
     // Typing never blocks on the host; if the text changed meanwhile, that is a new message to keep.
     else if (this.box.value === text) this.clearBox();
@@ -244,7 +307,7 @@ export class Composer implements Disposable {
       this.setError('The uploaded file has no web address that can be sent.');
       return;
     }
-    const outcome = await this.submit({ clientMessageId: newClientMessageId(), kind: picked.kind, url: url.href, fileName: picked.name.slice(0, 255), text: caption });
+    const outcome = await this.submit({ clientMessageId: newClientMessageId(), kind: picked.kind, url: url.href, fileName: picked.name.slice(0, 255), text: caption, ...this.replyParam() });
     if (!outcome.ok) this.setError(outcome.message);
     else if (caption !== '' && this.box.value.trim() === caption) this.clearBox();
   }
@@ -254,8 +317,9 @@ export class Composer implements Disposable {
     this.setBusy(true);
     this.setError('');
     try {
-      const { queued } = await this.deps.rpc.request('attachment/upload', { caption });
+      const { queued } = await this.deps.rpc.request('attachment/upload', { caption, ...this.replyParam() });
       for (const q of queued) this.deps.onAccepted(q.clientMessageId);
+      if (queued.length > 0) this.cancelReply();
       if (queued.length > 0 && caption !== '' && this.box.value.trim() === caption) this.clearBox();
     } catch (error) {
       this.setError(`Could not send the file: ${errorText(error)}`);
@@ -267,10 +331,32 @@ export class Composer implements Disposable {
   private async sendMediaLink(request: MediaLinkRequest): Promise<void> {
     if (!this.gate.allowed) throw new Error(this.gate.reason);
     if (countCharacters(request.caption) > this.capabilities.maxTextLength) throw new Error('The caption is too long.');
-    const params: SendParams = { clientMessageId: newClientMessageId(), kind: request.kind, url: request.url, text: request.caption };
+    const params: SendParams = { clientMessageId: newClientMessageId(), kind: request.kind, url: request.url, text: request.caption, ...this.replyParam() };
     const outcome = await this.submit(request.fileName ? { ...params, fileName: request.fileName } : params);
     // The form shows the error next to the URL the user is fixing.
     if (!outcome.ok) throw new Error(outcome.message);
+  }
+
+  /** The host asks for the location or contact in VS Code (input boxes) and queues it. */
+  private async composeStructured(kind: 'location' | 'contact'): Promise<void> {
+    if (this.busy) return;
+    if (!this.gate.allowed) {
+      this.setError(this.gate.reason);
+      return;
+    }
+    this.setBusy(true);
+    this.setError('');
+    try {
+      const { queued } = await this.deps.rpc.request('compose/structured', { kind, ...this.replyParam() });
+      if (queued) {
+        this.deps.onAccepted(queued.clientMessageId);
+        this.cancelReply();
+      }
+    } catch (error) {
+      this.setError(`Could not send the ${kind}: ${errorText(error)}`);
+    } finally {
+      this.setBusy(false);
+    }
   }
 
   /** Posts one `message/send`; ok when the host accepted it (it is in the outbox). */
@@ -280,6 +366,8 @@ export class Composer implements Disposable {
     try {
       await this.deps.rpc.request('message/send', params);
       this.deps.onAccepted(params.clientMessageId);
+      // The reply went out with this message (unless the user picked another one meanwhile).
+      if (params.replyTo && this.reply?.key === params.replyTo.key) this.cancelReply();
       return { ok: true };
     } catch (error) {
       // Without an answer the outbox may well have the message: say so instead of "not sent".
@@ -335,6 +423,10 @@ export class Composer implements Disposable {
     this.attachButton.hidden = !this.capabilities.canUpload;
     setButtonDisabled(this.attachButton, this.busy || !this.gate.allowed);
     this.mediaLinkButton.hidden = !this.capabilities.mediaByUrl;
+    this.locationButton.hidden = !this.capabilities.sendKinds.includes('location');
+    this.contactButton.hidden = !this.capabilities.sendKinds.includes('contact');
+    setButtonDisabled(this.locationButton, this.busy || !this.gate.allowed);
+    setButtonDisabled(this.contactButton, this.busy || !this.gate.allowed);
     setButtonDisabled(this.mediaLinkButton, !this.gate.allowed);
     if (!this.capabilities.mediaByUrl) this.mediaLink.close();
   }

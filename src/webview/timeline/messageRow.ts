@@ -6,6 +6,14 @@ import { el, srOnly } from '../dom';
 import { formatClock, formatTimeTitle, isoTime, localDayKey } from './format';
 import { renderContent } from './renderers';
 import { actionsElement, statusElement } from './status';
+import { icons } from '../icons';
+
+export const REPLY_ACTION = 'reply';
+
+/** Whether a message can be answered with a quoted reply: it reached the venue and is a message, not an event. */
+export function canReplyTo(message: ChatMessage): boolean {
+  return message.venueMessageId !== undefined && layoutOf(message) !== 'center' && message.recalled !== true;
+}
 
 export type RowLayout = 'in' | 'out' | 'center';
 
@@ -46,13 +54,18 @@ export class MessageRow {
   private sender!: HTMLElement;
   private meta!: HTMLElement;
   private actions: HTMLElement | null = null;
+  private replyButton: HTMLElement | null = null;
   private progress: HTMLElement | null = null;
   private daySeparator: HTMLElement | null = null;
   private shownDayLabel: string | null = null;
   private senderShown = true;
   private cachedDayKey: number;
 
-  constructor(message: ChatMessage) {
+  /** `replies`: the venue sends quoted replies, so each message it knows gets a Reply button. */
+  constructor(
+    message: ChatMessage,
+    private readonly replies = false,
+  ) {
     this.message = message;
     this.cachedDayKey = localDayKey(message.time);
     this.element = el('div', { attrs: { role: 'article' } });
@@ -80,6 +93,7 @@ export class MessageRow {
     if (previous.senderName !== next.senderName) this.renderSender();
     if (previous.time !== next.time || previous.rawTime !== next.rawTime || previous.status !== next.status) this.renderMeta();
     if (previous.status !== next.status || previous.failure !== next.failure || previous.clientMessageId !== next.clientMessageId) this.renderActions();
+    if (previous.venueMessageId !== next.venueMessageId) this.renderReplyButton();
     if (next.status !== 'queued' && next.status !== 'sending' && this.progress) {
       this.progress.remove();
       this.progress = null;
@@ -137,11 +151,27 @@ export class MessageRow {
     this.meta = el('div', { className: 'meta' });
     this.bubble = el('div', { className: 'bubble' }, [this.sender, this.content, this.meta]);
     this.actions = null;
+    this.replyButton = null;
     this.progress = null;
     this.element.replaceChildren(...(this.daySeparator ? [this.daySeparator] : []), this.bubble);
     this.renderSender();
     this.renderMeta();
     this.renderActions();
+    this.renderReplyButton();
+  }
+
+  /** A real button (Tab reaches it, Enter and Space press it), shown faintly until the row is hovered or focused. */
+  private renderReplyButton(): void {
+    const wanted = this.replies && canReplyTo(this.message);
+    if (wanted === (this.replyButton !== null)) return;
+    if (!wanted) {
+      this.replyButton?.remove();
+      this.replyButton = null;
+      return;
+    }
+    const who = layoutOf(this.message) === 'out' ? 'your message' : 'this message';
+    this.replyButton = el('button', { className: 'msg__reply', attrs: { type: 'button', title: 'Reply', 'aria-label': `Reply to ${who}` }, data: { action: REPLY_ACTION } }, [icons.reply()]);
+    this.bubble.append(this.replyButton);
   }
 
   private renderSender(): void {

@@ -33,6 +33,8 @@ export interface TimelineDeps {
   /** Polite screen-reader announcement. */
   announce(text: string): void;
   onScrollPositionChange(position: ScrollPosition): void;
+  /** The user chose Reply on a message (the composer shows what it answers). */
+  onReply(message: ChatMessage): void;
 }
 
 interface AnchorSeek {
@@ -72,6 +74,8 @@ export class Timeline implements Disposable {
   private conversation: ConversationRef | null = null;
   /** What an empty chat says once history is exhausted (the venue may keep none: MEXC). */
   private emptyText = NO_MESSAGES_YET;
+  /** The venue sends quoted replies: rows get a Reply button. */
+  private replies = false;
   private pending: ChatMessage[] = [];
   private unseen = 0;
   private seek: AnchorSeek | null = null;
@@ -110,6 +114,10 @@ export class Timeline implements Disposable {
         showError: (message) => deps.showError(message),
         clientMessageIdOf: (key) => this.store.getByKey(key)?.row.current.clientMessageId,
         retryHistory: () => this.pager.loadOlder(),
+        reply: (key) => {
+          const message = this.store.getByKey(key)?.row.current;
+          if (message) deps.onReply(message);
+        },
       }),
     );
 
@@ -135,6 +143,11 @@ export class Timeline implements Disposable {
     this.emptyText = emptyChatText(venue);
   }
 
+  /** Call before `showSnapshot` (which builds the rows): whether messages get a Reply button. */
+  setReplies(enabled: boolean): void {
+    this.replies = enabled;
+  }
+
   showSnapshot(conversation: ConversationRef, rawMessages: readonly unknown[], before: string | undefined, restore: ScrollPosition | 'keep'): void {
     const keep = restore === 'keep' && sameConversation(this.conversation, conversation) ? this.scrollPosition() : undefined;
     this.conversation = conversation;
@@ -150,7 +163,7 @@ export class Timeline implements Disposable {
       if (!belongsTo(message, conversation)) continue;
       const existing = this.store.find(message);
       if (existing) this.updateEntry(existing, message);
-      else this.store.insert({ row: new MessageRow(message), seq: this.store.nextLiveSeq() });
+      else this.store.insert({ row: new MessageRow(message, this.replies), seq: this.store.nextLiveSeq() });
     }
     // One DOM write for the whole list.
     this.rows.reset(this.store.all().map((entry) => entry.row.element));
@@ -236,7 +249,7 @@ export class Timeline implements Disposable {
       }
       // Older than everything loaded while more history exists: it will arrive with its page.
       if (oldest && message.time < oldest.row.current.time && this.pager.hasMore) continue;
-      const entry: TimelineEntry = { row: new MessageRow(message), seq: this.store.nextLiveSeq() };
+      const entry: TimelineEntry = { row: new MessageRow(message, this.replies), seq: this.store.nextLiveSeq() };
       this.placeRow(entry, this.store.insert(entry));
       if (message.direction === 'in' && message.kind !== 'gap') {
         newIncoming++;
@@ -284,7 +297,7 @@ export class Timeline implements Disposable {
       const entrySeq = seq++;
       // Whatever is already shown is newer than a stored page: upserts win over history.
       if (this.store.find(message)) continue;
-      const entry: TimelineEntry = { row: new MessageRow(message), seq: entrySeq };
+      const entry: TimelineEntry = { row: new MessageRow(message, this.replies), seq: entrySeq };
       this.placeRow(entry, this.store.insert(entry));
     }
     refreshGrouping(this.rowsInOrder(), Date.now());

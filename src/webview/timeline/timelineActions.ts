@@ -8,6 +8,7 @@ import { linkTargetOf } from './links';
 import { showMediaFallback } from './renderers/media';
 import { EXPAND_TEXT_ACTION, expandText } from './renderers/textBlock';
 import { CANCEL_ACTION, RETRY_ACTION } from './status';
+import { REPLY_ACTION } from './messageRow';
 
 export const HISTORY_RETRY_ACTION = 'history-retry';
 
@@ -17,6 +18,8 @@ export interface TimelineActionDeps {
   /** The client message id of the message shown under `key`, if it is one of ours. */
   clientMessageIdOf(key: string): string | undefined;
   retryHistory(): void;
+  /** Reply was chosen on the message shown under `key`. */
+  reply(key: string): void;
 }
 
 function errorText(error: unknown): string {
@@ -51,6 +54,10 @@ export class TimelineActions implements Disposable {
     if (action === EXPAND_TEXT_ACTION) expandText(actionElement);
     else if (action === HISTORY_RETRY_ACTION) this.deps.retryHistory();
     else if (action === RETRY_ACTION || action === CANCEL_ACTION) this.runMessageAction(actionElement, action);
+    else if (action === REPLY_ACTION) {
+      const key = actionElement.closest<HTMLElement>('.msg')?.dataset.key;
+      if (key !== undefined) this.deps.reply(key);
+    }
   }
 
   private onKeyDown(event: KeyboardEvent): void {

@@ -32,9 +32,14 @@ describe('conversation preview text', () => {
     );
     assert.equal(previewText({ ...BASE, kind: 'live', payload: { type: 'live', url: 'https://l' } }), '[Live stream]');
     assert.equal(previewText({ ...BASE, kind: 'hologram' as ChatMessage['kind'] }), '[hologram]');
-    assert.equal(previewText({ ...BASE, kind: 'poll', payload: { type: 'poll', question: 'Which bank?', options: ['BCA', 'BRI'] } }), '[Poll] Which bank?');
-    assert.equal(previewText({ ...BASE, kind: 'reaction', payload: { type: 'reaction', emoji: '👍' } }), '[Reaction] 👍');
+  });
+
+  it('labels reactions and polls (WhatsApp) with the emoji or the question', () => {
+    assert.equal(previewText({ ...BASE, kind: 'reaction', payload: { type: 'reaction', emoji: '👍', targetVenueMessageId: 'm1' } }), '[Reaction] 👍');
     assert.equal(previewText({ ...BASE, kind: 'reaction', payload: { type: 'reaction', emoji: '' } }), '[Reaction] removed');
+    assert.equal(previewText({ ...BASE, kind: 'reaction' }), '[Reaction]');
+    assert.equal(previewText({ ...BASE, kind: 'poll', payload: { type: 'poll', question: 'Which bank?', options: ['A', 'B'] } }), '[Poll] Which bank?');
+    assert.equal(previewText({ ...BASE, kind: 'poll' }), '[Poll]');
   });
 
   it('shows order events as a sentence and system text as it is', () => {

@@ -4,6 +4,7 @@ import {
   MAX_BUTTONS,
   MAX_CONTACTS,
   MAX_FIELD_LENGTH,
+  MAX_POLL_OPTIONS,
   MAX_QUOTE_LENGTH,
   MAX_TEXT_LENGTH,
   MAX_WAVEFORM_SAMPLES,
@@ -44,6 +45,10 @@ const VALID_PAYLOADS: MessagePayload[] = [
   { type: 'live', url: 'https://live.example/stream.m3u8', thumbUrl: 'https://live.example/t.jpg', width: 640, height: 360 },
   { type: 'recall', targetVenueMessageId: 'm0' },
   { type: 'system', event: 'paid', orderId: 'o-42', state: 'BUYER_PAYED' },
+  { type: 'reaction', emoji: '👍🏽', targetVenueMessageId: 'm0' },
+  { type: 'reaction', emoji: '' },
+  { type: 'poll', question: 'Which bank?', options: ['Revolut', 'Wise'], allowMultipleAnswers: true },
+  { type: 'poll', question: 'Paid?', options: ['yes'] },
 ];
 
 describe('message validator (shared by the store and the pane)', () => {
@@ -200,6 +205,35 @@ describe('message validator (shared by the store and the pane)', () => {
       assert.equal(clean?.attachments?.length, MAX_ATTACHMENTS);
       const buttons = sanitizeChatMessage(withPayload({ type: 'buttons', buttons: Array.from({ length: 40 }, () => BUTTON) }));
       assert.equal(buttons?.payload?.type === 'buttons' && buttons.payload.buttons.length, MAX_BUTTONS);
+    });
+  });
+
+  describe('reactions and polls (WhatsApp)', () => {
+    it('store: rejects a reaction emoji over 64 characters, a reaction without emoji, a poll without options or over the cap', () => {
+      assert.equal(chatMessageProblem(withPayload({ type: 'reaction', emoji: 'x'.repeat(64) })), undefined, 'exactly at the cap');
+      assert.match(chatMessageProblem(withPayload({ type: 'reaction', emoji: 'x'.repeat(65) })) ?? '', /emoji is longer than 64/);
+      assert.match(chatMessageProblem({ ...BASE, kind: 'reaction', payload: { type: 'reaction' } }) ?? '', /emoji is missing/);
+      assert.match(chatMessageProblem({ ...BASE, kind: 'reaction', payload: { type: 'reaction', emoji: 7 } }) ?? '', /emoji/);
+      assert.match(chatMessageProblem(withPayload({ type: 'poll', question: 'q', options: [] })) ?? '', /options has fewer than 1 items/);
+      assert.match(chatMessageProblem(withPayload({ type: 'poll', question: '', options: ['a'] })) ?? '', /question/);
+      const many = Array.from({ length: MAX_POLL_OPTIONS + 1 }, (_, i) => `option ${i}`);
+      assert.match(chatMessageProblem(withPayload({ type: 'poll', question: 'q', options: many })) ?? '', /options has more than 12 items/);
+      assert.match(chatMessageProblem(withPayload({ type: 'poll', question: 'q', options: ['ok', ''] })) ?? '', /options \[1\]/);
+      assert.match(chatMessageProblem(withPayload({ type: 'poll', question: 'q', options: ['ok', 'x'.repeat(MAX_FIELD_LENGTH + 1)] })) ?? '', /options \[1\] is longer than/);
+      assert.match(chatMessageProblem({ ...BASE, kind: 'poll', payload: { type: 'poll', question: 'q', options: ['a'], allowMultipleAnswers: 'yes' } }) ?? '', /allowMultipleAnswers/);
+    });
+
+    it('pane: drops bad and oversized poll options, cuts the list at the cap, and drops a poll left without options', () => {
+      const many = Array.from({ length: MAX_POLL_OPTIONS + 5 }, (_, i) => `option ${i}`);
+      const clean = sanitizeChatMessage({ ...BASE, kind: 'poll', payload: { type: 'poll', question: 'Which bank?', options: ['Revolut', '', 42, 'x'.repeat(MAX_FIELD_LENGTH + 1), null, 'Wise'] } });
+      assert.deepEqual(clean?.payload, { type: 'poll', question: 'Which bank?', options: ['Revolut', 'Wise'] });
+      const capped = sanitizeChatMessage({ ...BASE, kind: 'poll', payload: { type: 'poll', question: 'q', options: many } });
+      assert.deepEqual(capped?.payload?.type === 'poll' ? capped.payload.options : undefined, many.slice(0, MAX_POLL_OPTIONS));
+      const empty = sanitizeChatMessage({ ...BASE, kind: 'poll', payload: { type: 'poll', question: 'q', options: ['', 5] } });
+      assert.equal(empty?.payload, undefined, 'no usable option: the renderer falls back to the text');
+      assert.equal(empty?.text, 'hello');
+      const reaction = sanitizeChatMessage({ ...BASE, kind: 'reaction', payload: { type: 'reaction', emoji: 'x'.repeat(200), targetVenueMessageId: 'm0' } });
+      assert.equal(reaction?.payload, undefined, 'a reaction is not cut to some other emoji: it is dropped');
     });
   });
 

@@ -49,4 +49,27 @@ describe('host <-> webview protocol validation', () => {
       assert.equal(r.ok === false && r.error.code, 'bad-request');
     }
   });
+
+  it('takes a reply target by message key only, and location/contact composing by kind only', () => {
+    const key = 'multiwa:acc-1:4477@s.whatsapp.net:3EB0ABC';
+    const reply = parseRequest({ id: 5, method: 'message/send', params: { clientMessageId: 'abcdef123456', kind: 'text', text: 'yes', replyTo: { key } } });
+    assert.deepEqual(reply.ok && reply.params, { clientMessageId: 'abcdef123456', kind: 'text', text: 'yes', replyTo: { key } });
+    assert.equal(parseRequest({ id: 6, method: 'attachment/upload', params: { caption: '', replyTo: { key } } }).ok, true);
+    assert.equal(parseRequest({ id: 7, method: 'compose/structured', params: { kind: 'location' } }).ok, true);
+    assert.equal(parseRequest({ id: 8, method: 'compose/structured', params: { kind: 'contact', replyTo: { key } } }).ok, true);
+    for (const params of [
+      // The quote's words come from the host's store, never from the pane.
+      { clientMessageId: 'abcdef123456', kind: 'text', text: 'yes', replyTo: { key, text: 'I never said that' } },
+      { clientMessageId: 'abcdef123456', kind: 'text', text: 'yes', replyTo: { key: '' } },
+      { clientMessageId: 'abcdef123456', kind: 'text', text: 'yes', replyTo: { key: 'a\u0000b' } },
+      { clientMessageId: 'abcdef123456', kind: 'text', text: 'yes', replyTo: { key: 'k'.repeat(1025) } },
+      { clientMessageId: 'abcdef123456', kind: 'text', text: 'yes', replyTo: key },
+    ]) {
+      const r = parseRequest({ id: 9, method: 'message/send', params });
+      assert.equal(r.ok, false, JSON.stringify(params).slice(0, 80));
+    }
+    for (const params of [{ kind: 'poll' }, { kind: 'location', latitude: 1, longitude: 2 }, {}]) {
+      assert.equal(parseRequest({ id: 10, method: 'compose/structured', params }).ok, false, JSON.stringify(params));
+    }
+  });
 });

@@ -508,6 +508,7 @@ function toMessage(entry: OutboxEntry): ChatMessage {
     text: entry.text,
     attachments: attachment ? [attachment] : undefined,
     payload: entry.payload,
+    quote: entry.quote,
     time: entry.composedAt,
     status: 'queued',
   };
@@ -521,6 +522,7 @@ function toOutbound(entry: OutboxEntry): OutboundMessage {
     text: entry.text,
     attachment: entry.upload?.attachment ?? entry.attachment,
     payload: entry.payload,
+    quote: entry.quote,
     attempt: Math.max(0, entry.attempts - 1),
     composedAt: entry.composedAt,
   };

@@ -1,5 +1,5 @@
 // One line of the outbox log: the whole state of one outgoing message as of that line.
-import type { Attachment, MessageKind, MessagePayload, VenueId } from '../../../shared/model';
+import type { Attachment, MessageKind, MessagePayload, QuotedMessage, VenueId } from '../../../shared/model';
 import type { UploadSource } from '../../venues/venue';
 
 export type OutboxState = 'queued' | 'sending' | 'sent' | 'failed' | 'done' | 'cancelled';
@@ -23,6 +23,8 @@ export interface ComposeInput {
   readonly text: string;
   readonly attachment?: Attachment;
   readonly payload?: MessagePayload;
+  /** The message this one replies to, built by the hub from the stored message (kept across restarts). */
+  readonly quote?: QuotedMessage;
   /** A file to upload through the venue's API before sending (the outbox keeps its own copy). */
   readonly file?: UploadSource;
 }

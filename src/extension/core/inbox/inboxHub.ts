@@ -4,7 +4,7 @@
 // VenueEventQueue (ordered handling with group commit), InboundStore (durable writes with retry),
 // HistoryBackfill and HistoryPager (server history).
 import { countCharacters } from '../../../shared/characterCount';
-import type { ChatMessage, ConnectionState, Conversation, VenueId } from '../../../shared/model';
+import type { ChatMessage, ConnectionState, Conversation, QuotedMessage, VenueId } from '../../../shared/model';
 import { messageKey } from '../../../shared/model';
 import type { VenueAdapter, VenueEvent } from '../../venues/venue';
 import { systemClock, type Clock } from '../clock';
@@ -19,6 +19,8 @@ import { HistoryPager, type HistoryPage } from './historyPager';
 import { InboundStore, type StoreTrouble } from './inboundStore';
 import { previewText } from '../../../shared/messagePreview';
 import { readMarkFor } from './readMark';
+import { quoteForReply, ReplyError } from './replyQuote';
+import { isSafeQrDataUrl, type PairingChange, type PairingStatus } from './pairingCode';
 import { VenueEventQueue, type QueuedEvent, type QueuedMessages } from './venueEventQueue';
 
 export interface AccountInfo {
@@ -33,6 +35,8 @@ interface AccountSlot {
   state: ConnectionState;
   /** Conversations the adapter says it cannot receive right now, with why. */
   readonly watchProblems: Map<string, string>;
+  /** The newest word on pairing (a QR code to scan), kept so a pane opened late shows the current code. */
+  pairing?: PairingStatus;
   readonly subscriptions: DisposableStore;
 }
 
@@ -47,6 +51,9 @@ export interface BadInputEvent {
   readonly where: string;
   readonly detail: string;
 }
+
+/** What a view hands the hub to send: the message as composed, and the key of the message it answers. */
+export type SendInput = Omit<ComposeInput, 'venue' | 'quote'> & { readonly replyTo?: string };
 
 export interface InboxHubDeps {
   readonly store: MessageStore;
@@ -73,6 +80,7 @@ export class InboxHub implements Disposable {
   private readonly badInputEmitter = new Emitter<BadInputEvent>();
   private readonly resetEmitter = new Emitter<{ accountId: string; conversationId: string }>();
   private readonly storeTroubleEmitter = new Emitter<StoreTrouble>();
+  private readonly pairingEmitter = new Emitter<PairingChange>();
   private badInputs = 0;
 
   readonly onDidChangeConversations: Event<void>;
@@ -85,6 +93,8 @@ export class InboxHub implements Disposable {
   readonly onUploadProgress: Outbox['onUploadProgress'];
   /** Incoming messages could not be written (disk full, ...) and are being retried; `resolved` when it works again. */
   readonly onStoreTrouble = this.storeTroubleEmitter.event;
+  /** An account's pairing state changed: a new QR code, paired, or the account went away. */
+  readonly onPairing = this.pairingEmitter.event;
 
   constructor(private readonly deps: InboxHubDeps) {
     this.clock = deps.clock ?? systemClock;
@@ -145,6 +155,7 @@ export class InboxHub implements Disposable {
       slot.subscriptions.dispose();
       await slot.adapter.stop().catch(() => undefined);
       slot.adapter.dispose();
+      if (slot.pairing) this.pairingEmitter.fire({ accountId, pairing: undefined });
     }
     if (!options.keepData) {
       this.book.removeAccount(accountId);
@@ -168,6 +179,11 @@ export class InboxHub implements Disposable {
 
   state(accountId: string): ConnectionState {
     return this.accounts.get(accountId)?.state ?? { kind: 'offline' };
+  }
+
+  /** The account's newest pairing state (a QR code to scan while `needed`), if it ever needed pairing. */
+  pairing(accountId: string): PairingStatus | undefined {
+    return this.accounts.get(accountId)?.pairing;
   }
 
   /** Why the conversation cannot be received right now (its row says so), or undefined. */
@@ -274,13 +290,23 @@ export class InboxHub implements Disposable {
 
   // ---- sending -------------------------------------------------------------------------------
 
-  async send(input: Omit<ComposeInput, 'venue'>): Promise<ChatMessage> {
+  /**
+   * Queues a message. `replyTo` names the stored message it answers (by key): the quote is built
+   * here from the store (a ReplyError when that message cannot be answered).
+   */
+  async send(input: SendInput): Promise<ChatMessage> {
     const slot = this.accounts.get(input.accountId);
     if (!slot) throw new Error('This account is not connected in this window.');
     // Every way in (pane, command, script) meets the venue's limit, counted as the venue counts.
     const max = slot.adapter.capabilities.maxTextLength;
     if (countCharacters(input.text) > max) throw new RangeError(`The message is longer than the venue allows (${max} characters).`);
-    const queued = await this.deps.outbox.enqueue({ ...input, venue: slot.info.venue });
+    const { replyTo, ...compose } = input;
+    let quote: QuotedMessage | undefined;
+    if (replyTo !== undefined) {
+      if (slot.adapter.capabilities.replies !== true) throw new ReplyError('This venue cannot send replies.');
+      quote = quoteForReply({ accountId: input.accountId, conversationId: input.conversationId, key: replyTo }, this.deps.store.get(replyTo));
+    }
+    const queued = await this.deps.outbox.enqueue({ ...compose, ...(quote ? { quote } : {}), venue: slot.info.venue });
     this.logger.info(`${slot.info.label} · ${this.book.get(input.accountId, input.conversationId)?.title ?? input.conversationId}: ${input.kind} message ${queued.clientMessageId ?? queued.key} queued`);
     return queued;
   }
@@ -323,6 +349,7 @@ export class InboxHub implements Disposable {
     this.badInputEmitter.dispose();
     this.resetEmitter.dispose();
     this.storeTroubleEmitter.dispose();
+    this.pairingEmitter.dispose();
   }
 
   // ---- venue events --------------------------------------------------------------------------
@@ -404,6 +431,8 @@ export class InboxHub implements Disposable {
       case 'connectionState': {
         const wasOnline = slot.state.kind === 'online';
         this.setState(slot, event.state);
+        // Online again means the phone paired, whether or not the adapter said so first.
+        if (event.state.kind === 'online' && slot.pairing?.state === 'needed') this.setPairing(slot, { state: 'paired' });
         if (event.state.kind === 'online') {
           this.deps.outbox.kick(accountId);
           if (!wasOnline) this.resync(slot, undefined);
@@ -419,10 +448,38 @@ export class InboxHub implements Disposable {
       case 'gap':
         await this.storeGap(accountId, event.conversationId, event.from, event.to);
         return;
+      case 'pairing':
+        this.onPairingEvent(slot, event);
+        return;
       case 'badInput':
         this.reportBadInput(slot, event.where, event.detail);
         return;
     }
+  }
+
+  private onPairingEvent(slot: AccountSlot, event: Extract<VenueEvent, { type: 'pairing' }>): void {
+    if (event.state === 'paired') {
+      this.setPairing(slot, { state: 'paired' });
+      return;
+    }
+    let qrDataUrl = event.qrDataUrl;
+    if (qrDataUrl !== undefined && !isSafeQrDataUrl(qrDataUrl)) {
+      // Never shown: only a base64 PNG/SVG data: URL goes near an <img>.
+      this.reportBadInput(slot, `${slot.info.label}: pairing code`, `refused a QR code that is not a base64 PNG/SVG data: URL (${qrDataUrl.length} characters, starts ${JSON.stringify(qrDataUrl.slice(0, 24))})`);
+      qrDataUrl = undefined;
+    }
+    // A "still needed" without a code keeps the episode's newest code (the gateway sends status and codes apart).
+    const previous = slot.pairing?.state === 'needed' ? slot.pairing.qrDataUrl : undefined;
+    const code = qrDataUrl ?? previous;
+    const detail = event.detail?.slice(0, 500);
+    this.setPairing(slot, { state: 'needed', ...(code ? { qrDataUrl: code } : {}), ...(detail ? { detail } : {}) });
+  }
+
+  private setPairing(slot: AccountSlot, pairing: PairingStatus): void {
+    const was = slot.pairing?.state;
+    slot.pairing = pairing;
+    if (was !== pairing.state) this.logger.info(`${slot.info.label}: ${pairing.state === 'paired' ? 'paired' : 'needs pairing (scan the QR code with the phone)'}`);
+    this.pairingEmitter.fire({ accountId: slot.info.id, pairing });
   }
 
   private onWatch(slot: AccountSlot, conversationId: string, problem: string | undefined): void {

@@ -15,7 +15,11 @@ const EXPIRES_ATTRIBUTE = 'data-media-expires';
 
 const KIND_NAMES: Record<Attachment['kind'], string> = { image: 'Image', video: 'Video', audio: 'Audio', file: 'File' };
 
+/** A voice note is "Voice message" whatever file name the venue gave it (WhatsApp: a random one). */
+export const VOICE_NOTE_LABEL = 'Voice message';
+
 function displayName(attachment: Attachment): string {
+  if (attachment.kind === 'audio' && attachment.voiceNote === true) return VOICE_NOTE_LABEL;
   return attachment.name ?? KIND_NAMES[attachment.kind];
 }
 

@@ -4,7 +4,7 @@ import type { Attachment, ChatMessage } from '../../../shared/model';
 import { el } from '../../dom';
 import { parseHttpUrl } from '../../safeUrl';
 import { formatDuration } from '../format';
-import { attachmentElement, imageElement } from './media';
+import { VOICE_NOTE_LABEL, attachmentElement, imageElement } from './media';
 import { textBlock } from './textBlock';
 import type { MessageRenderer } from './types';
 import { waveformElement } from './waveform';
@@ -17,16 +17,21 @@ function mediaMessage(message: ChatMessage, className: string, render: (a: Attac
   return el('div', { className: `content ${className}` }, [media, caption, missing]);
 }
 
-/** A voice note: the player (or why there is none), its waveform, and its length even when it cannot play. */
+/**
+ * Audio: the player (or why there is none), its waveform, and its length even when it cannot play.
+ * A voice note (WhatsApp PTT) is labelled "Voice message" with its length, played or not.
+ */
 function audioAttachment(attachment: Attachment): HTMLElement {
   if (attachment.kind !== 'audio') return attachmentElement(attachment);
   const playable = parseHttpUrl(attachment.url) !== undefined;
   const duration = formatDuration(attachment.durationMs);
-  return el('div', { className: 'audio' }, [
+  const voiceNote = attachment.voiceNote === true;
+  // A playable one shows its label and length in the player's caption already.
+  const label = !playable && (duration || voiceNote) ? [VOICE_NOTE_LABEL, duration].filter(Boolean).join(' · ') : '';
+  return el('div', { className: voiceNote ? 'audio audio--voice-note' : 'audio' }, [
     attachmentElement(attachment),
     attachment.waveform ? waveformElement(attachment.waveform, attachment.durationMs) : null,
-    // A playable one shows its length in the player's caption already.
-    !playable && duration ? el('div', { className: 'audio__duration', text: `Voice message · ${duration}` }) : null,
+    label ? el('div', { className: 'audio__duration', text: label }) : null,
   ]);
 }
 

@@ -242,6 +242,29 @@ describe('outbox', () => {
     await until(() => venue.sent.length === 2);
   });
 
+  it('a queued reply and a queued location survive a restart with their quote and payload', async () => {
+    ready = false;
+    const first = await openOutbox();
+    const quote = { venueMessageId: 'wa-17', senderName: 'alice_p2p', text: 'did you pay?' };
+    const location = { type: 'location' as const, latitude: 48.8566, longitude: 2.3522, name: 'Bank', address: '1 Rue de Rivoli' };
+    await first.enqueue({ ...compose('reply001', 'yes, just now'), quote });
+    await first.enqueue({ ...compose('place001', ''), kind: 'location', payload: location });
+    assert.deepEqual(store.findByClientMessageId('acc', '42', 'reply001')?.quote, quote, 'the pending row shows the quote at once');
+    first.dispose();
+    // A restart: the store and the outbox are read back from disk.
+    await store.close();
+    store = await MessageStore.open(join(dir, 'store'), silentLogger);
+    ready = true;
+    const second = await openOutbox();
+    assert.deepEqual(store.findByClientMessageId('acc', '42', 'reply001')?.quote, quote);
+    assert.deepEqual(store.findByClientMessageId('acc', '42', 'place001')?.payload, location);
+    second.kick('acc');
+    await until(() => venue.sent.length === 2);
+    const [reply, place] = venue.sent;
+    assert.deepEqual([reply?.clientMessageId, reply?.text, reply?.quote], ['reply001', 'yes, just now', quote]);
+    assert.deepEqual([place?.clientMessageId, place?.kind, place?.payload, place?.quote], ['place001', 'location', location, undefined]);
+  });
+
   it('a lost outbox tail never leads to a second send: the store says it was sent', async () => {
     ready = false;
     const first = await openOutbox();

@@ -1,0 +1,105 @@
+// Locations and contacts the user sends: the checks shared by the input boxes and the scripted
+// commands (venueChat.sendLocation / sendContact), and the message each becomes. No 'vscode' here,
+// so the rules are unit-tested.
+import * as z from 'zod';
+import type { MessagePayload } from '../../shared/model';
+
+export const MAX_PLACE_NAME = 200;
+export const MAX_ADDRESS = 500;
+export const MAX_CONTACT_NAME = 200;
+
+/** `+`, digits, spaces and dashes; 7 to 15 digits (E.164 has at most 15). */
+const PHONE_SHAPE = /^\+?[0-9][0-9 -]*$/;
+
+/** Why `text` is not a phone number, or undefined when it is one. */
+export function phoneProblem(text: string): string | undefined {
+  const trimmed = text.trim();
+  if (!PHONE_SHAPE.test(trimmed)) return 'Use digits, with an optional leading +, spaces or dashes.';
+  const digits = trimmed.replace(/[^0-9]/g, '').length;
+  if (digits < 7 || digits > 15) return `A phone number has 7 to 15 digits (this one has ${digits}).`;
+  return undefined;
+}
+
+/** Why `text` is not a latitude (-90..90) or longitude (-180..180), or undefined. */
+export function coordinateProblem(text: string, axis: 'latitude' | 'longitude'): string | undefined {
+  const trimmed = text.trim();
+  // Decimal degrees only: "48.8566", "-2.35"; no exponents, no degree signs (they would be misread).
+  if (!/^[-+]?(\d+(\.\d*)?|\.\d+)$/.test(trimmed)) return 'Enter decimal degrees, e.g. 48.8566 or -2.3522.';
+  const limit = axis === 'latitude' ? 90 : 180;
+  const value = Number(trimmed);
+  if (!Number.isFinite(value) || Math.abs(value) > limit) return `The ${axis} must be between -${limit} and ${limit}.`;
+  return undefined;
+}
+
+const optionalText = (max: number) =>
+  z
+    .string()
+    .max(max)
+    .transform((s) => s.trim())
+    .optional()
+    .transform((s) => (s === '' ? undefined : s));
+
+export const locationFieldsSchema = z.object({
+  latitude: z.number().finite().min(-90).max(90),
+  longitude: z.number().finite().min(-180).max(180),
+  name: optionalText(MAX_PLACE_NAME),
+  address: optionalText(MAX_ADDRESS),
+});
+
+export const contactFieldsSchema = z.object({
+  name: z
+    .string()
+    .max(MAX_CONTACT_NAME)
+    .transform((s) => s.trim())
+    .refine((s) => s.length > 0, 'the name is empty'),
+  phone: z
+    .string()
+    .max(40)
+    .refine((s) => phoneProblem(s) === undefined, { message: 'not a phone number (7-15 digits; +, spaces and dashes allowed)' })
+    .transform((s) => s.trim().replace(/\s+/g, ' ')),
+  email: z
+    .string()
+    .max(254)
+    .transform((s) => s.trim())
+    .optional()
+    .transform((s) => (s === '' ? undefined : s))
+    .refine((s) => s === undefined || z.email().safeParse(s).success, 'not an e-mail address'),
+});
+
+export type LocationFields = z.output<typeof locationFieldsSchema>;
+export type ContactFields = z.output<typeof contactFieldsSchema>;
+
+const target = {
+  accountId: z.string().min(1),
+  conversationId: z.string().min(1),
+  clientMessageId: z.string().regex(/^[A-Za-z0-9_-]{8,64}$/).optional(),
+  /** Key of the stored message this one answers (a quoted reply). */
+  replyTo: z.string().min(1).max(1024).optional(),
+};
+
+/** `venueChat.sendLocation` arguments. */
+export const sendLocationArgsSchema = locationFieldsSchema.extend(target).strict();
+/** `venueChat.sendContact` arguments. */
+export const sendContactArgsSchema = contactFieldsSchema.extend(target).strict();
+
+export interface StructuredMessage {
+  readonly kind: 'location' | 'contact';
+  readonly text: string;
+  readonly payload: MessagePayload;
+}
+
+export function locationMessage(fields: LocationFields): StructuredMessage {
+  return {
+    kind: 'location',
+    text: '',
+    payload: { type: 'location', latitude: fields.latitude, longitude: fields.longitude, ...(fields.name ? { name: fields.name } : {}), ...(fields.address ? { address: fields.address } : {}) },
+  };
+}
+
+export function contactMessage(fields: ContactFields): StructuredMessage {
+  return {
+    kind: 'contact',
+    text: '',
+    payload: { type: 'contact', contacts: [{ name: fields.name, phone: fields.phone, ...(fields.email ? { email: fields.email } : {}) }] },
+  };
+}

@@ -1,0 +1,62 @@
+// Asks the user for a location or a contact with input boxes (the pane never supplies their
+// content), then queues the message. Checks live in structuredMessages.ts.
+import { randomBytes } from 'node:crypto';
+import * as vscode from 'vscode';
+import type { ChatMessage } from '../../shared/model';
+import type { InboxHub } from '../core/inbox/inboxHub';
+import { contactFieldsSchema, coordinateProblem, locationFieldsSchema, MAX_ADDRESS, MAX_CONTACT_NAME, MAX_PLACE_NAME, phoneProblem, type ContactFields, type LocationFields, type StructuredMessage } from './structuredMessages';
+import { UserFacingError } from './userFacingError';
+
+/** Undefined when the user pressed Escape on any box (optional boxes may be left empty). */
+export async function askLocation(conversationTitle: string): Promise<LocationFields | undefined> {
+  const title = vscode.l10n.t('Send Location: {0}', conversationTitle);
+  const latitude = await vscode.window.showInputBox({ title, prompt: vscode.l10n.t('Latitude (decimal degrees, -90 to 90)'), placeHolder: '48.8566', ignoreFocusOut: true, validateInput: (v) => coordinateProblem(v, 'latitude') });
+  if (latitude === undefined) return undefined;
+  const longitude = await vscode.window.showInputBox({ title, prompt: vscode.l10n.t('Longitude (decimal degrees, -180 to 180)'), placeHolder: '2.3522', ignoreFocusOut: true, validateInput: (v) => coordinateProblem(v, 'longitude') });
+  if (longitude === undefined) return undefined;
+  const name = await vscode.window.showInputBox({ title, prompt: vscode.l10n.t('Name of the place (optional)'), ignoreFocusOut: true, validateInput: (v) => (v.length > MAX_PLACE_NAME ? vscode.l10n.t('At most {0} characters.', MAX_PLACE_NAME) : undefined) });
+  if (name === undefined) return undefined;
+  const address = await vscode.window.showInputBox({ title, prompt: vscode.l10n.t('Address (optional)'), ignoreFocusOut: true, validateInput: (v) => (v.length > MAX_ADDRESS ? vscode.l10n.t('At most {0} characters.', MAX_ADDRESS) : undefined) });
+  if (address === undefined) return undefined;
+  const parsed = locationFieldsSchema.safeParse({ latitude: Number(latitude.trim()), longitude: Number(longitude.trim()), name, address });
+  if (!parsed.success) throw new UserFacingError('bad-request', vscode.l10n.t('That location is not valid: {0}', parsed.error.issues.map((i) => i.message).join('; ')));
+  return parsed.data;
+}
+
+export async function askContact(conversationTitle: string): Promise<ContactFields | undefined> {
+  const title = vscode.l10n.t('Send Contact: {0}', conversationTitle);
+  const name = await vscode.window.showInputBox({ title, prompt: vscode.l10n.t('Contact name'), ignoreFocusOut: true, validateInput: (v) => (v.trim() === '' ? vscode.l10n.t('Enter a name.') : v.length > MAX_CONTACT_NAME ? vscode.l10n.t('At most {0} characters.', MAX_CONTACT_NAME) : undefined) });
+  if (name === undefined) return undefined;
+  const phone = await vscode.window.showInputBox({ title, prompt: vscode.l10n.t('Phone number (7 to 15 digits; +, spaces and dashes allowed)'), placeHolder: '+44 20 7946 0958', ignoreFocusOut: true, validateInput: (v) => phoneProblem(v) });
+  if (phone === undefined) return undefined;
+  const email = await vscode.window.showInputBox({
+    title,
+    prompt: vscode.l10n.t('E-mail (optional)'),
+    ignoreFocusOut: true,
+    validateInput: (v) => (contactFieldsSchema.shape.email.safeParse(v).success ? undefined : vscode.l10n.t('Not an e-mail address.')),
+  });
+  if (email === undefined) return undefined;
+  const parsed = contactFieldsSchema.safeParse({ name, phone, email });
+  if (!parsed.success) throw new UserFacingError('bad-request', vscode.l10n.t('That contact is not valid: {0}', parsed.error.issues.map((i) => i.message).join('; ')));
+  return parsed.data;
+}
+
+export interface StructuredSendOptions {
+  readonly clientMessageId?: string;
+  /** Key of the stored message this one answers. */
+  readonly replyTo?: string;
+}
+
+/** Queues a location or contact where the account's venue can send that kind. */
+export async function queueStructured(hub: InboxHub, target: { accountId: string; conversationId: string }, message: StructuredMessage, options: StructuredSendOptions = {}): Promise<ChatMessage> {
+  const adapter = hub.adapter(target.accountId);
+  if (!adapter) throw new UserFacingError('not-found', vscode.l10n.t('This account is not connected in this window.'));
+  if (!hub.conversation(target.accountId, target.conversationId)) throw new UserFacingError('not-found', vscode.l10n.t('No such conversation.'));
+  if (!adapter.capabilities.sendKinds.includes(message.kind)) throw new UserFacingError('unsupported', vscode.l10n.t('This venue cannot send {0} messages.', message.kind));
+  return hub.send({
+    ...target,
+    ...message,
+    clientMessageId: options.clientMessageId ?? randomBytes(12).toString('base64url'),
+    ...(options.replyTo !== undefined ? { replyTo: options.replyTo } : {}),
+  });
+}
