@@ -95,6 +95,7 @@ export class MultiwaAdapter implements VenueAdapter {
     readReceipts: true,
     maxTextLength: 20_000,
     historyPageLimit: PAGE,
+    replies: true,
   };
 
   private readonly emitter = new Emitter<VenueEvent>();
