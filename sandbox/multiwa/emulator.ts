@@ -462,7 +462,7 @@ export class MultiwaEmulator {
     this.engines.set(profile.id, 'ready');
     this.emit(profile.id, { kind: 'status', status: 'connected', phone: profile.phoneNumber });
     this.log(`multiwa profile ${profile.id} paired`);
-    if (firstTime && this.store.conversationsOf(profile.id).length === 0) {
+    if (firstTime) {
       // A freshly linked phone brings its chats: two customers, one of whom writes right away.
       const r = this.random('pairing');
       const chats = PAIRING_CUSTOMERS.map((c, i) => seedConversation(this.store, r, profile, c, 4 + i * 2, (i + 1) * 3_600_000, this.now(), this.library, 0));
@@ -567,7 +567,7 @@ export class MultiwaEmulator {
     this.replies.setTimeout(() => {
       if (store !== this.store || !this.faultState.counterparty) return;
       ack('read');
-      const steps = planReply({ seed: this.settings.seed, rowId: row.id, turn: this.store.messagesOf(conversation.id).filter((m) => m.direction === 'outgoing').length, text: typeof row.content.text === 'string' ? row.content.text : '' });
+      const steps = planReply({ seed: this.settings.seed, rowId: row.id, turn: this.store.messagesOf(conversation.id).filter((m) => m.direction === 'outgoing' && m.timestamp <= row.timestamp).length, text: typeof row.content.text === 'string' ? row.content.text : '' });
       for (const step of steps) {
         this.replies.setTimeout(() => {
           if (store !== this.store || !this.faultState.counterparty) return;
