@@ -111,6 +111,8 @@ describe('sandbox MultiWA REST', () => {
   it('PUT read zeroes unread and marks every row read in the database, ours included', async () => {
     const conversation = await firstConversation(e);
     const sent = rec((await call(e, 'POST', '/messages/text', apiKeyOf(e), { profileId: profileOf(e), to: String(conversation.jid), text: 'hi' })).body);
+    // Let the acks land first: a later ack would write its own status over the read mark.
+    await until(() => (e.messages(String(conversation.id)).find((m) => m.id === sent.messageId)?.status === 'delivered' ? true : undefined), 'delivered');
     assert.deepEqual((await call(e, 'PUT', `/conversations/${String(conversation.id)}/read`, apiKeyOf(e))).body, { success: true });
     const rows = e.messages(String(conversation.id));
     assert.ok(rows.every((m) => m.status === 'read'));
