@@ -3,7 +3,8 @@
 import { binanceEmulator } from './binance/plugin';
 import { bybitEmulator } from './bybit/plugin';
 import { mexcEmulator } from './mexc/plugin';
+import { multiwaEmulator } from './multiwa/plugin';
 
-export const EMULATORS = [mexcEmulator, binanceEmulator, bybitEmulator] as const;
+export const EMULATORS = [mexcEmulator, binanceEmulator, bybitEmulator, multiwaEmulator] as const;
 
 export type Emulators = typeof EMULATORS;
