@@ -44,6 +44,16 @@ describe('sandbox control API', () => {
       ]),
       endpoints: z.object({ rest: z.string().regex(loopback) }).strict(),
     }).strict();
+    const multiwaAccount = z.object({
+      venue: z.literal('multiwa'),
+      label: z.string(),
+      credentials: z.union([
+        z.object({ authMethod: z.literal('apiKey'), apiKey: z.string().min(16) }).strict(),
+        z.object({ authMethod: z.literal('login'), email: z.string().email(), password: z.string().min(8) }).strict(),
+      ]),
+      endpoints: z.object({ baseUrl: z.string().regex(loopback) }).strict(),
+      settings: z.object({ profileId: z.string().min(1), transport: z.literal('auto') }).strict(),
+    }).strict();
     const info = z
       .object({
         control: z.string().regex(loopback),
@@ -64,9 +74,14 @@ describe('sandbox control API', () => {
               control: z.string().regex(/^http:\/\/127\.0\.0\.1:\d+\/control\/bybit$/),
               endpoints: z.object({ rest: z.string().regex(loopback) }).strict(),
             }).strict(),
+            multiwa: z.object({
+              name: z.literal('MultiWA (WhatsApp gateway)'),
+              control: z.string().regex(/^http:\/\/127\.0\.0\.1:\d+\/control\/multiwa$/),
+              endpoints: z.object({ rest: z.string().regex(/\/api\/v1$/), socketIo: z.string().regex(/\/ws$/), ws: z.string().regex(/^ws:\/\/127\.0\.0\.1:\d+\/ws$/) }).strict(),
+            }).strict(),
           })
           .strict(),
-        accounts: z.tuple([mexcAccount, mexcAccount, binanceAccount, binanceAccount, bybitAccount, bybitAccount]),
+        accounts: z.tuple([mexcAccount, mexcAccount, binanceAccount, binanceAccount, bybitAccount, bybitAccount, multiwaAccount, multiwaAccount]),
       })
       .strict()
       .parse(json);
@@ -79,9 +94,9 @@ describe('sandbox control API', () => {
   });
 
   it('answers health and lists the venues with their control routes', async () => {
-    assert.deepEqual((await control(sb, 'GET', '/health')).json, { ok: true, venues: ['mexc', 'binance', 'bybit'] });
+    assert.deepEqual((await control(sb, 'GET', '/health')).json, { ok: true, venues: ['mexc', 'binance', 'bybit', 'multiwa'] });
     const venues = z.array(z.object({ id: z.string(), name: z.string(), accounts: z.number(), routes: z.array(z.string()) })).parse((await control(sb, 'GET', '/venues')).json);
-    assert.deepEqual(venues.map((v) => [v.id, v.accounts]), [['mexc', 2], ['binance', 2], ['bybit', 2]]);
+    assert.deepEqual(venues.map((v) => [v.id, v.accounts]), [['mexc', 2], ['binance', 2], ['bybit', 2], ['multiwa', 2]]);
     for (const route of ['GET /control/mexc/state', 'POST /control/mexc/inject', 'GET /control/mexc/faults', 'POST /control/mexc/faults', 'POST /control/mexc/reset', 'GET /control/mexc/requests', 'POST /control/mexc/orders']) {
       assert.ok(venues[0]!.routes.includes(route), `${route} listed in ${venues[0]!.routes.join(', ')}`);
     }
@@ -165,7 +180,7 @@ describe('sandbox control API', () => {
     assert.equal((await control(sb, 'GET', '/mexc/messages')).status, 404, 'venue routes live under /control/<venue>');
     const unknownVenue = await control(sb, 'GET', '/control/kraken/state');
     assert.equal(unknownVenue.status, 404);
-    assert.match(z.object({ error: z.string() }).parse(unknownVenue.json).error, /unknown venue "kraken"; running: mexc, binance, bybit/);
+    assert.match(z.object({ error: z.string() }).parse(unknownVenue.json).error, /unknown venue "kraken"; running: mexc, binance, bybit, multiwa/);
     const unknownRoute = await control(sb, 'GET', '/control/mexc/nope');
     assert.equal(unknownRoute.status, 404);
     assert.match(z.object({ error: z.string() }).parse(unknownRoute.json).error, /mexc has no control route \/nope/);
@@ -197,6 +212,7 @@ describe('sandbox control API', () => {
         ...sb.venue('mexc').accounts(),
         ...sb.venue('binance').accounts().map((a) => ({ venue: 'binance', ...a })),
         ...sb.venue('bybit').accounts().map((a) => ({ venue: 'bybit', ...a })),
+        ...sb.venue('multiwa').accounts().map((a) => ({ venue: 'multiwa', ...a })),
       ],
       'same keys after reset',
     );

@@ -311,11 +311,14 @@ export class MultiwaAdapter implements VenueAdapter {
     this.lastSync = this.clock.now();
     await this.refreshProfile().catch(() => undefined);
     // Whatever was said while the link was down (or before it first opened) is read back.
+    // The first time, the hub backfills what matters now (open and recently active chats); after
+    // that, the chats whose activity moved while the link was down.
+    const firstTime = this.chats.size === 0;
     const moved = await this.resyncConversations(RESYNC_PAGES).catch((err: unknown) => {
       this.logger.warn(`conversation list after subscribing: ${err instanceof Error ? err.message : String(err)}`);
       return undefined;
     });
-    this.emitter.fire({ type: 'resync', ...(moved ? { conversationIds: moved } : {}) });
+    this.emitter.fire({ type: 'resync', ...(moved && !firstTime ? { conversationIds: moved } : {}) });
   }
 
   /** Re-reads the newest conversations; returns those whose activity moved since last known. */
@@ -328,7 +331,7 @@ export class MultiwaAdapter implements VenueAdapter {
       for (const c of page.items) {
         this.emitter.fire({ type: 'conversation', conversation: c });
         const known = before.get(c.conversationId);
-        if (known === undefined || c.lastActivity > known || c.unread > 0) moved.push(c.conversationId);
+        if (known === undefined || c.lastActivity > known) moved.push(c.conversationId);
       }
       if (!page.next) break;
       cursor = page.next;

@@ -130,8 +130,8 @@ export class MultiwaRestClient {
       baseUrl: apiRootOf(options.baseUrl),
       venue: 'MultiWA',
       timeoutMs: options.timeoutMs ?? 15_000,
-      // The gateway throttles at 120 requests a minute per IP; stay well inside it.
-      rateLimit: { capacity: 10, refillPerSecond: 1.5 },
+      // The gateway throttles at 120 requests a minute per IP and route; 2 a second overall stays inside it.
+      rateLimit: { capacity: 20, refillPerSecond: 2 },
       errorDetail: (res) => errorText(res),
       clock: this.clock,
       ...(options.logger ? { logger: options.logger } : {}),
