@@ -18,10 +18,13 @@ const FORWARD_RANK: Record<Exclude<OutgoingStatus, 'failed'>, number> = {
  * - Forward along queued < sending < sent < confirmed < delivered < read only; late events lose.
  * - `failed` can replace queued/sending/sent; once the venue has confirmed it, a failure is stale.
  * - From `failed` anything goes: queued/sending is a retry, sent and later is evidence it landed.
+ * - `sending` may go back to `queued`: only the outbox writes either, and it does so when an
+ *   attempt was refused before it left (a rate limit, no connection), so it waits again, saying why.
  */
 export function nextOutgoingStatus(current: OutgoingStatus | undefined, incoming: OutgoingStatus | undefined): OutgoingStatus | undefined {
   if (incoming === undefined || current === undefined) return incoming ?? current;
   if (current === 'failed') return incoming;
+  if (current === 'sending' && incoming === 'queued') return incoming;
   if (incoming === 'failed') return FORWARD_RANK[current] <= FORWARD_RANK.sent ? 'failed' : current;
   return FORWARD_RANK[incoming] > FORWARD_RANK[current] ? incoming : current;
 }

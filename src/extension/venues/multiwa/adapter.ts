@@ -38,6 +38,8 @@ export interface MultiwaAdapterOptions {
   readonly mediaDir?: string;
   readonly pingMs?: number;
   readonly backoff?: BackoffOptions;
+  /** How often the conversation list is re-read while connected, to catch events the gateway lost (default 2 min). */
+  readonly sweepMs?: number;
   readonly clock?: Clock;
   readonly logger?: Logger;
 }
@@ -53,6 +55,7 @@ const MAX_DOCUMENT_BYTES = 20 * 1024 * 1024;
 /** How many WhatsApp ids (for acks) and quoted texts are remembered. */
 const REMEMBERED = 5000;
 const RECENT_MS = 24 * 60 * 60_000;
+const SWEEP_MS = 2 * 60_000;
 
 interface ChatInfo {
   jid: string;
@@ -119,6 +122,12 @@ export class MultiwaAdapter implements VenueAdapter {
   private lastState: ConnectionState = { kind: 'offline' };
   private lastSync = 0;
   private started = false;
+  private sweep: Disposable | undefined;
+  /** Our rows the gateway had not sent to WhatsApp when it answered (no WhatsApp id yet), by conversation. */
+  private readonly awaitingWaId = new BoundedMap<string, string>(REMEMBERED);
+  /** Joined to the profile on the current link. */
+  private subscribed = false;
+  private profileNeedsConnect = false;
 
   constructor(private readonly options: MultiwaAdapterOptions) {
     this.accountId = options.accountId;
@@ -137,9 +146,15 @@ export class MultiwaAdapter implements VenueAdapter {
         logger: this.logger,
         ...(options.pingMs ? { pingMs: options.pingMs } : {}),
         ...(options.backoff ? { backoff: options.backoff } : {}),
+        beforeConnect: () => this.refreshProfile(),
       }),
     );
-    this.disposables.add(this.realtime.onState(() => this.publishState()));
+    this.disposables.add(
+      this.realtime.onState((state) => {
+        if (state.kind !== 'online') this.subscribed = false;
+        this.publishState();
+      }),
+    );
     this.disposables.add(this.realtime.onProblem((detail) => this.badInput(`MultiWA realtime (${this.realtime.transport})`, detail)));
     this.disposables.add(this.realtime.onEvent((event) => void this.onRealtime(event)));
     this.disposables.add(this.realtime.onSubscribed(({ transport }) => void this.afterSubscribe(transport)));
@@ -156,12 +171,23 @@ export class MultiwaAdapter implements VenueAdapter {
   async start(): Promise<void> {
     if (this.started) return;
     this.started = true;
-    await this.refreshProfile().catch((err: unknown) => this.logger.warn(`profile status: ${err instanceof Error ? err.message : String(err)}`));
     this.realtime.start();
+    // Realtime events can be lost without the link dropping: a light re-read of the newest
+    // conversations backfills any chat that moved unseen (one request per sweep).
+    const sweepMs = this.options.sweepMs ?? SWEEP_MS;
+    this.sweep = this.clock.setInterval(() => {
+      if (this.realtime.state.kind !== 'online') return;
+      void this.resyncConversations(1).then(
+        (moved) => moved.length > 0 && this.emitter.fire({ type: 'resync', conversationIds: moved }),
+        (err: unknown) => this.logger.warn(`conversation sweep: ${err instanceof Error ? err.message : String(err)}`),
+      );
+    }, sweepMs);
   }
 
   async stop(): Promise<void> {
     this.started = false;
+    this.sweep?.dispose();
+    this.sweep = undefined;
     await this.realtime.stop();
     this.publishState();
   }
@@ -170,7 +196,6 @@ export class MultiwaAdapter implements VenueAdapter {
     this.connectAsked = false;
     if (!this.started) return this.start();
     this.realtime.reconnectNow();
-    await this.refreshProfile().catch(() => undefined);
   }
 
   stored(): void {
@@ -223,6 +248,7 @@ export class MultiwaAdapter implements VenueAdapter {
     this.ownRows.set(result.messageId, message.clientMessageId);
     this.rowConversation.set(result.messageId, message.conversationId);
     if (result.waMessageId) this.rowByWaId.set(result.waMessageId, result.messageId);
+    else this.awaitingWaId.set(result.messageId, message.conversationId);
     if (result.warning) this.logger.warn(`send ${message.clientMessageId}: the gateway says "${result.warning}" (status ${result.status ?? '?'})`);
     // `pending`/`queued`: the gateway holds it for WhatsApp; `sent`: WhatsApp took it.
     return { status: result.status === 'sent' ? 'confirmed' : 'sent', venueMessageId: result.messageId, time: this.clock.now() };
@@ -288,6 +314,8 @@ export class MultiwaAdapter implements VenueAdapter {
         return;
       }
       case 'ack': {
+        // A send the gateway queued learns its WhatsApp id later: read those chats to map it.
+        if (!this.rowByWaId.has(event.messageId) && !this.rowConversation.has(event.messageId) && this.awaitingWaId.size > 0) await this.learnWaIds();
         const rowId = this.rowByWaId.get(event.messageId) ?? (this.rowConversation.has(event.messageId) ? event.messageId : undefined);
         const conversationId = rowId ? this.rowConversation.get(rowId) : undefined;
         const status = outgoingStatusOf(event.status);
@@ -306,10 +334,21 @@ export class MultiwaAdapter implements VenueAdapter {
     }
   }
 
+  /** Reads the newest rows of the chats with sends still waiting for their WhatsApp id. */
+  private async learnWaIds(): Promise<void> {
+    for (const conversationId of new Set(this.awaitingWaId.values())) {
+      const page = await this.rest.messages(conversationId, 20).catch(() => undefined);
+      if (!page) continue;
+      const messages = this.map(page.messages, conversationId);
+      this.emitter.fire({ type: 'messages', messages, source: 'backfill' });
+    }
+  }
+
   private async afterSubscribe(transport: string): Promise<void> {
     this.logger.info(`subscribed to WhatsApp profile ${this.options.profileId} over ${transport === 'socketio' ? 'Socket.IO' : 'the plain WebSocket API'}`);
     this.lastSync = this.clock.now();
-    await this.refreshProfile().catch(() => undefined);
+    this.subscribed = true;
+    this.connectProfileIfSubscribed();
     // Whatever was said while the link was down (or before it first opened) is read back.
     // The first time, the hub backfills what matters now (open and recently active chats); after
     // that, the chats whose activity moved while the link was down.
@@ -352,23 +391,35 @@ export class MultiwaAdapter implements VenueAdapter {
       if (this.profile.kind === 'pairing' || this.pairingShown) this.emitter.fire({ type: 'pairing', state: 'paired' });
       this.pairingShown = false;
       this.connectAsked = false;
+      this.profileNeedsConnect = false;
       this.profile = { kind: 'connected' };
     } else if (s.startsWith('reconnecting') || s === 'connecting') {
       this.profile = this.pairingShown ? this.profile : { kind: 'down', reason: `WhatsApp is ${s} on the gateway` };
     } else if (s === 'disconnected' || s === 'qr' || s === 'unknown' || s === 'no_engine') {
       // Logged out or never paired: ask the gateway to start the profile, which yields a QR code.
       this.profile = this.pairingShown ? this.profile : { kind: 'down', reason: `WhatsApp is disconnected on the gateway${reason ? ` (${reason})` : ''}` };
-      if (!this.connectAsked && this.started) {
-        this.connectAsked = true;
-        void this.rest.connectProfile(this.options.profileId).then(
-          (answer) => this.logger.info(`asked the gateway to connect the WhatsApp profile: ${answer ?? 'no answer'}`),
-          (err: unknown) => this.logger.warn(`could not ask the gateway to connect the profile: ${err instanceof Error ? err.message : String(err)}`),
-        );
-      }
+      this.profileNeedsConnect = true;
+      this.connectProfileIfSubscribed();
     } else {
       this.profile = { kind: 'down', reason: `WhatsApp on the gateway: ${s}${reason ? ` (${reason})` : ''}` };
     }
     this.publishState();
+  }
+
+  /**
+   * Asks the gateway once per episode to start a disconnected profile, which makes it issue QR
+   * codes; only once subscribed, because the codes come over the realtime channel only.
+   */
+  private connectProfileIfSubscribed(): void {
+    if (!this.profileNeedsConnect || this.connectAsked || !this.started || !this.subscribed) return;
+    this.connectAsked = true;
+    void this.rest.connectProfile(this.options.profileId).then(
+      (answer) => this.logger.info(`asked the gateway to connect the WhatsApp profile: ${answer ?? 'no answer'}`),
+      (err: unknown) => {
+        this.connectAsked = false;
+        this.logger.warn(`could not ask the gateway to connect the profile: ${err instanceof Error ? err.message : String(err)}`);
+      },
+    );
   }
 
   private onQr(qr: string): void {
@@ -459,7 +510,10 @@ export class MultiwaAdapter implements VenueAdapter {
       }, edited);
       if (remember) {
         this.rowConversation.set(row.id, message.conversationId);
-        if (row.messageId && !row.messageId.startsWith('pending_')) this.rowByWaId.set(row.messageId, row.id);
+        if (row.messageId && !row.messageId.startsWith('pending_')) {
+          this.rowByWaId.set(row.messageId, row.id);
+          this.awaitingWaId.delete(row.id);
+        }
         const excerpt = message.text ?? previewText(message);
         this.quotes.set(row.id, { venueMessageId: row.id, ...(message.senderName ? { senderName: message.senderName } : message.direction === 'out' ? { senderName: 'You' } : {}), ...(excerpt ? { text: excerpt.slice(0, 200) } : {}) });
         const clientId = this.ownRows.get(row.id);

@@ -32,6 +32,12 @@ export interface MultiwaRealtimeOptions {
   /** Plain WebSocket ping interval (the docs' 30 s); also the silence check for Socket.IO. */
   readonly pingMs?: number;
   readonly backoff?: BackoffOptions;
+  /**
+   * Runs before every connect: a refused key must stop the reconnecting (a gateway cuts a socket
+   * with bad credentials right after connecting, which looks like a drop), so the adapter checks
+   * the key over REST first; a VenueError('auth') parks the socket in auth-error.
+   */
+  readonly beforeConnect?: () => Promise<void>;
   readonly clock: Clock;
   readonly logger: Logger;
 }
@@ -125,6 +131,7 @@ export class MultiwaRealtime implements Disposable {
   }
 
   private async target(root: { origin: string; prefix: string }): Promise<SocketTarget> {
+    await this.options.beforeConnect?.();
     const auth = await this.options.auth.socketAuth();
     if (this.current === 'socketio') return { url: `${root.origin}${root.prefix}/ws`, auth };
     const url = new URL(`${root.origin.replace(/^http/, 'ws')}${root.prefix}/ws`);

@@ -95,7 +95,8 @@ describe('MessageStore', () => {
       // Row: current status; columns: incoming status in `order`.
       const expected: Record<OutgoingStatus, OutgoingStatus[]> = {
         queued: ['queued', 'sending', 'sent', 'confirmed', 'delivered', 'read', 'failed'],
-        sending: ['sending', 'sending', 'sent', 'confirmed', 'delivered', 'read', 'failed'],
+        // An attempt refused before it left (a rate limit, no connection) goes back to the queue.
+        sending: ['queued', 'sending', 'sent', 'confirmed', 'delivered', 'read', 'failed'],
         sent: ['sent', 'sent', 'sent', 'confirmed', 'delivered', 'read', 'failed'],
         confirmed: ['confirmed', 'confirmed', 'confirmed', 'confirmed', 'delivered', 'read', 'confirmed'],
         delivered: ['delivered', 'delivered', 'delivered', 'delivered', 'delivered', 'read', 'delivered'],

@@ -1,0 +1,216 @@
+// The MultiWA adapter, through the real hub, store and outbox, against the emulator's fault
+// switches not already exercised by the adapter contract (dropped sockets, lost reply after
+// commit and malformed events are there), on both realtime transports where the transport
+// matters. Each test ends on what the user sees: a clear state or reason, or every message once.
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startSandbox, type Sandbox } from '../../../../sandbox/index';
+import type { MultiwaEmulator } from '../../../../sandbox/multiwa/emulator';
+import type { VenueEvent } from '../../../../src/extension/venues/venue';
+import { MultiwaAdapter } from '../../../../src/extension/venues/multiwa/adapter';
+import { apiKeyAuth, LoginAuth } from '../../../../src/extension/venues/multiwa/auth';
+import type { TransportMode } from '../../../../src/extension/venues/multiwa/realtime';
+import { systemClock } from '../../../../src/extension/core/clock';
+import { openHubRig, type HubRig } from '../../helpers/hubRig';
+import { until } from '../../helpers/until';
+
+const A = 'mwa-acc';
+
+interface Row {
+  readonly direction: string;
+  readonly content: { readonly text?: string };
+}
+
+describe('MultiWA adapter against the emulator\'s fault switches', function () {
+  this.timeout(40_000);
+  let sandbox: Sandbox;
+  let multiwa: MultiwaEmulator;
+  let rig: HubRig;
+  let media: string;
+  let conversation: string;
+  let events: VenueEvent[];
+
+  function make(transport: TransportMode, account = 0, extra: { sweepMs?: number } = {}): MultiwaAdapter {
+    const info = multiwa.accounts()[account]!;
+    const auth = info.credentials.authMethod === 'login' ? new LoginAuth(info.credentials.email!, info.credentials.password!, systemClock, { addSecret: () => undefined }) : apiKeyAuth(info.credentials.apiKey!);
+    const adapter = new MultiwaAdapter({ accountId: A, baseUrl: info.endpoints.baseUrl, auth, profileId: info.settings.profileId, transport, mediaDir: media, pingMs: 1000, backoff: { baseMs: 50, maxMs: 300, minMs: 20 }, ...extra });
+    adapter.events((e) => events.push(e));
+    return adapter;
+  }
+
+  async function open(transport: TransportMode, account = 0, extra: { sweepMs?: number } = {}): Promise<MultiwaAdapter> {
+    const adapter = make(transport, account, extra);
+    await rig.hub.addAccount({ id: A, venue: 'multiwa', label: 'WhatsApp' }, adapter);
+    return adapter;
+  }
+
+  const online = () => until(() => rig.hub.state(A).kind === 'online', 15_000, 'online');
+  /** Until the start-up reads (conversation list, backfill of active chats) are over. */
+  async function quiet(): Promise<void> {
+    let last = -1;
+    let stableSince = Date.now();
+    await until(() => {
+      const n = multiwa.requests().length;
+      if (n !== last) {
+        last = n;
+        stableSince = Date.now();
+      }
+      return Date.now() - stableSince > 400;
+    }, 10_000, 'quiet');
+    await rig.hub.settled();
+  }
+  const storedText = (text: string) => rig.stored(A, conversation).filter((m) => m.text === text);
+  const sentAtVenue = (text: string) => (multiwa.messages(conversation) as unknown as Row[]).filter((m) => m.direction === 'outgoing' && m.content.text === text).length;
+
+  beforeEach(async () => {
+    sandbox = await startSandbox({ counterparty: false, venues: { multiwa: { messageDelayMs: 0, requestsPerMinute: 100_000, pingIntervalMs: 2000, pingTimeoutMs: 2000, qrFirstDelayMs: 50, qrIntervalMs: 400, recoverAfterMs: 600 } } });
+    multiwa = sandbox.venue('multiwa');
+    conversation = (multiwa.conversations(0) as { id: string }[])[0]!.id;
+    media = mkdtempSync(join(tmpdir(), 'mwa-faults-'));
+    events = [];
+    rig = await openHubRig();
+  });
+
+  afterEach(async () => {
+    await rig.close();
+    await sandbox.close();
+    rmSync(media, { recursive: true, force: true });
+  });
+
+  for (const transport of ['socketio', 'websocket'] as const) {
+    it(`${transport}: events the gateway lost are read back after the next reconnect, each once`, async () => {
+      await open(transport);
+      await online();
+      await quiet();
+      multiwa.applyFaults({ loseEvents: 2 });
+      multiwa.inject({ conversationId: conversation, text: 'lost one' });
+      multiwa.inject({ conversationId: conversation, text: 'lost two' });
+      await new Promise((r) => setTimeout(r, 300));
+      assert.equal(storedText('lost one').length, 0, 'really lost on the realtime channel');
+      const fault = transport === 'socketio' ? 'socketIoDisabled' : 'plainWsDisabled';
+      multiwa.applyFaults({ [fault]: true });
+      multiwa.applyFaults({ [fault]: false });
+      await until(() => storedText('lost one').length === 1 && storedText('lost two').length === 1, 15_000, 'both read back');
+      await rig.hub.settled();
+      assert.equal(storedText('lost one').length, 1);
+      assert.equal(storedText('lost two').length, 1);
+    });
+  }
+
+  it('events lost while the link stays up are caught by the conversation sweep', async () => {
+    await open('socketio', 0, { sweepMs: 500 });
+    await online();
+    await quiet();
+    multiwa.applyFaults({ loseEvents: 1 });
+    multiwa.inject({ conversationId: conversation, text: 'silently lost' });
+    await until(() => storedText('silently lost').length === 1, 10_000, 'swept in');
+  });
+
+  it('auto: with Socket.IO missing on the server, the plain WebSocket API carries the account', async () => {
+    multiwa.applyFaults({ socketIoDisabled: true });
+    await open('auto');
+    await online();
+    multiwa.inject({ conversationId: conversation, text: 'over the plain socket' });
+    // Plain events carry no row: the chat is read back over REST.
+    await until(() => storedText('over the plain socket').length === 1, 10_000, 'arrived');
+    const sockets = multiwa.sockets() as { plain: unknown[]; socketIo: unknown[] };
+    assert.equal(sockets.plain.length, 1);
+    assert.equal(sockets.socketIo.length, 0);
+  });
+
+  it('WhatsApp dropping on the gateway shows as stale with the gateway\'s words, then online again', async () => {
+    await open('socketio');
+    await online();
+    multiwa.applyFaults({ profileDisconnect: true });
+    await until(() => rig.hub.state(A).kind === 'stale', 5000, 'stale');
+    const state = rig.hub.state(A);
+    assert.match(state.kind === 'stale' ? state.reason : '', /reconnecting/);
+    await online();
+  });
+
+  it('a profile logged out on the phone: pairing state, QR codes as they come, paired when scanned', async () => {
+    const adapter = await open('websocket');
+    await online();
+    const profileId = multiwa.accounts()[0]!.settings.profileId;
+    multiwa.applyFaults({ requirePairing: true });
+    await until(() => rig.hub.state(A).kind === 'pairing', 10_000, 'pairing');
+    await until(() => events.filter((e) => e.type === 'pairing' && e.state === 'needed' && e.qrDataUrl?.startsWith('data:image/png;base64,')).length >= 2, 10_000, 'fresh QR codes');
+    multiwa.pair({ profileId });
+    await until(() => events.some((e) => e.type === 'pairing' && e.state === 'paired'), 10_000, 'paired');
+    await online();
+    assert.ok(adapter);
+  });
+
+  it('the login account: tokens from /auth/login, its profile asks to be paired at once', async () => {
+    await open('socketio', 1);
+    await until(() => rig.hub.state(A).kind === 'pairing', 10_000, 'pairing');
+    const login = multiwa.requests().filter((r) => /\/auth\/login$/.test(r.path));
+    assert.equal(login.length, 1, `one login: ${JSON.stringify(login)}`);
+    multiwa.pair({ profileId: multiwa.accounts()[1]!.settings.profileId });
+    await online();
+    assert.ok((multiwa.conversations(1) as unknown[]).length > 0, 'its chats appeared');
+  });
+
+  it('an expired API key stops the account with what to do, without a reconnect loop', async () => {
+    multiwa.applyFaults({ expireApiKey: true });
+    await open('socketio');
+    await until(() => rig.hub.state(A).kind === 'auth-error', 10_000, 'auth-error');
+    const state = rig.hub.state(A);
+    assert.match(state.kind === 'auth-error' ? state.reason : '', /expired/);
+    const before = multiwa.requests().length;
+    await new Promise((r) => setTimeout(r, 1000));
+    assert.ok(multiwa.requests().length - before <= 1, 'no retry storm');
+  });
+
+  it('engine failure: the message fails with WhatsApp\'s reason and is not retried', async () => {
+    await open('socketio');
+    await online();
+    multiwa.applyFaults({ sendMode: 'engineFailure' });
+    const sent = await rig.hub.send({ accountId: A, conversationId: conversation, clientMessageId: 'mwa-fail-01', kind: 'text', text: 'will fail' });
+    await until(() => rig.store.get(sent.key)?.status === 'failed', 10_000, 'failed');
+    assert.match(rig.store.get(sent.key)?.failure ?? '', /WhatsApp did not take it/);
+    await new Promise((r) => setTimeout(r, 500));
+    assert.equal(sentAtVenue('will fail'), 1, 'one attempt');
+  });
+
+  it('queued by the gateway: sent, then confirmed and delivered by the acks', async () => {
+    await open('socketio');
+    await online();
+    multiwa.applyFaults({ sendMode: 'queued' });
+    const sent = await rig.hub.send({ accountId: A, conversationId: conversation, clientMessageId: 'mwa-queue-1', kind: 'text', text: 'held a moment' });
+    await until(() => ['delivered', 'read'].includes(rig.store.get(sent.key)?.status ?? ''), 15_000, 'delivered');
+    assert.equal(sentAtVenue('held a moment'), 1);
+  });
+
+  it('HTTP 429 on a send: it waits saying why, and even a Retry does not knock before the gateway\'s Retry-After', async () => {
+    await open('socketio');
+    await online();
+    await quiet();
+    multiwa.applyFaults({ http429: 1 });
+    const throttled = await rig.hub.send({ accountId: A, conversationId: conversation, clientMessageId: 'mwa-429-01', kind: 'text', text: 'after a 429' });
+    await until(() => rig.store.get(throttled.key)?.status === 'queued' && /rate limit/i.test(rig.store.get(throttled.key)?.failure ?? ''), 10_000, 'waiting, with the reason');
+    const before = multiwa.requests().length;
+    await rig.hub.retry('mwa-429-01');
+    await new Promise((r) => setTimeout(r, 500));
+    assert.equal(multiwa.requests().length, before, 'nothing sent inside the 60 s the gateway asked for');
+    assert.equal(rig.store.get(throttled.key)?.status, 'queued');
+    assert.match(rig.store.get(throttled.key)?.failure ?? '', /rate limit/i);
+    assert.equal(sentAtVenue('after a 429'), 0);
+  });
+
+  it('HTTP 500 on a send: checked in the history before any resend, shown once', async () => {
+    await open('socketio');
+    await online();
+    await quiet();
+    multiwa.applyFaults({ http5xx: 1 });
+    const failed = await rig.hub.send({ accountId: A, conversationId: conversation, clientMessageId: 'mwa-500-01', kind: 'text', text: 'after a 500' });
+    await until(() => ['sent', 'confirmed', 'delivered', 'read', 'failed'].includes(rig.store.get(failed.key)?.status ?? ''), 15_000, 'an outcome');
+    await new Promise((r) => setTimeout(r, 500));
+    assert.ok(sentAtVenue('after a 500') <= 1, 'never twice');
+    assert.equal(storedText('after a 500').length, 1, 'shown once');
+  });
+
+
+});
