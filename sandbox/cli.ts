@@ -25,6 +25,7 @@ ${portFlags.map((p) => `  ${`--${p.flag} <n>`.padEnd(30)}${p.name} main port (de
   --seed <s>                    seed for accounts, orders and replies (default 1)
   --active-orders <n>           orders in progress per merchant account (default 2; a desk runs 10-30)
   --no-counterparty             the counterparty stays silent
+  --pair-after-ms <n>           a WhatsApp profile waiting for its QR code "scans" it by itself after n ms (MultiWA; default: only POST /control/multiwa/pair)
   --exit-with-parent            exit when stdin closes (for child-process use)
   --quiet                       no request log on stderr`;
 
@@ -48,6 +49,7 @@ export function parseCliArgs(argv: readonly string[], log: (line: string) => voi
       seed: { type: 'string' },
       'active-orders': { type: 'string' },
       'no-counterparty': { type: 'boolean' },
+      'pair-after-ms': { type: 'string' },
       'exit-with-parent': { type: 'boolean' },
       quiet: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
@@ -60,6 +62,7 @@ export function parseCliArgs(argv: readonly string[], log: (line: string) => voi
     const port = intFlag(p.flag, typeof value === 'string' ? value : undefined);
     if (port !== undefined) ports[p.id] = port;
   }
+  const pairAfterMs = intFlag('pair-after-ms', values['pair-after-ms']);
   return {
     help: values.help === true,
     exitWithParent: values['exit-with-parent'] === true,
@@ -72,6 +75,7 @@ export function parseCliArgs(argv: readonly string[], log: (line: string) => voi
       counterparty: values['no-counterparty'] === true ? false : undefined,
       seed: values.seed,
       activeOrders: intFlag('active-orders', values['active-orders']),
+      ...(pairAfterMs !== undefined ? { venues: { multiwa: { autoPairAfterMs: pairAfterMs } } } : {}),
       log: values.quiet === true ? undefined : log,
     },
   };

@@ -32,7 +32,7 @@ function startSandbox() {
     throw new Error(`${sandboxScript} does not exist: the sandbox (sandbox/main.ts) has not been built. Run \`node esbuild.mjs\` and check for errors.`);
   }
   // `npm start -- --active-orders=30` runs a merchant desk: arguments after `--` go to the sandbox.
-  const child = spawn(process.execPath, [sandboxScript, '--port', '0', ...process.argv.slice(2).filter((a) => a !== '--no-build')], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [sandboxScript, '--port', '0', '--pair-after-ms', '40000', ...process.argv.slice(2).filter((a) => a !== '--no-build')], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'inherit'] });
   cleanups.push(() => killTree(child.pid));
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error('the sandbox did not print its ready line within 30 s')), 30_000);

@@ -36,7 +36,7 @@ export class SandboxLauncher implements vscode.Disposable {
   private spawn(): Promise<SandboxInfo> {
     const script = vscode.Uri.joinPath(this.extensionUri, 'dist', 'sandbox.js').fsPath;
     // In desktop VS Code execPath is Electron; ELECTRON_RUN_AS_NODE makes it a plain Node.
-    const child = spawn(process.execPath, [script, '--port', '0', '--exit-with-parent'], {
+    const child = spawn(process.execPath, [script, '--port', '0', '--exit-with-parent', '--pair-after-ms', '30000'], {
       env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' },
       stdio: ['pipe', 'pipe', 'pipe'],
     });

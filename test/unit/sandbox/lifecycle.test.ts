@@ -61,6 +61,8 @@ describe('sandbox lifecycle', () => {
       assert.throws(() => parseCliArgs(['--port', 'abc'], () => undefined), /--port/);
       assert.throws(() => parseCliArgs(['--bogus'], () => undefined));
       assert.equal(parseCliArgs(['--active-orders', '30'], () => undefined).sandbox.activeOrders, 30);
+      assert.deepEqual(parseCliArgs(['--pair-after-ms', '40000'], () => undefined).sandbox.venues, { multiwa: { autoPairAfterMs: 40000 } });
+      assert.equal(parseCliArgs([], () => undefined).sandbox.venues, undefined);
     });
 
     it('seeds a merchant desk: --active-orders gives every account that many orders in progress, the same on every run', async () => {
