@@ -10,7 +10,7 @@ export const EXTENSION_ID = 'venue-chat.venue-chat';
 export interface SandboxReady {
   control: string;
   venues: Record<string, { name: string; control: string; endpoints: Record<string, string> }>;
-  accounts: { venue: string; label: string; credentials: Record<string, string>; endpoints: Record<string, string> }[];
+  accounts: { venue: string; label: string; credentials: Record<string, string>; endpoints: Record<string, string>; settings?: Record<string, string> }[];
 }
 
 /** The MEXC part of the ready JSON, checked once so the tests below read it typed. */
@@ -57,18 +57,32 @@ export function binanceOf(info: SandboxReady): BinanceSandbox {
   return { control, ...endpoints, accounts };
 }
 
-/** The Bybit part of the ready JSON: REST only; account 0 has an HMAC key, account 1 an RSA key. */
-export interface BybitSandbox {
+/** A venue whose accounts are added as the ready JSON lists them (credentials, endpoints and settings as they are). */
+export interface ListedSandbox {
   control: string;
   rest: string;
-  accounts: { label: string; credentials: Record<string, string> }[];
+  accounts: { label: string; credentials: Record<string, string>; endpoints: Record<string, string>; settings: Record<string, string> }[];
 }
 
+function listedVenueOf(info: SandboxReady, venue: string): ListedSandbox {
+  const part = info.venues[venue];
+  const rest = part?.endpoints.rest;
+  if (!part || !rest) throw new Error(`the sandbox runs no ${venue} emulator: ${JSON.stringify(info.venues)}`);
+  return { control: part.control, rest, accounts: info.accounts.filter((a) => a.venue === venue).map((a) => ({ label: a.label, credentials: a.credentials, endpoints: a.endpoints, settings: a.settings ?? {} })) };
+}
+
+/** The Bybit part of the ready JSON: REST only; account 0 has an HMAC key, account 1 an RSA key. */
+export type BybitSandbox = ListedSandbox;
+
 export function bybitOf(info: SandboxReady): BybitSandbox {
-  const venue = info.venues.bybit;
-  const rest = venue?.endpoints.rest;
-  if (!venue || !rest) throw new Error(`the sandbox runs no Bybit emulator: ${JSON.stringify(info.venues)}`);
-  return { control: venue.control, rest, accounts: info.accounts.filter((a) => a.venue === 'bybit').map((a) => ({ label: a.label, credentials: a.credentials })) };
+  return listedVenueOf(info, 'bybit');
+}
+
+/** The MultiWA part: account 0 has an API key and a paired profile, account 1 an e-mail login whose profile waits for pairing. */
+export type MultiwaSandbox = ListedSandbox;
+
+export function multiwaOf(info: SandboxReady): MultiwaSandbox {
+  return listedVenueOf(info, 'multiwa');
 }
 
 export interface SandboxOrder {

@@ -127,6 +127,12 @@ describe('webview order header', () => {
     assert.equal(await text(chat, '.header__subtitle'), 'MEXC · Buy 500 USDT · order in progress');
   });
 
+  it('a recent WhatsApp chat is active without being an order in progress', async () => {
+    const conversation = { ...CONVERSATION, venue: 'multiwa', subtitle: '+628131111000', active: true } as Conversation;
+    const chat = await suite.openWith({ conversation }, { clockAt: T0 });
+    assert.equal(await text(chat, '.header__subtitle'), 'WhatsApp (MultiWA) · +628131111000');
+  });
+
   it('drops an order amount that is not a decimal string rather than show a float', async () => {
     const conversation = { ...CONVERSATION, order: { ...AWAITING, fiatAmount: 349.68 } } as unknown as Conversation;
     const chat = await suite.openWith({ conversation }, { clockAt: T0 });

@@ -1,11 +1,13 @@
 import { revealBidiControls } from '../../shared/bidiControls';
 import { revealed } from '../bidiReveal';
-import type { ConnectionState, Conversation } from '../../shared/model';
+import type { ConnectionState, Conversation, VenueId } from '../../shared/model';
 import { el } from '../dom';
 import { VENUE_LABELS } from '../hostGuards';
 import type { Disposable } from '../lifecycle';
 import { ConnectionBadge } from './connectionBadge';
 import { OrderSummary } from './orderSummary';
+
+const ORDER_VENUES: ReadonlySet<VenueId> = new Set<VenueId>(['mexc', 'binance', 'bybit']);
 
 export class Header implements Disposable {
   readonly element: HTMLElement;
@@ -26,7 +28,9 @@ export class Header implements Disposable {
     this.title.title = revealBidiControls(conversation.title);
     // With an order, the order line below says it all; the subtitle names venue and order number.
     const { order } = conversation;
-    const detail = order ? [`Order ${order.orderNo}`] : [conversation.subtitle, conversation.active ? 'order in progress' : undefined];
+    // On the order venues an active chat is an order in progress; on WhatsApp and Mixin it only means recent.
+    const inProgress = conversation.active && ORDER_VENUES.has(conversation.venue);
+    const detail = order ? [`Order ${order.orderNo}`] : [conversation.subtitle, inProgress ? 'order in progress' : undefined];
     const parts = [VENUE_LABELS[conversation.venue], ...detail].filter(
       (part): part is string => typeof part === 'string' && part.length > 0,
     );

@@ -23,6 +23,7 @@ async function loadTests(): Promise<void> {
   await import('../deskScale.test');
   await import('../binance.test');
   await import('../bybit.test');
+  await import('../multiwa.test');
 }
 
 // The extension host installs its own Error.prepareStackTrace, which bypasses Node's source-map

@@ -334,6 +334,16 @@ export class MultiwaAdapter implements VenueAdapter {
     }
   }
 
+  /** Re-reads the newest conversations and backfills those that moved. */
+  private async catchUp(): Promise<void> {
+    try {
+      const moved = await this.resyncConversations(RESYNC_PAGES);
+      if (moved.length > 0) this.emitter.fire({ type: 'resync', conversationIds: moved });
+    } catch (err) {
+      this.logger.warn(`conversation list after WhatsApp reconnected: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  }
+
   /** Reads the newest rows of the chats with sends still waiting for their WhatsApp id. */
   private async learnWaIds(): Promise<void> {
     for (const conversationId of new Set(this.awaitingWaId.values())) {
@@ -389,6 +399,8 @@ export class MultiwaAdapter implements VenueAdapter {
     const s = status.toLowerCase();
     if (s === 'connected') {
       if (this.profile.kind === 'pairing' || this.pairingShown) this.emitter.fire({ type: 'pairing', state: 'paired' });
+      // Back from pairing or a WhatsApp outage: chats may have appeared or moved meanwhile.
+      if (this.profile.kind !== 'connected' && this.profile.kind !== 'unknown' && this.subscribed) void this.catchUp();
       this.pairingShown = false;
       this.connectAsked = false;
       this.profileNeedsConnect = false;
