@@ -38,9 +38,10 @@ describe('MultiWA (WhatsApp gateway) in a real VS Code (sandbox)', function () {
   let chat: ConversationRow;
 
   const rows = () => control<Row[]>(multiwa.control, `/messages?conversationId=${chat.id}`);
-  const add = (index: number, label: string) => {
+  /** `discover`: no profile named; the gateway's only profile for the key is taken. */
+  const add = (index: number, label: string, discover = false) => {
     const a = multiwa.accounts[index]!;
-    return vscode.commands.executeCommand<string>('venueChat.addAccount', { venue: 'multiwa', label, credentials: a.credentials, endpoints: a.endpoints, settings: a.settings });
+    return vscode.commands.executeCommand<string>('venueChat.addAccount', { venue: 'multiwa', label, credentials: a.credentials, endpoints: a.endpoints, ...(discover ? {} : { settings: a.settings }) });
   };
 
   before(async () => {
@@ -80,9 +81,10 @@ describe('MultiWA (WhatsApp gateway) in a real VS Code (sandbox)', function () {
     }
   });
 
-  it('adds the API-key account; its chats come with unread counts, and the counterparty\'s reply arrives by itself', async () => {
-    accountId = await add(0, 'Sandbox WhatsApp');
+  it('adds the API-key account (its WhatsApp profile read from the gateway); chats with unread counts; the counterparty\'s reply arrives by itself', async () => {
+    accountId = await add(0, 'Sandbox WhatsApp', true);
     assert.ok(accountId);
+    assert.deepEqual(await vscode.commands.executeCommand('venueChat.accountSettings', { accountId, settings: {} }), { profileId: multiwa.accounts[0]!.settings.profileId, transport: 'auto' }, 'the profile the gateway lists for this key');
     await until(() => api.accounts().find((a) => a.id === accountId)?.state.kind === 'online' || undefined, 'online');
     const listed = await control<(ConversationRow & { unreadCount: number; jid: string })[]>(multiwa.control, '/conversations?account=0');
     chat = listed[0]!;
