@@ -8,7 +8,8 @@ import { readFile } from 'node:fs/promises';
 import * as vscode from 'vscode';
 import type { VenueChatApi } from '../../src/extension/extension';
 import { answerPrompt } from './driver';
-import { EXTENSION_ID, control, startSandbox, until, type MexcSandbox, type SandboxOrder, type SandboxReady } from './sandbox';
+import { activateWithSandbox } from './extensionUnderTest';
+import { control, until, type MexcSandbox, type SandboxOrder, type SandboxReady } from './sandbox';
 
 interface SandboxSocket {
   id: number;
@@ -34,10 +35,7 @@ describe('Update Keys in a real VS Code (MEXC sandbox)', function () {
   const lastSeq = async () => Math.max(0, ...(await control<SandboxRequest[]>(sandbox.mexc.control, '/requests')).map((r) => r.seq));
 
   before(async () => {
-    const extension = vscode.extensions.getExtension<VenueChatApi>(EXTENSION_ID);
-    assert.ok(extension);
-    api = await extension.activate();
-    sandbox = await startSandbox(extension.extensionUri.fsPath);
+    ({ api, sandbox } = await activateWithSandbox());
   });
 
   after(async () => {

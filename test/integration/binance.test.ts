@@ -3,13 +3,13 @@
 // the echo of their uuid), measure push -> pane, and see a "Bye" shown as "taken over".
 import * as assert from 'node:assert/strict';
 import type { ChildProcess } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { basename, join } from 'node:path';
 import * as vscode from 'vscode';
 import type { VenueChatApi } from '../../src/extension/extension';
+import { attachFromDisk } from './attachFromDisk';
+import { activateWithSandbox } from './extensionUnderTest';
 import { measurePushToPane, recordMetric } from './metrics';
 import { driver } from './driver';
-import { EXTENSION_ID, binanceOf, control, startSandbox, until, type BinanceSandbox, type SandboxReady } from './sandbox';
+import { binanceOf, control, until, type BinanceSandbox, type SandboxReady } from './sandbox';
 
 interface BinanceOrder {
   orderNo: string;
@@ -42,11 +42,7 @@ describe('Binance C2C in a real VS Code (sandbox)', function () {
   const stored = () => api.messages(accountId!, longChat.orderNo, 100_000);
 
   before(async () => {
-    const extension = vscode.extensions.getExtension<VenueChatApi>(EXTENSION_ID);
-    assert.ok(extension);
-    api = await extension.activate();
-    root = extension.extensionUri.fsPath;
-    sandbox = await startSandbox(root);
+    ({ api, root, sandbox } = await activateWithSandbox());
     binance = binanceOf(sandbox.info);
     const state = await control<{ accounts: { nickName: string }[] }>(binance.control, '/state');
     ourNick = state.accounts[0]!.nickName;
@@ -116,15 +112,9 @@ describe('Binance C2C in a real VS Code (sandbox)', function () {
   });
 
   it('sends an image through the pre-signed URL: confirmed, shown inline', async () => {
-    const dir = await mkdtemp(join(vscode.workspace.workspaceFolders![0]!.uri.fsPath, 'binance-upload-'));
-    const file = join(dir, 'binance-receipt.png');
-    await writeFile(file, Buffer.from(await (await fetch(`${binance.media}/receipt.png`)).arrayBuffer()));
-    try {
-      const imagesBefore = api.messages(accountId!, longChat.orderNo).filter((m) => m.kind === 'image' && m.direction === 'out').length;
-      await driver.click({ selector: '.composer__attach', scope: 'webview', timeoutMs: 20000 });
-      const row = '.quick-input-widget .quick-input-list .monaco-list-row';
-      await driver.click({ selector: row, hasText: basename(dir), scope: 'workbench', timeoutMs: 15000 });
-      await driver.click({ selector: row, hasText: 'binance-receipt.png', scope: 'workbench', timeoutMs: 15000 });
+    const receipt = Buffer.from(await (await fetch(`${binance.media}/receipt.png`)).arrayBuffer());
+    const imagesBefore = api.messages(accountId!, longChat.orderNo).filter((m) => m.kind === 'image' && m.direction === 'out').length;
+    await attachFromDisk('binance-receipt.png', receipt, async () => {
       const sent = await until(() => {
         const images = api.messages(accountId!, longChat.orderNo).filter((m) => m.kind === 'image' && m.direction === 'out');
         return images.length > imagesBefore && images.at(-1)?.status === 'confirmed' ? images.at(-1) : undefined;
@@ -136,9 +126,7 @@ describe('Binance C2C in a real VS Code (sandbox)', function () {
       const served = await fetch(url);
       assert.equal(served.status, 200, 'the counterparty can load it');
       await until(async () => (await driver.count({ selector: '.msg--out img', scope: 'webview' })) > 0 || undefined, 'the image inline in the pane');
-    } finally {
-      await rm(dir, { recursive: true, force: true });
-    }
+    });
   });
 
   it('shows a pushed message in the pane DOM quickly (push -> pane)', async () => {

@@ -3,13 +3,13 @@
 // action; counterparty message -> pane latency is recorded (median and worst).
 import * as assert from 'node:assert/strict';
 import type { ChildProcess } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { basename, join } from 'node:path';
 import * as vscode from 'vscode';
 import type { VenueChatApi } from '../../src/extension/extension';
+import { PDF, attachFromDisk } from './attachFromDisk';
+import { activateWithSandbox } from './extensionUnderTest';
 import { measurePushToPane } from './metrics';
 import { driver } from './driver';
-import { EXTENSION_ID, bybitOf, control, startSandbox, until, type BybitSandbox, type SandboxReady } from './sandbox';
+import { bybitOf, control, until, type BybitSandbox, type SandboxReady } from './sandbox';
 
 interface BybitOrder {
   orderId: string;
@@ -26,9 +26,6 @@ interface BybitMessage {
   msgUuid: string;
 }
 
-// A minimal one-page PDF.
-const PDF = Buffer.from('%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 200 200]>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n');
-
 describe('Bybit P2P in a real VS Code (sandbox)', function () {
   this.timeout(180000);
   let api: VenueChatApi;
@@ -42,11 +39,7 @@ describe('Bybit P2P in a real VS Code (sandbox)', function () {
   const venueMessages = () => control<BybitMessage[]>(bybit.control, `/messages?orderId=${order.orderId}`);
 
   before(async () => {
-    const extension = vscode.extensions.getExtension<VenueChatApi>(EXTENSION_ID);
-    assert.ok(extension);
-    api = await extension.activate();
-    root = extension.extensionUri.fsPath;
-    sandbox = await startSandbox(root);
+    ({ api, root, sandbox } = await activateWithSandbox());
     bybit = bybitOf(sandbox.info);
     order = (await control<BybitOrder[]>(bybit.control, '/orders?account=0')).find((o) => o.status === 10)!;
     assert.ok(order, 'an order waiting for payment');
@@ -90,14 +83,7 @@ describe('Bybit P2P in a real VS Code (sandbox)', function () {
   });
 
   it('uploads a PDF from disk and sends it; confirmed and shown as a file', async () => {
-    const dir = await mkdtemp(join(vscode.workspace.workspaceFolders![0]!.uri.fsPath, 'bybit-upload-'));
-    const file = join(dir, 'payment-proof.pdf');
-    await writeFile(file, PDF);
-    try {
-      await driver.click({ selector: '.composer__attach', scope: 'webview', timeoutMs: 20000 });
-      const row = '.quick-input-widget .quick-input-list .monaco-list-row';
-      await driver.click({ selector: row, hasText: basename(dir), scope: 'workbench', timeoutMs: 15000 });
-      await driver.click({ selector: row, hasText: 'payment-proof.pdf', scope: 'workbench', timeoutMs: 15000 });
+    await attachFromDisk('payment-proof.pdf', PDF, async () => {
       const sent = await until(() => api.messages(accountId!, order.orderId).find((m) => m.kind === 'file' && m.direction === 'out' && m.status === 'confirmed'), 'the PDF confirmed');
       const atVenue = (await venueMessages()).filter((m) => m.contentType.toLowerCase() === 'pdf' && m.msgUuid === sent.clientMessageId);
       assert.equal(atVenue.length, 1, 'one pdf message at the venue, with our msgUuid');
@@ -106,9 +92,7 @@ describe('Bybit P2P in a real VS Code (sandbox)', function () {
       assert.equal(served.status, 200);
       assert.equal(served.headers.get('content-type'), 'application/pdf');
       assert.equal((await driver.waitForText('payment-proof.pdf', { scope: 'webview', timeoutMs: 10000 })).found, true, 'shown as a file card');
-    } finally {
-      await rm(dir, { recursive: true, force: true });
-    }
+    });
   });
 
   it('an RSA-key account whose order chat API Bybit closed works through the session API', async () => {

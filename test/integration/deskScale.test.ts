@@ -8,7 +8,8 @@ import type { VenueChatApi } from '../../src/extension/extension';
 import { recordMetric } from './metrics';
 import { orderRowText } from '../../src/shared/orderText';
 import { driver } from './driver';
-import { EXTENSION_ID, control, startSandbox, until, type MexcSandbox, type SandboxMessage, type SandboxOrder, type SandboxReady } from './sandbox';
+import { activateWithSandbox } from './extensionUnderTest';
+import { control, until, type MexcSandbox, type SandboxMessage, type SandboxOrder, type SandboxReady } from './sandbox';
 
 interface SandboxSocket {
   conversationId: number;
@@ -29,12 +30,8 @@ describe('a merchant desk: 30 active MEXC orders in a real VS Code', function ()
   const activeIds = () => new Set(api.conversations(accountId!).filter((c) => c.active).map((c) => c.conversationId));
 
   before(async () => {
-    const extension = vscode.extensions.getExtension<VenueChatApi>(EXTENSION_ID);
-    assert.ok(extension);
-    api = await extension.activate();
-    root = extension.extensionUri.fsPath;
     // 29 seeded orders in progress per account; the 30th is placed below with a name of its own.
-    sandbox = await startSandbox(root, ['--active-orders', '29']);
+    ({ api, root, sandbox } = await activateWithSandbox(['--active-orders', '29']));
     newest = await control<SandboxOrder>(sandbox.mexc.control, '/orders', { counterpartyNickName: 'DeskOrder30', state: 'NOT_PAID', account: 1 });
     accountId = await vscode.commands.executeCommand<string>('venueChat.addAccount', {
       venue: 'mexc',

@@ -8,9 +8,10 @@ import { basename, join } from 'node:path';
 import * as vscode from 'vscode';
 import type { VenueChatApi } from '../../src/extension/extension';
 import { orderRowText, orderSideText } from '../../src/shared/orderText';
+import { activateWithSandbox } from './extensionUnderTest';
 import { measurePushToPane, recordMetric } from './metrics';
 import { answerPrompt, driver } from './driver';
-import { EXTENSION_ID, control, startSandbox, until, type MexcSandbox, type SandboxMessage, type SandboxOrder, type SandboxReady } from './sandbox';
+import { control, until, type MexcSandbox, type SandboxMessage, type SandboxOrder, type SandboxReady } from './sandbox';
 
 describe('inbox in a real VS Code (MEXC sandbox)', function () {
   this.timeout(120000);
@@ -21,11 +22,7 @@ describe('inbox in a real VS Code (MEXC sandbox)', function () {
   let root: string;
 
   before(async () => {
-    const extension = vscode.extensions.getExtension<VenueChatApi>(EXTENSION_ID);
-    assert.ok(extension);
-    api = await extension.activate();
-    root = extension.extensionUri.fsPath;
-    sandbox = await startSandbox(extension.extensionUri.fsPath);
+    ({ api, root, sandbox } = await activateWithSandbox());
   });
 
   after(async () => {

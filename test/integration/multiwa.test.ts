@@ -4,13 +4,13 @@
 // from the account's media folder, and record push -> pane latency.
 import * as assert from 'node:assert/strict';
 import type { ChildProcess } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { basename, join } from 'node:path';
 import * as vscode from 'vscode';
 import type { VenueChatApi } from '../../src/extension/extension';
+import { PDF, attachFromDisk } from './attachFromDisk';
 import { driver } from './driver';
+import { activateWithSandbox } from './extensionUnderTest';
 import { measurePushToPane } from './metrics';
-import { EXTENSION_ID, control, multiwaOf, startSandbox, until, type MultiwaSandbox, type SandboxReady } from './sandbox';
+import { control, multiwaOf, until, type MultiwaSandbox, type SandboxReady } from './sandbox';
 
 interface Row {
   id: string;
@@ -25,8 +25,6 @@ interface ConversationRow {
   id: string;
   name: string;
 }
-
-const PDF = Buffer.from('%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 200 200]>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n');
 
 describe('MultiWA (WhatsApp gateway) in a real VS Code (sandbox)', function () {
   this.timeout(180000);
@@ -45,11 +43,7 @@ describe('MultiWA (WhatsApp gateway) in a real VS Code (sandbox)', function () {
   };
 
   before(async () => {
-    const extension = vscode.extensions.getExtension<VenueChatApi>(EXTENSION_ID);
-    assert.ok(extension);
-    api = await extension.activate();
-    root = extension.extensionUri.fsPath;
-    sandbox = await startSandbox(root);
+    ({ api, root, sandbox } = await activateWithSandbox());
     multiwa = multiwaOf(sandbox.info);
   });
 
@@ -132,14 +126,7 @@ describe('MultiWA (WhatsApp gateway) in a real VS Code (sandbox)', function () {
   });
 
   it('sends a document from disk and a location; received inline media shows from the account\'s media folder', async () => {
-    const dir = await mkdtemp(join(vscode.workspace.workspaceFolders![0]!.uri.fsPath, 'multiwa-upload-'));
-    const file = join(dir, 'invoice-2026-12.pdf');
-    await writeFile(file, PDF);
-    try {
-      await driver.click({ selector: '.composer__attach', scope: 'webview', timeoutMs: 20000 });
-      const row = '.quick-input-widget .quick-input-list .monaco-list-row';
-      await driver.click({ selector: row, hasText: basename(dir), scope: 'workbench', timeoutMs: 15000 });
-      await driver.click({ selector: row, hasText: 'invoice-2026-12.pdf', scope: 'workbench', timeoutMs: 15000 });
+    await attachFromDisk('invoice-2026-12.pdf', PDF, async () => {
       const doc = await until(() => api.messages(accountId!, chat.id).find((m) => m.kind === 'file' && m.direction === 'out' && ['confirmed', 'delivered', 'read'].includes(m.status ?? '')), 'the document confirmed');
       const atGateway = (await rows()).filter((r) => r.direction === 'outgoing' && r.type === 'document' && r.content.filename === 'invoice-2026-12.pdf');
       assert.equal(atGateway.length, 1, 'one document at the gateway');
@@ -147,9 +134,7 @@ describe('MultiWA (WhatsApp gateway) in a real VS Code (sandbox)', function () {
       assert.equal(served.status, 200);
       assert.equal(doc.attachments?.[0]?.name, 'invoice-2026-12.pdf');
       assert.equal((await driver.waitForText('invoice-2026-12.pdf', { scope: 'webview', timeoutMs: 10000 })).found, true, 'shown as a file card');
-    } finally {
-      await rm(dir, { recursive: true, force: true });
-    }
+    });
 
     const sent = await vscode.commands.executeCommand<{ key: string }>('venueChat.sendLocation', { accountId, conversationId: chat.id, latitude: -6.175392, longitude: 106.827153, name: 'Monas' });
     assert.ok(sent.key);

@@ -11,6 +11,7 @@ import { HttpClient, type HttpResponse } from '../../core/connection/httpClient'
 import type { HttpBody } from '../../core/connection/httpBody';
 import { MultipartForm } from '../../core/connection/multipart';
 import { parseJsonKeepingDecimals } from '../../core/decimalJson';
+import { parseListItems } from '../listItems';
 import { VenueError } from '../venue';
 import { bybitSigner, type BybitKey } from './signing';
 
@@ -206,15 +207,8 @@ export class BybitRestClient {
 
   // ---- plumbing ------------------------------------------------------------------------------
 
-  /** Each item checked on its own: one malformed message costs that message, never the page. */
   private items<T extends z.ZodType>(rows: readonly unknown[], schema: T, where: string): z.output<T>[] {
-    const good: z.output<T>[] = [];
-    for (const row of rows) {
-      const parsed = schema.safeParse(row);
-      if (parsed.success) good.push(parsed.data);
-      else this.onBadItem?.(`${where}: an item was skipped: ${z.prettifyError(parsed.error).slice(0, 300)}`);
-    }
-    return good;
+    return parseListItems(rows, schema, where, this.onBadItem);
   }
 
   /** The session message routes under the documented name, or `_v1` where only that answers (404). */

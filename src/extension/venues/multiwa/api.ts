@@ -9,6 +9,7 @@ import { HttpClient, HttpRequestError, type HttpResponse } from '../../core/conn
 import type { HttpBody, QueryValue } from '../../core/connection/httpBody';
 import { MultipartForm } from '../../core/connection/multipart';
 import type { Logger } from '../../core/logger';
+import { parseListItems } from '../listItems';
 import { VenueError } from '../venue';
 import type { MultiwaAuth } from './auth';
 
@@ -244,13 +245,7 @@ export class MultiwaRestClient {
   }
 
   private items<T extends z.ZodType>(rows: readonly unknown[], schema: T, where: string): z.output<T>[] {
-    const good: z.output<T>[] = [];
-    for (const row of rows) {
-      const parsed = schema.safeParse(row);
-      if (parsed.success) good.push(parsed.data);
-      else this.onBadItem?.(`${where}: an item was skipped: ${z.prettifyError(parsed.error).slice(0, 300)}`);
-    }
-    return good;
+    return parseListItems(rows, schema, where, this.onBadItem);
   }
 }
 
