@@ -2,7 +2,8 @@
 // and `server_public_key`. The private key comes in two forms: the current one is the 32-byte
 // Ed25519 seed in hex; older keystores carry the 64-byte key (seed + public key) in base64 or
 // base64url. Both are read into the seed, and the 64-byte form must carry the seed's own public key.
-import { createPrivateKey, createPublicKey } from 'node:crypto';
+import { createPublicKey } from 'node:crypto';
+import { ed25519KeyFromSeed } from './auth';
 
 export interface MixinKeystore {
   readonly appId: string;
@@ -17,8 +18,6 @@ export interface MixinKeystore {
 export type KeystoreResult = { readonly ok: true; readonly keystore: MixinKeystore } | { readonly ok: false; readonly problem: string };
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-/** PKCS#8 wrapping of a raw Ed25519 seed (RFC 8410), so Node's crypto can load it without another library. */
-const ED25519_PKCS8_PREFIX = Buffer.from('302e020100300506032b657004220420', 'hex');
 
 export function parseMixinKeystore(text: string): KeystoreResult {
   let raw: unknown;
@@ -90,8 +89,7 @@ function decodeSessionKey(value: string): { seed: Buffer; publicKey: Buffer } | 
 }
 
 function ed25519PublicKey(seed: Buffer): Buffer {
-  const key = createPrivateKey({ key: Buffer.concat([ED25519_PKCS8_PREFIX, seed]), format: 'der', type: 'pkcs8' });
-  const jwk = createPublicKey(key).export({ format: 'jwk' });
+  const jwk = createPublicKey(ed25519KeyFromSeed(seed)).export({ format: 'jwk' });
   return Buffer.from(jwk.x ?? '', 'base64url');
 }
 
