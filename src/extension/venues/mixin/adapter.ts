@@ -1,0 +1,292 @@
+// Mixin Messenger bot adapter (docs/venue-protocols.md, Mixin).
+// - One Blaze connection (blaze.ts): `LIST_PENDING_MESSAGES` after every connect, then pushes.
+// - Mixin keeps no history for bots: whatever is pushed is stored by the hub, and only once the
+//   hub says it is durably stored (`stored()`) is it acknowledged (REST `/acknowledgements`,
+//   batched): a crash between receipt and storage means a redelivery, never a loss, and
+//   redeliveries are the same `message_id`, so they de-duplicate in the store.
+// - Conversations are learnt from messages; titles from the sender's profile (`GET /users/:id`).
+// - Sends carry our client id as `message_id` (the idempotency key), go over Blaze when it is
+//   open (several within a moment as one `CREATE_PLAIN_MESSAGES` of ≤ 100) or REST otherwise;
+//   receipts (`ACKNOWLEDGE_MESSAGE_RECEIPT`) move them to delivered and read.
+// - Attachments: `POST /attachments`, then PUT the bytes to the pre-signed URL (the outbox's
+//   upload stage), then the message references `attachment_id`.
+import { readFile } from 'node:fs/promises';
+import type { Attachment, ChatMessage, ConnectionState, Conversation } from '../../../shared/model';
+import { previewText } from '../../../shared/messagePreview';
+import { systemClock, type Clock } from '../../core/clock';
+import type { BackoffOptions } from '../../core/connection/backoff';
+import { DisposableStore, Emitter, type Disposable } from '../../core/event';
+import { scopedLogger, silentLogger, type Logger } from '../../core/logger';
+import { VenueError, type Capabilities, type HistoryRequest, type LandedCheck, type OutboundMessage, type Page, type ReadMark, type SendReceipt, type UploadProgress, type UploadSource, type VenueAdapter, type VenueEvent } from '../venue';
+import { MixinRestClient, type MixinOutgoing } from './api';
+import { MixinSigner } from './auth';
+import { BlazeConnection } from './blaze';
+import type { MixinKeystore } from './keystore';
+import { toChatMessage, toMixinPayload, type MixinMessageView } from './messageMapping';
+
+export interface MixinAdapterOptions {
+  readonly accountId: string;
+  readonly keystore: MixinKeystore;
+  readonly endpoints: { readonly rest: string; readonly blaze: string };
+  readonly replyTimeoutMs?: number;
+  readonly staleAfterMs?: number;
+  readonly backoff?: BackoffOptions;
+  /** Acknowledgements are gathered this long before one REST call (default 200 ms). */
+  readonly ackDelayMs?: number;
+  readonly clock?: Clock;
+  readonly logger?: Logger;
+}
+
+const MAX_BATCH = 100;
+/** Sends made within this window go out as one CREATE_PLAIN_MESSAGES. */
+const BATCH_WINDOW_MS = 15;
+const MAX_UPLOAD_BYTES = 100 * 1024 * 1024;
+
+interface QueuedSend {
+  readonly message: MixinOutgoing;
+  resolve(): void;
+  reject(err: unknown): void;
+}
+
+export class MixinAdapter implements VenueAdapter {
+  readonly venue = 'mixin' as const;
+  readonly accountId: string;
+  readonly capabilities: Capabilities = {
+    receive: 'push',
+    serverHistory: false,
+    serverUnread: false,
+    sendKinds: ['text', 'markdown', 'image', 'video', 'audio', 'file', 'sticker', 'contact', 'location'],
+    mediaByUrl: false,
+    upload: { kinds: ['image', 'video', 'audio', 'file'], maxBytes: MAX_UPLOAD_BYTES },
+    idempotentSend: true,
+    readReceipts: false,
+    maxTextLength: 20_000,
+  };
+
+  private readonly emitter = new Emitter<VenueEvent>();
+  readonly events = this.emitter.event;
+  private readonly disposables = new DisposableStore();
+  private readonly clock: Clock;
+  private readonly logger: Logger;
+  private readonly rest: MixinRestClient;
+  private readonly blaze: BlazeConnection;
+  private readonly conversations = new Map<string, Conversation>();
+  private readonly names = new Map<string, Promise<string | undefined>>();
+  private readonly toAck = new Set<string>();
+  private ackTimer: Disposable | undefined;
+  private batch: QueuedSend[] = [];
+  private batchTimer: Disposable | undefined;
+  private lastState: ConnectionState = { kind: 'offline' };
+
+  constructor(private readonly options: MixinAdapterOptions) {
+    this.accountId = options.accountId;
+    this.clock = options.clock ?? systemClock;
+    this.logger = scopedLogger(options.logger ?? silentLogger, 'Mixin');
+    const signer = new MixinSigner(options.keystore);
+    this.rest = new MixinRestClient({ baseUrl: options.endpoints.rest, signer, clock: this.clock, logger: this.logger });
+    this.blaze = this.disposables.add(
+      new BlazeConnection({
+        url: options.endpoints.blaze,
+        token: () => this.rest.blazeToken(),
+        clock: this.clock,
+        logger: this.logger,
+        ...(options.replyTimeoutMs ? { replyTimeoutMs: options.replyTimeoutMs } : {}),
+        ...(options.staleAfterMs ? { staleAfterMs: options.staleAfterMs } : {}),
+        ...(options.backoff ? { backoff: options.backoff } : {}),
+      }),
+    );
+    this.disposables.add(
+      this.blaze.onState((state) => {
+        this.lastState = state;
+        this.emitter.fire({ type: 'connectionState', state });
+      }),
+    );
+    this.disposables.add(this.blaze.onPush((frame) => void this.onPush(frame.action, frame.data)));
+    this.disposables.add(this.blaze.onProblem((detail) => this.emitter.fire({ type: 'badInput', where: 'Mixin Blaze', detail })));
+  }
+
+  async verify(): Promise<void> {
+    const me = await this.rest.me();
+    if (me.user_id !== this.options.keystore.appId) throw new VenueError('auth', `the keystore's app_id ${this.options.keystore.appId} is not the bot Mixin answers as (${me.user_id})`);
+  }
+
+  start(): Promise<void> {
+    this.blaze.start();
+    return Promise.resolve();
+  }
+
+  async stop(): Promise<void> {
+    await this.flushAcks();
+    this.ackTimer?.dispose();
+    this.ackTimer = undefined;
+    this.batchTimer?.dispose();
+    this.batchTimer = undefined;
+    for (const q of this.batch.splice(0)) q.reject(new VenueError('unavailable', 'the account stopped before the message left'));
+    await this.blaze.stop();
+  }
+
+  reconnect(): Promise<void> {
+    this.blaze.reconnectNow();
+    return Promise.resolve();
+  }
+
+  /** The hub stored these durably: now Mixin may forget them (acknowledged in batches). */
+  stored(messages: readonly ChatMessage[]): void {
+    for (const m of messages) if (m.direction !== 'out' && m.venueMessageId) this.toAck.add(m.venueMessageId);
+    if (this.toAck.size === 0 || this.ackTimer) return;
+    this.ackTimer = this.clock.setTimeout(() => {
+      this.ackTimer = undefined;
+      void this.flushAcks();
+    }, this.options.ackDelayMs ?? 200);
+  }
+
+  listConversations(): Promise<Page<Conversation>> {
+    return Promise.resolve({ items: [...this.conversations.values()] });
+  }
+
+  history(_conversationId: string, _request: HistoryRequest): Promise<Page<ChatMessage>> {
+    // Mixin keeps no history for bots: the store is the history.
+    return Promise.resolve({ items: [] });
+  }
+
+  watch(): Disposable {
+    return { dispose: () => undefined };
+  }
+
+  async upload(file: UploadSource, progress: UploadProgress, signal: AbortSignal): Promise<Attachment> {
+    const bytes = await readFile(file.path, { signal });
+    const created = await this.rest.createAttachment();
+    if (!created.upload_url) throw new VenueError('unavailable', 'Mixin gave no upload URL for the attachment');
+    await this.rest.putAttachment(created.upload_url, bytes, progress, signal);
+    return { kind: file.kind, ref: created.attachment_id, ...(created.view_url ? { url: created.view_url } : {}), name: file.name, mimeType: file.mimeType || 'application/octet-stream', size: bytes.length };
+  }
+
+  async send(message: OutboundMessage): Promise<SendReceipt> {
+    const { category, dataBase64 } = toMixinPayload(message);
+    const outgoing: MixinOutgoing = {
+      conversation_id: message.conversationId,
+      message_id: message.clientMessageId,
+      category,
+      data_base64: dataBase64,
+      ...(message.quote?.venueMessageId ? { quote_message_id: message.quote.venueMessageId } : {}),
+    };
+    if (this.blaze.isOpen) await this.enqueue(outgoing);
+    else await this.rest.sendMessages([outgoing]);
+    // The reply means Mixin stored it under our id: that is the venue's evidence.
+    return { status: 'confirmed', venueMessageId: message.clientMessageId, time: this.clock.now() };
+  }
+
+  checkLanded(): Promise<LandedCheck> {
+    // No way to read a message back; the message id makes a resend harmless.
+    return Promise.resolve({ landed: 'unknown' });
+  }
+
+  markRead(_conversationId: string, _upTo: ReadMark): Promise<void> {
+    // Received messages are acknowledged (READ) once stored; there is nothing more to tell Mixin.
+    return Promise.resolve();
+  }
+
+  dispose(): void {
+    void this.stop().finally(() => this.rest.dispose());
+    this.disposables.dispose();
+    this.emitter.dispose();
+  }
+
+  // ---- sending -------------------------------------------------------------------------------
+
+  private enqueue(message: MixinOutgoing): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      this.batch.push({ message, resolve, reject });
+      if (this.batch.length >= MAX_BATCH) void this.flushBatch();
+      else this.batchTimer ??= this.clock.setTimeout(() => void this.flushBatch(), BATCH_WINDOW_MS);
+    });
+  }
+
+  private async flushBatch(): Promise<void> {
+    this.batchTimer?.dispose();
+    this.batchTimer = undefined;
+    const batch = this.batch.splice(0, MAX_BATCH);
+    if (batch.length === 0) return;
+    if (this.batch.length > 0) this.batchTimer = this.clock.setTimeout(() => void this.flushBatch(), 0);
+    try {
+      if (batch.length === 1) await this.blaze.request('CREATE_MESSAGE', batch[0]!.message);
+      else await this.blaze.request('CREATE_PLAIN_MESSAGES', { messages: batch.map((q) => q.message) });
+      for (const q of batch) q.resolve();
+    } catch (err) {
+      for (const q of batch) q.reject(err);
+    }
+  }
+
+  // ---- receiving -----------------------------------------------------------------------------
+
+  private async onPush(action: string | undefined, data: unknown): Promise<void> {
+    if (typeof data !== 'object' || data === null) return;
+    const view = data as Partial<MixinMessageView> & { source?: string; status?: string };
+    if (action === 'ACKNOWLEDGE_MESSAGE_RECEIPT' || view.source === 'ACKNOWLEDGE_MESSAGE_RECEIPT') {
+      if (!view.message_id || !view.conversation_id) return;
+      const status = view.status === 'READ' ? 'read' : view.status === 'DELIVERED' ? 'delivered' : undefined;
+      if (status) this.emitter.fire({ type: 'messageStatus', ref: { conversationId: view.conversation_id, venueMessageId: view.message_id, clientMessageId: view.message_id }, status });
+      return;
+    }
+    if (action !== 'CREATE_MESSAGE') return;
+    if (typeof view.message_id !== 'string' || typeof view.conversation_id !== 'string' || typeof view.user_id !== 'string' || typeof view.category !== 'string') {
+      this.emitter.fire({ type: 'badInput', where: 'Mixin message', detail: 'a pushed message without its ids or category' });
+      return;
+    }
+    const problems: string[] = [];
+    const message = toChatMessage(view as MixinMessageView, { accountId: this.accountId, appId: this.options.keystore.appId, now: this.clock.now(), problems });
+    for (const p of problems) this.emitter.fire({ type: 'badInput', where: 'Mixin message', detail: p });
+    const named = message.direction === 'in' ? await this.withSender(message, view.user_id) : message;
+    this.learnConversation(named);
+    this.emitter.fire({ type: 'messages', messages: [named], source: view.source === 'LIST_PENDING_MESSAGES' ? 'backfill' : 'live' });
+  }
+
+  private async withSender(message: ChatMessage, userId: string): Promise<ChatMessage> {
+    let name = this.names.get(userId);
+    if (!name) {
+      name = this.rest.user(userId).then(
+        (u) => u.full_name ?? undefined,
+        () => undefined,
+      );
+      this.names.set(userId, name);
+    }
+    const senderName = await name;
+    return senderName ? { ...message, senderName } : message;
+  }
+
+  private learnConversation(message: ChatMessage): void {
+    const known = this.conversations.get(message.conversationId);
+    if (known && known.lastActivity >= message.time) return;
+    const conversation: Conversation = {
+      venue: 'mixin',
+      accountId: this.accountId,
+      conversationId: message.conversationId,
+      title: known?.title ?? message.senderName ?? `Mixin chat ${message.conversationId.slice(0, 8)}`,
+      lastActivity: message.time,
+      unread: 0,
+      active: true,
+      preview: previewText(message),
+    };
+    const title = message.direction === 'in' && message.senderName ? message.senderName : conversation.title;
+    const next = { ...conversation, title };
+    this.conversations.set(message.conversationId, next);
+    this.emitter.fire({ type: 'conversation', conversation: next });
+  }
+
+  private async flushAcks(): Promise<void> {
+    if (this.toAck.size === 0) return;
+    const ids = [...this.toAck];
+    this.toAck.clear();
+    try {
+      await this.rest.acknowledge(ids);
+    } catch (err) {
+      // Not acknowledged: Mixin pushes them again on the next connect; the store de-duplicates.
+      this.logger.warn(`acknowledging ${ids.length} messages failed (they will be pushed again): ${err instanceof Error ? err.message : String(err)}`);
+    }
+  }
+
+  /** The connection state last reported (for tests and logs). */
+  get state(): ConnectionState {
+    return this.lastState;
+  }
+}

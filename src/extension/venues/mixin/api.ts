@@ -1,0 +1,170 @@
+// Mixin REST (docs/venue-protocols.md, Mixin): every request carries its own JWT (auth.ts) and an
+// `X-Request-Id` the server echoes. Success is HTTP 200 `{data}`; a refusal is HTTP **202** with
+// `{error: {code, description}}` (only server faults are 5xx). A 401 names the clock when the
+// server's Date header is far from ours, since a skewed clock is the usual cause.
+import { randomUUID } from 'node:crypto';
+import * as z from 'zod';
+import { systemClock, type Clock } from '../../core/clock';
+import { HttpClient, type HttpResponse } from '../../core/connection/httpClient';
+import type { HttpBody } from '../../core/connection/httpBody';
+import type { Logger } from '../../core/logger';
+import { VenueError } from '../venue';
+import { type MixinSigner } from './auth';
+
+export interface MixinRestOptions {
+  readonly baseUrl: string;
+  readonly signer: MixinSigner;
+  readonly timeoutMs?: number;
+  readonly clock?: Clock;
+  readonly logger?: Logger;
+}
+
+const errorSchema = z.object({ error: z.object({ code: z.union([z.number(), z.string()]), description: z.string().nullish(), desciption: z.string().nullish() }).passthrough() }).passthrough();
+const dataSchema = z.object({ data: z.unknown() }).passthrough();
+const attachmentSchema = z.object({ attachment_id: z.string().min(1), upload_url: z.string().nullish(), view_url: z.string().nullish() }).passthrough();
+const userSchema = z.object({ user_id: z.string().min(1), full_name: z.string().nullish(), identity_number: z.string().nullish() }).passthrough();
+export type MixinUser = z.output<typeof userSchema>;
+
+/** A message for `POST /messages` (and, the same fields, for Blaze `CREATE_MESSAGE`). */
+export interface MixinOutgoing {
+  readonly conversation_id: string;
+  readonly recipient_id?: string;
+  readonly message_id: string;
+  readonly category: string;
+  readonly data_base64: string;
+  readonly quote_message_id?: string;
+}
+
+/** Mixin's skew tolerance is about 5 minutes; beyond a minute is worth naming. */
+const SKEW_WORTH_NAMING_MS = 60_000;
+
+export class MixinRestClient {
+  private readonly http: HttpClient;
+  private readonly clock: Clock;
+  /** Server time minus ours, learnt from the Date header of replies. */
+  private offsetMs = 0;
+
+  constructor(private readonly options: MixinRestOptions) {
+    this.clock = options.clock ?? systemClock;
+    this.http = new HttpClient({
+      baseUrl: options.baseUrl,
+      venue: 'Mixin',
+      timeoutMs: options.timeoutMs ?? 15_000,
+      rateLimit: { capacity: 20, refillPerSecond: 10 },
+      sign: (req) => {
+        const requestId = randomUUID();
+        const uri = `${req.path || '/'}${req.query ? `?${req.query}` : ''}`;
+        const token = options.signer.token({ method: req.method, uri, body: req.body, requestId }, req.timestamp);
+        return { headers: { Authorization: `Bearer ${token}`, 'X-Request-Id': requestId } };
+      },
+      clock: this.clock,
+      ...(options.logger ? { logger: options.logger } : {}),
+    });
+  }
+
+  /** A Blaze handshake token: the JWT over GET + "/" + "". */
+  blazeToken(): string {
+    return this.options.signer.token({ method: 'GET', uri: '/', requestId: randomUUID() }, this.clock.now());
+  }
+
+  me(): Promise<MixinUser> {
+    return this.call('GET', '/me', undefined, userSchema, true);
+  }
+
+  user(userId: string): Promise<MixinUser> {
+    return this.call('GET', `/users/${encodeURIComponent(userId)}`, undefined, userSchema, true);
+  }
+
+  /** Creates the contact conversation with a user (it must exist before the bot writes first). */
+  async createContactConversation(conversationId: string, userId: string): Promise<void> {
+    await this.call('POST', '/conversations', { category: 'CONTACT', conversation_id: conversationId, participants: [{ user_id: userId }] }, z.unknown(), true);
+  }
+
+  createAttachment(): Promise<z.output<typeof attachmentSchema>> {
+    return this.call('POST', '/attachments', {}, attachmentSchema, false);
+  }
+
+  attachment(attachmentId: string): Promise<z.output<typeof attachmentSchema>> {
+    return this.call('GET', `/attachments/${encodeURIComponent(attachmentId)}`, undefined, attachmentSchema, true);
+  }
+
+  /** PUTs the bytes to the pre-signed upload URL (S3 style: no JWT). */
+  async putAttachment(uploadUrl: string, bytes: Uint8Array, onProgress: (sent: number, total: number) => void, signal: AbortSignal): Promise<void> {
+    const res = await this.http.request({
+      method: 'PUT',
+      path: uploadUrl,
+      body: Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength),
+      headers: { 'Content-Type': 'application/octet-stream', 'x-amz-acl': 'public-read' },
+      signed: false,
+      idempotent: true,
+      expectJson: false,
+      onUploadProgress: onProgress,
+      signal,
+      timeoutMs: 120_000,
+    });
+    if (res.status < 200 || res.status >= 300) throw new VenueError(res.status === 403 ? 'rejected' : 'unavailable', `the attachment upload was refused (HTTP ${res.status})`, res.status);
+  }
+
+  /** Up to 100 messages in one call (≤ 128 KB); the message ids make a repeat harmless. */
+  async sendMessages(messages: readonly MixinOutgoing[]): Promise<void> {
+    await this.call('POST', '/messages', messages, z.unknown(), false);
+  }
+
+  /** Marks received messages handled (≤ 100 a call), so they are not pushed again. */
+  async acknowledge(messageIds: readonly string[], status: 'READ' | 'DELIVERED' = 'READ'): Promise<void> {
+    for (let i = 0; i < messageIds.length; i += 100) {
+      await this.call('POST', '/acknowledgements', messageIds.slice(i, i + 100).map((message_id) => ({ message_id, status })), z.unknown(), true);
+    }
+  }
+
+  dispose(): void {
+    this.http.dispose();
+  }
+
+  private async call<T extends z.ZodType>(method: 'GET' | 'POST', path: string, body: HttpBody | undefined, schema: T, idempotent: boolean): Promise<z.output<T>> {
+    const res = await this.http.request({ method, path, ...(body !== undefined ? { body } : {}), idempotent });
+    this.noteServerTime(res);
+    const failed = errorSchema.safeParse(res.json);
+    if (failed.success) throw this.errorOf(failed.data.error, path);
+    if (res.status !== 200) throw new VenueError(idempotent ? 'unavailable' : 'unknown-outcome', `Mixin answered HTTP ${res.status} to ${method} ${path}`, res.status);
+    const envelope = dataSchema.safeParse(res.json);
+    if (!envelope.success) throw new VenueError(idempotent ? 'unavailable' : 'unknown-outcome', `Mixin sent an unreadable reply to ${method} ${path}`);
+    const parsed = schema.safeParse(envelope.data.data);
+    if (!parsed.success) throw new VenueError(idempotent ? 'unavailable' : 'unknown-outcome', `Mixin sent unexpected data for ${method} ${path}: ${z.prettifyError(parsed.error).slice(0, 200)}`);
+    return parsed.data;
+  }
+
+  private noteServerTime(res: HttpResponse): void {
+    const server = Date.parse(res.headers['date'] ?? '');
+    if (Number.isFinite(server)) this.offsetMs = server - this.clock.now();
+  }
+
+  /** The clock difference to name in an auth error, if it is large enough to be the cause. */
+  clockSkewNote(): string {
+    return Math.abs(this.offsetMs) > SKEW_WORTH_NAMING_MS ? ` This computer's clock is ${Math.round(Math.abs(this.offsetMs) / 60_000)} min ${this.offsetMs > 0 ? 'behind' : 'ahead of'} Mixin's: fix the clock.` : '';
+  }
+
+  private errorOf(error: { code: number | string; description?: string | null; desciption?: string | null }, path: string): VenueError {
+    const code = Number(error.code);
+    const said = error.description ?? error.desciption ?? '';
+    const words = said ? `: ${said}` : '';
+    switch (code) {
+      case 401:
+        return new VenueError('auth', `Mixin refused the bot's token${words}. Check the keystore (app_id, session_id, session key).${this.clockSkewNote()}`, code);
+      case 403:
+        return new VenueError('rejected', `Mixin forbids this for the bot${words}`, code);
+      case 404:
+        return new VenueError('rejected', `Mixin has no ${path}${words}`, code);
+      case 429:
+        return new VenueError('rate-limit', `Mixin rate limit${words}`, code, 5000);
+      case 10002:
+        return new VenueError('rejected', `Mixin refused a field${words}`, code);
+      case 7000:
+      case 7001:
+      case 500:
+        return new VenueError('unavailable', `Mixin had a server error (${code})${words}`, code);
+      default:
+        return new VenueError('rejected', `Mixin error ${String(error.code)}${words}`, code);
+    }
+  }
+}
