@@ -113,8 +113,13 @@ async function startInbox(context: vscode.ExtensionContext, log: RedactingLog, s
   const status = new StatusBarIndicator(inbox, log.redactor);
   const updateContext = () => void vscode.commands.executeCommand('setContext', ContextKeys.hasAccounts, registry.list().length > 0);
   // Send Location / Send Contact show in the palette only while some account can send them.
-  const sendable = { location: false, contact: false };
+  const sendable = { location: false, contact: false, start: false };
   const updateSendContext = () => {
+    const canStart = inbox.listAccounts().some((a) => inbox.adapter(a.id)?.startConversation !== undefined);
+    if (canStart !== sendable.start) {
+      sendable.start = canStart;
+      void vscode.commands.executeCommand('setContext', ContextKeys.canStartConversation, canStart);
+    }
     for (const kind of ['location', 'contact'] as const) {
       const can = inbox.listAccounts().some((a) => inbox.adapter(a.id)?.capabilities.sendKinds.includes(kind) === true);
       if (can === sendable[kind]) continue;

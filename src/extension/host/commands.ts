@@ -18,6 +18,8 @@ import { describeState } from './stateText';
 import { UserFacingError } from './userFacingError';
 
 const accountArg = z.object({ accountId: z.string().min(1) }).passthrough();
+const USER_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const startConversationArgsSchema = z.object({ accountId: z.string().min(1), userId: z.string().regex(USER_ID, 'a Mixin user id (UUID)') }).strict();
 const conversationArg = z.object({ accountId: z.string().min(1), conversationId: z.string().min(1) }).passthrough();
 const sendArg = z
   .object({
@@ -252,6 +254,38 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
           return false;
         }
         return true;
+      }),
+    ),
+    vscode.commands.registerCommand(
+      Commands.startConversation,
+      run('Start Conversation', async (arg?: unknown) => {
+        const able = hub.listAccounts().filter((a) => hub.adapter(a.id)?.startConversation !== undefined);
+        let accountId: string | undefined;
+        let userId: string | undefined;
+        if (isScripted(arg)) {
+          const parsed = startConversationArgsSchema.safeParse(arg);
+          if (!parsed.success) throw invalid('Start Conversation', parsed.error.issues);
+          ({ accountId, userId } = parsed.data);
+        } else {
+          const selected = selectedAccount();
+          accountId = selected !== undefined && able.some((a) => a.id === selected) ? selected : able.length === 1 ? able[0]!.id : (await vscode.window.showQuickPick(able.map((a) => ({ label: a.label, id: a.id })), { title: vscode.l10n.t('Start Conversation') }))?.id;
+          if (!accountId) return undefined;
+          userId = (await vscode.window.showInputBox({
+            title: vscode.l10n.t('Start Conversation: the user\'s Mixin user id'),
+            prompt: vscode.l10n.t('The user id is a UUID (the number shown in the app is the identity number).'),
+            ignoreFocusOut: true,
+            validateInput: (v) => (USER_ID.test(v.trim()) ? undefined : vscode.l10n.t('Enter a user id like 773e5e77-4107-45c2-b648-8fc722ed77f5')),
+          }))?.trim();
+          if (!userId) return undefined;
+        }
+        const adapter = hub.adapter(accountId);
+        if (!adapter) throw new UserFacingError('not-found', vscode.l10n.t('No such account.'));
+        if (!adapter.startConversation) throw new UserFacingError('unsupported', vscode.l10n.t('This venue cannot start conversations.'));
+        const conversation = await adapter.startConversation(userId);
+        await hub.settled();
+        const target = { accountId, conversationId: conversation.conversationId };
+        panels.open(target);
+        return target;
       }),
     ),
     vscode.commands.registerCommand(

@@ -18,6 +18,7 @@ export const Commands = {
   sendLocation: 'venueChat.sendLocation',
   sendContact: 'venueChat.sendContact',
   showPairing: 'venueChat.showPairing',
+  startConversation: 'venueChat.startConversation',
 } as const;
 
 export const Views = {
@@ -32,6 +33,8 @@ export const ContextKeys = {
   /** Some connected account's venue can send locations / contacts (the commands show in the palette). */
   canSendLocation: 'venueChat.canSendLocation',
   canSendContact: 'venueChat.canSendContact',
+  /** Some connected account can open a conversation with a user id (a Mixin bot). */
+  canStartConversation: 'venueChat.canStartConversation',
 } as const;
 
 export const Settings = {

@@ -188,6 +188,11 @@ export interface VenueAdapter extends Disposable {
   checkLanded(message: OutboundMessage): Promise<LandedCheck>;
   /** Called whenever the user has seen the conversation up to `upTo` (also when the local count is already 0). */
   markRead(conversationId: string, upTo: ReadMark): Promise<void>;
+  /**
+   * Venues where the account can write first (Mixin bots): opens the conversation with a user,
+   * creating it on the venue if needed, and reports it as a `conversation` event too.
+   */
+  startConversation?(userId: string): Promise<Conversation>;
 }
 
 export type VenueErrorKind =

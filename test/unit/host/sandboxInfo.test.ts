@@ -49,9 +49,10 @@ describe('sandbox info as the extension reads it', () => {
       ],
     }))!;
     const plan = planSandboxAccounts(info, supported);
-    assert.deepEqual(plan.add.map((a) => a.label), ['Sandbox Binance', 'Sandbox MEXC', 'Sandbox Binance 2', 'Sandbox gateway']);
-    assert.equal(plan.add.at(-1)?.settings?.profileId, 'p1', 'settings travel with the account');
-    assert.deepEqual(plan.skippedVenues, ['kraken', 'mixin']);
+    assert.deepEqual(plan.add.map((a) => a.label), ['Sandbox Binance', 'Sandbox MEXC', 'Sandbox Binance 2', 'Sandbox gateway', 'Sandbox bot']);
+    assert.equal(plan.add.at(-2)?.settings?.profileId, 'p1', 'settings travel with the account');
+    assert.deepEqual(plan.skippedVenues, ['kraken']);
+    assert.deepEqual(planSandboxAccounts(info, (venue) => venue !== 'mixin').skippedVenues, ['kraken', 'mixin'], 'a venue without an adapter is skipped once');
     const all = planSandboxAccounts(info, () => true);
     assert.deepEqual(all.add.map((a) => a.venue), ['binance', 'mexc', 'binance', 'multiwa', 'mixin'], 'venues with an adapter are added, in the sandbox order');
     assert.deepEqual(all.add.at(-2)!.settings, { profileId: 'p1' });

@@ -54,9 +54,9 @@ describe('account form: venue descriptors', () => {
     }
   });
 
-  it('lists every venue; MEXC, Binance, Bybit and MultiWA can be added in this version', () => {
+  it('lists every venue, and every one can be added in this version', () => {
     assert.deepEqual(VENUES.map((v) => v.id).sort(), ['binance', 'bybit', 'mexc', 'mixin', 'multiwa']);
-    assert.deepEqual(VENUES.filter((v) => v.create).map((v) => v.id), ['mexc', 'binance', 'bybit', 'multiwa']);
+    assert.deepEqual(VENUES.filter((v) => v.create).map((v) => v.id), ['mexc', 'binance', 'bybit', 'multiwa', 'mixin']);
     const values = new Map<string, unknown>();
     const ctx: AdapterContext = {
       accountId: 'acc-1',
@@ -74,7 +74,11 @@ describe('account form: venue descriptors', () => {
     assert.equal(binanceAdapter.venue, 'binance');
     binanceAdapter.dispose();
     assert.throws(() => createAdapter('binance', { ...ctx, credentials: { apiKey: MEXC_KEY } }), (err: unknown) => err instanceof VenueError && err.kind === 'auth' && /secretKey/.test(err.message));
-    assert.throws(() => createAdapter('mixin', { ...ctx, accountId: 'acc-2' }), (err: unknown) => err instanceof VenueError && err.kind === 'rejected' && /not supported yet/.test(err.message));
+    assert.throws(() => createAdapter('mixin', { ...ctx, accountId: 'acc-2' }), (err: unknown) => err instanceof VenueError && err.kind === 'auth' && /keystore/.test(err.message));
+    const keystore = JSON.stringify({ app_id: '7e0b0ab3-6a0f-4c8d-9c3e-1c3c6f9e2a11', session_id: '1d8f3c2e-5b4a-4f6e-8a9d-0c1b2a3d4e5f', session_private_key: '9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60', server_public_key: 'd75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a' });
+    const mixinAdapter = createAdapter('mixin', { ...ctx, accountId: 'acc-5', credentials: { keystore }, endpoints: { rest: 'http://127.0.0.1:1', blaze: 'ws://127.0.0.1:1/' } });
+    assert.equal(mixinAdapter.venue, 'mixin');
+    mixinAdapter.dispose();
     const rsa = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
     const bybitAdapter = createAdapter('bybit', { ...ctx, accountId: 'acc-4', credentials: { keyType: 'rsa', apiKey: MEXC_KEY, privateKey: rsa.replace(/\n/g, ' ') }, endpoints: { rest: 'http://127.0.0.1:1' }, settings: { chatMode: 'session' } });
     assert.equal(bybitAdapter.venue, 'bybit');

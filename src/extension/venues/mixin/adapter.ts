@@ -21,6 +21,7 @@ import { VenueError, type Capabilities, type HistoryRequest, type LandedCheck, t
 import { MixinRestClient, type MixinOutgoing } from './api';
 import { MixinSigner } from './auth';
 import { BlazeConnection } from './blaze';
+import { uniqueConversationId } from './conversationId';
 import type { MixinKeystore } from './keystore';
 import { toChatMessage, toMixinPayload, type MixinMessageView } from './messageMapping';
 
@@ -38,6 +39,7 @@ export interface MixinAdapterOptions {
 }
 
 const MAX_BATCH = 100;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** Sends made within this window go out as one CREATE_PLAIN_MESSAGES. */
 const BATCH_WINDOW_MS = 15;
 const MAX_UPLOAD_BYTES = 100 * 1024 * 1024;
@@ -179,6 +181,26 @@ export class MixinAdapter implements VenueAdapter {
   checkLanded(): Promise<LandedCheck> {
     // No way to read a message back; the message id makes a resend harmless.
     return Promise.resolve({ landed: 'unknown' });
+  }
+
+  /** The contact conversation with a user: its id is derived from both user ids, and it is created on Mixin first. */
+  async startConversation(userId: string): Promise<Conversation> {
+    if (!UUID.test(userId)) throw new VenueError('rejected', 'a Mixin user id is a UUID (the number shown in the app is the identity number, not the id)');
+    const conversationId = uniqueConversationId(this.options.keystore.appId, userId.toLowerCase());
+    await this.rest.createContactConversation(conversationId, userId.toLowerCase());
+    const name = await this.rest.user(userId).then((u) => u.full_name ?? undefined, () => undefined);
+    const conversation: Conversation = {
+      venue: 'mixin',
+      accountId: this.accountId,
+      conversationId,
+      title: name ?? `Mixin user ${userId.slice(0, 8)}`,
+      lastActivity: this.conversations.get(conversationId)?.lastActivity ?? this.clock.now(),
+      unread: 0,
+      active: true,
+    };
+    this.conversations.set(conversationId, conversation);
+    this.emitter.fire({ type: 'conversation', conversation });
+    return conversation;
   }
 
   markRead(_conversationId: string, _upTo: ReadMark): Promise<void> {
