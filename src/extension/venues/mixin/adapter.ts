@@ -21,7 +21,8 @@ import { VenueError, type Capabilities, type HistoryRequest, type LandedCheck, t
 import { MixinRestClient, type MixinOutgoing } from './api';
 import { MixinSigner } from './auth';
 import { BlazeConnection } from './blaze';
-import { uniqueConversationId } from './conversationId';
+import { messageIdFor, uniqueConversationId } from './conversationId';
+import { imageSize } from '../imageSize';
 import type { MixinKeystore } from './keystore';
 import { toChatMessage, toMixinPayload, type MixinMessageView } from './messageMapping';
 
@@ -57,9 +58,11 @@ export class MixinAdapter implements VenueAdapter {
     receive: 'push',
     serverHistory: false,
     serverUnread: false,
-    sendKinds: ['text', 'markdown', 'image', 'video', 'audio', 'file', 'sticker', 'contact', 'location'],
+    // Videos and audio go out as files: Mixin's video and voice messages must state a duration
+    // (and a video its size), which the client cannot read from the file without a decoder.
+    sendKinds: ['text', 'markdown', 'image', 'file', 'sticker', 'contact', 'location'],
     mediaByUrl: false,
-    upload: { kinds: ['image', 'video', 'audio', 'file'], maxBytes: MAX_UPLOAD_BYTES },
+    upload: { kinds: ['image', 'file'], maxBytes: MAX_UPLOAD_BYTES },
     idempotentSend: true,
     readReceipts: false,
     maxTextLength: 20_000,
@@ -157,17 +160,20 @@ export class MixinAdapter implements VenueAdapter {
 
   async upload(file: UploadSource, progress: UploadProgress, signal: AbortSignal): Promise<Attachment> {
     const bytes = await readFile(file.path, { signal });
+    // An image message must state its size; an image whose header cannot be read goes as a file.
+    const size = file.kind === 'image' ? imageSize(bytes) : undefined;
+    const kind = file.kind === 'image' && !size ? 'file' : file.kind === 'image' ? 'image' : 'file';
     const created = await this.rest.createAttachment();
     if (!created.upload_url) throw new VenueError('unavailable', 'Mixin gave no upload URL for the attachment');
     await this.rest.putAttachment(created.upload_url, bytes, progress, signal);
-    return { kind: file.kind, ref: created.attachment_id, ...(created.view_url ? { url: created.view_url } : {}), name: file.name, mimeType: file.mimeType || 'application/octet-stream', size: bytes.length };
+    return { kind, ref: created.attachment_id, ...(created.view_url ? { url: created.view_url } : {}), name: file.name, mimeType: file.mimeType || 'application/octet-stream', size: bytes.length, ...(size ?? {}) };
   }
 
   async send(message: OutboundMessage): Promise<SendReceipt> {
     const { category, dataBase64 } = toMixinPayload(message);
     const outgoing: MixinOutgoing = {
       conversation_id: message.conversationId,
-      message_id: message.clientMessageId,
+      message_id: messageIdFor(message.clientMessageId),
       category,
       data_base64: dataBase64,
       ...(message.quote?.venueMessageId ? { quote_message_id: message.quote.venueMessageId } : {}),
@@ -175,7 +181,7 @@ export class MixinAdapter implements VenueAdapter {
     if (this.blaze.isOpen) await this.enqueue(outgoing);
     else await this.rest.sendMessages([outgoing]);
     // The reply means Mixin stored it under our id: that is the venue's evidence.
-    return { status: 'confirmed', venueMessageId: message.clientMessageId, time: this.clock.now() };
+    return { status: 'confirmed', venueMessageId: outgoing.message_id, time: this.clock.now() };
   }
 
   checkLanded(): Promise<LandedCheck> {
@@ -247,7 +253,7 @@ export class MixinAdapter implements VenueAdapter {
     if (action === 'ACKNOWLEDGE_MESSAGE_RECEIPT' || view.source === 'ACKNOWLEDGE_MESSAGE_RECEIPT') {
       if (!view.message_id || !view.conversation_id) return;
       const status = view.status === 'READ' ? 'read' : view.status === 'DELIVERED' ? 'delivered' : undefined;
-      if (status) this.emitter.fire({ type: 'messageStatus', ref: { conversationId: view.conversation_id, venueMessageId: view.message_id, clientMessageId: view.message_id }, status });
+      if (status) this.emitter.fire({ type: 'messageStatus', ref: { conversationId: view.conversation_id, venueMessageId: view.message_id }, status });
       return;
     }
     if (action !== 'CREATE_MESSAGE') return;

@@ -128,7 +128,7 @@ export function toChatMessage(view: MixinMessageView, ctx: MappingContext): Chat
     venueMessageId: id,
     direction: ours ? ('out' as const) : ('in' as const),
     time,
-    ...(ours ? { clientMessageId: id, status: STATUS[view.status ?? ''] ?? ('confirmed' as const) } : {}),
+    ...(ours ? { status: STATUS[view.status ?? ''] ?? ('confirmed' as const) } : {}),
     ...(view.quote_message_id ? { quote: { venueMessageId: view.quote_message_id } } : {}),
   };
   const category = view.category.toUpperCase();
@@ -241,13 +241,16 @@ export function toMixinPayload(message: OutboundMessage): { category: string; da
     if (!a?.ref) throw new VenueError('rejected', `the ${message.kind} has no uploaded attachment to send`);
     return { attachment_id: a.ref, mime_type: a.mimeType ?? 'application/octet-stream', size: a.size ?? 0 };
   };
-  switch (message.kind) {
+  // An upload the adapter could only send as a file (an image without a readable size) goes as one.
+  const kind = a?.kind === 'file' && message.kind !== 'file' ? 'file' : message.kind;
+  switch (kind) {
     case 'text':
       return { category: 'PLAIN_TEXT', dataBase64: encode(message.text) };
     case 'markdown':
       return { category: 'PLAIN_POST', dataBase64: encode(message.text) };
     case 'image':
-      return { category: 'PLAIN_IMAGE', dataBase64: encode({ ...attachmentFields(), width: a?.width ?? 0, height: a?.height ?? 0 }) };
+      if (!a?.width || !a.height) throw new VenueError('rejected', 'a Mixin image message must state its width and height');
+      return { category: 'PLAIN_IMAGE', dataBase64: encode({ ...attachmentFields(), width: a.width, height: a.height }) };
     case 'video':
       return { category: 'PLAIN_VIDEO', dataBase64: encode({ ...attachmentFields(), width: a?.width ?? 0, height: a?.height ?? 0, duration: a?.durationMs ?? 0 }) };
     case 'audio':

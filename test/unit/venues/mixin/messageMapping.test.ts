@@ -83,9 +83,9 @@ describe('Mixin categories <-> model', () => {
     assert.equal(problems.length, 3);
   });
 
-  it('the bot\'s own messages are outgoing with their receipt status and the message id as client id', () => {
+  it('the bot\'s own messages are outgoing with their receipt status, keyed by their message id', () => {
     const ours = toChatMessage(view('PLAIN_TEXT', 'sent by the bot', { user_id: APP, status: 'DELIVERED', quote_message_id: 'q1' }), ctx());
-    assert.deepEqual([ours.direction, ours.status, ours.clientMessageId, ours.quote?.venueMessageId], ['out', 'delivered', 'c9f1e2d3-0000-4000-8000-000000000001', 'q1']);
+    assert.deepEqual([ours.direction, ours.status, ours.venueMessageId, ours.quote?.venueMessageId], ['out', 'delivered', 'c9f1e2d3-0000-4000-8000-000000000001', 'q1']);
   });
 
   it('every sendable category round-trips: what we send reads back as the same content', () => {
@@ -99,7 +99,10 @@ describe('Mixin categories <-> model', () => {
     assert.deepEqual(roundTrip(outbound('contact', { payload: { type: 'contact', contacts: [{ userId: USER }] } })).payload, { type: 'contact', contacts: [{ userId: USER }] });
     assert.deepEqual(roundTrip(outbound('location', { payload: { type: 'location', latitude: -6.2, longitude: 106.8, name: 'Monas' } })).payload, { type: 'location', latitude: -6.2, longitude: 106.8, name: 'Monas' });
     assert.equal(roundTrip(outbound('text', { text: 'x' })).status, 'read');
-    assert.throws(() => toMixinPayload(outbound('image', {})), /no uploaded attachment/);
+    assert.throws(() => toMixinPayload(outbound('image', {})), /width and height/);
+    assert.throws(() => toMixinPayload(outbound('file', {})), /no uploaded attachment/);
+    // An image whose size could not be read was uploaded as a file: it goes as PLAIN_DATA.
+    assert.equal(toMixinPayload(outbound('image', { attachment: { kind: 'file', ref: 'att-7', name: 'x.png', mimeType: 'image/png', size: 16 } })).category, 'PLAIN_DATA');
     assert.throws(() => toMixinPayload(outbound('contact', { payload: { type: 'contact', contacts: [{ name: 'Budi', phone: '+62' }] } })), /Mixin user id/);
     assert.throws(() => toMixinPayload(outbound('poll', {})), /cannot send poll/);
   });
