@@ -60,7 +60,9 @@ export class MixinAdapter implements VenueAdapter {
     serverUnread: false,
     // Videos and audio go out as files: Mixin's video and voice messages must state a duration
     // (and a video its size), which the client cannot read from the file without a decoder.
-    sendKinds: ['text', 'markdown', 'image', 'file', 'sticker', 'contact', 'location'],
+    // Posts, stickers and Mixin contact cards (by user id) are encoded (messageMapping.ts) but the
+    // pane has no way to compose them yet, so they are not offered.
+    sendKinds: ['text', 'image', 'file', 'location'],
     mediaByUrl: false,
     upload: { kinds: ['image', 'file'], maxBytes: MAX_UPLOAD_BYTES },
     idempotentSend: true,
