@@ -266,9 +266,32 @@ export class MixinAdapter implements VenueAdapter {
     const problems: string[] = [];
     const message = toChatMessage(view as MixinMessageView, { accountId: this.accountId, appId: this.options.keystore.appId, now: this.clock.now(), problems });
     for (const p of problems) this.emitter.fire({ type: 'badInput', where: 'Mixin message', detail: p });
-    const named = message.direction === 'in' ? await this.withSender(message, view.user_id) : message;
+    const named = await this.withMediaLinks(message.direction === 'in' ? await this.withSender(message, view.user_id) : message);
     this.learnConversation(named);
     this.emitter.fire({ type: 'messages', messages: [named], source: view.source === 'LIST_PENDING_MESSAGES' ? 'backfill' : 'live' });
+  }
+
+  /** A received image, file or audio names its attachment; its (expiring) view link comes from `GET /attachments/:id`. */
+  private async withMediaLinks(message: ChatMessage): Promise<ChatMessage> {
+    const attachments = message.attachments;
+    if (!attachments?.some((a) => a.ref && !a.url)) return message;
+    const resolved = await Promise.all(
+      attachments.map(async (a) => {
+        if (!a.ref || a.url) return a;
+        try {
+          const info = await this.rest.attachment(a.ref);
+          const url = info.view_url ? safeHttpUrl(info.view_url) : undefined;
+          if (!url) return a;
+          const expiresAt = linkExpiry(url);
+          return { ...a, url, ...(expiresAt ? { expiresAt } : {}) };
+        } catch (err) {
+          // The thumbnail (if any) still shows; the link can be fetched again later.
+          this.logger.warn(`attachment ${a.ref}: ${err instanceof Error ? err.message : String(err)}`);
+          return a;
+        }
+      }),
+    );
+    return { ...message, attachments: resolved };
   }
 
   private async withSender(message: ChatMessage, userId: string): Promise<ChatMessage> {
@@ -319,4 +342,27 @@ export class MixinAdapter implements VenueAdapter {
   get state(): ConnectionState {
     return this.lastState;
   }
+}
+
+function safeHttpUrl(value: string): string | undefined {
+  try {
+    const url = new URL(value);
+    return url.protocol === 'https:' || url.protocol === 'http:' ? url.toString() : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** When a pre-signed link stops working: S3's X-Amz-Date + X-Amz-Expires, or an `expires` in ms or s. */
+export function linkExpiry(link: string): number | undefined {
+  const url = new URL(link);
+  const amzDate = url.searchParams.get('X-Amz-Date');
+  const amzExpires = Number(url.searchParams.get('X-Amz-Expires'));
+  if (amzDate && Number.isFinite(amzExpires) && amzExpires > 0) {
+    const m = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/.exec(amzDate);
+    if (m) return Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]), Number(m[4]), Number(m[5]), Number(m[6])) + amzExpires * 1000;
+  }
+  const expires = Number(url.searchParams.get('expires') ?? url.searchParams.get('Expires'));
+  if (!Number.isFinite(expires) || expires <= 0) return undefined;
+  return expires > 1e12 ? expires : expires * 1000;
 }

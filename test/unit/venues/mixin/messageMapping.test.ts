@@ -107,3 +107,13 @@ describe('Mixin categories <-> model', () => {
     assert.throws(() => toMixinPayload(outbound('poll', {})), /cannot send poll/);
   });
 });
+
+describe('Mixin media links', () => {
+  it('reads when a pre-signed view link expires (S3 style, or an expires in s or ms)', async () => {
+    const { linkExpiry } = await import('../../../../src/extension/venues/mixin/adapter');
+    assert.equal(linkExpiry('https://mixin-assets.s3.amazonaws.com/a?X-Amz-Date=20261201T100000Z&X-Amz-Expires=3600&X-Amz-Signature=x'), Date.UTC(2026, 11, 1, 11, 0, 0));
+    assert.equal(linkExpiry('http://127.0.0.1:9/view/a?sig=x&expires=1796114561088'), 1796114561088);
+    assert.equal(linkExpiry('https://cdn.example/a?Expires=1796114561'), 1796114561000);
+    assert.equal(linkExpiry('https://cdn.example/a'), undefined);
+  });
+});
