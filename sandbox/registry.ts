@@ -3,8 +3,9 @@
 import { binanceEmulator } from './binance/plugin';
 import { bybitEmulator } from './bybit/plugin';
 import { mexcEmulator } from './mexc/plugin';
+import { mixinEmulator } from './mixin/plugin';
 import { multiwaEmulator } from './multiwa/plugin';
 
-export const EMULATORS = [mexcEmulator, binanceEmulator, bybitEmulator, multiwaEmulator] as const;
+export const EMULATORS = [mexcEmulator, binanceEmulator, bybitEmulator, multiwaEmulator, mixinEmulator] as const;
 
 export type Emulators = typeof EMULATORS;

@@ -54,6 +54,12 @@ describe('sandbox control API', () => {
       endpoints: z.object({ baseUrl: z.string().regex(loopback) }).strict(),
       settings: z.object({ profileId: z.string().min(1), transport: z.literal('auto') }).strict(),
     }).strict();
+    const mixinAccount = z.object({
+      venue: z.literal('mixin'),
+      label: z.literal('Sandbox Mixin bot'),
+      credentials: z.object({ keystore: z.string().regex(/^\{"app_id":"[0-9a-f-]{36}","session_id":"[0-9a-f-]{36}","session_private_key":"[0-9a-f]{64}","server_public_key":"[0-9a-f]{64}"\}$/) }).strict(),
+      endpoints: z.object({ rest: z.string().regex(loopback), blaze: z.string().regex(/^ws:\/\/127\.0\.0\.1:\d+\/$/) }).strict(),
+    }).strict();
     const info = z
       .object({
         control: z.string().regex(loopback),
@@ -79,9 +85,14 @@ describe('sandbox control API', () => {
               control: z.string().regex(/^http:\/\/127\.0\.0\.1:\d+\/control\/multiwa$/),
               endpoints: z.object({ rest: z.string().regex(/\/api\/v1$/), socketIo: z.string().regex(/\/ws$/), ws: z.string().regex(/^ws:\/\/127\.0\.0\.1:\d+\/ws$/) }).strict(),
             }).strict(),
+            mixin: z.object({
+              name: z.literal('Mixin Messenger'),
+              control: z.string().regex(/^http:\/\/127\.0\.0\.1:\d+\/control\/mixin$/),
+              endpoints: z.object({ rest: z.string().regex(loopback), blaze: z.string().regex(/^ws:\/\/127\.0\.0\.1:\d+\/$/) }).strict(),
+            }).strict(),
           })
           .strict(),
-        accounts: z.tuple([mexcAccount, mexcAccount, binanceAccount, binanceAccount, bybitAccount, bybitAccount, multiwaAccount, multiwaAccount]),
+        accounts: z.tuple([mexcAccount, mexcAccount, binanceAccount, binanceAccount, bybitAccount, bybitAccount, multiwaAccount, multiwaAccount, mixinAccount]),
       })
       .strict()
       .parse(json);
@@ -94,9 +105,9 @@ describe('sandbox control API', () => {
   });
 
   it('answers health and lists the venues with their control routes', async () => {
-    assert.deepEqual((await control(sb, 'GET', '/health')).json, { ok: true, venues: ['mexc', 'binance', 'bybit', 'multiwa'] });
+    assert.deepEqual((await control(sb, 'GET', '/health')).json, { ok: true, venues: ['mexc', 'binance', 'bybit', 'multiwa', 'mixin'] });
     const venues = z.array(z.object({ id: z.string(), name: z.string(), accounts: z.number(), routes: z.array(z.string()) })).parse((await control(sb, 'GET', '/venues')).json);
-    assert.deepEqual(venues.map((v) => [v.id, v.accounts]), [['mexc', 2], ['binance', 2], ['bybit', 2], ['multiwa', 2]]);
+    assert.deepEqual(venues.map((v) => [v.id, v.accounts]), [['mexc', 2], ['binance', 2], ['bybit', 2], ['multiwa', 2], ['mixin', 1]]);
     for (const route of ['GET /control/mexc/state', 'POST /control/mexc/inject', 'GET /control/mexc/faults', 'POST /control/mexc/faults', 'POST /control/mexc/reset', 'GET /control/mexc/requests', 'POST /control/mexc/orders']) {
       assert.ok(venues[0]!.routes.includes(route), `${route} listed in ${venues[0]!.routes.join(', ')}`);
     }
@@ -180,7 +191,7 @@ describe('sandbox control API', () => {
     assert.equal((await control(sb, 'GET', '/mexc/messages')).status, 404, 'venue routes live under /control/<venue>');
     const unknownVenue = await control(sb, 'GET', '/control/kraken/state');
     assert.equal(unknownVenue.status, 404);
-    assert.match(z.object({ error: z.string() }).parse(unknownVenue.json).error, /unknown venue "kraken"; running: mexc, binance, bybit, multiwa/);
+    assert.match(z.object({ error: z.string() }).parse(unknownVenue.json).error, /unknown venue "kraken"; running: mexc, binance, bybit, multiwa, mixin/);
     const unknownRoute = await control(sb, 'GET', '/control/mexc/nope');
     assert.equal(unknownRoute.status, 404);
     assert.match(z.object({ error: z.string() }).parse(unknownRoute.json).error, /mexc has no control route \/nope/);
@@ -213,6 +224,7 @@ describe('sandbox control API', () => {
         ...sb.venue('binance').accounts().map((a) => ({ venue: 'binance', ...a })),
         ...sb.venue('bybit').accounts().map((a) => ({ venue: 'bybit', ...a })),
         ...sb.venue('multiwa').accounts().map((a) => ({ venue: 'multiwa', ...a })),
+        ...sb.venue('mixin').accounts().map((a) => ({ venue: 'mixin', ...a })),
       ],
       'same keys after reset',
     );
