@@ -140,3 +140,7 @@ export async function until<T>(fn: () => Promise<T | undefined> | T | undefined,
   }
 }
 
+/** The Mixin part: one bot, its keystore JSON as the credential. */
+export function mixinOf(info: SandboxReady): ListedSandbox {
+  return listedVenueOf(info, 'mixin');
+}

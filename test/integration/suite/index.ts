@@ -24,6 +24,7 @@ async function loadTests(): Promise<void> {
   await import('../binance.test');
   await import('../bybit.test');
   await import('../multiwa.test');
+  await import('../mixin.test');
 }
 
 // The extension host installs its own Error.prepareStackTrace, which bypasses Node's source-map

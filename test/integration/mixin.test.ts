@@ -1,0 +1,81 @@
+// A Mixin bot in a real VS Code against the sandbox emulator: the account added from a keystore
+// file on disk, the showcase of received categories rendered, and every category the pane can
+// send (text, an image, a file, a location) reaching Mixin once, with receipts to read.
+import * as assert from 'node:assert/strict';
+import type { ChildProcess } from 'node:child_process';
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import * as vscode from 'vscode';
+import type { VenueChatApi } from '../../src/extension/extension';
+import { PDF, attachFromDisk } from './attachFromDisk';
+import { driver } from './driver';
+import { activateWithSandbox } from './extensionUnderTest';
+import { control, mixinOf, until, type ListedSandbox, type SandboxReady } from './sandbox';
+
+interface View {
+  message_id: string;
+  user_id: string;
+  category: string;
+  data?: string;
+  data_base64?: string;
+}
+
+/** A minimal 2x3 PNG (the header says its size, which an image message must state). */
+const PNG = Buffer.from('89504e470d0a1a0a0000000d4948445200000002000000030806000000a3a0b95f0000001049444154789c63f8ffff3f0305600000a6ff07f9a9f1ab0e0000000049454e44ae426082', 'hex');
+
+describe('Mixin Messenger bot in a real VS Code (sandbox)', function () {
+  this.timeout(180000);
+  let api: VenueChatApi;
+  let sandbox: { child: ChildProcess; info: SandboxReady };
+  let mixin: ListedSandbox;
+  let accountId: string | undefined;
+  let conversationId: string;
+  let appId: string;
+
+  const views = () => control<View[]>(mixin.control, `/messages?conversationId=${conversationId}`);
+  const ours = async (category: string) => (await views()).filter((v) => v.user_id === appId && v.category === category);
+
+  before(async () => {
+    ({ api, sandbox } = await activateWithSandbox());
+    mixin = mixinOf(sandbox.info);
+  });
+
+  after(async () => {
+    if (accountId && api.accounts().some((a) => a.id === accountId)) await vscode.commands.executeCommand('venueChat.removeAccount', { accountId });
+    sandbox?.child.kill();
+  });
+
+  it('adds the bot from its keystore file; pending messages arrive and are acknowledged only once stored', async () => {
+    const file = join(vscode.workspace.workspaceFolders![0]!.uri.fsPath, 'mixin-keystore.json');
+    await writeFile(file, mixin.accounts[0]!.credentials.keystore!);
+    const keystore = await readFile(file, 'utf8');
+    appId = (JSON.parse(keystore) as { app_id: string }).app_id;
+    accountId = await vscode.commands.executeCommand<string>('venueChat.addAccount', { venue: 'mixin', label: 'Sandbox Mixin bot', credentials: { keystore }, endpoints: mixin.accounts[0]!.endpoints });
+    assert.ok(accountId);
+    await until(() => api.accounts().find((a) => a.id === accountId)?.state.kind === 'online' || undefined, 'online');
+    const conversation = await until(() => api.conversations(accountId!)[0], 'a conversation learnt from a pending message');
+    conversationId = conversation.conversationId;
+    await until(async () => ((await control<unknown[]>(mixin.control, '/pending')).length === 0) || undefined, 'every pending message acknowledged');
+    const acks = await control<{ messageId: string }[]>(mixin.control, '/acks');
+    assert.ok(acks.length > 0);
+    for (const ack of acks) {
+      const inStore = api.conversations(accountId!).some((c) => api.messages(accountId!, c.conversationId).some((m) => m.venueMessageId === ack.messageId));
+      assert.ok(inStore, `acknowledged ${ack.messageId} is stored`);
+    }
+  });
+
+  it('sends text, an image, a file and a location; each reaches Mixin once and reads back as read', async () => {
+    await vscode.commands.executeCommand('venueChat.openConversation', { accountId, conversationId });
+    await until(() => api.openPanels().find((p) => p.conversationId === conversationId), 'the pane');
+    const text = `Terima kasih ${Date.now()}`;
+    await driver.fill({ selector: '.composer__box textarea', value: text, scope: 'webview' });
+    await driver.press({ selector: '.composer__box textarea', key: 'Enter', scope: 'webview' });
+    await until(() => api.messages(accountId!, conversationId).find((m) => m.text === text && ['confirmed', 'delivered', 'read'].includes(m.status ?? '')), 'text confirmed');
+    await attachFromDisk('receipt.png', PNG, () => until(async () => (await ours('PLAIN_IMAGE')).length === 1 || undefined, 'the image at Mixin'));
+    await attachFromDisk('invoice.pdf', PDF, () => until(async () => (await ours('PLAIN_DATA')).length === 1 || undefined, 'the file at Mixin'));
+    await vscode.commands.executeCommand('venueChat.sendLocation', { accountId, conversationId, latitude: 1.2834, longitude: 103.8607, name: 'Marina Bay' });
+    await until(async () => (await ours('PLAIN_LOCATION')).length === 1 || undefined, 'the location at Mixin');
+    assert.equal((await ours('PLAIN_TEXT')).filter((v) => Buffer.from(v.data ?? '', 'base64').toString('utf8') === text).length, 1, 'the text once');
+    await until(() => api.messages(accountId!, conversationId).find((m) => m.text === text && m.status === 'read'), 'read receipt', 30000);
+  });
+});
