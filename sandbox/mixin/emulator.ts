@@ -31,6 +31,7 @@ export interface MixinSettings {
   seed: number | string;
   /** The simulated users send the showcase and answer the bot. */
   counterparty: boolean;
+  /** How long a user takes to answer after reading the bot's message. */
   counterpartyReplyDelayMs: number;
   /** Read receipts for the bot's messages: DELIVERED after this long, then READ. */
   receipts: boolean;
@@ -421,7 +422,7 @@ export class MixinEmulator {
     if (this.faultState.counterparty && !['MESSAGE_RECALL', 'MESSAGE_PIN'].includes(m.category)) {
       this.replies.setTimeout(() => {
         if (this.faultState.counterparty) this.receive(conversation, reader, 'PLAIN_TEXT', Buffer.from(this.replyTo(m), 'utf8'), m.messageId);
-      }, this.settings.counterpartyReplyDelayMs);
+      }, (this.settings.receipts ? Math.max(this.settings.readDelayMs, this.settings.deliveredDelayMs) : 0) + this.settings.counterpartyReplyDelayMs);
     }
   }
 
