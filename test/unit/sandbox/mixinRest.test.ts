@@ -143,7 +143,7 @@ describe('sandbox Mixin REST', () => {
     const a = created.body.data as Record<string, string>;
     assert.equal(a.type, 'attachment');
     assert.match(a.upload_url!, new RegExp(`^${e.restUrl}/upload/${a.attachment_id}\\?sig=`));
-    const put = (url: string): Promise<Response> => fetch(url, { method: 'PUT', headers: { 'Content-Type': 'application/octet-stream', 'x-amz-acl': 'public-read' }, body: PNG });
+    const put = (url: string): Promise<Response> => fetch(url, { method: 'PUT', headers: { 'Content-Type': 'application/octet-stream', 'x-amz-acl': 'public-read' }, body: new Uint8Array(PNG) });
     const unsigned = await put(`${e.restUrl}/upload/${a.attachment_id}`);
     assert.equal(unsigned.status, 403);
     assert.match(await unsigned.text(), /<Code>AccessDenied<\/Code>/);
