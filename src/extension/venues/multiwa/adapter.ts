@@ -56,6 +56,8 @@ const MAX_DOCUMENT_BYTES = 20 * 1024 * 1024;
 const REMEMBERED = 5000;
 const RECENT_MS = 24 * 60 * 60_000;
 const SWEEP_MS = 2 * 60_000;
+/** Chat news on the plain WebSocket API is gathered this long before the chats are read back. */
+const NEWS_COALESCE_MS = 250;
 
 interface ChatInfo {
   jid: string;
@@ -123,6 +125,8 @@ export class MultiwaAdapter implements VenueAdapter {
   private lastSync = 0;
   private started = false;
   private sweep: Disposable | undefined;
+  private readonly newsFor = new Set<string>();
+  private newsTimer: Disposable | undefined;
   /** Our rows the gateway had not sent to WhatsApp when it answered (no WhatsApp id yet), by conversation. */
   private readonly awaitingWaId = new BoundedMap<string, string>(REMEMBERED);
   /** Joined to the profile on the current link. */
@@ -188,6 +192,9 @@ export class MultiwaAdapter implements VenueAdapter {
     this.started = false;
     this.sweep?.dispose();
     this.sweep = undefined;
+    this.newsTimer?.dispose();
+    this.newsTimer = undefined;
+    this.newsFor.clear();
     await this.realtime.stop();
     this.publishState();
   }
@@ -309,7 +316,7 @@ export class MultiwaAdapter implements VenueAdapter {
           await this.resyncConversations(1).catch(() => undefined);
           id = this.conversationByJid(event.jid);
         }
-        if (id) this.emitter.fire({ type: 'resync', conversationIds: [id] });
+        if (id) this.resyncSoon(id);
         else this.badInput('MultiWA realtime', `news from ${event.jid}, a chat the gateway does not list`);
         return;
       }
@@ -332,6 +339,20 @@ export class MultiwaAdapter implements VenueAdapter {
       default:
         return;
     }
+  }
+
+  /**
+   * The plain WebSocket API says only "this chat has news": a burst of messages in one chat (or
+   * several) becomes one read-back per chat, not one per message.
+   */
+  private resyncSoon(conversationId: string): void {
+    this.newsFor.add(conversationId);
+    this.newsTimer ??= this.clock.setTimeout(() => {
+      this.newsTimer = undefined;
+      const ids = [...this.newsFor];
+      this.newsFor.clear();
+      if (ids.length > 0) this.emitter.fire({ type: 'resync', conversationIds: ids });
+    }, NEWS_COALESCE_MS);
   }
 
   /** Re-reads the newest conversations and backfills those that moved. */
