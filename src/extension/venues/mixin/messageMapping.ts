@@ -188,9 +188,12 @@ export function toChatMessage(view: MixinMessageView, ctx: MappingContext): Chat
     case 'PLAIN_DATA':
       return media('file', 'file');
     case 'PLAIN_STICKER': {
+      // Either form Mixin documents: `{sticker_id}` or `{name, album_id}`.
       const stickerId = str(f, 'sticker_id');
-      if (!stickerId) return unreadable('without a sticker_id');
-      payload = { type: 'sticker', stickerId, ...(str(f, 'name') ? { name: str(f, 'name')! } : {}), ...(str(f, 'album_id') ? { albumId: str(f, 'album_id')! } : {}) };
+      const name = str(f, 'name');
+      const albumId = str(f, 'album_id');
+      if (!stickerId && !(name && albumId)) return unreadable('without a sticker_id or a name in an album');
+      payload = { type: 'sticker', ...(stickerId ? { stickerId } : {}), ...(name ? { name } : {}), ...(albumId ? { albumId } : {}) };
       return { ...base, kind: 'sticker', payload };
     }
     case 'PLAIN_CONTACT': {
@@ -259,7 +262,10 @@ export function toMixinPayload(message: OutboundMessage): { category: string; da
       return { category: 'PLAIN_DATA', dataBase64: encode({ ...attachmentFields(), name: a?.name ?? 'file' }) };
     case 'sticker': {
       if (message.payload?.type !== 'sticker') throw new VenueError('rejected', 'a sticker message without a sticker');
-      return { category: 'PLAIN_STICKER', dataBase64: encode({ sticker_id: message.payload.stickerId }) };
+      const { stickerId, name, albumId } = message.payload;
+      if (stickerId) return { category: 'PLAIN_STICKER', dataBase64: encode({ sticker_id: stickerId }) };
+      if (name && albumId) return { category: 'PLAIN_STICKER', dataBase64: encode({ name, album_id: albumId }) };
+      throw new VenueError('rejected', 'a sticker needs its id, or its name and album');
     }
     case 'contact': {
       const userId = message.payload?.type === 'contact' ? message.payload.contacts[0]?.userId : undefined;

@@ -61,6 +61,9 @@ describe('Mixin categories <-> model', () => {
 
   it('sticker, contact, location, live, card, button group and recall', () => {
     assert.deepEqual(toChatMessage(view('PLAIN_STICKER', { sticker_id: 's1', name: 'hi', album_id: 'a1' }), ctx()).payload, { type: 'sticker', stickerId: 's1', name: 'hi', albumId: 'a1' });
+    // The seed's other form: a sticker named within its album.
+    assert.deepEqual(toChatMessage(view('PLAIN_STICKER', { name: 'hello', album_id: 'a1' }), ctx()).payload, { type: 'sticker', name: 'hello', albumId: 'a1' });
+    assert.equal(toChatMessage(view('PLAIN_STICKER', { name: 'hello' }), ctx()).text, '[PLAIN_STICKER]');
     assert.deepEqual(toChatMessage(view('PLAIN_CONTACT', { user_id: USER }), ctx()).payload, { type: 'contact', contacts: [{ userId: USER }] });
     assert.deepEqual(toChatMessage(view('PLAIN_LOCATION', { latitude: 1.2834, longitude: 103.8607, name: 'Marina Bay', address: 'Singapore' }), ctx()).payload, { type: 'location', latitude: 1.2834, longitude: 103.8607, name: 'Marina Bay', address: 'Singapore' });
     assert.deepEqual(toChatMessage(view('PLAIN_LIVE', { url: 'https://live.example/s.m3u8', thumb_url: 'https://live.example/t.jpg', width: 720, height: 1280 }), ctx()).payload, { type: 'live', url: 'https://live.example/s.m3u8', thumbUrl: 'https://live.example/t.jpg', width: 720, height: 1280 });
@@ -96,6 +99,7 @@ describe('Mixin categories <-> model', () => {
     const file = roundTrip(outbound('file', { attachment: { kind: 'file', ref: 'att-8', mimeType: 'application/pdf', size: 5, name: 'a.pdf' } }));
     assert.deepEqual([file.kind, file.attachments?.[0]?.name], ['file', 'a.pdf']);
     assert.deepEqual(roundTrip(outbound('sticker', { payload: { type: 'sticker', stickerId: 's1' } })).payload, { type: 'sticker', stickerId: 's1' });
+    assert.deepEqual(roundTrip(outbound('sticker', { payload: { type: 'sticker', name: 'hello', albumId: 'a1' } })).payload, { type: 'sticker', name: 'hello', albumId: 'a1' });
     assert.deepEqual(roundTrip(outbound('contact', { payload: { type: 'contact', contacts: [{ userId: USER }] } })).payload, { type: 'contact', contacts: [{ userId: USER }] });
     assert.deepEqual(roundTrip(outbound('location', { payload: { type: 'location', latitude: -6.2, longitude: 106.8, name: 'Monas' } })).payload, { type: 'location', latitude: -6.2, longitude: 106.8, name: 'Monas' });
     assert.equal(roundTrip(outbound('text', { text: 'x' })).status, 'read');
