@@ -58,7 +58,10 @@ describe('webview composer', () => {
     assert.equal(await toggle.getAttribute('aria-pressed'), 'false');
     await chat.page.locator(BOX).fill('plain again');
     await chat.page.locator(BOX).press('Enter');
-    assert.equal((await chat.nextRequest('message/send')).params.kind, 'text');
+    const plain = await chat.nextRequest('message/send');
+    assert.equal(plain.params.kind, 'text');
+    await chat.respond(plain, { key: 'k-plain' });
+    await waitForEmptyBox(chat);
 
     // The sticker button asks the host, which picks it in VS Code.
     await chat.page.locator('.composer__sticker').click();
