@@ -93,6 +93,8 @@ export class MixinAdapter implements VenueAdapter {
   private batch: QueuedSend[] = [];
   private batchTimer: Disposable | undefined;
   private flushing = false;
+  private ackFailures = 0;
+  private disposed = false;
   private lastState: ConnectionState = { kind: 'offline' };
 
   constructor(private readonly options: MixinAdapterOptions) {
@@ -251,6 +253,7 @@ export class MixinAdapter implements VenueAdapter {
   }
 
   dispose(): void {
+    this.disposed = true;
     void this.stop().finally(() => this.rest.dispose());
     this.disposables.dispose();
     this.emitter.dispose();
@@ -409,9 +412,21 @@ export class MixinAdapter implements VenueAdapter {
     this.toAck.clear();
     try {
       await this.rest.acknowledge(ids);
+      this.ackFailures = 0;
     } catch (err) {
-      // Not acknowledged: Mixin pushes them again on the next connect; the store de-duplicates.
-      this.logger.warn(`acknowledging ${ids.length} messages failed (they will be pushed again): ${err instanceof Error ? err.message : String(err)}`);
+      // Not acknowledged: they stay pending at Mixin (pushed again on the next connect, which the
+      // store de-duplicates), so try again after a while rather than wait for a reconnect.
+      this.ackFailures += 1;
+      const retryAfter = err instanceof VenueError ? (err.retryAfterMs ?? 0) : 0;
+      const wait = Math.max(retryAfter, Math.min(30_000, 500 * 2 ** Math.min(this.ackFailures, 6)));
+      this.logger.warn(`acknowledging ${ids.length} messages failed (trying again in ${wait} ms): ${err instanceof Error ? err.message : String(err)}`);
+      if (this.disposed) return;
+      for (const id of ids) this.toAck.add(id);
+      this.ackTimer?.dispose();
+      this.ackTimer = this.clock.setTimeout(() => {
+        this.ackTimer = undefined;
+        void this.flushAcks();
+      }, wait);
     }
   }
 
