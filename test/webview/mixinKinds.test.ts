@@ -9,6 +9,7 @@ import { CARD_APP_ID, STICKER_ID, mixinMedia, userPayload, type ContentPorts } f
 import { MINUTE, T0 } from './fixtures';
 import type { ChatPage } from './harness';
 import { webviewSuite } from './suite';
+import { MARKDOWN_PAYLOADS, PAYLOADS, URL_PAYLOADS, asShown, assertClean, audit } from './xssCorpus';
 
 const APP_ID = '7e0b0ab3-6a0f-4c8d-9c3e-1c3c6f9e2a11';
 const ALICE = '773e5e77-4107-45c2-b648-8fc722ed77f5';
@@ -262,5 +263,130 @@ describe('webview: every Mixin category (real mapping, sandbox showcase payloads
     assert.equal(await textOf(row(chat, broken).locator('.text')), '[PLAIN_IMAGE]');
     assert.equal(problems.length, 1, 'the unreadable payload is reported');
     for (const m of [system, systemBare, encrypted, unknown, broken]) assert.notEqual(await textOf(row(chat, m)), '', `${m.key} is not blank`);
+  });
+});
+
+/** A colour that tries to smuggle CSS in with the button's style. */
+const HOSTILE_COLORS = ['red;background:url(https://evil.example/x.png)', '#fff;background-image:url(javascript:window.__xss=1)', '#12345g', 'expression(window.__xss=1)'];
+
+/** The style attributes inside message rows (the timeline's own row chunks carry their sizing outside them). */
+async function styles(chat: ChatPage): Promise<string[]> {
+  return chat.page.locator('.msg [style], .msg[style]').evaluateAll((els) => els.map((e) => e.getAttribute('style') ?? ''));
+}
+
+/** Every rendered link asks the host (http(s) only) and nothing navigates the page. */
+async function clickEveryLink(chat: ChatPage): Promise<void> {
+  const start = chat.page.url();
+  const urls = await chat.page.locator('[data-link-url]').evaluateAll((els) => els.map((e) => e.getAttribute('data-link-url') ?? ''));
+  // Parsed URLs: spaces, double quotes and angle brackets are percent-encoded (a single quote may stay: inert data).
+  for (const url of urls) assert.match(url, /^https?:\/\/[^\s"<>]+$/);
+  for (let i = 0; i < urls.length; i++) await chat.page.locator('[data-link-url]').nth(i).dispatchEvent('click');
+  const opened = await chat.requests('link/open');
+  assert.equal(opened.length, urls.length);
+  for (const request of opened) assert.match(request.params.url, /^https?:\/\//);
+  assert.equal(chat.page.url(), start);
+}
+
+/** Nothing from the data pretends to be the pane: one row per message, the adapter's sender name only. */
+async function assertNotSpoofed(chat: ChatPage, messages: readonly ChatMessage[]): Promise<void> {
+  assert.equal(await chat.page.locator('.msg').count(), messages.length, 'one row per message');
+  const senders = await chat.page.locator('.sender').evaluateAll((els) => els.map((e) => e.textContent));
+  for (const sender of senders) assert.equal(sender, 'Alice');
+  assert.equal(await textOf(chat.page.locator('.header__title')), MIXIN_CONVERSATION.title);
+}
+
+describe('webview: the XSS corpus through every counterparty-controlled Mixin field (CSP bypassed)', () => {
+  const suite = webviewSuite();
+
+  it('PLAIN_TEXT and PLAIN_POST: text literal, markdown only inert known elements, links only through the host', async () => {
+    const texts = PAYLOADS.map((p, i) => mapped(mixinView(`t${i}`, 'PLAIN_TEXT', p, i)));
+    const posts = [...PAYLOADS, ...MARKDOWN_PAYLOADS].map((p, i) => mapped(mixinView(`p${i}`, 'PLAIN_POST', p, 100 + i)));
+    const messages = [...texts, ...posts];
+    const chat = await suite.openWith({ ...MIXIN_SNAPSHOT, messages }, { bypassCSP: true });
+    await chat.page.waitForTimeout(300); // let any injected image fail and fire its handler
+    const result = await audit(chat);
+    assertClean(result);
+    assert.deepEqual(result.images, [], 'no picture from text or a post');
+    for (const m of texts) assert.equal(await row(chat, m).locator('.text').evaluate((e) => e.textContent), asShown(m.text));
+    const tags = await chat.page.locator('.markdown *').evaluateAll((els) => [...new Set(els.map((e) => e.tagName))]);
+    const allowed = new Set(['P', 'BR', 'STRONG', 'EM', 'S', 'CODE', 'PRE', 'UL', 'OL', 'LI', 'BLOCKQUOTE', 'TABLE', 'THEAD', 'TBODY', 'TR', 'TH', 'TD', 'HR', 'A', 'SPAN']);
+    for (const tag of tags) assert.ok(allowed.has(tag), `markdown made only known elements (found ${tag})`);
+    assert.equal(await chat.page.locator('.markdown [href], .markdown [src], .markdown [style]').count(), 0);
+    // Raw HTML in a post is its text; a data: picture is named, never loaded.
+    assert.equal(await row(chat, posts[1]!).locator('.markdown').evaluate((e) => e.textContent), PAYLOADS[1]);
+    const dataImage = posts.find((m) => m.text?.startsWith('![x](data:image/png'));
+    assert.equal(await textOf(row(chat, dataImage!).locator('.markdown')), '[Image: x]');
+    await assertNotSpoofed(chat, messages);
+    await clickEveryLink(chat);
+    assertClean(await audit(chat));
+  });
+
+  it('APP_CARD and APP_BUTTON_GROUP: hostile title, description, labels, URLs and colours stay inert', async () => {
+    const messages: ChatMessage[] = PAYLOADS.flatMap((p, i) => {
+      const url = URL_PAYLOADS[i % URL_PAYLOADS.length]!;
+      const color = HOSTILE_COLORS[i % HOSTILE_COLORS.length]!;
+      return [
+        mapped(mixinView(`card${i}`, 'APP_CARD', { app_id: p, icon_url: url, cover_url: url, title: p, description: p, action: url, shareable: true, actions: [{ label: p, color, action: url }, { label: p, color: '#123456', action: 'https://ok.example/act' }] }, i * 3)),
+        // The deprecated single action only: it becomes the card's one button.
+        mapped(mixinView(`legacy${i}`, 'APP_CARD', { title: p, description: p, action: url, cover_url: url }, i * 3 + 1)),
+        mapped(mixinView(`btn${i}`, 'APP_BUTTON_GROUP', [{ label: p, color, action: url }, { label: p, color: '#ABCDEF', action: `https://ok.example/b${i}` }], i * 3 + 2)),
+      ];
+    });
+    const chat = await suite.openWith({ ...MIXIN_SNAPSHOT, messages }, { bypassCSP: true });
+    await chat.page.waitForTimeout(300);
+    const result = await audit(chat);
+    assertClean(result);
+    for (const src of result.images) assert.match(src, /^https:\/\/ok\.example\//, 'only an http(s) cover loads');
+    const literal = (selector: string): Promise<string[]> => chat.page.locator(selector).evaluateAll((els) => els.map((e) => e.textContent ?? ''));
+    assert.deepEqual(await literal('.msg[data-key*=":card"] .card__title'), PAYLOADS.map(asShown));
+    assert.deepEqual(await literal('.msg[data-key*=":card"] .card__description'), PAYLOADS.map(asShown));
+    assert.deepEqual(await literal('.msg[data-key*=":btn"] .action-button'), PAYLOADS.flatMap((p) => [asShown(p), asShown(p)]));
+    // A colour is a vetted #RRGGBB custom property or nothing: no CSS rides in on it.
+    const styleValues = await styles(chat);
+    assert.ok(styleValues.length > 0);
+    for (const style of styleValues) assert.match(style, /^--action-color: #[0-9a-f]{6};$/i);
+    await assertNotSpoofed(chat, messages);
+    await clickEveryLink(chat);
+    assertClean(await audit(chat));
+  });
+
+  it('file, sticker, contact, location, live and image fields: shown literally, URLs only when http(s)', async () => {
+    const png = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47]), Buffer.from('<svg onload=window.__xss=1><script>window.__xss=1</script>')]);
+    const svg = Buffer.from('<svg xmlns="http://www.w3.org/2000/svg" onload="window.__xss=1"/>');
+    const messages: ChatMessage[] = PAYLOADS.flatMap((p, i) => {
+      const url = URL_PAYLOADS[i % URL_PAYLOADS.length]!;
+      const m = i * 10;
+      return [
+        mapped(mixinView(`file${i}`, 'PLAIN_DATA', { attachment_id: `att-f${i}`, mime_type: p, size: 1234, name: p }, m)),
+        mapped(mixinView(`stk${i}`, 'PLAIN_STICKER', { sticker_id: `stk-${i}`, name: p, album_id: p }, m + 1)),
+        mapped(mixinView(`ct${i}`, 'PLAIN_CONTACT', { user_id: `user-${i}`, full_name: p }, m + 2)),
+        mapped(mixinView(`loc${i}`, 'PLAIN_LOCATION', { latitude: 1.5, longitude: 2.5, name: p, address: p }, m + 3)),
+        mapped(mixinView(`live${i}`, 'PLAIN_LIVE', { width: 640, height: 360, url, thumb_url: url, shareable: true }, m + 4)),
+        // A thumbnail that is not PNG or JPEG bytes is dropped; PNG magic in front of markup is an undecodable picture, inert.
+        mapped(mixinView(`img${i}`, 'PLAIN_IMAGE', { attachment_id: `att-i${i}`, mime_type: p, width: 10, height: 10, thumbnail: (i === 0 ? png : svg).toString('base64') }, m + 5)),
+        withViewLink(mapped(mixinView(`vid${i}`, 'PLAIN_VIDEO', { attachment_id: `att-v${i}`, mime_type: p, duration: 1000, thumbnail: svg.toString('base64') }, m + 6)), url),
+      ];
+    });
+    const chat = await suite.openWith({ ...MIXIN_SNAPSHOT, messages }, { bypassCSP: true });
+    await chat.page.waitForTimeout(300);
+    const result = await audit(chat);
+    assertClean(result, 1);
+    for (const src of result.images) assert.match(src, /^https:\/\/ok\.example\//);
+    assert.equal(await chat.page.locator('video[poster]').count(), 0, 'no poster from an SVG thumbnail or a hostile URL');
+    const literal = (selector: string): Promise<string[]> => chat.page.locator(selector).evaluateAll((els) => els.map((e) => e.textContent ?? ''));
+    assert.deepEqual(await literal('.file-card__name'), PAYLOADS.map(asShown));
+    assert.deepEqual(await literal('.sticker-name'), PAYLOADS.map((p) => asShown(`Sticker “${p}”`)));
+    assert.deepEqual(await literal('.contact__name'), PAYLOADS.map(asShown));
+    assert.deepEqual(await literal('.location__name'), PAYLOADS.map(asShown));
+    assert.deepEqual(await literal('.location__address'), PAYLOADS.map(asShown));
+    // A live stream without an http(s) address is not a stream: its row says which category it was.
+    const lives = messages.filter((m) => m.key.includes(':live'));
+    for (const m of lives) {
+      if (m.kind === 'live') assert.match((await row(chat, m).locator('.live__open').getAttribute('data-link-url')) ?? '', /^https:\/\/ok\.example\//);
+      else assert.equal(await textOf(row(chat, m).locator('.text')), '[PLAIN_LIVE]');
+    }
+    await assertNotSpoofed(chat, messages);
+    await clickEveryLink(chat);
+    assertClean(await audit(chat), 1);
   });
 });
