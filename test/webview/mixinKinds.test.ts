@@ -3,6 +3,7 @@
 // rendered, and each row is checked for what a user must see.
 import * as assert from 'node:assert/strict';
 import type { Locator } from 'playwright-core';
+import { withRecallsMarked } from '../../src/extension/core/inbox/recallMarks';
 import { toChatMessage, type MixinMessageView } from '../../src/extension/venues/mixin/messageMapping';
 import type { ChatMessage, Conversation } from '../../src/shared/model';
 import { CARD_APP_ID, STICKER_ID, mixinMedia, userPayload, type ContentPorts } from '../../sandbox/mixin/content';
@@ -244,6 +245,26 @@ describe('webview: every Mixin category (real mapping, sandbox showcase payloads
     assert.deepEqual((await chat.requests('link/open')).map((r) => r.params.url), ['https://mixin.one/confirm', 'https://mixin.one/apps/4411']);
     assert.equal(chat.page.url(), start);
     assert.equal(await chat.page.evaluate(() => document.querySelectorAll('a[href]').length), 0);
+  });
+
+  it('withdraws a recalled message: its content gives way to “Message withdrawn”, and the recall is a line', async () => {
+    const ports = showcasePorts(suite.server.mediaOrigin, 'm-wrong');
+    const wrong = mapped(mixinView('m-wrong', 'PLAIN_TEXT', 'IBAN DE00 0000 (wrong one)'));
+    const kept = mapped(mixinView('m-kept', 'PLAIN_TEXT', 'IBAN DE89 3704 0044 0532 0130 00', 1));
+    const recall = mapped(mixinView('m-recall', 'MESSAGE_RECALL', userPayload('MESSAGE_RECALL', ports), 2));
+    const chat = await suite.openWith({ ...MIXIN_SNAPSHOT, messages: [wrong, kept] });
+    assert.equal(await row(chat, wrong).locator('.text').innerText(), 'IBAN DE00 0000 (wrong one)');
+    // What the hub stores and forwards when the recall arrives (inboxHub: withRecallsMarked over the store).
+    const stored = new Map([wrong, kept].map((m) => [m.venueMessageId, m]));
+    const forwarded = withRecallsMarked([recall], (_a, _c, id) => stored.get(id));
+    assert.equal(forwarded.length, 2);
+    await chat.notify('message/upsert', { messages: forwarded });
+    await chat.page.waitForSelector(`.msg[data-key="${wrong.key}"] .content--recalled`);
+    assert.equal(await textOf(row(chat, wrong).locator('.content--recalled')), 'Message withdrawn');
+    assert.equal(await row(chat, wrong).locator('.text').count(), 0);
+    assert.doesNotMatch(await textOf(row(chat, wrong)), /DE00/);
+    assert.equal(await row(chat, kept).locator('.text').innerText(), 'IBAN DE89 3704 0044 0532 0130 00');
+    assert.equal(await textOf(row(chat, recall).locator('.content--recall')), 'Alice withdrew a message');
   });
 
   it('shows system, encrypted and unknown categories as readable lines, never blank', async () => {
