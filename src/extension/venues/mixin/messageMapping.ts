@@ -7,7 +7,7 @@
 // for every redelivery of one message).
 import type { Attachment, ChatMessage, MessageButton, MessageKind, MessagePayload, OutgoingStatus } from '../../../shared/model';
 import { messageKey } from '../../../shared/model';
-import { clampText } from '../../../shared/messageLimits';
+import { MAX_FIELD_LENGTH, clampText } from '../../../shared/messageLimits';
 import { parseVenueTime } from '../../core/venueTime';
 import { VenueError, type OutboundMessage } from '../venue';
 
@@ -79,13 +79,19 @@ function httpUrl(value: string | undefined): string | undefined {
   }
 }
 
-/** A thumbnail sent inline (base64 JPEG or PNG bytes) as a data: URL the pane may show. */
+/**
+ * A thumbnail sent inline (base64 JPEG or PNG bytes) as a data: URL the pane may show. One that
+ * would not fit a stored field (MAX_FIELD_LENGTH) is left out: the store refuses a whole message
+ * with an over-long field, and the picture itself still comes through its view link.
+ */
 function thumbnailUrl(value: string | undefined): string | undefined {
   if (!value) return undefined;
   const bytes = decodeMixinBase64(value);
-  if (!bytes || bytes.length < 4 || bytes.length > 256 * 1024) return undefined;
+  if (!bytes || bytes.length < 4) return undefined;
   const mime = bytes[0] === 0xff && bytes[1] === 0xd8 ? 'image/jpeg' : bytes[0] === 0x89 && bytes[1] === 0x50 ? 'image/png' : undefined;
-  return mime ? `data:${mime};base64,${bytes.toString('base64')}` : undefined;
+  if (!mime) return undefined;
+  const url = `data:${mime};base64,${bytes.toString('base64')}`;
+  return url.length <= MAX_FIELD_LENGTH ? url : undefined;
 }
 
 /** Waveform samples (0..255), sent as base64 bytes. */
@@ -174,6 +180,8 @@ export function toChatMessage(view: MixinMessageView, ctx: MappingContext): Chat
       ...(duration !== undefined && duration >= 0 ? { durationMs: duration } : {}),
       ...(waveform ? { waveform } : {}),
       ...(thumb ? { thumbUrl: thumb } : {}),
+      // Mixin's audio messages are recorded voice (its apps send audio files as PLAIN_DATA).
+      ...(kind === 'audio' ? { voiceNote: true } : {}),
     };
     return { ...base, kind: messageKind, attachments: [attachment] };
   };
