@@ -310,7 +310,7 @@ export class MixinAdapter implements VenueAdapter {
     const problems: string[] = [];
     const message = toChatMessage(view as MixinMessageView, { accountId: this.accountId, appId: this.options.keystore.appId, now: this.clock.now(), problems });
     for (const p of problems) this.emitter.fire({ type: 'badInput', where: 'Mixin message', detail: p });
-    const named = await this.withStickerPicture(await this.withMediaLinks(message.direction === 'in' ? await this.withSender(message, view.user_id) : message));
+    const named = await this.withContactName(await this.withStickerPicture(await this.withMediaLinks(message.direction === 'in' ? await this.withSender(message, view.user_id) : message)));
     if (named.payload?.type === 'sticker') this.rememberSticker(named.payload);
     this.learnConversation(named);
     this.emitter.fire({ type: 'messages', messages: [named], source: view.source === 'LIST_PENDING_MESSAGES' ? 'backfill' : 'live' });
@@ -375,16 +375,33 @@ export class MixinAdapter implements VenueAdapter {
   }
 
   private async withSender(message: ChatMessage, userId: string): Promise<ChatMessage> {
+    const senderName = await this.nameOf(userId);
+    return senderName ? { ...message, senderName } : message;
+  }
+
+  /** A contact card names a Mixin user by id only: the card shows the user's name too. */
+  private async withContactName(message: ChatMessage): Promise<ChatMessage> {
+    const payload = message.payload;
+    const card = payload?.type === 'contact' ? payload.contacts[0] : undefined;
+    if (payload?.type !== 'contact' || !card?.userId || card.name || !UUID.test(card.userId)) return message;
+    const name = await this.nameOf(card.userId);
+    return name ? { ...message, payload: { ...payload, contacts: [{ ...card, name }, ...payload.contacts.slice(1)] } } : message;
+  }
+
+  /** A user's full name from `GET /users/:id`, asked once per user (none when Mixin does not say). */
+  private nameOf(userId: string): Promise<string | undefined> {
     let name = this.names.get(userId);
     if (!name) {
       name = this.rest.user(userId).then(
         (u) => u.full_name ?? undefined,
-        () => undefined,
+        () => {
+          this.names.delete(userId); // asked again next time
+          return undefined;
+        },
       );
       this.names.set(userId, name);
     }
-    const senderName = await name;
-    return senderName ? { ...message, senderName } : message;
+    return name;
   }
 
   private learnConversation(message: ChatMessage): void {

@@ -1,3 +1,4 @@
+// What a Mixin message names by id is filled in for the pane: a contact card's user gets a name.
 // Stickers: a received one shows its picture (GET /stickers/:id, asked once per sticker), and the
 // stickers the account saw are offered to send again, kept in the account state. Sticker ids from a
 // counterparty are untrusted: a malformed one is shown but never offered.
@@ -26,7 +27,7 @@ class MemoryState implements AccountStateStore {
   }
 }
 
-describe('Mixin stickers', function () {
+describe('Mixin: stickers and contact cards filled in', function () {
   this.timeout(20_000);
   let sandbox: Sandbox;
   let mixin: MixinEmulator;
@@ -100,5 +101,24 @@ describe('Mixin stickers', function () {
     const ours = mixin.messages(conversationId).filter((m) => m['user_id'] === keystore.appId && m['category'] === 'PLAIN_STICKER');
     assert.deepEqual(ours.map((m) => JSON.parse(Buffer.from(m['data']!, 'base64').toString('utf8'))), [{ sticker_id: STICKER_ID }, { name: 'hello', album_id: '6b1f2e4d-8e3c-4d9f-8a72-3c4d5e6f7081' }]);
     assert.deepEqual(adapter.recentStickers().map((s) => s.stickerId ?? s.name), ['hello', STICKER_ID]);
+  });
+
+  it("a contact card shows the named user's name (GET /users/:id); an unknown user stays an id", async () => {
+    const adapter = make(new MemoryState());
+    const received: ChatMessage[] = [];
+    adapter.events((e) => {
+      if (e.type === 'messages') received.push(...e.messages);
+    });
+    await adapter.start();
+    const conversationId = mixin.conversationOf(0);
+    const other = mixin.conversationOf(1);
+    const known = mixin.messages(other).find((m) => m['user_id'] !== keystore.appId)?.['user_id'] ?? (await until(() => mixin.messages(other).find((m) => m['user_id'] !== keystore.appId)?.['user_id'], 5000, 'a user'));
+    mixin.inject({ conversationId, category: 'PLAIN_CONTACT', data: { user_id: known } });
+    mixin.inject({ conversationId, category: 'PLAIN_CONTACT', data: { user_id: '00000000-0000-4000-8000-000000000000' } });
+    await until(() => received.filter((m) => m.kind === 'contact').length === 2, 10_000, 'two contact cards');
+    const cards = received.filter((m) => m.kind === 'contact').map((m) => (m.payload?.type === 'contact' ? m.payload.contacts[0] : undefined));
+    const named = cards.find((c) => c?.userId === known);
+    assert.ok(named?.name && named.name.length > 0, 'the known user has a name');
+    assert.deepEqual(cards.find((c) => c?.userId?.startsWith('00000000')), { userId: '00000000-0000-4000-8000-000000000000' });
   });
 });
