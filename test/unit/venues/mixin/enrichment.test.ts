@@ -112,7 +112,9 @@ describe('Mixin: stickers and contact cards filled in', function () {
     await adapter.start();
     const conversationId = mixin.conversationOf(0);
     const other = mixin.conversationOf(1);
-    const known = mixin.messages(other).find((m) => m['user_id'] !== keystore.appId)?.['user_id'] ?? (await until(() => mixin.messages(other).find((m) => m['user_id'] !== keystore.appId)?.['user_id'], 5000, 'a user'));
+    const userOf = () => mixin.messages(other).find((m) => m['user_id'] !== keystore.appId)?.['user_id'];
+    await until(() => userOf() !== undefined, 5000, 'a user who wrote to the bot');
+    const known = userOf()!;
     mixin.inject({ conversationId, category: 'PLAIN_CONTACT', data: { user_id: known } });
     mixin.inject({ conversationId, category: 'PLAIN_CONTACT', data: { user_id: '00000000-0000-4000-8000-000000000000' } });
     await until(() => received.filter((m) => m.kind === 'contact').length === 2, 10_000, 'two contact cards');
