@@ -19,6 +19,7 @@ export const Commands = {
   sendContact: 'venueChat.sendContact',
   showPairing: 'venueChat.showPairing',
   startConversation: 'venueChat.startConversation',
+  downloadAttachment: 'venueChat.downloadAttachment',
 } as const;
 
 export const Views = {

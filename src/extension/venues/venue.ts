@@ -193,6 +193,13 @@ export interface VenueAdapter extends Disposable {
    * creating it on the venue if needed, and reports it as a `conversation` event too.
    */
   startConversation?(userId: string): Promise<Conversation>;
+  /**
+   * Venues whose media links expire (Mixin's pre-signed view links last an hour): a fresh http(s)
+   * link to the bytes of `attachment` (one of `message.attachments`, as stored), asked right before
+   * a download. Absent: the stored `url` is used as it is. Throws a VenueError when the venue no
+   * longer has the file (`rejected`) or cannot be asked now (`unavailable`).
+   */
+  attachmentUrl?(message: ChatMessage, attachment: Attachment): Promise<string>;
 }
 
 export type VenueErrorKind =
