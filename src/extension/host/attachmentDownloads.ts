@@ -10,7 +10,8 @@ import * as vscode from 'vscode';
 import { formatByteProgress } from '../../shared/byteProgress';
 import type { DownloadProgress } from '../../shared/protocol';
 import { AttachmentDownloader, type DownloadBytes } from '../core/download/attachmentDownload';
-import { DownloadError, isDownloadError } from '../core/download/downloadError';
+import { isDownloadError } from '../core/download/downloadError';
+import { downloadErrorText } from '../core/download/downloadErrorText';
 import { defaultFileName } from '../core/download/safeFileName';
 import type { InboxHub } from '../core/inbox/inboxHub';
 import type { Logger } from '../core/logger';
@@ -119,7 +120,7 @@ export class AttachmentDownloads implements vscode.Disposable {
         this.deps.logger.info(`download of attachment ${index} of message ${key} cancelled`);
         return { saved: false };
       }
-      const text = downloadErrorText(err);
+      const text = downloadErrorText(err, (m, ...args) => vscode.l10n.t(m, ...args));
       this.fire({ ...where, ...last, state: 'failed', message: text });
       this.deps.logger.warn(`download of attachment ${index} of message ${key} failed: ${err instanceof Error ? err.message : String(err)}`);
       throw new UserFacingError('download-failed', text);
@@ -149,44 +150,4 @@ async function downloadsFolder(): Promise<string> {
     // no Downloads folder: the home folder
   }
   return home;
-}
-
-function megabytes(bytes: number): string {
-  return (bytes / 1048576).toFixed(bytes < 10 * 1048576 ? 1 : 0);
-}
-
-/** What the pane, the notification and the log say when a download fails. */
-export function downloadErrorText(err: unknown): string {
-  if (!(err instanceof DownloadError)) return vscode.l10n.t('The file could not be saved: {0}', err instanceof Error ? err.message : String(err));
-  const f = err.failure;
-  switch (f.reason) {
-    case 'not-found':
-      return vscode.l10n.t('The file is no longer stored.');
-    case 'no-link':
-      return vscode.l10n.t('The venue sent no download link for this file.');
-    case 'link-expired':
-      return vscode.l10n.t("The venue's link expired {0}; the file can no longer be downloaded.", new Date(f.expiredAt).toLocaleString());
-    case 'unsupported-link':
-      return vscode.l10n.t('The file\'s link is not a web address Venue Chat downloads from.');
-    case 'venue':
-      return vscode.l10n.t('The venue did not give a download link: {0}', f.detail);
-    case 'http-status':
-      return f.status === 404 || f.status === 410
-        ? vscode.l10n.t('The file is gone from the server (HTTP {0}).', f.status)
-        : f.status === 401 || f.status === 403
-          ? vscode.l10n.t('The server refused the download (HTTP {0}); the link may have expired.', f.status)
-          : vscode.l10n.t('The server answered HTTP {0}; nothing was saved.', f.status);
-    case 'too-many-redirects':
-      return vscode.l10n.t('The link redirected more than {0} times; nothing was saved.', f.limit);
-    case 'too-large':
-      return f.size !== undefined
-        ? vscode.l10n.t('The file is {0} MB; downloads are limited to {1} MB.', megabytes(f.size), megabytes(f.limit))
-        : vscode.l10n.t('The file is larger than the {0} MB download limit; nothing was saved.', megabytes(f.limit));
-    case 'network':
-      return vscode.l10n.t('The download failed: {0}', f.detail);
-    case 'write-failed':
-      return vscode.l10n.t('The file could not be written: {0}', f.detail);
-    case 'cancelled':
-      return vscode.l10n.t('The download was cancelled.');
-  }
 }

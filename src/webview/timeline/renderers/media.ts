@@ -156,7 +156,8 @@ export function fileCard(attachment: Attachment, index: number): HTMLElement {
         ? el('span', {
             className: 'media-expired file-card__expired',
             attrs: { role: 'note' },
-            text: `The venue's link expired ${new Date(attachment.expiresAt!).toLocaleString()}; ${canSave ? 'Save… asks the venue for the file again.' : 'it can no longer be opened.'}`,
+            // Save… may still work: where the venue names the file (`ref`) the host can ask it for a fresh link.
+            text: `The venue's link expired ${new Date(attachment.expiresAt!).toLocaleString()}${canSave ? '.' : '; it can no longer be opened.'}`,
           })
         : url
           ? linkElement(url, 'Open', 'link file-card__open')
