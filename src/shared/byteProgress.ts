@@ -15,7 +15,7 @@ function unitFor(size: number): number {
 function inUnit(size: number, unit: number): string {
   if (unit === 0) return String(Math.round(size));
   const value = size / 1024 ** unit;
-  const text = value.toFixed(value < 10 ? 1 : 0);
+  const text = value.toFixed(value < 100 ? 1 : 0);
   return text.endsWith('.0') ? text.slice(0, -2) : text;
 }
 
