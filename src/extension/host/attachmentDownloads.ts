@@ -122,7 +122,7 @@ export class AttachmentDownloads implements vscode.Disposable {
       }
       const text = downloadErrorText(err, (m, ...args) => vscode.l10n.t(m, ...args));
       this.fire({ ...where, ...last, state: 'failed', message: text });
-      this.deps.logger.warn(`download of attachment ${index} of message ${key} failed: ${err instanceof Error ? err.message : String(err)}`);
+      this.deps.logger.warn(`download of attachment ${index} of message ${key} failed: ${text} (${err instanceof Error ? err.message : String(err)})`);
       throw new UserFacingError('download-failed', text);
     } finally {
       this.running.delete(id);
