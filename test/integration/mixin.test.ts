@@ -102,6 +102,10 @@ describe('Mixin Messenger bot in a real VS Code (sandbox)', function () {
       assert.deepEqual(await readdir(dir), ['invoice-4411.pdf'], 'no .part left behind');
       const asked = await control<{ path: string }[]>(mixin.control, '/requests?kind=rest');
       assert.ok(asked.some((r) => r.path === `/attachments/${attachment.ref}`), 'a fresh view link was asked for');
+      // The conversation's open pane heard of it: its file card has Save… and says Saved.
+      const card = `.msg[data-key="${stored.key}"] .file-card[data-attachment-index="0"]`;
+      await until(async () => (await driver.count({ selector: `${card} .file-card__save`, scope: 'webview' })) === 1 || undefined, 'Save… on the pane\'s file card');
+      await until(async () => (await driver.textContent({ selector: `${card} .file-card__status`, scope: 'webview' })).some((t) => t.trim() === 'Saved') || undefined, 'Saved on the pane\'s file card');
 
       // An attachment the message does not have is a clear error, and nothing is written.
       await assert.rejects(

@@ -9,7 +9,7 @@ import { dirname, join } from 'node:path';
 import * as vscode from 'vscode';
 import { formatByteProgress } from '../../shared/byteProgress';
 import type { DownloadProgress } from '../../shared/protocol';
-import { AttachmentDownloader, type DownloadBytes } from '../core/download/attachmentDownload';
+import { AttachmentDownloader, type DownloadBytes, type SavedAttachment } from '../core/download/attachmentDownload';
 import { isDownloadError } from '../core/download/downloadError';
 import { downloadErrorText } from '../core/download/downloadErrorText';
 import { defaultFileName } from '../core/download/safeFileName';
@@ -45,6 +45,8 @@ export interface AttachmentDownloadsDeps {
   readonly mediaRoot?: string;
   readonly downloader?: AttachmentDownloader;
 }
+
+const SOURCE_WORDS: Record<SavedAttachment['source'], string> = { 'venue-link': "the venue's fresh link", 'stored-link': 'the stored link', 'media-file': 'the media folder' };
 
 export class AttachmentDownloads implements vscode.Disposable {
   private readonly running = new Map<string, AbortController>();
@@ -112,7 +114,7 @@ export class AttachmentDownloads implements vscode.Disposable {
         },
       );
       this.fire({ ...where, received: saved.bytes, total: saved.bytes, state: 'done' });
-      this.deps.logger.info(`saved attachment ${index} of message ${key} (${saved.bytes} bytes, from the ${saved.source})`);
+      this.deps.logger.info(`saved attachment ${index} of message ${key} (${saved.bytes} bytes, from ${SOURCE_WORDS[saved.source]})`);
       return { saved: true, path: saveTo, bytes: saved.bytes };
     } catch (err) {
       if (isDownloadError(err) && err.reason === 'cancelled') {

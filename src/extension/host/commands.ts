@@ -1,7 +1,7 @@
 // Palette commands. Every command that acts on an account or a conversation also takes its target
 // as an argument object, for keybindings, scripts and tests.
 import { randomUUID } from 'node:crypto';
-import { isAbsolute, resolve } from 'node:path';
+import { isAbsolute } from 'node:path';
 import * as vscode from 'vscode';
 import * as z from 'zod';
 import type { InboxHub } from '../core/inbox/inboxHub';
@@ -28,8 +28,8 @@ const downloadArgsSchema = z
     key: z.string().min(1).max(1024),
     /** Which of its attachments (0-based). */
     index: z.number().int().min(0),
-    /** The file to write (its folder must exist); without it the save dialog asks. */
-    target: z.string().min(1).max(4096).optional(),
+    /** The file to write, an absolute path (its folder must exist); without it the save dialog asks. */
+    target: z.string().min(1).max(4096).refine((p) => isAbsolute(p), 'an absolute file path').optional(),
   })
   .strict();
 const conversationArg = z.object({ accountId: z.string().min(1), conversationId: z.string().min(1) }).passthrough();
@@ -308,7 +308,7 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
         const parsed = downloadArgsSchema.safeParse(arg);
         if (!parsed.success) throw invalid('Download Attachment', parsed.error.issues);
         const { key, index, target } = parsed.data;
-        return downloads.download({ key, index, ...(target !== undefined ? { target: isAbsolute(target) ? target : resolve(target) } : {}) });
+        return downloads.download({ key, index, ...(target !== undefined ? { target } : {}) });
       }),
     ),
     vscode.commands.registerCommand(
