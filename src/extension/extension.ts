@@ -116,19 +116,20 @@ async function startInbox(context: vscode.ExtensionContext, log: RedactingLog, s
   subscriptions.push(mutes, notifier);
   const status = new StatusBarIndicator(inbox, log.redactor);
   const updateContext = () => void vscode.commands.executeCommand('setContext', ContextKeys.hasAccounts, registry.list().length > 0);
-  // Send Location / Send Contact show in the palette only while some account can send them.
-  const sendable = { location: false, contact: false, start: false };
+  // Send Location / Contact / Sticker show in the palette only while some account can send them.
+  const sendable = { location: false, contact: false, sticker: false, start: false };
+  const sendContextKey = { location: ContextKeys.canSendLocation, contact: ContextKeys.canSendContact, sticker: ContextKeys.canSendSticker } as const;
   const updateSendContext = () => {
     const canStart = inbox.listAccounts().some((a) => inbox.adapter(a.id)?.startConversation !== undefined);
     if (canStart !== sendable.start) {
       sendable.start = canStart;
       void vscode.commands.executeCommand('setContext', ContextKeys.canStartConversation, canStart);
     }
-    for (const kind of ['location', 'contact'] as const) {
+    for (const kind of ['location', 'contact', 'sticker'] as const) {
       const can = inbox.listAccounts().some((a) => inbox.adapter(a.id)?.capabilities.sendKinds.includes(kind) === true);
       if (can === sendable[kind]) continue;
       sendable[kind] = can;
-      void vscode.commands.executeCommand('setContext', kind === 'location' ? ContextKeys.canSendLocation : ContextKeys.canSendContact, can);
+      void vscode.commands.executeCommand('setContext', sendContextKey[kind], can);
     }
   };
   subscriptions.push(inbox.onDidChangeState(updateSendContext), inbox.onDidChangeConversations(updateSendContext));

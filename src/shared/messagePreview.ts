@@ -75,11 +75,25 @@ export function orderEventText(payload: Extract<MessagePayload, { type: 'system'
   return [payload.orderId ? `Order ${payload.orderId}:` : '', payload.event, payload.state ? `(${payload.state})` : ''].filter(Boolean).join(' ');
 }
 
+/**
+ * A post's words without its Markdown marks, for a one-line preview: headings, list and quote
+ * markers, emphasis and code marks go; a link or picture keeps its text. (The pane renders the
+ * post itself with markdown-it; this only has to read well in a list.)
+ */
+export function markdownPreview(text: string): string {
+  return text
+    .replace(/^\s{0,3}(?:#{1,6}\s+|>\s?|[-*+]\s+|\d{1,9}[.)]\s+)/gm, '')
+    .replace(/!?\[([^\]\n]*)\]\([^)\n]*\)/g, '$1')
+    .replace(/(\*\*|__|~~|`+)(?=\S)([^\n]*?\S)\1/g, '$2')
+    .replace(/(^|[\s(])[*_](?=\S)([^*_\n]*?\S)[*_](?=$|[\s).,;:!?])/gm, '$1$2')
+    .replace(/^\s{0,3}(?:[-*_]\s*){3,}$/gm, '');
+}
+
 /** A short single-line preview of `message` ('' for an empty text message). */
 export function previewText(message: ChatMessage): string {
   const label = Object.hasOwn(KIND_LABELS, message.kind) ? KIND_LABELS[message.kind] : `[${String(message.kind)}]`;
   if (message.recalled || message.kind === 'recall') return KIND_LABELS.recall;
-  const text = oneLine(message.text ?? '');
+  const text = oneLine(message.kind === 'markdown' ? markdownPreview(message.text ?? '') : (message.text ?? ''));
   const structured = message.payload && message.payload.type === message.kind ? oneLine(payloadText(message.payload)) : '';
   let body = text || structured;
   if (message.kind === 'audio' && !body) body = durationText(message.attachments?.find((a) => a.kind === 'audio')?.durationMs).trim();

@@ -223,7 +223,10 @@ const PAYLOADS: { readonly [T in MessagePayload['type'] & MessageKind]: FieldRul
     name: optional(shortString),
     address: optional(shortString),
   }),
-  sticker: record<PayloadOf<'sticker'>>({ stickerId: required(id), name: optional(shortString), albumId: optional(id), url: optional(shortString) }),
+  sticker: record<PayloadOf<'sticker'>>(
+    { stickerId: optional(id), name: optional(shortString), albumId: optional(id), url: optional(shortString) },
+    (o) => (typeof o['stickerId'] === 'string' || (typeof o['name'] === 'string' && typeof o['albumId'] === 'string') ? undefined : 'has neither a stickerId nor a name in an album'),
+  ),
   card: record<PayloadOf<'card'>>({
     title: required(shortString),
     description: optional(shortString),

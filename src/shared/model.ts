@@ -73,7 +73,8 @@ export interface ContactCard {
 export type MessagePayload =
   | { readonly type: 'contact'; readonly contacts: readonly ContactCard[] }
   | { readonly type: 'location'; readonly latitude: number; readonly longitude: number; readonly name?: string; readonly address?: string }
-  | { readonly type: 'sticker'; readonly stickerId: string; readonly name?: string; readonly albumId?: string; readonly url?: string }
+  /** A sticker is named by its id, or (Mixin's other documented form) by its name within an album. */
+  | { readonly type: 'sticker'; readonly stickerId?: string; readonly name?: string; readonly albumId?: string; readonly url?: string }
   | { readonly type: 'card'; readonly title: string; readonly description?: string; readonly coverUrl?: string; readonly iconUrl?: string; readonly appId?: string; readonly actions: readonly MessageButton[] }
   | { readonly type: 'buttons'; readonly buttons: readonly MessageButton[] }
   | { readonly type: 'live'; readonly url: string; readonly thumbUrl?: string; readonly width?: number; readonly height?: number }

@@ -21,9 +21,10 @@ const httpUrl = z
 /** Highest attachment index a download may name. */
 const MAX_ATTACHMENT_INDEX = MAX_ATTACHMENTS - 1;
 
-export const SEND_KINDS = ['text', 'image', 'video', 'file'] as const;
+/** `markdown` is a post (Mixin PLAIN_POST): the same text, rendered as markdown with raw HTML off. */
+export const SEND_KINDS = ['text', 'markdown', 'image', 'video', 'file'] as const;
 /** Kinds the host composes from its own prompts (`compose/structured`), never from webview text. */
-export const STRUCTURED_KINDS = ['location', 'contact'] as const;
+export const STRUCTURED_KINDS = ['location', 'contact', 'sticker'] as const;
 
 /**
  * The message a send answers, by its key only: the host builds the quote from its own store, so
@@ -52,15 +53,15 @@ export const requestSchemas = {
       replyTo,
     })
     .strict()
-    .refine((p) => p.kind === 'text' ? p.text.trim().length > 0 : p.url !== undefined, {
-      message: 'text messages need text; media messages need a URL',
+    .refine((p) => (p.kind === 'text' || p.kind === 'markdown' ? p.text.trim().length > 0 : p.url !== undefined), {
+      message: 'text messages and posts need text; media messages need a URL',
     }),
   'message/retry': z.object({ clientMessageId }).strict(),
   'message/cancel': z.object({ clientMessageId }).strict(),
   'attachment/pick': z.object({}).strict(),
   /** Pick files and send each through the venue's upload API (progress via `upload/progress`, cancel via `message/cancel`). */
   'attachment/upload': z.object({ caption: z.string().max(20000).default(''), replyTo }).strict(),
-  /** Compose a location or contact: the host asks for it (input boxes) and queues it; nothing else comes from the pane. */
+  /** Compose a location, contact or sticker: the host asks for it (input boxes, a pick list) and queues it; nothing else comes from the pane. */
   'compose/structured': z.object({ kind: z.enum(STRUCTURED_KINDS), replyTo }).strict(),
   'conversation/markRead': z.object({ upTo: z.number().int().nonnegative().optional() }).strict(),
   'link/open': z.object({ url: httpUrl }).strict(),

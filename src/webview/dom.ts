@@ -1,7 +1,7 @@
 // The one DOM builder the webview uses. Text goes in through `textContent` only and attributes
 // are limited to names that can never carry script or a URL, so untrusted message data can be
 // passed to `el()` without escaping. URL-bearing attributes (`src`) are set in exactly one place,
-// timeline/renderers/media.ts, after `parseHttpUrl` has accepted the value.
+// timeline/renderers/media.ts, after `parseHttpUrl` (or `parseInlineImage`) has accepted the value.
 
 /** Attributes that are safe for arbitrary (untrusted) string values. */
 export type SafeAttribute =

@@ -1,7 +1,7 @@
 // A Mixin bot in a real VS Code against the sandbox emulator: the account added from a keystore
 // file on disk, the showcase of received categories rendered, every category the pane can send
-// (text, an image, a file, a location) reaching Mixin once, with receipts to read, and a file the
-// counterparty sent saved to disk through the host byte for byte.
+// (text, a post, an image, a file, a sticker, a contact card, a location) reaching Mixin once, with
+// receipts to read, and a file the counterparty sent saved to disk through the host byte for byte.
 import * as assert from 'node:assert/strict';
 import type { ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { VenueChatApi } from '../../src/extension/extension';
 import { PDF, attachFromDisk } from './attachFromDisk';
-import { driver } from './driver';
+import { answerPrompt, driver } from './driver';
 import { activateWithSandbox } from './extensionUnderTest';
 import { control, mixinOf, until, type ListedSandbox, type SandboxReady } from './sandbox';
 
@@ -80,6 +80,37 @@ describe('Mixin Messenger bot in a real VS Code (sandbox)', function () {
     await until(async () => (await ours('PLAIN_LOCATION')).length === 1 || undefined, 'the location at Mixin');
     assert.equal((await ours('PLAIN_TEXT')).filter((v) => Buffer.from(v.data ?? '', 'base64').toString('utf8') === text).length, 1, 'the text once');
     await until(() => api.messages(accountId!, conversationId).find((m) => m.text === text && m.status === 'read'), 'read receipt', 30000);
+  });
+
+  it('sends a post, a sticker and a contact card from the pane; each reaches Mixin once in its category', async () => {
+    await vscode.commands.executeCommand('venueChat.openConversation', { accountId, conversationId });
+    await until(() => api.openPanels().find((p) => p.conversationId === conversationId), 'the pane');
+    const decoded = (v: View) => Buffer.from(v.data ?? v.data_base64 ?? '', 'base64').toString('utf8');
+
+    // A post: the Post toggle, then Enter; it shows as markdown in the pane.
+    const stamp = Date.now();
+    const post = `## Invoice ${stamp}\n\n- 500 USDT\n- **pay by 18:00**`;
+    await driver.click({ selector: '.composer__post', scope: 'webview' });
+    await driver.fill({ selector: '.composer__box textarea', value: post, scope: 'webview' });
+    await driver.press({ selector: '.composer__box textarea', key: 'Enter', scope: 'webview' });
+    await until(async () => (await ours('PLAIN_POST')).some((v) => decoded(v) === post) || undefined, 'the post at Mixin');
+    await until(async () => (await driver.textContent({ selector: '.content--markdown .md-heading', scope: 'webview' })).some((t) => t.includes(`Invoice ${stamp}`)) || undefined, 'the post rendered as markdown');
+    await driver.click({ selector: '.composer__post', scope: 'webview' });
+
+    // A sticker the counterparty sent is offered in the picker; picked, it goes back once.
+    const counterparty = (await views()).find((v) => v.user_id !== appId)!.user_id;
+    const received = await control<View>(mixin.control, '/inject', { conversationId, category: 'PLAIN_STICKER', data: { sticker_id: '5a0f1e3c-7d2b-4c8e-9f61-2b3c4d5e6f70', name: 'thumbs-up' } });
+    await until(() => api.messages(accountId!, conversationId).some((m) => m.venueMessageId === received.message_id && m.payload?.type === 'sticker' && m.payload.url) || undefined, 'the sticker with its picture');
+    await driver.click({ selector: '.composer__sticker', scope: 'webview' });
+    await answerPrompt('Send Sticker', 'thumbs-up');
+    await until(async () => (await ours('PLAIN_STICKER')).some((v) => JSON.parse(decoded(v)).sticker_id === '5a0f1e3c-7d2b-4c8e-9f61-2b3c4d5e6f70') || undefined, 'the sticker at Mixin');
+
+    // A contact card names a Mixin user by id (the box refuses a phone number).
+    await driver.click({ selector: '.composer__contact', scope: 'webview' });
+    await answerPrompt('Send Contact', counterparty);
+    await until(async () => (await ours('PLAIN_CONTACT')).some((v) => JSON.parse(decoded(v)).user_id === counterparty) || undefined, 'the contact card at Mixin');
+
+    for (const category of ['PLAIN_POST', 'PLAIN_STICKER', 'PLAIN_CONTACT']) assert.equal((await ours(category)).length, 1, `one ${category}`);
   });
 
   it('saves a file the counterparty sent through venueChat.downloadAttachment: the very bytes Mixin holds, via a fresh link', async () => {

@@ -37,6 +37,43 @@ describe('webview composer', () => {
     assert.notEqual(second.params.clientMessageId, send.params.clientMessageId);
   });
 
+  it('where the venue has posts, the Post toggle sends the box as markdown until it is switched off', async () => {
+    const MIXIN = { ...UPLOAD_COMPOSER, sendKinds: ['text', 'markdown', 'image', 'file', 'sticker', 'contact', 'location'] as const, venueUpload: true };
+    const chat = await suite.openWith({ composer: { ...MIXIN, sendKinds: [...MIXIN.sendKinds] } });
+    const toggle = chat.page.locator('.composer__post');
+    assert.equal(await toggle.isVisible(), true);
+    assert.equal(await toggle.getAttribute('aria-pressed'), 'false');
+    await toggle.click();
+    assert.equal(await toggle.getAttribute('aria-pressed'), 'true');
+    assert.equal(await chat.page.locator('.composer__send').getAttribute('aria-label'), 'Send post');
+    await chat.page.locator(BOX).fill('# Invoice\n- 500 USDT\n- **due today**');
+    await chat.page.locator(BOX).press('Enter');
+    const post = await chat.nextRequest('message/send');
+    assert.equal(post.params.kind, 'markdown');
+    assert.equal(post.params.text, '# Invoice\n- 500 USDT\n- **due today**');
+    await chat.respond(post, { key: 'k-post' });
+    await waitForEmptyBox(chat);
+    // The mode stays on for the next post, and off sends plain text again.
+    await toggle.click();
+    assert.equal(await toggle.getAttribute('aria-pressed'), 'false');
+    await chat.page.locator(BOX).fill('plain again');
+    await chat.page.locator(BOX).press('Enter');
+    const plain = await chat.nextRequest('message/send');
+    assert.equal(plain.params.kind, 'text');
+    await chat.respond(plain, { key: 'k-plain' });
+    await waitForEmptyBox(chat);
+
+    // The sticker button asks the host, which picks it in VS Code.
+    await chat.page.locator('.composer__sticker').click();
+    const sticker = await chat.nextRequest('compose/structured');
+    assert.deepEqual(sticker.params, { kind: 'sticker' });
+
+    // Venues without posts or stickers show neither.
+    const mexc = await suite.openWith({ composer: MEXC_COMPOSER });
+    assert.equal(await mexc.page.locator('.composer__post').isVisible(), false);
+    assert.equal(await mexc.page.locator('.composer__sticker').isVisible(), false);
+  });
+
   it('keeps what the user typed while a send was in flight', async () => {
     const chat = await suite.openWith();
     await chat.page.locator(BOX).fill('first');

@@ -2,81 +2,10 @@
 // the page's CSP switched off (bypassCSP) so they prove the renderers themselves are safe: were any
 // of this data ever parsed as HTML, the payloads below would run and set window.__xss.
 import * as assert from 'node:assert/strict';
-import { splitBidiControls } from '../../src/shared/bidiControls';
 import type { ChatMessage } from '../../src/shared/model';
 import { CONVERSATION, MINUTE, T0, message } from './fixtures';
-import type { ChatPage } from './harness';
-
-/** What the pane shows for counterparty text: the text itself, each bidi control as its token ("RLO"). */
-function asShown(text: string | undefined): string | undefined {
-  return text === undefined ? undefined : splitBidiControls(text).map((s) => ('control' in s ? s.control.abbr : s.text)).join('');
-}
 import { webviewSuite } from './suite';
-
-const PAYLOADS = [
-  '<img src=x onerror="window.__xss=1">',
-  '<script>window.__xss=1</script>',
-  '"><img src=x onerror=window.__xss=1>',
-  "'><svg onload=window.__xss=1>",
-  '</div></div></div><img src=x onerror=window.__xss=1><div>',
-  '<iframe srcdoc="<script>parent.__xss=1</script>"></iframe>',
-  '<a href="javascript:window.__xss=1">click me</a>',
-  'javascript:window.__xss=1',
-  'data:text/html,<script>window.__xss=1</script>',
-  '<style>*{display:none!important}</style>',
-  '<math><mtext><table><mglyph><style><img src=x onerror=window.__xss=1>',
-  '<details open ontoggle=window.__xss=1>',
-  '${window.__xss=1}{{constructor.constructor("window.__xss=1")()}}',
-  '&lt;b&gt;entity&lt;/b&gt; &amp; <b>bold</b>',
-  '\u202Etxt.exe \u202Dspoof\u2066iso\u2069',
-  'zero\u200Bwidth\u200C\u200D\uFEFFjoiner',
-  'مرحبا <b>RTL</b> עברית',
-];
-
-const URL_PAYLOADS = [
-  'javascript:window.__xss=1',
-  'JaVaScRiPt:window.__xss=1',
-  ' javascript:window.__xss=1',
-  'java\tscript:window.__xss=1',
-  'data:text/html;base64,PHNjcmlwdD53aW5kb3cuX194c3M9MTwvc2NyaXB0Pg==',
-  'data:image/svg+xml,<svg xmlns="http://www.w3.org/2000/svg" onload="window.__xss=1"/>',
-  'vbscript:msgbox(1)',
-  'https://ok.example/"><img src=x onerror=window.__xss=1>',
-  "https://ok.example/'onerror='window.__xss=1",
-];
-
-const DANGEROUS_TAGS = 'script, iframe, object, embed, style, link, meta, base, form, math, details, template, frame, frameset, a[href], [src^="javascript" i], [src^="data" i]';
-
-interface DomAudit {
-  readonly xss: unknown;
-  readonly dangerous: string[];
-  readonly eventAttributes: string[];
-  readonly foreignSvg: number;
-  readonly images: string[];
-}
-
-async function audit(chat: ChatPage): Promise<DomAudit> {
-  return chat.page.evaluate((dangerousSelector) => {
-    const app = document.getElementById('app') as HTMLElement;
-    const all = [...app.querySelectorAll('*')];
-    return {
-      xss: (window as unknown as { __xss?: unknown }).__xss,
-      dangerous: [...app.querySelectorAll(dangerousSelector)].map((e) => e.outerHTML.slice(0, 120)),
-      eventAttributes: all.flatMap((e) => [...e.attributes].filter((a) => /^on/i.test(a.name)).map((a) => `${e.tagName}.${a.name}`)),
-      // Our icons are the only SVG; anything else came from data.
-      foreignSvg: [...app.querySelectorAll('svg')].filter((s) => !s.classList.contains('icon')).length,
-      images: [...app.querySelectorAll('img')].map((i) => i.getAttribute('src') ?? ''),
-    };
-  }, DANGEROUS_TAGS);
-}
-
-function assertClean(result: DomAudit): void {
-  assert.equal(result.xss, undefined, 'no payload executed');
-  assert.deepEqual(result.dangerous, [], 'no dangerous element was created from data');
-  assert.deepEqual(result.eventAttributes, [], 'no element carries an event-handler attribute');
-  assert.equal(result.foreignSvg, 0, 'no SVG was created from data');
-  for (const src of result.images) assert.match(src, /^https?:\/\//, 'images only from http(s) URLs');
-}
+import { MARKDOWN_PAYLOADS, PAYLOADS, URL_PAYLOADS, asShown, assertClean, audit } from './xssCorpus';
 
 describe('webview XSS corpus (CSP bypassed: the renderers alone must hold)', () => {
   const suite = webviewSuite();
@@ -196,28 +125,7 @@ describe('webview XSS corpus (CSP bypassed: the renderers alone must hold)', () 
   });
 
   it('formats hostile markdown into inert elements only, with every link going through the host', async () => {
-    const markdownPayloads = [
-      ...PAYLOADS,
-      '[click](javascript:window.__xss=1)',
-      '[click](JAVASCRIPT:window.__xss=1)',
-      '[click](data:text/html,<script>window.__xss=1</script>)',
-      '[click](vbscript:msgbox(1))',
-      '![x](javascript:window.__xss=1)',
-      '![x](data:image/svg+xml,<svg onload=window.__xss=1>)',
-      '![x](https://tracker.example/pixel.png "title")',
-      '<javascript:window.__xss=1>',
-      '<https://ok.example/"onmouseover="window.__xss=1>',
-      '[ref]\n\n[ref]: javascript:window.__xss=1',
-      '[a](https://ok.example/ "\\" onclick=\\"window.__xss=1")',
-      '<div onclick="window.__xss=1">block html</div>\n\n<script>window.__xss=1</script>',
-      '```html\n<script>window.__xss=1</script>\n```',
-      '| <img src=x onerror=window.__xss=1> |\n|---|\n| <svg onload=window.__xss=1> |',
-      '> <iframe src="javascript:window.__xss=1"></iframe>',
-      '*'.repeat(5000),
-      '['.repeat(2000) + 'x' + ']'.repeat(2000),
-      '> '.repeat(500) + 'deep',
-      '1. \u202Eevil\n2. ١٢٣ 456 \u2067IBAN\u2069',
-    ];
+    const markdownPayloads = [...PAYLOADS, ...MARKDOWN_PAYLOADS];
     const messages = markdownPayloads.map((text, i) => message({ id: `md${i}`, kind: 'markdown', text, time: T0 + i * MINUTE }));
     const chat = await suite.openWith({ messages }, { bypassCSP: true });
     await chat.page.waitForTimeout(300);

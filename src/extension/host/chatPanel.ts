@@ -25,8 +25,7 @@ import type { MediaUploader } from './mediaUploader';
 import type { StateRedactor } from './stateText';
 import { UserFacingError } from './userFacingError';
 import { pickFilesForUpload } from './venueUploadPicker';
-import { contactMessage, locationMessage } from './structuredMessages';
-import { askContact, askLocation, queueStructured } from './structuredPrompts';
+import { askStructured, queueStructured } from './structuredPrompts';
 
 export interface ConversationTarget {
   readonly accountId: string;
@@ -229,7 +228,7 @@ export class ChatPanel implements vscode.Disposable {
         const caps = this.composerCapabilities();
         if (!caps.sendKinds.includes(p.kind)) throw new UserFacingError('unsupported', vscode.l10n.t('This venue cannot send {0} messages.', p.kind));
         if (countCharacters(p.text) > caps.maxTextLength) throw new UserFacingError('bad-request', vscode.l10n.t('Message is longer than {0} characters.', caps.maxTextLength));
-        const attachment: Attachment | undefined = p.kind === 'text' || !p.url ? undefined : { kind: p.kind, url: p.url, name: p.fileName };
+        const attachment: Attachment | undefined = p.kind === 'text' || p.kind === 'markdown' || !p.url ? undefined : { kind: p.kind, url: p.url, name: p.fileName };
         const message = await hub.send({ clientMessageId: p.clientMessageId, accountId, conversationId, kind: p.kind, text: p.text, attachment, replyTo: p.replyTo?.key });
         await this.deps.drafts.update(this.draftKey(), undefined);
         return { key: message.key };
@@ -264,9 +263,8 @@ export class ChatPanel implements vscode.Disposable {
         const p = params as ValidRequestParams<'compose/structured'>;
         if (!this.composerCapabilities().sendKinds.includes(p.kind)) throw new UserFacingError('unsupported', vscode.l10n.t('This venue cannot send {0} messages.', p.kind));
         const title = revealBidiControls(hub.conversation(accountId, conversationId)?.title ?? conversationId);
-        const fields = p.kind === 'location' ? await askLocation(title) : await askContact(title);
-        if (!fields) return {};
-        const composed = 'latitude' in fields ? locationMessage(fields) : contactMessage(fields);
+        const composed = await askStructured(p.kind, hub.adapter(accountId), title);
+        if (!composed) return {};
         const message = await queueStructured(hub, this.target, composed, { replyTo: p.replyTo?.key });
         return { queued: { key: message.key, clientMessageId: message.clientMessageId ?? '' } };
       }

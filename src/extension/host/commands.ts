@@ -10,8 +10,8 @@ import type { AttachmentDownloads } from './attachmentDownloads';
 import { accountSettingsArgsSchema, updateKeysArgsSchema } from './accounts';
 import type { ChatPanels } from './chatPanels';
 import type { PairingPanels } from './pairingPanels';
-import { contactMessage, locationMessage, sendContactArgsSchema, sendLocationArgsSchema, type StructuredMessage } from './structuredMessages';
-import { askContact, askLocation, queueStructured } from './structuredPrompts';
+import { contactMessage, locationMessage, sendContactArgsSchema, sendLocationArgsSchema, sendStickerArgsSchema, stickerMessage, type StructuredMessage } from './structuredMessages';
+import { askStructured, queueStructured } from './structuredPrompts';
 import { isScripted } from './commandArgs';
 import { Commands } from './constants';
 import type { RedactingLog } from './log';
@@ -38,6 +38,8 @@ const sendArg = z
     accountId: z.string().min(1),
     conversationId: z.string().min(1),
     text: z.string().min(1).max(20000),
+    /** `markdown` sends a post where the venue has them (Mixin PLAIN_POST). */
+    kind: z.enum(['text', 'markdown']).default('text'),
     clientMessageId: z.string().regex(/^[A-Za-z0-9_-]{8,64}$/).optional(),
     /** Key of the stored message this one answers (a quoted reply). */
     replyTo: z.string().min(1).max(1024).optional(),
@@ -202,8 +204,8 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
         if (arg !== undefined) {
           const parsed = sendArg.safeParse(arg);
           if (!parsed.success) throw new UserFacingError('bad-request', vscode.l10n.t('Send Message: invalid arguments: {0}', parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')));
-          const { accountId, conversationId, text, replyTo } = parsed.data;
-          const message = await hub.send({ accountId, conversationId, kind: 'text', text, clientMessageId: parsed.data.clientMessageId ?? randomUUID().replace(/-/g, ''), replyTo });
+          const { accountId, conversationId, text, replyTo, kind } = parsed.data;
+          const message = await hub.send({ accountId, conversationId, kind, text, clientMessageId: parsed.data.clientMessageId ?? randomUUID().replace(/-/g, ''), replyTo });
           return { key: message.key, clientMessageId: message.clientMessageId };
         }
         const target = await pickConversation();
@@ -217,6 +219,7 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
     ...([
       ['location', Commands.sendLocation, 'Send Location'],
       ['contact', Commands.sendContact, 'Send Contact'],
+      ['sticker', Commands.sendSticker, 'Send Sticker'],
     ] as const).map(([kind, command, name]) =>
       vscode.commands.registerCommand(
         command,
@@ -225,19 +228,15 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
           let composed: StructuredMessage | undefined;
           let options: { clientMessageId?: string; replyTo?: string } = {};
           if (isScripted(arg)) {
-            const parsed = kind === 'location' ? sendLocationArgsSchema.safeParse(arg) : sendContactArgsSchema.safeParse(arg);
-            if (!parsed.success) throw invalid(name, parsed.error.issues);
-            const { accountId, conversationId, clientMessageId, replyTo, ...fields } = parsed.data;
-            target = { accountId, conversationId };
-            composed = 'latitude' in fields ? locationMessage(fields) : contactMessage(fields);
-            options = { clientMessageId, replyTo };
+            const parsed = scriptedStructured(kind, arg);
+            if (!parsed.ok) throw invalid(name, parsed.issues);
+            ({ target, composed, options } = parsed);
           } else {
             target = selectedConversation() ?? (await pickConversation());
             if (!target) return undefined;
             const title = hub.conversation(target.accountId, target.conversationId)?.title ?? target.conversationId;
-            const fields = kind === 'location' ? await askLocation(title) : await askContact(title);
-            if (!fields) return undefined;
-            composed = 'latitude' in fields ? locationMessage(fields) : contactMessage(fields);
+            composed = await askStructured(kind, hub.adapter(target.accountId), title);
+            if (!composed) return undefined;
           }
           const message = await queueStructured(hub, target, composed, options);
           return { key: message.key, clientMessageId: message.clientMessageId };
@@ -340,4 +339,33 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
       }),
     ),
   ];
+}
+
+type ScriptedStructured =
+  | { readonly ok: true; readonly target: { accountId: string; conversationId: string }; readonly composed: StructuredMessage; readonly options: { clientMessageId?: string; replyTo?: string } }
+  | { readonly ok: false; readonly issues: readonly { path: PropertyKey[]; message: string }[] };
+
+interface ScriptedTarget {
+  readonly accountId: string;
+  readonly conversationId: string;
+  readonly clientMessageId?: string;
+  readonly replyTo?: string;
+}
+
+function scripted<T extends ScriptedTarget>(parsed: z.ZodSafeParseResult<T>, compose: (fields: T) => StructuredMessage): ScriptedStructured {
+  if (!parsed.success) return { ok: false, issues: parsed.error.issues };
+  const { accountId, conversationId, clientMessageId, replyTo } = parsed.data;
+  return { ok: true, target: { accountId, conversationId }, composed: compose(parsed.data), options: { clientMessageId, replyTo } };
+}
+
+/** The message a scripted `venueChat.sendLocation` / `sendContact` / `sendSticker` names. */
+function scriptedStructured(kind: 'location' | 'contact' | 'sticker', arg: unknown): ScriptedStructured {
+  switch (kind) {
+    case 'location':
+      return scripted(sendLocationArgsSchema.safeParse(arg), locationMessage);
+    case 'contact':
+      return scripted(sendContactArgsSchema.safeParse(arg), contactMessage);
+    case 'sticker':
+      return scripted(sendStickerArgsSchema.safeParse(arg), stickerMessage);
+  }
 }

@@ -17,6 +17,7 @@ export const Commands = {
   unmuteConversation: 'venueChat.unmuteConversation',
   sendLocation: 'venueChat.sendLocation',
   sendContact: 'venueChat.sendContact',
+  sendSticker: 'venueChat.sendSticker',
   showPairing: 'venueChat.showPairing',
   startConversation: 'venueChat.startConversation',
   downloadAttachment: 'venueChat.downloadAttachment',
@@ -31,9 +32,10 @@ export const Views = {
 export const ContextKeys = {
   hasAccounts: 'venueChat.hasAccounts',
   standby: 'venueChat.standby',
-  /** Some connected account's venue can send locations / contacts (the commands show in the palette). */
+  /** Some connected account's venue can send locations / contacts / stickers (the commands show in the palette). */
   canSendLocation: 'venueChat.canSendLocation',
   canSendContact: 'venueChat.canSendContact',
+  canSendSticker: 'venueChat.canSendSticker',
   /** Some connected account can open a conversation with a user id (a Mixin bot). */
   canStartConversation: 'venueChat.canStartConversation',
 } as const;

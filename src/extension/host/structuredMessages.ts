@@ -1,5 +1,5 @@
-// Locations and contacts the user sends: the checks shared by the input boxes and the scripted
-// commands (venueChat.sendLocation / sendContact), and the message each becomes. No 'vscode' here,
+// Locations, contacts and stickers the user sends: the checks shared by the input boxes and the
+// scripted commands (venueChat.sendLocation / sendContact / sendSticker), and the message each becomes. No 'vscode' here,
 // so the rules are unit-tested.
 import * as z from 'zod';
 import type { MessagePayload } from '../../shared/model';
@@ -66,8 +66,25 @@ export const contactFieldsSchema = z.object({
     .refine((s) => s === undefined || z.email().safeParse(s).success, 'not an e-mail address'),
 });
 
+/** A venue user as a contact card (Mixin shares its own users, by their UUID, not phone numbers). */
+export const VENUE_USER_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+export const venueUserContactSchema = z.object({
+  userId: z
+    .string()
+    .transform((s) => s.trim().toLowerCase())
+    .refine((s) => VENUE_USER_ID.test(s), 'a user id is a UUID (the number shown in the app is not the id)'),
+});
+
+const stickerRef = z.string().trim().min(1).max(128).regex(/^[A-Za-z0-9_.:-]+$/, 'letters, digits, - _ . : only');
+/** A sticker by its id, or by its name within an album (both forms are Mixin's). */
+export const stickerFieldsSchema = z
+  .object({ stickerId: stickerRef.optional(), name: z.string().trim().min(1).max(MAX_CONTACT_NAME).optional(), albumId: stickerRef.optional() })
+  .refine((f) => f.stickerId !== undefined || (f.name !== undefined && f.albumId !== undefined), 'give a stickerId, or a name and an albumId');
+
 export type LocationFields = z.output<typeof locationFieldsSchema>;
 export type ContactFields = z.output<typeof contactFieldsSchema>;
+export type VenueUserContactFields = z.output<typeof venueUserContactSchema>;
+export type StickerFields = z.output<typeof stickerFieldsSchema>;
 
 const target = {
   accountId: z.string().min(1),
@@ -79,11 +96,16 @@ const target = {
 
 /** `venueChat.sendLocation` arguments. */
 export const sendLocationArgsSchema = locationFieldsSchema.extend(target).strict();
-/** `venueChat.sendContact` arguments. */
-export const sendContactArgsSchema = contactFieldsSchema.extend(target).strict();
+/** `venueChat.sendContact` arguments: a phone contact, or a venue user by id. */
+export const sendContactArgsSchema = z.union([contactFieldsSchema.extend(target).strict(), venueUserContactSchema.extend(target).strict()]);
+/** `venueChat.sendSticker` arguments. */
+export const sendStickerArgsSchema = z
+  .object({ stickerId: stickerRef.optional(), name: z.string().trim().min(1).max(MAX_CONTACT_NAME).optional(), albumId: stickerRef.optional(), ...target })
+  .strict()
+  .refine((f) => f.stickerId !== undefined || (f.name !== undefined && f.albumId !== undefined), 'give a stickerId, or a name and an albumId');
 
 export interface StructuredMessage {
-  readonly kind: 'location' | 'contact';
+  readonly kind: 'location' | 'contact' | 'sticker';
   readonly text: string;
   readonly payload: MessagePayload;
 }
@@ -96,10 +118,25 @@ export function locationMessage(fields: LocationFields): StructuredMessage {
   };
 }
 
-export function contactMessage(fields: ContactFields): StructuredMessage {
+export function contactMessage(fields: ContactFields | VenueUserContactFields): StructuredMessage {
+  if ('userId' in fields) return { kind: 'contact', text: '', payload: { type: 'contact', contacts: [{ userId: fields.userId }] } };
   return {
     kind: 'contact',
     text: '',
     payload: { type: 'contact', contacts: [{ name: fields.name, phone: fields.phone, ...(fields.email ? { email: fields.email } : {}) }] },
+  };
+}
+
+export function stickerMessage(fields: StickerFields & { readonly url?: string }): StructuredMessage {
+  return {
+    kind: 'sticker',
+    text: '',
+    payload: {
+      type: 'sticker',
+      ...(fields.stickerId ? { stickerId: fields.stickerId } : {}),
+      ...(fields.name ? { name: fields.name } : {}),
+      ...(fields.albumId ? { albumId: fields.albumId } : {}),
+      ...(fields.url ? { url: fields.url } : {}),
+    },
   };
 }

@@ -43,6 +43,13 @@ export interface Capabilities {
   readonly historyPageLimit?: number;
   /** The venue sends quoted replies (`OutboundMessage.quote`); absent = no Reply action in the pane. */
   readonly replies?: boolean;
+  /**
+   * What a contact card names (when `sendKinds` has `contact`): a phone number with a name (a vCard,
+   * WhatsApp; the default) or a user of the venue by id (Mixin shares its own users only).
+   */
+  readonly contactBy?: 'phone' | 'venueUser';
+  /** With `sendBatch`: most messages in one call. */
+  readonly maxBatch?: number;
 }
 
 export interface Page<T> {
@@ -200,6 +207,22 @@ export interface VenueAdapter extends Disposable {
    * longer has the file (`rejected`) or cannot be asked now (`unavailable`).
    */
   attachmentUrl?(message: ChatMessage, attachment: Attachment): Promise<string>;
+  /**
+   * Venues with a batch send (Mixin `CREATE_PLAIN_MESSAGES`): fresh messages of one conversation,
+   * in compose order, at most `capabilities.maxBatch`; one receipt per message, in the same order.
+   * A throw means none is known to be sent (the outbox handles the error for each, as for `send`).
+   */
+  sendBatch?(messages: readonly OutboundMessage[]): Promise<readonly SendReceipt[]>;
+  /** Venues that send stickers: the stickers this account has seen lately (received or sent), newest first, to pick from. */
+  recentStickers?(): readonly StickerChoice[];
+}
+
+/** A sticker as the venue names it (by id, or by name within an album), with its picture where known. */
+export interface StickerChoice {
+  readonly stickerId?: string;
+  readonly name?: string;
+  readonly albumId?: string;
+  readonly url?: string;
 }
 
 export type VenueErrorKind =

@@ -13,7 +13,7 @@ import { Debouncer, type Disposable, DisposableStore, listen } from '../lifecycl
 import { NO_ANSWER, type RpcClient, RpcError } from '../rpc';
 import { parseHttpUrl } from '../safeUrl';
 import type { UiStateStore } from '../uiState';
-import { createButton, createTextArea, setButtonDisabled, type TextAreaHandle } from '../ui';
+import { createButton, createTextArea, setButtonDisabled, setButtonLabel, setButtonPressed, type TextAreaHandle } from '../ui';
 import { newClientMessageId } from './clientMessageId';
 import { type MediaLinkKind, MediaLinkForm, type MediaLinkRequest } from './mediaLinkForm';
 import { type SendGate, sendGateFor } from './sendGate';
@@ -51,6 +51,10 @@ export class Composer implements Disposable {
   private readonly mediaLinkButton: HTMLElement;
   private readonly locationButton: HTMLElement;
   private readonly contactButton: HTMLElement;
+  private readonly stickerButton: HTMLElement;
+  /** Sends the box as a post (markdown) instead of plain text, where the venue has posts. */
+  private readonly postToggle: HTMLElement;
+  private postMode = false;
   private readonly replyBar: HTMLElement;
   private readonly replyText: HTMLElement;
   private readonly replyCancel: HTMLElement;
@@ -82,6 +86,9 @@ export class Composer implements Disposable {
     this.mediaLinkButton = createButton({ label: 'Send media link…', appearance: 'secondary', icon: icons.link(), className: 'composer__media-link' });
     this.locationButton = createButton({ label: 'Location…', appearance: 'secondary', icon: icons.pin(), className: 'composer__location', title: 'Send a location (you enter it in VS Code)' });
     this.contactButton = createButton({ label: 'Contact…', appearance: 'secondary', icon: icons.person(), className: 'composer__contact', title: 'Send a contact (you enter it in VS Code)' });
+    this.stickerButton = createButton({ label: 'Sticker…', appearance: 'secondary', icon: icons.smiley(), className: 'composer__sticker', title: 'Send a sticker (you pick it in VS Code)' });
+    this.postToggle = createButton({ label: 'Post', appearance: 'secondary', icon: icons.markdown(), className: 'composer__post', title: 'Send as a post: the text is shown as Markdown (headings, lists, links, code)' });
+    setButtonPressed(this.postToggle, false);
     this.replyText = el('span', { className: 'composer__reply-text', attrs: { dir: 'auto' } });
     this.replyCancel = createButton({ appearance: 'icon', icon: icons.close(), ariaLabel: 'Cancel reply', title: 'Cancel reply (Escape)', className: 'composer__reply-cancel' });
     this.replyBar = el('div', { className: 'composer__reply', attrs: { hidden: '' } }, [icons.reply(), this.replyText, this.replyCancel]);
@@ -95,7 +102,7 @@ export class Composer implements Disposable {
       this.replyBar,
       this.box.element,
       el('div', { className: 'composer__bar' }, [
-        el('div', { className: 'composer__tools' }, [this.attachButton, this.mediaLinkButton, this.locationButton, this.contactButton]),
+        el('div', { className: 'composer__tools' }, [this.attachButton, this.postToggle, this.mediaLinkButton, this.stickerButton, this.locationButton, this.contactButton]),
         this.counter,
         this.sendButton,
       ]),
@@ -129,6 +136,13 @@ export class Composer implements Disposable {
     this.disposables.add(listen(this.mediaLinkButton, 'click', () => (this.mediaLink.isOpen ? this.mediaLink.close() : this.mediaLink.open())));
     this.disposables.add(listen(this.locationButton, 'click', () => void this.composeStructured('location')));
     this.disposables.add(listen(this.contactButton, 'click', () => void this.composeStructured('contact')));
+    this.disposables.add(listen(this.stickerButton, 'click', () => void this.composeStructured('sticker')));
+    this.disposables.add(
+      listen(this.postToggle, 'click', () => {
+        this.setPostMode(!this.postMode);
+        this.box.focus();
+      }),
+    );
     this.disposables.add(
       listen(this.replyCancel, 'click', () => {
         this.cancelReply();
@@ -250,7 +264,7 @@ export class Composer implements Disposable {
   private textProblem(text: string): string | undefined {
     if (!this.opened) return 'The conversation is still loading; what you typed is kept.';
     if (!this.gate.allowed) return this.gate.reason;
-    if (!this.capabilities.sendKinds.includes('text')) return 'This conversation does not accept text messages.';
+    if (!this.capabilities.sendKinds.includes(this.postMode ? 'markdown' : 'text')) return this.postMode ? 'This conversation does not accept posts.' : 'This conversation does not accept text messages.';
     const length = countCharacters(text);
     if (length > this.capabilities.maxTextLength) return `The message is ${length - this.capabilities.maxTextLength} characters too long.`;
     return undefined;
@@ -269,7 +283,7 @@ export class Composer implements Disposable {
     const clientMessageId = state.draftClientMessageId ?? newClientMessageId();
     // Remember the id before the request: if the answer is lost, the retry reuses it.
     this.deps.state.update({ draft: text, draftClientMessageId: clientMessageId });
-    const outcome = await this.submit({ clientMessageId, kind: 'text', text, ...this.replyParam() });
+    const outcome = await this.submit({ clientMessageId, kind: this.postMode ? 'markdown' : 'text', text, ...this.replyParam() });
     if (!outcome.ok) this.setError(outcome.message);
     // Typing never blocks on the host; if the text changed meanwhile, that is a new message to keep.
     else if (this.box.value === text) this.clearBox();
@@ -337,8 +351,8 @@ export class Composer implements Disposable {
     if (!outcome.ok) throw new Error(outcome.message);
   }
 
-  /** The host asks for the location or contact in VS Code (input boxes) and queues it. */
-  private async composeStructured(kind: 'location' | 'contact'): Promise<void> {
+  /** The host asks for the location, contact or sticker in VS Code (input boxes, a pick list) and queues it. */
+  private async composeStructured(kind: 'location' | 'contact' | 'sticker'): Promise<void> {
     if (this.busy) return;
     if (!this.gate.allowed) {
       this.setError(this.gate.reason);
@@ -394,6 +408,14 @@ export class Composer implements Disposable {
     this.render();
   }
 
+  private setPostMode(on: boolean): void {
+    this.postMode = on;
+    setButtonPressed(this.postToggle, on);
+    this.box.element.classList.toggle('composer__box--post', on);
+    this.sendButton.setAttribute('aria-label', on ? 'Send post' : 'Send');
+    setButtonLabel(this.sendButton, on ? 'Send post' : 'Send');
+  }
+
   private setError(message: string): void {
     this.error.textContent = message;
     this.error.hidden = message === '';
@@ -425,8 +447,12 @@ export class Composer implements Disposable {
     this.mediaLinkButton.hidden = !this.capabilities.mediaByUrl;
     this.locationButton.hidden = !this.capabilities.sendKinds.includes('location');
     this.contactButton.hidden = !this.capabilities.sendKinds.includes('contact');
+    this.stickerButton.hidden = !this.capabilities.sendKinds.includes('sticker');
+    this.postToggle.hidden = !this.capabilities.sendKinds.includes('markdown');
+    if (this.postToggle.hidden && this.postMode) this.setPostMode(false);
     setButtonDisabled(this.locationButton, this.busy || !this.gate.allowed);
     setButtonDisabled(this.contactButton, this.busy || !this.gate.allowed);
+    setButtonDisabled(this.stickerButton, this.busy || !this.gate.allowed);
     setButtonDisabled(this.mediaLinkButton, !this.gate.allowed);
     if (!this.capabilities.mediaByUrl) this.mediaLink.close();
   }

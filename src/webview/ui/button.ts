@@ -34,6 +34,12 @@ export function createButton(options: ButtonOptions): HTMLElement {
   return button;
 }
 
+/** A toggle button's state: `aria-pressed` for assistive technology, the primary look while on. */
+export function setButtonPressed(button: HTMLElement, pressed: boolean): void {
+  button.setAttribute('aria-pressed', String(pressed));
+  button.setAttribute('appearance', pressed ? 'primary' : 'secondary');
+}
+
 export function setButtonDisabled(button: HTMLElement, disabled: boolean): void {
   button.toggleAttribute('disabled', disabled);
 }

@@ -59,6 +59,9 @@ interface Summary {
 
 async function runMocha(): Promise<Summary> {
   const mocha = new Mocha({ ui: 'bdd', timeout: 60000, color: false });
+  // While working on one area: VENUE_CHAT_TEST_GREP=Mixin runs only the tests whose title matches.
+  const grep = process.env['VENUE_CHAT_TEST_GREP'];
+  if (grep) mocha.grep(grep);
   mocha.suite.emit('pre-require', globalThis, 'integration', mocha);
   // A picture of the workbench at the moment a test failed (test-results/failed-<title>.png).
   mocha.suite.afterEach(async function screenshotOnFailure(this: Mocha.Context) {

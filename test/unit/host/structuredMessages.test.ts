@@ -2,6 +2,8 @@
 // message each becomes.
 import assert from 'node:assert/strict';
 import {
+  sendStickerArgsSchema,
+  stickerMessage,
   contactMessage,
   coordinateProblem,
   locationMessage,
@@ -54,6 +56,7 @@ describe('structured messages (location, contact)', () => {
     assert.equal(replyTo, 'multiwa:acc-1:c1:m1');
     assert.deepEqual(contactMessage(fields), { kind: 'contact', text: '', payload: { type: 'contact', contacts: [{ name: 'Bob', phone: '+44 20 7946 0958', email: 'bob@example.com' }] } });
     const noEmail = sendContactArgsSchema.parse({ ...TARGET, name: 'Ann', phone: '5550100123', email: '' });
+    assert.ok('phone' in noEmail);
     assert.equal(noEmail.email, undefined);
     for (const bad of [
       { ...TARGET, name: '', phone: '5550100123' },
@@ -65,6 +68,25 @@ describe('structured messages (location, contact)', () => {
       { ...TARGET, name: 'Ann', phone: '5550100123', userId: 'x' },
     ]) {
       assert.equal(sendContactArgsSchema.safeParse(bad).success, false, JSON.stringify(bad));
+    }
+  });
+
+  it('a venue user as a contact: by UUID only, lower-cased; a name or phone alongside is refused', () => {
+    const parsed = sendContactArgsSchema.parse({ ...TARGET, userId: ' 773E5E77-4107-45C2-B648-8FC722ED77F5 ' });
+    assert.ok('userId' in parsed);
+    assert.deepEqual(contactMessage({ userId: parsed.userId }), { kind: 'contact', text: '', payload: { type: 'contact', contacts: [{ userId: '773e5e77-4107-45c2-b648-8fc722ed77f5' }] } });
+    for (const bad of [{ ...TARGET, userId: '7000101' }, { ...TARGET, userId: '' }, { ...TARGET, userId: '773e5e77-4107-45c2-b648-8fc722ed77f5', name: 'Bob' }]) {
+      assert.equal(sendContactArgsSchema.safeParse(bad).success, false, JSON.stringify(bad));
+    }
+  });
+
+  it('a sticker by id, or by name within an album; neither is refused', () => {
+    const byId = sendStickerArgsSchema.parse({ ...TARGET, stickerId: '5a0f1e3c-7d2b-4c8e-9f61-2b3c4d5e6f70' });
+    assert.deepEqual(stickerMessage(byId), { kind: 'sticker', text: '', payload: { type: 'sticker', stickerId: '5a0f1e3c-7d2b-4c8e-9f61-2b3c4d5e6f70' } });
+    const byName = sendStickerArgsSchema.parse({ ...TARGET, name: ' hello ', albumId: 'a-1' });
+    assert.deepEqual(stickerMessage(byName).payload, { type: 'sticker', name: 'hello', albumId: 'a-1' });
+    for (const bad of [{ ...TARGET }, { ...TARGET, name: 'hello' }, { ...TARGET, stickerId: '<img src=x>' }, { ...TARGET, stickerId: 's', url: 'https://x' }]) {
+      assert.equal(sendStickerArgsSchema.safeParse(bad).success, false, JSON.stringify(bad));
     }
   });
 });

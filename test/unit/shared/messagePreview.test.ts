@@ -7,7 +7,14 @@ const BASE: ChatMessage = { key: 'k', venue: 'mixin', accountId: 'a', conversati
 describe('conversation preview text', () => {
   it('shows text on one line, clipped by code points', () => {
     assert.equal(previewText({ ...BASE, text: '  hello\n\tthere  ' }), 'hello there');
-    assert.equal(previewText({ ...BASE, kind: 'markdown', text: '**pay** now' }), '**pay** now');
+    // A post reads as its words, without its Markdown marks.
+    assert.equal(previewText({ ...BASE, kind: 'markdown', text: '**pay** now' }), 'pay now');
+    assert.equal(
+      previewText({ ...BASE, kind: 'markdown', text: '# Payment details\n- **Amount:** 150.00 USDT\n- *Reference:* `P2P-4411`\n\n[Terms](https://x.example/t) ![qr](https://x.example/q.png)\n---\n1. pay_by_card' }),
+      'Payment details Amount: 150.00 USDT Reference: P2P-4411 Terms qr pay_by_card',
+    );
+    assert.equal(previewText({ ...BASE, kind: 'markdown', text: '2 * 3 * 4 and snake_case_name' }), '2 * 3 * 4 and snake_case_name', 'lone marks are words');
+    assert.equal(previewText({ ...BASE, kind: 'text', text: '**pay** now' }), '**pay** now', 'plain text keeps its asterisks');
     assert.equal(previewText({ ...BASE, text: '' }), '');
     const emoji = '😀'.repeat(PREVIEW_LENGTH + 5);
     assert.equal(previewText({ ...BASE, text: emoji }), `${'😀'.repeat(PREVIEW_LENGTH)}…`);

@@ -12,7 +12,7 @@
 import * as path from 'node:path';
 import type { Attachment, ChatMessage } from '../../../shared/model';
 import { pendingKey } from '../../../shared/model';
-import { isVenueError, type OutboundMessage, type SendReceipt, type VenueAdapter } from '../../venues/venue';
+import { isVenueError, VenueError, type OutboundMessage, type SendReceipt, type VenueAdapter } from '../../venues/venue';
 import { AppendLog } from '../store/appendLog';
 import { Backoff } from '../connection/backoff';
 import { systemClock, type Clock } from '../clock';
@@ -51,7 +51,8 @@ const CONFIRMED_STATUSES: ReadonlySet<string> = new Set(['confirmed', 'delivered
 
 export class Outbox implements Disposable {
   private readonly entries = new Map<string, OutboxEntry>();
-  private readonly lanes = new Map<string, { running: boolean; timer?: Disposable }>();
+  /** `again`: a kick arrived while the lane was running (it may have been about to stop); run once more. */
+  private readonly lanes = new Map<string, { running: boolean; again?: boolean; timer?: Disposable }>();
   private readonly evidenceTimers = new Map<string, Disposable>();
   private readonly uploads = new Map<string, AbortController>();
   private readonly clock: Clock;
@@ -237,15 +238,22 @@ export class Outbox implements Disposable {
       lane = { running: false };
       this.lanes.set(key, lane);
     }
-    if (lane.running) return;
+    if (lane.running) {
+      lane.again = true;
+      return;
+    }
     lane.timer?.dispose();
     lane.timer = undefined;
     lane.running = true;
+    lane.again = false;
     void this.runLane(key, e.accountId, e.conversationId)
       .catch((err: unknown) => this.logger.error(`outbox lane failed: ${String(err)}`))
       .finally(() => {
         const l = this.lanes.get(key);
-        if (l) l.running = false;
+        if (!l) return;
+        l.running = false;
+        // Without this, an account that became ready just as its lane gave up would wait for the next kick.
+        if (l.again) this.kickLane(e);
       });
   }
 
@@ -262,8 +270,57 @@ export class Outbox implements Disposable {
       }
       const adapter = this.deps.adapterFor(accountId);
       if (!adapter || !this.deps.isReady(accountId)) return; // kick() resumes when the account is ready
-      await this.process(next, adapter);
+      const batch = adapter.sendBatch ? this.batchFrom(accountId, conversationId, adapter.capabilities.maxBatch ?? 1) : [];
+      if (batch.length > 1) await this.processBatch(batch, adapter);
+      else await this.process(next, adapter);
     }
+  }
+
+  /**
+   * The lane's head, and the messages right behind it, that can go in one venue call: fresh sends
+   * only (nothing in flight to check first, no upload to make, no back-off to wait out).
+   */
+  private batchFrom(accountId: string, conversationId: string, max: number): OutboxEntry[] {
+    const now = this.clock.now();
+    const lane = [...this.entries.values()]
+      .filter((e) => e.accountId === accountId && e.conversationId === conversationId && (e.state === 'queued' || e.state === 'sending'))
+      .sort((a, b) => a.composedAt - b.composedAt);
+    const batch: OutboxEntry[] = [];
+    for (const e of lane) {
+      const ready = e.state === 'queued' && !e.inFlight && (!e.upload || e.upload.attachment !== undefined) && (e.nextAttemptAt === undefined || e.nextAttemptAt <= now);
+      if (!ready || batch.length >= max) break;
+      batch.push(e);
+    }
+    return batch;
+  }
+
+  /** Several fresh sends of one lane in one venue call (in compose order); each is then settled as `process` settles one. */
+  private async processBatch(entries: readonly OutboxEntry[], adapter: VenueAdapter): Promise<void> {
+    const now = this.clock.now();
+    const sending = entries.map((e): OutboxEntry => ({ ...e, state: 'sending', inFlight: true, attempts: e.attempts + 1, nextAttemptAt: undefined, updatedAt: now }));
+    for (const e of sending) this.entries.set(e.clientMessageId, e);
+    await this.log.append(sending); // durable before the network call, in one write
+    for (const e of sending) await this.publish(e, { status: 'sending', failure: undefined });
+    let receipts: readonly SendReceipt[];
+    try {
+      receipts = await adapter.sendBatch!(sending.map(toOutbound));
+      if (receipts.length !== sending.length) throw new VenueError('unknown-outcome', `the venue answered ${receipts.length} of ${sending.length} messages`);
+    } catch (err) {
+      if (isVenueError(err) && err.kind === 'rejected') {
+        // The venue refused the batch as a whole (one bad message does that): nothing of it was
+        // sent, so each goes again on its own, in order, and only the bad one fails.
+        this.logger.warn(`outbox: a batch of ${sending.length} was refused (${err.message}); sending them one by one`);
+        for (const e of sending) {
+          const single: OutboxEntry = { ...e, state: 'queued', inFlight: false, updatedAt: this.clock.now() };
+          await this.persist(single);
+          await this.process(single, adapter);
+        }
+        return;
+      }
+      for (const e of sending) await this.onSendError(e, err);
+      return;
+    }
+    for (const [i, e] of sending.entries()) await this.settle(e, receipts[i]!);
   }
 
   private schedule(key: string, accountId: string, conversationId: string, ms: number): void {
@@ -299,6 +356,11 @@ export class Outbox implements Disposable {
       await this.onSendError(sending, err);
       return;
     }
+    await this.settle(sending, receipt);
+  }
+
+  /** The venue's answer to a send: confirmed (done), or sent and waiting for evidence. */
+  private async settle(sending: OutboxEntry, receipt: SendReceipt): Promise<void> {
     const latest = this.entries.get(sending.clientMessageId) ?? sending;
     if (latest.state === 'done' || latest.state === 'failed') return; // evidence or a venue failure overtook the reply
     if (receipt.status === 'confirmed') {

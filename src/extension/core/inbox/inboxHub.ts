@@ -16,6 +16,7 @@ import { ConversationBook, conversationKey } from './conversationBook';
 import { ConversationViewers } from './conversationViewers';
 import { HistoryBackfill } from './historyBackfill';
 import { HistoryPager, type HistoryPage } from './historyPager';
+import { withRecallsMarked } from './recallMarks';
 import { InboundStore, type StoreTrouble } from './inboundStore';
 import { previewText } from '../../../shared/messagePreview';
 import { readMarkFor } from './readMark';
@@ -372,10 +373,15 @@ export class InboxHub implements Disposable {
     for (const { accountId, event } of batches) {
       const slot = this.accounts.get(accountId);
       if (!slot) continue; // account removed meanwhile
-      const { ok, rejected } = this.inbound.check(accountId, slot.info.venue, event.messages);
+      // A recall withdraws the message it names (the batch's or the stored one) in the same write.
+      const marked = withRecallsMarked(event.messages, (a, c, v) => this.deps.store.findByVenueMessageId(a, c, v));
+      const { ok, rejected } = this.inbound.check(accountId, slot.info.venue, marked);
       for (const r of rejected) this.reportBadInput(slot, `${slot.info.label}: message`, r.problem);
       if (ok.length === 0) continue;
-      accepted.push({ slot, messages: ok });
+      // The adapter hears only of what it delivered (a stored message marked withdrawn is not news to it).
+      const deliveredKeys = marked.length === event.messages.length ? undefined : new Set(event.messages.map((m) => m.key));
+      const delivered = deliveredKeys ? ok.filter((m) => deliveredKeys.has(m.key)) : ok;
+      accepted.push({ slot, messages: delivered });
       for (const m of ok) all.push(m);
       if (event.source === 'backfill') {
         backfilled ??= new Set();

@@ -17,7 +17,8 @@ import { systemClock, type Clock } from '../../core/clock';
 import type { BackoffOptions } from '../../core/connection/backoff';
 import { DisposableStore, Emitter, type Disposable } from '../../core/event';
 import { scopedLogger, silentLogger, type Logger } from '../../core/logger';
-import { VenueError, type Capabilities, type HistoryRequest, type LandedCheck, type OutboundMessage, type Page, type ReadMark, type SendReceipt, type UploadProgress, type UploadSource, type VenueAdapter, type VenueEvent } from '../venue';
+import type { AccountStateStore } from '../descriptor';
+import { VenueError, type Capabilities, type StickerChoice, type HistoryRequest, type LandedCheck, type OutboundMessage, type Page, type ReadMark, type SendReceipt, type UploadProgress, type UploadSource, type VenueAdapter, type VenueEvent } from '../venue';
 import { MixinRestClient, type MixinOutgoing } from './api';
 import { MixinSigner } from './auth';
 import { BlazeConnection } from './blaze';
@@ -35,11 +36,16 @@ export interface MixinAdapterOptions {
   readonly backoff?: BackoffOptions;
   /** Acknowledgements are gathered this long before one REST call (default 200 ms). */
   readonly ackDelayMs?: number;
+  /** Where the account keeps the stickers it saw lately (to send them again). */
+  readonly state?: AccountStateStore;
   readonly clock?: Clock;
   readonly logger?: Logger;
 }
 
+/** Mixin takes at most 100 messages, and 128 KB, in one `CREATE_PLAIN_MESSAGES` or `POST /messages`. */
 const MAX_BATCH = 100;
+/** The messages' JSON, with room left under 128 KB for the request envelope. */
+const MAX_BATCH_BYTES = 120 * 1024;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** Sends made within this window go out as one CREATE_PLAIN_MESSAGES. */
 const BATCH_WINDOW_MS = 15;
@@ -60,14 +66,15 @@ export class MixinAdapter implements VenueAdapter {
     serverUnread: false,
     // Videos and audio go out as files: Mixin's video and voice messages must state a duration
     // (and a video its size), which the client cannot read from the file without a decoder.
-    // Posts, stickers and Mixin contact cards (by user id) are encoded (messageMapping.ts) but the
-    // pane has no way to compose them yet, so they are not offered.
-    sendKinds: ['text', 'image', 'file', 'location'],
+    sendKinds: ['text', 'markdown', 'image', 'file', 'sticker', 'contact', 'location'],
+    // A Mixin contact card shares a Mixin user (by id), not a phone number.
+    contactBy: 'venueUser',
     mediaByUrl: false,
     upload: { kinds: ['image', 'file'], maxBytes: MAX_UPLOAD_BYTES },
     idempotentSend: true,
     readReceipts: false,
     maxTextLength: 20_000,
+    maxBatch: MAX_BATCH,
   };
 
   private readonly emitter = new Emitter<VenueEvent>();
@@ -79,16 +86,22 @@ export class MixinAdapter implements VenueAdapter {
   private readonly blaze: BlazeConnection;
   private readonly conversations = new Map<string, Conversation>();
   private readonly names = new Map<string, Promise<string | undefined>>();
+  private readonly stickerPictures = new Map<string, Promise<string | undefined>>();
+  private stickers: StickerChoice[];
   private readonly toAck = new Set<string>();
   private ackTimer: Disposable | undefined;
   private batch: QueuedSend[] = [];
   private batchTimer: Disposable | undefined;
+  private flushing = false;
+  private ackFailures = 0;
+  private disposed = false;
   private lastState: ConnectionState = { kind: 'offline' };
 
   constructor(private readonly options: MixinAdapterOptions) {
     this.accountId = options.accountId;
     this.clock = options.clock ?? systemClock;
     this.logger = scopedLogger(options.logger ?? silentLogger, 'Mixin');
+    this.stickers = readStickers(options.state?.get(STICKERS_KEY));
     const signer = new MixinSigner(options.keystore);
     this.rest = new MixinRestClient({ baseUrl: options.endpoints.rest, signer, clock: this.clock, logger: this.logger });
     this.blaze = this.disposables.add(
@@ -185,18 +198,37 @@ export class MixinAdapter implements VenueAdapter {
   }
 
   async send(message: OutboundMessage): Promise<SendReceipt> {
+    return (await this.sendBatch([message]))[0]!;
+  }
+
+  /**
+   * Over Blaze when it is open: sends made within a moment (this batch, and other conversations'
+   * sends) go out together as `CREATE_PLAIN_MESSAGES` of ≤ 100 messages and ≤ 128 KB, in order.
+   * Otherwise `POST /messages` in the same bounds. Either way all-or-nothing per call.
+   */
+  async sendBatch(messages: readonly OutboundMessage[]): Promise<readonly SendReceipt[]> {
+    // Encoded first: a message Mixin cannot take refuses the batch before anything leaves.
+    const outgoing = messages.map((m) => this.toOutgoing(m));
+    for (const m of messages) if (m.payload?.type === 'sticker') this.rememberSticker(m.payload);
+    if (this.blaze.isOpen) {
+      // Every part settles before the answer (a failed part is sent again under the same ids, which Mixin de-duplicates).
+      const failed = (await Promise.allSettled(outgoing.map((o) => this.enqueue(o)))).find((r) => r.status === 'rejected');
+      if (failed) throw failed.reason;
+    } else for (const chunk of batches(outgoing)) await this.rest.sendMessages(chunk);
+    // The reply means Mixin stored them under our ids: that is the venue's evidence.
+    const time = this.clock.now();
+    return outgoing.map((o) => ({ status: 'confirmed', venueMessageId: o.message_id, time }));
+  }
+
+  private toOutgoing(message: OutboundMessage): MixinOutgoing {
     const { category, dataBase64 } = toMixinPayload(message);
-    const outgoing: MixinOutgoing = {
+    return {
       conversation_id: message.conversationId,
       message_id: messageIdFor(message.clientMessageId),
       category,
       data_base64: dataBase64,
       ...(message.quote?.venueMessageId ? { quote_message_id: message.quote.venueMessageId } : {}),
     };
-    if (this.blaze.isOpen) await this.enqueue(outgoing);
-    else await this.rest.sendMessages([outgoing]);
-    // The reply means Mixin stored it under our id: that is the venue's evidence.
-    return { status: 'confirmed', venueMessageId: outgoing.message_id, time: this.clock.now() };
   }
 
   checkLanded(): Promise<LandedCheck> {
@@ -224,12 +256,17 @@ export class MixinAdapter implements VenueAdapter {
     return conversation;
   }
 
+  recentStickers(): readonly StickerChoice[] {
+    return this.stickers;
+  }
+
   markRead(_conversationId: string, _upTo: ReadMark): Promise<void> {
     // Received messages are acknowledged (READ) once stored; there is nothing more to tell Mixin.
     return Promise.resolve();
   }
 
   dispose(): void {
+    this.disposed = true;
     void this.stop().finally(() => this.rest.dispose());
     this.disposables.dispose();
     this.emitter.dispose();
@@ -240,23 +277,30 @@ export class MixinAdapter implements VenueAdapter {
   private enqueue(message: MixinOutgoing): Promise<void> {
     return new Promise<void>((resolve, reject) => {
       this.batch.push({ message, resolve, reject });
-      if (this.batch.length >= MAX_BATCH) void this.flushBatch();
-      else this.batchTimer ??= this.clock.setTimeout(() => void this.flushBatch(), BATCH_WINDOW_MS);
+      this.batchTimer ??= this.clock.setTimeout(() => void this.flushBatches(), BATCH_WINDOW_MS);
     });
   }
 
-  private async flushBatch(): Promise<void> {
+  /** One request at a time, so Mixin receives the messages in the order they were sent. */
+  private async flushBatches(): Promise<void> {
     this.batchTimer?.dispose();
     this.batchTimer = undefined;
-    const batch = this.batch.splice(0, MAX_BATCH);
-    if (batch.length === 0) return;
-    if (this.batch.length > 0) this.batchTimer = this.clock.setTimeout(() => void this.flushBatch(), 0);
+    if (this.flushing) return;
+    this.flushing = true;
     try {
-      if (batch.length === 1) await this.blaze.request('CREATE_MESSAGE', batch[0]!.message);
-      else await this.blaze.request('CREATE_PLAIN_MESSAGES', { messages: batch.map((q) => q.message) });
-      for (const q of batch) q.resolve();
-    } catch (err) {
-      for (const q of batch) q.reject(err);
+      while (this.batch.length > 0) {
+        const size = batches(this.batch.map((q) => q.message))[0]!.length;
+        const batch = this.batch.splice(0, size);
+        try {
+          if (batch.length === 1) await this.blaze.request('CREATE_MESSAGE', batch[0]!.message);
+          else await this.blaze.request('CREATE_PLAIN_MESSAGES', { messages: batch.map((q) => q.message) });
+          for (const q of batch) q.resolve();
+        } catch (err) {
+          for (const q of batch) q.reject(err);
+        }
+      }
+    } finally {
+      this.flushing = false;
     }
   }
 
@@ -279,7 +323,8 @@ export class MixinAdapter implements VenueAdapter {
     const problems: string[] = [];
     const message = toChatMessage(view as MixinMessageView, { accountId: this.accountId, appId: this.options.keystore.appId, now: this.clock.now(), problems });
     for (const p of problems) this.emitter.fire({ type: 'badInput', where: 'Mixin message', detail: p });
-    const named = await this.withMediaLinks(message.direction === 'in' ? await this.withSender(message, view.user_id) : message);
+    const named = await this.withContactName(await this.withStickerPicture(await this.withMediaLinks(message.direction === 'in' ? await this.withSender(message, view.user_id) : message)));
+    if (named.payload?.type === 'sticker') this.rememberSticker(named.payload);
     this.learnConversation(named);
     this.emitter.fire({ type: 'messages', messages: [named], source: view.source === 'LIST_PENDING_MESSAGES' ? 'backfill' : 'live' });
   }
@@ -307,17 +352,69 @@ export class MixinAdapter implements VenueAdapter {
     return { ...message, attachments: resolved };
   }
 
+  /** A sticker shows its picture: `GET /stickers/:id` names it (once per sticker; none when Mixin does not). */
+  private async withStickerPicture(message: ChatMessage): Promise<ChatMessage> {
+    const payload = message.payload;
+    if (payload?.type !== 'sticker' || payload.url || !payload.stickerId) return message;
+    const id = payload.stickerId;
+    let picture = this.stickerPictures.get(id);
+    if (!picture) {
+      picture = this.rest.sticker(id).then(
+        (s) => (s.asset_url ? safeHttpUrl(s.asset_url) : undefined),
+        (err: unknown) => {
+          this.logger.warn(`sticker ${id}: ${err instanceof Error ? err.message : String(err)}`);
+          this.stickerPictures.delete(id);
+          return undefined;
+        },
+      );
+      this.stickerPictures.set(id, picture);
+    }
+    const url = await picture;
+    return url ? { ...message, payload: { ...payload, url } } : message;
+  }
+
+  private rememberSticker(sticker: StickerChoice): void {
+    const same = (s: StickerChoice) => (sticker.stickerId ? s.stickerId === sticker.stickerId : !s.stickerId && s.name === sticker.name && s.albumId === sticker.albumId);
+    const known = this.stickers.find(same);
+    const entry: StickerChoice = {
+      ...(sticker.stickerId ? { stickerId: sticker.stickerId } : {}),
+      ...(sticker.name ?? known?.name ? { name: sticker.name ?? known?.name } : {}),
+      ...(sticker.albumId ?? known?.albumId ? { albumId: sticker.albumId ?? known?.albumId } : {}),
+      ...(sticker.url ?? known?.url ? { url: sticker.url ?? known?.url } : {}),
+    };
+    // A counterparty's sticker ids are untrusted: only well-formed ones are offered again.
+    this.stickers = readStickers([entry, ...this.stickers.filter((s) => !same(s))]);
+    void this.options.state?.set(STICKERS_KEY, this.stickers).catch((err: unknown) => this.logger.warn(`keeping the recent stickers failed: ${err instanceof Error ? err.message : String(err)}`));
+  }
+
   private async withSender(message: ChatMessage, userId: string): Promise<ChatMessage> {
+    const senderName = await this.nameOf(userId);
+    return senderName ? { ...message, senderName } : message;
+  }
+
+  /** A contact card names a Mixin user by id only: the card shows the user's name too. */
+  private async withContactName(message: ChatMessage): Promise<ChatMessage> {
+    const payload = message.payload;
+    const card = payload?.type === 'contact' ? payload.contacts[0] : undefined;
+    if (payload?.type !== 'contact' || !card?.userId || card.name || !UUID.test(card.userId)) return message;
+    const name = await this.nameOf(card.userId);
+    return name ? { ...message, payload: { ...payload, contacts: [{ ...card, name }, ...payload.contacts.slice(1)] } } : message;
+  }
+
+  /** A user's full name from `GET /users/:id`, asked once per user (none when Mixin does not say). */
+  private nameOf(userId: string): Promise<string | undefined> {
     let name = this.names.get(userId);
     if (!name) {
       name = this.rest.user(userId).then(
         (u) => u.full_name ?? undefined,
-        () => undefined,
+        () => {
+          this.names.delete(userId); // asked again next time
+          return undefined;
+        },
       );
       this.names.set(userId, name);
     }
-    const senderName = await name;
-    return senderName ? { ...message, senderName } : message;
+    return name;
   }
 
   private learnConversation(message: ChatMessage): void {
@@ -345,9 +442,21 @@ export class MixinAdapter implements VenueAdapter {
     this.toAck.clear();
     try {
       await this.rest.acknowledge(ids);
+      this.ackFailures = 0;
     } catch (err) {
-      // Not acknowledged: Mixin pushes them again on the next connect; the store de-duplicates.
-      this.logger.warn(`acknowledging ${ids.length} messages failed (they will be pushed again): ${err instanceof Error ? err.message : String(err)}`);
+      // Not acknowledged: they stay pending at Mixin (pushed again on the next connect, which the
+      // store de-duplicates), so try again after a while rather than wait for a reconnect.
+      this.ackFailures += 1;
+      const retryAfter = err instanceof VenueError ? (err.retryAfterMs ?? 0) : 0;
+      const wait = Math.max(retryAfter, Math.min(30_000, 500 * 2 ** Math.min(this.ackFailures, 6)));
+      this.logger.warn(`acknowledging ${ids.length} messages failed (trying again in ${wait} ms): ${err instanceof Error ? err.message : String(err)}`);
+      if (this.disposed) return;
+      for (const id of ids) this.toAck.add(id);
+      this.ackTimer?.dispose();
+      this.ackTimer = this.clock.setTimeout(() => {
+        this.ackTimer = undefined;
+        void this.flushAcks();
+      }, wait);
     }
   }
 
@@ -355,6 +464,46 @@ export class MixinAdapter implements VenueAdapter {
   get state(): ConnectionState {
     return this.lastState;
   }
+}
+
+/** Consecutive groups within Mixin's per-call bounds (count and bytes), in order. */
+export function batches(messages: readonly MixinOutgoing[]): MixinOutgoing[][] {
+  const out: MixinOutgoing[][] = [];
+  let current: MixinOutgoing[] = [];
+  let bytes = 0;
+  for (const m of messages) {
+    const size = Buffer.byteLength(JSON.stringify(m)) + 1;
+    if (current.length > 0 && (current.length >= MAX_BATCH || bytes + size > MAX_BATCH_BYTES)) {
+      out.push(current);
+      current = [];
+      bytes = 0;
+    }
+    current.push(m);
+    bytes += size;
+  }
+  if (current.length > 0) out.push(current);
+  return out;
+}
+
+const STICKERS_KEY = 'recentStickers';
+const MAX_RECENT_STICKERS = 24;
+const STICKER_REF = /^[A-Za-z0-9_.:-]{1,128}$/;
+
+/** The stickers kept in the account state (written by this adapter, but checked: state files can be edited). */
+function readStickers(value: unknown): StickerChoice[] {
+  if (!Array.isArray(value)) return [];
+  const out: StickerChoice[] = [];
+  for (const item of value.slice(0, MAX_RECENT_STICKERS)) {
+    if (typeof item !== 'object' || item === null) continue;
+    const { stickerId, name, albumId, url } = item as Record<string, unknown>;
+    const id = typeof stickerId === 'string' && STICKER_REF.test(stickerId) ? stickerId : undefined;
+    const album = typeof albumId === 'string' && STICKER_REF.test(albumId) ? albumId : undefined;
+    const label = typeof name === 'string' && name.length <= 200 ? name : undefined;
+    if (!id && !(label && album)) continue;
+    const picture = typeof url === 'string' ? safeHttpUrl(url) : undefined;
+    out.push({ ...(id ? { stickerId: id } : {}), ...(label ? { name: label } : {}), ...(album ? { albumId: album } : {}), ...(picture ? { url: picture } : {}) });
+  }
+  return out;
 }
 
 function safeHttpUrl(value: string): string | undefined {

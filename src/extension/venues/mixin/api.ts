@@ -24,6 +24,9 @@ const dataSchema = z.object({ data: z.unknown() }).passthrough();
 const attachmentSchema = z.object({ attachment_id: z.string().min(1), upload_url: z.string().nullish(), view_url: z.string().nullish() }).passthrough();
 const userSchema = z.object({ user_id: z.string().min(1), full_name: z.string().nullish(), identity_number: z.string().nullish() }).passthrough();
 export type MixinUser = z.output<typeof userSchema>;
+/** `GET /stickers/:id`: the sticker's picture (`asset_url`) and name. */
+const stickerSchema = z.object({ sticker_id: z.string().min(1), name: z.string().nullish(), asset_url: z.string().nullish(), album_id: z.string().nullish() }).passthrough();
+export type MixinSticker = z.output<typeof stickerSchema>;
 
 /** A message for `POST /messages` (and, the same fields, for Blaze `CREATE_MESSAGE`). */
 export interface MixinOutgoing {
@@ -73,6 +76,10 @@ export class MixinRestClient {
 
   user(userId: string): Promise<MixinUser> {
     return this.call('GET', `/users/${encodeURIComponent(userId)}`, undefined, userSchema, true);
+  }
+
+  sticker(stickerId: string): Promise<MixinSticker> {
+    return this.call('GET', `/stickers/${encodeURIComponent(stickerId)}`, undefined, stickerSchema, true);
   }
 
   /** Creates the contact conversation with a user (it must exist before the bot writes first). */

@@ -32,6 +32,7 @@ export const MIXIN_DESCRIPTOR: VenueDescriptor = {
       accountId: ctx.accountId,
       keystore: parsed.keystore,
       endpoints: { rest: ctx.endpoints.rest ?? 'https://api.mixin.one', blaze: ctx.endpoints.blaze ?? 'wss://blaze.mixin.one' },
+      state: ctx.state,
       ...(ctx.clock ? { clock: ctx.clock } : {}),
       ...(ctx.logger ? { logger: ctx.logger } : {}),
     });

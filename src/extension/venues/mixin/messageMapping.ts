@@ -7,7 +7,7 @@
 // for every redelivery of one message).
 import type { Attachment, ChatMessage, MessageButton, MessageKind, MessagePayload, OutgoingStatus } from '../../../shared/model';
 import { messageKey } from '../../../shared/model';
-import { clampText } from '../../../shared/messageLimits';
+import { MAX_FIELD_LENGTH, clampText } from '../../../shared/messageLimits';
 import { parseVenueTime } from '../../core/venueTime';
 import { VenueError, type OutboundMessage } from '../venue';
 
@@ -79,13 +79,19 @@ function httpUrl(value: string | undefined): string | undefined {
   }
 }
 
-/** A thumbnail sent inline (base64 JPEG or PNG bytes) as a data: URL the pane may show. */
+/**
+ * A thumbnail sent inline (base64 JPEG or PNG bytes) as a data: URL the pane may show. One that
+ * would not fit a stored field (MAX_FIELD_LENGTH) is left out: the store refuses a whole message
+ * with an over-long field, and the picture itself still comes through its view link.
+ */
 function thumbnailUrl(value: string | undefined): string | undefined {
   if (!value) return undefined;
   const bytes = decodeMixinBase64(value);
-  if (!bytes || bytes.length < 4 || bytes.length > 256 * 1024) return undefined;
+  if (!bytes || bytes.length < 4) return undefined;
   const mime = bytes[0] === 0xff && bytes[1] === 0xd8 ? 'image/jpeg' : bytes[0] === 0x89 && bytes[1] === 0x50 ? 'image/png' : undefined;
-  return mime ? `data:${mime};base64,${bytes.toString('base64')}` : undefined;
+  if (!mime) return undefined;
+  const url = `data:${mime};base64,${bytes.toString('base64')}`;
+  return url.length <= MAX_FIELD_LENGTH ? url : undefined;
 }
 
 /** Waveform samples (0..255), sent as base64 bytes. */
@@ -174,6 +180,8 @@ export function toChatMessage(view: MixinMessageView, ctx: MappingContext): Chat
       ...(duration !== undefined && duration >= 0 ? { durationMs: duration } : {}),
       ...(waveform ? { waveform } : {}),
       ...(thumb ? { thumbUrl: thumb } : {}),
+      // Mixin's audio messages are recorded voice (its apps send audio files as PLAIN_DATA).
+      ...(kind === 'audio' ? { voiceNote: true } : {}),
     };
     return { ...base, kind: messageKind, attachments: [attachment] };
   };
@@ -188,9 +196,12 @@ export function toChatMessage(view: MixinMessageView, ctx: MappingContext): Chat
     case 'PLAIN_DATA':
       return media('file', 'file');
     case 'PLAIN_STICKER': {
+      // Either form Mixin documents: `{sticker_id}` or `{name, album_id}`.
       const stickerId = str(f, 'sticker_id');
-      if (!stickerId) return unreadable('without a sticker_id');
-      payload = { type: 'sticker', stickerId, ...(str(f, 'name') ? { name: str(f, 'name')! } : {}), ...(str(f, 'album_id') ? { albumId: str(f, 'album_id')! } : {}) };
+      const name = str(f, 'name');
+      const albumId = str(f, 'album_id');
+      if (!stickerId && !(name && albumId)) return unreadable('without a sticker_id or a name in an album');
+      payload = { type: 'sticker', ...(stickerId ? { stickerId } : {}), ...(name ? { name } : {}), ...(albumId ? { albumId } : {}) };
       return { ...base, kind: 'sticker', payload };
     }
     case 'PLAIN_CONTACT': {
@@ -259,7 +270,10 @@ export function toMixinPayload(message: OutboundMessage): { category: string; da
       return { category: 'PLAIN_DATA', dataBase64: encode({ ...attachmentFields(), name: a?.name ?? 'file' }) };
     case 'sticker': {
       if (message.payload?.type !== 'sticker') throw new VenueError('rejected', 'a sticker message without a sticker');
-      return { category: 'PLAIN_STICKER', dataBase64: encode({ sticker_id: message.payload.stickerId }) };
+      const { stickerId, name, albumId } = message.payload;
+      if (stickerId) return { category: 'PLAIN_STICKER', dataBase64: encode({ sticker_id: stickerId }) };
+      if (name && albumId) return { category: 'PLAIN_STICKER', dataBase64: encode({ name, album_id: albumId }) };
+      throw new VenueError('rejected', 'a sticker needs its id, or its name and album');
     }
     case 'contact': {
       const userId = message.payload?.type === 'contact' ? message.payload.contacts[0]?.userId : undefined;

@@ -1,5 +1,5 @@
 // Media elements for attachments. The only place that sets a URL-bearing attribute (`src`), and
-// only after parseHttpUrl accepted the value. When an element fails to load (host blocked by the
+// only after parseHttpUrl (or, for a venue's inline thumbnail, parseInlineImage) accepted the value. When an element fails to load (host blocked by the
 // CSP, offline, gone) the timeline's delegated error handler swaps it for a visible link.
 import type { Attachment } from '../../../shared/model';
 import { revealed, untrustedText } from '../../bidiReveal';
@@ -8,7 +8,7 @@ import { el } from '../../dom';
 import { icons } from '../../icons';
 import { formatBytes, formatDuration } from '../format';
 import { linkElement } from '../links';
-import { parseHttpUrl } from '../../safeUrl';
+import { parseHttpUrl, parseInlineImage } from '../../safeUrl';
 import { createButton } from '../../ui';
 import { DOWNLOAD_ACTION, downloadArea } from '../downloads';
 
@@ -70,11 +70,29 @@ function markMedia(media: HTMLElement, url: URL, label: string, expiresAt?: numb
   if (expiresAt !== undefined) media.setAttribute(EXPIRES_ATTRIBUTE, String(expiresAt));
 }
 
+/**
+ * The thumbnail the venue sent inline, while the picture has no link (Mixin's view link could not
+ * be fetched): shown as what it is, a preview, with nothing to open.
+ */
+function inlineThumbnail(attachment: Attachment, source: string, className: string): HTMLElement {
+  const img = el('img', { className: `${className} media--inline-thumbnail`, attrs: { alt: revealBidiControls(attachment.name ?? 'Image'), title: 'Preview only: the full picture has no link yet' } });
+  if (attachment.width && attachment.height && attachment.width > 0 && attachment.height > 0) {
+    img.width = Math.round(attachment.width);
+    img.height = Math.round(attachment.height);
+  }
+  img.decoding = 'async';
+  img.src = source;
+  return img;
+}
+
 export function imageElement(attachment: Attachment, className = 'media media--image'): HTMLElement {
   if (isExpired(attachment.expiresAt)) return expiredMedia(`Image “${displayName(attachment)}”`, attachment.expiresAt);
   const full = parseHttpUrl(attachment.url);
   const shown = parseHttpUrl(attachment.thumbUrl) ?? full;
-  if (!shown) return unsupportedUrl(attachment);
+  if (!shown) {
+    const inline = parseInlineImage(attachment.thumbUrl);
+    return inline ? inlineThumbnail(attachment, inline, className) : unsupportedUrl(attachment);
+  }
   const img = el('img', { className, attrs: { alt: revealBidiControls(attachment.name ?? 'Image') } });
   // Reserve the space up front so a late load does not shift the list under the reader.
   if (attachment.width && attachment.height && attachment.width > 0 && attachment.height > 0) {
@@ -105,8 +123,8 @@ function timedMedia(tag: 'video' | 'audio', attachment: Attachment): HTMLElement
     (media as HTMLVideoElement).width = Math.round(attachment.width);
     (media as HTMLVideoElement).height = Math.round(attachment.height);
   }
-  const poster = tag === 'video' ? parseHttpUrl(attachment.thumbUrl) : undefined;
-  if (poster) (media as HTMLVideoElement).poster = poster.href;
+  const poster = tag === 'video' ? (parseHttpUrl(attachment.thumbUrl)?.href ?? parseInlineImage(attachment.thumbUrl)) : undefined;
+  if (poster) (media as HTMLVideoElement).poster = poster;
   markMedia(media, url, `${KIND_NAMES[attachment.kind]} “${displayName(attachment)}”`, attachment.expiresAt);
   media.src = url.href;
   const duration = formatDuration(attachment.durationMs);

@@ -60,6 +60,21 @@ class ScriptedVenue implements VenueAdapter {
 
 const never = () => new Promise<SendReceipt>(() => {});
 
+/** A venue with a batch send (as Mixin's CREATE_PLAIN_MESSAGES): each call records the ids it carried. */
+class BatchingVenue extends ScriptedVenue {
+  readonly batches: string[][] = [];
+  batchScript: Array<(ms: readonly OutboundMessage[]) => Promise<readonly SendReceipt[]>> = [];
+  constructor(maxBatch: number) {
+    super();
+    this.capabilities = { ...MEXC_CAPABILITIES, maxBatch };
+  }
+  async sendBatch(ms: readonly OutboundMessage[]): Promise<readonly SendReceipt[]> {
+    this.batches.push(ms.map((m) => m.clientMessageId));
+    const step = this.batchScript.shift();
+    return step ? step(ms) : ms.map((m) => ({ status: 'confirmed' as const, venueMessageId: `v-${m.clientMessageId}` }));
+  }
+}
+
 
 describe('outbox', () => {
   let dir: string;
@@ -398,6 +413,69 @@ describe('outbox', () => {
       assert.equal(store.findByClientMessageId('acc', '42', 'upl00007')?.failure, undefined, 'the reason goes once it is sent');
       assert.equal(venue.uploads.length, 2);
       assert.equal(venue.sent.length, 1);
+    });
+  });
+
+  describe('batch sends', () => {
+    it('messages queued behind each other go out in compose order, in batches of at most maxBatch, each once', async () => {
+      const batching = new BatchingVenue(4);
+      venue = batching;
+      ready = false;
+      const outbox = await openOutbox();
+      const ids = Array.from({ length: 10 }, (_, i) => `batch${String(i).padStart(3, '0')}`);
+      for (const id of ids) await outbox.enqueue(compose(id));
+      ready = true;
+      outbox.kick('acc');
+      await until(() => ids.every((id) => statusOf(id) === 'confirmed'));
+      assert.deepEqual(batching.batches, [ids.slice(0, 4), ids.slice(4, 8), ids.slice(8)]);
+      assert.equal(batching.sent.length, 0, 'nothing went one by one');
+      for (const id of ids) assert.equal(outbox.get(id)?.state, 'done');
+    });
+
+    it('a batch whose outcome is unknown is checked before anything is sent again; a batch the venue refuses goes again one by one', async () => {
+      const batching = new BatchingVenue(10);
+      venue = batching;
+      ready = false;
+      const outbox = await openOutbox();
+      for (const id of ['unknown01', 'unknown02']) await outbox.enqueue(compose(id));
+      batching.batchScript.push(() => Promise.reject(new VenueError('unknown-outcome', 'reply lost')));
+      batching.landed = { landed: true, venueMessageId: 'seen' };
+      ready = true;
+      outbox.kick('acc');
+      await until(() => outbox.get('unknown01')?.state === 'done' && outbox.get('unknown02')?.state === 'done');
+      assert.equal(batching.batches.length, 1, 'not resent: the landed check found them');
+      assert.equal(batching.landedChecks, 2);
+
+      // One bad message makes the venue refuse the whole batch: only that one fails.
+      ready = false;
+      for (const id of ['refused01', 'refused02', 'refused03']) await outbox.enqueue(compose(id));
+      batching.batchScript.push(() => Promise.reject(new VenueError('rejected', 'invalid data in one message')));
+      batching.script.push(async () => ({ status: 'confirmed', venueMessageId: 'r1' }), () => Promise.reject(new VenueError('rejected', 'invalid sticker')), async () => ({ status: 'confirmed', venueMessageId: 'r3' }));
+      ready = true;
+      outbox.kick('acc');
+      await until(() => ['refused01', 'refused02', 'refused03'].every((id) => ['confirmed', 'failed'].includes(statusOf(id) ?? '')));
+      assert.deepEqual(batching.sent.map((m) => m.clientMessageId), ['refused01', 'refused02', 'refused03'], 'then one by one, in order');
+      assert.deepEqual(['refused01', 'refused02', 'refused03'].map(statusOf), ['confirmed', 'failed', 'confirmed']);
+    });
+
+    it('an upload or a back-off ends the batch: only fresh sends at the head of the lane go together', async () => {
+      const batching = new BatchingVenue(10);
+      batching.capabilities = { ...batching.capabilities, upload: { kinds: ['image'], maxBytes: 1_000_000 } };
+      venue = batching;
+      ready = false;
+      const outbox = await openOutbox();
+      const file = join(dir, 'photo.png');
+      await writeFile(file, Buffer.from('png bytes'));
+      await outbox.enqueue(compose('fresh0001'));
+      await outbox.enqueue(compose('fresh0002'));
+      await outbox.enqueue({ ...compose('upload001', ''), kind: 'image', file: { path: file, name: 'photo.png', mimeType: 'image/png', size: 9, kind: 'image' } });
+      await outbox.enqueue(compose('fresh0003'));
+      await outbox.enqueue(compose('fresh0004'));
+      ready = true;
+      outbox.kick('acc');
+      await until(() => ['fresh0001', 'fresh0002', 'upload001', 'fresh0003', 'fresh0004'].every((id) => outbox.get(id)?.state === 'done' || statusOf(id) === 'sent'));
+      assert.deepEqual(batching.batches, [['fresh0001', 'fresh0002'], ['fresh0003', 'fresh0004']]);
+      assert.deepEqual(batching.sent.map((m) => m.clientMessageId), ['upload001'], 'the upload went on its own, between them');
     });
   });
 });

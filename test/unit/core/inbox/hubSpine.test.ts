@@ -125,6 +125,25 @@ describe('inbox hub spine (fake venue with history, upload, venue unread)', () =
     assert.ok(durableWhenTold);
   });
 
+  it('a recall withdraws the stored message it names in the same write; the adapter hears only of the recall', async () => {
+    await open();
+    adapter.announce('c1');
+    backend.add('c1', 'IBAN DE00 wrong');
+    await hub.settled();
+    const target = store.page(A, 'c1', { limit: 10 }).messages.find((m) => m.text === 'IBAN DE00 wrong')!;
+    const recall: ChatMessage = { key: `bybit:${A}:c1:r1`, venue: 'bybit', accountId: A, conversationId: 'c1', venueMessageId: 'r1', direction: 'in', kind: 'recall', payload: { type: 'recall', targetVenueMessageId: target.venueMessageId! }, time: backend.tick() };
+    const shown: ChatMessage[] = [];
+    const sub = hub.onMessages((e) => shown.push(...e.messages));
+    adapter.emit({ type: 'messages', messages: [recall], source: 'live' });
+    await hub.settled();
+    sub.dispose();
+    assert.equal(store.get(target.key)?.recalled, true);
+    assert.equal(store.get(target.key)?.time, target.time, 'it keeps its place in the timeline');
+    assert.ok(store.get(recall.key));
+    assert.deepEqual(adapter.storedBatches.at(-1), [recall.key]);
+    assert.ok(shown.some((m) => m.key === target.key && m.recalled === true), 'open panes are told');
+  });
+
   it('opening a pane backfills the newest page; history/page walks the store, then the venue, with one cursor', async () => {
     for (let i = 0; i < 120; i++) backend.add('c2', `m${i}`);
     await open();

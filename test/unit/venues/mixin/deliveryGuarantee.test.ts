@@ -87,4 +87,30 @@ describe('Mixin: nothing acknowledged before it is stored', function () {
     recordMeasurement('mixin.receiveToAckMs', { median: samples[5], max: samples[9], samples });
     assert.equal(samples.length, 10);
   });
+
+  it('many queued messages go out as CREATE_PLAIN_MESSAGES of ≤ 100 and ≤ 128 KB, in compose order, each once', async () => {
+    const conversation = mixin.conversationOf(0);
+    // 150 messages queued while the account is away, a fifth of them long enough that 100 would pass 128 KB.
+    const texts = Array.from({ length: 150 }, (_, i) => (i % 5 === 4 ? `long ${i} ${'x'.repeat(12_000)}` : `queued ${i}`));
+    const ids: string[] = [];
+    for (const [i, text] of texts.entries()) {
+      const clientMessageId = `queued${String(i).padStart(4, '0')}`;
+      ids.push(clientMessageId);
+      await rig.outbox.enqueue({ clientMessageId, venue: 'mixin', accountId: A, conversationId: conversation, kind: 'text', text });
+    }
+    const framesBefore = mixin.frames().at(-1)?.seq ?? 0;
+    await rig.hub.addAccount({ id: A, venue: 'mixin', label: 'Mixin' }, make());
+    await until(() => ids.every((id) => ['confirmed', 'delivered', 'read'].includes(rig.store.findByClientMessageId(A, conversation, id)?.status ?? '')), 20_000, 'all confirmed');
+
+    const ours = mixin.messages(conversation).filter((m) => m['user_id'] === keystore.appId);
+    const arrived = ours.map((m) => Buffer.from(m['data'] ?? '', 'base64').toString('utf8')).filter((t) => texts.includes(t));
+    assert.deepEqual(arrived, texts, 'each once, in compose order');
+    const frames = mixin.frames(framesBefore).filter((f) => f.direction === 'in' && (f.action === 'CREATE_PLAIN_MESSAGES' || f.action === 'CREATE_MESSAGE'));
+    const batches = frames.filter((f) => f.action === 'CREATE_PLAIN_MESSAGES').length;
+    // 150 messages, 30 of them ~16 KB: at least 4 calls by size, far fewer than one per message.
+    assert.ok(batches >= 4 && frames.length <= 10, `${batches} batches, ${frames.length} send frames`);
+    const refused = mixin.frames(framesBefore).filter((f) => f.direction === 'out' && f.errorCode !== null);
+    assert.deepEqual(refused, [], 'Mixin refused no call (no batch over its limits)');
+    recordMeasurement('mixin.batchedSend', { messages: texts.length, sendFrames: frames.length, batches });
+  });
 });

@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
 import type { ChatMessage } from '../../../../src/shared/model';
+import { MAX_FIELD_LENGTH } from '../../../../src/shared/messageLimits';
+import { chatMessageProblem } from '../../../../src/shared/messageValidator';
 import { toChatMessage, toMixinPayload, type MappingContext, type MixinMessageView } from '../../../../src/extension/venues/mixin/messageMapping';
 import type { OutboundMessage } from '../../../../src/extension/venues/venue';
 
@@ -50,7 +52,8 @@ describe('Mixin categories <-> model', () => {
     assert.equal(image.kind, 'image');
     assert.deepEqual(image.attachments?.[0], { kind: 'image', ref: 'att-1', mimeType: 'image/jpeg', size: 51234, width: 640, height: 480, thumbUrl: `data:image/jpeg;base64,${JPEG.toString('base64')}` });
     const audio = toChatMessage(view('PLAIN_AUDIO', { attachment_id: 'att-2', mime_type: 'audio/ogg', size: 9000, duration: 4200, waveform: Buffer.from([0, 128, 255]).toString('base64') }), ctx());
-    assert.deepEqual(audio.attachments?.[0], { kind: 'audio', ref: 'att-2', mimeType: 'audio/ogg', size: 9000, durationMs: 4200, waveform: [0, 128, 255] });
+    // Mixin's PLAIN_AUDIO is a recorded voice message (its apps send audio files as PLAIN_DATA).
+    assert.deepEqual(audio.attachments?.[0], { kind: 'audio', ref: 'att-2', mimeType: 'audio/ogg', size: 9000, durationMs: 4200, waveform: [0, 128, 255], voiceNote: true });
     const spelledByJs = toChatMessage(view('PLAIN_AUDIO', { attachment_id: 'att-2', wave_form: Buffer.from([7]).toString('base64') }), ctx());
     assert.deepEqual(spelledByJs.attachments?.[0]?.waveform, [7]);
     const video = toChatMessage(view('PLAIN_VIDEO', { attachment_id: 'att-3', mime_type: 'video/mp4', duration: 12000, width: 1280, height: 720 }), ctx());
@@ -59,8 +62,26 @@ describe('Mixin categories <-> model', () => {
     assert.deepEqual([file.kind, file.attachments?.[0]?.name, file.attachments?.[0]?.size], ['file', 'invoice.pdf', 2048]);
   });
 
+  it('an inline thumbnail too large for a stored field is left out, and the message still passes the store check', () => {
+    const big = Buffer.concat([JPEG, Buffer.alloc(12_000, 7)]);
+    const problems: string[] = [];
+    const image = toChatMessage(view('PLAIN_IMAGE', { attachment_id: 'att-1', mime_type: 'image/jpeg', width: 640, height: 480, thumbnail: big.toString('base64') }), ctx(problems));
+    assert.equal(image.attachments?.[0]?.thumbUrl, undefined);
+    assert.equal(chatMessageProblem(image), undefined);
+    assert.deepEqual(problems, []);
+    // The largest one that fits is kept.
+    const fits = Buffer.concat([JPEG, Buffer.alloc(Math.floor(((MAX_FIELD_LENGTH - 'data:image/jpeg;base64,'.length) / 4) * 3) - JPEG.length, 7)]);
+    const kept = toChatMessage(view('PLAIN_VIDEO', { attachment_id: 'att-3', thumbnail: fits.toString('base64') }), ctx());
+    const length = kept.attachments?.[0]?.thumbUrl?.length ?? 0;
+    assert.ok(length <= MAX_FIELD_LENGTH && length > MAX_FIELD_LENGTH - 4, `${length} characters kept`);
+    assert.equal(chatMessageProblem(kept), undefined);
+  });
+
   it('sticker, contact, location, live, card, button group and recall', () => {
     assert.deepEqual(toChatMessage(view('PLAIN_STICKER', { sticker_id: 's1', name: 'hi', album_id: 'a1' }), ctx()).payload, { type: 'sticker', stickerId: 's1', name: 'hi', albumId: 'a1' });
+    // The seed's other form: a sticker named within its album.
+    assert.deepEqual(toChatMessage(view('PLAIN_STICKER', { name: 'hello', album_id: 'a1' }), ctx()).payload, { type: 'sticker', name: 'hello', albumId: 'a1' });
+    assert.equal(toChatMessage(view('PLAIN_STICKER', { name: 'hello' }), ctx()).text, '[PLAIN_STICKER]');
     assert.deepEqual(toChatMessage(view('PLAIN_CONTACT', { user_id: USER }), ctx()).payload, { type: 'contact', contacts: [{ userId: USER }] });
     assert.deepEqual(toChatMessage(view('PLAIN_LOCATION', { latitude: 1.2834, longitude: 103.8607, name: 'Marina Bay', address: 'Singapore' }), ctx()).payload, { type: 'location', latitude: 1.2834, longitude: 103.8607, name: 'Marina Bay', address: 'Singapore' });
     assert.deepEqual(toChatMessage(view('PLAIN_LIVE', { url: 'https://live.example/s.m3u8', thumb_url: 'https://live.example/t.jpg', width: 720, height: 1280 }), ctx()).payload, { type: 'live', url: 'https://live.example/s.m3u8', thumbUrl: 'https://live.example/t.jpg', width: 720, height: 1280 });
@@ -96,6 +117,7 @@ describe('Mixin categories <-> model', () => {
     const file = roundTrip(outbound('file', { attachment: { kind: 'file', ref: 'att-8', mimeType: 'application/pdf', size: 5, name: 'a.pdf' } }));
     assert.deepEqual([file.kind, file.attachments?.[0]?.name], ['file', 'a.pdf']);
     assert.deepEqual(roundTrip(outbound('sticker', { payload: { type: 'sticker', stickerId: 's1' } })).payload, { type: 'sticker', stickerId: 's1' });
+    assert.deepEqual(roundTrip(outbound('sticker', { payload: { type: 'sticker', name: 'hello', albumId: 'a1' } })).payload, { type: 'sticker', name: 'hello', albumId: 'a1' });
     assert.deepEqual(roundTrip(outbound('contact', { payload: { type: 'contact', contacts: [{ userId: USER }] } })).payload, { type: 'contact', contacts: [{ userId: USER }] });
     assert.deepEqual(roundTrip(outbound('location', { payload: { type: 'location', latitude: -6.2, longitude: 106.8, name: 'Monas' } })).payload, { type: 'location', latitude: -6.2, longitude: 106.8, name: 'Monas' });
     assert.equal(roundTrip(outbound('text', { text: 'x' })).status, 'read');
