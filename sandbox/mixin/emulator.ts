@@ -224,6 +224,8 @@ export class MixinEmulator {
   attachments(): unknown[] {
     return [...this.store.attachments.values()].map((a) => ({
       attachmentId: a.attachmentId, createdAt: a.createdAt, uploadedAt: a.uploadedAt ?? null, size: a.body?.length ?? null, contentType: a.contentType ?? null,
+      // What a download must reproduce byte for byte.
+      sha256: a.body ? createHash('sha256').update(a.body).digest('hex') : null,
       expired: a.createdAt + this.settings.attachmentTtlMs < this.now(),
     }));
   }

@@ -6,6 +6,7 @@ import { InboxHub } from './core/inbox/inboxHub';
 import { MessageStore } from './core/store/messageStore';
 import { Outbox } from './core/delivery/outbox';
 import { AccountService } from './host/accountService';
+import { AttachmentDownloads } from './host/attachmentDownloads';
 import { AccountRegistry } from './host/accounts';
 import { ChatPanels } from './host/chatPanels';
 import { registerCommands } from './host/commands';
@@ -93,6 +94,8 @@ async function startInbox(context: vscode.ExtensionContext, log: RedactingLog, s
   const mediaRoot = join(storageDir, 'media');
   const accounts = new AccountService(registry, inbox, log, sandbox, mediaRoot);
   const uploader = new MediaUploader(log);
+  const downloads = new AttachmentDownloads({ hub: inbox, logger: log, mediaRoot });
+  subscriptions.push(downloads);
   const panels = new ChatPanels({
     hub: inbox,
     extensionUri: context.extensionUri,
@@ -100,6 +103,7 @@ async function startInbox(context: vscode.ExtensionContext, log: RedactingLog, s
     redactor: log.redactor,
     drafts: context.workspaceState,
     uploader,
+    downloads,
     mediaOrigins: (accountId) => mediaOriginsFor(registry.get(accountId)),
     localMediaRoot: vscode.Uri.file(mediaRoot),
   });
@@ -129,7 +133,7 @@ async function startInbox(context: vscode.ExtensionContext, log: RedactingLog, s
     }
   };
   subscriptions.push(inbox.onDidChangeState(updateSendContext), inbox.onDidChangeConversations(updateSendContext));
-  subscriptions.push(registry, sandbox, panels, tree, status, registry.onDidChange(updateContext), ...registerCommands({ hub: inbox, accounts, panels, pairingPanels, log, mutes, selectedConversation: () => tree.selectedConversation(), selectedAccount: () => tree.selectedAccount() }));
+  subscriptions.push(registry, sandbox, panels, tree, status, registry.onDidChange(updateContext), ...registerCommands({ hub: inbox, accounts, panels, downloads, pairingPanels, log, mutes, selectedConversation: () => tree.selectedConversation(), selectedAccount: () => tree.selectedAccount() }));
   subscriptions.push(inbox.onBadInput((e) => log.warn(`bad input (${inbox.badInputCount} so far) on ${e.where}: ${e.detail}`)));
   subscriptions.push(
     inbox.onStoreTrouble((t) => {

@@ -7,6 +7,7 @@
 // this module with `import type` only, so zod stays out of its bundle.
 
 import * as z from 'zod';
+import { MAX_ATTACHMENTS } from './messageLimits';
 import type { ChatMessage, ComposerCapabilities, ConnectionState, Conversation } from './model';
 
 // ---- webview -> host requests -------------------------------------------------------------
@@ -17,6 +18,9 @@ const httpUrl = z
   .max(2048)
   .refine((u) => /^https?:\/\//i.test(u), 'only http(s) URLs are accepted');
 
+/** Highest attachment index a download may name. */
+const MAX_ATTACHMENT_INDEX = MAX_ATTACHMENTS - 1;
+
 /** `markdown` is a post (Mixin PLAIN_POST): the same text, rendered as markdown with raw HTML off. */
 export const SEND_KINDS = ['text', 'markdown', 'image', 'video', 'file'] as const;
 /** Kinds the host composes from its own prompts (`compose/structured`), never from webview text. */
@@ -26,11 +30,9 @@ export const STRUCTURED_KINDS = ['location', 'contact', 'sticker'] as const;
  * The message a send answers, by its key only: the host builds the quote from its own store, so
  * the pane cannot make a reply quote words nobody wrote.
  */
-const replyTo = z
-  // Keys are printable (venue, account, conversation and message ids joined by ':').
-  .object({ key: z.string().min(1).max(1024).regex(/^[\x20-\x7e\u00a0-\uffff]+$/, 'message key has control characters') })
-  .strict()
-  .optional();
+// Keys are printable (venue, account, conversation and message ids joined by ':').
+const messageKey = z.string().min(1).max(1024).regex(/^[\x20-\x7e\u00a0-\uffff]+$/, 'message key has control characters');
+const replyTo = z.object({ key: messageKey }).strict().optional();
 
 export const requestSchemas = {
   'webview/ready': z.object({}).strict(),
@@ -63,6 +65,11 @@ export const requestSchemas = {
   'compose/structured': z.object({ kind: z.enum(STRUCTURED_KINDS), replyTo }).strict(),
   'conversation/markRead': z.object({ upTo: z.number().int().nonnegative().optional() }).strict(),
   'link/open': z.object({ url: httpUrl }).strict(),
+  /**
+   * Save a stored message's attachment (by key and index) through the host: it asks where, takes the
+   * link from its own store or the venue (never from the pane) and reports `download/progress`.
+   */
+  'attachment/download': z.object({ key: messageKey, index: z.number().int().min(0).max(MAX_ATTACHMENT_INDEX) }).strict(),
   'draft/save': z.object({ text: z.string().max(20000) }).strict(),
 } as const;
 
@@ -104,6 +111,8 @@ export interface RequestResults {
   'compose/structured': { readonly queued?: { readonly key: string; readonly clientMessageId: string } };
   'conversation/markRead': { readonly unread: number };
   'link/open': { readonly opened: boolean };
+  /** `saved: false` when the user dismissed the save dialog; failures are errors. */
+  'attachment/download': { readonly saved: boolean };
   'draft/save': { readonly saved: true };
 }
 
@@ -148,6 +157,20 @@ export interface ConversationSnapshot {
   readonly draft?: string;
 }
 
+export type DownloadState = 'running' | 'done' | 'failed' | 'cancelled';
+
+/** How far the host is with saving one attachment (at most about ten a second while running). */
+export interface DownloadProgress {
+  readonly key: string;
+  readonly index: number;
+  readonly received: number;
+  /** Absent when the server sent no length. */
+  readonly total?: number;
+  readonly state: DownloadState;
+  /** Why it failed (for the user). */
+  readonly message?: string;
+}
+
 export interface NotificationParams {
   'conversation/snapshot': ConversationSnapshot;
   'conversation/update': { readonly conversation: Conversation };
@@ -156,6 +179,8 @@ export interface NotificationParams {
   'connection/state': { readonly state: ConnectionState };
   /** Bytes of a file uploaded so far (our message `clientMessageId`). */
   'upload/progress': { readonly clientMessageId: string; readonly sent: number; readonly total: number };
+  /** A download of one of this conversation's attachments (`attachment/download` or the command). */
+  'download/progress': DownloadProgress;
   /** A problem the user should see in the pane (bad input, a rejected send, ...). */
   'notice/show': { readonly level: 'info' | 'warning' | 'error'; readonly message: string };
 }

@@ -41,6 +41,7 @@ export class ChatApp implements Disposable {
       'message/upsert': (params) => this.timeline.upsert(Array.isArray(params.messages) ? params.messages : []),
       'connection/state': (params) => this.onConnectionState(params),
       'notice/show': (params) => this.onNotice(params),
+      'download/progress': (params) => this.timeline.downloadProgress(params),
       'upload/progress': (params) => {
         if (typeof params.clientMessageId === 'string' && typeof params.sent === 'number' && typeof params.total === 'number') this.timeline.uploadProgress(params.clientMessageId, params.sent, params.total);
       },

@@ -38,6 +38,7 @@ const NOTIFICATION_METHODS = {
   'message/upsert': true,
   'connection/state': true,
   'upload/progress': true,
+  'download/progress': true,
   'notice/show': true,
 } as const satisfies Record<NotificationMethod, true>;
 
@@ -72,14 +73,16 @@ export class RpcClient implements Disposable {
     private readonly timeoutMs = DEFAULT_REQUEST_TIMEOUT_MS,
   ) {}
 
-  request<M extends RequestMethod>(method: M, params: RequestParams<M>): Promise<RequestResults[M]> {
+  /** `options.timeoutMs`: a longer wait for requests that include the user's own time (a save dialog). */
+  request<M extends RequestMethod>(method: M, params: RequestParams<M>, options: { readonly timeoutMs?: number } = {}): Promise<RequestResults[M]> {
     if (this.disposed) return Promise.reject(new RpcError('disposed', 'The chat pane is closing.'));
     const id = this.nextId++;
+    const timeoutMs = options.timeoutMs ?? this.timeoutMs;
     return new Promise<RequestResults[M]>((resolve, reject) => {
       const timer = timeout(() => {
         this.pending.delete(id);
-        reject(new RpcError(NO_ANSWER, `The extension did not answer ${method} within ${Math.round(this.timeoutMs / 1000)} s.`));
-      }, this.timeoutMs);
+        reject(new RpcError(NO_ANSWER, `The extension did not answer ${method} within ${Math.round(timeoutMs / 1000)} s.`));
+      }, timeoutMs);
       this.pending.set(id, { method, resolve: resolve as (result: unknown) => void, reject, timer });
       const envelope: RequestEnvelope<M> = { id, method, params };
       try {

@@ -1,10 +1,12 @@
 // A Mixin bot in a real VS Code against the sandbox emulator: the account added from a keystore
-// file on disk, the showcase of received categories rendered, and every category the pane can
-// send (text, a post, an image, a file, a sticker, a contact card, a location) reaching Mixin
-// once, with receipts to read.
+// file on disk, the showcase of received categories rendered, every category the pane can send
+// (text, a post, an image, a file, a sticker, a contact card, a location) reaching Mixin once, with
+// receipts to read, and a file the counterparty sent saved to disk through the host byte for byte.
 import * as assert from 'node:assert/strict';
 import type { ChildProcess } from 'node:child_process';
-import { readFile, writeFile } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { VenueChatApi } from '../../src/extension/extension';
@@ -109,5 +111,41 @@ describe('Mixin Messenger bot in a real VS Code (sandbox)', function () {
     await until(async () => (await ours('PLAIN_CONTACT')).some((v) => JSON.parse(decoded(v)).user_id === counterparty) || undefined, 'the contact card at Mixin');
 
     for (const category of ['PLAIN_POST', 'PLAIN_STICKER', 'PLAIN_CONTACT']) assert.equal((await ours(category)).length, 1, `one ${category}`);
+  });
+
+  it('saves a file the counterparty sent through venueChat.downloadAttachment: the very bytes Mixin holds, via a fresh link', async () => {
+    const sent = await control<Record<string, string>>(mixin.control, '/inject', { conversationId, category: 'PLAIN_DATA' });
+    const stored = await until(() => api.messages(accountId!, conversationId).find((m) => m.venueMessageId === sent['message_id'] && m.attachments?.[0]?.ref), 'the file stored');
+    const attachment = stored.attachments![0]!;
+    assert.equal(attachment.name, 'invoice-4411.pdf');
+    const dir = await mkdtemp(join(tmpdir(), 'venue-chat-saved-'));
+    try {
+      const target = join(dir, 'invoice-4411.pdf');
+      const result = await vscode.commands.executeCommand<{ saved: boolean; path?: string; bytes?: number }>('venueChat.downloadAttachment', { key: stored.key, index: 0, target });
+      assert.equal(result.saved, true);
+      assert.equal(result.path, target);
+      const bytes = await readFile(target);
+      const atMixin = (await control<{ attachmentId: string; size: number; sha256: string }[]>(mixin.control, '/attachments')).find((a) => a.attachmentId === attachment.ref);
+      assert.ok(atMixin, 'the attachment is at Mixin');
+      assert.equal(bytes.length, atMixin.size);
+      assert.equal(result.bytes, atMixin.size);
+      assert.equal(createHash('sha256').update(bytes).digest('hex'), atMixin.sha256, 'byte for byte');
+      assert.deepEqual(await readdir(dir), ['invoice-4411.pdf'], 'no .part left behind');
+      const asked = await control<{ path: string }[]>(mixin.control, '/requests?kind=rest');
+      assert.ok(asked.some((r) => r.path === `/attachments/${attachment.ref}`), 'a fresh view link was asked for');
+      // The conversation's open pane heard of it: its file card has Save… and says Saved.
+      const card = `.msg[data-key="${stored.key}"] .file-card[data-attachment-index="0"]`;
+      await until(async () => (await driver.count({ selector: `${card} .file-card__save`, scope: 'webview' })) === 1 || undefined, 'Save… on the pane\'s file card');
+      await until(async () => (await driver.textContent({ selector: `${card} .file-card__status`, scope: 'webview' })).some((t) => t.trim() === 'Saved') || undefined, 'Saved on the pane\'s file card');
+
+      // An attachment the message does not have is a clear error, and nothing is written.
+      await assert.rejects(
+        Promise.resolve(vscode.commands.executeCommand('venueChat.downloadAttachment', { key: stored.key, index: 3, target: join(dir, 'nothing.pdf') })),
+        /no attachment 3/,
+      );
+      assert.deepEqual(await readdir(dir), ['invoice-4411.pdf']);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -20,6 +20,7 @@ import type { Logger } from '../core/logger';
 import { ReplyError } from '../core/inbox/replyQuote';
 import { venueDescriptor } from '../venues/registry';
 import { paneMessages } from './localMedia';
+import type { AttachmentDownloads } from './attachmentDownloads';
 import type { MediaUploader } from './mediaUploader';
 import type { StateRedactor } from './stateText';
 import { UserFacingError } from './userFacingError';
@@ -39,6 +40,8 @@ export interface ChatPanelDeps {
   readonly redactor: StateRedactor;
   readonly drafts: vscode.Memento;
   readonly uploader: MediaUploader;
+  /** Saves attachments through the host (`attachment/download`) and reports their progress. */
+  readonly downloads: AttachmentDownloads;
   /** Origins the CSP lets media load from for this account (the venue's media hosts). */
   readonly mediaOrigins: (accountId: string) => string[];
   /** Where adapters keep media they saved (file: URLs under it are shown through the webview). */
@@ -87,6 +90,9 @@ export class ChatPanel implements vscode.Disposable {
       }),
       hub.onUploadProgress((e) => {
         if (e.accountId === target.accountId && e.conversationId === target.conversationId) this.notify('upload/progress', { clientMessageId: e.clientMessageId, sent: e.sent, total: e.total });
+      }),
+      deps.downloads.onProgress(({ accountId, conversationId, ...progress }) => {
+        if (accountId === target.accountId && conversationId === target.conversationId) this.notify('download/progress', progress);
       }),
       hub.onDidChangeState((e) => {
         if (e.accountId === target.accountId) this.notify('connection/state', { state: deps.redactor.redactState(e.state) });
@@ -267,6 +273,11 @@ export class ChatPanel implements vscode.Disposable {
       case 'link/open': {
         const p = params as ValidRequestParams<'link/open'>;
         return { opened: await openLinkWithConfirmation(p.url) };
+      }
+      case 'attachment/download': {
+        const p = params as ValidRequestParams<'attachment/download'>;
+        const { saved } = await this.deps.downloads.download({ key: p.key, index: p.index, within: this.target });
+        return { saved };
       }
       case 'draft/save': {
         const p = params as ValidRequestParams<'draft/save'>;

@@ -1,10 +1,12 @@
 // Palette commands. Every command that acts on an account or a conversation also takes its target
 // as an argument object, for keybindings, scripts and tests.
 import { randomUUID } from 'node:crypto';
+import { isAbsolute } from 'node:path';
 import * as vscode from 'vscode';
 import * as z from 'zod';
 import type { InboxHub } from '../core/inbox/inboxHub';
 import type { AccountService } from './accountService';
+import type { AttachmentDownloads } from './attachmentDownloads';
 import { accountSettingsArgsSchema, updateKeysArgsSchema } from './accounts';
 import type { ChatPanels } from './chatPanels';
 import type { PairingPanels } from './pairingPanels';
@@ -20,6 +22,16 @@ import { UserFacingError } from './userFacingError';
 const accountArg = z.object({ accountId: z.string().min(1) }).passthrough();
 const USER_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const startConversationArgsSchema = z.object({ accountId: z.string().min(1), userId: z.string().regex(USER_ID, 'a Mixin user id (UUID)') }).strict();
+const downloadArgsSchema = z
+  .object({
+    /** The stored message's key (`ChatMessage.key`). */
+    key: z.string().min(1).max(1024),
+    /** Which of its attachments (0-based). */
+    index: z.number().int().min(0),
+    /** The file to write, an absolute path (its folder must exist); without it the save dialog asks. */
+    target: z.string().min(1).max(4096).refine((p) => isAbsolute(p), 'an absolute file path').optional(),
+  })
+  .strict();
 const conversationArg = z.object({ accountId: z.string().min(1), conversationId: z.string().min(1) }).passthrough();
 const sendArg = z
   .object({
@@ -38,6 +50,7 @@ export interface CommandDeps {
   readonly hub: InboxHub;
   readonly accounts: AccountService;
   readonly panels: ChatPanels;
+  readonly downloads: AttachmentDownloads;
   readonly pairingPanels: PairingPanels;
   readonly log: RedactingLog;
   readonly mutes: NotificationMutes;
@@ -48,7 +61,7 @@ export interface CommandDeps {
 }
 
 export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
-  const { hub, accounts, panels, pairingPanels, log, mutes, selectedConversation, selectedAccount } = deps;
+  const { hub, accounts, panels, downloads, pairingPanels, log, mutes, selectedConversation, selectedAccount } = deps;
 
   const pickConversation = async (): Promise<{ accountId: string; conversationId: string } | undefined> => {
     const items = hub.listAccounts().flatMap((a) =>
@@ -285,6 +298,16 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
         const target = { accountId, conversationId: conversation.conversationId };
         panels.open(target);
         return target;
+      }),
+    ),
+    vscode.commands.registerCommand(
+      Commands.downloadAttachment,
+      run('Download Attachment', async (arg?: unknown) => {
+        // Scripted only (the pane's Save… button is the way in for people): the message is named by key.
+        const parsed = downloadArgsSchema.safeParse(arg);
+        if (!parsed.success) throw invalid('Download Attachment', parsed.error.issues);
+        const { key, index, target } = parsed.data;
+        return downloads.download({ key, index, ...(target !== undefined ? { target } : {}) });
       }),
     ),
     vscode.commands.registerCommand(

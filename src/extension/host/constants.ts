@@ -20,6 +20,7 @@ export const Commands = {
   sendSticker: 'venueChat.sendSticker',
   showPairing: 'venueChat.showPairing',
   startConversation: 'venueChat.startConversation',
+  downloadAttachment: 'venueChat.downloadAttachment',
 } as const;
 
 export const Views = {

@@ -201,6 +201,13 @@ export interface VenueAdapter extends Disposable {
    */
   startConversation?(userId: string): Promise<Conversation>;
   /**
+   * Venues whose media links expire (Mixin's pre-signed view links last an hour): a fresh http(s)
+   * link to the bytes of `attachment` (one of `message.attachments`, as stored), asked right before
+   * a download. Absent: the stored `url` is used as it is. Throws a VenueError when the venue no
+   * longer has the file (`rejected`) or cannot be asked now (`unavailable`).
+   */
+  attachmentUrl?(message: ChatMessage, attachment: Attachment): Promise<string>;
+  /**
    * Venues with a batch send (Mixin `CREATE_PLAIN_MESSAGES`): fresh messages of one conversation,
    * in compose order, at most `capabilities.maxBatch`; one receipt per message, in the same order.
    * A throw means none is known to be sent (the outbox handles the error for each, as for `send`).

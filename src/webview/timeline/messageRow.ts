@@ -7,6 +7,7 @@ import { formatClock, formatTimeTitle, isoTime, localDayKey } from './format';
 import { renderContent } from './renderers';
 import { actionsElement, statusElement } from './status';
 import { icons } from '../icons';
+import type { DownloadBook } from './downloads';
 
 export const REPLY_ACTION = 'reply';
 
@@ -61,10 +62,14 @@ export class MessageRow {
   private senderShown = true;
   private cachedDayKey: number;
 
-  /** `replies`: the venue sends quoted replies, so each message it knows gets a Reply button. */
+  /**
+   * `replies`: the venue sends quoted replies, so each message it knows gets a Reply button.
+   * `downloads`: what the pane knows of attachment downloads, shown again whenever the bubble is rebuilt.
+   */
   constructor(
     message: ChatMessage,
     private readonly replies = false,
+    private readonly downloads?: DownloadBook,
   ) {
     this.message = message;
     this.cachedDayKey = localDayKey(message.time);
@@ -148,6 +153,7 @@ export class MessageRow {
     this.element.dataset.key = message.key;
     this.sender = el('div', { className: 'sender', attrs: { dir: 'auto' } });
     this.content = renderContent(message);
+    this.downloads?.applyTo(this.content, message.key);
     this.meta = el('div', { className: 'meta' });
     this.bubble = el('div', { className: 'bubble' }, [this.sender, this.content, this.meta]);
     this.actions = null;

@@ -1,7 +1,7 @@
 // The message list: renders a snapshot, applies upserts in place (batched per animation frame),
 // pages older history in when the reader nears the top, and keeps the reader's place throughout.
 import type { ChatMessage } from '../../shared/model';
-import type { RpcClient } from '../rpc';
+import { NO_ANSWER, RpcError, type RpcClient } from '../rpc';
 import type { ConversationRef, ScrollPosition } from '../uiState';
 import { sameConversation } from '../uiState';
 import { el } from '../dom';
@@ -14,6 +14,7 @@ import { NO_MESSAGES_YET, emptyChatText, renderHistoryStatusLine } from './histo
 import type { VenueInfo } from '../../shared/protocol';
 import { previewText } from '../../shared/messagePreview';
 import { sanitizeChatMessage, sanitizeChatMessages } from '../../shared/messageValidator';
+import { DOWNLOAD_REQUEST_TIMEOUT_MS, DownloadBook, type CardDownload, fileCardOf, parseDownloadProgress, showDownload } from './downloads';
 import { MessageRow } from './messageRow';
 import { MessageStore, type TimelineEntry } from './messageStore';
 import { ReadMarker } from './readMarker';
@@ -66,6 +67,7 @@ export class Timeline implements Disposable {
   private readonly historyStatus: HTMLElement;
   private readonly newPill: HTMLElement;
   private readonly store = new MessageStore();
+  private readonly downloads = new DownloadBook();
   private readonly pager: HistoryPager;
   private readonly disposables = new DisposableStore();
   private readonly frame = new MutableDisposable();
@@ -114,6 +116,7 @@ export class Timeline implements Disposable {
         showError: (message) => deps.showError(message),
         clientMessageIdOf: (key) => this.store.getByKey(key)?.row.current.clientMessageId,
         retryHistory: () => this.pager.loadOlder(),
+        download: (key, index) => this.requestDownload(key, index),
         reply: (key) => {
           const message = this.store.getByKey(key)?.row.current;
           if (message) deps.onReply(message);
@@ -150,6 +153,7 @@ export class Timeline implements Disposable {
 
   showSnapshot(conversation: ConversationRef, rawMessages: readonly unknown[], before: string | undefined, restore: ScrollPosition | 'keep'): void {
     const keep = restore === 'keep' && sameConversation(this.conversation, conversation) ? this.scrollPosition() : undefined;
+    if (!sameConversation(this.conversation, conversation)) this.downloads.clear();
     this.conversation = conversation;
     this.pending = [];
     this.frame.clear();
@@ -163,7 +167,7 @@ export class Timeline implements Disposable {
       if (!belongsTo(message, conversation)) continue;
       const existing = this.store.find(message);
       if (existing) this.updateEntry(existing, message);
-      else this.store.insert({ row: new MessageRow(message, this.replies), seq: this.store.nextLiveSeq() });
+      else this.store.insert({ row: new MessageRow(message, this.replies, this.downloads), seq: this.store.nextLiveSeq() });
     }
     // One DOM write for the whole list.
     this.rows.reset(this.store.all().map((entry) => entry.row.element));
@@ -189,6 +193,42 @@ export class Timeline implements Disposable {
         this.flush();
       });
     }
+  }
+
+  /** A `download/progress` notification: remembered, and shown on the file card if its row is here. */
+  downloadProgress(raw: unknown): void {
+    const progress = parseDownloadProgress(raw);
+    if (!progress) return;
+    const { key, index, ...state } = progress;
+    this.setDownload(key, index, state);
+  }
+
+  private setDownload(key: string, index: number, state: CardDownload | undefined): void {
+    this.downloads.set(key, index, state);
+    const row = this.store.getByKey(key)?.row;
+    const card = row ? fileCardOf(row.element, index) : null;
+    if (card) showDownload(card, state);
+  }
+
+  /** Save… on a file card: the host asks where, then reports progress; its answer settles what progress did not. */
+  private requestDownload(key: string, index: number): void {
+    const current = this.downloads.get(key, index)?.state;
+    if (current === 'asking' || current === 'running') return;
+    this.setDownload(key, index, { state: 'asking' });
+    this.deps.rpc.request('attachment/download', { key, index }, { timeoutMs: DOWNLOAD_REQUEST_TIMEOUT_MS }).then(
+      (result) => {
+        const now = this.downloads.get(key, index);
+        // Dismissed dialog: back to the plain card. A cancel or the end already came as progress.
+        if (!result.saved && now?.state === 'asking') this.setDownload(key, index, undefined);
+        else if (result.saved && now?.state !== 'done') this.setDownload(key, index, { state: 'done', received: 0 });
+      },
+      (error: unknown) => {
+        const now = this.downloads.get(key, index);
+        // The host's own failure report (or a download still running past the pane's wait) says more.
+        if (now && now.state !== 'asking' && (now.state !== 'running' || (error instanceof RpcError && error.code === NO_ANSWER))) return;
+        this.setDownload(key, index, { state: 'failed', received: 0, message: error instanceof Error ? error.message : String(error) });
+      },
+    );
   }
 
   /** Upload progress of one of our messages with a file (the newest rows are searched first). */
@@ -249,7 +289,7 @@ export class Timeline implements Disposable {
       }
       // Older than everything loaded while more history exists: it will arrive with its page.
       if (oldest && message.time < oldest.row.current.time && this.pager.hasMore) continue;
-      const entry: TimelineEntry = { row: new MessageRow(message, this.replies), seq: this.store.nextLiveSeq() };
+      const entry: TimelineEntry = { row: new MessageRow(message, this.replies, this.downloads), seq: this.store.nextLiveSeq() };
       this.placeRow(entry, this.store.insert(entry));
       if (message.direction === 'in' && message.kind !== 'gap') {
         newIncoming++;
@@ -297,7 +337,7 @@ export class Timeline implements Disposable {
       const entrySeq = seq++;
       // Whatever is already shown is newer than a stored page: upserts win over history.
       if (this.store.find(message)) continue;
-      const entry: TimelineEntry = { row: new MessageRow(message, this.replies), seq: entrySeq };
+      const entry: TimelineEntry = { row: new MessageRow(message, this.replies, this.downloads), seq: entrySeq };
       this.placeRow(entry, this.store.insert(entry));
     }
     refreshGrouping(this.rowsInOrder(), Date.now());

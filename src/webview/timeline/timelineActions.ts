@@ -1,6 +1,7 @@
 // Delegated input handling for the whole list: one listener per event type instead of one per
 // message. Links open through the host, Retry/Cancel act on our own messages by client id,
-// "Show all" expands long texts, and media that fail to load are swapped for a link.
+// Save… asks the host to save a file, "Show all" expands long texts, and media that fail to load
+// are swapped for a link.
 import { type Disposable, DisposableStore, listen } from '../lifecycle';
 import type { RpcClient } from '../rpc';
 import { isButtonDisabled, setButtonDisabled } from '../ui';
@@ -9,6 +10,7 @@ import { showMediaFallback } from './renderers/media';
 import { EXPAND_TEXT_ACTION, expandText } from './renderers/textBlock';
 import { CANCEL_ACTION, RETRY_ACTION } from './status';
 import { REPLY_ACTION } from './messageRow';
+import { DOWNLOAD_ACTION } from './downloads';
 
 export const HISTORY_RETRY_ACTION = 'history-retry';
 
@@ -20,6 +22,8 @@ export interface TimelineActionDeps {
   retryHistory(): void;
   /** Reply was chosen on the message shown under `key`. */
   reply(key: string): void;
+  /** Save… was chosen on attachment `index` of the message shown under `key`. */
+  download(key: string, index: number): void;
 }
 
 function errorText(error: unknown): string {
@@ -54,7 +58,11 @@ export class TimelineActions implements Disposable {
     if (action === EXPAND_TEXT_ACTION) expandText(actionElement);
     else if (action === HISTORY_RETRY_ACTION) this.deps.retryHistory();
     else if (action === RETRY_ACTION || action === CANCEL_ACTION) this.runMessageAction(actionElement, action);
-    else if (action === REPLY_ACTION) {
+    else if (action === DOWNLOAD_ACTION) {
+      const key = actionElement.closest<HTMLElement>('.msg')?.dataset.key;
+      const index = Number(actionElement.closest<HTMLElement>('.file-card')?.dataset.attachmentIndex);
+      if (key !== undefined && Number.isInteger(index) && index >= 0) this.deps.download(key, index);
+    } else if (action === REPLY_ACTION) {
       const key = actionElement.closest<HTMLElement>('.msg')?.dataset.key;
       if (key !== undefined) this.deps.reply(key);
     }

@@ -72,4 +72,28 @@ describe('host <-> webview protocol validation', () => {
       assert.equal(parseRequest({ id: 10, method: 'compose/structured', params }).ok, false, JSON.stringify(params));
     }
   });
+
+  it('names an attachment to download by message key and index only, never by link', () => {
+    const ok = parseRequest({ id: 5, method: 'attachment/download', params: { key: 'mixin:acc:conv:m-1', index: 0 } });
+    assert.deepEqual(ok, { ok: true, id: 5, method: 'attachment/download', params: { key: 'mixin:acc:conv:m-1', index: 0 } });
+    assert.equal(parseRequest({ id: 6, method: 'attachment/download', params: { key: 'k', index: 19 } }).ok, true);
+    for (const params of [
+      {},
+      { key: 'k' },
+      { index: 0 },
+      { key: '', index: 0 },
+      { key: 'k', index: -1 },
+      { key: 'k', index: 1.5 },
+      { key: 'k', index: 20 },
+      { key: 'k', index: '0' },
+      { key: 'a\nb', index: 0 },
+      { key: 'k'.repeat(1025), index: 0 },
+      { key: 'k', index: 0, url: 'https://evil.example/x' },
+      { key: 'k', index: 0, target: '/etc/passwd' },
+    ]) {
+      const r = parseRequest({ id: 7, method: 'attachment/download', params });
+      assert.equal(r.ok, false, JSON.stringify(params));
+      assert.equal(r.ok === false && r.error.code, 'bad-request');
+    }
+  });
 });

@@ -184,6 +184,19 @@ export class MixinAdapter implements VenueAdapter {
     return { kind, ref: created.attachment_id, ...(created.view_url ? { url: created.view_url } : {}), name: file.name, mimeType: file.mimeType || 'application/octet-stream', size: bytes.length, ...(size ?? {}) };
   }
 
+  /**
+   * Mixin's view links are pre-signed for an hour, so the stored one has usually lapsed: the
+   * attachment id (`ref`) is asked for a fresh link (`GET /attachments/:id`) right before a download.
+   */
+  async attachmentUrl(message: ChatMessage, attachment: Attachment): Promise<string> {
+    if (message.accountId !== this.accountId) throw new VenueError('rejected', 'the message belongs to another account');
+    if (!attachment.ref) throw new VenueError('rejected', 'the attachment has no Mixin attachment id');
+    const info = await this.rest.attachment(attachment.ref);
+    const url = info.view_url ? safeHttpUrl(info.view_url) : undefined;
+    if (!url) throw new VenueError('unavailable', `Mixin gave no usable view link for attachment ${attachment.ref}`);
+    return url;
+  }
+
   async send(message: OutboundMessage): Promise<SendReceipt> {
     return (await this.sendBatch([message]))[0]!;
   }

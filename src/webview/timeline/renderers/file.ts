@@ -6,7 +6,7 @@ import type { MessageRenderer } from './types';
 export const renderFile: MessageRenderer = (message) => {
   const files = message.attachments ?? [];
   return el('div', { className: 'content content--file' }, [
-    files.length > 0 ? el('div', { className: 'attachments' }, files.map((a) => fileCard(a))) : null,
+    files.length > 0 ? el('div', { className: 'attachments' }, files.map((a, i) => fileCard(a, i))) : null,
     message.text ? textBlock(message.text, 'text caption') : null,
     files.length === 0 && !message.text ? el('div', { className: 'media-unavailable', text: 'The file is not available.' }) : null,
   ]);

@@ -9,6 +9,8 @@ import { icons } from '../../icons';
 import { formatBytes, formatDuration } from '../format';
 import { linkElement } from '../links';
 import { parseHttpUrl, parseInlineImage } from '../../safeUrl';
+import { createButton } from '../../ui';
+import { DOWNLOAD_ACTION, downloadArea } from '../downloads';
 
 export const MEDIA_FALLBACK_LABEL_ATTRIBUTE = 'data-media-label';
 const EXPIRES_ATTRIBUTE = 'data-media-expires';
@@ -146,11 +148,18 @@ export function audioElement(attachment: Attachment): HTMLElement {
 // Bidi controls and zero-width characters can disguise a file name ("invoice‮fdp.exe").
 const DECEPTIVE_NAME = /[\u061c\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]/;
 
-export function fileCard(attachment: Attachment): HTMLElement {
+/**
+ * A file: its name, type and size, "Open" (the link, through the host) and "Save…" (the host saves
+ * it, with progress, timeline/downloads.ts). `index` is its place in the message's attachments.
+ */
+export function fileCard(attachment: Attachment, index: number): HTMLElement {
   const url = parseHttpUrl(attachment.url);
   const name = displayName(attachment);
   const details = [attachment.mimeType, formatBytes(attachment.size)].filter((part) => part).join(' · ');
-  return el('div', { className: 'file-card' }, [
+  const expired = isExpired(attachment.expiresAt);
+  // The venue can give a fresh link where it names the file (`ref`); a lapsed link alone cannot be saved.
+  const canSave = attachment.ref !== undefined || (url !== undefined && !expired);
+  return el('div', { className: 'file-card', data: { attachmentIndex: String(index) } }, [
     icons.file(),
     el('div', { className: 'file-card__body' }, [
       el('div', { className: 'file-card__name', attrs: { dir: 'auto', title: revealBidiControls(name) } }, revealed(name)),
@@ -158,16 +167,27 @@ export function fileCard(attachment: Attachment): HTMLElement {
         ? el('div', { className: 'file-card__warning', text: '⚠ The name contains invisible direction or spacing characters; the real extension may differ.' })
         : null,
       details ? el('div', { className: 'file-card__details', text: details }) : null,
+      canSave ? downloadArea() : null,
     ]),
-    isExpired(attachment.expiresAt)
-      ? el('span', { className: 'media-expired file-card__expired', attrs: { role: 'note' }, text: `The venue's link expired ${new Date(attachment.expiresAt).toLocaleString()}; it can no longer be opened.` })
-      : url
-        ? linkElement(url, 'Open', 'link file-card__open')
-        : el('span', { className: 'file-card__nolink', text: 'No download link' }),
+    el('div', { className: 'file-card__actions' }, [
+      expired
+        ? el('span', {
+            className: 'media-expired file-card__expired',
+            attrs: { role: 'note' },
+            // Save… may still work: where the venue names the file (`ref`) the host can ask it for a fresh link.
+            text: `The venue's link expired ${new Date(attachment.expiresAt!).toLocaleString()}${canSave ? '.' : '; it can no longer be opened.'}`,
+          })
+        : url
+          ? linkElement(url, 'Open', 'link file-card__open')
+          : el('span', { className: 'file-card__nolink', text: 'No download link' }),
+      canSave
+        ? createButton({ label: 'Save…', appearance: 'secondary', className: 'file-card__save', data: { action: DOWNLOAD_ACTION }, ariaLabel: `Save ${revealBidiControls(name)}`, title: 'Save the file on this computer' })
+        : null,
+    ]),
   ]);
 }
 
-export function attachmentElement(attachment: Attachment): HTMLElement {
+export function attachmentElement(attachment: Attachment, index: number): HTMLElement {
   switch (attachment.kind) {
     case 'image':
       return imageElement(attachment);
@@ -176,7 +196,7 @@ export function attachmentElement(attachment: Attachment): HTMLElement {
     case 'audio':
       return audioElement(attachment);
     case 'file':
-      return fileCard(attachment);
+      return fileCard(attachment, index);
   }
 }
 
@@ -185,6 +205,6 @@ export function attachmentsBlock(attachments: readonly Attachment[] | undefined)
   return el(
     'div',
     { className: 'attachments' },
-    attachments.map((a) => attachmentElement(a)),
+    attachments.map((a, i) => attachmentElement(a, i)),
   );
 }

@@ -9,10 +9,10 @@ import { textBlock } from './textBlock';
 import type { MessageRenderer } from './types';
 import { waveformElement } from './waveform';
 
-function mediaMessage(message: ChatMessage, className: string, render: (a: Attachment) => HTMLElement): HTMLElement {
+function mediaMessage(message: ChatMessage, className: string, render: (a: Attachment, index: number) => HTMLElement): HTMLElement {
   const attachments = message.attachments ?? [];
   const caption = message.text ? textBlock(message.text, 'text caption') : null;
-  const media = attachments.length > 0 ? el('div', { className: 'attachments' }, attachments.map(render)) : null;
+  const media = attachments.length > 0 ? el('div', { className: 'attachments' }, attachments.map((a, i) => render(a, i))) : null;
   const missing = attachments.length === 0 && !caption ? el('div', { className: 'media-unavailable', text: 'The attachment is not available.' }) : null;
   return el('div', { className: `content ${className}` }, [media, caption, missing]);
 }
@@ -21,15 +21,15 @@ function mediaMessage(message: ChatMessage, className: string, render: (a: Attac
  * Audio: the player (or why there is none), its waveform, and its length even when it cannot play.
  * A voice note (WhatsApp PTT) is labelled "Voice message" with its length, played or not.
  */
-function audioAttachment(attachment: Attachment): HTMLElement {
-  if (attachment.kind !== 'audio') return attachmentElement(attachment);
+function audioAttachment(attachment: Attachment, index: number): HTMLElement {
+  if (attachment.kind !== 'audio') return attachmentElement(attachment, index);
   const playable = parseHttpUrl(attachment.url) !== undefined;
   const duration = formatDuration(attachment.durationMs);
   const voiceNote = attachment.voiceNote === true;
   // A playable one shows its label and length in the player's caption already.
   const label = !playable && (duration || voiceNote) ? [VOICE_NOTE_LABEL, duration].filter(Boolean).join(' · ') : '';
   return el('div', { className: voiceNote ? 'audio audio--voice-note' : 'audio' }, [
-    attachmentElement(attachment),
+    attachmentElement(attachment, index),
     attachment.waveform ? waveformElement(attachment.waveform, attachment.durationMs) : null,
     label ? el('div', { className: 'audio__duration', text: label }) : null,
   ]);
