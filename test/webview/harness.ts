@@ -261,7 +261,12 @@ export class ChatPage {
     const errors: string[] = [];
     page.on('pageerror', (error) => errors.push(error.message));
     await page.addInitScript(installFakeVsCodeApi, { initialState: options.initialState });
-    if (options.clockAt !== undefined) await page.clock.install({ time: options.clockAt });
+    if (options.clockAt !== undefined) {
+      // install() alone lets time flow from its start (a loaded machine showed 14:04 for 14:05):
+      // start a minute early and pause at the moment, so the page sees exactly clockAt.
+      await page.clock.install({ time: options.clockAt - 60_000 });
+      await page.clock.pauseAt(options.clockAt);
+    }
     const chat = new ChatPage(context, page, server);
     chat.pageErrors = errors;
     await page.goto(options.theme ? `${server.origin}/?theme=${encodeURIComponent(options.theme.id)}` : `${server.origin}/`);

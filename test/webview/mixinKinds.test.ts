@@ -224,6 +224,9 @@ describe('webview: every Mixin category (real mapping, sandbox showcase payloads
     const cover = c.locator('img.card__cover');
     assert.equal(await cover.getAttribute('src'), `${suite.server.mediaOrigin}/pixel.png?asset=receipt.png`);
     assert.ok(await loaded(cover));
+    const icon = c.locator('.card__head img.card__icon');
+    assert.equal(await icon.getAttribute('src'), `${suite.server.mediaOrigin}/pixel.png?asset=receipt_thumb.png`);
+    assert.equal(await icon.getAttribute('alt'), 'Icon of Order #4411 <script>');
     const action = c.locator('.action-button');
     assert.deepEqual(await action.allInnerTexts(), ['Open order']);
     assert.equal(await action.getAttribute('data-link-url'), 'https://mixin.one/apps/4411');

@@ -1,4 +1,4 @@
-// App cards (Mixin APP_CARD, Binance order cards): cover, title, description and action buttons.
+// App cards (Mixin APP_CARD, Binance order cards): cover, icon and title, description and action buttons.
 // The cover loads like any picture (http(s) only, the CSP limits it to the venue's media hosts,
 // and a blocked one turns into a link).
 import { revealed } from '../../bidiReveal';
@@ -17,7 +17,11 @@ export const renderCard: MessageRenderer = (message) => {
     el('div', { className: 'card' }, [
       // Only as a thumbnail: a click on the cover opens nothing.
       payload.coverUrl ? imageElement({ kind: 'image', thumbUrl: payload.coverUrl, name: `Cover of ${title}` }, 'media card__cover') : null,
-      el('div', { className: 'card__title', attrs: { dir: 'auto' } }, revealed(title)),
+      el('div', { className: 'card__head' }, [
+        // The app's icon beside the title (a picture only, like the cover).
+        payload.iconUrl ? imageElement({ kind: 'image', thumbUrl: payload.iconUrl, name: `Icon of ${title}` }, 'media card__icon') : null,
+        el('div', { className: 'card__title', attrs: { dir: 'auto' } }, revealed(title)),
+      ]),
       payload.description ? textBlock(payload.description, 'text card__description') : null,
       actionButtons(payload.actions),
     ]),
