@@ -10,7 +10,7 @@ import type { MixinEmulator } from '../../../../sandbox/mixin/emulator';
 import type { ChatMessage } from '../../../../src/shared/model';
 import { AttachmentDownloader } from '../../../../src/extension/core/download/attachmentDownload';
 import { MixinAdapter } from '../../../../src/extension/venues/mixin/adapter';
-import { parseMixinKeystore } from '../../../../src/extension/venues/mixin/keystore';
+import { botKeystore } from './sandboxBot';
 import { VenueError } from '../../../../src/extension/venues/venue';
 import { startMixin } from '../../sandbox/mixinHelpers';
 import { until } from '../../helpers/until';
@@ -28,9 +28,7 @@ describe('Mixin: a fresh attachment link for downloads', function () {
   beforeEach(async () => {
     received.length = 0;
     mixin = await startMixin({ viewUrlTtlMs: VIEW_TTL_MS, pendingAtStart: false });
-    const parsed = parseMixinKeystore(mixin.accounts()[0]!.credentials.keystore);
-    if (!parsed.ok) throw new Error(parsed.problem);
-    adapter = new MixinAdapter({ accountId: A, keystore: parsed.keystore, endpoints: mixin.accounts()[0]!.endpoints, replyTimeoutMs: 1000, backoff: { baseMs: 50, maxMs: 300, minMs: 20 } });
+    adapter = new MixinAdapter({ accountId: A, keystore: botKeystore(mixin), endpoints: mixin.accounts()[0]!.endpoints, replyTimeoutMs: 1000, backoff: { baseMs: 50, maxMs: 300, minMs: 20 } });
     adapter.events((e) => {
       if (e.type === 'messages') received.push(...e.messages);
     });

@@ -4,11 +4,12 @@
 // pushes them again to the next adapter, which stores each exactly once and only then
 // acknowledges them; a later redelivery of the same messages changes nothing.
 import assert from 'node:assert/strict';
-import { startSandbox, type Sandbox } from '../../../../sandbox/index';
+import type { Sandbox } from '../../../../sandbox/index';
 import type { MixinEmulator } from '../../../../sandbox/mixin/emulator';
 import type { VenueEvent } from '../../../../src/extension/venues/venue';
 import { MixinAdapter } from '../../../../src/extension/venues/mixin/adapter';
-import { parseMixinKeystore, type MixinKeystore } from '../../../../src/extension/venues/mixin/keystore';
+import type { MixinKeystore } from '../../../../src/extension/venues/mixin/keystore';
+import { startSandboxBot } from './sandboxBot';
 import { recordMeasurement } from '../../helpers/measurements';
 import { openHubRig, type HubRig } from '../../helpers/hubRig';
 import { until } from '../../helpers/until';
@@ -26,11 +27,7 @@ describe('Mixin: nothing acknowledged before it is stored', function () {
   const pendingIds = () => new Set(mixin.pending().map((m) => m['message_id']));
 
   beforeEach(async () => {
-    sandbox = await startSandbox({ counterparty: false });
-    mixin = sandbox.venue('mixin');
-    const parsed = parseMixinKeystore(mixin.accounts()[0]!.credentials.keystore);
-    if (!parsed.ok) throw new Error(parsed.problem);
-    keystore = parsed.keystore;
+    ({ sandbox, mixin, keystore } = await startSandboxBot());
     rig = await openHubRig();
   });
 

@@ -3,12 +3,13 @@
 // stickers the account saw are offered to send again, kept in the account state. Sticker ids from a
 // counterparty are untrusted: a malformed one is shown but never offered.
 import assert from 'node:assert/strict';
-import { startSandbox, type Sandbox } from '../../../../sandbox/index';
+import type { Sandbox } from '../../../../sandbox/index';
 import { STICKER_ID } from '../../../../sandbox/mixin/content';
 import type { MixinEmulator } from '../../../../sandbox/mixin/emulator';
 import type { AccountStateStore } from '../../../../src/extension/venues/descriptor';
 import { MixinAdapter } from '../../../../src/extension/venues/mixin/adapter';
-import { parseMixinKeystore, type MixinKeystore } from '../../../../src/extension/venues/mixin/keystore';
+import type { MixinKeystore } from '../../../../src/extension/venues/mixin/keystore';
+import { startSandboxBot } from './sandboxBot';
 import type { ChatMessage } from '../../../../src/shared/model';
 import { until } from '../../helpers/until';
 
@@ -41,11 +42,7 @@ describe('Mixin: stickers and contact cards filled in', function () {
   };
 
   beforeEach(async () => {
-    sandbox = await startSandbox({ counterparty: false });
-    mixin = sandbox.venue('mixin');
-    const parsed = parseMixinKeystore(mixin.accounts()[0]!.credentials.keystore);
-    if (!parsed.ok) throw new Error(parsed.problem);
-    keystore = parsed.keystore;
+    ({ sandbox, mixin, keystore } = await startSandboxBot());
   });
 
   afterEach(async () => {

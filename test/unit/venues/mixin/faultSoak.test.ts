@@ -3,11 +3,12 @@
 // Mixin pushes what is pending again. Nothing may be lost or stored twice, and what the bot sends
 // must reach Mixin exactly once. The figures (redeliveries seen, catch-up) go to the metrics file.
 import assert from 'node:assert/strict';
-import { startSandbox, type Sandbox } from '../../../../sandbox/index';
+import type { Sandbox } from '../../../../sandbox/index';
 import type { FaultRequest } from '../../../../sandbox/mixin/faults';
 import type { MixinEmulator } from '../../../../sandbox/mixin/emulator';
 import { MixinAdapter } from '../../../../src/extension/venues/mixin/adapter';
-import { parseMixinKeystore, type MixinKeystore } from '../../../../src/extension/venues/mixin/keystore';
+import type { MixinKeystore } from '../../../../src/extension/venues/mixin/keystore';
+import { startSandboxBot } from './sandboxBot';
 import { openHubRig, type HubRig } from '../../helpers/hubRig';
 import { recordMeasurement } from '../../helpers/measurements';
 import { until } from '../../helpers/until';
@@ -32,11 +33,7 @@ describe('Mixin under faults: nothing lost, nothing doubled', function () {
   let rig: HubRig;
 
   beforeEach(async () => {
-    sandbox = await startSandbox({ counterparty: false });
-    mixin = sandbox.venue('mixin');
-    const parsed = parseMixinKeystore(mixin.accounts()[0]!.credentials.keystore);
-    if (!parsed.ok) throw new Error(parsed.problem);
-    keystore = parsed.keystore;
+    ({ sandbox, mixin, keystore } = await startSandboxBot());
     rig = await openHubRig({ evidenceWaitMs: 300, confirmWaitMs: 500 });
   });
 
