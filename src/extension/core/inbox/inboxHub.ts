@@ -138,7 +138,7 @@ export class InboxHub implements Disposable {
     const slot: AccountSlot = { info, adapter, state: { kind: 'connecting' }, watchProblems: new Map(), subscriptions: new DisposableStore() };
     this.accounts.set(info.id, slot);
     slot.subscriptions.add(adapter.events((event) => this.queue.push(info.id, event)));
-    this.setState(slot, { kind: 'connecting' });
+    this.stateChanged.fire({ accountId: info.id, state: slot.state }); // a new account: the views show it connecting
     // Reopen the connections of conversations already open in a pane.
     for (const conversationId of this.viewers.heldBy(info.id)) slot.subscriptions.add(adapter.watch(conversationId));
     try {
@@ -586,6 +586,9 @@ export class InboxHub implements Disposable {
   }
 
   private setState(slot: AccountSlot, state: ConnectionState): void {
+    // An idle account repeats its state on every poll: views repaint only for a real change (and
+    // "online since" keeps the moment it first came online).
+    if (sameConnectionState(slot.state, state)) return;
     // The log tells the story at the default level: every change of kind, with the account's name.
     if (state.kind !== slot.state.kind) this.logger.info(`${slot.info.label}: ${stateStory(state)}`);
     slot.state = state;
@@ -665,4 +668,12 @@ function stateStory(state: ConnectionState): string {
     case 'pairing':
       return `waiting to be paired (${state.reason})`;
   }
+}
+
+/** The same state for the views: online stays online, anything else must match field for field. */
+export function sameConnectionState(a: ConnectionState, b: ConnectionState): boolean {
+  if (a.kind !== b.kind) return false;
+  if (a.kind === 'online') return true;
+  const fields = (s: ConnectionState) => JSON.stringify(Object.entries(s).sort(([x], [y]) => (x < y ? -1 : 1)));
+  return fields(a) === fields(b);
 }

@@ -97,6 +97,25 @@ describe('inbox hub spine (fake venue with history, upload, venue unread)', () =
     sub.dispose();
   });
 
+  it('an account repeating its state (every idle poll says online) changes nothing the views repaint for', async () => {
+    await open();
+    const before = hub.state(A).kind;
+    const seen: string[] = [];
+    const sub = hub.onDidChangeState((e) => seen.push(e.state.kind));
+    adapter.emit({ type: 'connectionState', state: { kind: 'online', since: 1000 } });
+    await hub.settled();
+    for (let i = 0; i < 5; i++) adapter.emit({ type: 'connectionState', state: { kind: 'online', since: 2000 + i } });
+    adapter.emit({ type: 'connectionState', state: { kind: 'backoff', until: 9000, reason: 'socket closed' } });
+    adapter.emit({ type: 'connectionState', state: { kind: 'backoff', until: 9000, reason: 'socket closed' } });
+    adapter.emit({ type: 'connectionState', state: { kind: 'backoff', until: 12000, reason: 'socket closed' } });
+    adapter.emit({ type: 'connectionState', state: { kind: 'online', since: 13000 } });
+    await hub.settled();
+    sub.dispose();
+    assert.deepEqual(seen, [...(before === 'online' ? [] : ['online']), 'backoff', 'backoff', 'online'], 'one event per real change');
+    assert.equal(hub.state(A).kind, 'online');
+    assert.equal((hub.state(A) as { since: number }).since, 13000, 'a new stretch online has its own since');
+  });
+
   it('refuses a send over the venue\'s length limit, counted in code points, from any caller', async () => {
     await open();
     adapter.announce('c1');
