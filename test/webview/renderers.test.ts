@@ -88,6 +88,43 @@ describe('webview message renderers', () => {
     assert.match((await chat.page.locator(`.msg[data-key="${messages[3]!.key}"]`).getAttribute('class')) ?? '', /msg--out/);
   });
 
+  it('live messages, moved ones and history pages regroup only their neighbours, exactly as a fresh snapshot would', async () => {
+    const at = (day: number, h: number, m: number) => Date.UTC(2025, 0, day, h, m);
+    const who = (i: number) => (i % 3 === 0 ? 'bob' : 'alice_p2p');
+    const initial = Array.from({ length: 12 }, (_, i) => message({ id: `g${i}`, time: at(13 + Math.floor(i / 4), 10, i * 2), senderName: who(i) }));
+    const chat = await suite.openWith({ messages: initial, before: 'older' });
+    // Live: one in the middle of a run (splits it), one at a day start, one at the end.
+    const live = [
+      message({ id: 'l1', time: at(14, 10, 9), senderName: 'carol' }),
+      message({ id: 'l2', time: at(14, 0, 1), senderName: 'alice_p2p' }),
+      message({ id: 'l3', time: at(15, 10, 30), senderName: 'alice_p2p' }),
+    ];
+    await chat.notify('message/upsert', { messages: live });
+    await chat.frames();
+    // An update that moves a message to another day, and one that changes nothing about grouping.
+    const moved = { ...initial[5]!, time: at(15, 10, 29) };
+    await chat.notify('message/upsert', { messages: [moved, { ...initial[1]!, status: 'read' as const }] });
+    await chat.frames();
+    // An older page above.
+    const older = [message({ id: 'o1', time: at(12, 9, 0), senderName: 'alice_p2p' }), message({ id: 'o2', time: at(13, 0, 0), senderName: 'alice_p2p' })];
+    // The short list asked for the older page as soon as it opened; it is answered now.
+    const page = await chat.nextRequest('history/page');
+    await chat.respond(page, { messages: older });
+    await chat.frames();
+
+    const labels = (c: typeof chat) =>
+      c.page.locator('.msg').evaluateAll((rows) =>
+        rows.map((r) => `${r.getAttribute('data-key')}|${r.classList.contains('msg--continued') ? 'continued' : 'named'}|${r.querySelector('.day-sep')?.textContent ?? ''}`),
+      );
+    const final = [...older, ...initial.filter((m) => m.key !== moved.key), moved, ...live];
+    const fresh = await suite.openWith({ messages: final });
+    const shown = await labels(chat);
+    assert.equal(shown.length, final.length);
+    assert.deepEqual(shown, await labels(fresh));
+    assert.ok(shown.some((l) => l.includes('|continued|')) && shown.some((l) => l.endsWith('2025')), 'the case has runs and day headings to get right');
+    assert.equal(await chat.page.locator('.day-sep').count(), await fresh.page.locator('.day-sep').count());
+  });
+
   it('shows each outgoing status: queued clock, sending spinner, one check, two checks, delivered, read', async () => {
     const statuses = ['queued', 'sending', 'sent', 'confirmed', 'delivered', 'read'] as const;
     const messages = statuses.map((status, i) =>

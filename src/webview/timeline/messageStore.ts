@@ -67,6 +67,14 @@ export class MessageStore {
     return this.lowSeq;
   }
 
+  /** Where `entry` is now (O(log n): the order is a total one, by time then seq); -1 when it is not loaded. */
+  indexOf(entry: TimelineEntry): number {
+    const at = partitionPoint(this.entries, (probe) => compare(probe, entry) < 0);
+    if (this.entries[at] === entry) return at;
+    // An entry whose time changed is found only where it used to be: look it up directly.
+    return this.entries.indexOf(entry);
+  }
+
   /** Inserts a new entry in order; returns its index. */
   insert(entry: TimelineEntry): number {
     const index = this.upperBound(entry);

@@ -8,7 +8,7 @@ import { el } from '../dom';
 import { icons } from '../icons';
 import { Debouncer, type Disposable, DisposableStore, MutableDisposable, animationFrame, listen, toDisposable } from '../lifecycle';
 import { createButton, setButtonLabel } from '../ui';
-import { refreshGrouping } from './grouping';
+import { Grouping, type RowSequence } from './grouping';
 import { HistoryPager, type PagerState } from './historyPager';
 import { NO_MESSAGES_YET, emptyChatText, renderHistoryStatusLine } from './historyStatusLine';
 import type { VenueInfo } from '../../shared/protocol';
@@ -67,6 +67,12 @@ export class Timeline implements Disposable {
   private readonly historyStatus: HTMLElement;
   private readonly newPill: HTMLElement;
   private readonly store = new MessageStore();
+  private readonly grouping = new Grouping();
+  /** The loaded rows by index, as the grouping reads them. */
+  private readonly rowSequence: RowSequence = {
+    count: () => this.store.length,
+    rowAt: (index) => this.store.at(index)?.row,
+  };
   private readonly downloads = new DownloadBook();
   private readonly pager: HistoryPager;
   private readonly disposables = new DisposableStore();
@@ -171,7 +177,7 @@ export class Timeline implements Disposable {
     }
     // One DOM write for the whole list.
     this.rows.reset(this.store.all().map((entry) => entry.row.element));
-    refreshGrouping(this.rowsInOrder(), Date.now());
+    this.grouping.all(this.rowSequence, Date.now());
     this.pager.reset(before);
 
     const target = keep ?? (restore === 'keep' ? ({ atBottom: true } as const) : restore);
@@ -279,25 +285,27 @@ export class Timeline implements Disposable {
     let latestIncoming: ChatMessage | undefined;
     let ownSendArrived = false;
     const oldest = this.store.oldest();
+    const changed: TimelineEntry[] = [];
 
     for (const message of batch) {
       if (!belongsTo(message, conversation)) continue;
       const existing = this.store.find(message);
       if (existing) {
-        this.updateEntry(existing, message);
+        this.updateEntry(existing, message, changed);
         continue;
       }
       // Older than everything loaded while more history exists: it will arrive with its page.
       if (oldest && message.time < oldest.row.current.time && this.pager.hasMore) continue;
       const entry: TimelineEntry = { row: new MessageRow(message, this.replies, this.downloads), seq: this.store.nextLiveSeq() };
       this.placeRow(entry, this.store.insert(entry));
+      changed.push(entry);
       if (message.direction === 'in' && message.kind !== 'gap') {
         newIncoming++;
         latestIncoming = message;
       }
       if (message.clientMessageId !== undefined && this.expectedOwnSends.delete(message.clientMessageId)) ownSendArrived = true;
     }
-    refreshGrouping(this.rowsInOrder(), Date.now());
+    this.regroup(changed);
     // "No messages yet." must give way to "No older messages." once the first message arrives.
     if (this.pager.state.kind === 'end') renderHistoryStatusLine(this.historyStatus, this.pager.state, this.store.length > 0, this.emptyText);
     if (latestIncoming) this.deps.announce(announcementFor(latestIncoming, newIncoming));
@@ -314,11 +322,26 @@ export class Timeline implements Disposable {
     this.maybeMarkRead();
   }
 
-  private updateEntry(entry: TimelineEntry, message: ChatMessage): void {
+  /** A new version of a loaded message; `changed` gets the rows whose grouping it may have changed. */
+  private updateEntry(entry: TimelineEntry, message: ChatMessage, changed?: TimelineEntry[]): void {
     const previous = entry.row.current;
+    // The row after it loses its neighbour if the message moves (its time changed).
+    const follower = previous.time !== message.time ? this.store.at(this.store.indexOf(entry) + 1) : undefined;
     entry.row.update(message);
     const movedTo = this.store.updated(entry, previous);
     if (movedTo !== undefined) this.placeRow(entry, movedTo);
+    changed?.push(entry);
+    if (follower) changed?.push(follower);
+  }
+
+  /** Regroups the rows of `changed` where they are now (and the row after each). */
+  private regroup(changed: readonly TimelineEntry[]): void {
+    const indices: number[] = [];
+    for (const entry of changed) {
+      const at = this.store.indexOf(entry);
+      if (at >= 0) indices.push(at);
+    }
+    this.grouping.around(this.rowSequence, indices, Date.now());
   }
 
   /** Puts a row's element at `index` in the list (insert or move; the element keeps its identity). */
@@ -333,14 +356,16 @@ export class Timeline implements Disposable {
     const wasAtBottom = this.stuckToBottom;
     const anchor = wasAtBottom ? undefined : this.captureAnchor();
     let seq = this.store.reserveHistorySeqs(messages.length);
+    const added: TimelineEntry[] = [];
     for (const message of messages) {
       const entrySeq = seq++;
       // Whatever is already shown is newer than a stored page: upserts win over history.
       if (this.store.find(message)) continue;
       const entry: TimelineEntry = { row: new MessageRow(message, this.replies, this.downloads), seq: entrySeq };
       this.placeRow(entry, this.store.insert(entry));
+      added.push(entry);
     }
-    refreshGrouping(this.rowsInOrder(), Date.now());
+    this.regroup(added);
     if (wasAtBottom) this.toBottom();
     else if (anchor) restoreAnchor(this.scroller, anchor);
     this.noteReadingAnchor();
@@ -349,9 +374,6 @@ export class Timeline implements Disposable {
     this.maybeLoadOlder();
   }
 
-  private *rowsInOrder(): Generator<MessageRow> {
-    for (const entry of this.store.all()) yield entry.row;
-  }
 
   // ---- scrolling ------------------------------------------------------------------------------
 
