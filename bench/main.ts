@@ -14,6 +14,7 @@ import { MessageStore } from '../src/extension/core/store/messageStore';
 import { MexcAdapter } from '../src/extension/venues/mexc/adapter';
 import { signedQuery } from '../src/extension/venues/hmacQuerySigning';
 import { messageKey, type ChatMessage } from '../src/shared/model';
+import { paneLiveUpdate } from './paneUpdate';
 
 function stats(samples: number[]): { p50: number; p95: number; mean: number } {
   const s = [...samples].sort((a, b) => a - b);
@@ -212,6 +213,13 @@ async function inboundThroughput(count: number, runs: number): Promise<void> {
   await rm(dir, { recursive: true, force: true });
 }
 
+/** One live message with 1,000 (baseline) and 20,000 rows loaded in the pane. */
+async function paneUpdate(): Promise<void> {
+  const [small, large] = await paneLiveUpdate([1_000, 20_000]);
+  if (!small || !large) return;
+  console.log(`pane: one live message, ${small.rows} rows p50 ${fmt(small.p50)} ms p95 ${fmt(small.p95)} ms · ${large.rows} rows p50 ${fmt(large.p50)} ms p95 ${fmt(large.p95)} ms · ratio ${fmt(large.p50 / small.p50)}× (goal: < 2 ms, independent of length)`);
+}
+
 async function main(): Promise<void> {
   console.log(`venue-chat bench · node ${process.version} · ${new Date().toISOString()}`);
   // `npm run bench -- inbound store` runs a subset; `--runs=7` takes the inbound median over 7 runs.
@@ -223,6 +231,7 @@ async function main(): Promise<void> {
   if (want('push')) await pushLatency(200);
   if (want('inbound')) await inboundThroughput(20_000, runs);
   if (want('store')) await storeThroughput(100_000);
+  if (want('pane')) await paneUpdate();
 }
 
 main().catch((err: unknown) => {

@@ -4,6 +4,7 @@
 // Tests answer requests and push notifications through window.postMessage, exactly the way VS Code
 // delivers them (a `message` event whose `data` is the envelope).
 import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -20,8 +21,15 @@ import type {
 } from '../../src/shared/protocol';
 import { THEMES, type WebviewTheme, themeVariables } from './themes';
 
-/** dist/test/webview/*.test.js → repository root. */
-export const REPO_ROOT = path.resolve(__dirname, '../../..');
+/** The repository root: the first folder above this bundle (dist/test/webview, or dist for the bench) with a package.json. */
+function repoRoot(start: string): string {
+  for (let dir = start; ; dir = path.dirname(dir)) {
+    if (existsSync(path.join(dir, 'package.json'))) return dir;
+    if (path.dirname(dir) === dir) throw new Error(`no package.json above ${start}`);
+  }
+}
+
+export const REPO_ROOT = repoRoot(__dirname);
 
 export const CHROMIUM_ARGS = [
   '--no-sandbox',
