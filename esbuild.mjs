@@ -22,6 +22,8 @@ function filesUnder(dir, suffix) {
 
 const common = {
   bundle: true,
+  // Node's own FormData instead of the `form-data` package axios imports (see nativeFormData.ts).
+  alias: { 'form-data': './src/extension/core/connection/nativeFormData.ts' },
   sourcemap: true,
   minify: production,
   logLevel: 'info',
