@@ -15,12 +15,8 @@ import { MexcAdapter } from '../src/extension/venues/mexc/adapter';
 import { signedQuery } from '../src/extension/venues/hmacQuerySigning';
 import { messageKey, type ChatMessage } from '../src/shared/model';
 import { paneLiveUpdate } from './paneUpdate';
+import { stats } from './stats';
 
-function stats(samples: number[]): { p50: number; p95: number; mean: number } {
-  const s = [...samples].sort((a, b) => a - b);
-  const at = (q: number) => s[Math.min(s.length - 1, Math.floor(q * s.length))] ?? NaN;
-  return { p50: at(0.5), p95: at(0.95), mean: s.reduce((a, b) => a + b, 0) / s.length };
-}
 
 const fmt = (n: number) => n.toFixed(3);
 

@@ -6,6 +6,7 @@
 import { AssetServer, ChatPage, launchBrowser } from '../test/webview/harness';
 import { T0, message, snapshot } from '../test/webview/fixtures';
 import type { ChatMessage } from '../src/shared/model';
+import { percentile } from './stats';
 
 export interface PaneUpdateResult {
   readonly rows: number;
@@ -13,10 +14,6 @@ export interface PaneUpdateResult {
   readonly p95: number;
 }
 
-function percentile(samples: readonly number[], q: number): number {
-  const s = [...samples].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.floor(q * s.length))] ?? NaN;
-}
 
 function history(count: number): ChatMessage[] {
   return Array.from({ length: count }, (_, i) =>
