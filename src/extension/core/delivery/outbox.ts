@@ -259,9 +259,8 @@ export class Outbox implements Disposable {
 
   private async runLane(key: string, accountId: string, conversationId: string): Promise<void> {
     while (!this.disposed) {
-      const next = [...this.entries.values()]
-        .filter((e) => e.accountId === accountId && e.conversationId === conversationId && (e.state === 'queued' || e.state === 'sending'))
-        .sort((a, b) => a.composedAt - b.composedAt)[0];
+      const lane = this.laneEntries(accountId, conversationId);
+      const next = lane[0];
       if (!next) return;
       const now = this.clock.now();
       if (next.nextAttemptAt !== undefined && next.nextAttemptAt > now) {
@@ -270,21 +269,24 @@ export class Outbox implements Disposable {
       }
       const adapter = this.deps.adapterFor(accountId);
       if (!adapter || !this.deps.isReady(accountId)) return; // kick() resumes when the account is ready
-      const batch = adapter.sendBatch ? this.batchFrom(accountId, conversationId, adapter.capabilities.maxBatch ?? 1) : [];
+      const batch = adapter.sendBatch ? this.batchFrom(lane, adapter.capabilities.maxBatch ?? 1, now) : [];
       if (batch.length > 1) await this.processBatch(batch, adapter);
       else await this.process(next, adapter);
     }
+  }
+
+  /** A conversation's unfinished messages, in compose order. */
+  private laneEntries(accountId: string, conversationId: string): OutboxEntry[] {
+    return [...this.entries.values()]
+      .filter((e) => e.accountId === accountId && e.conversationId === conversationId && (e.state === 'queued' || e.state === 'sending'))
+      .sort((a, b) => a.composedAt - b.composedAt);
   }
 
   /**
    * The lane's head, and the messages right behind it, that can go in one venue call: fresh sends
    * only (nothing in flight to check first, no upload to make, no back-off to wait out).
    */
-  private batchFrom(accountId: string, conversationId: string, max: number): OutboxEntry[] {
-    const now = this.clock.now();
-    const lane = [...this.entries.values()]
-      .filter((e) => e.accountId === accountId && e.conversationId === conversationId && (e.state === 'queued' || e.state === 'sending'))
-      .sort((a, b) => a.composedAt - b.composedAt);
+  private batchFrom(lane: readonly OutboxEntry[], max: number, now: number): OutboxEntry[] {
     const batch: OutboxEntry[] = [];
     for (const e of lane) {
       const ready = e.state === 'queued' && !e.inFlight && (!e.upload || e.upload.attachment !== undefined) && (e.nextAttemptAt === undefined || e.nextAttemptAt <= now);
