@@ -279,11 +279,12 @@ export class InboxHub implements Disposable {
     return 0;
   }
 
-  /** The newest stored page with a cursor for `page()`, at once. */
   /** The stored message under `key` (a download names its attachment this way, never by link). */
   message(key: string): ChatMessage | undefined {
     return this.deps.store.get(key);
   }
+
+  /** The newest stored page with a cursor for `page()`, at once. */
 
   newestPage(accountId: string, conversationId: string, limit: number): HistoryPage {
     return this.pager.newest(accountId, conversationId, limit, this.accounts.get(accountId)?.adapter);

@@ -26,14 +26,14 @@ function withdrawable(message: ChatMessage, withdrawal: Withdrawal): boolean {
  * `messages` with every message a recall in it names marked `recalled`; a target found only in the
  * store is appended as the stored record marked `recalled` (the merge lets a recall change content).
  */
-export function withRecallsMarked(messages: readonly ChatMessage[], stored: StoredLookup): ChatMessage[] {
+export function withRecallsMarked(messages: readonly ChatMessage[], stored: StoredLookup): readonly ChatMessage[] {
   const withdrawals = new Map<string, Withdrawal>();
   for (const m of messages) {
     if (m.kind !== 'recall' || m.payload?.type !== 'recall' || m.direction === 'system') continue;
     const w: Withdrawal = { accountId: m.accountId, conversationId: m.conversationId, target: m.payload.targetVenueMessageId, direction: m.direction };
     withdrawals.set(slot(w.accountId, w.conversationId, w.target), w);
   }
-  if (withdrawals.size === 0) return [...messages];
+  if (withdrawals.size === 0) return messages; // the usual batch: nothing to copy
   const found = new Set<string>();
   const out = messages.map((m) => {
     if (m.venueMessageId === undefined) return m;
