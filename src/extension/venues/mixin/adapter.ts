@@ -382,6 +382,8 @@ export class MixinAdapter implements VenueAdapter {
       ...(sticker.albumId ?? known?.albumId ? { albumId: sticker.albumId ?? known?.albumId } : {}),
       ...(sticker.url ?? known?.url ? { url: sticker.url ?? known?.url } : {}),
     };
+    // Already the newest, unchanged (a redelivery, or the same sticker again): nothing to write.
+    if (known && this.stickers[0] === known && JSON.stringify(known) === JSON.stringify(entry)) return;
     // A counterparty's sticker ids are untrusted: only well-formed ones are offered again.
     this.stickers = readStickers([entry, ...this.stickers.filter((s) => !same(s))]);
     void this.options.state?.set(STICKERS_KEY, this.stickers).catch((err: unknown) => this.logger.warn(`keeping the recent stickers failed: ${err instanceof Error ? err.message : String(err)}`));
