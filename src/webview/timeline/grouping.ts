@@ -55,12 +55,12 @@ export class Grouping {
       this.all(rows, now);
       return;
     }
-    const todo = new Set<number>();
+    const dirty = new Set<number>();
     for (const i of changed) {
-      todo.add(i);
-      todo.add(i + 1);
+      dirty.add(i);
+      dirty.add(i + 1);
     }
-    for (const i of todo) {
+    for (const i of dirty) {
       const row = rows.rowAt(i);
       if (row) groupRow(row, i > 0 ? rows.rowAt(i - 1) : undefined, now);
     }
