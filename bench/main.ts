@@ -1,6 +1,7 @@
 // `npm run bench`: side-by-side measurements in one run, each against a baseline so the ratio
 // means something on any machine. Loopback only; bounded in count and time.
 import { mkdtemp, rm } from 'node:fs/promises';
+import * as os from 'node:os';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -16,12 +17,13 @@ import { signedQuery } from '../src/extension/venues/hmacQuerySigning';
 import { messageKey, type ChatMessage } from '../src/shared/model';
 import { paneLiveUpdate } from './paneUpdate';
 import { stats } from './stats';
+import { type BenchRow, ms, printTable, verdict, writeResults } from './report';
 
 
 const fmt = (n: number) => n.toFixed(3);
 
 /** Sandbox push -> adapter 'message' event, against a raw ws client reading the same socket kind. */
-async function pushLatency(rounds: number): Promise<void> {
+async function pushLatency(rounds: number): Promise<BenchRow[]> {
   const sandbox = await startSandbox({ counterparty: false, heartbeatTimeoutMs: 60_000 });
   const account = sandbox.venue('mexc').accounts()[0]!;
   const order = sandbox.venue('mexc').state().orders.find((o) => o.apiKey === account.credentials.apiKey && o.state === 'PAID')!;
@@ -65,6 +67,7 @@ async function pushLatency(rounds: number): Promise<void> {
   await adapter.stop();
   adapter.dispose();
   await sandbox.close();
+  return [{ id: 'push.event', what: `push -> adapter event (MEXC, ${rounds} pushes), p50`, goal: '', measured: ms(A.p50), baseline: `raw ws ${ms(R.p50)}`, ratio: A.p50 / R.p50, verdict: 'info', values: { p50: A.p50, p95: A.p95, rawP50: R.p50, rawP95: R.p95 } }];
 }
 
 function signed(secret: string): string {
@@ -72,8 +75,9 @@ function signed(secret: string): string {
 }
 
 /** Store: durable batched upserts and a cold open, against plain JSON.stringify of the same data. */
-async function storeThroughput(count: number): Promise<void> {
+async function storeThroughput(count: number): Promise<BenchRow[]> {
   const dir = await mkdtemp(join(tmpdir(), 'bench-store-'));
+  const rows: BenchRow[] = [];
   try {
     const messages: ChatMessage[] = Array.from({ length: count }, (_, i) => ({
       key: messageKey('mexc', 'acc', String(i % 50), String(i)),
@@ -107,10 +111,12 @@ async function storeThroughput(count: number): Promise<void> {
     } while (before);
     const tPage = performance.now() - t3;
     await reopened.close();
+    rows.push({ id: 'store.upsert', what: `store: durable upserts of ${count.toLocaleString('en-US')} messages (batches of 500)`, goal: '', measured: `${Math.round(count / (tUpsert / 1000)).toLocaleString('en-US')} msg/s`, verdict: 'info', values: { ms: tUpsert } });
     console.log(`store (${count} messages)          upsert ${fmt(tUpsert)} ms (${Math.round(count / (tUpsert / 1000))}/s, batches of 500, fsync each) | cold open ${fmt(tOpen)} ms | ${pages} pages ${fmt(tPage)} ms | baseline JSON.stringify ${fmt(tBaseline)} ms (${baseline} bytes) | open/stringify ${(tOpen / tBaseline).toFixed(2)}x`);
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
+  return rows;
 }
 
 /**
@@ -118,7 +124,7 @@ async function storeThroughput(count: number): Promise<void> {
  * adapter (decode, validate), the hub (de-dupe, group-committed durable store) to the UI event,
  * against a raw `ws` client doing JSON.parse on the same frames. Ratio = raw time / pipeline time.
  */
-async function inboundThroughput(count: number, runs: number): Promise<void> {
+async function inboundThroughput(count: number, runs: number): Promise<BenchRow[]> {
   const sandbox = await startSandbox({ counterparty: false, heartbeatTimeoutMs: 600_000 });
   const mexc = sandbox.venue('mexc');
   const account = mexc.accounts()[0]!;
@@ -207,13 +213,15 @@ async function inboundThroughput(count: number, runs: number): Promise<void> {
   wss.close();
   await sandbox.close();
   await rm(dir, { recursive: true, force: true });
+  return [{ id: 'inbound.pipeline', what: `inbound pipeline vs raw ws + JSON.parse (${count.toLocaleString('en-US')} frames, median of ${runs})`, goal: '>= 0.6x', measured: ms(p), baseline: `raw ${ms(r)}`, ratio: r / p, verdict: verdict(r / p >= 0.6), values: { ms: p, rawMs: r } }];
 }
 
 /** One live message with 1,000 (baseline) and 20,000 rows loaded in the pane. */
-async function paneUpdate(): Promise<void> {
+async function paneUpdate(): Promise<BenchRow[]> {
   const [small, large] = await paneLiveUpdate([1_000, 20_000]);
-  if (!small || !large) return;
+  if (!small || !large) return [];
   console.log(`pane: one live message, ${small.rows} rows p50 ${fmt(small.p50)} ms p95 ${fmt(small.p95)} ms · ${large.rows} rows p50 ${fmt(large.p50)} ms p95 ${fmt(large.p95)} ms · ratio ${fmt(large.p50 / small.p50)}× (goal: < 2 ms, independent of length)`);
+  return [{ id: 'pane.live', what: `pane: one live message with ${large.rows.toLocaleString('en-US')} rows loaded, p50`, goal: '< 2 ms', measured: ms(large.p50), baseline: `${small.rows.toLocaleString('en-US')} rows ${ms(small.p50)}`, ratio: large.p50 / small.p50, verdict: verdict(large.p50 < 2), values: { p50: large.p50, p95: large.p95, baselineP50: small.p50 } }];
 }
 
 async function main(): Promise<void> {
@@ -224,10 +232,16 @@ async function main(): Promise<void> {
   const only = new Set(args.filter((a) => !a.startsWith('--')));
   const want = (name: string) => only.size === 0 || only.has(name);
   if (!Number.isInteger(runs) || runs < 1) throw new Error('--runs takes a positive integer');
-  if (want('push')) await pushLatency(200);
-  if (want('inbound')) await inboundThroughput(20_000, runs);
-  if (want('store')) await storeThroughput(100_000);
-  if (want('pane')) await paneUpdate();
+  const rows: BenchRow[] = [];
+  if (want('push')) rows.push(...(await pushLatency(200)));
+  if (want('inbound')) rows.push(...(await inboundThroughput(20_000, runs)));
+  if (want('store')) rows.push(...(await storeThroughput(100_000)));
+  if (want('pane')) rows.push(...(await paneUpdate()));
+  printTable(rows);
+  // Next to this bundle's sources: dist/bench.js -> bench/results.json.
+  const file = join(__dirname, '..', 'bench', 'results.json');
+  writeResults(file, rows, { node: process.version, date: new Date().toISOString(), cpus: String(os.cpus().length) });
+  console.log(`\nwritten: ${file}`);
 }
 
 main().catch((err: unknown) => {
