@@ -9,6 +9,8 @@ const watch = process.argv.includes('--watch');
 const withTests = !production || process.argv.includes('--tests');
 // `--only=sandbox,webview` builds just those bundles (names: extension, webview, sandbox, unit, webviewTests, integration).
 const only = process.argv.find((a) => a.startsWith('--only='))?.slice('--only='.length).split(',');
+// `--out=<dir>` writes the shipped bundles there instead of dist/ (the activation bench builds a production copy).
+const out = process.argv.find((a) => a.startsWith('--out='))?.slice('--out='.length) ?? 'dist';
 
 function filesUnder(dir, suffix) {
   const out = [];
@@ -32,10 +34,11 @@ const common = {
 };
 
 const builds = [
-  { ...common, name: 'extension', entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.js', platform: 'node', format: 'cjs', target: 'node20', external: ['vscode'] },
-  { ...common, name: 'webview', entryPoints: ['src/webview/main.ts'], outfile: 'dist/webview.js', platform: 'browser', format: 'iife', target: 'es2022' },
-  { ...common, name: 'bench', minify: false, entryPoints: ['bench/main.ts'], outfile: 'dist/bench.js', platform: 'node', format: 'cjs', target: 'node20', external: ['playwright-core'] },
-  { ...common, name: 'sandbox', entryPoints: ['sandbox/main.ts'], outfile: 'dist/sandbox.js', platform: 'node', format: 'cjs', target: 'node20' },
+  { ...common, name: 'extension', entryPoints: ['src/extension/extension.ts'], outfile: `${out}/extension.js`, platform: 'node', format: 'cjs', target: 'node20', external: ['vscode'] },
+  { ...common, name: 'webview', entryPoints: ['src/webview/main.ts'], outfile: `${out}/webview.js`, platform: 'browser', format: 'iife', target: 'es2022' },
+  // The bench and its probe (the child process the activation and idle benches load the production bundle in).
+  { ...common, name: 'bench', minify: false, entryPoints: { bench: 'bench/main.ts', benchProbe: 'bench/probe.ts' }, outdir: 'dist', platform: 'node', format: 'cjs', target: 'node20', external: ['playwright-core'] },
+  { ...common, name: 'sandbox', entryPoints: ['sandbox/main.ts'], outfile: `${out}/sandbox.js`, platform: 'node', format: 'cjs', target: 'node20' },
 ];
 
 if (withTests) {

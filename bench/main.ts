@@ -15,6 +15,7 @@ import { MessageStore } from '../src/extension/core/store/messageStore';
 import { MexcAdapter } from '../src/extension/venues/mexc/adapter';
 import { signedQuery } from '../src/extension/venues/hmacQuerySigning';
 import { messageKey, type ChatMessage } from '../src/shared/model';
+import { activationBench } from './activation';
 import { paneLiveUpdate } from './paneUpdate';
 import { stats } from './stats';
 import { type BenchRow, ms, printTable, verdict, writeResults } from './report';
@@ -237,6 +238,7 @@ async function main(): Promise<void> {
   if (want('inbound')) rows.push(...(await inboundThroughput(20_000, runs)));
   if (want('store')) rows.push(...(await storeThroughput(100_000)));
   if (want('pane')) rows.push(...(await paneUpdate()));
+  if (want('activate')) rows.push(...(await activationBench(7)));
   printTable(rows);
   // Next to this bundle's sources: dist/bench.js -> bench/results.json.
   const file = join(__dirname, '..', 'bench', 'results.json');

@@ -42,7 +42,11 @@ export interface VenueChatApi {
   pairingPanels(): { accountId: string; state: 'needed' | 'paired'; showsCode: boolean }[];
   /** Waits until every venue event received so far is stored. */
   settled(): Promise<void>;
+  /** How many events the inbox hub fired since this window started the inbox, by kind (an idle inbox fires none). */
+  eventCounts(): Readonly<Record<HubEventKind, number>>;
 }
+
+export type HubEventKind = 'state' | 'conversations' | 'messages' | 'reset' | 'pairing' | 'badInput' | 'storeTrouble' | 'uploadProgress';
 
 export async function activate(context: vscode.ExtensionContext): Promise<VenueChatApi> {
   const started = performance.now();
@@ -83,6 +87,17 @@ async function startInbox(context: vscode.ExtensionContext, log: RedactingLog, s
   late.hub = inbox;
   await inbox.load();
   subscriptions.push(outbox, inbox);
+  const eventCounts: Record<HubEventKind, number> = { state: 0, conversations: 0, messages: 0, reset: 0, pairing: 0, badInput: 0, storeTrouble: 0, uploadProgress: 0 };
+  subscriptions.push(
+    inbox.onDidChangeState(() => eventCounts.state++),
+    inbox.onDidChangeConversations(() => eventCounts.conversations++),
+    inbox.onMessages(() => eventCounts.messages++),
+    inbox.onDidResetConversation(() => eventCounts.reset++),
+    inbox.onPairing(() => eventCounts.pairing++),
+    inbox.onBadInput(() => eventCounts.badInput++),
+    inbox.onStoreTrouble(() => eventCounts.storeTrouble++),
+    inbox.onUploadProgress(() => eventCounts.uploadProgress++),
+  );
   // Superseded records (status updates) are compacted away in the background, never at activation.
   const compact = () => void store.compactIfNeeded().catch((err: unknown) => log.warn(`store compaction failed: ${String(err)}`));
   const firstCompaction = setTimeout(compact, 60_000);
@@ -174,6 +189,7 @@ async function startInbox(context: vscode.ExtensionContext, log: RedactingLog, s
     },
     pairingPanels: () => pairingPanels.open(),
     settled: () => inbox.settled(),
+    eventCounts: () => ({ ...eventCounts }),
   };
 }
 

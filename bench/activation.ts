@@ -1,0 +1,85 @@
+// `npm run bench -- activate`: module load + activate() of the production bundle, each run in a
+// fresh Node process (the probe) with the `vscode` stand-in and an empty store: with no accounts,
+// and with one saved sandbox account per venue (until that account's adapter is in the hub, which
+// is when its venue code has been loaded). Also the bytes of JS those runs load. Baselines, in the
+// same processes: `require` of an empty module and of the `ws` package.
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { startSandbox } from '../sandbox/index';
+import { VENUE_IDS, type VenueId } from '../src/shared/model';
+import type { ActivateResult, ProbeAccount } from './probe';
+import { buildProduction, repoRoot, runProbe, withStorage } from './probeRunner';
+import { type BenchRow, bytes, ms, verdict } from './report';
+import { stats } from './stats';
+
+const GOAL_MS = 50;
+const GOAL_BYTES = 500 * 1024;
+
+/** The first sandbox account of a venue, as a saved account record with its keys. */
+export function sandboxAccount(info: { accounts: readonly { venue: string; label: string; credentials: Readonly<Record<string, string>>; endpoints: Readonly<Record<string, string>>; settings?: Readonly<Record<string, string>> }[] }, venue: VenueId): ProbeAccount {
+  const account = info.accounts.find((a) => a.venue === venue);
+  if (!account) throw new Error(`the sandbox has no ${venue} account`);
+  return {
+    record: { id: `bench-${venue}`, venue, label: account.label, endpoints: account.endpoints, ...(account.settings ? { settings: account.settings } : {}), createdAt: 1 },
+    credentials: account.credentials,
+  };
+}
+
+interface Case {
+  readonly id: string;
+  readonly label: string;
+  readonly account?: ProbeAccount;
+}
+
+export async function activationBench(runs: number): Promise<BenchRow[]> {
+  const build = await buildProduction();
+  const sandbox = await startSandbox({ counterparty: false });
+  const emptyModule = join(build.root, 'empty.js');
+  writeFileSync(emptyModule, 'module.exports = {};\n');
+  const wsModule = require.resolve('ws', { paths: [repoRoot] });
+  const rows: BenchRow[] = [];
+  try {
+    const cases: Case[] = [{ id: 'none', label: 'no accounts' }, ...VENUE_IDS.map((venue) => ({ id: venue, label: `one ${venue} account`, account: sandboxAccount(sandbox.info, venue) }))];
+    for (const c of cases) {
+      const results: ActivateResult[] = [];
+      for (let i = 0; i < runs; i++) {
+        results.push(
+          await withStorage((storageDir) => runProbe<ActivateResult>({ mode: 'activate', bundle: build.bundle, storageDir, extensionDir: build.root, emptyModule, wsModule, ...(c.account ? { account: c.account } : {}) }).result),
+        );
+      }
+      // With an account, "activated" means its adapter is in the hub: its venue code is loaded.
+      const total = stats(results.map((r) => r.accountReadyMs ?? r.requireMs + r.activateMs));
+      const cpu = stats(results.map((r) => r.cpuMs));
+      const load = stats(results.map((r) => r.requireMs));
+      const activate = stats(results.map((r) => r.activateMs));
+      const ws = stats(results.map((r) => r.wsMs));
+      const empty = stats(results.map((r) => r.emptyModuleMs));
+      const last = results[results.length - 1]!;
+      const loadedBytes = last.loaded.reduce((n, f) => n + f.bytes, 0);
+      const files = last.loaded.map((f) => `${f.file.replace(build.root + '/', '')} ${bytes(f.bytes)}`).join(', ');
+      console.log(`activate (${c.label}, median of ${runs})  total ${ms(total.p50)} (CPU ${ms(cpu.p50)}) | require ${ms(load.p50)} | activate() ${ms(activate.p50)} | loads ${bytes(loadedBytes)}: ${files} | require('ws') ${ms(ws.p50)}, empty module ${ms(empty.p50)}`);
+      rows.push({
+        id: `activate.${c.id}`,
+        what: c.account ? `module load + activate() until the ${c.id} account's adapter runs, median of ${runs}` : `module load + activate(), no accounts, median of ${runs}`,
+        goal: `< ${GOAL_MS} ms`,
+        measured: ms(total.p50),
+        baseline: `require('ws') ${ms(ws.p50)}`,
+        ratio: total.p50 / ws.p50,
+        verdict: verdict(total.p50 < GOAL_MS),
+        values: { ms: total.p50, p95: total.p95, cpuMs: cpu.p50, requireMs: load.p50, activateMs: activate.p50, wsMs: ws.p50, emptyModuleMs: empty.p50 },
+      });
+      rows.push({
+        id: `activate.bytes.${c.id}`,
+        what: `JS loaded by activation (${c.label}): ${last.loaded.length} file(s)`,
+        goal: `< ${bytes(GOAL_BYTES)}`,
+        measured: bytes(loadedBytes),
+        verdict: verdict(loadedBytes < GOAL_BYTES),
+        values: { bytes: loadedBytes, files: last.loaded.length },
+      });
+    }
+  } finally {
+    await sandbox.close();
+    await build.dispose();
+  }
+  return rows;
+}
