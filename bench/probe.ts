@@ -6,10 +6,10 @@
 //   idle:     one saved account; once it is online and settled, a quiet window in which it counts
 //             timers, wakeups, hub events and workbench updates.
 import { statSync } from 'node:fs';
-import Module, { createRequire } from 'node:module';
+import { createRequire } from 'node:module';
 import { performance } from 'node:perf_hooks';
 import { installTimerCensus, type TimerCensus } from './timerCensus';
-import { createStandIn, emptyActivity, type WorkbenchActivity } from './vscodeStandIn';
+import { createStandIn, emptyActivity, registerStandIn, type WorkbenchActivity } from '../test/unit/helpers/vscodeStandIn';
 
 export interface ProbeAccount {
   readonly record: { readonly id: string; readonly venue: string; readonly label: string; readonly endpoints: Readonly<Record<string, string>>; readonly settings?: Readonly<Record<string, string>>; readonly createdAt: number };
@@ -77,15 +77,6 @@ interface ExtensionModule {
 }
 
 const send = (message: ProbeMessage): Promise<void> => new Promise((resolve) => process.send!(message, () => resolve()));
-
-function registerStandIn(vscode: Record<string, unknown>): void {
-  // The extension host resolves `require('vscode')` to its API object; so does this hook.
-  const loader = Module as unknown as { _load: (request: string, parent: unknown, isMain: boolean) => unknown };
-  const load = loader._load;
-  loader._load = function (request, parent, isMain) {
-    return request === 'vscode' ? vscode : load.call(this, request, parent, isMain);
-  };
-}
 
 function contextFor(config: ProbeConfig, standIn: ReturnType<typeof createStandIn>): Record<string, unknown> {
   const account = config.account;

@@ -23,6 +23,7 @@ import { SandboxLauncher } from './host/sandboxLauncher';
 import { StatusBarIndicator } from './host/statusBar';
 import { InboxOwnership } from './host/ownership';
 import { forwardingApi } from './host/standby';
+import { VenueLoader } from './venues/registry';
 
 /** What the extension exports: read-only views for scripts and the integration tests. */
 export interface VenueChatApi {
@@ -107,7 +108,9 @@ async function startInbox(context: vscode.ExtensionContext, log: RedactingLog, s
   const registry = new AccountRegistry(context.globalState, context.secrets, log.redactor);
   const sandbox = new SandboxLauncher(context.extensionUri, log);
   const mediaRoot = join(storageDir, 'media');
-  const accounts = new AccountService(registry, inbox, log, sandbox, mediaRoot);
+  // Each venue's adapter code is its own bundle next to this one (dist/venues/<venue>.js), loaded when an account needs it.
+  const venues = VenueLoader.fromDirectory(join(__dirname, 'venues'));
+  const accounts = new AccountService(registry, inbox, log, sandbox, venues, mediaRoot);
   const uploader = new MediaUploader(log);
   const downloads = new AttachmentDownloads({ hub: inbox, logger: log, mediaRoot });
   subscriptions.push(downloads);

@@ -1,9 +1,10 @@
-// A minimal stand-in for the `vscode` module, for the activation and idle benches only: the real
-// API exists only inside VS Code's extension host, and these benches run the production bundle in
-// plain Node. It implements what activation and an idle inbox call (output channel, tree view,
+// A minimal stand-in for the `vscode` module, for running the built extension (dist/extension.js)
+// in plain Node: the activation and idle benches, and the unit test of what activation loads. The
+// real API exists only inside VS Code's extension host. It implements what activation and an idle inbox call (output channel, tree view,
 // status bar, commands, context keys, configuration, mementos, secrets) and counts what would
 // reach the workbench: tree refreshes, badge and status bar changes, context keys, webview posts.
 import { EventEmitter as NodeEmitter } from 'node:events';
+import Module from 'node:module';
 import { join, posix } from 'node:path';
 
 /** Calls that would make the workbench repaint something (or that go to the renderer at all). */
@@ -169,12 +170,27 @@ function format(message: string, ...args: unknown[]): string {
   return message.replace(/\{(\d+)\}/g, (m, i: string) => (Number(i) < args.length ? String(args[Number(i)]) : m));
 }
 
+/** Makes `require('vscode')` return the stand-in's module; returns the undo. */
+export function registerStandIn(vscode: Record<string, unknown>): () => void {
+  // The extension host resolves `require('vscode')` to its API object; so does this hook.
+  const loader = Module as unknown as { _load: (request: string, parent: unknown, isMain: boolean) => unknown };
+  const load = loader._load;
+  loader._load = function (request, parent, isMain) {
+    return request === 'vscode' ? vscode : load.call(this, request, parent, isMain);
+  };
+  return () => {
+    loader._load = load;
+  };
+}
+
 export interface StandIn {
   /** The object `require('vscode')` returns. */
   readonly module: Record<string, unknown>;
   readonly activity: WorkbenchActivity;
   /** Emits `statusBarShown` when the status bar item is shown (the hub has an account). */
   readonly signals: NodeEmitter;
+  /** `vscode.commands.executeCommand`, as a script or the integration tests call it. */
+  executeCommand(id: string, ...args: unknown[]): Promise<unknown>;
   context(options: { storageDir: string; extensionDir: string; globalState?: Readonly<Record<string, unknown>>; secrets?: Readonly<Record<string, string>> }): Record<string, unknown>;
 }
 
@@ -242,6 +258,15 @@ export function createStandIn(): StandIn {
     return Promise.resolve(undefined);
   };
 
+  const executeCommand = (id: string, ...args: unknown[]): Promise<unknown> => {
+    if (id === 'setContext') {
+      activity.contextKeySets++;
+      return Promise.resolve(undefined);
+    }
+    const run = commands.get(id);
+    return run ? Promise.resolve(run(...args)) : Promise.reject(new Error(`stand-in: no command ${id}`));
+  };
+
   const module: Record<string, unknown> = {
     Disposable,
     EventEmitter,
@@ -283,14 +308,7 @@ export function createStandIn(): StandIn {
         commands.set(id, run);
         return new Disposable(() => commands.delete(id));
       },
-      executeCommand: (id: string, ...args: unknown[]) => {
-        if (id === 'setContext') {
-          activity.contextKeySets++;
-          return Promise.resolve(undefined);
-        }
-        const run = commands.get(id);
-        return run ? Promise.resolve(run(...args)) : Promise.reject(new Error(`stand-in: no command ${id}`));
-      },
+      executeCommand,
     },
   };
 
@@ -298,6 +316,7 @@ export function createStandIn(): StandIn {
     module,
     activity,
     signals,
+    executeCommand,
     context: ({ storageDir, extensionDir, globalState, secrets }) => ({
       subscriptions: [] as DisposableLike[],
       globalStorageUri: Uri.file(storageDir),
