@@ -13,7 +13,7 @@ import { venueDescriptor, VENUES, type VenueLoader } from '../venues/registry';
 import { isVenueError, type VenueAdapter } from '../venues/venue';
 import { askCredentials, askEndpoints, askSettingValue } from './accountPrompts';
 import { isScripted } from './commandArgs';
-import { addAccountArgsSchema, type AccountRecord, type AccountRegistry, type AddAccountArgs, type Credentials } from './accounts';
+import { accountArgsSchemas, type AccountRecord, type AccountRegistry, type AddAccountArgs, type Credentials } from './accounts';
 import { Settings } from './constants';
 import type { RedactingLog } from './log';
 import { planSandboxAccounts, sandboxEndpointsFor, type SandboxInfo } from './sandboxInfo';
@@ -233,7 +233,7 @@ export class AccountService {
   }
 
   private parseArgs(arg: unknown): AddAccountArgs {
-    const parsed = addAccountArgsSchema.safeParse(arg);
+    const parsed = accountArgsSchemas().add.safeParse(arg);
     if (!parsed.success) throw new UserFacingError('bad-request', vscode.l10n.t('Add Account: invalid arguments: {0}', parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')));
     return parsed.data;
   }

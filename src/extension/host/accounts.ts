@@ -1,7 +1,8 @@
 // Accounts: metadata (label, endpoints, settings) and the adapters' small state store in
 // globalState; keys only in SecretStorage (docs/architecture.md, Trust boundaries).
 import * as vscode from 'vscode';
-import * as z from 'zod';
+import type * as Z from 'zod';
+import { lazy, zod } from '../../shared/lazyZod';
 import { VENUE_IDS, type VenueId } from '../../shared/model';
 import { PersistedAccountState, type SecretCheck } from '../core/accounts/accountStateStore';
 import type { AccountStateStore, SettingValue } from '../venues/descriptor';
@@ -23,40 +24,58 @@ export interface AccountRecord {
 
 export type Credentials = Readonly<Record<string, string>>;
 
-const recordSchema = z.object({
-  id: z.string().min(1),
-  venue: z.enum(VENUE_IDS),
-  label: z.string(),
-  endpoints: z.record(z.string(), z.string()),
-  preset: z.string().optional(),
-  settings: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).optional(),
-  sandbox: z.boolean().optional(),
-  createdAt: z.number(),
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isStringMap = (v: unknown): v is Record<string, string> => isObject(v) && Object.values(v).every((x) => typeof x === 'string');
+const isSettingsMap = (v: unknown): v is Record<string, SettingValue> => isObject(v) && Object.values(v).every((x) => typeof x === 'string' || typeof x === 'number' || typeof x === 'boolean');
+
+/**
+ * A saved account record as read back from globalState: the known fields, checked (read at
+ * activation, so by hand rather than with zod, which loads only when a command needs it).
+ */
+function accountRecordOf(raw: unknown): AccountRecord | undefined {
+  if (!isObject(raw)) return undefined;
+  const { id, venue, label, endpoints, preset, settings, sandbox, createdAt } = raw;
+  if (typeof id !== 'string' || id.length === 0 || typeof label !== 'string' || typeof createdAt !== 'number') return undefined;
+  if (typeof venue !== 'string' || !(VENUE_IDS as readonly string[]).includes(venue) || !isStringMap(endpoints)) return undefined;
+  if ((preset !== undefined && typeof preset !== 'string') || (settings !== undefined && !isSettingsMap(settings)) || (sandbox !== undefined && typeof sandbox !== 'boolean')) return undefined;
+  return {
+    id,
+    venue: venue as VenueId,
+    label,
+    endpoints: { ...endpoints },
+    ...(preset !== undefined ? { preset } : {}),
+    ...(settings !== undefined ? { settings: { ...settings } } : {}),
+    ...(sandbox !== undefined ? { sandbox } : {}),
+    createdAt,
+  };
+}
+
+/** The argument objects of the account commands, for scripts, keybindings and tests (built on first use). */
+export const accountArgsSchemas = lazy(() => {
+  const z = zod();
+  const credentials = z.record(z.string(), z.string());
+  const settings = z.record(z.string(), z.union([z.string(), z.number(), z.boolean()]));
+  return {
+    /** "Add Account". */
+    add: z
+      .object({
+        venue: z.enum(VENUE_IDS),
+        label: z.string().min(1).max(80),
+        credentials,
+        /** An endpoint preset id (`production`, `testnet`, …); absent = the venue's first. */
+        preset: z.string().min(1).optional(),
+        endpoints: z.record(z.string(), z.string()).optional(),
+        settings: settings.optional(),
+        sandbox: z.boolean().optional(),
+      })
+      .strict(),
+    /** "Update Keys": new credentials for an existing account. */
+    updateKeys: z.object({ accountId: z.string().min(1), credentials }).strict(),
+    /** "Account Settings…": the settings to change. */
+    settings: z.object({ accountId: z.string().min(1), settings }).strict(),
+  };
 });
-
-const credentialsSchema = z.record(z.string(), z.string());
-const settingsSchema = z.record(z.string(), z.union([z.string(), z.number(), z.boolean()]));
-
-/** The argument object of "Add Account" for scripts, keybindings and tests. */
-export const addAccountArgsSchema = z
-  .object({
-    venue: z.enum(VENUE_IDS),
-    label: z.string().min(1).max(80),
-    credentials: credentialsSchema,
-    /** An endpoint preset id (`production`, `testnet`, …); absent = the venue's first. */
-    preset: z.string().min(1).optional(),
-    endpoints: z.record(z.string(), z.string()).optional(),
-    settings: settingsSchema.optional(),
-    sandbox: z.boolean().optional(),
-  })
-  .strict();
-export type AddAccountArgs = z.infer<typeof addAccountArgsSchema>;
-
-/** The argument object of "Update Keys": new credentials for an existing account. */
-export const updateKeysArgsSchema = z.object({ accountId: z.string().min(1), credentials: credentialsSchema }).strict();
-
-/** The argument object of "Account Settings…": the settings to change. */
-export const accountSettingsArgsSchema = z.object({ accountId: z.string().min(1), settings: settingsSchema }).strict();
+export type AddAccountArgs = Z.infer<ReturnType<typeof accountArgsSchemas>['add']>;
 
 export class AccountRegistry {
   private readonly changed = new vscode.EventEmitter<void>();
@@ -72,8 +91,10 @@ export class AccountRegistry {
 
   list(): AccountRecord[] {
     const raw = this.state.get<unknown>(StateKeys.accounts, []);
-    const parsed = z.array(recordSchema).safeParse(raw);
-    return parsed.success ? parsed.data : [];
+    if (!Array.isArray(raw)) return [];
+    const records = raw.map(accountRecordOf);
+    // One unreadable record makes the list unreadable, as it always has: nothing is guessed.
+    return records.every((r) => r !== undefined) ? records : [];
   }
 
   get(id: string): AccountRecord | undefined {
@@ -84,8 +105,8 @@ export class AccountRegistry {
     const raw = await this.secrets.get(secretKeyFor(id));
     if (!raw) return undefined;
     try {
-      const parsed = credentialsSchema.safeParse(JSON.parse(raw));
-      return parsed.success ? parsed.data : undefined;
+      const parsed: unknown = JSON.parse(raw);
+      return isStringMap(parsed) ? { ...parsed } : undefined;
     } catch {
       return undefined;
     }
