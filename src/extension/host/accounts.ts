@@ -3,52 +3,13 @@
 import * as vscode from 'vscode';
 import type * as Z from 'zod';
 import { lazy, zod } from '../../shared/lazyZod';
-import { VENUE_IDS, type VenueId } from '../../shared/model';
+import { VENUE_IDS } from '../../shared/model';
 import { PersistedAccountState, type SecretCheck } from '../core/accounts/accountStateStore';
-import type { AccountStateStore, SettingValue } from '../venues/descriptor';
+import type { AccountStateStore } from '../venues/descriptor';
+import { readAccountRecords, readCredentials, type AccountRecord, type Credentials } from './accountRecord';
 import { StateKeys, secretKeyFor } from './constants';
 
-export interface AccountRecord {
-  readonly id: string;
-  readonly venue: VenueId;
-  readonly label: string;
-  /** Overrides of the venue's production endpoints (the sandbox is just another endpoint). */
-  readonly endpoints: Readonly<Record<string, string>>;
-  /** The endpoint preset the endpoints came from (absent: custom or the venue's default). */
-  readonly preset?: string;
-  /** Per-account settings (venue descriptor `settings`); missing ones take their defaults. */
-  readonly settings?: Readonly<Record<string, SettingValue>>;
-  readonly sandbox?: boolean;
-  readonly createdAt: number;
-}
-
-export type Credentials = Readonly<Record<string, string>>;
-
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
-const isStringMap = (v: unknown): v is Record<string, string> => isObject(v) && Object.values(v).every((x) => typeof x === 'string');
-const isSettingsMap = (v: unknown): v is Record<string, SettingValue> => isObject(v) && Object.values(v).every((x) => typeof x === 'string' || typeof x === 'number' || typeof x === 'boolean');
-
-/**
- * A saved account record as read back from globalState: the known fields, checked (read at
- * activation, so by hand rather than with zod, which loads only when a command needs it).
- */
-function accountRecordOf(raw: unknown): AccountRecord | undefined {
-  if (!isObject(raw)) return undefined;
-  const { id, venue, label, endpoints, preset, settings, sandbox, createdAt } = raw;
-  if (typeof id !== 'string' || id.length === 0 || typeof label !== 'string' || typeof createdAt !== 'number') return undefined;
-  if (typeof venue !== 'string' || !(VENUE_IDS as readonly string[]).includes(venue) || !isStringMap(endpoints)) return undefined;
-  if ((preset !== undefined && typeof preset !== 'string') || (settings !== undefined && !isSettingsMap(settings)) || (sandbox !== undefined && typeof sandbox !== 'boolean')) return undefined;
-  return {
-    id,
-    venue: venue as VenueId,
-    label,
-    endpoints: { ...endpoints },
-    ...(preset !== undefined ? { preset } : {}),
-    ...(settings !== undefined ? { settings: { ...settings } } : {}),
-    ...(sandbox !== undefined ? { sandbox } : {}),
-    createdAt,
-  };
-}
+export type { AccountRecord, Credentials } from './accountRecord';
 
 /** The argument objects of the account commands, for scripts, keybindings and tests (built on first use). */
 export const accountArgsSchemas = lazy(() => {
@@ -90,11 +51,7 @@ export class AccountRegistry {
   ) {}
 
   list(): AccountRecord[] {
-    const raw = this.state.get<unknown>(StateKeys.accounts, []);
-    if (!Array.isArray(raw)) return [];
-    const records = raw.map(accountRecordOf);
-    // One unreadable record makes the list unreadable, as it always has: nothing is guessed.
-    return records.every((r) => r !== undefined) ? records : [];
+    return readAccountRecords(this.state.get<unknown>(StateKeys.accounts, []));
   }
 
   get(id: string): AccountRecord | undefined {
@@ -104,12 +61,7 @@ export class AccountRegistry {
   async credentials(id: string): Promise<Credentials | undefined> {
     const raw = await this.secrets.get(secretKeyFor(id));
     if (!raw) return undefined;
-    try {
-      const parsed: unknown = JSON.parse(raw);
-      return isStringMap(parsed) ? { ...parsed } : undefined;
-    } catch {
-      return undefined;
-    }
+    return readCredentials(raw);
   }
 
   /** Secrets first: an account never exists in the list without its keys. */
