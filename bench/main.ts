@@ -16,6 +16,7 @@ import { MexcAdapter } from '../src/extension/venues/mexc/adapter';
 import { signedQuery } from '../src/extension/venues/hmacQuerySigning';
 import { messageKey, type ChatMessage } from '../src/shared/model';
 import { activationBench } from './activation';
+import { idleBench } from './idle';
 import { paneLiveUpdate } from './paneUpdate';
 import { stats } from './stats';
 import { type BenchRow, ms, printTable, verdict, writeResults } from './report';
@@ -238,7 +239,10 @@ async function main(): Promise<void> {
   if (want('inbound')) rows.push(...(await inboundThroughput(20_000, runs)));
   if (want('store')) rows.push(...(await storeThroughput(100_000)));
   if (want('pane')) rows.push(...(await paneUpdate()));
+  // Seven fresh processes per case: process start-up and a busy machine make single runs noisy.
   if (want('activate')) rows.push(...(await activationBench(7)));
+  // A 30 s quiet window per venue (all venues at once), 25 s after the account came online, scaled to per minute.
+  if (want('idle')) rows.push(...(await idleBench(30_000, 25_000)));
   printTable(rows);
   // Next to this bundle's sources: dist/bench.js -> bench/results.json.
   const file = join(__dirname, '..', 'bench', 'results.json');

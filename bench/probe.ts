@@ -23,6 +23,12 @@ export interface ProbeConfig {
   readonly storageDir: string;
   readonly extensionDir: string;
   readonly account?: ProbeAccount;
+  /**
+   * activate: load first what VS Code's extension host has loaded before any extension activates
+   * (these Node built-ins, and undici behind the global fetch it patches for proxy support), so
+   * the timings are the extension's own. Without it: a cold Node process.
+   */
+  readonly hostPreload?: boolean;
   /** activate: files for the same-process baselines. */
   readonly emptyModule?: string;
   readonly wsModule?: string;
@@ -88,10 +94,20 @@ function contextFor(config: ProbeConfig, standIn: ReturnType<typeof createStandI
   });
 }
 
+/** What the extension host process has loaded by the time extensions activate (a conservative list). */
+const HOST_BUILTINS = ['fs', 'fs/promises', 'path', 'os', 'crypto', 'child_process', 'stream', 'events', 'util', 'url', 'http', 'https', 'net', 'tls'];
+
+function preloadLikeHost(req: NodeJS.Require): void {
+  for (const name of HOST_BUILTINS) req(`node:${name}`);
+  // Node loads undici on the first touch of fetch; the extension host wraps fetch at start-up.
+  void globalThis.fetch;
+}
+
 async function activateRun(config: ProbeConfig): Promise<ActivateResult> {
   const standIn = createStandIn();
   registerStandIn(standIn.module);
   const req = createRequire(__filename);
+  if (config.hostPreload) preloadLikeHost(req);
   const before = new Set(Object.keys(req.cache));
   const accountReady = new Promise<number>((resolve) => standIn.signals.once('statusBarShown', () => resolve(performance.now())));
 

@@ -28,7 +28,8 @@ export function installTimerCensus(): TimerCensus {
 
   const siteOf = (): string => {
     const lines = (new Error().stack ?? '').split('\n').slice(3);
-    const frame = lines.find((l) => !l.includes('timerCensus') && !l.includes('node:internal')) ?? lines[0] ?? '';
+    // The caller that asked for the timer: past the census itself, Node's internals and the clock seam.
+    const frame = lines.find((l) => !l.includes('timerCensus') && !l.includes('node:internal') && !l.includes('core/clock.ts')) ?? lines[0] ?? '';
     const m = /\(?([^()\s]+:\d+):\d+\)?\s*$/.exec(frame);
     return m?.[1]?.replace(/^.*\/(dist|src|node_modules)\//, '$1/') ?? 'unknown';
   };
