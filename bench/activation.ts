@@ -33,8 +33,8 @@ interface Case {
   readonly account?: ProbeAccount;
 }
 
-export async function activationBench(runs: number): Promise<BenchRow[]> {
-  const build = await buildProduction();
+export async function activationBench(runs: number, sourceDir?: string): Promise<BenchRow[]> {
+  const build = await buildProduction(sourceDir);
   const sandbox = await startSandbox({ counterparty: false });
   const emptyModule = join(build.root, 'empty.js');
   writeFileSync(emptyModule, 'module.exports = {};\n');

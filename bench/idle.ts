@@ -56,8 +56,8 @@ const rate = (n: number) => `${n.toFixed(n < 10 && n % 1 !== 0 ? 1 : 0)}/min`;
  * reach their idle pace (Bybit's chat poll doubles its wait from 3 s to 15 s) and for the first
  * backfill to end.
  */
-export async function idleBench(windowMs: number, settleMs: number): Promise<BenchRow[]> {
-  const build = await buildProduction();
+export async function idleBench(windowMs: number, settleMs: number, sourceDir?: string): Promise<BenchRow[]> {
+  const build = await buildProduction(sourceDir);
   // The emulators live here; the extension in the probe's process, so only its timers are counted.
   const sandbox = await startSandbox({ counterparty: false });
   const rows: BenchRow[] = [];

@@ -234,15 +234,17 @@ async function main(): Promise<void> {
   const only = new Set(args.filter((a) => !a.startsWith('--')));
   const want = (name: string) => only.size === 0 || only.has(name);
   if (!Number.isInteger(runs) || runs < 1) throw new Error('--runs takes a positive integer');
+  // `--source=<checkout>`: the activate and idle benches build and measure that checkout's extension (before/after).
+  const source = args.find((a) => a.startsWith('--source='))?.slice('--source='.length);
   const rows: BenchRow[] = [];
   if (want('push')) rows.push(...(await pushLatency(200)));
   if (want('inbound')) rows.push(...(await inboundThroughput(20_000, runs)));
   if (want('store')) rows.push(...(await storeThroughput(100_000)));
   if (want('pane')) rows.push(...(await paneUpdate()));
   // Seven fresh processes per case: process start-up and a busy machine make single runs noisy.
-  if (want('activate')) rows.push(...(await activationBench(7)));
+  if (want('activate')) rows.push(...(await activationBench(7, source)));
   // A 30 s quiet window per venue (all venues at once), 25 s after the account came online, scaled to per minute.
-  if (want('idle')) rows.push(...(await idleBench(30_000, 25_000)));
+  if (want('idle')) rows.push(...(await idleBench(30_000, 25_000, source)));
   printTable(rows);
   // Next to this bundle's sources: dist/bench.js -> bench/results.json.
   const file = join(__dirname, '..', 'bench', 'results.json');

@@ -17,11 +17,14 @@ export interface ProductionBuild {
   dispose(): Promise<void>;
 }
 
-/** `node esbuild.mjs --production` of the shipped extension bundles, into a temporary folder. */
-export async function buildProduction(): Promise<ProductionBuild> {
+/**
+ * `node esbuild.mjs --production` of the shipped extension bundles, into a temporary folder.
+ * `sourceDir`: another checkout to build instead of this one (`--source=`, for before/after).
+ */
+export async function buildProduction(sourceDir = repoRoot): Promise<ProductionBuild> {
   const root = await mkdtemp(join(tmpdir(), 'venue-chat-bench-prod-'));
   await new Promise<void>((resolve, reject) =>
-    execFile(process.execPath, ['esbuild.mjs', '--production', '--only=extension,venues,libs', `--out=${join(root, 'dist')}`], { cwd: repoRoot }, (err, _stdout, stderr) => (err ? reject(new Error(`production build failed: ${stderr}`)) : resolve())),
+    execFile(process.execPath, ['esbuild.mjs', '--production', '--only=extension,venues,libs', `--out=${join(root, 'dist')}`], { cwd: sourceDir }, (err, _stdout, stderr) => (err ? reject(new Error(`production build failed: ${stderr}`)) : resolve())),
   );
   return { root, bundle: join(root, 'dist', 'extension.js'), dispose: () => rm(root, { recursive: true, force: true }) };
 }
