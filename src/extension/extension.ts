@@ -165,14 +165,18 @@ async function startInbox(context: vscode.ExtensionContext, log: RedactingLog, s
   );
   updateContext();
 
-  // Connecting is not part of activation: the tree fills from saved metadata and updates live.
-  void accounts.connectSaved().then(async () => {
-    // `npm start` passes its sandbox in the environment: make sure the accounts of every venue it
-    // runs exist (trySandbox skips those already added, so a newly supported venue joins too).
-    if (process.env.VENUE_CHAT_SANDBOX) {
-      await accounts.trySandbox().catch((err: unknown) => log.error(`sandbox accounts: ${String(err)}`));
-    }
-  });
+  // Connecting is not part of activation: it starts once activate() has returned, and only then
+  // is each saved account's venue code loaded. The tree fills from saved metadata and updates live.
+  const connecting = setImmediate(() =>
+    void accounts.connectSaved().then(async () => {
+      // `npm start` passes its sandbox in the environment: make sure the accounts of every venue it
+      // runs exist (trySandbox skips those already added, so a newly supported venue joins too).
+      if (process.env.VENUE_CHAT_SANDBOX) {
+        await accounts.trySandbox().catch((err: unknown) => log.error(`sandbox accounts: ${String(err)}`));
+      }
+    }),
+  );
+  subscriptions.push({ dispose: () => clearImmediate(connecting) });
 
   const activationMs = performance.now() - started;
   log.info(`activated in ${activationMs.toFixed(1)} ms`);
