@@ -16,6 +16,7 @@ import { MexcAdapter } from '../src/extension/venues/mexc/adapter';
 import { signedQuery } from '../src/extension/venues/hmacQuerySigning';
 import { messageKey, type ChatMessage } from '../src/shared/model';
 import { paneLiveUpdate } from './paneUpdate';
+import { storeOpen } from './storeOpen';
 import { stats } from './stats';
 import { type BenchRow, ms, printTable, verdict, writeResults } from './report';
 
@@ -235,7 +236,7 @@ async function main(): Promise<void> {
   const rows: BenchRow[] = [];
   if (want('push')) rows.push(...(await pushLatency(200)));
   if (want('inbound')) rows.push(...(await inboundThroughput(20_000, runs)));
-  if (want('store')) rows.push(...(await storeThroughput(100_000)));
+  if (want('store')) rows.push(...(await storeThroughput(100_000)), ...(await storeOpen()));
   if (want('pane')) rows.push(...(await paneUpdate()));
   printTable(rows);
   // Next to this bundle's sources: dist/bench.js -> bench/results.json.

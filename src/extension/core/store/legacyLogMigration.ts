@@ -68,7 +68,7 @@ async function migrateAccount(messagesDir: string, name: string, logger: Logger,
   const legacyFile = path.join(messagesDir, name);
   const accountDir = path.join(messagesDir, name.slice(0, -LOG_EXTENSION.length));
   const staging = accountDir + STAGING_SUFFIX;
-  if (await fileExists(accountDir)) {
+  if ((await fs.stat(accountDir).catch(() => undefined))?.isDirectory()) {
     // The rename happened before a crash: only the old files are left to remove.
     await removeLegacy(legacyFile, accountDir);
     return -1;
