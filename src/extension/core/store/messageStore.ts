@@ -373,6 +373,8 @@ export class MessageStore implements Disposable {
   removeAccount(accountId: string): Promise<void> {
     if (this.closing) return Promise.reject(new Error('message store is closed'));
     return this.queue.runAlone(async () => {
+      // Loads under way finish first, so none brings the account back after it is gone.
+      await Promise.allSettled(this.loading.values());
       const logs: Promise<void>[] = [];
       for (const [key, r] of this.residents) {
         if (r.accountId !== accountId) continue;
@@ -381,7 +383,6 @@ export class MessageStore implements Disposable {
       }
       this.index.removeAccount(accountId);
       await Promise.all(logs);
-      await Promise.all(this.loading.values()).catch(() => undefined);
       const accountDir = path.join(this.dir, accountDirName(accountId));
       await fs.rm(accountDir, { recursive: true, force: true });
       for (const [file, u] of this.unavailable) if (u.accountId === accountId) this.unavailable.delete(file);
@@ -439,7 +440,7 @@ export class MessageStore implements Disposable {
   close(): Promise<void> {
     this.closing ??= (async () => {
       await this.queue.idle();
-      await Promise.all(this.loading.values()).catch(() => undefined);
+      await Promise.allSettled(this.loading.values());
       const logs = [...this.residents.values()].flatMap((r) => (r.log ? [r.log] : []));
       this.residents.clear();
       await Promise.all([...logs.map((log) => log.close()), ...this.closingLogs]);
