@@ -17,6 +17,7 @@ import { signedQuery } from '../src/extension/venues/hmacQuerySigning';
 import { messageKey, type ChatMessage } from '../src/shared/model';
 import { paneLiveUpdate } from './paneUpdate';
 import { storeOpen } from './storeOpen';
+import { vscodePushRate } from './vscodePushRate';
 import { stats } from './stats';
 import { type BenchRow, ms, printTable, verdict, writeResults } from './report';
 
@@ -238,6 +239,8 @@ async function main(): Promise<void> {
   if (want('inbound')) rows.push(...(await inboundThroughput(20_000, runs)));
   if (want('store')) rows.push(...(await storeThroughput(100_000)), ...(await storeOpen()));
   if (want('pane')) rows.push(...(await paneUpdate()));
+  // A real VS Code (code-server) with the whole extension: the slowest row, last.
+  if (want('vscode')) rows.push(...vscodePushRate(join(__dirname, '..')));
   printTable(rows);
   // Next to this bundle's sources: dist/bench.js -> bench/results.json.
   const file = join(__dirname, '..', 'bench', 'results.json');
