@@ -18,6 +18,8 @@ import { messageKey, type ChatMessage } from '../src/shared/model';
 import { activationBench } from './activation';
 import { idleBench } from './idle';
 import { paneLiveUpdate } from './paneUpdate';
+import { storeOpen } from './storeOpen';
+import { vscodePushRate } from './vscodePushRate';
 import { stats } from './stats';
 import { type BenchRow, ms, printTable, verdict, writeResults } from './report';
 
@@ -239,12 +241,14 @@ async function main(): Promise<void> {
   const rows: BenchRow[] = [];
   if (want('push')) rows.push(...(await pushLatency(200)));
   if (want('inbound')) rows.push(...(await inboundThroughput(20_000, runs)));
-  if (want('store')) rows.push(...(await storeThroughput(100_000)));
+  if (want('store')) rows.push(...(await storeThroughput(100_000)), ...(await storeOpen()));
   if (want('pane')) rows.push(...(await paneUpdate()));
   // Seven fresh processes per case: process start-up and a busy machine make single runs noisy.
   if (want('activate')) rows.push(...(await activationBench(7, source)));
   // A 30 s quiet window per venue (all venues at once), 25 s after the account came online, scaled to per minute.
   if (want('idle')) rows.push(...(await idleBench(30_000, 25_000, source)));
+  // A real VS Code (code-server) with the whole extension: the slowest row, last.
+  if (want('vscode')) rows.push(...vscodePushRate(join(__dirname, '..')));
   printTable(rows);
   // Next to this bundle's sources: dist/bench.js -> bench/results.json.
   const file = join(__dirname, '..', 'bench', 'results.json');

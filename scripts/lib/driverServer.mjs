@@ -71,6 +71,27 @@ async function findLocator(page, { selector, scope, hasText, timeoutMs = DEFAULT
   }
 }
 
+/** Runs in a frame: records the first time each `<prefix><digits>` token is added to the DOM. */
+function installTextWatch(prefix) {
+  const all = (window.__venueChatSeen ??= {});
+  const seen = (all[prefix] ??= {});
+  const pattern = new RegExp(`${prefix}\\d+`, 'g');
+  const note = (text) => {
+    if (!text || !text.includes(prefix)) return;
+    const at = Date.now();
+    for (const token of text.match(pattern) ?? []) if (!(token in seen)) seen[token] = at;
+  };
+  note(document.body?.textContent ?? '');
+  if (window.__venueChatWatching?.includes(prefix)) return;
+  (window.__venueChatWatching ??= []).push(prefix);
+  new MutationObserver((records) => {
+    for (const r of records) {
+      for (const node of r.addedNodes) note(node.textContent);
+      if (r.type === 'characterData') note(r.target.textContent);
+    }
+  }).observe(document, { childList: true, subtree: true, characterData: true });
+}
+
 async function eachFrame(page, scope, fn) {
   const out = [];
   for (const frame of framesInScope(page, scope)) {
@@ -117,6 +138,23 @@ function handlers(getPage, resultsDir) {
     async textContent({ selector, scope }) {
       const lists = await eachFrame(getPage(), scope, (f) => f.locator(selector).allTextContents());
       return { texts: lists.flat() };
+    },
+    /**
+     * Starts recording, in every frame of `scope`, when each token `<prefix><digits>` first appears
+     * in the DOM (wall-clock ms, comparable with the test's Date.now()): a MutationObserver, so the
+     * time is when the pane rendered it, not when a poll happened to look.
+     */
+    async watchTexts({ prefix, scope = 'webview' }) {
+      if (typeof prefix !== 'string' || !/^[\w-]+$/.test(prefix)) throw new Error('prefix must be letters, digits, dash or underscore');
+      const frames = await eachFrame(getPage(), scope, (f) => f.evaluate(installTextWatch, prefix));
+      return { frames: frames.length };
+    },
+    /** What `watchTexts` recorded: token -> first time seen, over every frame of `scope`. */
+    async collectTexts({ prefix, scope = 'webview' }) {
+      const maps = await eachFrame(getPage(), scope, (f) => f.evaluate((p) => (window.__venueChatSeen?.[p] ?? {}), prefix));
+      const seen = {};
+      for (const map of maps) for (const [token, at] of Object.entries(map)) if (!(token in seen) || at < seen[token]) seen[token] = at;
+      return { seen };
     },
     async screenshot({ name }) {
       if (!/^[\w.-]+$/.test(name ?? '')) throw new Error('name must be letters, digits, dot, dash or underscore');

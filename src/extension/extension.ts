@@ -75,6 +75,13 @@ async function startInbox(context: vscode.ExtensionContext, log: RedactingLog, s
   if (store.recovery.problems.length > 0) {
     void vscode.window.showWarningMessage(vscode.l10n.t('Venue Chat repaired its message store on startup ({0} problems). Details are in the log.', store.recovery.problems.length));
   }
+  // Conversations are read when first used, so a damaged log is found (and repaired) then.
+  subscriptions.push(
+    store.onDidRepair((problems) => {
+      // Each problem is already in the log (written by the repair itself).
+      void vscode.window.showWarningMessage(vscode.l10n.t('Venue Chat repaired a damaged chat log ({0} problems). Details are in the log.', problems.length));
+    }),
+  );
   // The outbox and the hub need each other; the hub is created right after the outbox.
   const late: { hub?: InboxHub } = {};
   const { outbox, problems } = await Outbox.open(join(storageDir, 'outbox.jsonl'), {

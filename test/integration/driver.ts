@@ -23,6 +23,10 @@ export interface Driver {
   textContent(options: { selector: string; scope?: Scope }): Promise<string[]>;
   /** Saves test-results/<name>.png in the repository. */
   screenshot(name: string): Promise<void>;
+  /** Starts recording when each `<prefix><digits>` token first appears in the DOM of the frames in `scope`. */
+  watchTexts(prefix: string, scope?: Scope): Promise<void>;
+  /** What `watchTexts` recorded: token -> first time seen (wall-clock ms). */
+  collectTexts(prefix: string, scope?: Scope): Promise<Record<string, number>>;
 }
 
 export function driverUrl(): string {
@@ -50,6 +54,8 @@ export const driver: Driver = {
   count: async (options) => (await call<{ count: number }>('/count', options)).count,
   textContent: async (options) => (await call<{ texts: string[] }>('/textContent', options)).texts,
   screenshot: async (name) => { await call('/screenshot', { name }); },
+  watchTexts: async (prefix, scope = 'webview') => { await call('/watchTexts', { prefix, scope }); },
+  collectTexts: async (prefix, scope = 'webview') => (await call<{ seen: Record<string, number> }>('/collectTexts', { prefix, scope })).seen,
 };
 
 /** Answers one quick-input prompt of the workbench: waits for its title, checks a password box where one is due, types and confirms. */

@@ -9,7 +9,7 @@ import * as vscode from 'vscode';
 import type { VenueChatApi } from '../../src/extension/extension';
 import { orderRowText, orderSideText } from '../../src/shared/orderText';
 import { activateWithSandbox } from './extensionUnderTest';
-import { measurePushToPane, recordMetric } from './metrics';
+import { measurePushRate, measurePushToPane, recordMetric } from './metrics';
 import { answerPrompt, driver } from './driver';
 import { control, until, type MexcSandbox, type SandboxMessage, type SandboxOrder, type SandboxReady } from './sandbox';
 
@@ -146,6 +146,11 @@ describe('inbox in a real VS Code (MEXC sandbox)', function () {
 
   it('shows a pushed message in the pane DOM quickly (push -> DOM)', async () => {
     await measurePushToPane(root, 'pushToPaneDomMs', (content) => control(sandbox.mexc.control, '/inject', { conversationId: order.conversationId, content }), 'sandbox inject -> text visible in the webview DOM, incl. driver polling');
+  });
+
+  it('keeps up with 100 messages a second: every one reaches the pane DOM (push -> DOM latency recorded)', async () => {
+    const result = await measurePushRate(root, 'pushToPaneAt100PerSecond', (content) => control(sandbox.mexc.control, '/inject', { conversationId: order.conversationId, content }));
+    assert.equal(result.lost, 0, `all ${result.sent} messages reached the pane (p50 ${result.p50} ms, p95 ${result.p95} ms)`);
   });
 
   it('renders hostile counterparty text as text', async () => {

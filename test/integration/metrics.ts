@@ -26,3 +26,61 @@ export async function measurePushToPane(root: string, name: string, inject: (tex
   samples.sort((a, b) => a - b);
   await recordMetric(root, name, { median: samples[2], max: samples[4], samples, note });
 }
+
+export interface PushRateResult {
+  readonly sent: number;
+  readonly lost: number;
+  readonly p50: number;
+  readonly p95: number;
+  readonly baselineP50: number;
+  readonly baselineP95: number;
+}
+
+function percentile(sorted: readonly number[], q: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? NaN;
+}
+
+/**
+ * Counterparty messages pushed at `rate` per second (`count` of them) -> first time each is in the
+ * pane's DOM (a MutationObserver in the webview records it, see driver.watchTexts), after a
+ * baseline of 20 messages at 2 per second in the same pane. Records p50/p95 of both under `name`
+ * and returns them with how many never arrived.
+ */
+export async function measurePushRate(root: string, name: string, inject: (text: string) => Promise<unknown>, rate = 100, count = 300): Promise<PushRateResult> {
+  const run = async (prefix: string, n: number, perSecond: number): Promise<{ latencies: number[]; lost: number }> => {
+    await driver.watchTexts(prefix);
+    const sentAt = new Map<string, number>();
+    const sends: Promise<unknown>[] = [];
+    const t0 = Date.now();
+    for (let i = 0; i < n; i++) {
+      const due = t0 + (i * 1000) / perSecond;
+      if (due > Date.now()) await new Promise((r) => setTimeout(r, due - Date.now()));
+      const token = `${prefix}${i}`;
+      sentAt.set(token, Date.now());
+      sends.push(inject(`${token} `));
+    }
+    await Promise.all(sends);
+    const deadline = Date.now() + 30_000;
+    let seen: Record<string, number> = {};
+    while (Date.now() < deadline) {
+      seen = await driver.collectTexts(prefix);
+      if (Object.keys(seen).length >= n) break;
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    const latencies = [...sentAt].flatMap(([token, at]) => (seen[token] === undefined ? [] : [seen[token]! - at])).sort((a, b) => a - b);
+    return { latencies, lost: n - latencies.length };
+  };
+  const stamp = Date.now().toString(36);
+  const baseline = await run(`base${stamp}x`, 20, 2);
+  const loaded = await run(`rate${stamp}x`, count, rate);
+  const result: PushRateResult = {
+    sent: count,
+    lost: loaded.lost + baseline.lost,
+    p50: percentile(loaded.latencies, 0.5),
+    p95: percentile(loaded.latencies, 0.95),
+    baselineP50: percentile(baseline.latencies, 0.5),
+    baselineP95: percentile(baseline.latencies, 0.95),
+  };
+  await recordMetric(root, name, { ...result, rate, note: 'sandbox inject -> first time in the webview DOM (MutationObserver), baseline 20 at 2/s' });
+  return result;
+}

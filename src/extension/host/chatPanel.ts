@@ -15,6 +15,7 @@ import {
   type RequestResults,
   type ValidRequestParams,
 } from '../../shared/protocol';
+import type { HistoryPage } from '../core/inbox/historyPager';
 import type { InboxHub } from '../core/inbox/inboxHub';
 import type { Logger } from '../core/logger';
 import { ReplyError } from '../core/inbox/replyQuote';
@@ -51,6 +52,10 @@ export interface ChatPanelDeps {
 
 export class ChatPanel implements vscode.Disposable {
   private ready = false;
+  /** Counts snapshots started (and hides): a snapshot whose read was overtaken is not sent. */
+  private snapshotGeneration = 0;
+  /** While a snapshot's page is read: live messages that arrive meanwhile, sent right after it. */
+  private heldBack: (readonly ChatMessage[])[] | undefined;
   private readonly disposables: vscode.Disposable[] = [];
   private readonly onDisposeEmitter = new vscode.EventEmitter<void>();
   readonly onDidDispose = this.onDisposeEmitter.event;
@@ -77,16 +82,22 @@ export class ChatPanel implements vscode.Disposable {
       panel.webview.onDidReceiveMessage((raw: unknown) => void this.onRequest(raw)),
       panel.onDidChangeViewState(() => {
         // Without retainContextWhenHidden the webview is torn down when hidden; it says ready again when shown.
-        if (!panel.visible) this.ready = false;
+        if (!panel.visible) {
+          this.ready = false;
+          this.snapshotGeneration++;
+          this.heldBack = undefined;
+        }
         view.setVisible(panel.visible);
         if (panel.active) void hub.markRead(target.accountId, target.conversationId);
       }),
       hub.onMessages((e) => {
-        if (e.accountId === target.accountId && e.conversationId === target.conversationId) this.notify('message/upsert', { messages: this.forPane(e.messages) });
+        if (e.accountId !== target.accountId || e.conversationId !== target.conversationId) return;
+        if (this.heldBack) this.heldBack.push(e.messages);
+        else this.notify('message/upsert', { messages: this.forPane(e.messages) });
       }),
       hub.onDidResetConversation((e) => {
         // Two stored records became one: a fresh snapshot drops the retired row (scroll and draft are kept).
-        if (this.ready && e.accountId === target.accountId && e.conversationId === target.conversationId) this.sendSnapshot();
+        if (this.ready && e.accountId === target.accountId && e.conversationId === target.conversationId) void this.sendSnapshot();
       }),
       hub.onUploadProgress((e) => {
         if (e.accountId === target.accountId && e.conversationId === target.conversationId) this.notify('upload/progress', { clientMessageId: e.clientMessageId, sent: e.sent, total: e.total });
@@ -163,7 +174,7 @@ export class ChatPanel implements vscode.Disposable {
       const reply = this.panel.webview.postMessage({ id: parsed.id, ok: true, result });
       // The snapshot follows the ready reply at once (messages keep their order): waiting for the
       // reply's delivery cost the pane a round trip before it could show anything.
-      if (parsed.method === 'webview/ready') this.sendSnapshot();
+      if (parsed.method === 'webview/ready') void this.sendSnapshot();
       await reply;
     } catch (err) {
       const code = err instanceof UserFacingError || err instanceof ReplyError ? err.code : 'internal';
@@ -173,19 +184,40 @@ export class ChatPanel implements vscode.Disposable {
     }
   }
 
-  private sendSnapshot(): void {
+  /**
+   * Reads the newest page (from the end of the conversation's log when it is not in memory, so a
+   * long history opens as fast as a short one) and sends it. Live messages stored while the page is
+   * read are held back and sent right after the snapshot, so none falls between the two.
+   */
+  private async sendSnapshot(): Promise<void> {
     const { hub } = this.deps;
     const { accountId, conversationId } = this.target;
+    const generation = ++this.snapshotGeneration;
     const conversation = hub.conversation(accountId, conversationId);
     if (!conversation) {
       this.ready = true;
       this.notify('notice/show', { level: 'error', message: vscode.l10n.t('This conversation is not known (was its account removed?).') });
       return;
     }
-    const page = hub.newestPage(accountId, conversationId, 50);
+    this.heldBack ??= [];
+    let page: HistoryPage;
+    try {
+      page = await hub.readNewestPage(accountId, conversationId, 50);
+    } catch (err) {
+      if (generation !== this.snapshotGeneration) return;
+      this.heldBack = undefined;
+      this.ready = true;
+      const reason = err instanceof Error ? err.message : String(err);
+      this.deps.logger.error(`chat panel: could not read the stored messages: ${reason}`);
+      this.notify('notice/show', { level: 'error', message: vscode.l10n.t('Could not read the stored messages of this chat: {0}', reason) });
+      return;
+    }
+    if (generation !== this.snapshotGeneration) return; // a later snapshot (or a hide) took over
+    const heldBack = this.heldBack ?? [];
+    this.heldBack = undefined;
     this.ready = true;
     this.notify('conversation/snapshot', {
-      conversation,
+      conversation: hub.conversation(accountId, conversationId) ?? conversation,
       messages: this.forPane(page.messages),
       before: page.before,
       connection: this.deps.redactor.redactState(hub.state(accountId)),
@@ -194,6 +226,7 @@ export class ChatPanel implements vscode.Disposable {
       venue: { name: venueDescriptor(conversation.venue).name, serverHistory: hub.adapter(accountId)?.capabilities.serverHistory ?? true },
       draft: this.deps.drafts.get<string>(this.draftKey()),
     });
+    for (const messages of heldBack) this.notify('message/upsert', { messages: this.forPane(messages) });
   }
 
   private composerCapabilities(): ComposerCapabilities {

@@ -197,6 +197,11 @@ export class Outbox implements Disposable {
    */
   private async reconcile(): Promise<string[]> {
     const problems: string[] = [];
+    // The conversations of the entries kept (the last session's sends) are loaded together,
+    // without blocking; the lookups below then read memory. A failure shows in the upserts.
+    const conversations = new Map<string, OutboxEntry>();
+    for (const e of this.entries.values()) conversations.set(`${e.accountId}\u0000${e.conversationId}`, e);
+    await Promise.all([...conversations.values()].map((e) => this.deps.store.load(e.accountId, e.conversationId).catch(() => undefined)));
     for (const entry of [...this.entries.values()]) {
       const record = this.recordOf(entry);
       if (!record) {

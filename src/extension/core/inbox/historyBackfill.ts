@@ -75,6 +75,8 @@ export class HistoryBackfill {
   private async backfill(adapter: VenueAdapter, conversationId: string): Promise<void> {
     const { store } = this.deps;
     const accountId = adapter.accountId;
+    // Loaded without blocking the host (a failure shows in the writes that follow).
+    await store.load(accountId, conversationId).catch(() => undefined);
     const newest = store.latestFromVenue(accountId, conversationId);
     const limit = Math.min(this.deps.pageLimit ?? 50, adapter.capabilities.historyPageLimit ?? 50);
     const maxPages = newest ? (this.deps.maxPages ?? 20) : 1;

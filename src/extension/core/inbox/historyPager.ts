@@ -3,7 +3,7 @@
 // Pages read from the venue are stored (as backfill) before they are shown, so the next visit reads
 // them from disk.
 import type { ChatMessage } from '../../../shared/model';
-import type { MessageStore } from '../store/messageStore';
+import type { MessagePage, MessageStore } from '../store/messageStore';
 import type { VenueAdapter } from '../../venues/venue';
 
 export interface HistoryPage {
@@ -32,9 +32,17 @@ export interface HistoryPagerDeps {
 export class HistoryPager {
   constructor(private readonly deps: HistoryPagerDeps) {}
 
-  /** The newest stored page, at once (the pane's first paint); its cursor continues into the venue where it has history. */
-  newest(accountId: string, conversationId: string, limit: number, adapter: VenueAdapter | undefined): HistoryPage {
+  /**
+   * The newest stored page (the pane's first paint), read without blocking the host; its cursor
+   * continues into the venue where it has history.
+   */
+  readNewest(accountId: string, conversationId: string, limit: number, adapter: VenueAdapter | undefined): Promise<HistoryPage> {
     return this.fromStore(accountId, conversationId, undefined, limit, adapter?.capabilities.serverHistory === true);
+  }
+
+  /** `readNewest` at once, for scripts and tests (loads the conversation synchronously if it is not in memory). */
+  newest(accountId: string, conversationId: string, limit: number, adapter: VenueAdapter | undefined): HistoryPage {
+    return continued(this.deps.store.page(accountId, conversationId, { limit }), adapter?.capabilities.serverHistory === true);
   }
 
   async page(accountId: string, conversationId: string, before: string | undefined, limit: number, adapter: VenueAdapter | undefined): Promise<HistoryPage> {
@@ -42,7 +50,7 @@ export class HistoryPager {
     if (before !== undefined && !cursor) throw new RangeError('history cursor is not one this client issued');
     const serverHistory = adapter?.capabilities.serverHistory === true;
     if (!cursor || 's' in cursor) {
-      const local = this.fromStore(accountId, conversationId, cursor?.s, limit, serverHistory);
+      const local = await this.fromStore(accountId, conversationId, cursor?.s, limit, serverHistory);
       // The store holds nothing (older): the same request goes on to the venue.
       if (local.messages.length === 0 && serverHistory) return this.fromVenue(accountId, conversationId, {}, limit, adapter);
       return local;
@@ -52,11 +60,9 @@ export class HistoryPager {
   }
 
   /** A page from the store; when the store runs out, the cursor goes on into the venue's history (if it has one). */
-  private fromStore(accountId: string, conversationId: string, before: string | undefined, limit: number, serverHistory: boolean): HistoryPage {
-    const local = this.deps.store.page(accountId, conversationId, { before, limit });
-    if (local.before) return { messages: local.messages, before: encodeCursor({ s: local.before }) };
-    if (!serverHistory) return { messages: local.messages };
-    return { messages: local.messages, before: encodeCursor({ a: anchorOf(local.messages) }) };
+  private async fromStore(accountId: string, conversationId: string, before: string | undefined, limit: number, serverHistory: boolean): Promise<HistoryPage> {
+    // Read without blocking the host: the newest page of a long history comes from the end of its log.
+    return continued(await this.deps.store.readPage(accountId, conversationId, { before, limit }), serverHistory);
   }
 
   private async fromVenue(accountId: string, conversationId: string, cursor: { v?: string; a?: Anchor }, limit: number, adapter: VenueAdapter | undefined): Promise<HistoryPage> {
@@ -72,7 +78,7 @@ export class HistoryPager {
       if (page.items.length > 0) await this.deps.ingest(accountId, page.items);
       // Show the stored versions (merged with anything we knew), oldest first.
       const stored = page.items
-        .map((m) => this.deps.store.get(m.key) ?? (m.venueMessageId ? this.deps.store.findByVenueMessageId(accountId, conversationId, m.venueMessageId) : undefined) ?? m)
+        .map((m) => this.deps.store.getIn(accountId, conversationId, m.key) ?? (m.venueMessageId ? this.deps.store.findByVenueMessageId(accountId, conversationId, m.venueMessageId) : undefined) ?? m)
         .filter((m) => !anchor || (m.time <= anchor.t && m.key !== anchor.key))
         .sort((a, b) => a.time - b.time);
       const unique = [...new Map(stored.map((m) => [m.key, m])).values()];
@@ -84,6 +90,13 @@ export class HistoryPager {
     }
     return { messages: [] };
   }
+}
+
+/** A store page with its cursor: on through the store, then on into the venue's history (if it has one). */
+function continued(local: MessagePage, serverHistory: boolean): HistoryPage {
+  if (local.before) return { messages: local.messages, before: encodeCursor({ s: local.before }) };
+  if (!serverHistory) return { messages: local.messages };
+  return { messages: local.messages, before: encodeCursor({ a: anchorOf(local.messages) }) };
 }
 
 /** The oldest of `messages` (oldest first) as an anchor: older pages start below it. */

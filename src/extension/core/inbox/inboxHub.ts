@@ -284,10 +284,14 @@ export class InboxHub implements Disposable {
     return this.deps.store.get(key);
   }
 
-  /** The newest stored page with a cursor for `page()`, at once. */
-
+  /** The newest stored page with a cursor for `page()`, at once (scripts and tests; panes use `readNewestPage`). */
   newestPage(accountId: string, conversationId: string, limit: number): HistoryPage {
     return this.pager.newest(accountId, conversationId, limit, this.accounts.get(accountId)?.adapter);
+  }
+
+  /** The newest stored page with a cursor for `page()`, read without blocking the host (a long history is read from its end). */
+  readNewestPage(accountId: string, conversationId: string, limit: number): Promise<HistoryPage> {
+    return this.pager.readNewest(accountId, conversationId, limit, this.accounts.get(accountId)?.adapter);
   }
 
   /** A page of history for the pane: the store first, then the venue's server history with the same cursor. */
@@ -366,11 +370,26 @@ export class InboxHub implements Disposable {
     return this.queue.pushAndWait(accountId, { type: 'messages', messages, source: 'backfill' });
   }
 
+  /**
+   * A recall names a message that may be stored in a conversation not in memory: it is loaded
+   * without blocking the host first (the lookup below would load it synchronously). Rare: recalls only.
+   */
+  private async loadRecallTargets(batches: readonly QueuedMessages[]): Promise<void> {
+    const loads: Promise<void>[] = [];
+    for (const { event } of batches) {
+      for (const m of event.messages) {
+        if (m.kind === 'recall') loads.push(this.deps.store.load(m.accountId, m.conversationId).catch(() => undefined));
+      }
+    }
+    if (loads.length > 0) await Promise.all(loads);
+  }
+
   private async onMessageBatches(batches: readonly QueuedMessages[]): Promise<void> {
     const accepted: { slot: AccountSlot; messages: CheckedMessage[] }[] = [];
     const all: CheckedMessage[] = [];
     // Keys from server history (only needed when history and live pushes share a group).
     let backfilled: Set<string> | undefined;
+    await this.loadRecallTargets(batches);
     for (const { accountId, event } of batches) {
       const slot = this.accounts.get(accountId);
       if (!slot) continue; // account removed meanwhile

@@ -15,7 +15,7 @@ import {
   syncDirectory,
   writeAll,
 } from './durableFs';
-import { describeDamage, scanJsonLines } from './jsonLinesScan';
+import { describeDamage, scanJsonLinesYielding } from './jsonLinesScan';
 import type { Logger } from '../logger';
 import { SerialQueue } from '../serialQueue';
 
@@ -122,7 +122,8 @@ export class AppendLog<T> {
     try {
       if (!existed) await syncDirectory(dir);
       const data = await handle.readFile();
-      const scan = scanJsonLines(data, options.parse);
+      // In slices: a long log is read without blocking the host for the whole of it.
+      const scan = await scanJsonLinesYielding(data, options.parse);
       let size = data.length;
       if (scan.damaged.length > 0) {
         const corruptPath = corruptFilePath(filePath);

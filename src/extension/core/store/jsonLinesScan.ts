@@ -30,48 +30,81 @@ export interface JsonLinesScan<T> {
  * version cannot use it, and keeping it aside preserves it for a person or a newer version.
  */
 export function scanJsonLines<T>(data: Uint8Array, parse: (value: unknown) => T | undefined): JsonLinesScan<T> {
-  const buf = Buffer.isBuffer(data) ? data : Buffer.from(data.buffer, data.byteOffset, data.byteLength);
-  const records: T[] = [];
-  const recordRanges: (readonly [number, number])[] = [];
-  const damaged: DamagedLine[] = [];
-  let torn: JsonLinesScan<T>['torn'];
-  let start = 0;
-  let line = 0;
+  const scanner = new JsonLinesScanner(data, parse);
+  while (!scanner.step(Infinity));
+  return scanner.result;
+}
 
-  while (start < buf.length) {
-    line++;
-    const newline = buf.indexOf(NEWLINE, start);
-    if (newline === -1) {
-      // The last write stopped before its newline: whatever is here was never acknowledged.
-      torn = { line, start };
-      break;
-    }
-    const lineStart = start;
-    const text = buf.toString('utf8', start, newline);
-    start = newline + 1;
-    if (text.trim() === '') continue;
-
-    let value: unknown;
-    try {
-      value = JSON.parse(text);
-    } catch {
-      damaged.push({ line, start: lineStart, end: start, reason: 'not JSON' });
-      continue;
-    }
-    let record: T | undefined;
-    try {
-      record = parse(value);
-    } catch {
-      record = undefined;
-    }
-    if (record === undefined) {
-      damaged.push({ line, start: lineStart, end: start, reason: 'not a record' });
-    } else {
-      records.push(record);
-      recordRanges.push([lineStart, start]);
-    }
+/** `scanJsonLines` in slices of about `sliceMs`, yielding to the event loop between them (a long log does not block the host). */
+export async function scanJsonLinesYielding<T>(data: Uint8Array, parse: (value: unknown) => T | undefined, sliceMs = 10): Promise<JsonLinesScan<T>> {
+  const scanner = new JsonLinesScanner(data, parse);
+  for (;;) {
+    const until = performance.now() + sliceMs;
+    let done = false;
+    while (!done && performance.now() < until) done = scanner.step(500);
+    if (done) return scanner.result;
+    await new Promise((resolve) => setImmediate(resolve));
   }
-  return { records, recordRanges, damaged, torn };
+}
+
+class JsonLinesScanner<T> {
+  readonly result: { records: T[]; recordRanges: (readonly [number, number])[]; damaged: DamagedLine[]; torn: JsonLinesScan<T>['torn'] } = {
+    records: [],
+    recordRanges: [],
+    damaged: [],
+    torn: undefined,
+  };
+  private readonly buf: Buffer;
+  private start = 0;
+  private line = 0;
+
+  constructor(
+    data: Uint8Array,
+    private readonly parse: (value: unknown) => T | undefined,
+  ) {
+    this.buf = Buffer.isBuffer(data) ? data : Buffer.from(data.buffer, data.byteOffset, data.byteLength);
+  }
+
+  /** Reads up to `maxLines` lines; true when the data is read to its end. */
+  step(maxLines: number): boolean {
+    const { buf, result } = this;
+    for (let n = 0; n < maxLines; n++) {
+      if (this.start >= buf.length) return true;
+      this.line++;
+      const newline = buf.indexOf(NEWLINE, this.start);
+      if (newline === -1) {
+        // The last write stopped before its newline: whatever is here was never acknowledged.
+        result.torn = { line: this.line, start: this.start };
+        this.start = buf.length;
+        return true;
+      }
+      const lineStart = this.start;
+      const text = buf.toString('utf8', this.start, newline);
+      this.start = newline + 1;
+      if (text.trim() === '') continue;
+
+      let value: unknown;
+      try {
+        value = JSON.parse(text);
+      } catch {
+        result.damaged.push({ line: this.line, start: lineStart, end: this.start, reason: 'not JSON' });
+        continue;
+      }
+      let record: T | undefined;
+      try {
+        record = this.parse(value);
+      } catch {
+        record = undefined;
+      }
+      if (record === undefined) {
+        result.damaged.push({ line: this.line, start: lineStart, end: this.start, reason: 'not a record' });
+      } else {
+        result.records.push(record);
+        result.recordRanges.push([lineStart, this.start]);
+      }
+    }
+    return this.start >= buf.length;
+  }
 }
 
 /** One problem line for the damaged lines of a file: counts and line numbers, never content. */

@@ -124,12 +124,12 @@ export class UpsertPlan {
     return survivor;
   }
 
-  /** Log lines for one account: changed messages first, then merges (which refer to them). */
-  records(accountId: string): StoreRecord[] {
+  /** Log lines for one conversation: changed messages first, then merges (which refer to them). */
+  records(accountId: string, conversationId: string): StoreRecord[] {
     const messages: StoreRecord[] = [];
     const merges: StoreRecord[] = [];
     for (const w of this.touched) {
-      if (w.accountId !== accountId) continue;
+      if (w.accountId !== accountId || w.conversationId !== conversationId) continue;
       if (w.into) {
         merges.push({
           alias: w.key,
@@ -144,19 +144,29 @@ export class UpsertPlan {
     return [...messages, ...merges];
   }
 
-  accountIds(): string[] {
-    return [...new Set(this.touched.map((w) => w.accountId))];
+  /** The conversations the plan touches, each once, as [accountId, conversationId]. */
+  conversations(): [string, string][] {
+    const seen = new Map<string, Set<string>>();
+    const pairs: [string, string][] = [];
+    for (const w of this.touched) {
+      let conversations = seen.get(w.accountId);
+      if (!conversations) seen.set(w.accountId, (conversations = new Set()));
+      if (conversations.has(w.conversationId)) continue;
+      conversations.add(w.conversationId);
+      pairs.push([w.accountId, w.conversationId]);
+    }
+    return pairs;
   }
 
   /**
-   * Applies the plan for one account to the index (after its records are durable) and returns the
-   * stored messages that were found to be duplicates and merged away.
+   * Applies the plan for one conversation to the index (after its records are durable) and returns
+   * the stored messages that were found to be duplicates and merged away.
    */
-  commit(accountId: string): MergedDuplicate[] {
+  commit(accountId: string, conversationId: string): MergedDuplicate[] {
     const merged: MergedDuplicate[] = [];
     let merges = false;
     for (const w of this.touched) {
-      if (w.accountId !== accountId) continue;
+      if (w.accountId !== accountId || w.conversationId !== conversationId) continue;
       if (w.into) {
         merges = true;
       } else if (!w.committed) {
@@ -172,7 +182,7 @@ export class UpsertPlan {
     }
     if (!merges) return merged;
     for (const w of this.touched) {
-      if (w.accountId !== accountId || !w.into) continue;
+      if (w.accountId !== accountId || w.conversationId !== conversationId || !w.into) continue;
       const survivor = live(w);
       const target = survivor.slot ?? survivor.committed;
       if (!target) continue; // unreachable: a survivor is always committed above
@@ -209,7 +219,7 @@ export class UpsertPlan {
       accountId: m.accountId,
       conversationId: m.conversationId,
       key: m.key,
-      seq: this.index.reserveSeq(m.accountId),
+      seq: this.index.reserveSeq(m.accountId, m.conversationId),
       committed: undefined,
       msg: m,
       into: undefined,

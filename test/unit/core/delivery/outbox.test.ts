@@ -303,13 +303,13 @@ describe('outbox', () => {
     outbox.dispose();
     // A crash between the outbox line and the store line: rewrite the store's record as "sending".
     await store.close();
-    const storeFile = (await import('node:fs/promises')).readdir;
-    const messagesDir = join(dir, 'store', 'messages');
-    const [logName] = await storeFile(messagesDir);
-    const lines = (await readFile(join(messagesDir, logName!), 'utf8')).trim().split('\n');
+    const { readdir } = await import('node:fs/promises');
+    const accountDir = join(dir, 'store', 'messages', (await readdir(join(dir, 'store', 'messages')))[0]!);
+    const log = join(accountDir, (await readdir(accountDir))[0]!);
+    const lines = (await readFile(log, 'utf8')).trim().split('\n');
     const last = JSON.parse(lines[lines.length - 1]!) as { s: number; m: Record<string, unknown> };
     lines.push(JSON.stringify({ s: last.s, m: { ...last.m, status: 'sending' } }));
-    await writeFile(join(messagesDir, logName!), lines.join('\n') + '\n');
+    await writeFile(log, lines.join('\n') + '\n');
     store = await MessageStore.open(join(dir, 'store'), silentLogger);
     assert.equal(statusOf('stuck001'), 'sending');
     await openOutbox();

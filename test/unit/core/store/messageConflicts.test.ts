@@ -95,6 +95,8 @@ describe('message conflicts and canonical ids', () => {
       assert.equal(store.recovery.conflicts, 1);
 
       store = await reopen(store);
+      assert.equal(store.recovery.conflicts, 0, 'nothing is read before it is needed');
+      assert.equal(store.count(ACC, CONV), 2);
       assert.equal(store.recovery.conflicts, 1);
       assert.equal(store.get(copy.key)?.direction, 'in');
       assert.equal(store.get(ours.key)?.direction, 'out');

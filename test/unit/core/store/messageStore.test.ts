@@ -4,7 +4,6 @@ import { appendFile, mkdtemp, open, readdir, readFile, rm, stat } from 'node:fs/
 import type { FileHandle } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { accountLogFileName } from '../../../../src/extension/core/store/accountLogName';
 import { silentLogger } from '../../../../src/extension/core/logger';
 import { nextOutgoingStatus } from '../../../../src/extension/core/store/messageMerge';
 import { checkForStore, MessageStore } from '../../../../src/extension/core/store/messageStore';
@@ -12,7 +11,9 @@ import { MAX_TEXT_LENGTH } from '../../../../src/shared/messageLimits';
 import type { MergedDuplicate, MessageStoreOptions } from '../../../../src/extension/core/store/messageStore';
 import { messageKey } from '../../../../src/shared/model';
 import type { ChatMessage, OutgoingStatus } from '../../../../src/shared/model';
-import { ACC, CONV, incoming, outgoing } from './storeFixtures';
+import { ACC, CONV, incoming, outgoing, logName } from './storeFixtures';
+import { conversationLogName } from '../../../../src/extension/core/store/storeFileNames';
+import { NO_WATERMARK } from '../../../../src/extension/core/store/messageStoreRecord';
 
 function patch<O extends object, K extends keyof O>(target: O, name: K, make: (original: O[K]) => O[K]): () => void {
   const original = target[name];
@@ -39,11 +40,11 @@ describe('MessageStore', () => {
     return openStore(options);
   }
 
-  const logFile = (accountId = ACC): string => join(dir, 'messages', accountLogFileName(accountId));
+  const logFile = (accountId = ACC): string => join(dir, 'messages', logName(accountId));
   const logLines = async (accountId = ACC): Promise<unknown[]> =>
     (await readFile(logFile(accountId), 'utf8'))
       .split('\n')
-      .filter((l) => l !== '')
+      .filter((l) => l !== '' && !l.startsWith('{"h":'))
       .map((l): unknown => JSON.parse(l));
 
   beforeEach(async () => {
@@ -418,13 +419,16 @@ describe('MessageStore', () => {
   });
 
   describe('files', () => {
-    it('keeps each account in its own safely named file, and reads them back', async () => {
+    it('keeps each account in its own safely named directory, one file per conversation, and reads them back', async () => {
       const store = await openStore();
       const accounts = ['Acc', 'acc', '../../etc/passwd', 'con', 'a/b\\c:d*?"<>|', 'x'.repeat(300), 'имя'];
       await store.upsert(accounts.map((accountId, i) => incoming(`m${i}`, i, { accountId })));
       const names = await readdir(join(dir, 'messages'));
       assert.equal(names.length, accounts.length);
-      for (const name of names) assert.match(name, /^[a-z0-9_]{1,32}-[0-9a-f]{24}\.jsonl$/);
+      for (const name of names) {
+        assert.match(name, /^[a-z0-9_]{1,32}-[0-9a-f]{24}$/);
+        assert.deepEqual(await readdir(join(dir, 'messages', name)), [conversationLogName(CONV)]);
+      }
       assert.deepEqual((await readdir(dir)).sort(), ['messages']);
       const again = await reopen(store);
       for (const [i, accountId] of accounts.entries()) {
@@ -439,17 +443,19 @@ describe('MessageStore', () => {
       await store.close();
       await appendFile(logFile(), '{"s":7,"m":{"key":"mexc:acc');
       const again = await openStore();
-      assert.equal(again.count(), 2);
+      assert.equal(again.count(), 2, 'a read skips the torn tail');
+      assert.equal(again.recovery.tornTails, 0, 'reads repair nothing');
+      await again.load(ACC, CONV);
       assert.equal(again.recovery.tornTails, 1);
       assert.equal(again.recovery.skipped, 1);
-      assert.match(again.recovery.problems[0] ?? '', new RegExp(`^${accountLogFileName(ACC)}: torn tail`));
+      assert.match(again.recovery.problems[0] ?? '', new RegExp(`^${logName(ACC)}: torn tail`));
       await again.upsert([incoming('3', 3)]);
       const third = await reopen(again);
       assert.equal(third.count(), 3);
       assert.deepEqual(third.recovery.problems, []);
     });
 
-    it('keeps a corrupt middle line and records of another account aside', async () => {
+    it('keeps a corrupt middle line and records of another account or conversation aside', async () => {
       const store = await openStore();
       await store.upsert([incoming('1', 1)]);
       await store.close();
@@ -462,8 +468,8 @@ describe('MessageStore', () => {
       assert.equal(again.recovery.skipped, 2);
       assert.equal(again.recovery.corrupt, 2);
       assert.deepEqual(again.recovery.problems.map((p) => p.replace(/ \(.*\)$/, '')), [
-        `${accountLogFileName(ACC)}: 1 damaged line(s) kept aside in ${accountLogFileName(ACC)}.corrupt`,
-        `${accountLogFileName(ACC)}: 1 record(s) of another account kept aside in ${accountLogFileName(ACC)}.corrupt`,
+        `${logName(ACC)}: 1 damaged line(s) kept aside in ${conversationLogName(CONV)}.corrupt`,
+        `${logName(ACC)}: 1 record(s) of another conversation kept aside in ${conversationLogName(CONV)}.corrupt`,
       ]);
       assert.equal(await readFile(`${logFile()}.corrupt`, 'utf8'), `garbage\n${JSON.stringify({ s: 5, m: stranger })}\n`);
       assert.equal((await logLines()).length, 2, 'neither is in the log any more');
@@ -516,9 +522,9 @@ describe('MessageStore', () => {
 
       const lines = await logLines();
       assert.deepEqual(lines, [
-        { s: 0, m: { ...incoming('a', 1), text: 'edit 9', edited: true } },
-        { s: 1, m: incoming('b', 2) },
-        { s: 2, m: { ...pending, venueMessageId: 'v1', status: 'sent' } },
+        { s: 0, m: { ...incoming('a', 1), text: 'edit 9', edited: true }, w: NO_WATERMARK },
+        { s: 1, m: incoming('b', 2), w: 1 },
+        { s: 2, m: { ...pending, venueMessageId: 'v1', status: 'sent' }, w: 2 },
         { alias: echo.key, to: pending.key, v: 'v1' },
       ]);
       assert.equal(await store.compactIfNeeded(), 0, 'nothing left to compact');

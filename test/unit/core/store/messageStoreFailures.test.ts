@@ -3,12 +3,12 @@ import * as fs from 'node:fs';
 import { appendFile, chmod, mkdir, mkdtemp, readFile, rename, rm, rmdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { accountLogFileName } from '../../../../src/extension/core/store/accountLogName';
 import type { Logger } from '../../../../src/extension/core/logger';
 import { silentLogger } from '../../../../src/extension/core/logger';
 import { MessageStore, StoreWriteError } from '../../../../src/extension/core/store/messageStore';
 import type { MessageStoreOptions } from '../../../../src/extension/core/store/messageStore';
-import { ACC, CONV, incoming, logFileProbe, outgoing } from './storeFixtures';
+import { ACC, CONV, incoming, logFileProbe, outgoing, logName } from './storeFixtures';
+import { conversationLogName } from '../../../../src/extension/core/store/storeFileNames';
 
 const OTHER = 'acc-2';
 
@@ -22,8 +22,8 @@ describe('MessageStore failures', () => {
     return store;
   }
 
-  const logFile = (accountId = ACC): string => join(dir, 'messages', accountLogFileName(accountId));
-  const lineCount = async (accountId = ACC): Promise<number> => (await readFile(logFile(accountId), 'utf8')).split('\n').filter((l) => l !== '').length;
+  const logFile = (accountId = ACC): string => join(dir, 'messages', logName(accountId));
+  const lineCount = async (accountId = ACC): Promise<number> => (await readFile(logFile(accountId), 'utf8')).split('\n').filter((l) => l !== '' && !l.startsWith('{"h":')).length;
 
   /** Asserts `promise` rejects with a StoreWriteError and returns it. */
   async function storeWriteError(promise: Promise<unknown>): Promise<StoreWriteError> {
@@ -58,11 +58,17 @@ describe('MessageStore failures', () => {
       await appendFile(logFile(), unreadable);
 
       const again = await openStore();
-      const name = accountLogFileName(ACC);
+      const name = logName(ACC);
+      assert.equal(again.recovery.problems.length, 0, 'opening the store reads no conversation');
+      const repaired: string[] = [];
+      again.onDidRepair((problems) => repaired.push(...problems));
+      await again.load(ACC, CONV);
       assert.equal(again.count(), 2);
       assert.equal(again.recovery.corrupt, 2);
       assert.equal(again.recovery.tornTails, 0, 'complete lines are not an unfinished write');
-      assert.deepEqual(again.recovery.problems, [`${name}: 2 damaged line(s) kept aside in ${name}.corrupt (line 3 not a record, 4 not JSON)`]);
+      const problem = `${name}: 2 damaged line(s) kept aside in ${conversationLogName(CONV)}.corrupt (line 4 not a record, 5 not JSON)`;
+      assert.deepEqual(again.recovery.problems, [problem]);
+      assert.deepEqual(repaired, [problem], 'the host hears of a repair made after startup');
       assert.ok(again.recovery.problems.every((p) => !p.includes('secret')), 'problems never carry message content');
       assert.equal(await readFile(`${logFile()}.corrupt`, 'utf8'), unreadable, 'kept byte for byte');
       assert.equal(await lineCount(), 2);
@@ -81,6 +87,7 @@ describe('MessageStore failures', () => {
       await store.close();
       await appendFile(logFile(), 'garbage\n');
       const again = await openStore();
+      await again.load(ACC, CONV);
       assert.equal(fs.existsSync(`${logFile()}.corrupt`), true);
       await again.removeAccount(ACC);
       assert.equal(fs.existsSync(`${logFile()}.corrupt`), false);
@@ -89,7 +96,7 @@ describe('MessageStore failures', () => {
   });
 
   describe('a log that cannot be opened', () => {
-    it('a directory in place of one log: the other accounts open and work, that account is reported and its upserts fail clearly', async () => {
+    it('a directory in place of one log: the other conversations open and work, that one is reported and its upserts fail clearly', async () => {
       const store = await openStore();
       await store.upsert([incoming('1', 1), incoming('o1', 1, { accountId: OTHER })]);
       await store.close();
@@ -99,13 +106,13 @@ describe('MessageStore failures', () => {
 
       const errors: string[] = [];
       const again = await openStore({}, { ...silentLogger, error: (m: string | Error) => errors.push(String(m)) });
-      const name = accountLogFileName(ACC);
+      const name = logName(ACC);
       assert.equal(again.count(OTHER), 1);
+      await assert.rejects(again.load(ACC, CONV), /EISDIR/);
       assert.equal(again.count(ACC), 0);
       assert.equal(again.recovery.unavailable.length, 1);
-      assert.equal(again.recovery.unavailable[0]?.file, name);
-      assert.equal(again.recovery.unavailable[0]?.accountId, undefined, 'the account behind a hashed name is not known yet');
-      assert.deepEqual(again.recovery.problems, [`${name}: cannot be opened (EISDIR); its account is unavailable, the others work`]);
+      assert.deepEqual(again.recovery.unavailable[0] && { ...again.recovery.unavailable[0], reason: '' }, { file: name, accountId: ACC, conversationId: CONV, reason: '' });
+      assert.deepEqual(again.recovery.problems, [`${name}: cannot be opened (EISDIR); its conversation is unavailable, the others work`]);
       assert.equal(errors.length, 1);
       assert.match(again.unavailableReason(ACC) ?? '', /EISDIR/);
       assert.equal(again.unavailableReason(OTHER), undefined);
@@ -115,7 +122,6 @@ describe('MessageStore failures', () => {
       assert.equal(err.retryable, false, 'a directory does not go away by itself');
       assert.deepEqual(err.accountIds, [ACC]);
       assert.deepEqual(err.stored, []);
-      assert.equal(again.recovery.unavailable[0]?.accountId, ACC, 'learnt from the upsert');
       assert.equal(again.recovery.problems.length, 1, 'the same failure is reported once');
 
       // The other account keeps working, alone or in a batch with the broken one.
@@ -144,6 +150,7 @@ describe('MessageStore failures', () => {
       await chmod(logFile(), 0o000);
       const again = await openStore();
       assert.equal(again.count(OTHER), 1);
+      await assert.rejects(again.load(ACC, CONV));
       assert.match(again.unavailableReason(ACC) ?? '', /EACCES|EPERM/);
       const err = await storeWriteError(again.upsert([incoming('2', 2)]));
       assert.equal(err.failure, 'log-unavailable');
@@ -155,10 +162,10 @@ describe('MessageStore failures', () => {
     it('a new account whose log cannot be created fails alone, with its account id reported', async () => {
       const store = await openStore();
       await store.upsert([incoming('o1', 1, { accountId: OTHER })]);
-      await mkdir(logFile());
+      await mkdir(logFile(), { recursive: true });
       const err = await storeWriteError(store.upsert([incoming('1', 1)]));
       assert.equal(err.failure, 'log-unavailable');
-      assert.deepEqual(store.recovery.unavailable, [{ file: accountLogFileName(ACC), accountId: ACC, reason: store.unavailableReason(ACC) }]);
+      assert.deepEqual(store.recovery.unavailable, [{ file: logName(ACC), accountId: ACC, conversationId: CONV, reason: store.unavailableReason(ACC) }]);
       assert.equal(store.get(incoming('1', 1).key), undefined);
       await store.upsert([incoming('o2', 2, { accountId: OTHER })]);
       assert.equal(store.count(OTHER), 2);
@@ -204,7 +211,7 @@ describe('MessageStore failures', () => {
       const probe = logFileProbe();
       const store = await openStore({ openLogFile: probe.openLogFile });
       await store.upsert([incoming('a', 1), incoming('o', 1, { accountId: OTHER })]);
-      probe.failOnly = (name) => name === accountLogFileName(ACC);
+      probe.failOnly = (name) => name === logName(ACC);
       probe.failWrites = 1;
       probe.failCode = 'EIO';
       const batch = [incoming('b', 2), incoming('p', 2, { accountId: OTHER })];

@@ -2,11 +2,10 @@ import assert from 'node:assert/strict';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { accountLogFileName } from '../../../../src/extension/core/store/accountLogName';
 import { silentLogger } from '../../../../src/extension/core/logger';
 import { MessageStore } from '../../../../src/extension/core/store/messageStore';
 import type { ChatMessage } from '../../../../src/shared/model';
-import { ACC, CONV, gate, incoming, logFileProbe, outgoing } from './storeFixtures';
+import { ACC, CONV, gate, incoming, logFileProbe, outgoing, logName } from './storeFixtures';
 import type { LogFileProbe } from './storeFixtures';
 
 const OTHER = 'acc-2';
@@ -22,11 +21,11 @@ describe('MessageStore group commit', () => {
     return store;
   }
 
-  const syncs = (accountId = ACC): number => probe.datasyncs.get(accountLogFileName(accountId)) ?? 0;
+  const syncs = (accountId = ACC): number => probe.datasyncs.get(logName(accountId)) ?? 0;
   const logLines = async (accountId = ACC): Promise<unknown[]> =>
-    (await readFile(join(dir, 'messages', accountLogFileName(accountId)), 'utf8'))
+    (await readFile(join(dir, 'messages', logName(accountId)), 'utf8'))
       .split('\n')
-      .filter((l) => l !== '')
+      .filter((l) => l !== '' && !l.startsWith('{"h":'))
       .map((l): unknown => JSON.parse(l));
 
   beforeEach(async () => {

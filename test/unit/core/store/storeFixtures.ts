@@ -2,7 +2,8 @@
 // per file and can fail or hold writes, to prove group commit and failure handling.
 import { open } from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
-import { basename } from 'node:path';
+import { basename, dirname } from 'node:path';
+import { accountDirName, conversationLogName } from '../../../../src/extension/core/store/storeFileNames';
 import type { OpenLogFile } from '../../../../src/extension/core/store/appendLog';
 import { messageKey, pendingKey } from '../../../../src/shared/model';
 import type { ChatMessage } from '../../../../src/shared/model';
@@ -44,7 +45,7 @@ export function outgoing(clientId: string, time: number, extra: Partial<ChatMess
 
 export interface LogFileProbe {
   readonly openLogFile: OpenLogFile;
-  /** fdatasync calls by log file name. */
+  /** fdatasync calls by log path under `messages/` (see `logName`). */
   readonly datasyncs: Map<string, number>;
   totalDatasyncs(): number;
   /** The next this-many writes (to files whose name passes `failOnly`) write half their bytes, then fail. */
@@ -63,7 +64,7 @@ export function logFileProbe(): LogFileProbe {
     failCode: 'ENOSPC',
     failOnly: () => true,
     hold: undefined,
-    openLogFile: async (path, flags) => wrap(await open(path, flags), basename(path)),
+    openLogFile: async (path, flags) => wrap(await open(path, flags), `${basename(dirname(path))}/${basename(path)}`),
   };
 
   function wrap(handle: FileHandle, name: string): FileHandle {
@@ -99,4 +100,9 @@ export function gate(): { promise: Promise<void>; open: () => void } {
     open = resolve;
   });
   return { promise, open };
+}
+
+/** A conversation log's path under `messages/`: `<account>/<conversation>.jsonl`. */
+export function logName(accountId = ACC, conversationId = CONV): string {
+  return `${accountDirName(accountId)}/${conversationLogName(conversationId)}`;
 }
