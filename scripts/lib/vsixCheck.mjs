@@ -29,6 +29,7 @@ export async function checkVsix() {
   };
   let server;
   let browser;
+  let page;
   try {
     await run(join(repoRoot, 'node_modules', '.bin', 'vsce'), ['package', '--out', vsix], { cwd: repoRoot });
     check('vsce package makes a .vsix', true);
@@ -55,7 +56,7 @@ export async function checkVsix() {
     check('each installed venue bundle loads on its own', unloadable.length === 0, unloadable.length ? `failed: ${unloadable.join(', ')}` : '');
     server = await launchCodeServer({ userDataDir, extensionsDir, folder: join(dir, 'workspace') });
     browser = await chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: CHROMIUM_ARGS });
-    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
     await page.goto(`${server.url}/?folder=${encodeURIComponent(join(dir, 'workspace'))}`);
     const container = page.locator('.activitybar [aria-label*="Venue Chat"]').first();
     await container.waitFor({ timeout: 60_000 });
@@ -64,13 +65,19 @@ export async function checkVsix() {
     await welcome.first().waitFor({ timeout: 30_000 });
     check('the installed extension activates and shows its inbox', true);
     // Try the Sandbox: the installed sandbox starts and an account of every venue is added, each
-    // through its venue bundle (a venue whose bundle does not load is never added).
+    // through its venue bundle (a venue whose bundle does not load is never added). The tree is
+    // virtualised (rows below the fold are not in the DOM), so the check reads the first venue row's
+    // aria-setsize: the number of venues in the tree.
     await page.getByText('Try the Sandbox', { exact: true }).first().click();
-    for (const name of VENUE_NAMES) await page.locator('.monaco-list-row').filter({ hasText: name }).first().waitFor({ timeout: 90_000 });
+    await page.locator('.monaco-list-row[aria-level="1"]').filter({ hasText: VENUE_NAMES[0] }).first().waitFor({ timeout: 60_000 });
+    await page.locator(`.monaco-list-row[aria-level="1"][aria-setsize="${VENUE_NAMES.length}"]`).first().waitFor({ timeout: 90_000 });
     check('"Try the Sandbox" adds an account of every venue (each venue bundle loaded in the extension host)', true);
     await page.screenshot({ path: join(repoRoot, 'test-results', 'vsix-installed.png') }).catch(() => {});
   } catch (err) {
     check('packaged extension', false, String(err.message ?? err).split('\n')[0]);
+    await page?.screenshot({ path: join(repoRoot, 'test-results', 'vsix-failed.png') }).catch(() => {});
+    const rows = await page?.locator('.monaco-list-row[aria-level="1"]').evaluateAll((els) => els.map((r) => `${r.textContent} (${r.getAttribute('aria-posinset')}/${r.getAttribute('aria-setsize')})`)).catch(() => []);
+    if (rows?.length) console.log(`  top-level tree rows: ${rows.join(', ')}`);
   } finally {
     await browser?.close().catch(() => {});
     await server?.stop();
