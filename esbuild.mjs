@@ -1,7 +1,9 @@
-// Builds the three bundles: extension host (Node, `vscode` external), webview (browser), sandbox (Node).
-// Test bundles are built too so mocha and the VS Code integration suite run the same code as production.
+// Builds the shipped bundles: extension host (Node, `vscode` external) with one bundle per venue and
+// the shared libraries beside it (docs/architecture.md, Processes and bundles), webview (browser),
+// sandbox (Node). Test bundles are built too so mocha and the VS Code integration suite run the
+// same code as production.
 import * as esbuild from 'esbuild';
-import { readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
 const production = process.argv.includes('--production');
@@ -9,6 +11,8 @@ const watch = process.argv.includes('--watch');
 const withTests = !production || process.argv.includes('--tests');
 // `--only=sandbox,webview` builds just those bundles (names: extension, webview, sandbox, unit, webviewTests, integration).
 const only = process.argv.find((a) => a.startsWith('--only='))?.slice('--only='.length).split(',');
+// `--out=<dir>` writes the shipped bundles there instead of dist/ (the activation bench builds a production copy).
+const out = process.argv.find((a) => a.startsWith('--out='))?.slice('--out='.length) ?? 'dist';
 
 function filesUnder(dir, suffix) {
   const out = [];
@@ -31,11 +35,34 @@ const common = {
   define: { 'process.env.NODE_ENV': production ? '"production"' : '"development"' },
 };
 
+// Libraries the main bundle and the venue bundles share: each is bundled once, into
+// dist/lib/<name>.js, and required from there by a relative path (the .vsix has no node_modules).
+// The main bundle requires axios only on first use; ws only the venue bundles use. zod is the
+// subset the code uses (src/extension/lib/zodSubset.ts), not the whole package.
+const SHARED_LIBS = { axios: 'axios', ws: 'ws', zod: './src/extension/lib/zodSubset.ts' };
+const sharedLibs = (fromBundleDir) => ({
+  name: 'shared-libs',
+  setup(build) {
+    build.onResolve({ filter: new RegExp(`^(${Object.keys(SHARED_LIBS).join('|')})$`) }, (args) => ({ path: `${fromBundleDir}lib/${args.path}.js`, external: true }));
+  },
+});
+
+// Every venue folder with a module.ts is a venue bundle: dist/venues/<venue>.js, loaded by the
+// registry (venues/registry.ts) when the first account of that venue needs it.
+const venueIds = readdirSync('src/extension/venues').filter((name) => existsSync(join('src/extension/venues', name, 'module.ts')));
+
 const builds = [
-  { ...common, name: 'extension', entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.js', platform: 'node', format: 'cjs', target: 'node20', external: ['vscode'] },
-  { ...common, name: 'webview', entryPoints: ['src/webview/main.ts'], outfile: 'dist/webview.js', platform: 'browser', format: 'iife', target: 'es2022' },
-  { ...common, name: 'bench', minify: false, entryPoints: ['bench/main.ts'], outfile: 'dist/bench.js', platform: 'node', format: 'cjs', target: 'node20', external: ['playwright-core'] },
-  { ...common, name: 'sandbox', entryPoints: ['sandbox/main.ts'], outfile: 'dist/sandbox.js', platform: 'node', format: 'cjs', target: 'node20' },
+  { ...common, name: 'extension', entryPoints: ['src/extension/extension.ts'], outfile: `${out}/extension.js`, platform: 'node', format: 'cjs', target: 'node20', external: ['vscode'], plugins: [sharedLibs('./')] },
+  {
+    ...common, name: 'venues',
+    entryPoints: Object.fromEntries(venueIds.map((id) => [id, `src/extension/venues/${id}/module.ts`])), outdir: `${out}/venues`,
+    platform: 'node', format: 'cjs', target: 'node20', external: ['vscode'], plugins: [sharedLibs('../')],
+  },
+  { ...common, name: 'libs', entryPoints: SHARED_LIBS, outdir: `${out}/lib`, platform: 'node', format: 'cjs', target: 'node20' },
+  { ...common, name: 'webview', entryPoints: ['src/webview/main.ts'], outfile: `${out}/webview.js`, platform: 'browser', format: 'iife', target: 'es2022' },
+  // The bench and its probe (the child process the activation and idle benches load the production bundle in).
+  { ...common, name: 'bench', minify: false, entryPoints: { bench: 'bench/main.ts', benchProbe: 'bench/probe.ts' }, outdir: 'dist', platform: 'node', format: 'cjs', target: 'node20', external: ['playwright-core'] },
+  { ...common, name: 'sandbox', entryPoints: ['sandbox/main.ts'], outfile: `${out}/sandbox.js`, platform: 'node', format: 'cjs', target: 'node20' },
 ];
 
 if (withTests) {

@@ -15,6 +15,8 @@ import { MessageStore } from '../src/extension/core/store/messageStore';
 import { MexcAdapter } from '../src/extension/venues/mexc/adapter';
 import { signedQuery } from '../src/extension/venues/hmacQuerySigning';
 import { messageKey, type ChatMessage } from '../src/shared/model';
+import { activationBench } from './activation';
+import { idleBench } from './idle';
 import { paneLiveUpdate } from './paneUpdate';
 import { storeOpen } from './storeOpen';
 import { vscodePushRate } from './vscodePushRate';
@@ -234,11 +236,17 @@ async function main(): Promise<void> {
   const only = new Set(args.filter((a) => !a.startsWith('--')));
   const want = (name: string) => only.size === 0 || only.has(name);
   if (!Number.isInteger(runs) || runs < 1) throw new Error('--runs takes a positive integer');
+  // `--source=<checkout>`: the activate and idle benches build and measure that checkout's extension (before/after).
+  const source = args.find((a) => a.startsWith('--source='))?.slice('--source='.length);
   const rows: BenchRow[] = [];
   if (want('push')) rows.push(...(await pushLatency(200)));
   if (want('inbound')) rows.push(...(await inboundThroughput(20_000, runs)));
   if (want('store')) rows.push(...(await storeThroughput(100_000)), ...(await storeOpen()));
   if (want('pane')) rows.push(...(await paneUpdate()));
+  // Seven fresh processes per case: process start-up and a busy machine make single runs noisy.
+  if (want('activate')) rows.push(...(await activationBench(7, source)));
+  // A 30 s quiet window per venue (all venues at once), 25 s after the account came online, scaled to per minute.
+  if (want('idle')) rows.push(...(await idleBench(30_000, 25_000, source)));
   // A real VS Code (code-server) with the whole extension: the slowest row, last.
   if (want('vscode')) rows.push(...vscodePushRate(join(__dirname, '..')));
   printTable(rows);

@@ -1,13 +1,22 @@
 // The `package` tier: `vsce package` makes a .vsix, code-server installs it into an empty
 // extensions folder like a user would, and the workbench in headless Chromium shows the
 // extension's view container and welcome view: the packaged extension installs and activates.
-import { mkdtempSync, rmSync } from 'node:fs';
+// Then the venue bundles: every one is in the installed folder and loads there with its shared
+// libraries (no node_modules), and "Try the Sandbox" adds an account of every venue, which loads
+// each venue's bundle in the real extension host.
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 import { codeServerDir, launchCodeServer, repoRoot } from './codeServer.mjs';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from './hosts.mjs';
 import { run } from './processes.mjs';
+
+const VENUES = ['mexc', 'binance', 'bybit', 'multiwa', 'mixin'];
+const LIBS = ['axios', 'ws', 'zod'];
+/** The venues' names as the inbox tree shows them (venues/<venue>/descriptor.ts). */
+const VENUE_NAMES = ['MEXC P2P', 'Binance C2C', 'Bybit P2P', 'MultiWA (WhatsApp gateway)', 'Mixin Messenger bot'];
 
 /** @returns {Promise<{passed: number, failed: number, note?: string}>} */
 export async function checkVsix() {
@@ -20,6 +29,7 @@ export async function checkVsix() {
   };
   let server;
   let browser;
+  let page;
   try {
     await run(join(repoRoot, 'node_modules', '.bin', 'vsce'), ['package', '--out', vsix], { cwd: repoRoot });
     check('vsce package makes a .vsix', true);
@@ -29,9 +39,24 @@ export async function checkVsix() {
       env: { XDG_DATA_HOME: join(dir, 'xdg-data') },
     });
     check('code-server installs it', /successfully installed/i.test(install.output));
+    const installed = readdirSync(extensionsDir).find((name) => name.startsWith('venue-chat.venue-chat-'));
+    const dist = join(extensionsDir, installed ?? 'missing', 'dist');
+    const missing = [...VENUES.map((v) => `venues/${v}.js`), ...LIBS.map((l) => `lib/${l}.js`)].filter((f) => !existsSync(join(dist, f)));
+    check('the .vsix carries every venue bundle and shared library', missing.length === 0, missing.length ? `missing ${missing.join(', ')}` : '');
+    // A fresh Node process per bundle, in the installed folder: what it requires must be there.
+    const unloadable = VENUES.filter((venue) => {
+      try {
+        const script = `const m = require(${JSON.stringify(join(dist, 'venues', `${venue}.js`))}).venueModule; if (!m || m.venue !== ${JSON.stringify(venue)} || typeof m.createAdapter !== 'function') process.exit(3)`;
+        execFileSync(process.execPath, ['-e', script], { stdio: 'pipe' });
+        return false;
+      } catch {
+        return true;
+      }
+    });
+    check('each installed venue bundle loads on its own', unloadable.length === 0, unloadable.length ? `failed: ${unloadable.join(', ')}` : '');
     server = await launchCodeServer({ userDataDir, extensionsDir, folder: join(dir, 'workspace') });
     browser = await chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: CHROMIUM_ARGS });
-    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
     await page.goto(`${server.url}/?folder=${encodeURIComponent(join(dir, 'workspace'))}`);
     const container = page.locator('.activitybar [aria-label*="Venue Chat"]').first();
     await container.waitFor({ timeout: 60_000 });
@@ -39,9 +64,20 @@ export async function checkVsix() {
     const welcome = page.getByText('No accounts yet');
     await welcome.first().waitFor({ timeout: 30_000 });
     check('the installed extension activates and shows its inbox', true);
+    // Try the Sandbox: the installed sandbox starts and an account of every venue is added, each
+    // through its venue bundle (a venue whose bundle does not load is never added). The tree is
+    // virtualised (rows below the fold are not in the DOM), so the check reads the first venue row's
+    // aria-setsize: the number of venues in the tree.
+    await page.getByText('Try the Sandbox', { exact: true }).first().click();
+    await page.locator('.monaco-list-row[aria-level="1"]').filter({ hasText: VENUE_NAMES[0] }).first().waitFor({ timeout: 60_000 });
+    await page.locator(`.monaco-list-row[aria-level="1"][aria-setsize="${VENUE_NAMES.length}"]`).first().waitFor({ timeout: 90_000 });
+    check('"Try the Sandbox" adds an account of every venue (each venue bundle loaded in the extension host)', true);
     await page.screenshot({ path: join(repoRoot, 'test-results', 'vsix-installed.png') }).catch(() => {});
   } catch (err) {
     check('packaged extension', false, String(err.message ?? err).split('\n')[0]);
+    await page?.screenshot({ path: join(repoRoot, 'test-results', 'vsix-failed.png') }).catch(() => {});
+    const rows = await page?.locator('.monaco-list-row[aria-level="1"]').evaluateAll((els) => els.map((r) => `${r.textContent} (${r.getAttribute('aria-posinset')}/${r.getAttribute('aria-setsize')})`)).catch(() => []);
+    if (rows?.length) console.log(`  top-level tree rows: ${rows.join(', ')}`);
   } finally {
     await browser?.close().catch(() => {});
     await server?.stop();

@@ -23,6 +23,7 @@ import { SandboxLauncher } from './host/sandboxLauncher';
 import { StatusBarIndicator } from './host/statusBar';
 import { InboxOwnership } from './host/ownership';
 import { forwardingApi } from './host/standby';
+import { VenueLoader } from './venues/registry';
 
 /** What the extension exports: read-only views for scripts and the integration tests. */
 export interface VenueChatApi {
@@ -42,7 +43,11 @@ export interface VenueChatApi {
   pairingPanels(): { accountId: string; state: 'needed' | 'paired'; showsCode: boolean }[];
   /** Waits until every venue event received so far is stored. */
   settled(): Promise<void>;
+  /** How many events the inbox hub fired since this window started the inbox, by kind (an idle inbox fires none). */
+  eventCounts(): Readonly<Record<HubEventKind, number>>;
 }
+
+export type HubEventKind = 'state' | 'conversations' | 'messages' | 'reset' | 'pairing' | 'badInput' | 'storeTrouble' | 'uploadProgress';
 
 export async function activate(context: vscode.ExtensionContext): Promise<VenueChatApi> {
   const started = performance.now();
@@ -90,6 +95,17 @@ async function startInbox(context: vscode.ExtensionContext, log: RedactingLog, s
   late.hub = inbox;
   await inbox.load();
   subscriptions.push(outbox, inbox);
+  const eventCounts: Record<HubEventKind, number> = { state: 0, conversations: 0, messages: 0, reset: 0, pairing: 0, badInput: 0, storeTrouble: 0, uploadProgress: 0 };
+  subscriptions.push(
+    inbox.onDidChangeState(() => eventCounts.state++),
+    inbox.onDidChangeConversations(() => eventCounts.conversations++),
+    inbox.onMessages(() => eventCounts.messages++),
+    inbox.onDidResetConversation(() => eventCounts.reset++),
+    inbox.onPairing(() => eventCounts.pairing++),
+    inbox.onBadInput(() => eventCounts.badInput++),
+    inbox.onStoreTrouble(() => eventCounts.storeTrouble++),
+    inbox.onUploadProgress(() => eventCounts.uploadProgress++),
+  );
   // Superseded records (status updates) are compacted away in the background, never at activation.
   const compact = () => void store.compactIfNeeded().catch((err: unknown) => log.warn(`store compaction failed: ${String(err)}`));
   const firstCompaction = setTimeout(compact, 60_000);
@@ -99,7 +115,9 @@ async function startInbox(context: vscode.ExtensionContext, log: RedactingLog, s
   const registry = new AccountRegistry(context.globalState, context.secrets, log.redactor);
   const sandbox = new SandboxLauncher(context.extensionUri, log);
   const mediaRoot = join(storageDir, 'media');
-  const accounts = new AccountService(registry, inbox, log, sandbox, mediaRoot);
+  // Each venue's adapter code is its own bundle next to this one (dist/venues/<venue>.js), loaded when an account needs it.
+  const venues = VenueLoader.fromDirectory(join(__dirname, 'venues'));
+  const accounts = new AccountService(registry, inbox, log, sandbox, venues, mediaRoot);
   const uploader = new MediaUploader(log);
   const downloads = new AttachmentDownloads({ hub: inbox, logger: log, mediaRoot });
   subscriptions.push(downloads);
@@ -154,14 +172,18 @@ async function startInbox(context: vscode.ExtensionContext, log: RedactingLog, s
   );
   updateContext();
 
-  // Connecting is not part of activation: the tree fills from saved metadata and updates live.
-  void accounts.connectSaved().then(async () => {
-    // `npm start` passes its sandbox in the environment: make sure the accounts of every venue it
-    // runs exist (trySandbox skips those already added, so a newly supported venue joins too).
-    if (process.env.VENUE_CHAT_SANDBOX) {
-      await accounts.trySandbox().catch((err: unknown) => log.error(`sandbox accounts: ${String(err)}`));
-    }
-  });
+  // Connecting is not part of activation: it starts once activate() has returned, and only then
+  // is each saved account's venue code loaded. The tree fills from saved metadata and updates live.
+  const connecting = setImmediate(() =>
+    void accounts.connectSaved().then(async () => {
+      // `npm start` passes its sandbox in the environment: make sure the accounts of every venue it
+      // runs exist (trySandbox skips those already added, so a newly supported venue joins too).
+      if (process.env.VENUE_CHAT_SANDBOX) {
+        await accounts.trySandbox().catch((err: unknown) => log.error(`sandbox accounts: ${String(err)}`));
+      }
+    }),
+  );
+  subscriptions.push({ dispose: () => clearImmediate(connecting) });
 
   const activationMs = performance.now() - started;
   log.info(`activated in ${activationMs.toFixed(1)} ms`);
@@ -181,6 +203,7 @@ async function startInbox(context: vscode.ExtensionContext, log: RedactingLog, s
     },
     pairingPanels: () => pairingPanels.open(),
     settled: () => inbox.settled(),
+    eventCounts: () => ({ ...eventCounts }),
   };
 }
 

@@ -4,19 +4,15 @@
 // `{id, ok: true, result}` or `{id, ok: false, error}`; notifications `{method, params}` from the host.
 // The host validates everything the webview posts with the schemas below (the webview renders
 // counterparty content and must be treated as a potentially confused peer). The webview imports
-// this module with `import type` only, so zod stays out of its bundle.
+// this module with `import type` only, so zod stays out of its bundle; the host builds the schemas
+// (and loads zod) when the first request arrives, not at activation.
 
-import * as z from 'zod';
+import type * as Z from 'zod';
+import { lazy, zod } from './lazyZod';
 import { MAX_ATTACHMENTS } from './messageLimits';
 import type { ChatMessage, ComposerCapabilities, ConnectionState, Conversation } from './model';
 
 // ---- webview -> host requests -------------------------------------------------------------
-
-const clientMessageId = z.string().regex(/^[A-Za-z0-9_-]{8,64}$/, 'client message id must be 8-64 url-safe characters');
-const httpUrl = z
-  .string()
-  .max(2048)
-  .refine((u) => /^https?:\/\//i.test(u), 'only http(s) URLs are accepted');
 
 /** Highest attachment index a download may name. */
 const MAX_ATTACHMENT_INDEX = MAX_ATTACHMENTS - 1;
@@ -26,56 +22,67 @@ export const SEND_KINDS = ['text', 'markdown', 'image', 'video', 'file'] as cons
 /** Kinds the host composes from its own prompts (`compose/structured`), never from webview text. */
 export const STRUCTURED_KINDS = ['location', 'contact', 'sticker'] as const;
 
-/**
- * The message a send answers, by its key only: the host builds the quote from its own store, so
- * the pane cannot make a reply quote words nobody wrote.
- */
-// Keys are printable (venue, account, conversation and message ids joined by ':').
-const messageKey = z.string().min(1).max(1024).regex(/^[\x20-\x7e\u00a0-\uffff]+$/, 'message key has control characters');
-const replyTo = z.object({ key: messageKey }).strict().optional();
+/** The schema of each request's params, by method; built on the first request. */
+export const requestSchemas = lazy(() => {
+  const z = zod();
+  const clientMessageId = z.string().regex(/^[A-Za-z0-9_-]{8,64}$/, 'client message id must be 8-64 url-safe characters');
+  const httpUrl = z
+    .string()
+    .max(2048)
+    .refine((u) => /^https?:\/\//i.test(u), 'only http(s) URLs are accepted');
 
-export const requestSchemas = {
-  'webview/ready': z.object({}).strict(),
-  'history/page': z
-    .object({
-      /** Opaque cursor from a previous page; absent for the newest page. */
-      before: z.string().max(2048).optional(),
-      limit: z.number().int().min(1).max(200),
-    })
-    .strict(),
-  'message/send': z
-    .object({
-      clientMessageId,
-      kind: z.enum(SEND_KINDS),
-      text: z.string().max(20000).default(''),
-      url: httpUrl.optional(),
-      fileName: z.string().max(255).optional(),
-      replyTo,
-    })
-    .strict()
-    .refine((p) => (p.kind === 'text' || p.kind === 'markdown' ? p.text.trim().length > 0 : p.url !== undefined), {
-      message: 'text messages and posts need text; media messages need a URL',
-    }),
-  'message/retry': z.object({ clientMessageId }).strict(),
-  'message/cancel': z.object({ clientMessageId }).strict(),
-  'attachment/pick': z.object({}).strict(),
-  /** Pick files and send each through the venue's upload API (progress via `upload/progress`, cancel via `message/cancel`). */
-  'attachment/upload': z.object({ caption: z.string().max(20000).default(''), replyTo }).strict(),
-  /** Compose a location, contact or sticker: the host asks for it (input boxes, a pick list) and queues it; nothing else comes from the pane. */
-  'compose/structured': z.object({ kind: z.enum(STRUCTURED_KINDS), replyTo }).strict(),
-  'conversation/markRead': z.object({ upTo: z.number().int().nonnegative().optional() }).strict(),
-  'link/open': z.object({ url: httpUrl }).strict(),
+  // Keys are printable (venue, account, conversation and message ids joined by ':').
+  const messageKey = z.string().min(1).max(1024).regex(/^[\x20-\x7e\u00a0-\uffff]+$/, 'message key has control characters');
   /**
-   * Save a stored message's attachment (by key and index) through the host: it asks where, takes the
-   * link from its own store or the venue (never from the pane) and reports `download/progress`.
+   * The message a send answers, by its key only: the host builds the quote from its own store, so
+   * the pane cannot make a reply quote words nobody wrote.
    */
-  'attachment/download': z.object({ key: messageKey, index: z.number().int().min(0).max(MAX_ATTACHMENT_INDEX) }).strict(),
-  'draft/save': z.object({ text: z.string().max(20000) }).strict(),
-} as const;
+  const replyTo = z.object({ key: messageKey }).strict().optional();
 
-export type RequestMethod = keyof typeof requestSchemas;
-export type RequestParams<M extends RequestMethod> = z.input<(typeof requestSchemas)[M]>;
-export type ValidRequestParams<M extends RequestMethod> = z.output<(typeof requestSchemas)[M]>;
+  return {
+    'webview/ready': z.object({}).strict(),
+    'history/page': z
+      .object({
+        /** Opaque cursor from a previous page; absent for the newest page. */
+        before: z.string().max(2048).optional(),
+        limit: z.number().int().min(1).max(200),
+      })
+      .strict(),
+    'message/send': z
+      .object({
+        clientMessageId,
+        kind: z.enum(SEND_KINDS),
+        text: z.string().max(20000).default(''),
+        url: httpUrl.optional(),
+        fileName: z.string().max(255).optional(),
+        replyTo,
+      })
+      .strict()
+      .refine((p) => (p.kind === 'text' || p.kind === 'markdown' ? p.text.trim().length > 0 : p.url !== undefined), {
+        message: 'text messages and posts need text; media messages need a URL',
+      }),
+    'message/retry': z.object({ clientMessageId }).strict(),
+    'message/cancel': z.object({ clientMessageId }).strict(),
+    'attachment/pick': z.object({}).strict(),
+    /** Pick files and send each through the venue's upload API (progress via `upload/progress`, cancel via `message/cancel`). */
+    'attachment/upload': z.object({ caption: z.string().max(20000).default(''), replyTo }).strict(),
+    /** Compose a location, contact or sticker: the host asks for it (input boxes, a pick list) and queues it; nothing else comes from the pane. */
+    'compose/structured': z.object({ kind: z.enum(STRUCTURED_KINDS), replyTo }).strict(),
+    'conversation/markRead': z.object({ upTo: z.number().int().nonnegative().optional() }).strict(),
+    'link/open': z.object({ url: httpUrl }).strict(),
+    /**
+     * Save a stored message's attachment (by key and index) through the host: it asks where, takes the
+     * link from its own store or the venue (never from the pane) and reports `download/progress`.
+     */
+    'attachment/download': z.object({ key: messageKey, index: z.number().int().min(0).max(MAX_ATTACHMENT_INDEX) }).strict(),
+    'draft/save': z.object({ text: z.string().max(20000) }).strict(),
+  } as const;
+});
+
+type RequestSchemas = ReturnType<typeof requestSchemas>;
+export type RequestMethod = keyof RequestSchemas;
+export type RequestParams<M extends RequestMethod> = Z.input<RequestSchemas[M]>;
+export type ValidRequestParams<M extends RequestMethod> = Z.output<RequestSchemas[M]>;
 
 export interface HistoryPage {
   /** Oldest first. */
@@ -200,19 +207,23 @@ export type ParsedRequest =
   | { readonly ok: true; readonly id: number; readonly method: RequestMethod; readonly params: unknown }
   | { readonly ok: false; readonly id: number | undefined; readonly error: ProtocolError };
 
-const envelopeSchema = z.object({
-  id: z.number().int().nonnegative(),
-  method: z.string().max(64),
-  params: z.unknown().optional(),
+const envelopeSchema = lazy(() => {
+  const z = zod();
+  return z.object({
+    id: z.number().int().nonnegative(),
+    method: z.string().max(64),
+    params: z.unknown().optional(),
+  });
 });
 
 export function isRequestMethod(method: string): method is RequestMethod {
-  return Object.prototype.hasOwnProperty.call(requestSchemas, method);
+  return Object.prototype.hasOwnProperty.call(requestSchemas(), method);
 }
 
 /** Validates an untrusted postMessage payload. Never throws. */
 export function parseRequest(raw: unknown): ParsedRequest {
-  const env = envelopeSchema.safeParse(raw);
+  const z = zod();
+  const env = envelopeSchema().safeParse(raw);
   if (!env.success) {
     const id = typeof raw === 'object' && raw !== null && typeof (raw as { id?: unknown }).id === 'number' ? (raw as { id: number }).id : undefined;
     return { ok: false, id, error: { code: 'bad-request', message: `malformed envelope: ${z.prettifyError(env.error)}` } };
@@ -221,7 +232,7 @@ export function parseRequest(raw: unknown): ParsedRequest {
   if (!isRequestMethod(method)) {
     return { ok: false, id, error: { code: 'unknown-method', message: `unknown method ${JSON.stringify(method)}` } };
   }
-  const params = requestSchemas[method].safeParse(env.data.params ?? {});
+  const params = requestSchemas()[method].safeParse(env.data.params ?? {});
   if (!params.success) {
     return { ok: false, id, error: { code: 'bad-request', message: `${method}: ${z.prettifyError(params.error)}` } };
   }

@@ -9,11 +9,11 @@ import type { InboxHub } from '../core/inbox/inboxHub';
 import { scopedLogger } from '../core/logger';
 import { applySettings, checkCredentialValues, resolveEndpoints, resolveSettings, secretValuesOf } from '../venues/accountInput';
 import type { AdapterContext, SettingValue, VenueDescriptor } from '../venues/descriptor';
-import { createAdapter, venueDescriptor, VENUES } from '../venues/registry';
+import { venueDescriptor, VENUES, type VenueLoader } from '../venues/registry';
 import { isVenueError, type VenueAdapter } from '../venues/venue';
 import { askCredentials, askEndpoints, askSettingValue } from './accountPrompts';
 import { isScripted } from './commandArgs';
-import { addAccountArgsSchema, type AccountRecord, type AccountRegistry, type AddAccountArgs, type Credentials } from './accounts';
+import { accountArgsSchemas, type AccountRecord, type AccountRegistry, type AddAccountArgs, type Credentials } from './accounts';
 import { Settings } from './constants';
 import type { RedactingLog } from './log';
 import { planSandboxAccounts, sandboxEndpointsFor, type SandboxInfo } from './sandboxInfo';
@@ -26,6 +26,8 @@ export class AccountService {
     private readonly hub: InboxHub,
     private readonly log: RedactingLog,
     private readonly sandbox: SandboxLauncher,
+    /** Each venue's adapter code, loaded when the first account of that venue needs it. */
+    private readonly venues: VenueLoader,
     /** Per-account folders for files adapters keep (received inline media), `<root>/<account id>`. */
     private readonly mediaRoot?: string,
   ) {}
@@ -92,7 +94,7 @@ export class AccountService {
   async trySandbox(): Promise<string[]> {
     const info = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Starting the Venue Chat sandbox…') }, () => this.sandbox.ensure());
     if (info.unreadableAccounts > 0) this.log.warn(`sandbox: ${info.unreadableAccounts} account entries were unreadable and are skipped`);
-    const plan = planSandboxAccounts(info, (venue) => venueDescriptor(venue).create !== undefined);
+    const plan = planSandboxAccounts(info, (venue) => venueDescriptor(venue).supported);
     if (plan.skippedVenues.length > 0) this.log.info(`sandbox: not adding ${plan.skippedVenues.join(', ')} accounts (not supported by this version yet)`);
     const added: string[] = [];
     const failures: unknown[] = [];
@@ -124,7 +126,7 @@ export class AccountService {
     const record = this.registry.get(accountId);
     if (!record) throw new UserFacingError('not-found', vscode.l10n.t('No such account.'));
     const descriptor = venueDescriptor(record.venue);
-    if (!descriptor.create) throw new UserFacingError('unsupported', vscode.l10n.t('{0} is not supported yet.', descriptor.name));
+    if (!descriptor.supported) throw new UserFacingError('unsupported', vscode.l10n.t('{0} is not supported yet.', descriptor.name));
     const interactive = credentials === undefined;
     const given = credentials ?? (await askCredentials(descriptor, (label) => vscode.l10n.t('Update Keys ({0}): {1}', record.label, label)));
     if (!given) return false;
@@ -188,7 +190,7 @@ export class AccountService {
 
   /** Builds an adapter; every secret in the keys is registered with the redactor first. */
   private adapterFor(record: Pick<AccountRecord, 'id' | 'venue' | 'label' | 'endpoints' | 'settings'>, credentials: Credentials): VenueAdapter {
-    return createAdapter(record.venue, this.contextFor(record, credentials));
+    return this.venues.createAdapter(record.venue, this.contextFor(record, credentials));
   }
 
   private contextFor(record: Pick<AccountRecord, 'id' | 'venue' | 'label' | 'endpoints' | 'settings'>, credentials: Credentials): AdapterContext {
@@ -218,8 +220,8 @@ export class AccountService {
   private async discoverSettings(descriptor: VenueDescriptor, record: AccountRecord, credentials: Credentials, interactive: boolean): Promise<AccountRecord | undefined> {
     let settings = resolveSettings(descriptor, record.settings);
     for (const setting of descriptor.settings) {
-      if (!setting.discover || settings[setting.key] !== '') continue;
-      const choices = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Reading the {0} choices from {1}…', setting.label, descriptor.name) }, () => setting.discover!(this.contextFor(record, credentials)));
+      if (!setting.discoverable || settings[setting.key] !== '') continue;
+      const choices = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Reading the {0} choices from {1}…', setting.label, descriptor.name) }, () => this.venues.discoverSetting(record.venue, setting.key, this.contextFor(record, credentials)));
       if (choices.length === 0) throw new UserFacingError('bad-request', vscode.l10n.t('{0} lists no {1} for these keys.', descriptor.name, setting.label));
       let value: SettingValue | undefined = choices.length === 1 ? choices[0]!.value : undefined;
       if (value === undefined && interactive) value = await askSettingValue(setting, '', vscode.l10n.t('Add Account: {0}', setting.label), choices);
@@ -231,7 +233,7 @@ export class AccountService {
   }
 
   private parseArgs(arg: unknown): AddAccountArgs {
-    const parsed = addAccountArgsSchema.safeParse(arg);
+    const parsed = accountArgsSchemas().add.safeParse(arg);
     if (!parsed.success) throw new UserFacingError('bad-request', vscode.l10n.t('Add Account: invalid arguments: {0}', parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')));
     return parsed.data;
   }
@@ -268,7 +270,7 @@ export class AccountService {
   /** The new account's id, or 'refused' when the venue did not accept the keys (shown, interactive only). */
   private async addVerified(args: AddAccountArgs, interactive: boolean): Promise<string | 'refused'> {
     const descriptor = venueDescriptor(args.venue);
-    if (!descriptor.create) throw new UserFacingError('unsupported', vscode.l10n.t('{0} is not supported yet.', descriptor.name));
+    if (!descriptor.supported) throw new UserFacingError('unsupported', vscode.l10n.t('{0} is not supported yet.', descriptor.name));
     const credentials = this.checkCredentials(descriptor, args.credentials);
     const endpoints = resolveEndpoints(descriptor, { preset: args.preset, endpoints: args.endpoints });
     if (!endpoints.ok) throw new UserFacingError('bad-request', endpoints.problem);
@@ -289,12 +291,12 @@ export class AccountService {
 
   private async ask(): Promise<AddAccountArgs | undefined> {
     const venuePick = await vscode.window.showQuickPick(
-      VENUES.map((v) => ({ label: v.name, description: v.create ? undefined : vscode.l10n.t('coming soon'), venue: v })),
+      VENUES.map((v) => ({ label: v.name, description: v.supported ? undefined : vscode.l10n.t('coming soon'), venue: v })),
       { title: vscode.l10n.t('Add Account: venue'), placeHolder: vscode.l10n.t('Which venue?'), ignoreFocusOut: true },
     );
     if (!venuePick) return undefined;
     const venue = venuePick.venue;
-    if (!venue.create) {
+    if (!venue.supported) {
       void vscode.window.showInformationMessage(vscode.l10n.t('{0} is not supported yet.', venue.name));
       return undefined;
     }
@@ -323,8 +325,8 @@ export class AccountService {
       { title: vscode.l10n.t('Account Settings: {0}', record.label), ignoreFocusOut: true },
     );
     if (!pick) return undefined;
-    const credentials = pick.setting.discover ? await this.registry.credentials(record.id) : undefined;
-    const choices = pick.setting.discover && credentials ? await pick.setting.discover(this.contextFor(record, credentials)) : undefined;
+    const credentials = pick.setting.discoverable ? await this.registry.credentials(record.id) : undefined;
+    const choices = pick.setting.discoverable && credentials ? await this.venues.discoverSetting(record.venue, pick.setting.key, this.contextFor(record, credentials)) : undefined;
     const value = await askSettingValue(pick.setting, current[pick.setting.key] ?? pick.setting.default, vscode.l10n.t('{0}: {1}', record.label, pick.setting.label), choices);
     return value === undefined ? undefined : { [pick.setting.key]: value };
   }

@@ -1,62 +1,42 @@
 // Accounts: metadata (label, endpoints, settings) and the adapters' small state store in
 // globalState; keys only in SecretStorage (docs/architecture.md, Trust boundaries).
 import * as vscode from 'vscode';
-import * as z from 'zod';
-import { VENUE_IDS, type VenueId } from '../../shared/model';
+import type * as Z from 'zod';
+import { lazy, zod } from '../../shared/lazyZod';
+import { VENUE_IDS } from '../../shared/model';
 import { PersistedAccountState, type SecretCheck } from '../core/accounts/accountStateStore';
-import type { AccountStateStore, SettingValue } from '../venues/descriptor';
+import type { AccountStateStore } from '../venues/descriptor';
+import { readAccountRecords, readCredentials, type AccountRecord, type Credentials } from './accountRecord';
 import { StateKeys, secretKeyFor } from './constants';
 
-export interface AccountRecord {
-  readonly id: string;
-  readonly venue: VenueId;
-  readonly label: string;
-  /** Overrides of the venue's production endpoints (the sandbox is just another endpoint). */
-  readonly endpoints: Readonly<Record<string, string>>;
-  /** The endpoint preset the endpoints came from (absent: custom or the venue's default). */
-  readonly preset?: string;
-  /** Per-account settings (venue descriptor `settings`); missing ones take their defaults. */
-  readonly settings?: Readonly<Record<string, SettingValue>>;
-  readonly sandbox?: boolean;
-  readonly createdAt: number;
-}
+export type { AccountRecord, Credentials } from './accountRecord';
 
-export type Credentials = Readonly<Record<string, string>>;
-
-const recordSchema = z.object({
-  id: z.string().min(1),
-  venue: z.enum(VENUE_IDS),
-  label: z.string(),
-  endpoints: z.record(z.string(), z.string()),
-  preset: z.string().optional(),
-  settings: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).optional(),
-  sandbox: z.boolean().optional(),
-  createdAt: z.number(),
+/** The argument objects of the account commands, for scripts, keybindings and tests (built on first use). */
+export const accountArgsSchemas = lazy(() => {
+  const z = zod();
+  const credentials = z.record(z.string(), z.string());
+  const settings = z.record(z.string(), z.union([z.string(), z.number(), z.boolean()]));
+  return {
+    /** "Add Account". */
+    add: z
+      .object({
+        venue: z.enum(VENUE_IDS),
+        label: z.string().min(1).max(80),
+        credentials,
+        /** An endpoint preset id (`production`, `testnet`, …); absent = the venue's first. */
+        preset: z.string().min(1).optional(),
+        endpoints: z.record(z.string(), z.string()).optional(),
+        settings: settings.optional(),
+        sandbox: z.boolean().optional(),
+      })
+      .strict(),
+    /** "Update Keys": new credentials for an existing account. */
+    updateKeys: z.object({ accountId: z.string().min(1), credentials }).strict(),
+    /** "Account Settings…": the settings to change. */
+    settings: z.object({ accountId: z.string().min(1), settings }).strict(),
+  };
 });
-
-const credentialsSchema = z.record(z.string(), z.string());
-const settingsSchema = z.record(z.string(), z.union([z.string(), z.number(), z.boolean()]));
-
-/** The argument object of "Add Account" for scripts, keybindings and tests. */
-export const addAccountArgsSchema = z
-  .object({
-    venue: z.enum(VENUE_IDS),
-    label: z.string().min(1).max(80),
-    credentials: credentialsSchema,
-    /** An endpoint preset id (`production`, `testnet`, …); absent = the venue's first. */
-    preset: z.string().min(1).optional(),
-    endpoints: z.record(z.string(), z.string()).optional(),
-    settings: settingsSchema.optional(),
-    sandbox: z.boolean().optional(),
-  })
-  .strict();
-export type AddAccountArgs = z.infer<typeof addAccountArgsSchema>;
-
-/** The argument object of "Update Keys": new credentials for an existing account. */
-export const updateKeysArgsSchema = z.object({ accountId: z.string().min(1), credentials: credentialsSchema }).strict();
-
-/** The argument object of "Account Settings…": the settings to change. */
-export const accountSettingsArgsSchema = z.object({ accountId: z.string().min(1), settings: settingsSchema }).strict();
+export type AddAccountArgs = Z.infer<ReturnType<typeof accountArgsSchemas>['add']>;
 
 export class AccountRegistry {
   private readonly changed = new vscode.EventEmitter<void>();
@@ -71,9 +51,7 @@ export class AccountRegistry {
   ) {}
 
   list(): AccountRecord[] {
-    const raw = this.state.get<unknown>(StateKeys.accounts, []);
-    const parsed = z.array(recordSchema).safeParse(raw);
-    return parsed.success ? parsed.data : [];
+    return readAccountRecords(this.state.get<unknown>(StateKeys.accounts, []));
   }
 
   get(id: string): AccountRecord | undefined {
@@ -83,12 +61,7 @@ export class AccountRegistry {
   async credentials(id: string): Promise<Credentials | undefined> {
     const raw = await this.secrets.get(secretKeyFor(id));
     if (!raw) return undefined;
-    try {
-      const parsed = credentialsSchema.safeParse(JSON.parse(raw));
-      return parsed.success ? parsed.data : undefined;
-    } catch {
-      return undefined;
-    }
+    return readCredentials(raw);
   }
 
   /** Secrets first: an account never exists in the list without its keys. */

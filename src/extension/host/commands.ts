@@ -3,14 +3,15 @@
 import { randomUUID } from 'node:crypto';
 import { isAbsolute } from 'node:path';
 import * as vscode from 'vscode';
-import * as z from 'zod';
+import type * as Z from 'zod';
+import { lazy, zod } from '../../shared/lazyZod';
 import type { InboxHub } from '../core/inbox/inboxHub';
 import type { AccountService } from './accountService';
 import type { AttachmentDownloads } from './attachmentDownloads';
-import { accountSettingsArgsSchema, updateKeysArgsSchema } from './accounts';
+import { accountArgsSchemas } from './accounts';
 import type { ChatPanels } from './chatPanels';
 import type { PairingPanels } from './pairingPanels';
-import { contactMessage, locationMessage, sendContactArgsSchema, sendLocationArgsSchema, sendStickerArgsSchema, stickerMessage, type StructuredMessage } from './structuredMessages';
+import { contactMessage, locationMessage, stickerMessage, structuredSchemas, type StructuredMessage } from './structuredMessages';
 import { askStructured, queueStructured } from './structuredPrompts';
 import { isScripted } from './commandArgs';
 import { Commands } from './constants';
@@ -19,32 +20,39 @@ import type { NotificationMutes } from './notificationMutes';
 import { describeState } from './stateText';
 import { UserFacingError } from './userFacingError';
 
-const accountArg = z.object({ accountId: z.string().min(1) }).passthrough();
 const USER_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const startConversationArgsSchema = z.object({ accountId: z.string().min(1), userId: z.string().regex(USER_ID, 'a Mixin user id (UUID)') }).strict();
-const downloadArgsSchema = z
-  .object({
-    /** The stored message's key (`ChatMessage.key`). */
-    key: z.string().min(1).max(1024),
-    /** Which of its attachments (0-based). */
-    index: z.number().int().min(0),
-    /** The file to write, an absolute path (its folder must exist); without it the save dialog asks. */
-    target: z.string().min(1).max(4096).refine((p) => isAbsolute(p), 'an absolute file path').optional(),
-  })
-  .strict();
-const conversationArg = z.object({ accountId: z.string().min(1), conversationId: z.string().min(1) }).passthrough();
-const sendArg = z
-  .object({
-    accountId: z.string().min(1),
-    conversationId: z.string().min(1),
-    text: z.string().min(1).max(20000),
-    /** `markdown` sends a post where the venue has them (Mixin PLAIN_POST). */
-    kind: z.enum(['text', 'markdown']).default('text'),
-    clientMessageId: z.string().regex(/^[A-Za-z0-9_-]{8,64}$/).optional(),
-    /** Key of the stored message this one answers (a quoted reply). */
-    replyTo: z.string().min(1).max(1024).optional(),
-  })
-  .strict();
+
+/** The argument objects of the commands (scripts, keybindings, tree nodes); built on the first command. */
+const argSchemas = lazy(() => {
+  const z = zod();
+  return {
+    account: z.object({ accountId: z.string().min(1) }).passthrough(),
+    startConversation: z.object({ accountId: z.string().min(1), userId: z.string().regex(USER_ID, 'a Mixin user id (UUID)') }).strict(),
+    download: z
+      .object({
+        /** The stored message's key (`ChatMessage.key`). */
+        key: z.string().min(1).max(1024),
+        /** Which of its attachments (0-based). */
+        index: z.number().int().min(0),
+        /** The file to write, an absolute path (its folder must exist); without it the save dialog asks. */
+        target: z.string().min(1).max(4096).refine((p) => isAbsolute(p), 'an absolute file path').optional(),
+      })
+      .strict(),
+    conversation: z.object({ accountId: z.string().min(1), conversationId: z.string().min(1) }).passthrough(),
+    send: z
+      .object({
+        accountId: z.string().min(1),
+        conversationId: z.string().min(1),
+        text: z.string().min(1).max(20000),
+        /** `markdown` sends a post where the venue has them (Mixin PLAIN_POST). */
+        kind: z.enum(['text', 'markdown']).default('text'),
+        clientMessageId: z.string().regex(/^[A-Za-z0-9_-]{8,64}$/).optional(),
+        /** Key of the stored message this one answers (a quoted reply). */
+        replyTo: z.string().min(1).max(1024).optional(),
+      })
+      .strict(),
+  };
+});
 
 export interface CommandDeps {
   readonly hub: InboxHub;
@@ -94,7 +102,7 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
 
   /** An account from a tree item or `{accountId}` (the tree passes its node, which has `kind`), else asked. */
   const accountFrom = async (arg: unknown, title: string): Promise<string | undefined> => {
-    const parsed = accountArg.safeParse(arg);
+    const parsed = argSchemas().account.safeParse(arg);
     return parsed.success ? parsed.data.accountId : pickSavedAccount(title);
   };
 
@@ -125,7 +133,7 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
     vscode.commands.registerCommand(
       Commands.removeAccount,
       run('Remove Account', async (arg?: unknown) => {
-        const parsed = accountArg.safeParse(arg);
+        const parsed = argSchemas().account.safeParse(arg);
         const scripted = parsed.success && isScripted(arg);
         const accountId = parsed.success ? parsed.data.accountId : await pickAccount(vscode.l10n.t('Remove Account'));
         if (!accountId) return false;
@@ -147,7 +155,7 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
       Commands.updateKeys,
       run('Update Keys', async (arg?: unknown) => {
         if (typeof arg === 'object' && arg !== null && 'credentials' in arg) {
-          const parsed = updateKeysArgsSchema.safeParse(arg);
+          const parsed = accountArgsSchemas().updateKeys.safeParse(arg);
           if (!parsed.success) throw invalid('Update Keys', parsed.error.issues);
           return accounts.updateKeys(parsed.data.accountId, parsed.data.credentials);
         }
@@ -159,7 +167,7 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
       Commands.accountSettings,
       run('Account Settings', async (arg?: unknown) => {
         if (typeof arg === 'object' && arg !== null && 'settings' in arg) {
-          const parsed = accountSettingsArgsSchema.safeParse(arg);
+          const parsed = accountArgsSchemas().settings.safeParse(arg);
           if (!parsed.success) throw invalid('Account Settings', parsed.error.issues);
           return accounts.configure(parsed.data.accountId, parsed.data.settings);
         }
@@ -170,7 +178,7 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
     vscode.commands.registerCommand(
       Commands.openConversation,
       run('Open Conversation', async (arg?: unknown) => {
-        const parsed = conversationArg.safeParse(arg);
+        const parsed = argSchemas().conversation.safeParse(arg);
         const target = parsed.success ? { accountId: parsed.data.accountId, conversationId: parsed.data.conversationId } : await pickConversation();
         if (!target) return undefined;
         if (!hub.conversation(target.accountId, target.conversationId)) throw new UserFacingError('not-found', vscode.l10n.t('No such conversation.'));
@@ -185,7 +193,7 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
       vscode.commands.registerCommand(
         command,
         run(muted ? 'Mute' : 'Unmute', async (arg?: unknown) => {
-          const parsed = conversationArg.safeParse(arg);
+          const parsed = argSchemas().conversation.safeParse(arg);
           const target = parsed.success ? { accountId: parsed.data.accountId, conversationId: parsed.data.conversationId } : (selectedConversation() ?? (await pickConversation()));
           if (!target) return false;
           await mutes.setMuted(target.accountId, target.conversationId, muted);
@@ -202,7 +210,7 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
       Commands.sendMessage,
       run('Send Message', async (arg?: unknown) => {
         if (arg !== undefined) {
-          const parsed = sendArg.safeParse(arg);
+          const parsed = argSchemas().send.safeParse(arg);
           if (!parsed.success) throw new UserFacingError('bad-request', vscode.l10n.t('Send Message: invalid arguments: {0}', parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')));
           const { accountId, conversationId, text, replyTo, kind } = parsed.data;
           const message = await hub.send({ accountId, conversationId, kind, text, clientMessageId: parsed.data.clientMessageId ?? randomUUID().replace(/-/g, ''), replyTo });
@@ -246,7 +254,7 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
     vscode.commands.registerCommand(
       Commands.showPairing,
       run('Show Pairing Code', async (arg?: unknown) => {
-        const parsed = accountArg.safeParse(arg);
+        const parsed = argSchemas().account.safeParse(arg);
         const waiting = hub.listAccounts().filter((a) => hub.state(a.id).kind === 'pairing' || hub.pairing(a.id)?.state === 'needed');
         const selected = selectedAccount();
         const accountId = parsed.success
@@ -275,7 +283,7 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
         let accountId: string | undefined;
         let userId: string | undefined;
         if (isScripted(arg)) {
-          const parsed = startConversationArgsSchema.safeParse(arg);
+          const parsed = argSchemas().startConversation.safeParse(arg);
           if (!parsed.success) throw invalid('Start Conversation', parsed.error.issues);
           ({ accountId, userId } = parsed.data);
         } else {
@@ -304,7 +312,7 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
       Commands.downloadAttachment,
       run('Download Attachment', async (arg?: unknown) => {
         // Scripted only (the pane's Save… button is the way in for people): the message is named by key.
-        const parsed = downloadArgsSchema.safeParse(arg);
+        const parsed = argSchemas().download.safeParse(arg);
         if (!parsed.success) throw invalid('Download Attachment', parsed.error.issues);
         const { key, index, target } = parsed.data;
         return downloads.download({ key, index, ...(target !== undefined ? { target } : {}) });
@@ -313,7 +321,7 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
     vscode.commands.registerCommand(
       Commands.reconnect,
       run('Reconnect', async (arg?: unknown) => {
-        const parsed = accountArg.safeParse(arg);
+        const parsed = argSchemas().account.safeParse(arg);
         const ids = parsed.success ? [parsed.data.accountId] : hub.listAccounts().map((a) => a.id);
         await Promise.all(ids.map((id) => hub.reconnect(id)));
         return ids.length;
@@ -352,7 +360,7 @@ interface ScriptedTarget {
   readonly replyTo?: string;
 }
 
-function scripted<T extends ScriptedTarget>(parsed: z.ZodSafeParseResult<T>, compose: (fields: T) => StructuredMessage): ScriptedStructured {
+function scripted<T extends ScriptedTarget>(parsed: Z.ZodSafeParseResult<T>, compose: (fields: T) => StructuredMessage): ScriptedStructured {
   if (!parsed.success) return { ok: false, issues: parsed.error.issues };
   const { accountId, conversationId, clientMessageId, replyTo } = parsed.data;
   return { ok: true, target: { accountId, conversationId }, composed: compose(parsed.data), options: { clientMessageId, replyTo } };
@@ -362,10 +370,10 @@ function scripted<T extends ScriptedTarget>(parsed: z.ZodSafeParseResult<T>, com
 function scriptedStructured(kind: 'location' | 'contact' | 'sticker', arg: unknown): ScriptedStructured {
   switch (kind) {
     case 'location':
-      return scripted(sendLocationArgsSchema.safeParse(arg), locationMessage);
+      return scripted(structuredSchemas().sendLocationArgs.safeParse(arg), locationMessage);
     case 'contact':
-      return scripted(sendContactArgsSchema.safeParse(arg), contactMessage);
+      return scripted(structuredSchemas().sendContactArgs.safeParse(arg), contactMessage);
     case 'sticker':
-      return scripted(sendStickerArgsSchema.safeParse(arg), stickerMessage);
+      return scripted(structuredSchemas().sendStickerArgs.safeParse(arg), stickerMessage);
   }
 }

@@ -21,6 +21,8 @@ export class InboxTreeProvider implements vscode.TreeDataProvider<InboxNode>, vs
   private readonly disposables: vscode.Disposable[] = [];
   private pending: NodeJS.Timeout | undefined;
   private lastSignature = '';
+  /** The unread total the badge shows; undefined before it was first set. */
+  private badgeTotal: number | undefined;
   readonly view: vscode.TreeView<InboxNode>;
 
   constructor(
@@ -73,6 +75,8 @@ export class InboxTreeProvider implements vscode.TreeDataProvider<InboxNode>, vs
 
   private updateBadge(): void {
     const total = this.hub.totalUnread();
+    if (total === this.badgeTotal) return;
+    this.badgeTotal = total;
     this.view.badge = total > 0 ? { value: total, tooltip: vscode.l10n.t('{0} unread messages', total) } : undefined;
   }
 

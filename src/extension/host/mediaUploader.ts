@@ -5,9 +5,9 @@
 import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import { basename } from 'node:path';
-import axios from 'axios';
 import * as vscode from 'vscode';
 import type { PickedAttachment } from '../../shared/protocol';
+import { lazyAxios } from '../core/lazyAxios';
 import type { Logger } from '../core/logger';
 import { Settings } from './constants';
 import { UserFacingError } from './userFacingError';
@@ -49,7 +49,7 @@ export class MediaUploader {
     const url = publicUrl.replace('{name}', encodeURIComponent(safeName));
     const bytes = await fs.readFile(file.fsPath);
     try {
-      const res = await axios.put(target, bytes, { headers: { 'Content-Type': contentType }, timeout: 60_000, maxBodyLength: maxBytes, validateStatus: () => true, proxy: false });
+      const res = await lazyAxios().put(target, bytes, { headers: { 'Content-Type': contentType }, timeout: 60_000, maxBodyLength: maxBytes, validateStatus: () => true, proxy: false });
       if (res.status < 200 || res.status >= 300) throw new UserFacingError('upload-failed', vscode.l10n.t('Upload failed: HTTP {0}', res.status));
     } catch (err) {
       if (err instanceof UserFacingError) throw err;

@@ -1,26 +1,36 @@
 // The sandbox's ready line as the extension reads it, and which of its accounts this version can
 // add. The sandbox runs an emulator per venue; each account names its venue and carries the
 // credentials, endpoints and settings to add it with. No vscode here, so it is unit-tested.
-import * as z from 'zod';
+import { lazy, zod } from '../../shared/lazyZod';
 import { VENUE_IDS, type VenueId } from '../../shared/model';
 
 /** The one stdout line `dist/sandbox.js` prints when it is ready: this prefix, then the info JSON. */
 export const SANDBOX_READY_PREFIX = 'VENUE_CHAT_SANDBOX_READY ';
 
-const stringMap = z.record(z.string(), z.string());
-
-const accountSchema = z.object({
-  venue: z.string(),
-  label: z.string().min(1),
-  credentials: stringMap,
-  endpoints: stringMap,
-  settings: stringMap.optional(),
+/** Built when the sandbox starts, not at activation. */
+const schemas = lazy(() => {
+  const z = zod();
+  const stringMap = z.record(z.string(), z.string());
+  return {
+    account: z.object({
+      venue: z.string(),
+      label: z.string().min(1),
+      credentials: stringMap,
+      endpoints: stringMap,
+      settings: stringMap.optional(),
+    }),
+    // Only what the extension uses; venues and their control URLs are for people and tests.
+    info: z.object({ control: z.string(), accounts: z.array(z.unknown()) }),
+  };
 });
 
-export type SandboxAccount = z.infer<typeof accountSchema>;
-
-// Only what the extension uses; venues and their control URLs are for people and tests.
-const infoSchema = z.object({ control: z.string(), accounts: z.array(z.unknown()) });
+export interface SandboxAccount {
+  readonly venue: string;
+  readonly label: string;
+  readonly credentials: Record<string, string>;
+  readonly endpoints: Record<string, string>;
+  readonly settings?: Record<string, string>;
+}
 
 export interface SandboxInfo {
   readonly control: string;
@@ -36,11 +46,11 @@ export function parseSandboxInfo(json: string): SandboxInfo | undefined {
   } catch {
     return undefined;
   }
-  const parsed = infoSchema.safeParse(raw);
+  const parsed = schemas().info.safeParse(raw);
   if (!parsed.success) return undefined;
   const accounts: SandboxAccount[] = [];
   for (const entry of parsed.data.accounts) {
-    const account = accountSchema.safeParse(entry);
+    const account = schemas().account.safeParse(entry);
     if (account.success) accounts.push(account.data);
   }
   return { control: parsed.data.control, accounts, unreadableAccounts: parsed.data.accounts.length - accounts.length };

@@ -91,6 +91,7 @@ export function forwardingApi(activationMs: number): { api: VenueChatApi; curren
       pairing: (accountId: string) => holder.current?.pairing(accountId),
       pairingPanels: () => holder.current?.pairingPanels() ?? [],
       settled: async () => holder.current?.settled(),
+      eventCounts: () => holder.current?.eventCounts() ?? { state: 0, conversations: 0, messages: 0, reset: 0, pairing: 0, badInput: 0, storeTrouble: 0, uploadProgress: 0 },
     },
   };
   return holder;

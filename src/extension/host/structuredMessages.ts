@@ -1,7 +1,8 @@
 // Locations, contacts and stickers the user sends: the checks shared by the input boxes and the
 // scripted commands (venueChat.sendLocation / sendContact / sendSticker), and the message each becomes. No 'vscode' here,
-// so the rules are unit-tested.
-import * as z from 'zod';
+// so the rules are unit-tested. The schemas are built (and zod loaded) on first use.
+import type * as Z from 'zod';
+import { lazy, zod } from '../../shared/lazyZod';
 import type { MessagePayload } from '../../shared/model';
 
 export const MAX_PLACE_NAME = 200;
@@ -31,78 +32,86 @@ export function coordinateProblem(text: string, axis: 'latitude' | 'longitude'):
   return undefined;
 }
 
-const optionalText = (max: number) =>
-  z
-    .string()
-    .max(max)
-    .transform((s) => s.trim())
-    .optional()
-    .transform((s) => (s === '' ? undefined : s));
-
-export const locationFieldsSchema = z.object({
-  latitude: z.number().finite().min(-90).max(90),
-  longitude: z.number().finite().min(-180).max(180),
-  name: optionalText(MAX_PLACE_NAME),
-  address: optionalText(MAX_ADDRESS),
-});
-
-export const contactFieldsSchema = z.object({
-  name: z
-    .string()
-    .max(MAX_CONTACT_NAME)
-    .transform((s) => s.trim())
-    .refine((s) => s.length > 0, 'the name is empty'),
-  phone: z
-    .string()
-    .max(40)
-    .refine((s) => phoneProblem(s) === undefined, { message: 'not a phone number (7-15 digits; +, spaces and dashes allowed)' })
-    .transform((s) => s.trim().replace(/\s+/g, ' ')),
-  email: z
-    .string()
-    .max(254)
-    .transform((s) => s.trim())
-    .optional()
-    .transform((s) => (s === '' ? undefined : s))
-    .refine((s) => s === undefined || z.email().safeParse(s).success, 'not an e-mail address'),
-});
-
 /** A venue user as a contact card (Mixin shares its own users, by their UUID, not phone numbers). */
 export const VENUE_USER_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-export const venueUserContactSchema = z.object({
-  userId: z
-    .string()
-    .transform((s) => s.trim().toLowerCase())
-    .refine((s) => VENUE_USER_ID.test(s), 'a user id is a UUID (the number shown in the app is not the id)'),
+
+/** The checks of the fields and of the scripted commands' arguments; built on first use. */
+export const structuredSchemas = lazy(() => {
+  const z = zod();
+  const optionalText = (max: number) =>
+    z
+      .string()
+      .max(max)
+      .transform((s) => s.trim())
+      .optional()
+      .transform((s) => (s === '' ? undefined : s));
+
+  const locationFields = z.object({
+    latitude: z.number().finite().min(-90).max(90),
+    longitude: z.number().finite().min(-180).max(180),
+    name: optionalText(MAX_PLACE_NAME),
+    address: optionalText(MAX_ADDRESS),
+  });
+
+  const contactFields = z.object({
+    name: z
+      .string()
+      .max(MAX_CONTACT_NAME)
+      .transform((s) => s.trim())
+      .refine((s) => s.length > 0, 'the name is empty'),
+    phone: z
+      .string()
+      .max(40)
+      .refine((s) => phoneProblem(s) === undefined, { message: 'not a phone number (7-15 digits; +, spaces and dashes allowed)' })
+      .transform((s) => s.trim().replace(/\s+/g, ' ')),
+    email: z
+      .string()
+      .max(254)
+      .transform((s) => s.trim())
+      .optional()
+      .transform((s) => (s === '' ? undefined : s))
+      .refine((s) => s === undefined || z.email().safeParse(s).success, 'not an e-mail address'),
+  });
+
+  const venueUserContact = z.object({
+    userId: z
+      .string()
+      .transform((s) => s.trim().toLowerCase())
+      .refine((s) => VENUE_USER_ID.test(s), 'a user id is a UUID (the number shown in the app is not the id)'),
+  });
+
+  const stickerRef = z.string().trim().min(1).max(128).regex(/^[A-Za-z0-9_.:-]+$/, 'letters, digits, - _ . : only');
+  /** A sticker by its id, or by its name within an album (both forms are Mixin's). */
+  const stickerFields = z
+    .object({ stickerId: stickerRef.optional(), name: z.string().trim().min(1).max(MAX_CONTACT_NAME).optional(), albumId: stickerRef.optional() })
+    .refine((f) => f.stickerId !== undefined || (f.name !== undefined && f.albumId !== undefined), 'give a stickerId, or a name and an albumId');
+
+  const target = {
+    accountId: z.string().min(1),
+    conversationId: z.string().min(1),
+    clientMessageId: z.string().regex(/^[A-Za-z0-9_-]{8,64}$/).optional(),
+    /** Key of the stored message this one answers (a quoted reply). */
+    replyTo: z.string().min(1).max(1024).optional(),
+  };
+
+  /** `venueChat.sendLocation` arguments. */
+  const sendLocationArgs = locationFields.extend(target).strict();
+  /** `venueChat.sendContact` arguments: a phone contact, or a venue user by id. */
+  const sendContactArgs = z.union([contactFields.extend(target).strict(), venueUserContact.extend(target).strict()]);
+  /** `venueChat.sendSticker` arguments. */
+  const sendStickerArgs = z
+    .object({ stickerId: stickerRef.optional(), name: z.string().trim().min(1).max(MAX_CONTACT_NAME).optional(), albumId: stickerRef.optional(), ...target })
+    .strict()
+    .refine((f) => f.stickerId !== undefined || (f.name !== undefined && f.albumId !== undefined), 'give a stickerId, or a name and an albumId');
+
+  return { locationFields, contactFields, venueUserContact, stickerFields, sendLocationArgs, sendContactArgs, sendStickerArgs };
 });
 
-const stickerRef = z.string().trim().min(1).max(128).regex(/^[A-Za-z0-9_.:-]+$/, 'letters, digits, - _ . : only');
-/** A sticker by its id, or by its name within an album (both forms are Mixin's). */
-export const stickerFieldsSchema = z
-  .object({ stickerId: stickerRef.optional(), name: z.string().trim().min(1).max(MAX_CONTACT_NAME).optional(), albumId: stickerRef.optional() })
-  .refine((f) => f.stickerId !== undefined || (f.name !== undefined && f.albumId !== undefined), 'give a stickerId, or a name and an albumId');
-
-export type LocationFields = z.output<typeof locationFieldsSchema>;
-export type ContactFields = z.output<typeof contactFieldsSchema>;
-export type VenueUserContactFields = z.output<typeof venueUserContactSchema>;
-export type StickerFields = z.output<typeof stickerFieldsSchema>;
-
-const target = {
-  accountId: z.string().min(1),
-  conversationId: z.string().min(1),
-  clientMessageId: z.string().regex(/^[A-Za-z0-9_-]{8,64}$/).optional(),
-  /** Key of the stored message this one answers (a quoted reply). */
-  replyTo: z.string().min(1).max(1024).optional(),
-};
-
-/** `venueChat.sendLocation` arguments. */
-export const sendLocationArgsSchema = locationFieldsSchema.extend(target).strict();
-/** `venueChat.sendContact` arguments: a phone contact, or a venue user by id. */
-export const sendContactArgsSchema = z.union([contactFieldsSchema.extend(target).strict(), venueUserContactSchema.extend(target).strict()]);
-/** `venueChat.sendSticker` arguments. */
-export const sendStickerArgsSchema = z
-  .object({ stickerId: stickerRef.optional(), name: z.string().trim().min(1).max(MAX_CONTACT_NAME).optional(), albumId: stickerRef.optional(), ...target })
-  .strict()
-  .refine((f) => f.stickerId !== undefined || (f.name !== undefined && f.albumId !== undefined), 'give a stickerId, or a name and an albumId');
+type Schemas = ReturnType<typeof structuredSchemas>;
+export type LocationFields = Z.output<Schemas['locationFields']>;
+export type ContactFields = Z.output<Schemas['contactFields']>;
+export type VenueUserContactFields = Z.output<Schemas['venueUserContact']>;
+export type StickerFields = Z.output<Schemas['stickerFields']>;
 
 export interface StructuredMessage {
   readonly kind: 'location' | 'contact' | 'sticker';

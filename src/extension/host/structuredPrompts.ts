@@ -6,16 +6,12 @@ import type { ChatMessage } from '../../shared/model';
 import type { InboxHub } from '../core/inbox/inboxHub';
 import type { StickerChoice, VenueAdapter } from '../venues/venue';
 import {
-  contactFieldsSchema,
   coordinateProblem,
-  locationFieldsSchema,
   MAX_ADDRESS,
   MAX_CONTACT_NAME,
   MAX_PLACE_NAME,
   phoneProblem,
-  stickerFieldsSchema,
   VENUE_USER_ID,
-  venueUserContactSchema,
   type ContactFields,
   type LocationFields,
   type StickerFields,
@@ -24,6 +20,7 @@ import {
   contactMessage,
   locationMessage,
   stickerMessage,
+  structuredSchemas,
 } from './structuredMessages';
 import { UserFacingError } from './userFacingError';
 
@@ -38,7 +35,7 @@ export async function askLocation(conversationTitle: string): Promise<LocationFi
   if (name === undefined) return undefined;
   const address = await vscode.window.showInputBox({ title, prompt: vscode.l10n.t('Address (optional)'), ignoreFocusOut: true, validateInput: (v) => (v.length > MAX_ADDRESS ? vscode.l10n.t('At most {0} characters.', MAX_ADDRESS) : undefined) });
   if (address === undefined) return undefined;
-  const parsed = locationFieldsSchema.safeParse({ latitude: Number(latitude.trim()), longitude: Number(longitude.trim()), name, address });
+  const parsed = structuredSchemas().locationFields.safeParse({ latitude: Number(latitude.trim()), longitude: Number(longitude.trim()), name, address });
   if (!parsed.success) throw new UserFacingError('bad-request', vscode.l10n.t('That location is not valid: {0}', parsed.error.issues.map((i) => i.message).join('; ')));
   return parsed.data;
 }
@@ -53,10 +50,10 @@ export async function askContact(conversationTitle: string): Promise<ContactFiel
     title,
     prompt: vscode.l10n.t('E-mail (optional)'),
     ignoreFocusOut: true,
-    validateInput: (v) => (contactFieldsSchema.shape.email.safeParse(v).success ? undefined : vscode.l10n.t('Not an e-mail address.')),
+    validateInput: (v) => (structuredSchemas().contactFields.shape.email.safeParse(v).success ? undefined : vscode.l10n.t('Not an e-mail address.')),
   });
   if (email === undefined) return undefined;
-  const parsed = contactFieldsSchema.safeParse({ name, phone, email });
+  const parsed = structuredSchemas().contactFields.safeParse({ name, phone, email });
   if (!parsed.success) throw new UserFacingError('bad-request', vscode.l10n.t('That contact is not valid: {0}', parsed.error.issues.map((i) => i.message).join('; ')));
   return parsed.data;
 }
@@ -71,7 +68,7 @@ export async function askVenueUserContact(conversationTitle: string): Promise<Ve
     validateInput: (v) => (VENUE_USER_ID.test(v.trim()) ? undefined : vscode.l10n.t('A user id is a UUID; the number shown in the app is not the id.')),
   });
   if (userId === undefined) return undefined;
-  const parsed = venueUserContactSchema.safeParse({ userId });
+  const parsed = structuredSchemas().venueUserContact.safeParse({ userId });
   if (!parsed.success) throw new UserFacingError('bad-request', vscode.l10n.t('That user id is not valid: {0}', parsed.error.issues.map((i) => i.message).join('; ')));
   return parsed.data;
 }
@@ -98,7 +95,7 @@ export async function askSticker(conversationTitle: string, recent: readonly Sti
   });
   if (!picked) return undefined;
   if (picked.sticker) {
-    const parsed = stickerFieldsSchema.safeParse(picked.sticker);
+    const parsed = structuredSchemas().stickerFields.safeParse(picked.sticker);
     if (!parsed.success) throw new UserFacingError('bad-request', vscode.l10n.t('That sticker cannot be sent: {0}', parsed.error.issues.map((i) => i.message).join('; ')));
     return { ...parsed.data, ...(picked.sticker.url ? { url: picked.sticker.url } : {}) };
   }
@@ -106,10 +103,10 @@ export async function askSticker(conversationTitle: string, recent: readonly Sti
     title,
     prompt: vscode.l10n.t('Sticker id'),
     ignoreFocusOut: true,
-    validateInput: (v) => (stickerFieldsSchema.safeParse({ stickerId: v }).success ? undefined : vscode.l10n.t('A sticker id has letters, digits and - _ . : only.')),
+    validateInput: (v) => (structuredSchemas().stickerFields.safeParse({ stickerId: v }).success ? undefined : vscode.l10n.t('A sticker id has letters, digits and - _ . : only.')),
   });
   if (stickerId === undefined) return undefined;
-  const parsed = stickerFieldsSchema.safeParse({ stickerId });
+  const parsed = structuredSchemas().stickerFields.safeParse({ stickerId });
   if (!parsed.success) throw new UserFacingError('bad-request', vscode.l10n.t('That sticker id is not valid: {0}', parsed.error.issues.map((i) => i.message).join('; ')));
   return parsed.data;
 }

@@ -1,10 +1,11 @@
 // The shape of a venue as the host sees it: the account form (credential fields, endpoints and
 // their presets, per-account settings), the venue's own credential checks, and what an adapter
-// gets when it is built (AdapterContext). Plain data plus pure functions: no 'vscode'.
+// gets when it is built (AdapterContext). Plain data plus pure functions: no 'vscode'. Descriptors
+// are in the main bundle; what builds adapters is in each venue's own bundle (venueModule.ts).
 import type { VenueId } from '../../shared/model';
 import type { Clock } from '../core/clock';
 import type { Logger } from '../core/logger';
-import { VenueError, type VenueAdapter } from './venue';
+import { VenueError } from './venue';
 
 /**
  * How a credential is entered:
@@ -74,11 +75,12 @@ export interface SettingDescriptor {
   /** `text`: the venue's check of a value (after trimming). */
   readonly validate?: (value: string) => string | undefined;
   /**
-   * Values the venue lists once the keys are known (MultiWA: the gateway's WhatsApp profiles).
-   * Asked for when the account is added (taken silently when there is one) and offered by
-   * Account Settings. A `text` setting with this hook and an empty default must be chosen.
+   * The venue lists the values once the keys are known (MultiWA: the gateway's WhatsApp profiles),
+   * through its module's `discoverSetting`. Asked for when the account is added (taken silently
+   * when there is one) and offered by Account Settings. A `text` setting that is discoverable and
+   * has an empty default must be chosen.
    */
-  readonly discover?: (ctx: AdapterContext) => Promise<readonly ChoiceOption[]>;
+  readonly discoverable?: boolean;
   readonly options?: readonly ChoiceOption[];
   readonly min?: number;
   readonly max?: number;
@@ -126,8 +128,11 @@ export interface VenueDescriptor {
   readonly settings: readonly SettingDescriptor[];
   /** A check across fields (a key and a secret swapped, a key type that does not match the key). */
   readonly checkCredentials?: (values: Readonly<Record<string, string>>) => string | undefined;
-  /** Adapters not built yet are listed so the user sees the roadmap, but cannot be added. */
-  readonly create?: (ctx: AdapterContext) => VenueAdapter;
+  /**
+   * Whether this version has the venue's adapter (its bundle, dist/venues/<id>.js). Venues without
+   * one are listed so the user sees the roadmap, but cannot be added.
+   */
+  readonly supported: boolean;
 }
 
 /** A credential the form guarantees; its absence means stored secrets were lost or edited. */

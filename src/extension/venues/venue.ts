@@ -10,6 +10,7 @@
 // - the outbox owns retries, the upload stage and the landed check before any resend.
 
 import type { Attachment, AttachmentKind, ChatMessage, ConnectionState, Conversation, MessageKind, MessagePayload, QuotedMessage, VenueId } from '../../shared/model';
+import { instanceOfBrand, markBrands } from '../core/errorBrand';
 import type { Disposable, Event } from '../core/event';
 
 export interface UploadCapability {
@@ -237,8 +238,18 @@ export type VenueErrorKind =
   /** The request may or may not have reached the venue (timeout, dropped mid-flight, 5xx, garbled reply). */
   | 'unknown-outcome';
 
-/** An error from a venue, with a kind the outbox and the connection machinery act on. */
+/**
+ * An error from a venue, with a kind the outbox and the connection machinery act on. Made in a
+ * venue's bundle and checked in the core's: `instanceof` compares brands, not prototypes
+ * (core/errorBrand.ts); a subclass declares its own `brand`.
+ */
 export class VenueError extends Error {
+  static readonly brand: string = 'VenueError';
+
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    return instanceOfBrand(this, value);
+  }
+
   constructor(
     readonly kind: VenueErrorKind,
     message: string,
@@ -247,6 +258,7 @@ export class VenueError extends Error {
   ) {
     super(message);
     this.name = 'VenueError';
+    markBrands(this, new.target);
   }
 
   /** True when the request may have reached the venue (a resend needs a landed check first). */

@@ -5,7 +5,7 @@ import { READY_PREFIX, runCli } from '../../../sandbox/cli';
 import { parseSandboxInfo, planSandboxAccounts, SANDBOX_READY_PREFIX, sandboxEndpointsFor, type SandboxInfo } from '../../../src/extension/host/sandboxInfo';
 import { venueDescriptor } from '../../../src/extension/venues/registry';
 
-const supported = (venue: Parameters<typeof venueDescriptor>[0]): boolean => venueDescriptor(venue).create !== undefined;
+const supported = (venue: Parameters<typeof venueDescriptor>[0]): boolean => venueDescriptor(venue).supported;
 
 describe('sandbox info as the extension reads it', () => {
   it('reads the real ready line and plans every MEXC account with the endpoints the adapter takes', async () => {

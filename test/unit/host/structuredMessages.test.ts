@@ -1,16 +1,9 @@
 // Locations and contacts typed by the user or passed by a script: the same checks for both, and the
 // message each becomes.
 import assert from 'node:assert/strict';
-import {
-  sendStickerArgsSchema,
-  stickerMessage,
-  contactMessage,
-  coordinateProblem,
-  locationMessage,
-  phoneProblem,
-  sendContactArgsSchema,
-  sendLocationArgsSchema,
-} from '../../../src/extension/host/structuredMessages';
+import { stickerMessage, contactMessage, coordinateProblem, locationMessage, phoneProblem, structuredSchemas } from '../../../src/extension/host/structuredMessages';
+
+const { sendStickerArgs: sendStickerArgsSchema, sendContactArgs: sendContactArgsSchema, sendLocationArgs: sendLocationArgsSchema } = structuredSchemas();
 
 const TARGET = { accountId: 'acc-1', conversationId: 'c1' };
 

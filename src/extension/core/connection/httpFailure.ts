@@ -29,6 +29,7 @@ export interface HttpRequestErrorDetails {
 
 /** A VenueError from the HTTP client, with what it knows about whether the request left. */
 export class HttpRequestError extends VenueError {
+  static override readonly brand: string = 'HttpRequestError';
   readonly mayHaveLeft: boolean;
   readonly aborted: boolean;
   readonly response?: HttpResponse;

@@ -20,7 +20,7 @@ export interface HeartbeatLink {
 }
 
 export interface HeartbeatOptions {
-  /** Client pings: how often we ping. Server pings: how often we check for silence. */
+  /** Client pings: how often we ping (and check for silence). Server pings: unused (one timer waits for the stale moment). */
   readonly intervalMs: number;
   /** No inbound traffic (frames, pongs, server pings) for this long means half-open: terminate and reconnect. */
   readonly staleAfterMs: number;
@@ -324,12 +324,15 @@ export class ReconnectingSocket implements Disposable {
         const outage = this.downSince !== undefined ? { from: this.downSince, to: this.clock.now() } : undefined;
         this.downSince = undefined;
         this.setState({ kind: 'online', since: this.clock.now() });
+        const halfOpen = (why: string) => {
+          verdict ??= { action: 'retry', reason: why };
+          link?.terminate();
+        };
         timers.push(
           this.clock.setTimeout(() => this.backoff.reset(), this.options.stableAfterMs ?? 10_000),
-          this.clock.setInterval(() => this.beat(link, heartbeat, lastInbound, (why) => {
-            verdict ??= { action: 'retry', reason: why };
-            link?.terminate();
-          }), heartbeat.intervalMs),
+          heartbeat.pinger === 'server'
+            ? this.watchSilence(() => lastInbound, heartbeat.staleAfterMs, halfOpen)
+            : this.clock.setInterval(() => this.beat(link, heartbeat, lastInbound, halfOpen), heartbeat.intervalMs),
         );
         this.openEmitter.fire({ outage });
       };
@@ -395,7 +398,7 @@ export class ReconnectingSocket implements Disposable {
     });
   }
 
-  /** One heartbeat tick: detect silence, else ping if we are the pinger. */
+  /** One heartbeat tick of a client pinger: detect silence, else ping. */
   private beat(link: TransportLink | undefined, heartbeat: HeartbeatOptions, lastInbound: number, halfOpen: (why: string) => void): void {
     if (!link) return;
     const silentFor = this.clock.now() - lastInbound;
@@ -404,13 +407,39 @@ export class ReconnectingSocket implements Disposable {
       halfOpen('connection went silent (half-open)');
       return;
     }
-    if (heartbeat.pinger === 'server') return;
     try {
       if (heartbeat.send) heartbeat.send(link);
       else link.ping?.();
     } catch (err) {
       this.logger.warn(`${this.options.name}: heartbeat failed: ${errorMessage(err)}`);
     }
+  }
+
+  /**
+   * A server pinger's link has nothing to send, only silence to notice: one timer for the moment it
+   * would turn stale, moved on by the traffic that came meanwhile. An idle link wakes about once
+   * per `staleAfterMs`, not once per interval.
+   */
+  private watchSilence(lastInbound: () => number, staleAfterMs: number, halfOpen: (why: string) => void): Disposable {
+    let timer: Disposable | undefined;
+    let watching = true;
+    const check = () => {
+      if (!watching) return;
+      const silentFor = this.clock.now() - lastInbound();
+      if (silentFor > staleAfterMs) {
+        this.logger.warn(`${this.options.name}: no traffic for ${silentFor} ms, connection is half-open; reconnecting`);
+        halfOpen('connection went silent (half-open)');
+        return;
+      }
+      timer = this.clock.setTimeout(check, staleAfterMs - silentFor + 1);
+    };
+    timer = this.clock.setTimeout(check, staleAfterMs + 1);
+    return {
+      dispose: () => {
+        watching = false;
+        timer?.dispose();
+      },
+    };
   }
 }
 

@@ -7,7 +7,7 @@ import { open, rename, rm, stat } from 'node:fs/promises';
 import type { IncomingMessage } from 'node:http';
 import { Transform, type TransformCallback, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import axios from 'axios';
+import { lazyAxios } from '../lazyAxios';
 import { DownloadError } from './downloadError';
 
 /** Default cap: 2 GiB. */
@@ -121,7 +121,7 @@ async function openFollowingRedirects(url: string, maxRedirects: number, idle: I
     let response: IncomingMessage;
     let status: number;
     try {
-      const res = await axios.get<IncomingMessage>(parsed.href, {
+      const res = await lazyAxios().get<IncomingMessage>(parsed.href, {
         responseType: 'stream',
         maxRedirects: 0,
         validateStatus: () => true,

@@ -22,8 +22,6 @@ import { toChatMessage } from './messageMapping';
 import { applyPushedStatus, createBinanceOrderSync, type BinanceOrderSync } from './orderSync';
 import { decodeFrame, encodeImage, encodeText, type PushedMessage } from './stream';
 
-export const BINANCE_DEFAULT_ENDPOINTS = { rest: 'https://api.binance.com' } as const;
-
 const ORDER_POLL_MS = 15_000;
 const ORDER_POLL_FAST_MS = 5000;
 /** A history read-back looks at this many newest messages for our uuid. */

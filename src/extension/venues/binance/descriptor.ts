@@ -1,9 +1,10 @@
 // Binance C2C account form (docs/venue-accounts.md): an HMAC API key with the C2C permission;
 // REST on the SAPI gateway. The chat WebSocket URL comes from the chat-credential call, so it is
 // not an endpoint the user sets.
-import { requiredCredential, type VenueDescriptor } from '../descriptor';
+import type { VenueDescriptor } from '../descriptor';
 import { checkKeyPairDistinct, hmacKeyPairFields } from '../keyShape';
-import { BINANCE_DEFAULT_ENDPOINTS, BinanceAdapter } from './adapter';
+
+export const BINANCE_DEFAULT_ENDPOINTS = { rest: 'https://api.binance.com' } as const;
 
 export const BINANCE_DESCRIPTOR: VenueDescriptor = {
   id: 'binance',
@@ -13,15 +14,5 @@ export const BINANCE_DESCRIPTOR: VenueDescriptor = {
   endpointPresets: [{ id: 'production', label: 'Production', endpoints: BINANCE_DEFAULT_ENDPOINTS }],
   settings: [],
   checkCredentials: checkKeyPairDistinct,
-  // `redactor` gets each listenKey and single-use token the moment the venue issues it.
-  create: (ctx) =>
-    new BinanceAdapter({
-      accountId: ctx.accountId,
-      credentials: { apiKey: requiredCredential(ctx.credentials, 'apiKey'), secretKey: requiredCredential(ctx.credentials, 'secretKey') },
-      endpoints: { rest: ctx.endpoints.rest ?? BINANCE_DEFAULT_ENDPOINTS.rest },
-      heartbeatMs: ctx.options.heartbeatMs,
-      clock: ctx.clock,
-      logger: ctx.logger,
-      redactor: ctx.redactor,
-    }),
+  supported: true,
 };

@@ -52,6 +52,14 @@ const STATE_OF: Readonly<Record<string, OrderState>> = {
 
 const OPEN: ReadonlySet<OrderState> = new Set(['awaiting-payment', 'paid', 'appeal', 'in-progress']);
 
+/**
+ * The in-progress list says 1 where the history says TRADING (docs/venue-protocols.md, Binance:
+ * orders). One state, one spelling: otherwise every history read would flip the conversations of
+ * the orders in progress and back, announcing changes that are none. Only the unambiguous numbers
+ * are spelled out; 5-7 are numbered differently by different sources and stay as the venue sent them.
+ */
+const WORD_OF_NUMBER: Readonly<Record<string, string>> = { '1': 'TRADING', '2': 'BUYER_PAYED', '3': 'IN_APPEAL', '4': 'COMPLETED' };
+
 export function binanceOrderState(status: string): OrderState {
   return STATE_OF[status] ?? 'unknown';
 }
@@ -73,7 +81,7 @@ export function binanceOrderContext(order: BinanceOrder, status: string): OrderC
     fiatAmount: decimalText(order.totalPrice),
     price: decimalText(order.unitPrice),
     state: binanceOrderState(status),
-    venueState: codeText(status) ?? 'UNKNOWN',
+    venueState: codeText(WORD_OF_NUMBER[status] ?? status) ?? 'UNKNOWN',
     payBy: typeof payBy === 'number' && Number.isSafeInteger(payBy) && payBy > order.createTime ? payBy : undefined,
   });
 }

@@ -2,13 +2,9 @@
 // RSA private key (the user registered its public half with Bybit); mainnet, testnet or a
 // regional mainnet; and which chat API generation to use.
 import { createPrivateKey } from 'node:crypto';
-import { requiredCredential, type AdapterContext, type EndpointPreset, type VenueDescriptor } from '../descriptor';
+import type { EndpointPreset, VenueDescriptor } from '../descriptor';
 import { checkDistinct, checkKeyShape } from '../keyShape';
-import { VenueError } from '../venue';
 import { parsePem } from '../pem';
-import { BybitAdapter } from './adapter';
-import { chatModeOf } from './chatGeneration';
-import type { BybitKey } from './signing';
 
 const REGIONS: readonly (readonly [id: string, label: string, host: string])[] = [
   ['nl', 'Netherlands', 'api.bybit.nl'],
@@ -77,24 +73,5 @@ export const BYBIT_DESCRIPTOR: VenueDescriptor = {
     },
   ],
   checkCredentials: (values) => checkDistinct(values, 'apiKey', 'secret', 'the API key and the secret are the same value: paste the secret into the second box'),
-  create: (ctx) =>
-    new BybitAdapter({
-      accountId: ctx.accountId,
-      key: bybitKeyOf(ctx),
-      endpoints: { rest: ctx.endpoints.rest ?? 'https://api.bybit.com' },
-      chatMode: chatModeOf(ctx.settings.chatMode),
-      state: ctx.state,
-      clock: ctx.clock,
-      logger: ctx.logger,
-    }),
+  supported: true,
 };
-
-function bybitKeyOf(ctx: AdapterContext): BybitKey {
-  const apiKey = requiredCredential(ctx.credentials, 'apiKey');
-  if (ctx.credentials.keyType === 'rsa') {
-    const pem = parsePem(requiredCredential(ctx.credentials, 'privateKey'), ['PRIVATE KEY', 'RSA PRIVATE KEY']);
-    if (!pem.ok) throw new VenueError('auth', `the stored RSA private key cannot be read: ${pem.problem}`);
-    return { kind: 'rsa', apiKey, privateKeyPem: pem.pem.text };
-  }
-  return { kind: 'hmac', apiKey, secret: requiredCredential(ctx.credentials, 'secret') };
-}

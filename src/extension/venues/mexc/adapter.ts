@@ -24,7 +24,6 @@ import type { MexcChatMessage } from './stream';
 const ORDER_POLL_MS = 15_000;
 const ORDER_POLL_FAST_MS = 5000;
 
-export const MEXC_DEFAULT_ENDPOINTS = { rest: 'https://api.mexc.com', ws: 'wss://wbs.p2p.mexc.com/ws' } as const;
 
 export interface MexcAdapterOptions {
   readonly accountId: string;

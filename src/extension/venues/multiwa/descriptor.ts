@@ -1,12 +1,6 @@
 // MultiWA account form (docs/venue-accounts.md): a self-hosted WhatsApp gateway, so its URL has no
 // default; an API key or an e-mail login; and which realtime transport to use.
-import { requiredCredential, type AdapterContext, type VenueDescriptor } from '../descriptor';
-import { systemClock } from '../../core/clock';
-import { VenueError } from '../venue';
-import { MultiwaAdapter } from './adapter';
-import { MultiwaRestClient } from './api';
-import { apiKeyAuth, LoginAuth, type MultiwaAuth } from './auth';
-import { transportModeOf } from './realtime';
+import type { VenueDescriptor } from '../descriptor';
 
 export const MULTIWA_DESCRIPTOR: VenueDescriptor = {
   id: 'multiwa',
@@ -50,15 +44,7 @@ export const MULTIWA_DESCRIPTOR: VenueDescriptor = {
       default: '',
       description: 'which of the gateway\'s WhatsApp profiles (numbers) this account reads and sends with',
       validate: (v) => (/^[\w.:-]{1,100}$/.test(v) ? undefined : 'not a profile id'),
-      discover: async (ctx) => {
-        const rest = new MultiwaRestClient({ baseUrl: baseUrlOf(ctx), auth: authOf(ctx), ...(ctx.clock ? { clock: ctx.clock } : {}) });
-        try {
-          const profiles = await rest.profiles();
-          return profiles.map((p) => ({ value: p.id, label: p.displayName ?? p.name ?? p.id, description: [p.phoneNumber ?? p.phone, p.status].filter(Boolean).join(' · ') }));
-        } finally {
-          rest.dispose();
-        }
-      },
+      discoverable: true,
     },
     {
       key: 'transport',
@@ -72,32 +58,5 @@ export const MULTIWA_DESCRIPTOR: VenueDescriptor = {
       ],
     },
   ],
-  create: (ctx) => {
-    const profileId = typeof ctx.settings.profileId === 'string' ? ctx.settings.profileId : '';
-    if (!profileId) throw new VenueError('auth', 'no WhatsApp profile chosen for this account: pick one in Account Settings');
-    return new MultiwaAdapter({
-      accountId: ctx.accountId,
-      baseUrl: baseUrlOf(ctx),
-      auth: authOf(ctx),
-      profileId,
-      transport: transportModeOf(ctx.settings.transport),
-      ...(ctx.mediaDir ? { mediaDir: ctx.mediaDir } : {}),
-      ...(ctx.clock ? { clock: ctx.clock } : {}),
-      ...(ctx.logger ? { logger: ctx.logger } : {}),
-    });
-  },
+  supported: true,
 };
-
-function baseUrlOf(ctx: AdapterContext): string {
-  const url = ctx.endpoints.baseUrl;
-  if (!url) throw new VenueError('auth', 'the gateway URL is missing');
-  return url;
-}
-
-/** A login's tokens are derived secrets: the redactor learns each one as it arrives. */
-function authOf(ctx: AdapterContext): MultiwaAuth {
-  if (ctx.credentials.authMethod === 'login') {
-    return new LoginAuth(requiredCredential(ctx.credentials, 'email'), requiredCredential(ctx.credentials, 'password'), ctx.clock ?? systemClock, ctx.redactor);
-  }
-  return apiKeyAuth(requiredCredential(ctx.credentials, 'apiKey'));
-}

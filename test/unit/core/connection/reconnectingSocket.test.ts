@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { ConnectionState } from '../../../../src/shared/model';
 import { ReconnectingSocket } from '../../../../src/extension/core/connection/reconnectingSocket';
+import { systemClock, type Clock } from '../../../../src/extension/core/clock';
 import { VenueError } from '../../../../src/extension/venues/venue';
 
 interface TestServer {
@@ -127,6 +128,37 @@ describe('reconnecting socket', () => {
     await waitFor(() => server.sockets.length >= 2, 3000);
     server.silent = false;
     await waitFor(() => s.state.kind === 'online');
+  });
+
+  it('watches a server-pinged link with one timer per stale window, not a tick per interval, and still notices silence', async function () {
+    this.timeout(10_000);
+    let wakeups = 0;
+    const counting: Clock = {
+      ...systemClock,
+      setTimeout: (fn, ms) => systemClock.setTimeout(() => (wakeups++, fn()), ms),
+      setInterval: (fn, ms) => systemClock.setInterval(() => (wakeups++, fn()), ms),
+    };
+    const s = make({ clock: counting, heartbeat: { pinger: 'server', intervalMs: 10, staleAfterMs: 300 } });
+    s.start();
+    await waitFor(() => s.state.kind === 'online');
+    // The server pings every 40 ms, as Blaze and Engine.IO do (at their own pace).
+    const pinger = setInterval(() => server.sockets.at(-1)?.ping(), 40);
+    try {
+      await new Promise((r) => setTimeout(r, 800));
+      wakeups = 0;
+      await new Promise((r) => setTimeout(r, 900));
+      assert.equal(server.upgrades, 1, 'a pinged link stays up');
+      // A tick per interval would be about 90 wakeups; one check per 300 ms stale window is about 3
+      // (the back-off reset timer fired long before).
+      assert.ok(wakeups <= 5, `${wakeups} wakeups`);
+      clearInterval(pinger);
+      const silentSince = Date.now();
+      await waitFor(() => server.upgrades === 2, 2000);
+      assert.ok(Date.now() - silentSince < 1000, 'silence noticed within about one stale window');
+      assert.equal(server.frames.length, 0, 'a server pinger sends nothing');
+    } finally {
+      clearInterval(pinger);
+    }
   });
 
   it('stops on an authentication failure instead of looping, and resumes on reconnectNow', async () => {

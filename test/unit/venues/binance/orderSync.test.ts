@@ -50,7 +50,7 @@ describe('Binance orders -> conversations', () => {
     const c = sync.conversation(api.active[0]!.orderNumber)!;
     assert.equal(c.title, 'buyer0');
     assert.equal(c.active, true);
-    assert.deepEqual(c.order, { orderNo: api.active[0]!.orderNumber, side: 'sell', asset: 'USDT', quantity: '375.99', fiat: 'EUR', fiatAmount: '349.68', price: '0.93', state: 'awaiting-payment', venueState: '1' });
+    assert.deepEqual(c.order, { orderNo: api.active[0]!.orderNumber, side: 'sell', asset: 'USDT', quantity: '375.99', fiat: 'EUR', fiatAmount: '349.68', price: '0.93', state: 'awaiting-payment', venueState: 'TRADING' });
     assert.equal(sync.conversation(api.history[0]!.orderNumber)?.active, false);
   });
 
@@ -84,6 +84,24 @@ describe('Binance orders -> conversations', () => {
     ];
     await sync.syncAll(signal());
     assert.deepEqual(api.active.map((o) => sync.conversation(o.orderNumber)?.title), ['TheBuyer', 'TheSeller', 'Counterparty']);
+  });
+
+  it('announces nothing when the two lists spell the same state differently (1 in progress, TRADING in the history)', async () => {
+    const inProgress = [order(1, 1), order(2, 2), order(3, 3)].map((o) => ({ ...o, createTime: clock.now() - DAY }));
+    api.active = inProgress;
+    api.history = [order(1, 'TRADING'), order(2, 'BUYER_PAYED'), order(3, 'IN_APPEAL')].map((o) => ({ ...o, createTime: clock.now() - DAY }));
+    const syncWithHistoryEveryPoll = createBinanceOrderSync({ accountId: 'acc', api, intervals: { fastMs: 1000, normalMs: 1000, idleMs: 1000 }, pageSize: 10, historyEvery: 1, clock, logger: silentLogger });
+    const announced: Conversation[] = [];
+    syncWithHistoryEveryPoll.onConversation((c) => announced.push(c));
+    try {
+      await syncWithHistoryEveryPoll.syncAll(signal());
+      assert.equal(announced.length, 3);
+      for (let i = 0; i < 3; i++) await syncWithHistoryEveryPoll.syncAll(signal());
+      assert.equal(announced.length, 3, 'no change announced by later polls');
+      assert.deepEqual(inProgress.map((o) => syncWithHistoryEveryPoll.conversation(o.orderNumber)?.order?.venueState), ['TRADING', 'BUYER_PAYED', 'IN_APPEAL']);
+    } finally {
+      syncWithHistoryEveryPoll.dispose();
+    }
   });
 
   it('a status pushed on the chat socket moves the conversation at once', async () => {
