@@ -1,17 +1,20 @@
 // `npm run bench -- activate`: module load + activate() of the production bundle, each run in a
 // fresh Node process (the probe) with the `vscode` stand-in and an empty store: with no accounts,
-// and with one saved sandbox account per venue; for those also the time until the account's
+// and with one saved sandbox account per venue (and with 100k and 1M messages stored, no accounts); for those also the time until the account's
 // adapter is in the hub (after activation: connecting loads its venue code). Each case twice:
 // host-like (the Node built-ins and undici the extension host has loaded before any extension are
 // preloaded; the goal) and in a cold Node process. Also the bytes of JS loaded. Baselines, in the
 // same processes: `require` of an empty module and of the `ws` package.
 import { writeFileSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startSandbox } from '../sandbox/index';
 import { VENUE_IDS, type VenueId } from '../src/shared/model';
 import type { ActivateResult, ProbeAccount } from './probe';
 import { buildProduction, repoRoot, runProbe, withStorage } from './probeRunner';
 import { type BenchRow, bytes, ms, verdict } from './report';
+import { writeHistory } from './storeOpen';
 import { stats } from './stats';
 
 const GOAL_MS = 50;
@@ -31,6 +34,20 @@ interface Case {
   readonly id: string;
   readonly label: string;
   readonly account?: ProbeAccount;
+  /** Messages stored before activation (store/messages written as years of use leave it). */
+  readonly history?: number;
+}
+
+/** A storage directory holding `history` stored messages, made once and used by every run of its case. */
+async function withHistory<T>(history: number | undefined, run: (dir: string) => Promise<T>): Promise<T> {
+  if (history === undefined) return withStorage(run);
+  const dir = await mkdtemp(join(tmpdir(), 'venue-chat-bench-history-'));
+  try {
+    await writeHistory(join(dir, 'store'), history, Math.min(history, 100_000));
+    return await run(dir);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
 }
 
 export async function activationBench(runs: number, sourceDir?: string): Promise<BenchRow[]> {
@@ -41,18 +58,24 @@ export async function activationBench(runs: number, sourceDir?: string): Promise
   const wsModule = require.resolve('ws', { paths: [repoRoot] });
   const rows: BenchRow[] = [];
   try {
-    const cases: Case[] = [{ id: 'none', label: 'no accounts' }, ...VENUE_IDS.map((venue) => ({ id: venue, label: `one ${venue} account`, account: sandboxAccount(sandbox.info, venue) }))];
+    const cases: Case[] = [
+      { id: 'none', label: 'no accounts' },
+      ...VENUE_IDS.map((venue) => ({ id: venue, label: `one ${venue} account`, account: sandboxAccount(sandbox.info, venue) })),
+      { id: 'history100k', label: 'no accounts, 100k messages stored', history: 100_000 },
+      { id: 'history1M', label: 'no accounts, 1M messages stored', history: 1_000_000 },
+    ];
     for (const c of cases) {
       // Host-like (the goal): Node built-ins and undici preloaded as in the extension host. Cold: a bare Node process.
-      for (const hostPreload of [true, false]) {
-        const results: ActivateResult[] = [];
-        for (let i = 0; i < runs; i++) {
-          results.push(
-            await withStorage((storageDir) =>
-              runProbe<ActivateResult>({ mode: 'activate', bundle: build.bundle, storageDir, extensionDir: build.root, emptyModule, wsModule, hostPreload, ...(c.account ? { account: c.account } : {}) }).result,
-            ),
-          );
-        }
+      for (const hostPreload of c.history === undefined ? [true, false] : [true]) {
+        const results = await withHistory(c.history, async (historyDir) => {
+          const out: ActivateResult[] = [];
+          for (let i = 0; i < runs; i++) {
+            const probe = (storageDir: string) =>
+              runProbe<ActivateResult>({ mode: 'activate', bundle: build.bundle, storageDir, extensionDir: build.root, emptyModule, wsModule, hostPreload, ...(c.account ? { account: c.account } : {}) }).result;
+            out.push(c.history === undefined ? await withStorage(probe) : await probe(historyDir));
+          }
+          return out;
+        });
         const total = stats(results.map((r) => r.requireMs + r.activateMs));
         const cpu = stats(results.map((r) => r.cpuMs));
         const load = stats(results.map((r) => r.requireMs));

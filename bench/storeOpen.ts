@@ -60,7 +60,7 @@ async function writeConversation(storeDir: string, conversationId: string, count
 }
 
 /** Writes `total` messages: one conversation of `longest`, the rest in chats of 500 (a desk's orders). */
-async function writeHistory(storeDir: string, total: number, longest: number): Promise<number> {
+export async function writeHistory(storeDir: string, total: number, longest: number): Promise<number> {
   let size = await writeConversation(storeDir, 'long-chat', longest);
   for (let c = 0, left = total - longest; left > 0; c++, left -= 500) size += await writeConversation(storeDir, `order-${c}`, Math.min(500, left));
   return size;
