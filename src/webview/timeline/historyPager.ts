@@ -4,7 +4,8 @@
 import type { ChatMessage } from '../../shared/model';
 import type { HistoryPage } from '../../shared/protocol';
 
-export const HISTORY_PAGE_SIZE = 50;
+/** The protocol's largest page (`history/page` limit 1..200): fewer round trips while scrolling back. */
+export const HISTORY_PAGE_SIZE = 200;
 
 export type PagerState =
   | { readonly kind: 'idle' }
