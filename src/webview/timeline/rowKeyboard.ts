@@ -6,7 +6,7 @@
 // reached. Keys pressed on a control inside a row (a link, Retry, Save…) are left to it.
 import { type Disposable, listen } from '../lifecycle';
 
-export type RowFocusAlign = 'up' | 'down';
+export type RowDirection = 'up' | 'down';
 
 export interface RowKeyboardDeps {
   rowCount(): number;
@@ -16,9 +16,9 @@ export interface RowKeyboardDeps {
   firstInView(): number;
   lastInView(): number;
   /** The row about a screen above (`up`) or below (`down`) row `index`. */
-  screenFrom(index: number, direction: RowFocusAlign): number;
-  /** Mounts row `index` if needed, scrolls it into view (moving `direction`) and focuses it. */
-  focusRow(index: number, direction: RowFocusAlign): void;
+  screenFrom(index: number, direction: RowDirection): number;
+  /** Mounts row `index` if needed, scrolls it into view and focuses it. */
+  focusRow(index: number): void;
 }
 
 export function listenForRowKeys(scroller: HTMLElement, deps: RowKeyboardDeps): Disposable {
@@ -32,35 +32,29 @@ export function listenForRowKeys(scroller: HTMLElement, deps: RowKeyboardDeps): 
     const count = deps.rowCount();
     if (count === 0) return;
     let to: number;
-    let direction: RowFocusAlign;
     switch (event.key) {
       case 'ArrowUp':
         to = fromList ? deps.lastInView() : from - 1;
-        direction = 'up';
         break;
       case 'ArrowDown':
         to = fromList ? deps.firstInView() : from + 1;
-        direction = 'down';
         break;
       case 'PageUp':
       case 'PageDown':
         // From the list itself the browser scrolls a screen, as it always has.
         if (fromList) return;
-        direction = event.key === 'PageUp' ? 'up' : 'down';
-        to = deps.screenFrom(from, direction);
+        to = deps.screenFrom(from, event.key === 'PageUp' ? 'up' : 'down');
         break;
       case 'Home':
         to = 0;
-        direction = 'up';
         break;
       case 'End':
         to = count - 1;
-        direction = 'down';
         break;
       default:
         return;
     }
     event.preventDefault();
-    deps.focusRow(Math.max(0, Math.min(count - 1, to < 0 ? 0 : to)), direction);
+    deps.focusRow(Math.max(0, Math.min(count - 1, to)));
   });
 }

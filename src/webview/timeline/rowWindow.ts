@@ -18,6 +18,8 @@ import type { ScrollAnchor } from './scrollAnchor';
 export const MOUNT_ALL_UP_TO = 150;
 /** Rows kept above and below the viewport: a screen, at least this much. */
 const MIN_OVERSCAN_PX = 600;
+/** After a jump, rows kept above and below the viewport until the reader scrolls again (px). */
+const JUMP_OVERSCAN_PX = 150;
 /** Never more rows than this in the document, however small they are. */
 export const MAX_MOUNTED = 600;
 
@@ -150,8 +152,12 @@ export class RowWindow implements Disposable {
         from = this.start;
         to = this.end;
       } else {
-        from = this.heights.indexAt(top - overscan);
-        to = this.heights.indexAt(bottom + overscan) + 1;
+        // A jump (nothing mounted is needed any more: a fling, the scrollbar dragged) mounts the
+        // viewport and a little more; the next scroll from there brings the rest of the overscan.
+        const jumped = this.rows.length > 0 && (needTo <= this.start || needFrom >= this.end);
+        const margin = jumped ? JUMP_OVERSCAN_PX : overscan;
+        from = this.heights.indexAt(top - margin);
+        to = this.heights.indexAt(bottom + margin) + 1;
         if (to - from > MAX_MOUNTED) {
           // Tiny rows in a tall viewport: keep the ones around the viewport's middle.
           const middle = this.heights.indexAt((top + bottom) / 2);

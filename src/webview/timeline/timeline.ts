@@ -21,15 +21,12 @@ import { DOWNLOAD_REQUEST_TIMEOUT_MS, DownloadBook, type CardDownload, fileCardO
 import { MessageRow } from './messageRow';
 import { MessageStore, type TimelineEntry } from './messageStore';
 import { ReadMarker } from './readMarker';
-import { type RowFocusAlign, listenForRowKeys } from './rowKeyboard';
+import { PrefetchDistance } from './prefetchDistance';
+import { type RowDirection, listenForRowKeys } from './rowKeyboard';
 import { RowWindow } from './rowWindow';
 import { type ScrollAnchor, isAtBottom, scrollToBottom } from './scrollAnchor';
 import { TimelineActions } from './timelineActions';
 
-/** Fetch the next older page once the viewport's top is this many screens from the oldest loaded row. */
-const PREFETCH_SCREENS = 4;
-/** ... and at least this many pixels (a short pane still fetches well ahead). */
-const MIN_PREFETCH_PX = 2000;
 /** How many pages to page in while looking for a restored scroll anchor. */
 const MAX_SEEK_PAGES = 10;
 /** Placing the window and the reader's place settles in a pass or two; never loop longer than this. */
@@ -82,6 +79,7 @@ export class Timeline implements Disposable {
   };
   private readonly downloads = new DownloadBook();
   private readonly pager: HistoryPager;
+  private readonly prefetch = new PrefetchDistance();
   private readonly disposables = new DisposableStore();
   private readonly frame = new MutableDisposable();
   /** A window update left for the next frame (rows cannot be mounted inside a resize observation). */
@@ -123,7 +121,10 @@ export class Timeline implements Disposable {
 
     this.pager = new HistoryPager({
       requestPage: (before, limit) => this.deps.rpc.request('history/page', { before, limit }),
-      onPage: (messages) => this.prependPage(messages),
+      onPage: (messages, roundTripMs) => {
+        this.prefetch.noteRoundTrip(roundTripMs);
+        this.prependPage(messages);
+      },
       onStateChange: (state) => this.renderHistoryStatus(state),
     });
     this.saveScroll = this.disposables.add(new Debouncer(() => this.deps.onScrollPositionChange(this.scrollPosition()), 150));
@@ -155,7 +156,7 @@ export class Timeline implements Disposable {
         firstInView: () => this.rows.indexAtViewportOffset(1),
         lastInView: () => this.rows.indexAtViewportOffset(this.scroller.clientHeight - 1),
         screenFrom: (index, direction) => this.screenFrom(index, direction),
-        focusRow: (index, direction) => this.focusRow(index, direction),
+        focusRow: (index) => this.focusRow(index),
       }),
     );
 
@@ -207,6 +208,7 @@ export class Timeline implements Disposable {
     }
     this.grouping.all(this.rowSequence, Date.now());
     this.rows.reset();
+    this.prefetch.reset();
     this.pager.reset(before);
 
     const target = keep ?? (restore === 'keep' ? ({ atBottom: true } as const) : restore);
@@ -364,7 +366,12 @@ export class Timeline implements Disposable {
     const indices: number[] = [];
     for (const entry of changed) {
       const at = this.store.indexOf(entry);
-      if (at >= 0) indices.push(at);
+      if (at < 0) continue;
+      indices.push(at);
+      // A day heading or a sender label coming or going changes a mounted row's height.
+      const next = this.store.at(at + 1);
+      this.rows.changed(entry);
+      if (next) this.rows.changed(next);
     }
     this.grouping.around(this.rowSequence, indices, Date.now());
   }
@@ -391,6 +398,7 @@ export class Timeline implements Disposable {
     if (wasAtBottom) this.toBottom();
     else this.layout(anchor);
     this.noteReadingAnchor();
+    this.prefetch.rebase(this.rows.distanceFromOldest());
     this.continueSeek();
     // Still near the top (short page, tall viewport, a fast reader): keep going.
     this.maybeLoadOlder();
@@ -405,10 +413,12 @@ export class Timeline implements Disposable {
    */
   private layout(anchor: ScrollAnchor | undefined): void {
     for (let pass = 0; pass < MAX_LAYOUT_PASSES; pass++) {
+      const scrolledFrom = this.scroller.scrollTop;
       const moved = this.rows.sync(this.stuckToBottom ? 'bottom' : 'scroll');
       if (this.stuckToBottom) scrollToBottom(this.scroller);
       else if (anchor) this.rows.restore(anchor);
-      if (!moved) return;
+      // Settled: the same rows, and the anchor where it was (a jump to an unmounted row moves it).
+      if (!moved && this.scroller.scrollTop === scrolledFrom) return;
     }
   }
 
@@ -489,6 +499,7 @@ export class Timeline implements Disposable {
   }
 
   private onScroll(): void {
+    this.prefetch.noteScroll(this.rows.distanceFromOldest(), performance.now());
     this.stuckToBottom = isAtBottom(this.scroller);
     // Mount what the new scroll position shows, keeping the row the reader scrolled to in place.
     this.layout(this.stuckToBottom ? undefined : this.rows.anchor());
@@ -501,33 +512,32 @@ export class Timeline implements Disposable {
     this.saveScroll.schedule();
   }
 
-  /** Asks for the next older page while the reader is still a few screens from the oldest loaded row. */
+  /** Asks for the next older page while the reader is still a few screens (more when scrolling fast) from the oldest loaded row. */
   private maybeLoadOlder(): void {
     if (this.conversation === null || this.pager.state.kind !== 'idle') return;
-    const ahead = Math.max(MIN_PREFETCH_PX, PREFETCH_SCREENS * this.scroller.clientHeight);
-    if (this.rows.distanceFromOldest() <= ahead) this.pager.loadOlder();
+    if (this.rows.distanceFromOldest() <= this.prefetch.distance(this.scroller.clientHeight, performance.now())) this.pager.loadOlder();
   }
 
   // ---- moving to a row ------------------------------------------------------------------------
 
   /** Mounts row `index` if needed, scrolls it into view (the least that shows it whole) and focuses it. */
-  private focusRow(index: number, direction: RowFocusAlign): void {
+  private focusRow(index: number): void {
     const entry = this.store.at(index);
     if (!entry) return;
     const viewport = this.scroller.clientHeight;
+    // Where the row should be: as it is when it is in view, else at the nearer edge of the viewport.
+    const wanted = (top: number, height: number): number => (top < 0 || height >= viewport ? 0 : top + height > viewport ? viewport - height : top);
     const top = this.rows.rowTop(index);
-    const height = this.rows.rowHeight(index);
-    const inView = entry.row.element !== undefined && top >= 0 && top + height <= viewport;
-    if (!inView) {
-      // Moving up shows the row at the top of the viewport, moving down at the bottom.
-      const offset = direction === 'up' || height >= viewport ? 0 : viewport - height;
+    const offset = wanted(top, this.rows.rowHeight(index));
+    if (entry.row.element === undefined || offset !== top) {
       this.stuckToBottom = false;
       this.layout({ entry, offset });
-      // The row's real height is known now that it is mounted.
+      // Mounted now, the row's real height is known: correct a guess that left part of it out of view.
       const element = entry.row.element;
-      if (element && direction === 'down') {
-        const bottom = element.getBoundingClientRect().bottom - this.scroller.getBoundingClientRect().top;
-        if (bottom > viewport) this.layout({ entry, offset: this.rows.rowTop(index) - (bottom - viewport) });
+      if (element) {
+        const real = this.rows.rowTop(index);
+        const settled = wanted(real, element.getBoundingClientRect().height);
+        if (Math.abs(settled - real) > 0.5) this.layout({ entry, offset: settled });
       }
       this.stuckToBottom = isAtBottom(this.scroller);
       this.noteReadingAnchor();
@@ -538,7 +548,7 @@ export class Timeline implements Disposable {
   }
 
   /** The row about a screen above or below row `index`. */
-  private screenFrom(index: number, direction: RowFocusAlign): number {
+  private screenFrom(index: number, direction: RowDirection): number {
     const top = this.rows.rowTop(index);
     const target = direction === 'up' ? top - this.scroller.clientHeight + 1 : top + this.scroller.clientHeight;
     const found = this.rows.indexAtViewportOffset(target);
@@ -556,7 +566,7 @@ export class Timeline implements Disposable {
       this.deps.announce('The quoted message is older than the messages loaded here.');
       return;
     }
-    this.focusRow(index, 'up');
+    this.focusRow(index);
   }
 
   private setUnseen(count: number): void {
