@@ -15,8 +15,8 @@ import { benchHistory } from './paneChat';
 
 /** The snapshot holds the newest messages, as the host's does. */
 const SNAPSHOT_SIZE = 50;
-/** How far the reader scrolls up per frame: a fast fling (about a screen per frame at 60 Hz). */
-export const HISTORY_PACE_PX = 700;
+/** How far the reader scrolls up per frame: a hard fling (about three screens a frame), so that 100k messages take about a minute. */
+export const HISTORY_PACE_PX = 2000;
 
 export interface HistoryScroll {
   readonly reachedTop: boolean;
@@ -26,6 +26,13 @@ export interface HistoryScroll {
   readonly limits: readonly number[];
   /** Frames the reader spent at the top edge waiting for a page. */
   readonly stallFrames: number;
+  /** Pages asked for while the page scrolled (the first may come with the snapshot, before). */
+  readonly askedWhileScrolling: number;
+  /** Of those, asked while the reader was more than a screen from the oldest loaded row. */
+  readonly askedAhead: number;
+  /** The nearest the reader was to the oldest loaded row when a page was asked for (px), and the screen's height. */
+  readonly nearestAskPx: number;
+  readonly screenPx: number;
   readonly frames: number;
   readonly mountedAtEnd: number;
 }
@@ -56,20 +63,30 @@ export async function scrollThroughHistory(panes: PaneBrowser, count: number, pa
     const oldestKey = history[0]!.key;
     const result = await chat.page.evaluate(
       ({ oldestKey, pacePx, timeoutMs }) =>
-        new Promise<{ reachedTop: boolean; ms: number; stallFrames: number; frames: number; mounted: number }>((resolve) => {
+        new Promise<{ reachedTop: boolean; ms: number; stallFrames: number; frames: number; mounted: number; askDistances: number[]; screen: number }>((resolve) => {
           const scroller = document.querySelector('.timeline__scroller') as HTMLElement;
+          const list = document.querySelector('.timeline__list') as HTMLElement;
+          const posted = (window as unknown as { __fake: { posted: { method?: string }[] } }).__fake.posted;
           const started = performance.now();
+          const askDistances: number[] = [];
+          let checked = posted.length;
           let stallFrames = 0;
           let frames = 0;
+          const finish = (reachedTop: boolean, now: number): void =>
+            resolve({ reachedTop, ms: now - started, stallFrames, frames, mounted: document.querySelectorAll('.msg').length, askDistances, screen: scroller.clientHeight });
           const tick = (now: number): void => {
             frames++;
+            // Pages asked for since the last frame: how far the reader was from the oldest loaded row.
+            for (; checked < posted.length; checked++) {
+              if (posted[checked]!.method === 'history/page') askDistances.push(scroller.getBoundingClientRect().top - list.getBoundingClientRect().top);
+            }
             const oldestShown = document.querySelector(`.msg[data-key="${CSS.escape(oldestKey)}"]`) !== null;
             if (scroller.scrollTop <= 0 && oldestShown) {
-              resolve({ reachedTop: true, ms: now - started, stallFrames, frames, mounted: document.querySelectorAll('.msg').length });
+              finish(true, now);
               return;
             }
             if (now - started > timeoutMs) {
-              resolve({ reachedTop: false, ms: now - started, stallFrames, frames, mounted: document.querySelectorAll('.msg').length });
+              finish(false, now);
               return;
             }
             if (scroller.scrollTop <= 0) stallFrames++;
@@ -80,7 +97,19 @@ export async function scrollThroughHistory(panes: PaneBrowser, count: number, pa
         }),
       { oldestKey, pacePx, timeoutMs },
     );
-    return { reachedTop: result.reachedTop, ms: result.ms, roundTrips, limits: [...limits].sort((a, b) => a - b), stallFrames: result.stallFrames, frames: result.frames, mountedAtEnd: result.mounted };
+    return {
+      reachedTop: result.reachedTop,
+      ms: result.ms,
+      roundTrips,
+      limits: [...limits].sort((a, b) => a - b),
+      stallFrames: result.stallFrames,
+      askedWhileScrolling: result.askDistances.length,
+      askedAhead: result.askDistances.filter((d) => d > result.screen).length,
+      nearestAskPx: Math.min(...result.askDistances),
+      screenPx: result.screen,
+      frames: result.frames,
+      mountedAtEnd: result.mounted,
+    };
   } finally {
     await chat.close();
   }
