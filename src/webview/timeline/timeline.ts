@@ -25,6 +25,7 @@ import { PrefetchDistance } from './prefetchDistance';
 import { type RowDirection, listenForRowKeys } from './rowKeyboard';
 import { RowWindow } from './rowWindow';
 import { type ScrollAnchor, isAtBottom, scrollToBottom } from './scrollAnchor';
+import { StringPool } from './stringPool';
 import { TimelineActions } from './timelineActions';
 
 /** How many pages to page in while looking for a restored scroll anchor. */
@@ -78,6 +79,8 @@ export class Timeline implements Disposable {
     rowAt: (index) => this.store.at(index)?.row,
   };
   private readonly downloads = new DownloadBook();
+  /** One copy of the short strings every message repeats. */
+  private readonly strings = new StringPool();
   private readonly pager: HistoryPager;
   private readonly prefetch = new PrefetchDistance();
   private readonly disposables = new DisposableStore();
@@ -196,8 +199,9 @@ export class Timeline implements Disposable {
     this.setUnseen(0);
     this.store.clear();
 
-    for (const message of sanitizeChatMessages(rawMessages)) {
-      if (!belongsTo(message, conversation)) continue;
+    for (const checked of sanitizeChatMessages(rawMessages)) {
+      if (!belongsTo(checked, conversation)) continue;
+      const message = this.strings.pool(checked);
       const existing = this.store.find(message);
       if (existing) {
         // Nothing is mounted yet: only the store needs to hear of it.
@@ -222,7 +226,7 @@ export class Timeline implements Disposable {
     if (this.conversation === null) return; // nothing renders before the snapshot
     for (const raw of rawMessages) {
       const message = sanitizeChatMessage(raw);
-      if (message) this.pending.push(message);
+      if (message) this.pending.push(this.strings.pool(message));
     }
     if (this.pending.length > 0 && this.frame.value === undefined) {
       this.frame.value = animationFrame(() => {
@@ -379,7 +383,9 @@ export class Timeline implements Disposable {
   private prependPage(rawMessages: readonly unknown[]): void {
     const conversation = this.conversation;
     if (conversation === null) return;
-    const messages = sanitizeChatMessages(rawMessages).filter((m) => belongsTo(m, conversation));
+    const messages = sanitizeChatMessages(rawMessages)
+      .filter((m) => belongsTo(m, conversation))
+      .map((m) => this.strings.pool(m));
     const wasAtBottom = this.stuckToBottom;
     const anchor = wasAtBottom ? undefined : (this.readingAnchor ?? this.rows.anchor());
     let seq = this.store.reserveHistorySeqs(messages.length);
