@@ -1,10 +1,12 @@
 // Frames while scrolling a loaded chat from the newest message to the oldest: the page scrolls the
 // list up by a fixed share of its height once per animation frame and records the time between
-// frames (rAF timestamps). A frame longer than 50 ms is a visible stall.
+// frames (rAF timestamps). A frame longer than 50 ms is a visible stall. Runs of two panes are taken
+// in turns (combined), so the machine's load falls on both.
 import type { ChatPage } from '../test/webview/harness';
 import { percentile } from './stats';
 
 export interface ScrollFrames {
+  readonly runs: number;
   readonly frames: number;
   readonly over50: number;
   readonly p95: number;
@@ -13,7 +15,7 @@ export interface ScrollFrames {
 }
 
 /** Scrolls end to end in about `steps` frames (at most `steps` × 2, and at most `timeoutMs`). */
-export async function scrollFrames(chat: ChatPage, steps: number, timeoutMs = 60_000): Promise<ScrollFrames> {
+export async function scrollFrames(chat: ChatPage, steps: number, timeoutMs = 60_000): Promise<ScrollFrames & { readonly deltas: readonly number[] }> {
   await chat.page.locator('.timeline__scroller').evaluate((s) => (s.scrollTop = s.scrollHeight));
   await chat.frames(3);
   const result = await chat.page.evaluate(
@@ -42,5 +44,18 @@ export async function scrollFrames(chat: ChatPage, steps: number, timeoutMs = 60
     { steps, timeoutMs },
   );
   const { deltas } = result;
-  return { frames: deltas.length, over50: deltas.filter((d) => d > 50).length, p95: percentile(deltas, 0.95), max: Math.max(0, ...deltas), reachedTop: result.reachedTop };
+  return { runs: 1, frames: deltas.length, over50: deltas.filter((d) => d > 50).length, p95: percentile(deltas, 0.95), max: Math.max(0, ...deltas), reachedTop: result.reachedTop, deltas };
+}
+
+/** Several runs of the same pane taken together. */
+export function combined(runs: readonly (ScrollFrames & { readonly deltas: readonly number[] })[]): ScrollFrames {
+  const deltas = runs.flatMap((r) => r.deltas);
+  return {
+    runs: runs.length,
+    frames: deltas.length,
+    over50: deltas.filter((d) => d > 50).length,
+    p95: percentile(deltas, 0.95),
+    max: Math.max(0, ...deltas),
+    reachedTop: runs.every((r) => r.reachedTop),
+  };
 }

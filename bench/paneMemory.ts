@@ -6,8 +6,8 @@
 //   detached ones included).
 // - JS heap: CDP `Performance.getMetrics` `JSHeapUsedSize` after `HeapProfiler.collectGarbage`.
 // - renderer: the proportional set size (PSS, Linux `/proc/<pid>/smaps_rollup`) of the renderer
-//   processes Chromium reports (`SystemInfo.getProcessInfo`); only the measured pane is open, and the
-//   largest renderer is taken as its own. Elsewhere this value is not available (NaN).
+//   processes Chromium reports (`SystemInfo.getProcessInfo`); the measured pane is the largest one
+//   open, and the largest renderer is taken as its own. Elsewhere this value is not available (NaN).
 import { readFile } from 'node:fs/promises';
 import type { Browser } from 'playwright-core';
 import type { ChatPage } from '../test/webview/harness';

@@ -3,6 +3,7 @@
 // it reads how long the frame has run). The real page and bundle in headless Chromium, as in the
 // webview tests. Side by side: the same update with 1,000 rows loaded is the baseline, so the ratio
 // says whether the cost grows with the length of the chat (goal: < 2 ms, independent of length).
+// Both panes are open and measured in turns, so the machine's load falls on both.
 import type { ChatPage } from '../test/webview/harness';
 import { T0, message } from '../test/webview/fixtures';
 import { percentile } from './stats';
@@ -13,12 +14,12 @@ export interface PaneUpdateResult {
   readonly p95: number;
 }
 
-/** p50/p95 ms per live message (`updates` of them, one per frame) in a pane already showing `rows` messages, at the bottom. */
-export async function liveUpdates(chat: ChatPage, rows: number, updates = 30): Promise<PaneUpdateResult> {
+/** ms per live message (`updates` of them, one per frame, numbered from `first`) in a pane already showing messages, at the bottom. */
+export async function liveUpdateSamples(chat: ChatPage, updates: number, first = 0): Promise<number[]> {
   await chat.page.locator('.timeline__scroller').evaluate((s) => (s.scrollTop = s.scrollHeight));
   await chat.frames(3);
   const samples: number[] = [];
-  for (let i = 0; i < updates; i++) {
+  for (let i = first; i < first + updates; i++) {
     const envelope = { method: 'message/upsert', params: { messages: [message({ id: `live${i}`, time: T0 + i * 1000, senderName: 'alice_p2p', text: `live ${i}` })] } };
     const ms = await chat.page.evaluate(
       (data) =>
@@ -30,5 +31,17 @@ export async function liveUpdates(chat: ChatPage, rows: number, updates = 30): P
     );
     samples.push(ms);
   }
-  return { rows, p50: percentile(samples, 0.5), p95: percentile(samples, 0.95) };
+  return samples;
+}
+
+/**
+ * p50/p95 per live message in each pane, measured in alternating rounds (`rounds` of `perRound`
+ * updates each) so that a busy machine weighs on both sizes alike.
+ */
+export async function liveUpdates(panes: readonly { readonly chat: ChatPage; readonly rows: number }[], rounds = 4, perRound = 15): Promise<PaneUpdateResult[]> {
+  const samples = panes.map(() => [] as number[]);
+  for (let round = 0; round < rounds; round++) {
+    for (let i = 0; i < panes.length; i++) samples[i]!.push(...(await liveUpdateSamples(panes[i]!.chat, perRound, round * perRound)));
+  }
+  return panes.map((pane, i) => ({ rows: pane.rows, p50: percentile(samples[i]!, 0.5), p95: percentile(samples[i]!, 0.95) }));
 }
