@@ -47,6 +47,8 @@ export class RowWindow implements Disposable {
   private readonly unmeasured = new Set<TimelineEntry>();
   private readonly resizes: ResizeObserver;
   private spacerSizes: [number, number] = [-1, -1];
+  /** What the mounted rows' aria-posinset/aria-setsize were last written for; stale once rows come, go or move. */
+  private positionsWritten = { start: -1, size: 0, stale: true };
 
   constructor(
     private readonly scroller: HTMLElement,
@@ -113,6 +115,7 @@ export class RowWindow implements Disposable {
     this.heights.move(from, to);
     const entry = this.store.at(to)!;
     const wasMounted = from >= this.start && from < this.end;
+    this.positionsWritten.stale = true;
     if (wasMounted) this.rows.splice(from - this.start, 1);
     else if (from < this.start) this.start--;
     // A mounted row may stay at either edge of the window; another joins it only strictly inside.
@@ -134,8 +137,8 @@ export class RowWindow implements Disposable {
 
   /**
    * Mounts the rows the viewport needs (at the bottom of the list for `bottom`, else where the
-   * scroller is now) with a screen of rows either side, unmounts the rest, measures what is new and
-   * sizes the spacers. Returns whether anything in the document moved.
+   * scroller is now) with about a screen of rows either side, unmounts the rest, measures what is
+   * new and sizes the spacers. Returns whether anything in the document moved.
    */
   sync(at: 'bottom' | 'scroll'): boolean {
     const count = this.store.length;
@@ -146,24 +149,28 @@ export class RowWindow implements Disposable {
       const top = at === 'bottom' ? this.heights.total - viewport : this.scroller.scrollTop - this.listOffset();
       const bottom = top + viewport;
       const overscan = Math.max(MIN_OVERSCAN_PX, viewport);
+      // Each end of the window stays where it is while it covers at least half the overscan and
+      // reaches no further than twice it: small scrolls and appended rows then mount only what is
+      // new, without unmounting at the other end every time.
       const needFrom = this.heights.indexAt(top - overscan / 2);
       const needTo = this.heights.indexAt(bottom + overscan / 2) + 1;
-      if (this.rows.length > 0 && this.start <= needFrom && this.end >= needTo && this.rows.length <= MAX_MOUNTED) {
-        from = this.start;
-        to = this.end;
+      const jumped = this.rows.length === 0 || needTo <= this.start || needFrom >= this.end;
+      if (jumped) {
+        // Nothing mounted is needed any more (a fling, the scrollbar dragged): the viewport and a
+        // little more; the next scroll from there brings the rest of the overscan.
+        from = this.heights.indexAt(top - (this.rows.length === 0 ? overscan : JUMP_OVERSCAN_PX));
+        to = this.heights.indexAt(bottom + (this.rows.length === 0 ? overscan : JUMP_OVERSCAN_PX)) + 1;
       } else {
-        // A jump (nothing mounted is needed any more: a fling, the scrollbar dragged) mounts the
-        // viewport and a little more; the next scroll from there brings the rest of the overscan.
-        const jumped = this.rows.length > 0 && (needTo <= this.start || needFrom >= this.end);
-        const margin = jumped ? JUMP_OVERSCAN_PX : overscan;
-        from = this.heights.indexAt(top - margin);
-        to = this.heights.indexAt(bottom + margin) + 1;
-        if (to - from > MAX_MOUNTED) {
-          // Tiny rows in a tall viewport: keep the ones around the viewport's middle.
-          const middle = this.heights.indexAt((top + bottom) / 2);
-          from = Math.max(0, middle - MAX_MOUNTED / 2);
-          to = Math.min(count, from + MAX_MOUNTED);
-        }
+        const keepFrom = this.start <= needFrom && this.start >= this.heights.indexAt(top - overscan * 2);
+        const keepTo = this.end >= needTo && this.end <= this.heights.indexAt(bottom + overscan * 2) + 1;
+        from = keepFrom ? this.start : this.heights.indexAt(top - overscan);
+        to = keepTo ? this.end : this.heights.indexAt(bottom + overscan) + 1;
+      }
+      if (to - from > MAX_MOUNTED) {
+        // Tiny rows in a tall viewport: keep the ones around the viewport's middle.
+        const middle = this.heights.indexAt((top + bottom) / 2);
+        from = Math.max(0, middle - MAX_MOUNTED / 2);
+        to = Math.min(count, from + MAX_MOUNTED);
       }
     }
     const moved = this.mountRange(from, to);
@@ -284,6 +291,7 @@ export class RowWindow implements Disposable {
   }
 
   private mount(entry: TimelineEntry): HTMLElement {
+    this.positionsWritten.stale = true;
     const element = entry.row.mount();
     this.entryOf.set(element, entry);
     this.unmeasured.add(entry);
@@ -294,6 +302,7 @@ export class RowWindow implements Disposable {
   private unmount(entry: TimelineEntry): void {
     const element = entry.row.element;
     if (!element) return;
+    this.positionsWritten.stale = true;
     if (element.contains(document.activeElement)) this.deps.onFocusedRowLeaving();
     this.resizes.unobserve(element);
     this.entryOf.delete(element);
@@ -353,7 +362,12 @@ export class RowWindow implements Disposable {
 
   /** Each mounted row's place among the loaded ones, for assistive technology. */
   private updatePositions(): void {
-    const size = String(this.deps.setSize());
+    const setSize = this.deps.setSize();
+    const written = this.positionsWritten;
+    // The same rows from the same place in a list of the same size: nothing to write.
+    if (!written.stale && written.start === this.start && written.size === setSize) return;
+    this.positionsWritten = { start: this.start, size: setSize, stale: false };
+    const size = String(setSize);
     for (let i = 0; i < this.rows.length; i++) {
       const element = this.rows[i]!.row.element!;
       const position = String(this.start + i + 1);

@@ -105,6 +105,8 @@ export class Timeline implements Disposable {
    * loading, rows measured for the first time) it is put back where it was.
    */
   private readingAnchor: ScrollAnchor | undefined;
+  /** Where the list's own scrolling left it: the scroll event that follows has nothing new to do. */
+  private ownScrollTop = -1;
 
   constructor(private readonly deps: TimelineDeps) {
     this.historyStatus = el('div', { className: 'history-status', attrs: { 'aria-live': 'polite' } });
@@ -310,6 +312,7 @@ export class Timeline implements Disposable {
 
     const wasAtBottom = this.stuckToBottom || isAtBottom(this.scroller);
     const anchor = wasAtBottom ? undefined : (this.readingAnchor ?? this.rows.anchor());
+    const wasEmpty = this.store.length === 0;
     let newIncoming = 0;
     let latestIncoming: ChatMessage | undefined;
     let ownSendArrived = false;
@@ -336,7 +339,7 @@ export class Timeline implements Disposable {
     }
     this.regroup(changed);
     // "No messages yet." must give way to "No older messages." once the first message arrives.
-    if (this.pager.state.kind === 'end') renderHistoryStatusLine(this.historyStatus, this.pager.state, this.store.length > 0, this.emptyText);
+    if (this.pager.state.kind === 'end' && wasEmpty && this.store.length > 0) renderHistoryStatusLine(this.historyStatus, this.pager.state, true, this.emptyText);
     if (latestIncoming) this.deps.announce(announcementFor(latestIncoming, newIncoming));
 
     if (wasAtBottom || ownSendArrived) {
@@ -424,14 +427,16 @@ export class Timeline implements Disposable {
       if (this.stuckToBottom) scrollToBottom(this.scroller);
       else if (anchor) this.rows.restore(anchor);
       // Settled: the same rows, and the anchor where it was (a jump to an unmounted row moves it).
-      if (!moved && this.scroller.scrollTop === scrolledFrom) return;
+      if (!moved && this.scroller.scrollTop === scrolledFrom) break;
     }
+    this.ownScrollTop = this.scroller.scrollTop;
   }
 
   /** Rows or the viewport changed size: the reader's place now, the window on the next frame. */
   private onResize(): void {
     if (this.stuckToBottom) scrollToBottom(this.scroller);
     else if (this.readingAnchor) this.rows.restore(this.readingAnchor);
+    this.ownScrollTop = this.scroller.scrollTop;
     this.relayout.value ??= animationFrame(() => {
       this.relayout.value = undefined;
       this.layout(this.stuckToBottom ? undefined : (this.readingAnchor ?? this.rows.anchor()));
@@ -451,6 +456,15 @@ export class Timeline implements Disposable {
     this.stuckToBottom = true;
     this.readingAnchor = undefined;
     this.layout(undefined);
+  }
+
+  /** After moving the list to a row: within reach of the end it sticks there, else that is the reader's place. */
+  private settle(): void {
+    if (isAtBottom(this.scroller)) this.toBottom();
+    else {
+      this.stuckToBottom = false;
+      this.noteReadingAnchor();
+    }
   }
 
   private noteReadingAnchor(): void {
@@ -481,8 +495,7 @@ export class Timeline implements Disposable {
     if (!entry) return false;
     this.stuckToBottom = false;
     this.layout({ entry, offset });
-    this.stuckToBottom = isAtBottom(this.scroller);
-    this.noteReadingAnchor();
+    this.settle();
     return true;
   }
 
@@ -505,6 +518,8 @@ export class Timeline implements Disposable {
   }
 
   private onScroll(): void {
+    // The list scrolled itself there and has already done what a scroll needs.
+    if (this.scroller.scrollTop === this.ownScrollTop) return;
     this.prefetch.noteScroll(this.rows.distanceFromOldest(), performance.now());
     this.stuckToBottom = isAtBottom(this.scroller);
     // Mount what the new scroll position shows, keeping the row the reader scrolled to in place.
@@ -545,8 +560,7 @@ export class Timeline implements Disposable {
         const settled = wanted(real, element.getBoundingClientRect().height);
         if (Math.abs(settled - real) > 0.5) this.layout({ entry, offset: settled });
       }
-      this.stuckToBottom = isAtBottom(this.scroller);
-      this.noteReadingAnchor();
+      this.settle();
     }
     entry.row.element?.focus({ preventScroll: true });
     this.maybeLoadOlder();
@@ -586,7 +600,10 @@ export class Timeline implements Disposable {
     const anchor = this.stuckToBottom ? undefined : this.rows.anchor();
     renderHistoryStatusLine(this.historyStatus, state, this.store.length > 0, this.emptyText);
     this.rows.setBusy(state.kind === 'loading');
-    if (anchor) this.rows.restore(anchor);
+    if (anchor) {
+      this.rows.restore(anchor);
+      this.ownScrollTop = this.scroller.scrollTop;
+    }
   }
 
   // ---- reading --------------------------------------------------------------------------------
