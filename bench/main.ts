@@ -17,11 +17,16 @@ import { signedQuery } from '../src/extension/venues/hmacQuerySigning';
 import { messageKey, type ChatMessage } from '../src/shared/model';
 import { activationBench } from './activation';
 import { idleBench } from './idle';
-import { paneLiveUpdate } from './paneUpdate';
 import { storeOpen } from './storeOpen';
 import { vscodePushRate } from './vscodePushRate';
+import { PaneBrowser, benchHistory } from './paneChat';
+import { type PaneMemory, paneMemory } from './paneMemory';
+import { type ScrollFrames, combined, scrollFrames } from './paneFrames';
+import { HISTORY_PACE_PX, scrollThroughHistory, transportBaseline } from './paneHistory';
+import { type PaneUpdateResult, liveUpdates } from './paneUpdate';
+import type { ChatPage } from '../test/webview/harness';
 import { stats } from './stats';
-import { type BenchRow, ms, printTable, verdict, writeResults } from './report';
+import { type BenchRow, bytes, ms, printTable, verdict, writeResults } from './report';
 
 
 const fmt = (n: number) => n.toFixed(3);
@@ -220,12 +225,69 @@ async function inboundThroughput(count: number, runs: number): Promise<BenchRow[
   return [{ id: 'inbound.pipeline', what: `inbound pipeline vs raw ws + JSON.parse (${count.toLocaleString('en-US')} frames, median of ${runs})`, goal: '>= 0.6x', measured: ms(p), baseline: `raw ${ms(r)}`, ratio: r / p, verdict: verdict(r / p >= 0.6), values: { ms: p, rawMs: r } }];
 }
 
-/** One live message with 1,000 (baseline) and 20,000 rows loaded in the pane. */
+/** The pane with 100,000 messages, side by side with 1,000 (baseline): memory, live messages, scrolling, and paging back through history. */
 async function paneUpdate(): Promise<BenchRow[]> {
-  const [small, large] = await paneLiveUpdate([1_000, 20_000]);
-  if (!small || !large) return [];
-  console.log(`pane: one live message, ${small.rows} rows p50 ${fmt(small.p50)} ms p95 ${fmt(small.p95)} ms · ${large.rows} rows p50 ${fmt(large.p50)} ms p95 ${fmt(large.p95)} ms · ratio ${fmt(large.p50 / small.p50)}× (goal: < 2 ms, independent of length)`);
-  return [{ id: 'pane.live', what: `pane: one live message with ${large.rows.toLocaleString('en-US')} rows loaded, p50`, goal: '< 2 ms', measured: ms(large.p50), baseline: `${small.rows.toLocaleString('en-US')} rows ${ms(small.p50)}`, ratio: large.p50 / small.p50, verdict: verdict(large.p50 < 2), values: { p50: large.p50, p95: large.p95, baselineP50: small.p50 } }];
+  const SMALL = 1_000;
+  const LARGE = 100_000;
+  const panes = await PaneBrowser.start();
+  try {
+    // Memory first, each pane measured while it is the largest one open; then both stay open and
+    // the live messages and scrolls are measured in turns.
+    const opened: { rows: number; chat: ChatPage; memory: PaneMemory }[] = [];
+    const measured: { rows: number; memory: PaneMemory; live: PaneUpdateResult; frames: ScrollFrames }[] = [];
+    try {
+      for (const rows of [SMALL, LARGE]) {
+        const t0 = performance.now();
+        const chat = await panes.openWith(benchHistory(rows));
+        console.log(`pane ${rows} messages loaded in ${fmt(performance.now() - t0)} ms`);
+        opened.push({ rows, chat, memory: await paneMemory(panes.browser, chat) });
+      }
+      const live = await liveUpdates(opened);
+      const runs = opened.map(() => [] as Awaited<ReturnType<typeof scrollFrames>>[]);
+      for (let round = 0; round < 2; round++) for (let i = 0; i < opened.length; i++) runs[i]!.push(await scrollFrames(opened[i]!.chat, 600));
+      opened.forEach(({ rows, memory }, i) => {
+        const frames = combined(runs[i]!);
+        measured.push({ rows, memory, live: live[i]!, frames });
+        console.log(
+          `pane ${rows} messages: ${memory.rows} rows mounted · ${memory.documentNodes} nodes in the document (${memory.liveNodes} live) · JS heap ${bytes(memory.jsHeapBytes)} · renderer ${Number.isFinite(memory.rendererBytes) ? bytes(memory.rendererBytes) : 'n/a'} · live p50 ${fmt(live[i]!.p50)} ms p95 ${fmt(live[i]!.p95)} ms · scroll ${frames.runs} runs, ${frames.frames} frames, ${frames.over50} > 50 ms (p95 ${fmt(frames.p95)} ms, max ${fmt(frames.max)} ms, top ${frames.reachedTop ? 'reached' : 'not reached'})`,
+        );
+      });
+    } finally {
+      for (const { chat } of opened) await chat.close();
+    }
+    const [small, large] = measured;
+    if (!small || !large) return [];
+    const n = (x: number) => x.toLocaleString('en-US');
+    const mb = (x: number) => (Number.isFinite(x) ? bytes(x) : 'n/a');
+    const rows: BenchRow[] = [
+      { id: 'pane.rows.100k', what: `pane: message rows in the document, ${n(LARGE)} loaded`, goal: '≤ 2,000 rows', measured: `${n(large.memory.rows)} rows`, baseline: `${n(SMALL)} loaded: ${n(small.memory.rows)} rows`, ratio: large.memory.rows / small.memory.rows, verdict: verdict(large.memory.rows <= 2_000), values: { rows: large.memory.rows, baselineRows: small.memory.rows } },
+      { id: 'pane.nodes.100k', what: `pane: DOM nodes in the document (live), ${n(LARGE)} loaded`, goal: '', measured: `${n(large.memory.documentNodes)} (${n(large.memory.liveNodes)})`, baseline: `${n(SMALL)} loaded: ${n(small.memory.documentNodes)} (${n(small.memory.liveNodes)})`, ratio: large.memory.documentNodes / small.memory.documentNodes, verdict: 'info', values: { documentNodes: large.memory.documentNodes, liveNodes: large.memory.liveNodes, baselineDocumentNodes: small.memory.documentNodes, baselineLiveNodes: small.memory.liveNodes } },
+      { id: 'pane.heap.100k', what: `pane: JS heap after GC, ${n(LARGE)} loaded`, goal: '', measured: bytes(large.memory.jsHeapBytes), baseline: `${n(SMALL)} loaded: ${bytes(small.memory.jsHeapBytes)}`, ratio: large.memory.jsHeapBytes / small.memory.jsHeapBytes, verdict: 'info', values: { bytes: large.memory.jsHeapBytes, baselineBytes: small.memory.jsHeapBytes } },
+      { id: 'pane.renderer.100k', what: `pane: renderer process memory (PSS), ${n(LARGE)} loaded`, goal: '< 150 MB', measured: mb(large.memory.rendererBytes), baseline: `${n(SMALL)} loaded: ${mb(small.memory.rendererBytes)}`, ratio: large.memory.rendererBytes / small.memory.rendererBytes, verdict: Number.isFinite(large.memory.rendererBytes) ? verdict(large.memory.rendererBytes < 150 * (1 << 20)) : 'info', values: { bytes: large.memory.rendererBytes, baselineBytes: small.memory.rendererBytes } },
+      { id: 'pane.scrollFrames.100k', what: `pane: frames > 50 ms scrolling newest → oldest (2 runs), ${n(LARGE)} loaded`, goal: 'none', measured: `${large.frames.over50} of ${n(large.frames.frames)} (max ${ms(large.frames.max)})`, baseline: `${n(SMALL)} loaded: ${small.frames.over50} of ${n(small.frames.frames)} (max ${ms(small.frames.max)})`, verdict: verdict(large.frames.over50 === 0 && large.frames.reachedTop), values: { over50: large.frames.over50, frames: large.frames.frames, p95: large.frames.p95, max: large.frames.max, baselineOver50: small.frames.over50 } },
+      { id: 'pane.live', what: `pane: one live message with ${n(LARGE)} rows loaded, p50`, goal: '< 2 ms', measured: ms(large.live.p50), baseline: `${n(SMALL)} rows ${ms(small.live.p50)}`, ratio: large.live.p50 / small.live.p50, verdict: verdict(large.live.p50 < 2), values: { p50: large.live.p50, p95: large.live.p95, baselineP50: small.live.p50 } },
+      { id: 'pane.live.p95', what: `pane: one live message with ${n(LARGE)} rows loaded, p95`, goal: '< 2 ms', measured: ms(large.live.p95), baseline: `${n(SMALL)} rows ${ms(small.live.p95)}`, ratio: large.live.p95 / small.live.p95, verdict: verdict(large.live.p95 < 2), values: { p95: large.live.p95, baselineP95: small.live.p95 } },
+    ];
+
+    const scroll = await scrollThroughHistory(panes, LARGE, HISTORY_PACE_PX, 120_000);
+    const transportMs = await transportBaseline(panes.browser, LARGE, Math.max(...scroll.limits, 1), Math.max(1, scroll.roundTrips));
+    console.log(
+      `pane history: ${n(LARGE)} messages served in pages (asked: ${scroll.limits.join(', ')}) · top ${scroll.reachedTop ? 'reached' : 'NOT reached'} in ${fmt(scroll.ms)} ms · ${scroll.roundTrips} round trips, ${scroll.askedAhead} of ${scroll.askedWhileScrolling} asked while scrolling were more than a screen ahead (nearest ${Math.round(scroll.nearestAskPx)} px, screen ${scroll.screenPx} px) · ${scroll.stallFrames} of ${scroll.frames} frames at the top edge waiting · ${scroll.mountedAtEnd} rows mounted at the end · transport alone ${fmt(transportMs)} ms`,
+    );
+    rows.push({
+      id: 'pane.history.100k',
+      what: `pane: scroll newest → oldest of ${n(LARGE)} served in pages (${HISTORY_PACE_PX} px/frame)`,
+      goal: 'top reached, pages ahead',
+      measured: `${scroll.reachedTop ? 'top' : 'NOT top'} · ${(scroll.ms / 1000).toFixed(1)} s · ${n(scroll.roundTrips)} round trips of ${scroll.limits.join('/')}, ${scroll.askedAhead}/${scroll.askedWhileScrolling} ahead · ${scroll.stallFrames} of ${n(scroll.frames)} frames waiting`,
+      baseline: `transport alone ${(transportMs / 1000).toFixed(1)} s`,
+      ratio: scroll.ms / transportMs,
+      verdict: verdict(scroll.reachedTop && scroll.askedWhileScrolling > 0 && scroll.askedAhead === scroll.askedWhileScrolling),
+      values: { reachedTop: scroll.reachedTop ? 1 : 0, ms: scroll.ms, roundTrips: scroll.roundTrips, askedAhead: scroll.askedAhead, askedWhileScrolling: scroll.askedWhileScrolling, nearestAskPx: scroll.nearestAskPx, stallFrames: scroll.stallFrames, frames: scroll.frames, transportMs },
+    });
+    return rows;
+  } finally {
+    await panes.close();
+  }
 }
 
 async function main(): Promise<void> {

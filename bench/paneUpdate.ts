@@ -3,9 +3,9 @@
 // it reads how long the frame has run). The real page and bundle in headless Chromium, as in the
 // webview tests. Side by side: the same update with 1,000 rows loaded is the baseline, so the ratio
 // says whether the cost grows with the length of the chat (goal: < 2 ms, independent of length).
-import { AssetServer, ChatPage, launchBrowser } from '../test/webview/harness';
-import { T0, message, snapshot } from '../test/webview/fixtures';
-import type { ChatMessage } from '../src/shared/model';
+// Both panes are open and measured in turns, so the machine's load falls on both.
+import type { ChatPage } from '../test/webview/harness';
+import { T0, message } from '../test/webview/fixtures';
 import { percentile } from './stats';
 
 export interface PaneUpdateResult {
@@ -14,21 +14,14 @@ export interface PaneUpdateResult {
   readonly p95: number;
 }
 
-
-function history(count: number): ChatMessage[] {
-  return Array.from({ length: count }, (_, i) =>
-    message({ id: `h${i}`, time: T0 - (count - i) * 60_000, senderName: i % 7 === 0 ? 'bob' : 'alice_p2p', direction: i % 5 === 0 ? 'out' : 'in', text: `message ${i} of a long chat` }),
-  );
-}
-
-async function measure(page: ChatPage, rows: number, updates: number): Promise<PaneUpdateResult> {
-  await page.acceptReady();
-  await page.notify('conversation/snapshot', snapshot({ messages: history(rows) }));
-  await page.page.waitForFunction((n) => document.querySelectorAll('.msg').length >= n, rows, { timeout: 300_000, polling: 500 });
+/** ms per live message (`updates` of them, one per frame, numbered from `first`) in a pane already showing messages, at the bottom. */
+export async function liveUpdateSamples(chat: ChatPage, updates: number, first = 0): Promise<number[]> {
+  await chat.page.locator('.timeline__scroller').evaluate((s) => (s.scrollTop = s.scrollHeight));
+  await chat.frames(3);
   const samples: number[] = [];
-  for (let i = 0; i < updates; i++) {
+  for (let i = first; i < first + updates; i++) {
     const envelope = { method: 'message/upsert', params: { messages: [message({ id: `live${i}`, time: T0 + i * 1000, senderName: 'alice_p2p', text: `live ${i}` })] } };
-    const ms = await page.page.evaluate(
+    const ms = await chat.page.evaluate(
       (data) =>
         new Promise<number>((resolve) => {
           window.dispatchEvent(new MessageEvent('message', { data }));
@@ -38,26 +31,17 @@ async function measure(page: ChatPage, rows: number, updates: number): Promise<P
     );
     samples.push(ms);
   }
-  return { rows, p50: percentile(samples, 0.5), p95: percentile(samples, 0.95) };
+  return samples;
 }
 
-/** p50/p95 ms per live message at each size (30 updates each). */
-export async function paneLiveUpdate(sizes: readonly number[], updates = 30): Promise<PaneUpdateResult[]> {
-  const browser = await launchBrowser();
-  const server = await AssetServer.start();
-  const results: PaneUpdateResult[] = [];
-  try {
-    for (const rows of sizes) {
-      const page = await ChatPage.open(browser, server, { viewport: { width: 900, height: 700 } });
-      try {
-        results.push(await measure(page, rows, updates));
-      } finally {
-        await page.close();
-      }
-    }
-  } finally {
-    await server.stop();
-    await browser.close();
+/**
+ * p50/p95 per live message in each pane, measured in alternating rounds (`rounds` of `perRound`
+ * updates each) so that a busy machine weighs on both sizes alike.
+ */
+export async function liveUpdates(panes: readonly { readonly chat: ChatPage; readonly rows: number }[], rounds = 4, perRound = 15): Promise<PaneUpdateResult[]> {
+  const samples = panes.map(() => [] as number[]);
+  for (let round = 0; round < rounds; round++) {
+    for (let i = 0; i < panes.length; i++) samples[i]!.push(...(await liveUpdateSamples(panes[i]!.chat, perRound, round * perRound)));
   }
-  return results;
+  return panes.map((pane, i) => ({ rows: pane.rows, p50: percentile(samples[i]!, 0.5), p95: percentile(samples[i]!, 0.95) }));
 }

@@ -7,6 +7,7 @@ export const icons = {
   doubleCheck: (): SVGSVGElement => svgIcon('icon--check2', ['M1 8.5l3 3 6.5-6.5', 'M6.5 8.5l3 3 6.5-6.5'], '0 0 17 16'),
   error: (): SVGSVGElement => svgIcon('icon--error', ['M8 1.5a6.5 6.5 0 1 0 0 13 6.5 6.5 0 0 0 0-13z', 'M8 4.5v4.5', 'M8 11v.5']),
   arrowDown: (): SVGSVGElement => svgIcon('icon--arrow', ['M8 3v10', 'M3.5 8.5L8 13l4.5-4.5']),
+  arrowUp: (): SVGSVGElement => svgIcon('icon--arrow', ['M8 13V3', 'M3.5 7.5L8 3l4.5 4.5']),
   paperclip: (): SVGSVGElement =>
     svgIcon('icon--clip', ['M10.5 4.5L5.2 9.8a1.5 1.5 0 0 0 2.1 2.1l5.3-5.3a3 3 0 0 0-4.2-4.2L3 7.8a4.5 4.5 0 0 0 6.4 6.4L13 10.5']),
   link: (): SVGSVGElement => svgIcon('icon--link', ['M6.5 9.5l3-3', 'M7 4.5l1-1a2.8 2.8 0 0 1 4 4l-1 1', 'M9 11.5l-1 1a2.8 2.8 0 0 1-4-4l1-1']),

@@ -218,7 +218,11 @@ function installFakeVsCodeApi(options: FakeOptions): void {
     return Object.freeze({
       postMessage: (message: unknown) => {
         // VS Code structured-clones the message; so do we, so later mutation cannot fool a test.
-        record.posted.push(structuredClone(message));
+        const copy = structuredClone(message);
+        record.posted.push(copy);
+        // A test that serves requests itself (ChatPage.serve) hears of each one at once.
+        const serve = (window as unknown as { __venueChatServe?: (envelope: unknown) => unknown }).__venueChatServe;
+        if (typeof serve === 'function') void serve(copy);
       },
       getState: () => {
         const raw = sessionStorage.getItem(STATE_KEY);
@@ -248,9 +252,14 @@ export interface OpenOptions {
   readonly theme?: WebviewTheme;
 }
 
+/** Answers one kind of request on the test side (ChatPage.serve). */
+export type RequestHandler<M extends RequestMethod> = (params: RequestEnvelope<M>['params']) => RequestResults[M] | Promise<RequestResults[M]>;
+
 /** One chat page in its own browser context. */
 export class ChatPage {
   private readonly handled = new Set<number>();
+  private readonly handlers = new Map<RequestMethod, RequestHandler<RequestMethod>>();
+  private serving: Promise<void> | undefined;
 
   private constructor(
     readonly context: BrowserContext,
@@ -313,6 +322,32 @@ export class ChatPage {
     await this.page.waitForTimeout(ms);
     const pending = (await this.requests(method)).filter((r) => !this.handled.has(r.id));
     if (pending.length > 0) throw new Error(`unexpected ${method} request(s): ${JSON.stringify(pending)}`);
+  }
+
+  /**
+   * Answers every request of `method` from now on with `handler`, as soon as the page posts it
+   * (a binding the page calls, not polling), the way a host would. Served requests never come out
+   * of `nextRequest`; `requests(method)` still lists them.
+   */
+  async serve<M extends RequestMethod>(method: M, handler: RequestHandler<M>): Promise<void> {
+    this.handlers.set(method, handler as unknown as RequestHandler<RequestMethod>);
+    this.serving ??= this.page.exposeFunction('__venueChatServe', (envelope: Posted) => this.onServedRequest(envelope)).then(() => undefined);
+    await this.serving;
+  }
+
+  private async onServedRequest(envelope: Posted): Promise<void> {
+    const method = envelope.method as RequestMethod | undefined;
+    const handler = method !== undefined ? this.handlers.get(method) : undefined;
+    if (!handler || typeof envelope.id !== 'number') return;
+    this.handled.add(envelope.id);
+    try {
+      const result = await handler((envelope as RequestEnvelope).params);
+      await this.deliver({ id: envelope.id, ok: true, result });
+    } catch (error) {
+      // The page may be closing; a handler's own failure is answered as the host would.
+      if (this.page.isClosed()) return;
+      await this.deliver({ id: envelope.id, ok: false, error: { code: 'internal', message: error instanceof Error ? error.message : String(error) } }).catch(() => undefined);
+    }
   }
 
   async respond<M extends RequestMethod>(request: RequestEnvelope<M>, result: RequestResults[M]): Promise<void> {

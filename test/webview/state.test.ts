@@ -78,7 +78,7 @@ describe('webview UI state (getState/setState)', () => {
     await chat.acceptReady();
     await chat.notify('conversation/snapshot', snapshot({ messages: newer, before: 'older-1' }));
     const page = await chat.nextRequest('history/page');
-    assert.deepEqual(page.params, { before: 'older-1', limit: 50 });
+    assert.deepEqual(page.params, { before: 'older-1', limit: 200 });
     await chat.respond(page, { messages: older });
     await chat.page.waitForFunction(() => document.querySelectorAll('.msg').length === 80);
     await chat.frames();

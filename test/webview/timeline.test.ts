@@ -40,6 +40,21 @@ async function keys(chat: ChatPage): Promise<string[]> {
   return chat.page.evaluate(() => [...document.querySelectorAll<HTMLElement>('.msg')].map((r) => r.dataset.key ?? ''));
 }
 
+/** Scrolls (as a reader would, by the scrollbar) until the row `key` of `order` is mounted. */
+async function scrollUntilMounted(chat: ChatPage, key: string, order: readonly string[]): Promise<void> {
+  const target = order.indexOf(key);
+  for (let attempt = 0; attempt < 30; attempt++) {
+    const shown = await keys(chat);
+    if (shown.includes(key)) return;
+    const first = order.indexOf(shown[0]!);
+    const last = order.indexOf(shown[shown.length - 1]!);
+    const rowsAway = target < first ? target - first : target - last;
+    await chat.page.locator('.timeline__scroller').evaluate((s, rows) => (s.scrollTop += rows * (s.scrollHeight / 3000)), rowsAway);
+    await chat.frames();
+  }
+  throw new Error(`row ${key} was never mounted`);
+}
+
 describe('webview timeline', () => {
   const suite = webviewSuite();
 
@@ -47,7 +62,8 @@ describe('webview timeline', () => {
     const chat = await suite.openWith({ messages: [] });
     assert.equal(await chat.page.locator('.history-status').innerText(), 'No messages yet.');
     await chat.notify('message/upsert', { messages: [message({ id: 'first', text: 'hello there' })] });
-    await chat.page.getByText('hello there').waitFor();
+    // In the list (the announcement of the same words follows a moment later).
+    await chat.page.locator('.msg').getByText('hello there').waitFor();
     assert.equal(await chat.page.locator('.history-status').innerText(), 'No older messages.');
   });
 
@@ -126,11 +142,11 @@ describe('webview timeline', () => {
   it('drops a history/page reply to a request made before the snapshot was replaced', async () => {
     const chat = await suite.openWith({ messages: conversationHistory(3), before: 'cursor-A' });
     const stale = await chat.nextRequest('history/page');
-    assert.deepEqual(stale.params, { before: 'cursor-A', limit: 50 });
+    assert.deepEqual(stale.params, { before: 'cursor-A', limit: 200 });
 
     await chat.notify('conversation/snapshot', snapshot({ conversation: OTHER_CONVERSATION, messages: [message({ id: 'b1', text: 'other order' }, OTHER_CONVERSATION)], before: 'cursor-B' }));
     const fresh = await chat.nextRequest('history/page');
-    assert.deepEqual(fresh.params, { before: 'cursor-B', limit: 50 });
+    assert.deepEqual(fresh.params, { before: 'cursor-B', limit: 200 });
 
     // The stale reply carries messages that would even fit the new conversation: still dropped.
     await chat.respond(stale, { messages: [message({ id: 'stale1', time: T0 - 500 * MINUTE, text: 'STALE' }, OTHER_CONVERSATION)], before: 'cursor-A2' });
@@ -149,7 +165,7 @@ describe('webview timeline', () => {
     const chat = await suite.openWith({ messages: conversationHistory(100), before: 'p1' });
     await chat.page.locator('.timeline__scroller').evaluate((s) => (s.scrollTop = 150));
     const request = await chat.nextRequest('history/page');
-    assert.deepEqual(request.params, { before: 'p1', limit: 50 });
+    assert.deepEqual(request.params, { before: 'p1', limit: 200 });
     await chat.frames(); // let rows that scrolled into view get their real height
     // The first message starting inside the viewport is what the reader is looking at.
     const anchorKey = await chat.page.evaluate(() => {
@@ -227,18 +243,28 @@ describe('webview timeline', () => {
     assert.deepEqual(await keys(chat), [message({ id: 'a' }).key]);
   });
 
-  it('handles a few thousand messages: snapshot, in-place upsert in the middle, append', async () => {
+  it('handles a few thousand messages: a window of rows mounted, in-place upsert in and out of it, append', async () => {
     const history = conversationHistory(3000);
     const chat = await suite.openWith({ messages: history });
-    assert.equal(await chat.page.locator('.msg').count(), 3000);
+    const mounted = await chat.page.locator('.msg').count();
+    assert.ok(mounted > 0 && mounted <= 200, `only the rows near the viewport are in the document (${mounted})`);
+    const inView = history[2998]!;
     const middle = history[1500]!;
-    await tagRow(chat, middle.key, 'middle');
-    await chat.notify('message/upsert', { messages: [{ ...middle, text: 'edited in place' }, message({ id: 'tail', time: T0 + MINUTE })] });
+    assert.ok((await keys(chat)).includes(inView.key) && !(await keys(chat)).includes(middle.key));
+    await tagRow(chat, inView.key, 'in view');
+    await chat.notify('message/upsert', {
+      messages: [{ ...inView, text: 'edited in view' }, { ...middle, text: 'edited in place' }, message({ id: 'tail', time: T0 + MINUTE })],
+    });
     await chat.frames();
-    assert.equal(await tagOf(chat, middle.key), 'middle');
-    assert.equal(await chat.page.locator('.msg').count(), 3001);
+    assert.equal(await tagOf(chat, inView.key), 'in view', 'a mounted row is updated in place');
+    assert.equal(await chat.page.locator(`.msg[data-key="${inView.key}"] .text`).innerText(), 'edited in view');
     assert.ok((await distanceFromBottom(chat)) < 2);
-    assert.equal((await keys(chat))[3000], message({ id: 'tail' }).key);
+    const shown = await keys(chat);
+    assert.equal(shown[shown.length - 1], message({ id: 'tail' }).key);
+    // The row that was not mounted shows its new version once the reader gets there.
+    await scrollUntilMounted(chat, middle.key, history.map((m) => m.key));
+    assert.equal(await chat.page.locator(`.msg[data-key="${middle.key}"] .text`).innerText(), 'edited in place');
+    assert.ok((await chat.page.locator('.msg').count()) <= 200);
     void CONVERSATION;
   });
 });

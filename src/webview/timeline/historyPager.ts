@@ -4,7 +4,8 @@
 import type { ChatMessage } from '../../shared/model';
 import type { HistoryPage } from '../../shared/protocol';
 
-export const HISTORY_PAGE_SIZE = 50;
+/** The protocol's largest page (`history/page` limit 1..200): fewer round trips while scrolling back. */
+export const HISTORY_PAGE_SIZE = 200;
 
 export type PagerState =
   | { readonly kind: 'idle' }
@@ -14,7 +15,8 @@ export type PagerState =
 
 export interface HistoryPagerDeps {
   requestPage(before: string, limit: number): Promise<HistoryPage>;
-  onPage(messages: readonly ChatMessage[]): void;
+  /** A page arrived, `roundTripMs` after it was asked for. */
+  onPage(messages: readonly ChatMessage[], roundTripMs: number): void;
   onStateChange(state: PagerState): void;
 }
 
@@ -53,6 +55,7 @@ export class HistoryPager {
     const ticket = ++this.latestTicket;
     this.loading = true;
     this.setState({ kind: 'loading' });
+    const asked = performance.now();
     this.deps.requestPage(cursor, HISTORY_PAGE_SIZE).then(
       (page) => {
         if (ticket !== this.latestTicket) return; // superseded: dropped
@@ -60,7 +63,7 @@ export class HistoryPager {
         // A page without a cursor is the last one; a repeated cursor would loop forever.
         this.cursor = page.before !== undefined && page.before !== cursor ? page.before : undefined;
         this.setState(this.cursor === undefined ? { kind: 'end' } : { kind: 'idle' });
-        this.deps.onPage(Array.isArray(page.messages) ? page.messages : []);
+        this.deps.onPage(Array.isArray(page.messages) ? page.messages : [], performance.now() - asked);
       },
       (error: unknown) => {
         if (ticket !== this.latestTicket) return;

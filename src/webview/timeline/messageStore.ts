@@ -57,6 +57,10 @@ export class MessageStore {
     return this.byKey.get(key);
   }
 
+  getByClientId(clientMessageId: string): TimelineEntry | undefined {
+    return this.byClientId.get(clientMessageId);
+  }
+
   nextLiveSeq(): number {
     return ++this.highSeq;
   }
@@ -81,6 +85,20 @@ export class MessageStore {
     this.entries.splice(index, 0, entry);
     this.index(entry);
     return index;
+  }
+
+  /**
+   * Puts a page of entries in front in one step when all of them are older than everything loaded
+   * (the usual page of history); returns false, and changes nothing, otherwise.
+   */
+  prepend(page: TimelineEntry[]): boolean {
+    if (page.length === 0) return true;
+    page.sort(compare);
+    const first = this.entries[0];
+    if (first && compare(page[page.length - 1]!, first) >= 0) return false;
+    this.entries.unshift(...page);
+    for (const entry of page) this.index(entry);
+    return true;
   }
 
   /** Re-indexes an entry whose message changed (key, client id or time). Returns its new index when it moved. */

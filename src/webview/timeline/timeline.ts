@@ -1,6 +1,9 @@
 // The message list: renders a snapshot, applies upserts in place (batched per animation frame),
-// pages older history in when the reader nears the top, and keeps the reader's place throughout.
+// pages older history in ahead of the reader, and keeps the reader's place throughout. The list is
+// virtualised (RowWindow): every loaded message is in the MessageStore, only the rows around the
+// viewport are in the document.
 import type { ChatMessage } from '../../shared/model';
+import { messageKey } from '../../shared/model';
 import { NO_ANSWER, RpcError, type RpcClient } from '../rpc';
 import type { ConversationRef, ScrollPosition } from '../uiState';
 import { sameConversation } from '../uiState';
@@ -18,14 +21,17 @@ import { DOWNLOAD_REQUEST_TIMEOUT_MS, DownloadBook, type CardDownload, fileCardO
 import { MessageRow } from './messageRow';
 import { MessageStore, type TimelineEntry } from './messageStore';
 import { ReadMarker } from './readMarker';
-import { RowChunks } from './rowChunks';
-import { type ScrollAnchor, captureAnchor, isAtBottom, restoreAnchor, scrollToBottom } from './scrollAnchor';
+import { PrefetchDistance } from './prefetchDistance';
+import { type RowDirection, listenForRowKeys } from './rowKeyboard';
+import { RowWindow } from './rowWindow';
+import { type ScrollAnchor, isAtBottom, scrollToBottom } from './scrollAnchor';
+import { StringPool } from './stringPool';
 import { TimelineActions } from './timelineActions';
 
-/** Start loading older messages when the reader is this close to the top. */
-const NEAR_TOP_PX = 400;
 /** How many pages to page in while looking for a restored scroll anchor. */
 const MAX_SEEK_PAGES = 10;
+/** Placing the window and the reader's place settles in a pass or two; never loop longer than this. */
+const MAX_LAYOUT_PASSES = 4;
 
 export interface TimelineDeps {
   readonly rpc: Pick<RpcClient, 'request'>;
@@ -62,8 +68,7 @@ function announcementFor(latest: ChatMessage, count: number): string {
 export class Timeline implements Disposable {
   readonly element: HTMLElement;
   private readonly scroller: HTMLElement;
-  private readonly list: HTMLElement;
-  private readonly rows: RowChunks;
+  private readonly rows: RowWindow;
   private readonly historyStatus: HTMLElement;
   private readonly newPill: HTMLElement;
   private readonly store = new MessageStore();
@@ -74,9 +79,14 @@ export class Timeline implements Disposable {
     rowAt: (index) => this.store.at(index)?.row,
   };
   private readonly downloads = new DownloadBook();
+  /** One copy of the short strings every message repeats. */
+  private readonly strings = new StringPool();
   private readonly pager: HistoryPager;
+  private readonly prefetch = new PrefetchDistance();
   private readonly disposables = new DisposableStore();
   private readonly frame = new MutableDisposable();
+  /** A window update left for the next frame (rows cannot be mounted inside a resize observation). */
+  private readonly relayout = new MutableDisposable();
   private readonly saveScroll: Debouncer;
   private readonly readMarker: ReadMarker;
   private conversation: ConversationRef | null = null;
@@ -92,30 +102,40 @@ export class Timeline implements Disposable {
   private stuckToBottom = true;
   /**
    * Otherwise, the row the reader is looking at. When rows above it change size later (images
-   * loading, off-screen rows getting their real height) it is put back where it was.
+   * loading, rows measured for the first time) it is put back where it was.
    */
   private readingAnchor: ScrollAnchor | undefined;
+  /** Where the list's own scrolling left it: the scroll event that follows has nothing new to do. */
+  private ownScrollTop = -1;
 
   constructor(private readonly deps: TimelineDeps) {
     this.historyStatus = el('div', { className: 'history-status', attrs: { 'aria-live': 'polite' } });
-    this.list = el('div', { className: 'timeline__list' });
-    this.rows = new RowChunks(this.list);
-    this.scroller = el('div', { className: 'timeline__scroller', attrs: { role: 'log', 'aria-live': 'off', 'aria-label': 'Messages', tabindex: '0' } }, [
-      this.historyStatus,
-      this.list,
-    ]);
+    this.scroller = el('div', { className: 'timeline__scroller', attrs: { role: 'log', 'aria-live': 'off', 'aria-label': 'Conversation messages', tabindex: '0' } });
+    this.rows = this.disposables.add(
+      new RowWindow(this.scroller, this.store, {
+        onRowsResized: () => this.onResize(),
+        // Keep the keyboard in the list: the focused row is scrolled out of the window.
+        onFocusedRowLeaving: () => this.scroller.focus({ preventScroll: true }),
+        setSize: () => (this.pager.hasMore ? -1 : this.store.length),
+      }),
+    );
+    this.scroller.append(this.historyStatus, this.rows.list);
     this.newPill = createButton({ label: 'New messages', appearance: 'primary', className: 'new-pill', icon: icons.arrowDown() });
     this.newPill.hidden = true;
     this.element = el('section', { className: 'timeline', attrs: { 'aria-label': 'Conversation' } }, [this.scroller, this.newPill]);
 
     this.pager = new HistoryPager({
       requestPage: (before, limit) => this.deps.rpc.request('history/page', { before, limit }),
-      onPage: (messages) => this.prependPage(messages),
+      onPage: (messages, roundTripMs) => {
+        this.prefetch.noteRoundTrip(roundTripMs);
+        this.prependPage(messages);
+      },
       onStateChange: (state) => this.renderHistoryStatus(state),
     });
     this.saveScroll = this.disposables.add(new Debouncer(() => this.deps.onScrollPositionChange(this.scrollPosition()), 150));
     this.readMarker = this.disposables.add(new ReadMarker(deps.rpc));
     this.disposables.add(this.frame);
+    this.disposables.add(this.relayout);
     this.disposables.add(
       new TimelineActions(this.scroller, {
         rpc: deps.rpc,
@@ -127,26 +147,33 @@ export class Timeline implements Disposable {
           const message = this.store.getByKey(key)?.row.current;
           if (message) deps.onReply(message);
         },
+        textExpanded: (key) => this.store.getByKey(key)?.row.noteTextExpanded(),
+        showQuoted: (key) => this.showQuoted(key),
+      }),
+    );
+    this.disposables.add(
+      listenForRowKeys(this.scroller, {
+        rowCount: () => this.store.length,
+        indexOfRow: (element) => {
+          const entry = element.classList.contains('msg') ? this.rows.entryFor(element) : undefined;
+          return entry ? this.store.indexOf(entry) : -1;
+        },
+        firstInView: () => this.rows.indexAtViewportOffset(1),
+        lastInView: () => this.rows.indexAtViewportOffset(this.scroller.clientHeight - 1),
+        screenFrom: (index, direction) => this.screenFrom(index, direction),
+        focusRow: (index) => this.focusRow(index),
       }),
     );
 
     this.disposables.add(listen(this.scroller, 'scroll', () => this.onScroll(), { passive: true }));
     this.disposables.add(listen(this.newPill, 'click', () => this.jumpToNewest()));
     this.disposables.add(listen(document, 'visibilitychange', () => this.maybeMarkRead()));
-    // Resize observations arrive after layout and before paint, so corrections never flash.
-    const resizes = new ResizeObserver(() => {
-      if (this.stuckToBottom) scrollToBottom(this.scroller);
-      else if (this.readingAnchor) restoreAnchor(this.scroller, this.readingAnchor);
-    });
-    resizes.observe(this.list);
+    // The viewport itself changing size (the pane, a taller composer): the rows are observed by RowWindow.
+    const resizes = new ResizeObserver(() => this.onResize());
     resizes.observe(this.scroller);
     this.disposables.add(toDisposable(() => resizes.disconnect()));
   }
 
-  /**
-   * Replaces the list with a snapshot. `restore` is where the reader should land: a saved position
-   * (after reload), or `keep` when the same conversation is re-sent and the current place stays.
-   */
   /** Call before `showSnapshot`: an empty chat on a venue without history says why it is empty. */
   setVenue(venue: VenueInfo): void {
     this.emptyText = emptyChatText(venue);
@@ -157,27 +184,37 @@ export class Timeline implements Disposable {
     this.replies = enabled;
   }
 
+  /**
+   * Replaces the list with a snapshot. `restore` is where the reader should land: a saved position
+   * (after reload), or `keep` when the same conversation is re-sent and the current place stays.
+   */
   showSnapshot(conversation: ConversationRef, rawMessages: readonly unknown[], before: string | undefined, restore: ScrollPosition | 'keep'): void {
     const keep = restore === 'keep' && sameConversation(this.conversation, conversation) ? this.scrollPosition() : undefined;
     if (!sameConversation(this.conversation, conversation)) this.downloads.clear();
     this.conversation = conversation;
     this.pending = [];
     this.frame.clear();
+    this.relayout.clear();
     this.seek = null;
     this.expectedOwnSends.clear();
     this.readMarker.reset();
     this.setUnseen(0);
     this.store.clear();
 
-    for (const message of sanitizeChatMessages(rawMessages)) {
-      if (!belongsTo(message, conversation)) continue;
+    for (const checked of sanitizeChatMessages(rawMessages)) {
+      if (!belongsTo(checked, conversation)) continue;
+      const message = this.strings.pool(checked);
       const existing = this.store.find(message);
-      if (existing) this.updateEntry(existing, message);
-      else this.store.insert({ row: new MessageRow(message, this.replies, this.downloads), seq: this.store.nextLiveSeq() });
+      if (existing) {
+        // Nothing is mounted yet: only the store needs to hear of it.
+        const previous = existing.row.current;
+        existing.row.update(message);
+        this.store.updated(existing, previous);
+      } else this.store.insert({ row: new MessageRow(message, this.replies, this.downloads), seq: this.store.nextLiveSeq() });
     }
-    // One DOM write for the whole list.
-    this.rows.reset(this.store.all().map((entry) => entry.row.element));
     this.grouping.all(this.rowSequence, Date.now());
+    this.rows.reset();
+    this.prefetch.reset();
     this.pager.reset(before);
 
     const target = keep ?? (restore === 'keep' ? ({ atBottom: true } as const) : restore);
@@ -191,7 +228,7 @@ export class Timeline implements Disposable {
     if (this.conversation === null) return; // nothing renders before the snapshot
     for (const raw of rawMessages) {
       const message = sanitizeChatMessage(raw);
-      if (message) this.pending.push(message);
+      if (message) this.pending.push(this.strings.pool(message));
     }
     if (this.pending.length > 0 && this.frame.value === undefined) {
       this.frame.value = animationFrame(() => {
@@ -201,7 +238,7 @@ export class Timeline implements Disposable {
     }
   }
 
-  /** A `download/progress` notification: remembered, and shown on the file card if its row is here. */
+  /** A `download/progress` notification: remembered, and shown on the file card if its row is mounted. */
   downloadProgress(raw: unknown): void {
     const progress = parseDownloadProgress(raw);
     if (!progress) return;
@@ -211,8 +248,9 @@ export class Timeline implements Disposable {
 
   private setDownload(key: string, index: number, state: CardDownload | undefined): void {
     this.downloads.set(key, index, state);
-    const row = this.store.getByKey(key)?.row;
-    const card = row ? fileCardOf(row.element, index) : null;
+    // A row out of the window shows the remembered state when it is mounted again.
+    const element = this.store.getByKey(key)?.row.element;
+    const card = element ? fileCardOf(element, index) : null;
     if (card) showDownload(card, state);
   }
 
@@ -237,16 +275,9 @@ export class Timeline implements Disposable {
     );
   }
 
-  /** Upload progress of one of our messages with a file (the newest rows are searched first). */
+  /** Upload progress of one of our messages with a file (kept on the row whether it is mounted or not). */
   uploadProgress(clientMessageId: string, sent: number, total: number): void {
-    const entries = this.store.all();
-    for (let i = entries.length - 1, seen = 0; i >= 0 && seen < 1000; i--, seen++) {
-      const row = entries[i]!.row;
-      if (row.current.clientMessageId === clientMessageId) {
-        row.setUploadProgress(sent, total);
-        return;
-      }
-    }
+    this.store.getByClientId(clientMessageId)?.row.setUploadProgress(sent, total);
   }
 
   /** The composer sent a message with this id: when it shows up, bring the list to the bottom. */
@@ -280,7 +311,8 @@ export class Timeline implements Disposable {
     if (conversation === null || batch.length === 0) return;
 
     const wasAtBottom = this.stuckToBottom || isAtBottom(this.scroller);
-    const anchor = wasAtBottom ? undefined : this.captureAnchor();
+    const anchor = wasAtBottom ? undefined : (this.readingAnchor ?? this.rows.anchor());
+    const wasEmpty = this.store.length === 0;
     let newIncoming = 0;
     let latestIncoming: ChatMessage | undefined;
     let ownSendArrived = false;
@@ -297,7 +329,7 @@ export class Timeline implements Disposable {
       // Older than everything loaded while more history exists: it will arrive with its page.
       if (oldest && message.time < oldest.row.current.time && this.pager.hasMore) continue;
       const entry: TimelineEntry = { row: new MessageRow(message, this.replies, this.downloads), seq: this.store.nextLiveSeq() };
-      this.placeRow(entry, this.store.insert(entry));
+      this.rows.inserted(this.store.insert(entry), 1);
       changed.push(entry);
       if (message.direction === 'in' && message.kind !== 'gap') {
         newIncoming++;
@@ -307,14 +339,14 @@ export class Timeline implements Disposable {
     }
     this.regroup(changed);
     // "No messages yet." must give way to "No older messages." once the first message arrives.
-    if (this.pager.state.kind === 'end') renderHistoryStatusLine(this.historyStatus, this.pager.state, this.store.length > 0, this.emptyText);
+    if (this.pager.state.kind === 'end' && wasEmpty && this.store.length > 0) renderHistoryStatusLine(this.historyStatus, this.pager.state, true, this.emptyText);
     if (latestIncoming) this.deps.announce(announcementFor(latestIncoming, newIncoming));
 
     if (wasAtBottom || ownSendArrived) {
       this.toBottom();
       this.setUnseen(0);
     } else {
-      if (anchor) restoreAnchor(this.scroller, anchor);
+      this.layout(anchor);
       this.noteReadingAnchor();
       if (newIncoming > 0) this.setUnseen(this.unseen + newIncoming);
     }
@@ -325,11 +357,13 @@ export class Timeline implements Disposable {
   /** A new version of a loaded message; `changed` gets the rows whose grouping it may have changed. */
   private updateEntry(entry: TimelineEntry, message: ChatMessage, changed?: TimelineEntry[]): void {
     const previous = entry.row.current;
-    // The row after it loses its neighbour if the message moves (its time changed).
-    const follower = previous.time !== message.time ? this.store.at(this.store.indexOf(entry) + 1) : undefined;
+    // Where it was, found by its old time; the row after it loses its neighbour if it moves.
+    const from = previous.time !== message.time ? this.store.indexOf(entry) : -1;
+    const follower = from >= 0 ? this.store.at(from + 1) : undefined;
     entry.row.update(message);
     const movedTo = this.store.updated(entry, previous);
-    if (movedTo !== undefined) this.placeRow(entry, movedTo);
+    if (movedTo !== undefined && from >= 0) this.rows.moved(from, movedTo);
+    this.rows.changed(entry);
     changed?.push(entry);
     if (follower) changed?.push(follower);
   }
@@ -339,65 +373,102 @@ export class Timeline implements Disposable {
     const indices: number[] = [];
     for (const entry of changed) {
       const at = this.store.indexOf(entry);
-      if (at >= 0) indices.push(at);
+      if (at < 0) continue;
+      indices.push(at);
+      // A day heading or a sender label coming or going changes a mounted row's height.
+      const next = this.store.at(at + 1);
+      this.rows.changed(entry);
+      if (next) this.rows.changed(next);
     }
     this.grouping.around(this.rowSequence, indices, Date.now());
-  }
-
-  /** Puts a row's element at `index` in the list (insert or move; the element keeps its identity). */
-  private placeRow(entry: TimelineEntry, index: number): void {
-    this.rows.place(entry.row.element, this.store.at(index + 1)?.row.element ?? null);
   }
 
   private prependPage(rawMessages: readonly unknown[]): void {
     const conversation = this.conversation;
     if (conversation === null) return;
-    const messages = sanitizeChatMessages(rawMessages).filter((m) => belongsTo(m, conversation));
+    const messages = sanitizeChatMessages(rawMessages)
+      .filter((m) => belongsTo(m, conversation))
+      .map((m) => this.strings.pool(m));
     const wasAtBottom = this.stuckToBottom;
-    const anchor = wasAtBottom ? undefined : this.captureAnchor();
+    const anchor = wasAtBottom ? undefined : (this.readingAnchor ?? this.rows.anchor());
     let seq = this.store.reserveHistorySeqs(messages.length);
-    const added: TimelineEntry[] = [];
+    const fresh: TimelineEntry[] = [];
     for (const message of messages) {
       const entrySeq = seq++;
       // Whatever is already shown is newer than a stored page: upserts win over history.
       if (this.store.find(message)) continue;
-      const entry: TimelineEntry = { row: new MessageRow(message, this.replies, this.downloads), seq: entrySeq };
-      this.placeRow(entry, this.store.insert(entry));
-      added.push(entry);
+      fresh.push({ row: new MessageRow(message, this.replies, this.downloads), seq: entrySeq });
     }
-    this.regroup(added);
+    // A page older than everything loaded goes in front in one step; anything else row by row.
+    const inFront = this.store.prepend(fresh);
+    if (inFront) this.rows.inserted(0, fresh.length);
+    else for (const entry of fresh) this.rows.inserted(this.store.insert(entry), 1);
+    this.regroup(fresh);
     if (wasAtBottom) this.toBottom();
-    else if (anchor) restoreAnchor(this.scroller, anchor);
+    else this.layout(anchor);
     this.noteReadingAnchor();
+    this.prefetch.rebase(this.rows.distanceFromOldest());
     this.continueSeek();
-    // Still near the top (short page, tall viewport): keep going.
+    // Still near the top (short page, tall viewport, a fast reader): keep going.
     this.maybeLoadOlder();
   }
 
-
   // ---- scrolling ------------------------------------------------------------------------------
 
-  private captureAnchor(): ScrollAnchor | undefined {
-    return captureAnchor(this.scroller, this.rows.chunks);
+  /**
+   * Puts the rows the viewport needs in the document, then the reader back in place: at the bottom
+   * while stuck there, else with `anchor`'s row at its offset. Measuring new rows can move the
+   * anchor, which can bring other rows into view: a few passes settle it.
+   */
+  private layout(anchor: ScrollAnchor | undefined): void {
+    for (let pass = 0; pass < MAX_LAYOUT_PASSES; pass++) {
+      const scrolledFrom = this.scroller.scrollTop;
+      const moved = this.rows.sync(this.stuckToBottom ? 'bottom' : 'scroll');
+      if (this.stuckToBottom) scrollToBottom(this.scroller);
+      else if (anchor) this.rows.restore(anchor);
+      // Settled: the same rows, and the anchor where it was (a jump to an unmounted row moves it).
+      if (!moved && this.scroller.scrollTop === scrolledFrom) break;
+    }
+    this.ownScrollTop = this.scroller.scrollTop;
+  }
+
+  /** Rows or the viewport changed size: the reader's place now, the window on the next frame. */
+  private onResize(): void {
+    if (this.stuckToBottom) scrollToBottom(this.scroller);
+    else if (this.readingAnchor) this.rows.restore(this.readingAnchor);
+    this.ownScrollTop = this.scroller.scrollTop;
+    this.relayout.value ??= animationFrame(() => {
+      this.relayout.value = undefined;
+      this.layout(this.stuckToBottom ? undefined : (this.readingAnchor ?? this.rows.anchor()));
+      this.noteReadingAnchor();
+    });
   }
 
   private scrollPosition(): ScrollPosition {
     if (isAtBottom(this.scroller) || this.store.length === 0) return { atBottom: true };
-    const anchor = this.captureAnchor();
-    const key = anchor?.element.dataset.key;
-    const entry = key !== undefined ? this.store.getByKey(key) : undefined;
-    if (!anchor || !entry) return { atBottom: true };
-    return { atBottom: false, anchorKey: entry.row.current.key, anchorTime: entry.row.current.time, offsetPx: Math.round(anchor.offset) };
+    const anchor = this.rows.anchor();
+    if (!anchor) return { atBottom: true };
+    const message = anchor.entry.row.current;
+    return { atBottom: false, anchorKey: message.key, anchorTime: message.time, offsetPx: Math.round(anchor.offset) };
   }
 
   private toBottom(): void {
-    scrollToBottom(this.scroller);
     this.stuckToBottom = true;
     this.readingAnchor = undefined;
+    this.layout(undefined);
+  }
+
+  /** After moving the list to a row: within reach of the end it sticks there, else that is the reader's place. */
+  private settle(): void {
+    if (isAtBottom(this.scroller)) this.toBottom();
+    else {
+      this.stuckToBottom = false;
+      this.noteReadingAnchor();
+    }
   }
 
   private noteReadingAnchor(): void {
-    this.readingAnchor = this.stuckToBottom ? undefined : this.captureAnchor();
+    this.readingAnchor = this.stuckToBottom ? undefined : this.rows.anchor();
   }
 
   private restorePosition(position: ScrollPosition): void {
@@ -411,20 +482,20 @@ export class Timeline implements Disposable {
       // The anchor is in older history: page back (a bounded number of pages) to find it.
       this.seek = { key: position.anchorKey, time: position.anchorTime, offset: position.offsetPx, pagesLeft: MAX_SEEK_PAGES };
       this.stuckToBottom = false;
+      this.layout(undefined);
       this.pager.loadOlder();
       return;
     }
     this.toBottom();
   }
 
+  /** Scrolls so that the message `key` is `offset` px below the viewport's top. */
   private positionAt(key: string, offset: number): boolean {
     const entry = this.store.getByKey(key);
     if (!entry) return false;
-    const element = entry.row.element;
-    const current = element.getBoundingClientRect().top - this.scroller.getBoundingClientRect().top;
-    this.scroller.scrollTop += current - offset;
-    this.stuckToBottom = isAtBottom(this.scroller);
-    this.noteReadingAnchor();
+    this.stuckToBottom = false;
+    this.layout({ entry, offset });
+    this.settle();
     return true;
   }
 
@@ -447,7 +518,12 @@ export class Timeline implements Disposable {
   }
 
   private onScroll(): void {
+    // The list scrolled itself there and has already done what a scroll needs.
+    if (this.scroller.scrollTop === this.ownScrollTop) return;
+    this.prefetch.noteScroll(this.rows.distanceFromOldest(), performance.now());
     this.stuckToBottom = isAtBottom(this.scroller);
+    // Mount what the new scroll position shows, keeping the row the reader scrolled to in place.
+    this.layout(this.stuckToBottom ? undefined : this.rows.anchor());
     this.noteReadingAnchor();
     if (this.stuckToBottom) {
       this.setUnseen(0);
@@ -457,9 +533,60 @@ export class Timeline implements Disposable {
     this.saveScroll.schedule();
   }
 
+  /** Asks for the next older page while the reader is still a few screens (more when scrolling fast) from the oldest loaded row. */
   private maybeLoadOlder(): void {
     if (this.conversation === null || this.pager.state.kind !== 'idle') return;
-    if (this.scroller.scrollTop <= NEAR_TOP_PX) this.pager.loadOlder();
+    if (this.rows.distanceFromOldest() <= this.prefetch.distance(this.scroller.clientHeight, performance.now())) this.pager.loadOlder();
+  }
+
+  // ---- moving to a row ------------------------------------------------------------------------
+
+  /** Mounts row `index` if needed, scrolls it into view (the least that shows it whole) and focuses it. */
+  private focusRow(index: number): void {
+    const entry = this.store.at(index);
+    if (!entry) return;
+    const viewport = this.scroller.clientHeight;
+    // Where the row should be: as it is when it is in view, else at the nearer edge of the viewport.
+    const wanted = (top: number, height: number): number => (top < 0 || height >= viewport ? 0 : top + height > viewport ? viewport - height : top);
+    const top = this.rows.rowTop(index);
+    const offset = wanted(top, this.rows.rowHeight(index));
+    if (entry.row.element === undefined || offset !== top) {
+      this.stuckToBottom = false;
+      this.layout({ entry, offset });
+      // Mounted now, the row's real height is known: correct a guess that left part of it out of view.
+      const element = entry.row.element;
+      if (element) {
+        const real = this.rows.rowTop(index);
+        const settled = wanted(real, element.getBoundingClientRect().height);
+        if (Math.abs(settled - real) > 0.5) this.layout({ entry, offset: settled });
+      }
+      this.settle();
+    }
+    entry.row.element?.focus({ preventScroll: true });
+    this.maybeLoadOlder();
+    this.saveScroll.schedule();
+  }
+
+  /** The row about a screen above or below row `index`. */
+  private screenFrom(index: number, direction: RowDirection): number {
+    const top = this.rows.rowTop(index);
+    const target = direction === 'up' ? top - this.scroller.clientHeight + 1 : top + this.scroller.clientHeight;
+    const found = this.rows.indexAtViewportOffset(target);
+    return direction === 'up' ? Math.min(found, index - 1) : Math.max(found, index + 1);
+  }
+
+  /** "Show" on a quote: the quoted message, when it is loaded, is scrolled to and focused. */
+  private showQuoted(replyKey: string): void {
+    const reply = this.store.getByKey(replyKey)?.row.current;
+    const quotedId = reply?.quote?.venueMessageId;
+    if (!reply || quotedId === undefined) return;
+    const quoted = this.store.getByKey(messageKey(reply.venue, reply.accountId, reply.conversationId, quotedId));
+    const index = quoted ? this.store.indexOf(quoted) : -1;
+    if (index < 0) {
+      this.deps.announce('The quoted message is older than the messages loaded here.');
+      return;
+    }
+    this.focusRow(index);
   }
 
   private setUnseen(count: number): void {
@@ -470,9 +597,13 @@ export class Timeline implements Disposable {
 
   /** The status line sits above the list: changing its height must not move what the reader sees. */
   private renderHistoryStatus(state: PagerState): void {
-    const anchor = this.stuckToBottom ? undefined : this.captureAnchor();
+    const anchor = this.stuckToBottom ? undefined : this.rows.anchor();
     renderHistoryStatusLine(this.historyStatus, state, this.store.length > 0, this.emptyText);
-    if (anchor) restoreAnchor(this.scroller, anchor);
+    this.rows.setBusy(state.kind === 'loading');
+    if (anchor) {
+      this.rows.restore(anchor);
+      this.ownScrollTop = this.scroller.scrollTop;
+    }
   }
 
   // ---- reading --------------------------------------------------------------------------------

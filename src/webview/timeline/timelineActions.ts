@@ -1,7 +1,7 @@
 // Delegated input handling for the whole list: one listener per event type instead of one per
 // message. Links open through the host, Retry/Cancel act on our own messages by client id,
-// Save… asks the host to save a file, "Show all" expands long texts, and media that fail to load
-// are swapped for a link.
+// Save… asks the host to save a file, "Show all" expands long texts, a quote's "Show" goes to the
+// quoted message, and media that fail to load are swapped for a link.
 import { type Disposable, DisposableStore, listen } from '../lifecycle';
 import type { RpcClient } from '../rpc';
 import { isButtonDisabled, setButtonDisabled } from '../ui';
@@ -11,6 +11,7 @@ import { EXPAND_TEXT_ACTION, expandText } from './renderers/textBlock';
 import { CANCEL_ACTION, RETRY_ACTION } from './status';
 import { REPLY_ACTION } from './messageRow';
 import { DOWNLOAD_ACTION } from './downloads';
+import { SHOW_QUOTED_ACTION } from './renderers/quote';
 
 export const HISTORY_RETRY_ACTION = 'history-retry';
 
@@ -24,6 +25,10 @@ export interface TimelineActionDeps {
   reply(key: string): void;
   /** Save… was chosen on attachment `index` of the message shown under `key`. */
   download(key: string, index: number): void;
+  /** "Show all" expanded a long text of the message shown under `key`. */
+  textExpanded(key: string): void;
+  /** The quote above the reply shown under `key` was chosen: show the quoted message. */
+  showQuoted(key: string): void;
 }
 
 function errorText(error: unknown): string {
@@ -55,8 +60,14 @@ export class TimelineActions implements Disposable {
     const actionElement = target.closest<HTMLElement>('[data-action]');
     if (!actionElement || isButtonDisabled(actionElement)) return;
     const action = actionElement.dataset.action;
-    if (action === EXPAND_TEXT_ACTION) expandText(actionElement);
-    else if (action === HISTORY_RETRY_ACTION) this.deps.retryHistory();
+    if (action === EXPAND_TEXT_ACTION) {
+      expandText(actionElement);
+      const key = actionElement.closest<HTMLElement>('.msg')?.dataset.key;
+      if (key !== undefined) this.deps.textExpanded(key);
+    } else if (action === SHOW_QUOTED_ACTION) {
+      const key = actionElement.closest<HTMLElement>('.msg')?.dataset.key;
+      if (key !== undefined) this.deps.showQuoted(key);
+    } else if (action === HISTORY_RETRY_ACTION) this.deps.retryHistory();
     else if (action === RETRY_ACTION || action === CANCEL_ACTION) this.runMessageAction(actionElement, action);
     else if (action === DOWNLOAD_ACTION) {
       const key = actionElement.closest<HTMLElement>('.msg')?.dataset.key;

@@ -54,3 +54,8 @@ export function expandText(button: Element): void {
   block.replaceChildren();
   appendLinkified(block, text);
 }
+
+/** Shows every collapsed text under `root` in full (a row rebuilt after the reader chose "Show all"). */
+export function expandAllTexts(root: HTMLElement): void {
+  for (const button of root.querySelectorAll('.text--collapsed .text__expand')) expandText(button);
+}
