@@ -6,16 +6,8 @@
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { PushRateResult } from '../test/integration/metrics';
 import { type BenchRow, ms, verdict } from './report';
-
-interface PushRateMetric {
-  readonly sent: number;
-  readonly lost: number;
-  readonly p50: number;
-  readonly p95: number;
-  readonly baselineP50: number;
-  readonly baselineP95: number;
-}
 
 const METRIC = 'pushToPaneAt100PerSecond';
 
@@ -31,7 +23,7 @@ export function vscodePushRate(repoRoot: string): BenchRow[] {
   if (run.status !== 0) throw new Error('the integration run failed');
   const lines = readFileSync(join(repoRoot, 'test-results', 'integration-metrics.jsonl'), 'utf8').trim().split('\n');
   const entry = lines
-    .map((l) => JSON.parse(l) as { name: string; value: PushRateMetric; at: string })
+    .map((l) => JSON.parse(l) as { name: string; value: PushRateResult; at: string })
     .filter((e) => e.name === METRIC && e.at >= started)
     .at(-1);
   if (!entry) throw new Error(`the integration run recorded no ${METRIC}`);

@@ -3,6 +3,7 @@ import type { ChatMessage } from '../../src/shared/model';
 import { CONVERSATION, MINUTE, OTHER_CONVERSATION, T0, conversationHistory, message, snapshot } from './fixtures';
 import type { ChatPage } from './harness';
 import { webviewSuite } from './suite';
+import { rowTop } from './timelineProbes';
 
 /** Tags the row element so a test can tell whether it is the same node later. */
 async function tagRow(chat: ChatPage, key: string, tag: string): Promise<void> {
@@ -20,15 +21,6 @@ async function tagOf(chat: ChatPage, key: string): Promise<string | null> {
   return chat.page.evaluate((k) => {
     const row = [...document.querySelectorAll<HTMLElement>('.msg')].find((r) => r.dataset.key === k);
     return row ? ((row as unknown as { __tag?: string }).__tag ?? 'untagged') : null;
-  }, key);
-}
-
-async function rowTop(chat: ChatPage, key: string): Promise<number> {
-  return chat.page.evaluate((k) => {
-    const scroller = document.querySelector('.timeline__scroller') as HTMLElement;
-    const row = [...document.querySelectorAll<HTMLElement>('.msg')].find((r) => r.dataset.key === k);
-    if (!row) throw new Error(`no row ${k}`);
-    return row.getBoundingClientRect().top - scroller.getBoundingClientRect().top;
   }, key);
 }
 

@@ -8,21 +8,12 @@ import type { HistoryPage } from '../../src/shared/protocol';
 import { MINUTE, T0, conversationHistory, message, snapshot } from './fixtures';
 import type { ChatPage } from './harness';
 import { webviewSuite } from './suite';
+import { rowTop } from './timelineProbes';
 
 const SCROLLER = '.timeline__scroller';
 
 async function keys(chat: ChatPage): Promise<string[]> {
   return chat.page.evaluate(() => [...document.querySelectorAll<HTMLElement>('.msg')].map((r) => r.dataset.key ?? ''));
-}
-
-/** A row's top edge relative to the scroller's top edge. */
-async function rowTop(chat: ChatPage, key: string): Promise<number> {
-  return chat.page.evaluate((k) => {
-    const scroller = document.querySelector('.timeline__scroller') as HTMLElement;
-    const row = [...document.querySelectorAll<HTMLElement>('.msg')].find((r) => r.dataset.key === k);
-    if (!row) throw new Error(`no row ${k}`);
-    return row.getBoundingClientRect().top - scroller.getBoundingClientRect().top;
-  }, key);
 }
 
 /** The first row whose top is inside the viewport: the one the reader is looking at. */
