@@ -280,9 +280,14 @@ export class Timeline implements Disposable {
     this.store.getByClientId(clientMessageId)?.row.setUploadProgress(sent, total);
   }
 
-  /** The composer sent a message with this id: when it shows up, bring the list to the bottom. */
+  /**
+   * The composer sent a message with this id: when it shows up, bring the list to the bottom. The
+   * host may have pushed its row before answering the request (a file the host picked and queued):
+   * then the list goes there now, or the new row could stay unmounted below a reader scrolled up.
+   */
   expectOwnSend(clientMessageId: string): void {
-    this.expectedOwnSends.add(clientMessageId);
+    if (this.store.getByClientId(clientMessageId)) this.jumpToNewest();
+    else this.expectedOwnSends.add(clientMessageId);
   }
 
   /** Saves the reading position now (the page is being hidden or torn down). */
