@@ -12,7 +12,7 @@ import { AppendLog, corruptFilePath } from './appendLog';
 import type { OpenLogFile } from './appendLog';
 import { appendFileDurably, fileExists, removeFileIfExists, renameReplacing, replaceFileDurably, syncDirectory, writeAll } from './durableFs';
 import type { Logger } from '../logger';
-import { NO_WATERMARK, conversationHeader, isHeaderRecord, isMessageRecord, parseStoreRecord, type StoreRecord } from './messageStoreRecord';
+import { NO_WATERMARK, conversationHeader, isHeaderRecord, isMessageRecord, parseStoreRecord, withWatermarks, type StoreRecord } from './messageStoreRecord';
 import { LOG_EXTENSION, conversationLogName, legacyAccountLogName } from './storeFileNames';
 
 /** Where an account's damage from the old layout is kept, inside its new directory. */
@@ -132,16 +132,7 @@ async function migrateAccount(messagesDir: string, name: string, logger: Logger,
 
 /** Writes a new conversation log in one go: header, then the records with their watermarks. */
 async function writeConversationLog(file: string, accountId: string, conversationId: string, records: readonly StoreRecord[]): Promise<void> {
-  const lines: string[] = [JSON.stringify(conversationHeader(accountId, conversationId))];
-  let watermark = NO_WATERMARK;
-  for (const r of records) {
-    if (isMessageRecord(r)) {
-      lines.push(JSON.stringify({ s: r.s, m: r.m, w: watermark }));
-      watermark = Math.max(watermark, r.m.time);
-    } else {
-      lines.push(JSON.stringify(r));
-    }
-  }
+  const lines = [conversationHeader(accountId, conversationId), ...withWatermarks(records, NO_WATERMARK)].map((r) => JSON.stringify(r));
   const handle = await fs.open(file, 'w');
   try {
     await writeAll(handle, Buffer.from(lines.join('\n') + '\n', 'utf8'));

@@ -7,7 +7,7 @@ import type { ChatMessage } from '../../../shared/model';
 import { canonicalId } from './canonicalId';
 import { ConversationTimeline } from './conversationTimeline';
 import type { StoreRecord } from './messageStoreRecord';
-import { NO_WATERMARK, conversationHeader, isHeaderRecord, isMessageRecord } from './messageStoreRecord';
+import { NO_WATERMARK, conversationHeader, isHeaderRecord, isMessageRecord, withWatermarks } from './messageStoreRecord';
 
 /** One live message. `msg` is replaced (never mutated) on every change. */
 export interface Slot {
@@ -102,11 +102,7 @@ export class MessageIndex {
     const conversation = this.conversation(accountId, conversationId);
     const records: StoreRecord[] = [conversationHeader(accountId, conversationId)];
     if (!conversation) return records;
-    let watermark = NO_WATERMARK;
-    for (const slot of conversation.slots.values()) {
-      records.push({ s: slot.seq, m: slot.msg, w: watermark });
-      watermark = Math.max(watermark, slot.msg.time);
-    }
+    records.push(...withWatermarks([...conversation.slots.values()].map((slot) => ({ s: slot.seq, m: slot.msg })), NO_WATERMARK));
     for (const [alias, a] of conversation.aliases) {
       records.push({
         alias,

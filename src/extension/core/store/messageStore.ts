@@ -6,7 +6,7 @@
 // queue up while a write is in flight share the next write and one fdatasync per log); background
 // compaction. A log that cannot be opened makes only its own conversation unavailable. Stores of the
 // first layout (one log per account) are moved on open (legacyLogMigration.ts). Plain Node: no 'vscode'.
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readFileSync, readSync, readdirSync } from 'node:fs';
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import type { ChatMessage } from '../../../shared/model';
@@ -24,7 +24,7 @@ import type { ConversationState } from './messageIndex';
 import { checkForStore, type CheckedMessage } from './checkedMessage';
 import type { MergeOptions } from './messageMerge';
 import type { StoreRecord } from './messageStoreRecord';
-import { conversationHeader, isHeaderRecord, isMessageRecord, parseStoreRecord } from './messageStoreRecord';
+import { NO_WATERMARK, conversationHeader, isHeaderRecord, isMessageRecord, parseStoreRecord, withWatermarks } from './messageStoreRecord';
 import { readNewestPage } from './newestPageReader';
 import { GroupCommitQueue } from './groupCommitQueue';
 import type { GroupMember } from './groupCommitQueue';
@@ -121,6 +121,8 @@ interface Resident {
 const MAX_GROUP_MESSAGES = 10_000;
 /** How far back the newest page of a conversation that is not loaded is looked for before loading it whole. */
 const NEWEST_PAGE_MAX_BYTES = 4 << 20;
+/** A header line is an account and a conversation id: far shorter than this. */
+const HEADER_READ_BYTES = 16 * 1024;
 
 export class MessageStore implements Disposable {
   private readonly index = new MessageIndex();
@@ -276,7 +278,6 @@ export class MessageStore implements Disposable {
     const resident = this.index.slotForKey(key);
     if (resident) return resident.msg;
     for (const [accountId, conversationId] of conversationsNamedBy(key)) {
-      if (!existsSync(this.logPath(accountId, conversationId))) continue;
       const slot = this.loadedSync(accountId, conversationId) ? this.index.slotForKey(key) : undefined;
       if (slot) return slot.msg;
     }
@@ -507,7 +508,7 @@ export class MessageStore implements Disposable {
         const records = plan.records(accountId, conversationId);
         if (records.length === 0 || !resident?.log) return;
         try {
-          await resident.log.append(this.withWatermarks(resident, records));
+          await resident.log.append(this.stamped(resident, records));
           resident.needsHeader = false;
         } catch (err) {
           writeErrors.set(key, err);
@@ -534,19 +535,10 @@ export class MessageStore implements Disposable {
   }
 
   /** The records with their watermarks (and the header first when the log is new). */
-  private withWatermarks(resident: Resident, records: readonly StoreRecord[]): StoreRecord[] {
-    const conversation = this.index.conversation(resident.accountId, resident.conversationId);
-    let watermark = conversation?.maxTime ?? Number.MIN_SAFE_INTEGER;
-    const out: StoreRecord[] = resident.needsHeader ? [conversationHeader(resident.accountId, resident.conversationId)] : [];
-    for (const r of records) {
-      if (isMessageRecord(r)) {
-        out.push({ s: r.s, m: r.m, w: watermark });
-        watermark = Math.max(watermark, r.m.time);
-      } else {
-        out.push(r);
-      }
-    }
-    return out;
+  private stamped(resident: Resident, records: readonly StoreRecord[]): StoreRecord[] {
+    const maxTime = this.index.conversation(resident.accountId, resident.conversationId)?.maxTime ?? NO_WATERMARK;
+    const lines = withWatermarks(records, maxTime);
+    return resident.needsHeader ? [conversationHeader(resident.accountId, resident.conversationId), ...lines] : lines;
   }
 
   /** Observes the members' messages in order; returns the first member that threw, if any. */
@@ -759,15 +751,21 @@ export class MessageStore implements Disposable {
     }
   }
 
-  /** The account and conversation a log's first line names. */
+  /** The account and conversation a log's first line names (only the start of the file is read). */
   private headerOf(file: string): { accountId: string; conversationId: string } | undefined {
+    let fd: number | undefined;
     try {
-      const data = readFileSync(file);
-      const end = data.indexOf(0x0a);
-      const record = parseStoreRecord(JSON.parse(data.toString('utf8', 0, end === -1 ? data.length : end)));
+      fd = openSync(file, 'r');
+      const head = Buffer.alloc(HEADER_READ_BYTES);
+      const read = readSync(fd, head, 0, head.length, 0);
+      const end = head.subarray(0, read).indexOf(0x0a);
+      if (end === -1) return undefined;
+      const record = parseStoreRecord(JSON.parse(head.toString('utf8', 0, end)));
       return record && isHeaderRecord(record) ? { accountId: record.a, conversationId: record.c } : undefined;
     } catch {
       return undefined;
+    } finally {
+      if (fd !== undefined) closeSync(fd);
     }
   }
 }

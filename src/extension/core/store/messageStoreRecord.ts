@@ -79,3 +79,17 @@ export function parseStoreRecord(value: unknown): StoreRecord | undefined {
   }
   return undefined;
 }
+
+/**
+ * `records` as they go into a log after a line whose watermark context is `after` (the newest
+ * message time written before them): each message line gets its watermark, other lines pass.
+ */
+export function withWatermarks(records: readonly StoreRecord[], after: number): StoreRecord[] {
+  let watermark = after;
+  return records.map((r) => {
+    if (!isMessageRecord(r)) return r;
+    const stamped: StoredMessageRecord = { s: r.s, m: r.m, w: watermark };
+    watermark = Math.max(watermark, r.m.time);
+    return stamped;
+  });
+}
