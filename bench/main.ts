@@ -301,21 +301,32 @@ async function main(): Promise<void> {
   // `--source=<checkout>`: the activate and idle benches build and measure that checkout's extension (before/after).
   const source = args.find((a) => a.startsWith('--source='))?.slice('--source='.length);
   const rows: BenchRow[] = [];
-  if (want('push')) rows.push(...(await pushLatency(200)));
-  if (want('inbound')) rows.push(...(await inboundThroughput(20_000, runs)));
-  if (want('store')) rows.push(...(await storeThroughput(100_000)), ...(await storeOpen()));
-  if (want('pane')) rows.push(...(await paneUpdate()));
+  // A bench that fails becomes a `failed` row: the others still run and the table is still written.
+  const run = async (name: string, bench: () => BenchRow[] | Promise<BenchRow[]>): Promise<void> => {
+    if (!want(name)) return;
+    try {
+      rows.push(...(await bench()));
+    } catch (err) {
+      console.error(`bench ${name} failed:`, err);
+      rows.push({ id: `${name}.failed`, what: `${name} bench`, goal: '', measured: String(err instanceof Error ? err.message : err), verdict: 'failed' });
+    }
+  };
+  await run('push', () => pushLatency(200));
+  await run('inbound', () => inboundThroughput(20_000, runs));
+  await run('store', async () => [...(await storeThroughput(100_000)), ...(await storeOpen())]);
+  await run('pane', () => paneUpdate());
   // Seven fresh processes per case: process start-up and a busy machine make single runs noisy.
-  if (want('activate')) rows.push(...(await activationBench(7, source)));
+  await run('activate', () => activationBench(7, source));
   // A 30 s quiet window per venue (all venues at once), 25 s after the account came online, scaled to per minute.
-  if (want('idle')) rows.push(...(await idleBench(30_000, 25_000, source)));
+  await run('idle', () => idleBench(30_000, 25_000, source));
   // A real VS Code (code-server) with the whole extension: the slowest row, last.
-  if (want('vscode')) rows.push(...vscodePushRate(join(__dirname, '..')));
+  await run('vscode', () => vscodePushRate(join(__dirname, '..')));
   printTable(rows);
   // Next to this bundle's sources: dist/bench.js -> bench/results.json.
   const file = join(__dirname, '..', 'bench', 'results.json');
   writeResults(file, rows, { node: process.version, date: new Date().toISOString(), cpus: String(os.cpus().length) });
   console.log(`\nwritten: ${file}`);
+  if (rows.some((r) => r.verdict === 'failed')) process.exitCode = 1;
 }
 
 main().catch((err: unknown) => {

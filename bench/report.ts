@@ -2,7 +2,8 @@
 // (goal, measured, baseline, ratio, verdict) and writes them to bench/results.json.
 import { writeFileSync } from 'node:fs';
 
-export type Verdict = 'met' | 'not met' | 'info';
+/** `failed`: the bench itself could not run (its error is in `measured`). */
+export type Verdict = 'met' | 'not met' | 'info' | 'failed';
 
 export interface BenchRow {
   /** Stable id, e.g. `store.open.100k` (results.json is compared across runs by it). */
