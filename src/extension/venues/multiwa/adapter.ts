@@ -126,12 +126,16 @@ export class MultiwaAdapter implements VenueAdapter {
   private started = false;
   private sweep: Disposable | undefined;
   private readonly newsFor = new Set<string>();
+  /** The read of the newest chats that unknown chats' news is waiting for (see findChat). */
+  private chatListRead: Promise<void> | undefined;
   private newsTimer: Disposable | undefined;
   /** Our rows the gateway had not sent to WhatsApp when it answered (no WhatsApp id yet), by conversation. */
   private readonly awaitingWaId = new BoundedMap<string, string>(REMEMBERED);
   /** Joined to the profile on the current link. */
   private subscribed = false;
   private profileNeedsConnect = false;
+  /** Status events received so far (a status read answered after one is stale). */
+  private statusEvents = 0;
 
   constructor(private readonly options: MultiwaAdapterOptions) {
     this.accountId = options.accountId;
@@ -311,11 +315,7 @@ export class MultiwaAdapter implements VenueAdapter {
         return;
       }
       case 'chatActivity': {
-        let id = this.conversationByJid(event.jid);
-        if (!id) {
-          await this.resyncConversations(1).catch(() => undefined);
-          id = this.conversationByJid(event.jid);
-        }
+        const id = await this.findChat(event.jid);
         if (id) this.resyncSoon(id);
         else this.badInput('MultiWA realtime', `news from ${event.jid}, a chat the gateway does not list`);
         return;
@@ -331,6 +331,7 @@ export class MultiwaAdapter implements VenueAdapter {
         return;
       }
       case 'status':
+        this.statusEvents++;
         this.onProfileStatus(event.status, event.reason);
         return;
       case 'qr':
@@ -379,6 +380,10 @@ export class MultiwaAdapter implements VenueAdapter {
     this.logger.info(`subscribed to WhatsApp profile ${this.options.profileId} over ${transport === 'socketio' ? 'Socket.IO' : 'the plain WebSocket API'}`);
     this.lastSync = this.clock.now();
     this.subscribed = true;
+    // The profile's status read before connecting may be stale by now: a change made before the
+    // gateway took the subscription came as an event to nobody. Read it again (one request).
+    void this.refreshProfile().catch((err: unknown) => this.logger.warn(`WhatsApp profile status after subscribing: ${err instanceof Error ? err.message : String(err)}`));
+    this.publishState();
     this.connectProfileIfSubscribed();
     // Whatever was said while the link was down (or before it first opened) is read back.
     // The first time, the hub backfills what matters now (open and recently active chats); after
@@ -412,7 +417,10 @@ export class MultiwaAdapter implements VenueAdapter {
   // ---- profile state -------------------------------------------------------------------------
 
   private async refreshProfile(): Promise<void> {
+    const events = this.statusEvents;
     const status = await this.rest.profileStatus(this.options.profileId);
+    // A status event that came while the read was under way is newer than its answer.
+    if (this.statusEvents !== events) return;
     this.onProfileStatus(status.status ?? 'unknown');
   }
 
@@ -470,7 +478,9 @@ export class MultiwaAdapter implements VenueAdapter {
   private publishState(): void {
     const socket = this.realtime.state;
     let state: ConnectionState = socket;
-    if (socket.kind === 'online') {
+    // Online once the gateway has taken the subscription: before, the profile's events may not reach us.
+    if (socket.kind === 'online' && !this.subscribed) state = { kind: 'connecting' };
+    else if (socket.kind === 'online') {
       if (this.profile.kind === 'pairing') state = { kind: 'pairing', reason: `WhatsApp profile needs pairing: ${this.profile.detail}` };
       else if (this.profile.kind === 'down') state = { kind: 'stale', lastSync: this.lastSync || this.clock.now(), reason: this.profile.reason };
     }
@@ -519,6 +529,31 @@ export class MultiwaAdapter implements VenueAdapter {
     const known = this.chats.get(conversationId);
     if (known) return known;
     return this.noteConversation(await this.rest.conversation(conversationId));
+  }
+
+  /**
+   * The conversation of `jid`, reading the newest chats when it is not known yet. One read at a time
+   * is shared by every caller: a burst of news from a new chat (each message is news) reads the list
+   * once or twice, not once per message. A caller that finds a read already running waits for it
+   * and, if its chat is still missing (the read may have started before the chat existed), joins or
+   * starts the next one.
+   */
+  private async findChat(jid: string): Promise<string | undefined> {
+    const known = this.conversationByJid(jid);
+    if (known) return known;
+    const running = this.chatListRead;
+    if (running) {
+      await running;
+      const found = this.conversationByJid(jid);
+      if (found) return found;
+    }
+    await (this.chatListRead ??= this.resyncConversations(1).then(
+      () => undefined,
+      () => undefined,
+    ).finally(() => {
+      this.chatListRead = undefined;
+    }));
+    return this.conversationByJid(jid);
   }
 
   private conversationByJid(jid: string): string | undefined {

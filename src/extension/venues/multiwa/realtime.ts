@@ -43,6 +43,8 @@ export interface MultiwaRealtimeOptions {
 }
 
 const DEFAULT_PING_MS = 30_000;
+/** How long a subscription waits for the gateway's ack (Socket.IO `join`, the plain API's `ack`). */
+const SUBSCRIBE_ACK_MS = 10_000;
 
 /** The gateway's origin and path prefix, without `/api/v1`. */
 export function gatewayRoot(baseUrl: string): { origin: string; prefix: string } {
@@ -60,6 +62,10 @@ export class MultiwaRealtime implements Disposable {
   private current: TransportName;
   private requestSeq = 0;
   private everOpened = false;
+  /** Counts the links opened: a subscription answered after its link closed is dropped. */
+  private links = 0;
+  /** Plain API subscriptions waiting for their `ack`, by requestId. */
+  private readonly awaitingAck = new Map<string, (acked: boolean) => void>();
 
   /** Decoded events, in order. */
   readonly onEvent = this.events.event;
@@ -128,6 +134,7 @@ export class MultiwaRealtime implements Disposable {
     this.events.dispose();
     this.problems.dispose();
     this.subscribedEmitter.dispose();
+    for (const settle of [...this.awaitingAck.values()]) settle(false);
   }
 
   private async target(root: { origin: string; prefix: string }): Promise<SocketTarget> {
@@ -184,12 +191,17 @@ export class MultiwaRealtime implements Disposable {
     if (this.current === 'websocket') link.send(JSON.stringify({ type: 'ping', requestId: `ping_${this.options.clock.now()}_${++this.requestSeq}` }));
   }
 
+  /**
+   * Subscribes the new link to the profile and reports it once the gateway has acknowledged it:
+   * until then the gateway may not send this link the profile's events yet.
+   */
   private async subscribe(afterOutage: boolean): Promise<void> {
     const profileId = this.options.profileId;
     const transport = this.current;
+    const link = ++this.links;
     try {
       if (transport === 'socketio') {
-        const ack = await this.socket.emit('join', [{ profileId }], { timeoutMs: 10_000 });
+        const ack = await this.socket.emit('join', [{ profileId }], { timeoutMs: SUBSCRIBE_ACK_MS });
         const reply = ack[0];
         if (typeof reply === 'object' && reply !== null && (reply as Record<string, unknown>)['success'] === false) {
           const error = (reply as Record<string, unknown>)['error'];
@@ -197,14 +209,35 @@ export class MultiwaRealtime implements Disposable {
         }
       } else {
         const requestId = `sub_${++this.requestSeq}`;
-        if (!this.socket.send(JSON.stringify({ type: 'subscribe', payload: { profileId, events: ['*'] }, requestId }))) return;
+        const acked = this.ackOf(requestId);
+        if (!this.socket.send(JSON.stringify({ type: 'subscribe', payload: { profileId, events: ['*'] }, requestId }))) {
+          this.awaitingAck.get(requestId)?.(false);
+          return;
+        }
+        // The documented API acks every subscribe; a gateway that does not still sends the events.
+        if (!(await acked)) this.options.logger.warn(`MultiWA realtime: the gateway did not acknowledge the subscription within ${SUBSCRIBE_ACK_MS / 1000} s; going on without it`);
       }
+      if (link !== this.links || this.socket.state.kind !== 'online') return;
       this.subscribedEmitter.fire({ transport, afterOutage });
     } catch (err) {
       this.problems.fire(err instanceof Error ? err.message : String(err));
       // Try again on a fresh link (a refusal by a reachable server is worth a back-off, not a loop).
       if (!(err instanceof VenueError && err.kind === 'auth')) this.socket.reconnectNow();
     }
+  }
+
+  /** Resolves true when the plain API acks `requestId`, false after SUBSCRIBE_ACK_MS (or on dispose). */
+  private ackOf(requestId: string): Promise<boolean> {
+    return new Promise((resolve) => {
+      const timer = this.options.clock.setTimeout(() => settle(false), SUBSCRIBE_ACK_MS);
+      const settle = (acked: boolean): void => {
+        if (this.awaitingAck.get(requestId) !== settle) return;
+        this.awaitingAck.delete(requestId);
+        timer.dispose();
+        resolve(acked);
+      };
+      this.awaitingAck.set(requestId, settle);
+    });
   }
 
   private onFrame(frame: Frame): void {
@@ -223,8 +256,18 @@ export class MultiwaRealtime implements Disposable {
     if (!decoded.ok) return this.problems.fire(decoded.problem);
     const event = decoded.event;
     if (event.kind === 'error') return this.problems.fire(`the gateway said: ${event.message}`);
-    if (event.kind === 'ignored' || event.kind === 'pong' || event.kind === 'ack-frame') return;
+    if (event.kind === 'ack-frame') {
+      if (event.requestId !== undefined) this.awaitingAck.get(event.requestId)?.(true);
+      // An ack that does not echo the requestId still says what it acknowledges.
+      else if (isSubscribedAck(event.payload)) for (const settle of [...this.awaitingAck.values()]) settle(true);
+      return;
+    }
+    if (event.kind === 'ignored' || event.kind === 'pong') return;
     if (event.kind !== 'chatActivity' && 'profileId' in event && event.profileId && event.profileId !== this.options.profileId) return;
     this.events.fire(event);
   }
+}
+
+function isSubscribedAck(payload: unknown): boolean {
+  return typeof payload === 'object' && payload !== null && (payload as Record<string, unknown>)['action'] === 'subscribed';
 }

@@ -120,6 +120,27 @@ describe('MultiWA adapter against the emulator\'s fault switches', function () {
     assert.equal(sockets.socketIo.length, 0);
   });
 
+  for (const transport of ['socketio', 'websocket'] as const) {
+    it(`${transport}: online only once the gateway has taken the subscription (a status change right after cannot be missed)`, async () => {
+      const profileId = multiwa.accounts()[0]!.settings.profileId;
+      const subscribedAtGateway = (): number => {
+        const list = multiwa.sockets() as { socketIo: { rooms: string[] }[]; plain: { profileId: string | null }[] };
+        return transport === 'socketio' ? list.socketIo.filter((x) => x.rooms.includes(`profile:${profileId}`)).length : list.plain.filter((x) => x.profileId === profileId).length;
+      };
+      const atOnline: number[] = [];
+      const adapter = make(transport);
+      adapter.events((e) => {
+        if (e.type === 'connectionState' && e.state.kind === 'online') atOnline.push(subscribedAtGateway());
+      });
+      await rig.hub.addAccount({ id: A, venue: 'multiwa', label: 'WhatsApp' }, adapter);
+      await online();
+      multiwa.applyFaults({ plainWsDisabled: transport === 'websocket', socketIoDisabled: transport === 'socketio' });
+      multiwa.applyFaults({ plainWsDisabled: false, socketIoDisabled: false });
+      await until(() => atOnline.length >= 2, 15_000, 'online again after the drop');
+      assert.deepEqual(atOnline, atOnline.map(() => 1), 'subscribed at the gateway every time the account turned online');
+    });
+  }
+
   it('WhatsApp dropping on the gateway shows as stale with the gateway\'s words, then online again', async () => {
     await open('socketio');
     await online();
@@ -151,6 +172,23 @@ describe('MultiWA adapter against the emulator\'s fault switches', function () {
     multiwa.pair({ profileId: multiwa.accounts()[1]!.settings.profileId });
     await online();
     assert.ok((multiwa.conversations(1) as unknown[]).length > 0, 'its chats appeared');
+  });
+
+  it('news from chats it has not listed yet (a phone just linked) reads the chat list once or twice, not once per message', async () => {
+    await open('websocket', 1);
+    await until(() => rig.hub.state(A).kind === 'pairing', 10_000, 'pairing');
+    const listReads = () => multiwa.requests().filter((r) => r.method === 'GET' && /\/conversations$/.test(r.path)).length;
+    const before = listReads();
+    // Every REST answer takes 400 ms: the news of a burst arrives while the first read is under way.
+    multiwa.applyFaults({ slowReplies: { ms: 400, n: 1000 } });
+    multiwa.pair({ profileId: multiwa.accounts()[1]!.settings.profileId });
+    const chat = (multiwa.conversations(1) as { id: string }[])[0]!.id;
+    const texts = Array.from({ length: 15 }, (_, i) => `new chat, message ${i}`);
+    for (const text of texts) multiwa.inject({ conversationId: chat, text });
+    await until(() => texts.every((t) => rig.stored(A, chat).filter((m) => m.text === t).length === 1), 20_000, 'every message of the burst stored once');
+    multiwa.applyFaults({ slowReplies: { ms: 0, n: 0 } });
+    // The reads on connecting (the list, its second page) and one shared by all 15 news events.
+    assert.ok(listReads() - before <= 5, `${listReads() - before} reads of the chat list for 15 news events`);
   });
 
   it('an expired API key stops the account with what to do, without a reconnect loop', async () => {
