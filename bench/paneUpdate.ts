@@ -12,6 +12,8 @@ export interface PaneUpdateResult {
   readonly rows: number;
   readonly p50: number;
   readonly p95: number;
+  /** The same measurement of a frame in which no message arrives: what the method itself reads. */
+  readonly emptyFrameP50: number;
 }
 
 /** ms per live message (`updates` of them, one per frame, numbered from `first`) in a pane already showing messages, at the bottom. */
@@ -34,14 +36,27 @@ export async function liveUpdateSamples(chat: ChatPage, updates: number, first =
   return samples;
 }
 
+/** The same frame-time reading with no message dispatched: the measurement's floor on this machine. */
+export async function emptyFrameSamples(chat: ChatPage, frames: number): Promise<number[]> {
+  const samples: number[] = [];
+  for (let i = 0; i < frames; i++) {
+    samples.push(await chat.page.evaluate(() => new Promise<number>((resolve) => requestAnimationFrame((frameStart) => resolve(performance.now() - frameStart)))));
+  }
+  return samples;
+}
+
 /**
  * p50/p95 per live message in each pane, measured in alternating rounds (`rounds` of `perRound`
  * updates each) so that a busy machine weighs on both sizes alike.
  */
 export async function liveUpdates(panes: readonly { readonly chat: ChatPage; readonly rows: number }[], rounds = 4, perRound = 15): Promise<PaneUpdateResult[]> {
   const samples = panes.map(() => [] as number[]);
+  const empty = panes.map(() => [] as number[]);
   for (let round = 0; round < rounds; round++) {
-    for (let i = 0; i < panes.length; i++) samples[i]!.push(...(await liveUpdateSamples(panes[i]!.chat, perRound, round * perRound)));
+    for (let i = 0; i < panes.length; i++) {
+      samples[i]!.push(...(await liveUpdateSamples(panes[i]!.chat, perRound, round * perRound)));
+      empty[i]!.push(...(await emptyFrameSamples(panes[i]!.chat, perRound)));
+    }
   }
-  return panes.map((pane, i) => ({ rows: pane.rows, p50: percentile(samples[i]!, 0.5), p95: percentile(samples[i]!, 0.95) }));
+  return panes.map((pane, i) => ({ rows: pane.rows, p50: percentile(samples[i]!, 0.5), p95: percentile(samples[i]!, 0.95), emptyFrameP50: percentile(empty[i]!, 0.5) }));
 }
