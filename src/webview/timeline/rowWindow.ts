@@ -45,10 +45,6 @@ export class RowWindow implements Disposable {
   private readonly entryOf = new Map<Element, TimelineEntry>();
   /** Mounted rows whose height is not known yet (new, or their content changed). */
   private readonly unmeasured = new Set<TimelineEntry>();
-  /** Mounted rows the ResizeObserver has not reported yet (it reports every newly observed row once). */
-  private readonly unreported = new Set<TimelineEntry>();
-  /** A sync left its measuring to the observer's next report (see syncBottomAfterLayout). */
-  private measureAfterLayout = false;
   private readonly resizes: ResizeObserver;
   private spacerSizes: [number, number] = [-1, -1];
   /** What the mounted rows' aria-posinset/aria-setsize were last written for; stale once rows come, go or move. */
@@ -144,22 +140,7 @@ export class RowWindow implements Disposable {
    * scroller is now) with about a screen of rows either side, unmounts the rest, measures what is
    * new and sizes the spacers. Returns whether anything in the document moved.
    */
-  /**
-   * `sync('bottom')` for a live message at the bottom, without a layout of its own: the new rows
-   * are measured when the ResizeObserver reports them, after the browser's layout of this frame and
-   * before it paints (measuring then costs nothing more), and `onRowsResized` follows, which keeps
-   * the list at the bottom. Returns false when no new row is waiting for a report: then it synced
-   * and measured as `sync` does, and the caller scrolls now.
-   */
-  syncBottomAfterLayout(): boolean {
-    return this.syncWindow('bottom', true);
-  }
-
   sync(at: 'bottom' | 'scroll'): boolean {
-    return this.syncWindow(at, false);
-  }
-
-  private syncWindow(at: 'bottom' | 'scroll', afterLayout: boolean): boolean {
     const count = this.store.length;
     let from = 0;
     let to = count;
@@ -193,12 +174,10 @@ export class RowWindow implements Disposable {
       }
     }
     const moved = this.mountRange(from, to);
-    const deferred = afterLayout && this.unreported.size > 0;
-    const measured = deferred ? false : this.measure();
-    if (deferred) this.measureAfterLayout = true;
+    const measured = this.measure();
     this.updateSpacers();
     this.updatePositions();
-    return afterLayout ? deferred : moved || measured;
+    return moved || measured;
   }
 
   /**
@@ -316,7 +295,6 @@ export class RowWindow implements Disposable {
     const element = entry.row.mount();
     this.entryOf.set(element, entry);
     this.unmeasured.add(entry);
-    this.unreported.add(entry);
     this.resizes.observe(element);
     return element;
   }
@@ -329,7 +307,6 @@ export class RowWindow implements Disposable {
     this.resizes.unobserve(element);
     this.entryOf.delete(element);
     this.unmeasured.delete(entry);
-    this.unreported.delete(entry);
     element.remove();
     entry.row.unmount();
   }
@@ -364,19 +341,11 @@ export class RowWindow implements Disposable {
     for (const observed of entries) {
       const entry = this.entryOf.get(observed.target);
       if (!entry) continue;
-      this.unreported.delete(entry);
       const at = this.rows.indexOf(entry);
       const height = observed.borderBoxSize[0]?.blockSize ?? observed.target.getBoundingClientRect().height;
       if (at < 0 || Math.abs(this.heights.heightAt(this.start + at) - height) <= 0.01) continue;
       this.heights.setHeight(this.start + at, height);
       this.unmeasured.delete(entry);
-      changed = true;
-    }
-    if (this.measureAfterLayout) {
-      // Layout is clean here: reading the rows' heights costs no layout of its own.
-      this.measureAfterLayout = false;
-      this.measure();
-      this.updateSpacers();
       changed = true;
     }
     if (changed) this.deps.onRowsResized();

@@ -347,11 +347,8 @@ export class Timeline implements Disposable {
     if (this.pager.state.kind === 'end' && wasEmpty && this.store.length > 0) renderHistoryStatusLine(this.historyStatus, this.pager.state, true, this.emptyText);
     if (latestIncoming) this.deps.announce(announcementFor(latestIncoming, newIncoming));
 
-    // At the bottom, new rows are measured and the list kept at the bottom after the browser's own
-    // layout of this frame (onResize), so a live message costs no forced layout here.
-    let afterLayout = false;
     if (wasAtBottom || ownSendArrived) {
-      afterLayout = this.toBottomAfterLayout();
+      this.toBottom();
       this.setUnseen(0);
     } else {
       this.layout(anchor);
@@ -359,7 +356,7 @@ export class Timeline implements Disposable {
       if (newIncoming > 0) this.setUnseen(this.unseen + newIncoming);
     }
     this.saveScroll.schedule();
-    if (!afterLayout) this.maybeMarkRead();
+    this.maybeMarkRead();
   }
 
   /** A new version of a loaded message; `changed` gets the rows whose grouping it may have changed. */
@@ -445,7 +442,6 @@ export class Timeline implements Disposable {
     if (this.stuckToBottom) scrollToBottom(this.scroller);
     else if (this.readingAnchor) this.rows.restore(this.readingAnchor);
     this.ownScrollTop = this.scroller.scrollTop;
-    if (this.stuckToBottom) this.maybeMarkRead();
     this.relayout.value ??= animationFrame(() => {
       this.relayout.value = undefined;
       this.layout(this.stuckToBottom ? undefined : (this.readingAnchor ?? this.rows.anchor()));
@@ -465,15 +461,6 @@ export class Timeline implements Disposable {
     this.stuckToBottom = true;
     this.readingAnchor = undefined;
     this.layout(undefined);
-  }
-
-  /** `toBottom`, leaving the measuring and the scroll to onResize when new rows await the observer; false if it scrolled now. */
-  private toBottomAfterLayout(): boolean {
-    this.stuckToBottom = true;
-    this.readingAnchor = undefined;
-    if (this.rows.syncBottomAfterLayout()) return true;
-    this.layout(undefined);
-    return false;
   }
 
   /** After moving the list to a row: within reach of the end it sticks there, else that is the reader's place. */
