@@ -6,15 +6,16 @@
 // preloaded; the goal) and in a cold Node process. Also the bytes of JS loaded. Baselines, in the
 // same processes: `require` of an empty module and of the `ws` package.
 import { writeFileSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startSandbox } from '../sandbox/index';
+import type { OutboxEntry } from '../src/extension/core/delivery/outboxEntry';
 import { VENUE_IDS, type VenueId } from '../src/shared/model';
 import type { ActivateResult, ProbeAccount } from './probe';
 import { buildProduction, repoRoot, runProbe, withStorage } from './probeRunner';
 import { type BenchRow, bytes, ms, verdict } from './report';
-import { writeHistory } from './storeOpen';
+import { HISTORY_ACCOUNT, LONGEST_CHAT, writeHistory } from './storeOpen';
 import { stats } from './stats';
 
 const GOAL_MS = 50;
@@ -36,14 +37,23 @@ interface Case {
   readonly account?: ProbeAccount;
   /** Messages stored before activation (store/messages written as years of use leave it). */
   readonly history?: number;
+  /** The outbox log keeps a send of the last session in the longest stored chat (checked against the store at start). */
+  readonly lastSessionSend?: boolean;
+}
+
+/** A finished send of the last session in the longest chat `writeHistory` writes, as the outbox log keeps it. */
+function lastSessionSend(): OutboxEntry {
+  return { clientMessageId: 'bench-last-send', venue: 'mexc', accountId: HISTORY_ACCOUNT, conversationId: LONGEST_CHAT, kind: 'text', text: 'paid, reference 1234', composedAt: 1, attempts: 1, state: 'done', updatedAt: 2 };
 }
 
 /** A storage directory holding `history` stored messages, made once and used by every run of its case. */
-async function withHistory<T>(history: number | undefined, run: (dir: string) => Promise<T>): Promise<T> {
+async function withHistory<T>(c: Case, run: (dir: string) => Promise<T>): Promise<T> {
+  const history = c.history;
   if (history === undefined) return withStorage(run);
   const dir = await mkdtemp(join(tmpdir(), 'venue-chat-bench-history-'));
   try {
     await writeHistory(join(dir, 'store'), history, Math.min(history, 100_000));
+    if (c.lastSessionSend) await writeFile(join(dir, 'outbox.jsonl'), `${JSON.stringify(lastSessionSend())}\n`);
     return await run(dir);
   } finally {
     await rm(dir, { recursive: true, force: true });
@@ -63,11 +73,12 @@ export async function activationBench(runs: number, sourceDir?: string): Promise
       ...VENUE_IDS.map((venue) => ({ id: venue, label: `one ${venue} account`, account: sandboxAccount(sandbox.info, venue) })),
       { id: 'history100k', label: 'no accounts, 100k messages stored', history: 100_000 },
       { id: 'history1M', label: 'no accounts, 1M messages stored', history: 1_000_000 },
+      { id: 'history100kSend', label: 'no accounts, 100k messages stored, a send of the last session kept in the 100k-message chat', history: 100_000, lastSessionSend: true },
     ];
     for (const c of cases) {
       // Host-like (the goal): Node built-ins and undici preloaded as in the extension host. Cold: a bare Node process.
       for (const hostPreload of c.history === undefined ? [true, false] : [true]) {
-        const results = await withHistory(c.history, async (historyDir) => {
+        const results = await withHistory(c, async (historyDir) => {
           const out: ActivateResult[] = [];
           for (let i = 0; i < runs; i++) {
             const probe = (storageDir: string) =>

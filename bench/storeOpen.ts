@@ -15,7 +15,10 @@ import { accountDirName, conversationLogName } from '../src/extension/core/store
 import { messageKey, type ChatMessage } from '../src/shared/model';
 import { type BenchRow, bytes, ms, verdict } from './report';
 
-const ACCOUNT = 'desk';
+/** The account and the longest chat `writeHistory` writes. */
+export const HISTORY_ACCOUNT = 'desk';
+export const LONGEST_CHAT = 'long-chat';
+const ACCOUNT = HISTORY_ACCOUNT;
 const T0 = 1_700_000_000_000;
 
 function message(conversationId: string, i: number): ChatMessage {
@@ -61,7 +64,7 @@ async function writeConversation(storeDir: string, conversationId: string, count
 
 /** Writes `total` messages: one conversation of `longest`, the rest in chats of 500 (a desk's orders). */
 export async function writeHistory(storeDir: string, total: number, longest: number): Promise<number> {
-  let size = await writeConversation(storeDir, 'long-chat', longest);
+  let size = await writeConversation(storeDir, LONGEST_CHAT, longest);
   for (let c = 0, left = total - longest; left > 0; c++, left -= 500) size += await writeConversation(storeDir, `order-${c}`, Math.min(500, left));
   return size;
 }

@@ -91,6 +91,11 @@ async function startInbox(context: vscode.ExtensionContext, log: RedactingLog, s
     logger: log,
   });
   for (const problem of problems) log.warn(`outbox: ${problem}`);
+  // The last session's sends are checked against the store in the background (loading their
+  // conversations takes time with long histories); nothing is sent before that check is done.
+  void outbox.whenReady().catch(() => {
+    void vscode.window.showErrorMessage(vscode.l10n.t('Venue Chat could not check the messages it was sending when it last stopped, so it sends nothing until it restarts. Details are in the log.'));
+  });
   const inbox = new InboxHub({ store, outbox, conversationsFile: join(storageDir, 'conversations.json'), logger: log });
   late.hub = inbox;
   await inbox.load();

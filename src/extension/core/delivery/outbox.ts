@@ -60,6 +60,8 @@ export class Outbox implements Disposable {
   private readonly changed = new Emitter<ChatMessage[]>();
   private readonly progress = new Emitter<UploadProgressEvent>();
   private disposed = false;
+  /** The check of the last session's entries (see open); set by open before anything can use the outbox. */
+  private startup: Promise<void> = Promise.resolve();
   /** Messages the outbox changed in the store (the hub forwards them to views). */
   readonly onMessages = this.changed.event;
   /** Bytes uploaded so far for a message with a file. */
@@ -74,22 +76,49 @@ export class Outbox implements Disposable {
     this.logger = deps.logger ?? silentLogger;
   }
 
+  /**
+   * Reads the outbox log and returns at once (`problems`: what reading it repaired). Checking the
+   * entries kept from the last session against the store loads their conversations, which takes
+   * time with long histories, so it runs in the background (`whenReady`); until it is done nothing
+   * is sent and every change to the outbox waits, so a message the store knows was sent is never
+   * sent again.
+   */
   static async open(filePath: string, deps: OutboxDeps): Promise<{ outbox: Outbox; problems: string[] }> {
     const { log, records, recovery } = await AppendLog.open<OutboxEntry>(filePath, { parse: parseOutboxEntry, logger: deps.logger ?? silentLogger });
     const files = new OutboxFiles(path.join(path.dirname(filePath), `${path.basename(filePath)}.files`));
     const outbox = new Outbox(log, files, deps);
     for (const r of records) outbox.entries.set(r.clientMessageId, r);
-    const problems = [...recovery.problems, ...(await outbox.reconcile())];
-    // Keep the log small: drop finished entries once they are no longer needed.
-    const live = [...outbox.entries.values()].filter((e) => !TERMINAL.has(e.state));
-    if (live.length < records.length / 2 && records.length > 50) await log.rewrite(live);
-    await files.prune(new Set(live.filter((e) => e.upload).map((e) => e.clientMessageId)));
-    for (const e of live) if (e.state === 'sent') outbox.scheduleEvidenceCheck(e);
-    return { outbox, problems };
+    outbox.startup = outbox.startUp(records.length);
+    // Each waiter handles the failure; this keeps it from also surfacing as an unhandled rejection.
+    outbox.startup.catch(() => undefined);
+    return { outbox, problems: [...recovery.problems] };
+  }
+
+  /**
+   * Settles once the entries kept from the last session agree with the store (problems found are
+   * logged). Rejects if that check failed: nothing is sent then, the log says why.
+   */
+  whenReady(): Promise<void> {
+    return this.startup;
+  }
+
+  private async startUp(recordCount: number): Promise<void> {
+    try {
+      for (const problem of await this.reconcile()) this.logger.warn(problem);
+      // Keep the log small: drop finished entries once they are no longer needed.
+      const live = [...this.entries.values()].filter((e) => !TERMINAL.has(e.state));
+      if (live.length < recordCount / 2 && recordCount > 50) await this.log.rewrite(live);
+      await this.files.prune(new Set(live.filter((e) => e.upload).map((e) => e.clientMessageId)));
+      for (const e of live) if (e.state === 'sent') this.scheduleEvidenceCheck(e);
+    } catch (err) {
+      this.logger.error(`outbox: could not check the last session's messages against the store, so none is sent until Venue Chat restarts: ${err instanceof Error ? err.message : String(err)}`);
+      throw err;
+    }
   }
 
   /** Durably queues a message and returns its store record; sending starts right after. */
   async enqueue(input: ComposeInput): Promise<ChatMessage> {
+    await this.startup;
     const existing = this.entries.get(input.clientMessageId);
     if (existing) {
       // The same client id twice (a double click, a replayed request) is one message.
@@ -111,6 +140,7 @@ export class Outbox implements Disposable {
 
   /** User's Retry: a failed (or stuck) message goes back in the queue, consenting to a resend. */
   async retry(clientMessageId: string): Promise<ChatMessage | undefined> {
+    await this.startup;
     const entry = this.entries.get(clientMessageId);
     if (!entry || TERMINAL.has(entry.state) || entry.state === 'sent') return undefined;
     const next: OutboxEntry = { ...entry, state: 'queued', inFlight: false, failure: undefined, nextAttemptAt: undefined, updatedAt: this.clock.now() };
@@ -122,6 +152,7 @@ export class Outbox implements Disposable {
 
   /** Cancels a message not yet handed to the venue (an upload in progress is aborted). */
   async cancel(clientMessageId: string): Promise<boolean> {
+    await this.startup;
     const entry = this.entries.get(clientMessageId);
     if (!entry || TERMINAL.has(entry.state) || entry.state === 'sent' || (entry.state === 'sending' && entry.inFlight)) return false;
     this.uploads.get(clientMessageId)?.abort();
@@ -134,6 +165,7 @@ export class Outbox implements Disposable {
 
   /** Venue evidence (an echo or ack) arrived for one of our messages. */
   async confirm(clientMessageId: string): Promise<void> {
+    await this.startup;
     const entry = this.entries.get(clientMessageId);
     if (!entry || entry.state === 'done' || entry.state === 'cancelled') return;
     await this.finish(entry);
@@ -141,6 +173,7 @@ export class Outbox implements Disposable {
 
   /** The venue reported that a message it had accepted failed: it shows failed and Retry sends it again. */
   async reopen(clientMessageId: string, failure: string): Promise<void> {
+    await this.startup;
     const entry = this.entries.get(clientMessageId);
     if (!entry || entry.state === 'cancelled') return;
     this.clearEvidenceTimer(clientMessageId);
@@ -166,6 +199,7 @@ export class Outbox implements Disposable {
   }
 
   async removeAccount(accountId: string): Promise<void> {
+    await this.startup;
     for (const [id, entry] of this.entries) {
       if (entry.accountId !== accountId) continue;
       this.entries.delete(id);
@@ -263,6 +297,8 @@ export class Outbox implements Disposable {
   }
 
   private async runLane(key: string, accountId: string, conversationId: string): Promise<void> {
+    // Nothing leaves before the last session's entries are checked (a failed check is logged).
+    if (!(await this.startup.then(() => true, () => false))) return;
     while (!this.disposed) {
       const lane = this.laneEntries(accountId, conversationId);
       const next = lane[0];

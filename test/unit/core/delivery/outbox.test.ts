@@ -86,6 +86,7 @@ describe('outbox', () => {
   async function openOutbox(): Promise<Outbox> {
     const { outbox } = await Outbox.open(join(dir, 'outbox.jsonl'), { store, adapterFor: () => venue, isReady: () => ready, evidenceWaitMs: 20, confirmWaitMs: 30 });
     opened.push(outbox);
+    await outbox.whenReady();
     return outbox;
   }
 
@@ -109,6 +110,7 @@ describe('outbox', () => {
     venue.script.push(async () => {
       // At the moment of the network call, a fresh process must already see the entry.
       const again = await Outbox.open(join(dir, 'outbox.jsonl'), { store, adapterFor: () => undefined, isReady: () => false });
+      await again.outbox.whenReady();
       durableAtSend = again.outbox.get('msg00001')?.state === 'sending';
       again.outbox.dispose();
       return { status: 'sent' };
@@ -294,6 +296,27 @@ describe('outbox', () => {
     await new Promise((r) => setTimeout(r, 80));
     assert.equal(venue.sent.length, 0, 'not sent again');
     assert.notEqual(second.get('tail0001')?.state, 'queued');
+  });
+
+  it('open returns before the last session is checked against the store (activation does not wait for it), and nothing is sent before', async () => {
+    ready = false;
+    const first = await openOutbox();
+    await first.enqueue(compose('gate0001'));
+    const record = store.findByClientMessageId('acc', '42', 'gate0001')!;
+    await store.upsert([{ ...record, status: 'sent', venueMessageId: '4343' }]);
+    first.dispose();
+    // A restart: the conversation is on disk only, so the check has to load it first.
+    await store.close();
+    store = await MessageStore.open(join(dir, 'store'), silentLogger);
+    ready = true;
+    const { outbox: second } = await Outbox.open(join(dir, 'outbox.jsonl'), { store, adapterFor: () => venue, isReady: () => ready, evidenceWaitMs: 20, confirmWaitMs: 30 });
+    opened.push(second);
+    assert.equal(second.get('gate0001')?.state, 'queued', 'open did not wait for the check');
+    second.kick('acc');
+    await second.whenReady();
+    await new Promise((r) => setTimeout(r, 80));
+    assert.equal(venue.sent.length, 0, 'not sent: the store knew it had left');
+    assert.notEqual(second.get('gate0001')?.state, 'queued');
   });
 
   it('an entry finished in the outbox but stuck "sending" in the store is reconciled on open', async () => {
