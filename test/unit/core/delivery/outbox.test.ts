@@ -282,14 +282,18 @@ describe('outbox', () => {
     assert.deepEqual([place?.clientMessageId, place?.kind, place?.payload, place?.quote], ['place001', 'location', location, undefined]);
   });
 
-  it('a lost outbox tail never leads to a second send: the store says it was sent', async () => {
+  /** A session that queued `id` and stopped; the send happened and the store recorded it, but the outbox lines saying so were lost. */
+  async function sentButOutboxTailLost(id: string, venueMessageId: string): Promise<void> {
     ready = false;
     const first = await openOutbox();
-    await first.enqueue(compose('tail0001'));
-    // The send happened and the store recorded it, but the outbox lines saying so were lost.
-    const record = store.findByClientMessageId('acc', '42', 'tail0001')!;
-    await store.upsert([{ ...record, status: 'sent', venueMessageId: '4242' }]);
+    await first.enqueue(compose(id));
+    const record = store.findByClientMessageId('acc', '42', id)!;
+    await store.upsert([{ ...record, status: 'sent', venueMessageId }]);
     first.dispose();
+  }
+
+  it('a lost outbox tail never leads to a second send: the store says it was sent', async () => {
+    await sentButOutboxTailLost('tail0001', '4242');
     ready = true;
     const second = await openOutbox();
     second.kick('acc');
@@ -299,12 +303,7 @@ describe('outbox', () => {
   });
 
   it('open returns before the last session is checked against the store (activation does not wait for it), and nothing is sent before', async () => {
-    ready = false;
-    const first = await openOutbox();
-    await first.enqueue(compose('gate0001'));
-    const record = store.findByClientMessageId('acc', '42', 'gate0001')!;
-    await store.upsert([{ ...record, status: 'sent', venueMessageId: '4343' }]);
-    first.dispose();
+    await sentButOutboxTailLost('gate0001', '4343');
     // A restart: the conversation is on disk only, so the check has to load it first.
     await store.close();
     store = await MessageStore.open(join(dir, 'store'), silentLogger);
