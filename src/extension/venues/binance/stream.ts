@@ -2,17 +2,22 @@
 // user carries every order's chat as flat JSON text frames; the plain text `Bye` means another
 // client took the session. Everything inbound is untrusted and checked here.
 import * as z from 'zod';
+import { preview } from '../framePreview';
 
 /**
  * A chat message, pushed on the socket or read from history (one family, docs/venue-protocols.md).
  * `orderNo` may come as `topicId`.
  */
+/** Ids are kept exactly, so one too long to store is refused with its frame rather than cut. */
+const MAX_ID_LENGTH = 1024;
+const idField = z.union([z.string().min(1).max(MAX_ID_LENGTH), z.number().int()]).transform((v) => String(v));
+
 export const chatMessageSchema = z
   .object({
-    id: z.union([z.string().min(1), z.number().int()]).transform((v) => String(v)),
-    uuid: z.string().nullish(),
-    orderNo: z.union([z.string().min(1), z.number().int()]).transform((v) => String(v)).nullish(),
-    topicId: z.union([z.string().min(1), z.number().int()]).transform((v) => String(v)).nullish(),
+    id: idField,
+    uuid: z.string().max(MAX_ID_LENGTH).nullish(),
+    orderNo: idField.nullish(),
+    topicId: idField.nullish(),
     type: z.string().min(1),
     content: z.string().nullish(),
     createTime: z.union([z.number(), z.string().regex(/^\d+$/)]).transform((v) => Number(v)),
@@ -36,6 +41,9 @@ export type BinanceInbound =
   | { readonly kind: 'ping' }
   | { readonly kind: 'invalid'; readonly detail: string };
 
+/** An error's reason and a rejection's account of a frame are shown and logged: a line, not a page. */
+const MAX_REASON_CHARS = 500;
+
 export function decodeFrame(text: string): BinanceInbound {
   if (text.trim() === 'Bye') return { kind: 'bye' };
   let raw: unknown;
@@ -50,12 +58,12 @@ export function decodeFrame(text: string): BinanceInbound {
   if (type === 'ping') return { kind: 'ping' };
   if (type === 'error') {
     const { uuid, content } = raw as { uuid?: unknown; content?: unknown };
-    return { kind: 'error', ...(typeof uuid === 'string' && uuid ? { uuid } : {}), reason: typeof content === 'string' && content ? content : 'no reason given' };
+    return { kind: 'error', ...(typeof uuid === 'string' && uuid ? { uuid } : {}), reason: typeof content === 'string' && content ? preview(content, MAX_REASON_CHARS) : 'no reason given' };
   }
   const parsed = chatMessageSchema.safeParse(raw);
-  if (!parsed.success) return { kind: 'invalid', detail: `bad message frame: ${z.prettifyError(parsed.error)}` };
+  if (!parsed.success) return { kind: 'invalid', detail: `bad message frame: ${preview(z.prettifyError(parsed.error), MAX_REASON_CHARS)}` };
   const orderNo = parsed.data.orderNo ?? parsed.data.topicId;
-  if (!orderNo) return { kind: 'invalid', detail: `message ${parsed.data.id} names no order` };
+  if (!orderNo) return { kind: 'invalid', detail: `message ${preview(parsed.data.id)} names no order` };
   return { kind: 'message', message: { ...parsed.data, orderNo } };
 }
 
@@ -82,6 +90,3 @@ export function encodeImage(p: { uuid: string; orderNo: string; imageUrl: string
   });
 }
 
-function preview(text: string): string {
-  return text.length > 120 ? `${text.slice(0, 120)}…` : text;
-}

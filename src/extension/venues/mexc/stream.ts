@@ -1,6 +1,7 @@
 // MEXC chat WebSocket codec (docs/venue-protocols.md, MEXC: chat socket). Frames are JSON text;
 // `params` (out) and `data` (in) are JSON strings holding JSON. Everything inbound is untrusted and
 // validated.
+import { preview } from '../framePreview';
 
 export const PING_FRAME = JSON.stringify({ method: 'PING' });
 
@@ -160,6 +161,3 @@ function parseTimeText(text: string, offsetMinutes: number): number | undefined 
   return Number.isFinite(utc) ? utc - offsetMinutes * 60_000 : undefined;
 }
 
-function preview(text: string): string {
-  return text.length > 120 ? `${text.slice(0, 120)}…` : text;
-}
