@@ -33,25 +33,3 @@ export function clampText(text: string, max: number = MAX_TEXT_LENGTH): ClampedT
   if (last >= 0xd800 && last <= 0xdbff) cut = cut.slice(0, -1);
   return { text: cut, clamped: true, originalLength: text.length };
 }
-
-/**
- * A name a counterparty chose (the sender's nickname), cut to MAX_FIELD_LENGTH: an over-long one
- * must not make the store refuse the message it came with. A cut is reported in `problems`.
- */
-export function clampName(name: string, problems?: string[]): string {
-  const clamped = clampText(name, MAX_FIELD_LENGTH);
-  if (clamped.clamped) problems?.push(`sender name clamped from ${clamped.originalLength} chars to ${clamped.text.length}`);
-  return clamped.text;
-}
-
-/**
- * `value` when the store can keep it as a field (MAX_FIELD_LENGTH), else nothing and the reason in
- * `problems`: a link or a type that long is not a usable one, and keeping it would make the store
- * refuse the whole message.
- */
-export function fieldOrNothing(value: string | null | undefined, what: string, problems?: string[]): string | undefined {
-  if (!value) return undefined;
-  if (value.length <= MAX_FIELD_LENGTH) return value;
-  problems?.push(`${what} dropped: ${value.length} chars`);
-  return undefined;
-}

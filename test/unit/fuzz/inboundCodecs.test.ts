@@ -2,7 +2,7 @@
 // is untrusted, so each decoder is fed generated malformed input, both garbage and frames shaped
 // like the real ones with fields of the wrong type, missing, huge, or cut short. Every input must be
 // answered (no exception, no hang) with a known outcome; a rejection carries a detail short enough to
-// log; and a frame a decoder accepts as a chat message must map to a message the store accepts.
+// log; and a frame a decoder accepts as a chat message must map to a message the hub keeps.
 //
 // `npm run fuzz` runs 100,000 inputs per property (VENUE_CHAT_FUZZ_RUNS) and prints the outcome
 // counts; `npm test` runs a short version. A failure prints fast-check's seed and path: replay with
@@ -10,7 +10,7 @@
 import assert from 'node:assert/strict';
 import { gzipSync } from 'node:zlib';
 import fc from 'fast-check';
-import { checkForStore } from '../../../src/extension/core/store/checkedMessage';
+import { checkInbound } from '../../../src/extension/core/inbox/inboundFit';
 import { decodeFrame as decodeBinanceFrame } from '../../../src/extension/venues/binance/stream';
 import { toChatMessage as binanceMessage } from '../../../src/extension/venues/binance/messageMapping';
 import { decodeFrame as decodeMexcFrame } from '../../../src/extension/venues/mexc/stream';
@@ -66,9 +66,10 @@ function assertDetail(detail: unknown, where: string): void {
   assert.ok((detail as string).length > 0 && (detail as string).length <= MAX_DETAIL_CHARS, `${where}: a rejection's detail is one loggable line (${(detail as string).length} chars)`);
 }
 
+/** What the hub does with a mapped message before the store: checks it, fitting over-long display fields. */
 function assertStorable(message: unknown, where: string): void {
-  const checked = checkForStore(message as never);
-  assert.notEqual(typeof checked, 'string', `${where}: an accepted frame maps to a message the store refuses: ${String(checked)}`);
+  const checked = checkInbound(message as never, []);
+  assert.notEqual(typeof checked, 'string', `${where}: an accepted frame maps to a message the hub refuses: ${String(checked)}`);
 }
 
 // ---- MEXC -------------------------------------------------------------------------------------

@@ -9,7 +9,8 @@ import type { Clock } from '../clock';
 import { Backoff } from '../connection/backoff';
 import type { Disposable } from '../event';
 import type { Logger } from '../logger';
-import { checkForStore, type CheckedMessage, type MessageStore, type UpsertResult } from '../store/messageStore';
+import type { CheckedMessage, MessageStore, UpsertResult } from '../store/messageStore';
+import { checkInbound } from './inboundFit';
 import { StoreWriteError } from '../store/storeWriteError';
 
 export interface StoreTrouble {
@@ -73,16 +74,17 @@ export class InboundStore {
    * Splits `messages` into those fit to store (the store's checked copies, which it takes without
    * checking again) and the problems of the others.
    */
-  check(accountId: string, venue: string, messages: readonly ChatMessage[]): { ok: CheckedMessage[]; rejected: RejectedMessage[] } {
+  check(accountId: string, venue: string, messages: readonly ChatMessage[]): { ok: CheckedMessage[]; rejected: RejectedMessage[]; fitted: string[] } {
     const ok: CheckedMessage[] = [];
     const rejected: RejectedMessage[] = [];
+    const fitted: string[] = [];
     for (const m of messages) {
-      const checked = checkForStore(m);
+      const checked = checkInbound(m, fitted);
       if (typeof checked === 'string') rejected.push({ accountId, problem: checked });
       else if (checked.accountId !== accountId || checked.venue !== venue) rejected.push({ accountId, problem: 'message names another account or venue' });
       else ok.push(checked);
     }
-    return { ok, rejected };
+    return { ok, rejected, fitted };
   }
 
   /** Writes `messages` durably where it can now; what cannot be written is parked and retried. Never rejects. */

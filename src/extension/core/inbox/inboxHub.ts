@@ -395,8 +395,9 @@ export class InboxHub implements Disposable {
       if (!slot) continue; // account removed meanwhile
       // A recall withdraws the message it names (the batch's or the stored one) in the same write.
       const marked = withRecallsMarked(event.messages, (a, c, v) => this.deps.store.findByVenueMessageId(a, c, v));
-      const { ok, rejected } = this.inbound.check(accountId, slot.info.venue, marked);
+      const { ok, rejected, fitted } = this.inbound.check(accountId, slot.info.venue, marked);
       for (const r of rejected) this.reportBadInput(slot, `${slot.info.label}: message`, r.problem);
+      for (const note of fitted) this.reportBadInput(slot, `${slot.info.label}: message`, note);
       if (ok.length === 0) continue;
       // The adapter hears only of what it delivered (a stored message marked withdrawn is not news to it).
       const deliveredKeys = marked.length === event.messages.length ? undefined : new Set(event.messages.map((m) => m.key));

@@ -4,7 +4,7 @@
 // pending record.
 import type { Attachment, ChatMessage } from '../../../shared/model';
 import { messageKey } from '../../../shared/model';
-import { clampName, clampText, fieldOrNothing } from '../../../shared/messageLimits';
+import { clampText } from '../../../shared/messageLimits';
 import { parseVenueTime } from '../../core/venueTime';
 
 /** What history items and pushed frames have in common. */
@@ -69,7 +69,7 @@ export function toChatMessage(m: BinanceMessageFields, ctx: MappingContext): Cha
     venueMessageId: m.id,
     time,
     ...(self && m.uuid ? { clientMessageId: m.uuid } : {}),
-    ...(m.fromNickName ? { senderName: clampName(m.fromNickName, problems) } : {}),
+    ...(m.fromNickName ? { senderName: m.fromNickName } : {}),
   };
   const direction = self ? ('out' as const) : ('in' as const);
   const sent = self ? { status: 'confirmed' as const } : {};
@@ -82,16 +82,14 @@ export function toChatMessage(m: BinanceMessageFields, ctx: MappingContext): Cha
       return { ...base, direction, kind: 'text', text: content ? `Automatic reply: ${content}` : 'Automatic reply', ...sent };
     case 'image':
     case 'video': {
-      const url = fieldOrNothing(m.imageUrl || (m.type === 'video' && /^https?:\/\//i.test(content) ? content : ''), `message ${m.id}: ${m.type} URL`, problems);
-      const thumbUrl = fieldOrNothing(m.thumbnailUrl, `message ${m.id}: thumbnail URL`, problems);
-      const mimeType = fieldOrNothing(m.imageType ? `${m.type}/${m.imageType}` : undefined, `message ${m.id}: image type`, problems);
+      const url = m.imageUrl || (m.type === 'video' && /^https?:\/\//i.test(content) ? content : '');
       const attachment: Attachment = {
         kind: m.type,
         ...(url ? { url } : {}),
-        ...(thumbUrl ? { thumbUrl } : {}),
+        ...(m.thumbnailUrl ? { thumbUrl: m.thumbnailUrl } : {}),
         ...(typeof m.width === 'number' && m.width > 0 ? { width: m.width } : {}),
         ...(typeof m.height === 'number' && m.height > 0 ? { height: m.height } : {}),
-        ...(mimeType ? { mimeType } : {}),
+        ...(m.imageType ? { mimeType: `${m.type}/${m.imageType}` } : {}),
       };
       if (!url) problems.push(`message ${m.id}: ${m.type} without a URL`);
       const caption = m.type === 'image' || content !== url ? content : '';

@@ -2,7 +2,7 @@
 // (media as URL attachments), outbound messages become SEND_MESSAGE frames.
 import type { Attachment, ChatMessage, MessageKind } from '../../../shared/model';
 import { messageKey } from '../../../shared/model';
-import { clampName, clampText, fieldOrNothing } from '../../../shared/messageLimits';
+import { clampText } from '../../../shared/messageLimits';
 import { EARLIEST_PLAUSIBLE_TIME, MAX_FUTURE_SKEW_MS, parseVenueTime, type VenueTime } from '../../core/venueTime';
 import { VenueError, type OutboundMessage } from '../venue';
 import { MEXC_TYPE, encodeSend, parseMexcTime, type MexcChatMessage, type MexcMessageType } from './stream';
@@ -68,21 +68,10 @@ export function kindOf(type: number): MessageKind {
   return type === MEXC_TYPE.image ? 'image' : type === MEXC_TYPE.video ? 'video' : type === MEXC_TYPE.file ? 'file' : 'text';
 }
 
-/** The message's media; a link too long to store counts as none (and is reported in `problems`). */
-export function attachmentOf(m: MexcChatMessage, problems?: string[]): Attachment | undefined {
-  const usable = (url: string, what: string) => fieldOrNothing(url, `message ${m.id}: ${what}`, problems);
-  if (m.type === MEXC_TYPE.image) {
-    const url = usable(m.imageUrl, 'image URL');
-    return url ? { kind: 'image', url, thumbUrl: usable(m.imageThumbUrl, 'thumbnail URL') } : undefined;
-  }
-  if (m.type === MEXC_TYPE.video) {
-    const url = usable(m.videoUrl, 'video URL');
-    return url ? { kind: 'video', url } : undefined;
-  }
-  if (m.type === MEXC_TYPE.file) {
-    const url = usable(m.fileUrl, 'file URL');
-    return url ? { kind: 'file', url, name: fileNameOf(url) } : undefined;
-  }
+export function attachmentOf(m: MexcChatMessage): Attachment | undefined {
+  if (m.type === MEXC_TYPE.image && m.imageUrl) return { kind: 'image', url: m.imageUrl, thumbUrl: m.imageThumbUrl || undefined };
+  if (m.type === MEXC_TYPE.video && m.videoUrl) return { kind: 'video', url: m.videoUrl };
+  if (m.type === MEXC_TYPE.file && m.fileUrl) return { kind: 'file', url: m.fileUrl, name: fileNameOf(m.fileUrl) };
   return undefined;
 }
 
@@ -98,7 +87,7 @@ export interface MappingContext {
  * message refused; what was cut is described in `problems`, for a bad-input report.
  */
 export function toChatMessage(m: MexcChatMessage, ctx: MappingContext, problems?: string[]): ChatMessage {
-  const attachment = attachmentOf(m, problems);
+  const attachment = attachmentOf(m);
   const text = clampText(m.content);
   if (text.clamped) problems?.push(`message ${m.id}: text clamped from ${text.originalLength} chars to ${text.text.length}`);
   return {
@@ -112,7 +101,7 @@ export function toChatMessage(m: MexcChatMessage, ctx: MappingContext, problems?
     kind: kindOf(m.type),
     text: text.text,
     attachments: attachment ? [attachment] : undefined,
-    senderName: m.self || !m.fromNickName ? undefined : clampName(m.fromNickName, problems),
+    senderName: m.self ? undefined : m.fromNickName || undefined,
     time: ctx.time,
     rawTime: m.createTime,
     status: m.self ? 'confirmed' : undefined,
