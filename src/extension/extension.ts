@@ -2,9 +2,7 @@
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { ChatMessage, ConnectionState, Conversation } from '../shared/model';
-import { InboxHub } from './core/inbox/inboxHub';
-import { MessageStore } from './core/store/messageStore';
-import { Outbox } from './core/delivery/outbox';
+import { openDeliveryCore } from './core/deliveryCore';
 import { AccountService } from './host/accountService';
 import { AttachmentDownloads } from './host/attachmentDownloads';
 import { AccountRegistry } from './host/accounts';
@@ -67,13 +65,14 @@ export async function activate(context: vscode.ExtensionContext): Promise<VenueC
 async function startInbox(context: vscode.ExtensionContext, log: RedactingLog, started: number, subscriptions: vscode.Disposable[], restorer: PanelRestorer): Promise<VenueChatApi> {
   const storageDir = context.globalStorageUri.fsPath;
 
-  const store = await MessageStore.open(join(storageDir, 'store'), log);
+  const core = await openDeliveryCore({ storageDir, logger: log });
+  const { store, outbox, hub: inbox } = core;
   // Disposed last (subscriptions are disposed in reverse): the hub and outbox stop writing first.
   subscriptions.push({ dispose: () => void store.close() });
   // Repairs (a torn last record after a crash, a corrupt line) are never fatal, but the user hears of them.
-  for (const problem of store.recovery.problems) log.warn(`message store: ${problem}`);
-  if (store.recovery.problems.length > 0) {
-    void vscode.window.showWarningMessage(vscode.l10n.t('Venue Chat repaired its message store on startup ({0} problems). Details are in the log.', store.recovery.problems.length));
+  for (const problem of core.storeProblems) log.warn(`message store: ${problem}`);
+  if (core.storeProblems.length > 0) {
+    void vscode.window.showWarningMessage(vscode.l10n.t('Venue Chat repaired its message store on startup ({0} problems). Details are in the log.', core.storeProblems.length));
   }
   // Conversations are read when first used, so a damaged log is found (and repaired) then.
   subscriptions.push(
@@ -82,23 +81,16 @@ async function startInbox(context: vscode.ExtensionContext, log: RedactingLog, s
       void vscode.window.showWarningMessage(vscode.l10n.t('Venue Chat repaired a damaged chat log ({0} problems). Details are in the log.', problems.length));
     }),
   );
-  // The outbox and the hub need each other; the hub is created right after the outbox.
-  const late: { hub?: InboxHub } = {};
-  const { outbox, problems } = await Outbox.open(join(storageDir, 'outbox.jsonl'), {
-    store,
-    adapterFor: (id) => late.hub?.adapter(id),
-    isReady: (id) => late.hub?.isReady(id) ?? false,
-    logger: log,
-  });
-  for (const problem of problems) log.warn(`outbox: ${problem}`);
+  for (const problem of core.outboxProblems) log.warn(`outbox: ${problem}`);
   // The last session's sends are checked against the store in the background (loading their
-  // conversations takes time with long histories); nothing is sent before that check is done.
-  void outbox.whenReady().catch(() => {
-    void vscode.window.showErrorMessage(vscode.l10n.t('Venue Chat could not check the messages it was sending when it last stopped, so it sends nothing until it restarts. Details are in the log.'));
-  });
-  const inbox = new InboxHub({ store, outbox, conversationsFile: join(storageDir, 'conversations.json'), logger: log });
-  late.hub = inbox;
-  await inbox.load();
+  // conversations takes time with long histories); nothing is sent before that check is done. If it
+  // fails (a full disk) it is tried again until it works: the user hears once, and when it clears.
+  subscriptions.push(
+    outbox.onStartupTrouble((t) => {
+      if (t.resolved) void vscode.window.showInformationMessage(vscode.l10n.t('Venue Chat checked the messages it was sending when it last stopped; sending resumes.'));
+      else if (t.attempt === 1) void vscode.window.showErrorMessage(vscode.l10n.t('Venue Chat cannot check the messages it was sending when it last stopped ({0}), so it sends nothing yet. It keeps trying; details are in the log.', t.error ?? ''));
+    }),
+  );
   subscriptions.push(outbox, inbox);
   const eventCounts: Record<HubEventKind, number> = { state: 0, conversations: 0, messages: 0, reset: 0, pairing: 0, badInput: 0, storeTrouble: 0, uploadProgress: 0 };
   subscriptions.push(

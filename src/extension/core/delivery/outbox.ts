@@ -47,6 +47,16 @@ export interface OutboxDeps {
 }
 
 const TERMINAL: ReadonlySet<OutboxState> = new Set(['done', 'cancelled']);
+/** Back-off of the startup check while it fails (doubling from the first to the last). */
+const STARTUP_RETRY_BASE_MS = 1_000;
+const STARTUP_RETRY_MAX_MS = 30_000;
+
+/** The startup check failed (`error`, on every attempt) or, after failing, worked (`resolved`). */
+export interface OutboxStartupTrouble {
+  readonly resolved: boolean;
+  readonly attempt: number;
+  readonly error?: string;
+}
 const CONFIRMED_STATUSES: ReadonlySet<string> = new Set(['confirmed', 'delivered', 'read']);
 
 export class Outbox implements Disposable {
@@ -59,6 +69,9 @@ export class Outbox implements Disposable {
   private readonly logger: Logger;
   private readonly changed = new Emitter<ChatMessage[]>();
   private readonly progress = new Emitter<UploadProgressEvent>();
+  private readonly startupTrouble = new Emitter<OutboxStartupTrouble>();
+  /** The wait before the startup check is tried again, while it fails. */
+  private startupRetry: Disposable | undefined;
   private disposed = false;
   /** The check of the last session's entries (see open); set by open before anything can use the outbox. */
   private startup: Promise<void> = Promise.resolve();
@@ -66,6 +79,8 @@ export class Outbox implements Disposable {
   readonly onMessages = this.changed.event;
   /** Bytes uploaded so far for a message with a file. */
   readonly onUploadProgress = this.progress.event;
+  /** The check of the last session's messages failed and is tried again, or works again. */
+  readonly onStartupTrouble = this.startupTrouble.event;
 
   private constructor(
     private readonly log: AppendLog<OutboxEntry>,
@@ -102,19 +117,43 @@ export class Outbox implements Disposable {
     return this.startup;
   }
 
+  /**
+   * The check of the last session's entries, tried again with back-off until it works: what makes
+   * it fail (a full disk, a log that cannot be read yet) passes, and giving up would leave every
+   * message the user queues from then on unsent until a restart. Nothing is sent meanwhile.
+   */
   private async startUp(recordCount: number): Promise<void> {
-    try {
-      for (const problem of await this.reconcile()) this.logger.warn(problem);
-      // Keep the log small: drop finished entries once they are no longer needed.
-      const live = [...this.entries.values()].filter((e) => !TERMINAL.has(e.state));
-      if (live.length < recordCount / 2 && recordCount > 50) await this.log.rewrite(live);
-      await this.files.prune(new Set(live.filter((e) => e.upload).map((e) => e.clientMessageId)));
-      for (const e of live) if (e.state === 'sent') this.scheduleEvidenceCheck(e);
-    } catch (err) {
-      this.logger.error(`outbox: could not check the last session's messages against the store, so none is sent until Venue Chat restarts: ${err instanceof Error ? err.message : String(err)}`);
-      throw err;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        for (const problem of await this.reconcile()) this.logger.warn(problem);
+        // Keep the log small: drop finished entries once they are no longer needed.
+        const live = [...this.entries.values()].filter((e) => !TERMINAL.has(e.state));
+        if (live.length < recordCount / 2 && recordCount > 50) await this.log.rewrite(live);
+        await this.files.prune(new Set(live.filter((e) => e.upload).map((e) => e.clientMessageId)));
+        for (const e of live) if (e.state === 'sent') this.scheduleEvidenceCheck(e);
+        if (attempt > 1) {
+          this.logger.info(`outbox: the last session's messages are checked (attempt ${attempt}); sending resumes`);
+          this.startupTrouble.fire({ resolved: true, attempt });
+        }
+        return;
+      } catch (err) {
+        if (this.disposed) throw err;
+        const error = err instanceof Error ? err.message : String(err);
+        const waitMs = Math.min(STARTUP_RETRY_MAX_MS, STARTUP_RETRY_BASE_MS * 2 ** Math.min(attempt - 1, 10));
+        this.logger.error(`outbox: could not check the last session's messages against the store (${error}); nothing is sent until it can; trying again in ${waitMs} ms`);
+        this.startupTrouble.fire({ resolved: false, attempt, error });
+        await new Promise<void>((resolve) => {
+          const timer = this.clock.setTimeout(resolve, waitMs);
+          // Closing the outbox ends the wait (and so the check).
+          this.startupRetry = { dispose: () => (timer.dispose(), resolve()) };
+        });
+        this.startupRetry = undefined;
+        if (this.disposed) throw new Error('the outbox was closed before it could check the last session\'s messages');
+      }
     }
   }
+
+
 
   /** Durably queues a message and returns its store record; sending starts right after. */
   async enqueue(input: ComposeInput): Promise<ChatMessage> {
@@ -212,6 +251,7 @@ export class Outbox implements Disposable {
 
   dispose(): void {
     this.disposed = true;
+    this.startupRetry?.dispose();
     for (const lane of this.lanes.values()) lane.timer?.dispose();
     this.lanes.clear();
     for (const t of this.evidenceTimers.values()) t.dispose();
@@ -219,6 +259,7 @@ export class Outbox implements Disposable {
     for (const u of this.uploads.values()) u.abort();
     this.changed.dispose();
     this.progress.dispose();
+    this.startupTrouble.dispose();
     void this.log.close();
   }
 

@@ -3,7 +3,8 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MessageStore } from '../../../../src/extension/core/store/messageStore';
-import { Outbox } from '../../../../src/extension/core/delivery/outbox';
+import { Outbox, type OutboxStartupTrouble } from '../../../../src/extension/core/delivery/outbox';
+import { systemClock, type Clock } from '../../../../src/extension/core/clock';
 import { silentLogger } from '../../../../src/extension/core/logger';
 import { Emitter } from '../../../../src/extension/core/event';
 import { MEXC_CAPABILITIES } from '../../../../src/extension/venues/mexc/adapter';
@@ -316,6 +317,53 @@ describe('outbox', () => {
     await new Promise((r) => setTimeout(r, 80));
     assert.equal(venue.sent.length, 0, 'not sent: the store knew it had left');
     assert.notEqual(second.get('gate0001')?.state, 'queued');
+  });
+
+  it('a startup check that fails (a full disk) is tried again until it works: nothing is sent before, the queued message after', async () => {
+    // The last session queued a message and the store lost it, so the check must write it back.
+    ready = false;
+    const first = await openOutbox();
+    await first.enqueue(compose('disk0001'));
+    first.dispose();
+    await store.close();
+    await rm(join(dir, 'store'), { recursive: true, force: true });
+    store = await MessageStore.open(join(dir, 'store'), silentLogger);
+    let fullDisk = 2;
+    const upsert = store.upsert.bind(store);
+    store.upsert = (messages, options) => {
+      if (fullDisk-- > 0) return Promise.reject(Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' }));
+      return upsert(messages, options);
+    };
+    ready = true;
+    const quick: Clock = { ...systemClock, setTimeout: (fn) => systemClock.setTimeout(fn, 5) };
+    const { outbox } = await Outbox.open(join(dir, 'outbox.jsonl'), { store, adapterFor: () => venue, isReady: () => ready, clock: quick, evidenceWaitMs: 20, confirmWaitMs: 30 });
+    opened.push(outbox);
+    const troubles: OutboxStartupTrouble[] = [];
+    outbox.onStartupTrouble((t) => troubles.push(t));
+    // The account is online already: its lane waits for the check, then sends.
+    outbox.kick('acc');
+    await outbox.whenReady();
+    assert.deepEqual(troubles.map((t) => [t.resolved, t.attempt]), [[false, 1], [false, 2], [true, 3]]);
+    assert.match(troubles[0]!.error ?? '', /ENOSPC/);
+    await until(() => venue.sent.length === 1);
+    assert.equal(venue.sent[0]!.clientMessageId, 'disk0001');
+  });
+
+  it('closing the outbox while its startup check waits to try again ends the wait', async () => {
+    ready = false;
+    const first = await openOutbox();
+    await first.enqueue(compose('disk0002'));
+    first.dispose();
+    await store.close();
+    await rm(join(dir, 'store'), { recursive: true, force: true });
+    store = await MessageStore.open(join(dir, 'store'), silentLogger);
+    store.upsert = () => Promise.reject(new Error('ENOSPC: no space left on device, write'));
+    const { outbox } = await Outbox.open(join(dir, 'outbox.jsonl'), { store, adapterFor: () => venue, isReady: () => true });
+    const failed = new Promise<void>((resolve) => outbox.onStartupTrouble(() => resolve()));
+    await failed;
+    outbox.dispose();
+    await assert.rejects(outbox.whenReady(), /closed/);
+    assert.equal(venue.sent.length, 0);
   });
 
   it('an entry finished in the outbox but stuck "sending" in the store is reconciled on open', async () => {
