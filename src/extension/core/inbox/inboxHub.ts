@@ -17,6 +17,7 @@ import { ConversationViewers } from './conversationViewers';
 import { HistoryBackfill } from './historyBackfill';
 import { HistoryPager, type HistoryPage } from './historyPager';
 import { withRecallsMarked } from './recallMarks';
+import { saidOrder } from './saidOrder';
 import { InboundStore, type StoreTrouble } from './inboundStore';
 import { previewText } from '../../../shared/messagePreview';
 import { readMarkFor } from './readMark';
@@ -394,7 +395,7 @@ export class InboxHub implements Disposable {
       const slot = this.accounts.get(accountId);
       if (!slot) continue; // account removed meanwhile
       // A recall withdraws the message it names (the batch's or the stored one) in the same write.
-      const marked = withRecallsMarked(event.messages, (a, c, v) => this.deps.store.findByVenueMessageId(a, c, v));
+      const marked = withRecallsMarked(saidOrder(event.messages), (a, c, v) => this.deps.store.findByVenueMessageId(a, c, v));
       const { ok, rejected, fitted } = this.inbound.check(accountId, slot.info.venue, marked);
       for (const r of rejected) this.reportBadInput(slot, `${slot.info.label}: message`, r.problem);
       for (const note of fitted) this.reportBadInput(slot, `${slot.info.label}: message`, note);
