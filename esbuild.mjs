@@ -9,7 +9,7 @@ import { join } from 'node:path';
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
 const withTests = !production || process.argv.includes('--tests');
-// `--only=sandbox,webview` builds just those bundles (names: extension, webview, sandbox, unit, webviewTests, integration).
+// `--only=sandbox,webview` builds just those bundles (names: extension, venues, libs, webview, sandbox, unit, webviewTests, chaos, integration).
 const only = process.argv.find((a) => a.startsWith('--only='))?.slice('--only='.length).split(',');
 // `--out=<dir>` writes the shipped bundles there instead of dist/ (the activation bench builds a production copy).
 const out = process.argv.find((a) => a.startsWith('--out='))?.slice('--out='.length) ?? 'dist';
@@ -75,6 +75,13 @@ if (withTests) {
     ...common, minify: false, name: 'webviewTests',
     entryPoints: filesUnder('test/webview', '.test.ts'), outdir: 'dist/test/webview', outbase: 'test/webview',
     platform: 'node', format: 'cjs', target: 'node20', external: ['mocha', 'playwright-core'],
+  });
+  // The chaos soak (`npm run chaos`): one bundle, which is also its desk process (--desk); it loads
+  // the production venue bundles from dist/venues, so it builds into dist/ beside them.
+  builds.push({
+    ...common, minify: false, name: 'chaos',
+    entryPoints: { chaos: 'test/chaos/main.ts' }, outdir: 'dist',
+    platform: 'node', format: 'cjs', target: 'node20',
   });
   builds.push({
     ...common, minify: false, name: 'integration',

@@ -146,6 +146,8 @@ export class MexcEmulator extends VenueEmulatorBase<MexcSettings, FaultState, Re
   private readonly keys: ListenKeyRegistry;
   private readonly limiter: SlidingWindowLimiter;
   private readonly uploads = new Map<string, MediaFile>();
+  /** Message id → live sockets it was pushed to (pushCount). */
+  private readonly pushes = new Map<number, number>();
   private store: MexcStore;
 
   constructor(options: MexcEmulatorOptions = {}) {
@@ -255,6 +257,14 @@ export class MexcEmulator extends VenueEmulatorBase<MexcSettings, FaultState, Re
     return this.keys.all();
   }
 
+  /**
+   * How many live sockets a message was pushed to when it was posted. MEXC keeps no chat history,
+   * so a message pushed to none (no socket open, or only silent ones) is gone for the client.
+   */
+  pushCount(messageId: number): number {
+    return this.pushes.get(messageId) ?? 0;
+  }
+
   /** A message from the counterparty (or, with fromSelf, from our account) right now. */
   inject(input: InjectInput): MessageView {
     const v = parseInput(injectInputSchema, input);
@@ -344,6 +354,7 @@ export class MexcEmulator extends VenueEmulatorBase<MexcSettings, FaultState, Re
   protected resetVenue(): void {
     this.keys.clear();
     this.uploads.clear();
+    this.pushes.clear();
     this.limiter.clear();
     this.store = buildSeededStore(this.settings.seed, this.now(), this.settings.activeOrders);
   }
@@ -385,9 +396,10 @@ export class MexcEmulator extends VenueEmulatorBase<MexcSettings, FaultState, Re
   /** Stores and pushes a message; `sender` is the socket it came from, if any (for echoSelf). */
   private post(draft: MessageDraft, sender: ChatSession | undefined): StoredMessage {
     const message = this.store.addMessage(draft, this.now());
-    this.hub.deliver(message.conversationId, (session) =>
+    const pushed = this.hub.deliver(message.conversationId, (session) =>
       session === sender && !this.faultState.echoSelf ? undefined : receiveMessageFrame(message, session.accountUserId, this.settings.timezoneOffsetMinutes),
     );
+    this.pushes.set(message.id, pushed);
     return message;
   }
 
