@@ -11,8 +11,8 @@ import { ensureCodeServer, ensureDebianPackages, repoRoot } from './lib/codeServ
 import { runIntegration } from './integration.mjs';
 import { checkVsix } from './lib/vsixCheck.mjs';
 
-const ALL_TIERS = ['typecheck', 'lint', 'build', 'unit', 'webview', 'integration', 'package'];
-const TEST_TIERS = ['unit', 'webview', 'integration'];
+const ALL_TIERS = ['typecheck', 'lint', 'build', 'unit', 'chaos', 'webview', 'integration', 'package'];
+const TEST_TIERS = ['unit', 'chaos', 'webview', 'integration'];
 const bin = (name) => join(repoRoot, 'node_modules', '.bin', name);
 const reporter = join(repoRoot, 'scripts', 'lib', 'statsReporter.cjs');
 
@@ -79,6 +79,22 @@ const runners = {
     return mochaTier(['--no-config', '--timeout', '30000', '--enable-source-maps', '--exit', 'dist/test/webview/**/*.test.js']);
   },
   package: () => checkVsix(),
+  // The short chaos soak (`npm run chaos` is the long one): one check per venue (nothing lost,
+  // doubled or reordered) and one for the run (drained, nothing unhandled).
+  chaos: async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'venue-chat-chaos-'));
+    const json = join(dir, 'result.json');
+    try {
+      const code = await exec(process.execPath, ['--enable-source-maps', join(repoRoot, 'dist', 'chaos.js'), '--short', '--json', json]);
+      if (!existsSync(json)) return { passed: 0, failed: 1, note: `the soak exited ${code} without a result` };
+      const result = JSON.parse(readFileSync(json, 'utf8'));
+      const clean = result.verdicts.filter((v) => v.lost === 0 && v.duplicated === 0 && v.outOfOrder === 0).length;
+      const runClean = result.drained && result.unhandled.length === 0 ? 1 : 0;
+      return { passed: clean + runClean, failed: result.verdicts.length - clean + (1 - runClean), note: `seed ${result.seed}` };
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  },
   integration: async () => {
     try {
       const { passed, failed } = await runIntegration({ quiet: true });

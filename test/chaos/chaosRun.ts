@@ -29,6 +29,8 @@ export interface ChaosOptions {
   readonly drainTimeoutMs: number;
   /** Keep the desk's folder (store, outbox, log) and print where it is, for a post-mortem. */
   readonly keep: boolean;
+  /** Only these venues (all when empty): to chase one venue's problem alone. */
+  readonly venues: readonly string[];
   /** The bundle the desk runs from (this one). */
   readonly script: string;
   readonly log: (line: string) => void;
@@ -69,7 +71,8 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
 }
 
 async function soak(options: ChaosOptions, random: Random, sandbox: Sandbox, root: string, dataDir: string, disk: FullDisk, started: number): Promise<ChaosResult> {
-  const venues = chaosVenues(sandbox);
+  const venues = chaosVenues(sandbox).filter((v) => options.venues.length === 0 || options.venues.includes(v.venue));
+  if (venues.length === 0) throw new Error(`no such venue: ${options.venues.join(', ')}`);
   const accountOf = (v: ChaosVenue) => `chaos-${v.venue}`;
   const config: DeskConfig = {
     storageDir: dataDir,
@@ -93,10 +96,14 @@ async function soak(options: ChaosOptions, random: Random, sandbox: Sandbox, roo
         inFlight.delete(m.id);
         ledger.accepted(m.id, now, m.composedAt);
       } else if (m.t === 'failed') {
-        // The pane shows it failed with a Retry button; the user presses it a moment later.
+        // The pane shows it failed: "Check the chat; Retry sends it again". The user looks at the
+        // venue's own chat and presses Retry only if the message is not there.
         ledger.askedUser(m.id);
-        options.log(`${m.id} failed, the user is asked (${m.failure}); pressing Retry`);
-        setTimeout(() => desk.send({ t: 'retry', id: m.id }), 1_000);
+        const o = ledger.outboundOf(m.id);
+        const venue = venues.find((v) => v.venue === o?.venue);
+        const there = o !== undefined && venue !== undefined && venue.ours(o.conversationId).includes(o.text);
+        options.log(`${m.id} failed, the user is asked (${m.failure}); ${there ? 'it is in the chat: no Retry' : 'not in the chat: pressing Retry'}`);
+        if (!there) setTimeout(() => desk.send({ t: 'retry', id: m.id }), 1_000);
       } else if (m.t === 'refused') {
         // The user sees the message was not queued and sends it again a moment later.
         const message = inFlight.get(m.id);
@@ -170,6 +177,7 @@ async function soak(options: ChaosOptions, random: Random, sandbox: Sandbox, roo
       const fault = v.faults[Math.floor(random() * v.faults.length)]!;
       fault.apply();
       options.log(`fault: ${v.venue} ${fault.name}`);
+      if (fault.userReconnects) setTimeout(() => desk.send({ t: 'reconnect', accountId: accountOf(v) }), 2_000);
       ledger.fault(v.venue);
       nextFaultAt = elapsed + options.faultEveryMs * (0.6 + random() * 0.8);
     }

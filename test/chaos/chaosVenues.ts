@@ -9,6 +9,11 @@ import type { SandboxAccount } from '../../sandbox/host';
 export interface ChaosFault {
   readonly name: string;
   apply(): void;
+  /**
+   * The product stops reconnecting by design and asks the user (Binance "Bye": another client took
+   * the chat session, so it does not fight it for minutes); the soak's user presses Reconnect.
+   */
+  readonly userReconnects?: boolean;
 }
 
 export interface ChaosVenue {
@@ -87,7 +92,7 @@ function binance(sandbox: Sandbox): ChaosVenue {
     counterpartySays: (c, text) => void handle.inject({ orderNo: c, content: text }),
     ours: (c) => handle.messages(c).filter((m) => m.fromUserId === userId).map((m) => (typeof m['content'] === 'string' ? m['content'] : '')),
     faults: [
-      { name: 'Bye', apply: () => handle.applyFaults({ bye: true }) },
+      { name: 'Bye', apply: () => handle.applyFaults({ bye: true }), userReconnects: true },
       { name: 'socket drop', apply: () => handle.applyFaults({ dropAll: true }) },
       { name: 'half-open sockets', apply: () => handle.applyFaults({ halfOpen: true }) },
       { name: 'listen tokens expired', apply: () => handle.applyFaults({ expireTokens: true }) },

@@ -115,6 +115,10 @@ export async function runDesk(configFile: string): Promise<void> {
       );
       return;
     }
+    if (raw.t === 'reconnect') {
+      void hub.reconnect(raw.accountId).catch((err: unknown) => log.error(`reconnect of ${raw.accountId} failed: ${String(err)}`));
+      return;
+    }
     if (raw.t === 'retry') {
       void hub.retry(raw.id).catch((err: unknown) => log.error(`retry of ${raw.id} failed: ${String(err)}`));
       return;

@@ -20,6 +20,8 @@ export type ToDesk =
   | { readonly t: 'send'; readonly id: string; readonly accountId: string; readonly conversationId: string; readonly text: string }
   /** The user presses Retry on a message the product marked failed. */
   | { readonly t: 'retry'; readonly id: string }
+  /** The user presses Reconnect on an account (after the venue said another client took the session). */
+  | { readonly t: 'reconnect'; readonly accountId: string }
   /** An orderly quit: the core is closed and the desk exits. */
   | { readonly t: 'quit' };
 

@@ -90,6 +90,11 @@ export class Ledger {
     o.acceptedSeq = this.acceptedTotal++;
   }
 
+  /** Where and what a message is (for the user who checks the chat before pressing Retry). */
+  outboundOf(id: string): { readonly venue: string; readonly conversationId: string; readonly text: string } | undefined {
+    return this.outbound.get(id);
+  }
+
   /** Messages the user was asked about that have not reached the venue yet. */
   awaitingRetry(): string[] {
     const ids: string[] = [];

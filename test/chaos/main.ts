@@ -36,6 +36,7 @@ async function main(): Promise<number> {
     fullDiskMs: numberFlag('full-disk-ms', short ? 2_000 : 4_000),
     drainTimeoutMs: numberFlag('drain-timeout-ms', 180_000),
     keep: process.argv.includes('--keep'),
+    venues: (flag('venues') ?? '').split(',').filter(Boolean),
     script: __filename,
     log: (line) => console.log(`[chaos ${new Date().toISOString().slice(11, 23)}] ${line}`),
   };

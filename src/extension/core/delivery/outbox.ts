@@ -47,6 +47,8 @@ export interface OutboxDeps {
 }
 
 const TERMINAL: ReadonlySet<OutboxState> = new Set(['done', 'cancelled']);
+/** Venue errors that pass with time: a send or a landed check failing so is tried again, not given up. */
+const PASSING_ERRORS: ReadonlySet<VenueError['kind']> = new Set(['unavailable', 'rate-limit', 'auth', 'unknown-outcome']);
 /** Back-off of the startup check while it fails (doubling from the first to the last). */
 const STARTUP_RETRY_BASE_MS = 1_000;
 const STARTUP_RETRY_MAX_MS = 30_000;
@@ -419,6 +421,11 @@ export class Outbox implements Disposable {
       // A previous attempt may have reached the venue (crash, reload, timeout): never resend blindly.
       const landed = await this.checkLanded(entry, adapter);
       if (landed === 'landed') return;
+      if (typeof landed === 'object') {
+        // The venue could not be asked (down, rate-limited): ask again later, never guess.
+        await this.checkLater(entry, landed.couldNotAsk);
+        return;
+      }
       if (landed === 'unknown' && !adapter.capabilities.idempotentSend) {
         await this.fail(entry, 'The venue did not confirm this message and cannot tell whether it arrived. Check the chat; Retry sends it again.');
         return;
@@ -430,7 +437,7 @@ export class Outbox implements Disposable {
       if (!uploaded) return;
       current = uploaded;
     }
-    const sending: OutboxEntry = { ...current, state: 'sending', inFlight: true, attempts: current.attempts + 1, nextAttemptAt: undefined, updatedAt: this.clock.now() };
+    const sending: OutboxEntry = { ...current, state: 'sending', inFlight: true, attempts: current.attempts + 1, nextAttemptAt: undefined, landedChecks: undefined, updatedAt: this.clock.now() };
     await this.persist(sending); // durable before the network call
     await this.publish(sending, { status: 'sending', failure: undefined });
     let receipt: SendReceipt;
@@ -500,7 +507,12 @@ export class Outbox implements Disposable {
     return uploaded;
   }
 
-  private async checkLanded(entry: OutboxEntry, adapter: VenueAdapter): Promise<'landed' | 'not-landed' | 'unknown'> {
+  /**
+   * Whether a send whose outcome is unknown reached the venue: `unknown` when the venue cannot tell
+   * (no history), `{ couldNotAsk }` when the question itself failed in a way that passes (the venue
+   * down or rate-limited), which is a reason to ask again, not to give up.
+   */
+  private async checkLanded(entry: OutboxEntry, adapter: VenueAdapter): Promise<'landed' | 'not-landed' | 'unknown' | { couldNotAsk: VenueError }> {
     const record = this.recordOf(entry);
     if (record?.venueMessageId || CONFIRMED_STATUSES.has(record?.status ?? '')) {
       await this.finish(entry);
@@ -516,7 +528,7 @@ export class Outbox implements Disposable {
       return check.landed === false ? 'not-landed' : 'unknown';
     } catch (err) {
       this.logger.warn(`outbox: landed check for ${entry.clientMessageId} failed: ${String(err)}`);
-      return 'unknown';
+      return isVenueError(err) && PASSING_ERRORS.has(err.kind) ? { couldNotAsk: err } : 'unknown';
     }
   }
 
@@ -543,7 +555,10 @@ export class Outbox implements Disposable {
       return;
     }
     const result = await this.checkLanded(entry, adapter);
-    if (result === 'not-landed') {
+    if (typeof result === 'object') {
+      // The venue could not be asked now: ask again after the usual wait.
+      this.scheduleEvidenceCheck({ ...entry, sentAt: this.clock.now() });
+    } else if (result === 'not-landed') {
       await this.fail(entry, 'The venue accepted this message, but it is not in the chat. Retry sends it again.');
     } else if (result === 'unknown') {
       // The venue cannot tell (no history): it accepted the message, and that is all we can know.
@@ -589,6 +604,19 @@ export class Outbox implements Disposable {
     // On a queued message `failure` is why it waits (a rate limit, a connection down): the pane says so.
     await this.publish(next, { status: 'queued', failure: message });
     this.logger.info(`outbox: ${entry.clientMessageId} not sent (${message}); next try in ${wait} ms`);
+    this.kickLane(next);
+  }
+
+  /** A landed check that could not ask the venue: the entry stays in flight and is checked again after a back-off. */
+  private async checkLater(entry: OutboxEntry, err: VenueError): Promise<void> {
+    const checks = (entry.landedChecks ?? 0) + 1;
+    const backoff = new Backoff({ baseMs: 1000, maxMs: 30_000, minMs: 500 }, this.clock.random);
+    let wait = 0;
+    for (let i = 0; i < checks; i++) wait = backoff.next();
+    wait = Math.max(wait, err.retryAfterMs ?? 0);
+    const next: OutboxEntry = { ...entry, state: 'sending', inFlight: true, landedChecks: checks, nextAttemptAt: this.clock.now() + wait, updatedAt: this.clock.now() };
+    await this.persist(next);
+    this.logger.info(`outbox: could not ask whether ${entry.clientMessageId} arrived (${err.message}); asking again in ${wait} ms`);
     this.kickLane(next);
   }
 

@@ -41,6 +41,8 @@ export interface OutboxEntry extends Omit<ComposeInput, 'file'> {
   /** When the venue accepted it (state `sent`): evidence is awaited from then on. */
   readonly sentAt?: number;
   readonly venueMessageId?: string;
+  /** Landed checks that could not ask the venue (it was down, rate-limited): the back-off before the next. */
+  readonly landedChecks?: number;
   readonly updatedAt: number;
 }
 

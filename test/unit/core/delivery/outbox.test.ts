@@ -35,9 +35,12 @@ class ScriptedVenue implements VenueAdapter {
     const step = this.script.shift();
     return step ? step(m) : { status: 'sent' };
   }
+  /** Behaviours of the next landed checks (then `landed`). */
+  landedScript: Array<() => Promise<LandedCheck>> = [];
   async checkLanded(): Promise<LandedCheck> {
     this.landedChecks++;
-    return this.landed;
+    const step = this.landedScript.shift();
+    return step ? step() : this.landed;
   }
   async markRead() {}
   stored() {}
@@ -223,6 +226,23 @@ describe('outbox', () => {
     await outbox.enqueue(compose('unans001'));
     await until(() => statusOf('unans001') === 'confirmed');
     assert.equal(venue.sent.length, 1);
+  });
+
+  it('a landed check that cannot reach the venue (down, rate-limited) is asked again later, never given up on nor resent blindly', async () => {
+    venue.capabilities = { ...MEXC_CAPABILITIES, idempotentSend: false };
+    venue.script.push(async () => { throw new VenueError('unknown-outcome', 'the connection dropped during the send'); });
+    venue.landedScript.push(
+      () => Promise.reject(new VenueError('unavailable', 'Bybit POST /v5/p2p/order/info failed with HTTP 502')),
+      () => Promise.reject(new VenueError('rate-limit', 'too many requests')),
+    );
+    venue.landed = { landed: true, venueMessageId: '777' };
+    const quick: Clock = { ...systemClock, setTimeout: (fn) => systemClock.setTimeout(fn, 5) };
+    const { outbox } = await Outbox.open(join(dir, 'outbox.jsonl'), { store, adapterFor: () => venue, isReady: () => ready, clock: quick, evidenceWaitMs: 20, confirmWaitMs: 30 });
+    opened.push(outbox);
+    await outbox.enqueue(compose('check001'));
+    await until(() => statusOf('check001') === 'confirmed');
+    assert.equal(venue.landedChecks, 3, 'asked three times');
+    assert.equal(venue.sent.length, 1, 'never sent again');
   });
 
   it('cancel drops a queued message', async () => {
