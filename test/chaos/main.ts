@@ -1,5 +1,5 @@
 // Entry of dist/chaos.js. `node dist/chaos.js [--short] [--seed N] [--messages N] [--rate N]
-// [--kills N] [--json FILE]` runs the soak and prints the table; exit status 1 when anything was
+// [--kills N] [--venues mexc,bybit] [--keep] [--json FILE]` runs the soak and prints the table; exit status 1 when anything was
 // lost, duplicated, reordered or unhandled. With --desk it is the desk process the soak starts.
 import { writeFileSync } from 'node:fs';
 import { runChaos, type ChaosOptions } from './chaosRun';
