@@ -153,7 +153,11 @@ async function soak(options: ChaosOptions, random: Random, sandbox: Sandbox, roo
     if (desk.running) for (const id of toResend.splice(0)) hand(id);
     for (const [i, v] of venues.entries()) {
       const c = counters[i]!;
-      while (c.said < due) {
+      // A person writes one message at a time: after a stall of this loop the backlog is said at
+      // most one per conversation per tick, so no two of a conversation share a millisecond (the
+      // store keeps equal times from different batches in arrival order; docs/architecture.md).
+      const burst = Math.min(due, c.said + v.conversations.length);
+      while (c.said < burst) {
         const conversationId = v.conversations[c.said % v.conversations.length]!;
         const text = `chaos ${v.venue} in ${c.said}`;
         ledger.said(v.venue, conversationId, text, Date.now());
@@ -216,10 +220,17 @@ async function soak(options: ChaosOptions, random: Random, sandbox: Sandbox, roo
   disk.free();
   const pushedToClient = new Map(venues.flatMap((v) => (v.pushedToClient ? [[v.venue, v.pushedToClient] as const] : [])));
   const drainUntil = Date.now() + options.drainTimeoutMs;
+  let lastLookup = 0;
   let drained = false;
   while (Date.now() < drainUntil) {
     if (desk.running) for (const id of toResend.splice(0)) hand(id);
     pollVenues();
+    // Stored just before a kill, a message may never have been reported: ask the desk's store.
+    if (desk.running && Date.now() - lastLookup > 2_000) {
+      lastLookup = Date.now();
+      const unreported = ledger.unreported(pushedToClient).slice(0, 500);
+      if (unreported.length > 0) desk.send({ t: 'lookup', messages: unreported.map((u) => ({ accountId: `chaos-${u.venue}`, conversationId: u.conversationId, text: u.text })) });
+    }
     const left = ledger.caughtUp(pushedToClient);
     if (left.outbound === 0 && left.inbound === 0 && inFlight.size === 0 && toResend.length === 0) {
       drained = true;

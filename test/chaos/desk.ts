@@ -42,14 +42,21 @@ class FileState implements StateBackend {
   }
 }
 
-/** The log as the host writes it (redacted), to a file; errors are counted by the soak from it. */
+/**
+ * The log as the host writes it (redacted), to a file outside the desk's folder; errors are counted
+ * by the soak from it. Lines that cannot be written (the file system full) wait in memory for the
+ * next write, so a post-mortem sees what happened while the disk was full.
+ */
 function fileLogger(file: string, redactor: Redactor): Logger {
+  let waiting = '';
   const write = (level: string, message: string | Error, args: unknown[]) => {
     const text = [typeof message === 'string' ? message : `${message.name}: ${message.message}`, ...args.map((a) => redactor.format(a))].join(' ');
+    waiting += `${new Date().toISOString()} ${process.pid} [${level}] ${redactor.redact(text)}\n`;
     try {
-      appendFileSync(file, `${new Date().toISOString()} ${process.pid} [${level}] ${redactor.redact(text)}\n`);
+      appendFileSync(file, waiting);
+      waiting = '';
     } catch {
-      // A full disk: the line is lost, as it would be from VS Code's log.
+      // Kept for the next line.
     }
   };
   return {
@@ -75,8 +82,14 @@ export async function runDesk(configFile: string): Promise<void> {
     tell({ t: 'unhandled', error: redactor.redact(text) });
   });
 
+  const started = performance.now();
   const core: DeliveryCore = await openDeliveryCore({ storageDir: config.storageDir, logger: log });
   const { hub } = core;
+  log.info(`desk: delivery core open in ${(performance.now() - started).toFixed(0)} ms`);
+  void core.outbox.whenReady().then(
+    () => log.info(`desk: outbox ready ${(performance.now() - started).toFixed(0)} ms after start`),
+    () => undefined,
+  );
   for (const problem of [...core.storeProblems, ...core.outboxProblems]) log.warn(`repaired on open: ${problem}`);
   hub.onMessages((e) => {
     const texts = e.messages.filter((m) => m.direction === 'in' && m.text !== undefined).map((m) => m.text!);
@@ -115,6 +128,21 @@ export async function runDesk(configFile: string): Promise<void> {
       );
       return;
     }
+    if (raw.t === 'lookup') {
+      const found = new Map<string, string[]>();
+      const inbound = new Map<string, Set<string>>();
+      for (const m of raw.messages) {
+        const key = `${m.accountId}\u0000${m.conversationId}`;
+        let texts = inbound.get(key);
+        if (!texts) {
+          texts = new Set(core.store.page(m.accountId, m.conversationId, { limit: 1_000_000 }).messages.filter((s) => s.direction === 'in').map((s) => s.text ?? ''));
+          inbound.set(key, texts);
+        }
+        if (texts.has(m.text)) found.set(m.accountId, [...(found.get(m.accountId) ?? []), m.text]);
+      }
+      for (const [accountId, texts] of found) tell({ t: 'stored', accountId, texts });
+      return;
+    }
     if (raw.t === 'reconnect') {
       void hub.reconnect(raw.accountId).catch((err: unknown) => log.error(`reconnect of ${raw.accountId} failed: ${String(err)}`));
       return;
@@ -129,5 +157,6 @@ export async function runDesk(configFile: string): Promise<void> {
       (err: unknown) => tell({ t: 'refused', id: raw.id, error: redactor.redact(err instanceof Error ? err.message : String(err)) }),
     );
   });
+  log.info(`desk: ${config.accounts.length} accounts added ${(performance.now() - started).toFixed(0)} ms after start`);
   tell({ t: 'ready' });
 }

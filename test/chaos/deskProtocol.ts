@@ -22,6 +22,8 @@ export type ToDesk =
   | { readonly t: 'retry'; readonly id: string }
   /** The user presses Reconnect on an account (after the venue said another client took the session). */
   | { readonly t: 'reconnect'; readonly accountId: string }
+  /** Which of these the store holds (answered with `stored`): messages stored just before a kill were never reported. */
+  | { readonly t: 'lookup'; readonly messages: readonly { readonly accountId: string; readonly conversationId: string; readonly text: string }[] }
   /** An orderly quit: the core is closed and the desk exits. */
   | { readonly t: 'quit' };
 

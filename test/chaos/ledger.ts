@@ -148,6 +148,13 @@ export class Ledger {
   }
 
   /** Whether everything accepted has reached the venue and everything said has been stored (as the desk reported it). */
+  /** The counterparty's messages not yet reported stored (that could still arrive). */
+  unreported(pushedToClient: ReadonlyMap<string, (text: string) => boolean>): { venue: string; conversationId: string; text: string }[] {
+    const out: { venue: string; conversationId: string; text: string }[] = [];
+    for (const [text, i] of this.inbound) if (i.storedAt === undefined && pushedToClient.get(i.venue)?.(text) !== false) out.push({ venue: i.venue, conversationId: i.conversationId, text });
+    return out;
+  }
+
   caughtUp(pushedToClient: ReadonlyMap<string, (text: string) => boolean>): { outbound: number; inbound: number } {
     let outbound = 0;
     let inbound = 0;
