@@ -339,15 +339,19 @@ describe('outbox', () => {
     assert.notEqual(second.get('gate0001')?.state, 'queued');
   });
 
-  it('a startup check that fails (a full disk) is tried again until it works: nothing is sent before, the queued message after', async () => {
-    // The last session queued a message and the store lost it, so the check must write it back.
+  /** The last session queued a message and the store lost it, so the startup check must write it back. */
+  async function queuedThenStoreLost(id: string): Promise<void> {
     ready = false;
     const first = await openOutbox();
-    await first.enqueue(compose('disk0001'));
+    await first.enqueue(compose(id));
     first.dispose();
     await store.close();
     await rm(join(dir, 'store'), { recursive: true, force: true });
     store = await MessageStore.open(join(dir, 'store'), silentLogger);
+  }
+
+  it('a startup check that fails (a full disk) is tried again until it works: nothing is sent before, the queued message after', async () => {
+    await queuedThenStoreLost('disk0001');
     let fullDisk = 2;
     const upsert = store.upsert.bind(store);
     store.upsert = (messages, options) => {
@@ -370,13 +374,7 @@ describe('outbox', () => {
   });
 
   it('closing the outbox while its startup check waits to try again ends the wait', async () => {
-    ready = false;
-    const first = await openOutbox();
-    await first.enqueue(compose('disk0002'));
-    first.dispose();
-    await store.close();
-    await rm(join(dir, 'store'), { recursive: true, force: true });
-    store = await MessageStore.open(join(dir, 'store'), silentLogger);
+    await queuedThenStoreLost('disk0002');
     store.upsert = () => Promise.reject(new Error('ENOSPC: no space left on device, write'));
     const { outbox } = await Outbox.open(join(dir, 'outbox.jsonl'), { store, adapterFor: () => venue, isReady: () => true });
     const failed = new Promise<void>((resolve) => outbox.onStartupTrouble(() => resolve()));
