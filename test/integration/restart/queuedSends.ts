@@ -12,6 +12,7 @@ import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { VenueChatApi } from '../../../src/extension/extension';
 import type { ChatMessage } from '../../../src/shared/model';
+import { driver } from '../driver';
 import { control, EXTENSION_ID, until, type SandboxReady } from '../sandbox';
 import type { ScenarioModule } from '../suite/scenarios';
 import { afterQuitText, quitAfter, quitBefore, readHandoff, sharedSandbox, writeHandoff, type Handoff } from './handoff';
@@ -215,6 +216,16 @@ async function queueUnderFaults(api: VenueChatApi, info: SandboxReady, accounts:
     }
   }
   assert.deepEqual(notQueued, [], 'every message is stored once, queued (or being retried), none failed');
+  // What the user sees: each venue's first conversation in its pane, every message there as waiting.
+  for (const venue of VENUES) {
+    const lane = lanes.find((l) => l.venue === venue)!;
+    await vscode.commands.executeCommand('venueChat.openConversation', { accountId: lane.accountId, conversationId: lane.conversationId });
+    await until(async () => {
+      const shown = await driver.count({ selector: lane.texts.map((t) => `.msg[data-key="${storedRows(api, lane, t)[0]!.key}"] :is(.status--queued, .status--sending)`).join(', '), scope: 'webview' });
+      return shown === lane.texts.length || undefined;
+    }, `the ${venue} pane showing its ${lane.texts.length} messages as waiting`);
+  }
+  await vscode.commands.executeCommand('workbench.action.closeAllEditors');
   const arrived = [...(await atVenues(info, lanes)).entries()].flatMap(([lane, { order }]) => order.map((t) => `${lane.venue}: "${t}"`));
   assert.deepEqual(arrived, [], 'no message reached a venue while it refused');
   return lanes;
