@@ -10,6 +10,7 @@ import { ensureCodeServer, ensureDebianPackages, repoRoot } from './lib/codeServ
 import { startDriverServer } from './lib/driverServer.mjs';
 import { startCodeServerHost, startElectronHost } from './lib/hosts.mjs';
 import { run } from './lib/processes.mjs';
+import { runScenarios } from './lib/launchScenarios.mjs';
 
 const resultsDir = join(repoRoot, 'test-results');
 const testsPath = join(repoRoot, 'dist/test/integration/suite/index.js');
@@ -67,9 +68,8 @@ export async function runIntegration({
     if (/^(integration-|failed-)/.test(name)) rmSync(join(resultsDir, name), { force: true });
   }
   const tmp = mkdtempSync(join(tmpdir(), 'venue-chat-it-'));
-  const resultsFile = join(tmp, 'results.json');
-  const logFile = join(tmp, 'vscode.log');
   const consoleLines = [];
+  const logFiles = [];
   const say = (line) => { if (!quiet) console.log(line); };
 
   let page = null;
@@ -81,37 +81,67 @@ export async function runIntegration({
     resultsDir,
     log: quiet ? undefined : (line) => console.log(`  [${line.slice(0, 300)}]`),
   });
-  let vscodeHost = null;
+
+  /**
+   * One VS Code launch that runs the suite (or one phase of a scenario) and waits for its results.
+   * The caller ends it: `host.stop()` (orderly) or `host.kill()`. On failure the host is stopped.
+   * @param {{ name: string, dir: string, env?: Record<string,string>, port?: number, browserProfileDir?: string }} launch
+   *   dir: the profile (user data, extensions, workspace); the same dir means the same VS Code profile.
+   */
+  const launchSuite = async ({ name, dir, env = {}, port, browserProfileDir }) => {
+    const resultsFile = join(tmp, `results-${name}.json`);
+    const logFile = join(tmp, `vscode-${name}.log`);
+    logFiles.push({ name, logFile });
+    consoleLines.push(`---- ${name} ----`);
+    let vscodeHost = null;
+    try {
+      vscodeHost = await (host === 'electron' ? startElectronHost : startCodeServerHost)({
+        workspace: join(dir, 'workspace'),
+        userDataDir: join(dir, 'user-data'),
+        extensionsDir: join(dir, 'extensions'),
+        extensionPath,
+        testsPath,
+        // The suite reads these in the extension host (VS Code's server passes its env on).
+        env: { VENUE_CHAT_TEST_RESULTS: resultsFile, VENUE_CHAT_TEST_DRIVER: driver.url, ...env },
+        logFile,
+        onConsole: (line) => consoleLines.push(line),
+        port,
+        browserProfileDir,
+      });
+      page = vscodeHost.page;
+      const results = await waitForResults(resultsFile, vscodeHost.exited, timeoutMs);
+      await page.screenshot({ path: join(resultsDir, name === 'suite' ? 'integration-end.png' : `integration-end-${name}.png`) }).catch(() => {});
+      return { results, host: vscodeHost };
+    } catch (err) {
+      await page?.screenshot({ path: join(resultsDir, name === 'suite' ? 'integration-failure.png' : `integration-failure-${name}.png`) }).catch(() => {});
+      await vscodeHost?.stop();
+      throw err;
+    } finally {
+      page = null;
+    }
+  };
+
   const started = Date.now();
   try {
     say(`[integration] starting VS Code (${host}); tests: ${testsPath}`);
-    vscodeHost = await (host === 'electron' ? startElectronHost : startCodeServerHost)({
-      workspace: join(tmp, 'workspace'),
-      userDataDir: join(tmp, 'user-data'),
-      extensionsDir: join(tmp, 'extensions'),
-      extensionPath,
-      testsPath,
-      // The suite reads these in the extension host (VS Code's server passes its env on).
-      env: { VENUE_CHAT_TEST_RESULTS: resultsFile, VENUE_CHAT_TEST_DRIVER: driver.url },
-      logFile,
-      onConsole: (line) => consoleLines.push(line),
-    });
-    page = vscodeHost.page;
-    const results = await waitForResults(resultsFile, vscodeHost.exited, timeoutMs);
-    await page.screenshot({ path: join(resultsDir, 'integration-end.png') }).catch(() => {});
-    printResults(results);
-    console.log(`[integration] ${results.passed} passed, ${results.failed} failed in ${((Date.now() - started) / 1000).toFixed(1)} s`);
-    return results;
+    const { results, host: vscodeHost } = await launchSuite({ name: 'suite', dir: join(tmp, 'suite') });
+    await vscodeHost.stop();
+    const scenarios = await runScenarios({ host, grep: process.env.VENUE_CHAT_TEST_GREP, tmp, launchSuite, say });
+    const tests = [...results.tests, ...scenarios];
+    const all = { passed: tests.filter((t) => t.state === 'passed').length, failed: tests.filter((t) => t.state === 'failed').length, tests };
+    printResults(all);
+    console.log(`[integration] ${all.passed} passed, ${all.failed} failed in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    return all;
   } catch (err) {
-    console.error(`[integration] logs: test-results/integration-vscode.log, test-results/integration-browser.log`);
-    await page?.screenshot({ path: join(resultsDir, 'integration-failure.png') }).catch(() => {});
+    console.error(`[integration] logs: test-results/integration-vscode*.log, test-results/integration-browser.log`);
     throw err;
   } finally {
-    await vscodeHost?.stop();
     await driver.close();
     // The logs outlive the temp folder, for the post-mortem.
     writeFileSync(join(resultsDir, 'integration-browser.log'), consoleLines.join('\n') + '\n');
-    if (existsSync(logFile)) copyFileSync(logFile, join(resultsDir, 'integration-vscode.log'));
+    for (const { name, logFile } of logFiles) {
+      if (existsSync(logFile)) copyFileSync(logFile, join(resultsDir, name === 'suite' ? 'integration-vscode.log' : `integration-vscode-${name}.log`));
+    }
     if (process.env.VENUE_CHAT_KEEP_TEMP) say(`[integration] temp folder kept: ${tmp}`);
     else rmSync(tmp, { recursive: true, force: true });
   }

@@ -131,7 +131,7 @@ async function waitForHttp(url, child, tail, timeoutMs) {
  *          env?: Record<string,string>, settings?: object, logFile?: string, echo?: boolean,
  *          timeoutMs?: number, isolateDataHome?: boolean}} options
  *   settings: merged into User/settings.json; isolateDataHome: see below (default true).
- * @returns {Promise<{url: string, port: number, child: import('node:child_process').ChildProcess, stop: () => Promise<void>}>}
+ * @returns {Promise<{url: string, port: number, child: import('node:child_process').ChildProcess, stop: () => Promise<void>, kill: () => Promise<void>}>}
  */
 export async function launchCodeServer({
   port, userDataDir, extensionsDir, folder, env = {}, settings = {}, logFile, echo = false, timeoutMs = 60_000, isolateDataHome = true,
@@ -169,7 +169,10 @@ export async function launchCodeServer({
     });
   }
   let stopped;
-  const stop = () => (stopped ??= killTree(child.pid).then(() => new Promise((r) => (logStream ? logStream.end(r) : r()))));
+  const endLog = () => new Promise((r) => (logStream ? logStream.end(r) : r()));
+  const stop = () => (stopped ??= killTree(child.pid).then(endLog));
+  // As if the machine pulled the plug on VS Code: server, extension host and helpers SIGKILLed at once.
+  const kill = () => (stopped ??= killTree(child.pid, { hard: true }).then(endLog));
   const url = `http://127.0.0.1:${chosenPort}`;
   try {
     await waitForHttp(`${url}/healthz`, child, tail, timeoutMs);
@@ -177,7 +180,7 @@ export async function launchCodeServer({
     await stop();
     throw err;
   }
-  return { url, port: chosenPort, child, stop, output: () => tail.text };
+  return { url, port: chosenPort, child, stop, kill, output: () => tail.text };
 }
 
 /**

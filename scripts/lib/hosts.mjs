@@ -20,19 +20,34 @@ export const CHROMIUM_ARGS = [
 
 /**
  * @typedef {{ workspace: string, userDataDir: string, extensionsDir: string, extensionPath: string, testsPath: string,
- *             env: Record<string,string>, logFile: string, onConsole: (line: string) => void }} HostOptions
- * @typedef {{ page: import('playwright-core').Page, exited: Promise<string>, stop: () => Promise<void> }} Host
+ *             env: Record<string,string>, logFile: string, onConsole: (line: string) => void,
+ *             port?: number, browserProfileDir?: string }} HostOptions
+ *   port, browserProfileDir (code-server only): for a VS Code started again on the same profile. The
+ *   web workbench keeps globalState and SecretStorage in the browser's storage for its origin, so a
+ *   second launch must use the same port and the same browser profile to find them.
+ * @typedef {{ page: import('playwright-core').Page, exited: Promise<string>, stop: () => Promise<void>,
+ *             kill?: () => Promise<void> }} Host
+ *   kill: VS Code's processes SIGKILLed at once (a crash), then the browser closed.
  */
 
 /** @param {HostOptions} o @returns {Promise<Host>} */
 export async function startCodeServerHost(o) {
   const server = await launchCodeServer({
-    userDataDir: o.userDataDir, extensionsDir: o.extensionsDir, folder: o.workspace, env: o.env, logFile: o.logFile,
+    port: o.port, userDataDir: o.userDataDir, extensionsDir: o.extensionsDir, folder: o.workspace, env: o.env, logFile: o.logFile,
   });
   let browser;
   try {
-    browser = await chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: CHROMIUM_ARGS });
-    const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    const viewport = { width: 1400, height: 900 };
+    const launch = { executablePath: CHROMIUM_PATH, headless: true, args: CHROMIUM_ARGS };
+    let page;
+    if (o.browserProfileDir) {
+      // A persistent context is its own browser; closing it closes the browser.
+      browser = await chromium.launchPersistentContext(o.browserProfileDir, { ...launch, viewport });
+      page = browser.pages()[0] ?? await browser.newPage();
+    } else {
+      browser = await chromium.launch(launch);
+      page = await browser.newPage({ viewport });
+    }
     page.on('console', (m) => o.onConsole(`[${m.type()}] ${m.text()}`));
     page.on('pageerror', (e) => o.onConsole(`[pageerror] ${e.message}`));
     await page.goto(workbenchUrl({ url: server.url, port: server.port, folder: o.workspace, extensionPath: o.extensionPath, testsPath: o.testsPath }));
@@ -53,6 +68,10 @@ export async function startCodeServerHost(o) {
       stop: async () => {
         await browser.close().catch(() => {});
         await server.stop();
+      },
+      kill: async () => {
+        await server.kill();
+        await browser.close().catch(() => {});
       },
     };
   } catch (err) {

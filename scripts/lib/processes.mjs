@@ -96,10 +96,12 @@ function alive(pid) {
 
 /**
  * Stops `pid` and everything it started: SIGTERM to the tree (and its process group when it leads
- * one), then SIGKILL to whatever is still alive after `graceMs`.
+ * one), then SIGKILL to whatever is still alive after `graceMs`. `hard`: SIGKILL at once, as a
+ * crash or `kill -9` would (nobody gets to clean up).
  */
-export async function killTree(pid, { graceMs = 3000 } = {}) {
+export async function killTree(pid, { graceMs = 3000, hard = false } = {}) {
   if (!pid) return;
+  if (hard) graceMs = 0;
   const signalAll = (signal) => {
     const targets = [pid, ...descendants(pid)];
     try { process.kill(-pid, signal); } catch { /* not a group leader or already gone */ }
@@ -108,7 +110,7 @@ export async function killTree(pid, { graceMs = 3000 } = {}) {
     }
     return targets;
   };
-  let targets = signalAll('SIGTERM');
+  let targets = signalAll(hard ? 'SIGKILL' : 'SIGTERM');
   const deadline = Date.now() + graceMs;
   while (Date.now() < deadline && targets.some(alive)) await new Promise((r) => setTimeout(r, 100));
   // Collect again: a dying parent may have forked late, and orphans are re-parented to init.

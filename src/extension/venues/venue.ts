@@ -51,6 +51,14 @@ export interface Capabilities {
   readonly contactBy?: 'phone' | 'venueUser';
   /** With `sendBatch`: most messages in one call. */
   readonly maxBatch?: number;
+  /**
+   * `send()` may wait for a connection before the message can leave (MEXC opens a chat's socket on
+   * demand), and calls `SendHooks.beforeWire` once it is about to write. The outbox then counts the
+   * message in flight only from that call, so a quit while the send still waits for its connection
+   * leaves it plainly queued, not "maybe sent" (which, without idempotent sends or history, would
+   * have to be failed and left to the user).
+   */
+  readonly announcesWire?: boolean;
 }
 
 export interface Page<T> {
@@ -99,6 +107,12 @@ export interface OutboundMessage {
   readonly attempt: number;
   /** UTC ms the user composed it (used for read-back matching). */
   readonly composedAt: number;
+}
+
+/** What the outbox hears from a send in progress (adapters with `capabilities.announcesWire`). */
+export interface SendHooks {
+  /** Resolves once the outbox has durably noted that the message may now reach the venue. */
+  beforeWire(): Promise<void>;
 }
 
 export interface SendReceipt {
@@ -192,7 +206,8 @@ export interface VenueAdapter extends Disposable {
   watch(conversationId: string): Disposable;
   /** Uploads a file through the venue's API (only when `capabilities.upload`); returns the reference to send. */
   upload(file: UploadSource, progress: UploadProgress, signal: AbortSignal): Promise<Attachment>;
-  send(message: OutboundMessage): Promise<SendReceipt>;
+  /** `hooks.beforeWire`: see `Capabilities.announcesWire`; awaited before the message can leave. */
+  send(message: OutboundMessage, hooks?: SendHooks): Promise<SendReceipt>;
   checkLanded(message: OutboundMessage): Promise<LandedCheck>;
   /** Called whenever the user has seen the conversation up to `upTo` (also when the local count is already 0). */
   markRead(conversationId: string, upTo: ReadMark): Promise<void>;

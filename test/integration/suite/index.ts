@@ -6,6 +6,7 @@ import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from '
 import { SourceMap, type SourceMapPayload } from 'node:module';
 import { dirname } from 'node:path';
 import { driver } from '../driver';
+import { loadScenarioPhase } from './scenarios';
 
 interface TestResult {
   title: string;
@@ -17,6 +18,12 @@ interface TestResult {
 
 // Explicit list: esbuild bundles each lazily, so they evaluate after the mocha globals exist.
 async function loadTests(): Promise<void> {
+  // One phase of a scenario that spans VS Code launches (scripts/lib/launchScenarios.mjs) runs alone.
+  const scenario = process.env['VENUE_CHAT_TEST_SCENARIO'];
+  if (scenario) {
+    await loadScenarioPhase(scenario, process.env['VENUE_CHAT_TEST_PHASE'] ?? '');
+    return;
+  }
   await import('../smoke.test');
   await import('../inbox.test');
   await import('../accounts.test');
@@ -117,4 +124,7 @@ export async function run(): Promise<void> {
     writeResults(resultsFile, { passed: 0, failed: 0, tests: [], harnessError: errorText(err) });
     throw err;
   }
+  // A phase the launcher ends by killing VS Code: returning would let the workbench end the
+  // extension host in order (deactivating the extension), which is not what a crash does.
+  if (process.env['VENUE_CHAT_TEST_HOLD'] === '1') await new Promise<never>(() => undefined);
 }

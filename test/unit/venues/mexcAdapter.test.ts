@@ -149,6 +149,28 @@ describe('MEXC adapter against the sandbox', function () {
     assert.ok(reply.text && reply.text.length > 0);
   });
 
+  it('announces the wire only once the chat socket is open, before the frame leaves; a socket that never opens is a plain "not sent"', async () => {
+    const a = make();
+    await a.start();
+    const order = activeConversation();
+    const sendFrames = () => sandbox.venue('mexc').frames(order.conversationId).filter((f) => f.method === 'SEND_MESSAGE').length;
+    // The chat's socket cut and every new one refused: the send waits for it, then gives up.
+    sandbox.venue('mexc').applyFaults({ dropAll: true, rejectUpgrades: 1_000_000 });
+    let announced = 0;
+    const hooks = { beforeWire: async () => { announced++; assert.equal(sendFrames(), 0, 'announced before the frame leaves'); } };
+    await assert.rejects(
+      a.send({ clientMessageId: 'cid0000010', conversationId: String(order.conversationId), kind: 'text', text: 'wait for me', attempt: 0, composedAt: Date.now() }, hooks),
+      (e: unknown) => e instanceof VenueError && e.kind === 'unavailable',
+    );
+    assert.equal(announced, 0, 'nothing could leave: never announced');
+    // The socket can open again: announced once, then sent.
+    sandbox.venue('mexc').applyFaults({ rejectUpgrades: 0 });
+    const receipt = await a.send({ clientMessageId: 'cid0000011', conversationId: String(order.conversationId), kind: 'text', text: 'wait for me', attempt: 1, composedAt: Date.now() }, hooks);
+    assert.ok(receipt.status === 'sent' || receipt.status === 'confirmed');
+    assert.equal(announced, 1);
+    assert.equal(sendFrames(), 1);
+  });
+
   it('without an echo (unconfirmed whether MEXC echoes own sends) a send stays "sent", never failed or resent', async () => {
     sandbox.venue('mexc').applyFaults({ echoSelf: false });
     const a = make();

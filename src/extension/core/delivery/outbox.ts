@@ -67,6 +67,8 @@ export class Outbox implements Disposable {
   private readonly lanes = new Map<string, { running: boolean; again?: boolean; timer?: Disposable }>();
   private readonly evidenceTimers = new Map<string, Disposable>();
   private readonly uploads = new Map<string, AbortController>();
+  /** Messages whose adapter.send() is running now (it may be about to write, even if not yet in flight). */
+  private readonly sendsRunning = new Set<string>();
   private readonly clock: Clock;
   private readonly logger: Logger;
   private readonly changed = new Emitter<ChatMessage[]>();
@@ -195,7 +197,7 @@ export class Outbox implements Disposable {
   async cancel(clientMessageId: string): Promise<boolean> {
     await this.startup;
     const entry = this.entries.get(clientMessageId);
-    if (!entry || TERMINAL.has(entry.state) || entry.state === 'sent' || (entry.state === 'sending' && entry.inFlight)) return false;
+    if (!entry || TERMINAL.has(entry.state) || entry.state === 'sent' || (entry.state === 'sending' && (entry.inFlight || this.sendsRunning.has(clientMessageId)))) return false;
     this.uploads.get(clientMessageId)?.abort();
     const next: OutboxEntry = { ...entry, state: 'cancelled', updatedAt: this.clock.now() };
     await this.persist(next);
@@ -437,17 +439,31 @@ export class Outbox implements Disposable {
       if (!uploaded) return;
       current = uploaded;
     }
-    const sending: OutboxEntry = { ...current, state: 'sending', inFlight: true, attempts: current.attempts + 1, nextAttemptAt: undefined, landedChecks: undefined, updatedAt: this.clock.now() };
+    // In flight (maybe at the venue, so checked before any resend) from the moment it can leave:
+    // at once, or where the adapter says so (it may first wait for a connection; a quit meanwhile
+    // leaves the message queued, see Capabilities.announcesWire).
+    const announced = adapter.capabilities.announcesWire === true;
+    const sending: OutboxEntry = { ...current, state: 'sending', inFlight: !announced, attempts: current.attempts + 1, nextAttemptAt: undefined, landedChecks: undefined, updatedAt: this.clock.now() };
     await this.persist(sending); // durable before the network call
     await this.publish(sending, { status: 'sending', failure: undefined });
     let receipt: SendReceipt;
+    this.sendsRunning.add(sending.clientMessageId);
     try {
-      receipt = await adapter.send(toOutbound(sending));
+      receipt = await adapter.send(toOutbound(sending), announced ? { beforeWire: () => this.markInFlight(sending.clientMessageId) } : undefined);
     } catch (err) {
       await this.onSendError(sending, err);
       return;
+    } finally {
+      this.sendsRunning.delete(sending.clientMessageId);
     }
     await this.settle(sending, receipt);
+  }
+
+  /** The adapter is about to write the message: from now on it may be at the venue. Durable before it returns. */
+  private async markInFlight(clientMessageId: string): Promise<void> {
+    const latest = this.entries.get(clientMessageId);
+    if (!latest || latest.state !== 'sending' || latest.inFlight) return;
+    await this.persist({ ...latest, inFlight: true, updatedAt: this.clock.now() });
   }
 
   /** The venue's answer to a send: confirmed (done), or sent and waiting for evidence. */

@@ -364,9 +364,12 @@ export class BybitAdapter implements VenueAdapter {
 
   // ---- the two chat APIs ---------------------------------------------------------------------
 
-  private read(order: BybitOrder, cursor: string | undefined, limit: number): Promise<ChatPage> {
+  private async read(order: BybitOrder, cursor: string | undefined, limit: number): Promise<ChatPage> {
+    // Whose message is whose is decided by our user id: without it our own messages would read as
+    // the counterparty's (the hub's backfill can be the first call after a start, before any poll).
+    await this.loadIdentity();
     // A page cursor of one generation means nothing to the other: start over after a switch.
-    return this.withGeneration((reader, generation) => reader.page(order, generation === 'order' ? cursor : cursor?.startsWith('p') ? undefined : cursor, limit));
+    return await this.withGeneration((reader, generation) => reader.page(order, generation === 'order' ? cursor : cursor?.startsWith('p') ? undefined : cursor, limit));
   }
 
   /** Runs `call` on the account's chat API; on 912200387 in `auto`, switches to sessions and runs it again. */

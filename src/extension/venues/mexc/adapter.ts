@@ -10,7 +10,7 @@ import { systemClock, type Clock } from '../../core/clock';
 import { worstState, sameState } from '../../core/connection/connectionStates';
 import { DisposableStore, Emitter, toDisposable, type Disposable } from '../../core/event';
 import { scopedLogger, silentLogger, type Logger } from '../../core/logger';
-import { VenueError, isVenueError, type Capabilities, type LandedCheck, type OutboundMessage, type Page, type SendReceipt, type VenueAdapter, type VenueEvent } from '../venue';
+import { VenueError, isVenueError, type Capabilities, type LandedCheck, type OutboundMessage, type Page, type SendHooks, type SendReceipt, type VenueAdapter, type VenueEvent } from '../venue';
 import type { SecretSink } from '../descriptor';
 import { MexcRestClient, type MexcCredentials } from './api';
 import { ChatChannels, type MexcReply } from './chatChannels';
@@ -58,6 +58,8 @@ export const MEXC_CAPABILITIES: Capabilities = {
   idempotentSend: false,
   readReceipts: false,
   maxTextLength: 2000,
+  // A send waits (up to 5 s) for its chat's socket, which may be opening on demand.
+  announcesWire: true,
 };
 
 export class MexcAdapter implements VenueAdapter {
@@ -203,12 +205,14 @@ export class MexcAdapter implements VenueAdapter {
     });
   }
 
-  async send(message: OutboundMessage): Promise<SendReceipt> {
+  async send(message: OutboundMessage, hooks?: SendHooks): Promise<SendReceipt> {
     const out = encodeOutbound(message);
     const { conversationId, clientMessageId } = message;
     const lease = this.channels.acquire(conversationId);
     try {
       await lease.channel.waitOpen(5000);
+      // Only now can the frame leave: until here a quit leaves the message simply queued.
+      await hooks?.beforeWire();
       // Registered before the frame leaves: the echo can overtake the reply.
       this.echoes.expect(conversationId, { clientMessageId, type: out.type, content: message.text, url: out.url, sentAt: this.clock.now() });
       let reply: MexcReply;

@@ -8,7 +8,7 @@ import { systemClock, type Clock } from '../../../../src/extension/core/clock';
 import { silentLogger } from '../../../../src/extension/core/logger';
 import { Emitter } from '../../../../src/extension/core/event';
 import { MEXC_CAPABILITIES } from '../../../../src/extension/venues/mexc/adapter';
-import { VenueError, type LandedCheck, type OutboundMessage, type SendReceipt, type UploadProgress, type UploadSource, type VenueAdapter, type VenueEvent } from '../../../../src/extension/venues/venue';
+import { VenueError, type LandedCheck, type OutboundMessage, type SendHooks, type SendReceipt, type UploadProgress, type UploadSource, type VenueAdapter, type VenueEvent } from '../../../../src/extension/venues/venue';
 import type { Attachment } from '../../../../src/shared/model';
 import { until } from '../../helpers/until';
 
@@ -30,9 +30,17 @@ class ScriptedVenue implements VenueAdapter {
   async listConversations() { return { items: [] }; }
   async history() { return { items: [] }; }
   watch() { return { dispose() {} }; }
-  async send(m: OutboundMessage): Promise<SendReceipt> {
+  /** While set, a send waits for it before the message can leave (a connection still opening). */
+  connection: Promise<void> | undefined;
+  /** Client ids of the sends that got as far as the wire (announced before they could leave). */
+  readonly wired: string[] = [];
+  async send(m: OutboundMessage, hooks?: SendHooks): Promise<SendReceipt> {
     this.sent.push(m);
     const step = this.script.shift();
+    // As the MEXC adapter does: wait for the connection, announce the wire, then write.
+    await this.connection;
+    if (this.capabilities.announcesWire) await hooks?.beforeWire();
+    this.wired.push(m.clientMessageId);
     return step ? step(m) : { status: 'sent' };
   }
   /** Behaviours of the next landed checks (then `landed`). */
@@ -189,6 +197,35 @@ describe('outbox', () => {
     await until(() => statusOf('crash001') === 'failed');
     assert.equal(venue.sent.length, 1, 'not sent twice');
     assert.equal(venue.landedChecks, 1);
+  });
+
+  it('a quit while a send still waits for its connection leaves the message queued: the next session sends it once, no check, no failure', async () => {
+    venue.connection = new Promise(() => {}); // the chat's socket never opens in this session
+    const first = await openOutbox();
+    await first.enqueue(compose('wait0001'));
+    await until(() => venue.sent.length === 1);
+    assert.equal(first.get('wait0001')?.inFlight, false, 'waiting for the connection is not in flight');
+    first.dispose();
+    // Next session: the connection opens; MEXC cannot tell whether a message landed.
+    venue.connection = undefined;
+    venue.landed = { landed: 'unknown' };
+    const second = await openOutbox();
+    second.kick('acc');
+    await until(() => statusOf('wait0001') === 'sent');
+    assert.deepEqual(venue.wired, ['wait0001'], 'it left once');
+    assert.equal(venue.landedChecks, 0, 'nothing to check: it had not left');
+  });
+
+  it('a send still waiting for its connection cannot be cancelled from under it', async () => {
+    let open!: () => void;
+    venue.connection = new Promise((r) => (open = r));
+    const outbox = await openOutbox();
+    await outbox.enqueue(compose('wait0002'));
+    await until(() => venue.sent.length === 1);
+    assert.equal(await outbox.cancel('wait0002'), false, 'the adapter may write it any moment');
+    open();
+    await until(() => statusOf('wait0002') === 'sent');
+    assert.deepEqual(venue.wired, ['wait0002']);
   });
 
   it('after a crash mid-send a landed message is marked confirmed, not resent', async () => {

@@ -88,6 +88,26 @@ describe('Bybit adapter against the emulator\'s fault switches', function () {
     });
   }
 
+  it('after a restart, history read before anything else still knows our own messages: ours, with their client id, not the counterparty\'s', async () => {
+    const first = make();
+    try {
+      await first.send({ clientMessageId: 'restart-own-0001', conversationId: orderId, kind: 'text', text: 'sent before the restart', attempt: 0, composedAt: Date.now() });
+    } finally {
+      first.dispose();
+    }
+    // The next start: a new adapter, and the hub's backfill is the first thing that reads the chat.
+    const second = make();
+    try {
+      const page = await second.history(orderId, { limit: 30 });
+      const own = page.items.filter((m) => m.text === 'sent before the restart');
+      assert.equal(own.length, 1);
+      assert.equal(own[0]!.direction, 'out');
+      assert.equal(own[0]!.clientMessageId, 'restart-own-0001', 'so the store merges it into our outgoing record');
+    } finally {
+      second.dispose();
+    }
+  });
+
   it('a slow reply to a send: the message is sent once and confirmed', async () => {
     await open();
     const view = rig.hub.openConversation(A, orderId);
