@@ -99,6 +99,13 @@ export class ChatSocketHub extends ChatSessionRegistry<ChatSession> {
   }
 
   /** Fault: every live socket gets `Bye` and is closed, as when another client takes the session. */
+  /** Closes every live socket (1000) with a reason built from its listenKey; returns the keys quoted. */
+  closeQuoting(reasonFor: (listenKey: string) => string): string[] {
+    const live = this.all().filter((s) => s.state === 'live');
+    for (const session of live) this.closeSession(session, reasonFor(session.listenKey));
+    return live.map((s) => s.listenKey);
+  }
+
   byeAll(): number {
     const live = this.all().filter((s) => s.state === 'live');
     for (const session of live) this.displace(session);

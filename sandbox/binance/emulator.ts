@@ -5,6 +5,7 @@ import { randomBytes } from 'node:crypto';
 import * as z from 'zod';
 import { VenueEmulatorBase, type EmulatorOptions } from '../util/emulatorBase';
 import { takeArmed } from '../util/faults';
+import { closeReason, noteEchoed } from '../util/secretEcho';
 import type { TrackedServer } from '../util/http';
 import { SandboxInputError, parseInput } from '../util/input';
 import type { MediaFile } from '../util/media';
@@ -198,6 +199,7 @@ export class BinanceEmulator extends VenueEmulatorBase<BinanceSettings, FaultSta
           presign: (account, name) => this.presign(account, name),
           storeUpload: (id, token, contentType, body) => this.storeUpload(id, token, contentType, body),
           uploadedImage: (id) => this.uploads.get(id)?.file,
+          echoSecrets: (account, request) => this.echoSecretsReply(account, request),
           media: this.media,
           recordRequest: (r) => this.requestLog.append(r),
           log: this.log,
@@ -341,6 +343,8 @@ export class BinanceEmulator extends VenueEmulatorBase<BinanceSettings, FaultSta
     if (v.clockSkewMs !== undefined) this.faultState.clockSkewMs = v.clockSkewMs;
     if (v.withoutC2cPermission !== undefined) this.faultState.withoutC2cPermission = [...v.withoutC2cPermission];
     if (v.withoutMerchantPermission !== undefined) this.faultState.withoutMerchantPermission = [...v.withoutMerchantPermission];
+    if (v.echoSecrets !== undefined) this.faultState.echoSecrets = v.echoSecrets;
+    if (v.echoSecretsClose) noteEchoed(this.faultState.echoedSecrets, ...this.hub.closeQuoting((listenKey) => closeReason(`listenKey ${listenKey} is not valid`)));
     this.log(`binance faults: ${JSON.stringify(v)}`);
     return this.faults();
   }
@@ -362,7 +366,7 @@ export class BinanceEmulator extends VenueEmulatorBase<BinanceSettings, FaultSta
 
   protected defaultFaults(): FaultState {
     return {
-      rejectUpgrades: 0, duplicatePushes: false, loseEchoes: 0, http429: 0, http5xx: 0, halfOpenSockets: 0,
+      rejectUpgrades: 0, duplicatePushes: false, loseEchoes: 0, http429: 0, http5xx: 0, halfOpenSockets: 0, echoSecrets: 0, echoedSecrets: [],
       heartbeatTimeoutMs: this.settings.heartbeatTimeoutMs, counterparty: this.settings.counterparty, clockSkewMs: 0,
       withoutC2cPermission: [...this.settings.withoutC2cPermission], withoutMerchantPermission: [...this.settings.withoutMerchantPermission],
     };
@@ -381,6 +385,15 @@ export class BinanceEmulator extends VenueEmulatorBase<BinanceSettings, FaultSta
 
   private partyOf(order: Order, userId: string): { userId: string; nickName: string } {
     return order.buyer.userId === userId ? order.buyer : order.seller;
+  }
+
+  /** Fault `echoSecrets`: a rejected-key refusal whose text quotes the request's credentials. */
+  private echoSecretsReply(account: MerchantAccount, request: { apiKey: string; rawQuery: string; rawBody: string }): BinanceErrorReply | undefined {
+    if (!takeArmed(this.faultState, 'echoSecrets')) return undefined;
+    const signature = new URLSearchParams(request.rawQuery).get('signature') ?? new URLSearchParams(request.rawBody).get('signature');
+    noteEchoed(this.faultState.echoedSecrets, request.apiKey, signature, request.rawQuery, account.listenKey);
+    const msg = `Invalid API-key, IP, or permissions for action. apiKey ${request.apiKey} signature ${signature ?? ''} query ${request.rawQuery} listenKey ${account.listenKey}`;
+    return { httpStatus: 401, body: { code: -2015, msg } };
   }
 
   private admit(apiKey: string): BinanceErrorReply | undefined {

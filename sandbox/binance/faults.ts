@@ -36,6 +36,14 @@ export const faultRequestSchema = z
     withoutC2cPermission: accountIndexes.optional(),
     /** Account indexes without merchant permission (every socket send → ILLEGAL_PARAM). */
     withoutMerchantPermission: accountIndexes.optional(),
+    /**
+     * The next n authentic signed REST calls are refused as a rejected key (401 -2015) whose `msg`
+     * quotes the request: api key, signature, signed query and the account's chat listenKey.
+     * Each value quoted is listed in `echoedSecrets`.
+     */
+    echoSecrets: count.optional(),
+    /** Action: every live chat socket is closed (1000) with a reason quoting its listenKey. */
+    echoSecretsClose: z.literal(true).optional(),
   })
   .strict();
 
@@ -54,4 +62,7 @@ export interface FaultState {
   clockSkewMs: number;
   withoutC2cPermission: number[];
   withoutMerchantPermission: number[];
+  echoSecrets: number;
+  /** Every value an `echoSecrets`/`echoSecretsClose` reply quoted. */
+  echoedSecrets: string[];
 }

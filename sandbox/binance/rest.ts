@@ -39,6 +39,8 @@ export interface RestBackend {
   storeUpload(id: string, token: string, contentType: string, body: Buffer): { status: number; error?: string };
   uploadedImage(id: string): MediaFile | undefined;
   readonly media: ReadonlyMap<string, MediaFile>;
+  /** The armed `echoSecrets` fault's refusal of an authentic request, quoting it; undefined lets it through. */
+  echoSecrets(account: MerchantAccount, request: { apiKey: string; rawQuery: string; rawBody: string }): BinanceErrorReply | undefined;
   recordRequest(record: Omit<RequestRecord, 'seq'>): void;
   log(line: string): void;
 }
@@ -387,6 +389,8 @@ export async function handleRestRequest(backend: RestBackend, req: IncomingMessa
       );
       if (!auth.ok) return { reply: error(auth.error), audit: { apiKey: auth.apiKey, signatureValid: auth.signatureValid, timestampValid: auth.timestampValid } };
       const audit = { apiKey: auth.apiKey, signatureValid: auth.signed ? true : null, timestampValid: auth.signed ? true : null };
+      const echoed = backend.echoSecrets(auth.account, { apiKey: auth.apiKey, rawQuery, rawBody });
+      if (echoed) return { reply: error(echoed), audit };
       const needsClientType = path.startsWith('/sapi/v1/c2c/chat/') && backend.requireClientType();
       if (needsClientType && (clientType === null || clientType.toLowerCase() !== 'web')) return { reply: error(BinanceErrors.mandatory('clientType')), audit };
       return { reply: handler({ account: auth.account, params: new Params(query, parseBody(rawBody)), backend, now: time }), audit };

@@ -314,7 +314,7 @@ export class BybitEmulator {
   }
 
   faults(): FaultState {
-    return { ...this.faultState, legacyChatClosed: [...this.faultState.legacyChatClosed], slowReplies: { ...this.faultState.slowReplies } };
+    return { ...this.faultState, legacyChatClosed: [...this.faultState.legacyChatClosed], slowReplies: { ...this.faultState.slowReplies }, echoedSecrets: [...this.faultState.echoedSecrets] };
   }
 
   applyFaults(input: FaultRequest): FaultState {
@@ -331,6 +331,7 @@ export class BybitEmulator {
     if (v.slowReplies !== undefined) f.slowReplies = { ...v.slowReplies };
     if (v.loseReplies !== undefined) f.loseReplies = v.loseReplies;
     if (v.malformedItems !== undefined) f.malformedItems = v.malformedItems;
+    if (v.echoSecrets !== undefined) f.echoSecrets = v.echoSecrets;
     if (v.expireMedia) this.log(`bybit fault: ${this.objectStore.expireAll(this.now())} media links expired`);
     if (v.counterparty !== undefined) {
       f.counterparty = v.counterparty;
@@ -385,7 +386,7 @@ export class BybitEmulator {
   private defaultFaults(): FaultState {
     return {
       legacyChatClosed: [...this.settings.legacyChatClosed], wrongEnvironment: false, geoBlock: false, clockSkewMs: 0, badSignature: 0,
-      rateLimit: 0, http429: 0, http5xx: 0, slowReplies: { ms: 0, n: 0 }, loseReplies: 0, malformedItems: 0, counterparty: this.settings.counterparty,
+      rateLimit: 0, http429: 0, http5xx: 0, slowReplies: { ms: 0, n: 0 }, loseReplies: 0, malformedItems: 0, counterparty: this.settings.counterparty, echoSecrets: 0, echoedSecrets: [],
     };
   }
 

@@ -32,6 +32,12 @@ export const faultRequestSchema = z
     /** Action: every media link stops working now (404). */
     expireMedia: z.literal(true).optional(),
     counterparty: z.boolean().optional(),
+    /**
+     * The next n authentic signed calls answer ret_code 10004 the way Bybit words it when it
+     * shows its work: `error sign! origin_string[<timestamp><api key><recv window><payload>]`, here
+     * with the request's `sign` too. Each value quoted is listed in `echoedSecrets`.
+     */
+    echoSecrets: count.optional(),
   })
   .strict();
 
@@ -51,10 +57,13 @@ export interface FaultState {
   loseReplies: number;
   malformedItems: number;
   counterparty: boolean;
+  echoSecrets: number;
+  /** Every value an `echoSecrets` reply quoted (api keys, signatures, signed strings). */
+  echoedSecrets: string[];
 }
 
 /** Takes one from an armed counter; whether it was armed. */
-export function take(state: FaultState, key: 'badSignature' | 'rateLimit' | 'http429' | 'http5xx' | 'loseReplies' | 'malformedItems'): boolean {
+export function take(state: FaultState, key: 'badSignature' | 'rateLimit' | 'http429' | 'http5xx' | 'loseReplies' | 'malformedItems' | 'echoSecrets'): boolean {
   if (state[key] <= 0) return false;
   state[key] -= 1;
   return true;

@@ -5,6 +5,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { pathOf, rawQueryOf, readBytesUpTo } from '../util/http';
 import type { MediaFile } from '../util/media';
 import { multipartBoundary, parseMultipart, type MultipartPart } from '../util/multipart';
+import { noteEchoed } from '../util/secretEcho';
 import { authenticate } from './auth';
 import { BybitErrors, envelope, gatewayReplies, type BybitError, type BybitReply } from './errors';
 import { take, type FaultState } from './faults';
@@ -135,6 +136,14 @@ export async function handleRestRequest(backend: RestBackend, req: IncomingMessa
   if (take(faults, 'badSignature')) {
     audit = { ...audit, signatureValid: false, timestampValid: null };
     return finish(fail(BybitErrors.sign, v5Spelling));
+  }
+  if (take(faults, 'echoSecrets')) {
+    const timestamp = header(req, 'x-bapi-timestamp') ?? '';
+    const sign = header(req, 'x-bapi-sign') ?? '';
+    const origin = `${timestamp}${apiKey ?? ''}${header(req, 'x-bapi-recv-window') ?? ''}${method === 'GET' ? rawQuery : bytes.toString('utf8')}`;
+    noteEchoed(faults.echoedSecrets, apiKey, sign, origin);
+    audit = { ...audit, signatureValid: false, timestampValid: null };
+    return finish(fail({ code: BybitErrors.sign.code, msg: `error sign! origin_string[${origin}] sign[${sign}]` }, v5Spelling));
   }
   const account = auth.account;
   const admission = backend.admit(account, path, route.kind);

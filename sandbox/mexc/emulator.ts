@@ -9,12 +9,14 @@ import { SandboxInputError, parseInput } from '../util/input';
 import type { MediaFile } from '../util/media';
 import { SlidingWindowLimiter } from '../util/rateLimiter';
 import { seededRandom } from '../util/random';
+import { closeReason, noteEchoed } from '../util/secretEcho';
 import { receiveMessageFrame, MAX_CONTENT_LENGTH, type SendMessageParams } from './chatProtocol';
 import { ChatSocketHub, CloseReasons, type ChatSession, type SessionInfo } from './chatSocket';
 import { planReply } from './counterparty';
 import { faultRequestSchema, type FaultRequest, type FaultState } from './faults';
 import { ListenKeyRegistry, type ListenKeyEntry } from './listenKeys';
 import type { FrameRecord, RequestRecord } from './records';
+import type { MexcErrorReply } from './errors';
 import { handleRestRequest } from './rest';
 import { buildSeededStore, makeCounterparty, makeOrder } from './seed';
 import { ORDER_STATES, type MessageContent, type MessageDraft, type MessageType, type MexcStore, type Order, type StoredMessage } from './store';
@@ -182,6 +184,7 @@ export class MexcEmulator extends VenueEmulatorBase<MexcSettings, FaultState, Re
           uploads: this.uploads,
           timers: this.timers,
           slowReplyMs: () => this.faultState.slowReplyMs,
+          echoSecrets: (request) => this.echoSecretsReply(request),
           recordRequest: (r) => this.requestLog.append(r),
           log: this.log,
         },
@@ -337,6 +340,15 @@ export class MexcEmulator extends VenueEmulatorBase<MexcSettings, FaultState, Re
       if (!v.counterparty) this.replies.cancelAll();
     }
     if (v.clockSkewMs !== undefined) this.faultState.clockSkewMs = v.clockSkewMs;
+    if (v.echoSecrets !== undefined) this.faultState.echoSecrets = v.echoSecrets;
+    if (v.echoSecretsClose) {
+      const live = this.hub.list().filter((s) => s.state === 'live');
+      for (const { key } of this.keys.all()) {
+        if (!live.some((s) => key.endsWith(s.listenKeyTail))) continue;
+        noteEchoed(this.faultState.echoedSecrets, key);
+        this.hub.closeForListenKey(key, closeReason(`listenKey ${key} is not valid`));
+      }
+    }
     this.log(`mexc faults: ${JSON.stringify(v)}`);
     return this.faults();
   }
@@ -370,7 +382,20 @@ export class MexcEmulator extends VenueEmulatorBase<MexcSettings, FaultState, Re
       echoSelf: this.settings.echoSelf,
       counterparty: this.settings.counterparty,
       clockSkewMs: 0,
+      echoSecrets: 0,
+      echoedSecrets: [],
     };
+  }
+
+  /** Fault `echoSecrets`: a bad-signature refusal whose text quotes the request's credentials. */
+  private echoSecretsReply(request: { apiKey: string; method: string; path: string; rawQuery: string; rawBody: string }): MexcErrorReply | undefined {
+    if (!takeArmed(this.faultState, 'echoSecrets')) return undefined;
+    const params = new URLSearchParams(request.rawQuery);
+    const signature = params.get('signature') ?? new URLSearchParams(request.rawBody).get('signature');
+    const listenKey = params.get('listenKey');
+    noteEchoed(this.faultState.echoedSecrets, request.apiKey, signature, request.rawQuery, listenKey);
+    const msg = `Signature for this request is not valid. apiKey ${request.apiKey}, signature ${signature ?? ''}, request ${request.method} ${request.path}?${request.rawQuery}${listenKey ? `, listenKey ${listenKey}` : ''}`;
+    return { httpStatus: 400, body: { code: 700002, msg } };
   }
 
   private orderOfConversation(conversationId: number): Order | undefined {

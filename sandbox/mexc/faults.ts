@@ -27,6 +27,14 @@ export const faultRequestSchema = z
     counterparty: z.boolean().optional(),
     /** Server clock skew (ms) added to the venue clock: tests client time sync / recvWindow handling. */
     clockSkewMs: z.number().int().optional(),
+    /**
+     * The next N signed REST calls (valid ones) are refused as a bad signature (400 700002) whose
+     * `msg` quotes the request: its api key, signature, signed query and listenKey, as gateways
+     * sometimes do. Each value quoted is listed in `echoedSecrets`.
+     */
+    echoSecrets: z.number().int().min(0).optional(),
+    /** Action: every live chat socket is closed (1000) with a reason quoting its listenKey. */
+    echoSecretsClose: z.literal(true).optional(),
   })
   .strict();
 
@@ -43,4 +51,7 @@ export interface FaultState {
   echoSelf: boolean;
   counterparty: boolean;
   clockSkewMs: number;
+  echoSecrets: number;
+  /** Every value an `echoSecrets`/`echoSecretsClose` reply quoted (keys, signatures, queries, listen keys). */
+  echoedSecrets: string[];
 }

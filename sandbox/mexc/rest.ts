@@ -22,6 +22,8 @@ export interface RestBackend {
   readonly uploads: Map<string, MediaFile>;
   readonly timers: TimerRegistry;
   slowReplyMs(): number;
+  /** The armed `echoSecrets` fault's refusal of an authentic request, quoting it; undefined lets it through. */
+  echoSecrets(request: { apiKey: string; method: string; path: string; rawQuery: string; rawBody: string }): MexcErrorReply | undefined;
   recordRequest(record: Omit<RequestRecord, 'seq'>): void;
   log(line: string): void;
 }
@@ -305,6 +307,8 @@ export async function handleRestRequest(backend: RestBackend, req: IncomingMessa
     signed: (handler) => {
       const auth = authenticate({ apiKeyHeader: headerValue(req.headers['x-mexc-apikey']), rawQuery, rawBody, serverTime: time }, backend.auth);
       if (!auth.ok) return { reply: error(auth.error), audit: { apiKey: auth.apiKey, signatureValid: auth.signatureValid, timestampValid: auth.timestampValid } };
+      const echoed = backend.echoSecrets({ apiKey: auth.apiKey, method, path, rawQuery, rawBody });
+      if (echoed) return { reply: error(echoed), audit: { apiKey: auth.apiKey, signatureValid: true, timestampValid: true } };
       return { reply: handler({ account: auth.account, params: auth.params, backend, now: time }), audit: { apiKey: auth.apiKey, signatureValid: true, timestampValid: true } };
     },
   });

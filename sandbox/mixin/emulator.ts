@@ -9,6 +9,7 @@ import type { Duplex } from 'node:stream';
 import * as z from 'zod';
 import { classifyBy, INTENT_PATTERNS, smallTalk } from '../util/counterpartyScript';
 import { takeArmed } from '../util/faults';
+import { noteEchoed } from '../util/secretEcho';
 import { TrackedServer, headerValue, pathOf, rawQueryOf, readBytesUpTo, rejectUpgrade, sendFile } from '../util/http';
 import { SandboxInputError, parseInput } from '../util/input';
 import type { MediaFile } from '../util/media';
@@ -255,7 +256,7 @@ export class MixinEmulator {
   }
 
   faults(): FaultState {
-    return { ...this.faultState, slowReplies: { ...this.faultState.slowReplies }, error: { ...this.faultState.error } };
+    return { ...this.faultState, slowReplies: { ...this.faultState.slowReplies }, error: { ...this.faultState.error }, echoedSecrets: [...this.faultState.echoedSecrets] };
   }
 
   applyFaults(input: FaultRequest): FaultState {
@@ -264,6 +265,7 @@ export class MixinEmulator {
     if (v.slowReplies !== undefined) f.slowReplies = { ...v.slowReplies };
     if (v.error !== undefined) f.error = { ...v.error };
     if (v.http401 !== undefined) f.http401 = v.http401;
+    if (v.echoSecrets !== undefined) f.echoSecrets = v.echoSecrets;
     if (v.http403 !== undefined) f.http403 = v.http403;
     if (v.http429 !== undefined) f.http429 = v.http429;
     if (v.clockSkewMs !== undefined) f.clockSkewMs = v.clockSkewMs;
@@ -316,7 +318,7 @@ export class MixinEmulator {
 
   private defaultFaults(): FaultState {
     return {
-      slowReplies: { ms: 0, n: 0 }, error: { code: 7000, n: 0 }, http401: 0, http403: 0, http429: 0, clockSkewMs: 0, pingsOff: false,
+      slowReplies: { ms: 0, n: 0 }, error: { code: 7000, n: 0 }, http401: 0, http403: 0, http429: 0, clockSkewMs: 0, pingsOff: false, echoSecrets: 0, echoedSecrets: [],
       counterparty: this.settings.counterparty, socketsDropped: 0, redeliveries: 0,
     };
   }
@@ -473,6 +475,11 @@ export class MixinEmulator {
       if (this.settings.blazeAuthFailure === 'http401') return rejectUpgrade(socket, 401, this.envelope(ERRORS.unauthorized));
       return this.hub.acceptToRefuse(req, socket, head, ERRORS.unauthorized);
     }
+    const echoed = this.takeEchoSecrets(req);
+    if (echoed) {
+      record(401, 'ok', check.claims.jti, 401);
+      return rejectUpgrade(socket, 401, this.envelope(echoed));
+    }
     record(101, 'ok', check.claims.jti, null);
     this.hub.accept(req, socket, head, () => undefined);
   }
@@ -567,6 +574,14 @@ export class MixinEmulator {
     );
   }
 
+  /** Fault `echoSecrets`: the 401 whose description quotes the request's JWT and the session id. */
+  private takeEchoSecrets(req: IncomingMessage): MixinError | undefined {
+    if (!takeArmed(this.faultState, 'echoSecrets')) return undefined;
+    const token = /^Bearer\s+(\S+)$/i.exec(headerValue(req.headers.authorization) ?? '')?.[1] ?? '';
+    noteEchoed(this.faultState.echoedSecrets, token, this.bot.sessionId);
+    return { code: 401, description: `Unauthorized, maybe invalid token: ${token} (session ${this.bot.sessionId})` };
+  }
+
   private takeHttpFault(): MixinError | undefined {
     if (takeArmed(this.faultState, 'http401')) return ERRORS.unauthorized;
     if (takeArmed(this.faultState, 'http403')) return ERRORS.forbidden;
@@ -619,6 +634,8 @@ export class MixinEmulator {
     if (fault) return fail(fault, null, null);
     const check = this.verify(req, req.url ?? '/', body);
     if (!check.ok) return fail(ERRORS.unauthorized, check.reason, null);
+    const echoed = this.takeEchoSecrets(req);
+    if (echoed) return fail(echoed, 'ok', check.claims.jti);
     const result = this.route(method, path, body);
     if ('error' in result) return fail(result.error, 'ok', check.claims.jti);
     this.record({ kind: 'rest', ...base, auth: 'ok', jti: check.claims.jti, httpStatus: 200, errorCode: null });

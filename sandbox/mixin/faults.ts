@@ -24,6 +24,11 @@ export const faultRequestSchema = z
     pingsOff: z.boolean().optional(),
     /** The scripted users send and reply (true) or stay quiet (false). */
     counterparty: z.boolean().optional(),
+    /**
+     * The next n authentic HTTP requests (Blaze handshakes included) answer the 401 envelope with a
+     * description quoting the request's JWT and its session id. Each value quoted is listed in `echoedSecrets`.
+     */
+    echoSecrets: count.optional(),
   })
   .strict();
 
@@ -41,4 +46,7 @@ export interface FaultState {
   /** Counters of the one-shot actions, for the record. */
   socketsDropped: number;
   redeliveries: number;
+  echoSecrets: number;
+  /** Every value an `echoSecrets` reply quoted (JWTs, session ids). */
+  echoedSecrets: string[];
 }

@@ -290,6 +290,7 @@ export class MultiwaEmulator {
       f.plainWsDisabled = v.plainWsDisabled;
       if (v.plainWsDisabled) this.plain.dropAll();
     }
+    if (v.echoSecrets !== undefined) this.faultState.echoSecrets = v.echoSecrets;
     if (v.counterparty !== undefined) {
       f.counterparty = v.counterparty;
       if (!v.counterparty) this.replies.cancelAll();
@@ -628,7 +629,7 @@ export class MultiwaEmulator {
   private defaultFaults(): FaultState {
     return {
       loseEvents: 0, malformedEvents: 0, http429: 0, http5xx: 0, loseReplies: 0, slowReplies: { ms: 0, n: 0 },
-      socketIoDisabled: false, plainWsDisabled: false, sendMode: this.settings.sendMode, counterparty: this.settings.counterparty,
+      socketIoDisabled: false, plainWsDisabled: false, sendMode: this.settings.sendMode, counterparty: this.settings.counterparty, echoSecrets: 0, echoedSecrets: [],
     };
   }
 

@@ -34,6 +34,12 @@ export const faultRequestSchema = z
     /** How sends behave: `sync` (sent at once), `queued` (durable queue, sent a moment later), `engineFailure` (201 success:false). */
     sendMode: z.enum(SEND_MODES).optional(),
     counterparty: z.boolean().optional(),
+    /**
+     * The next n authenticated REST calls answer Nest's 401 with a message quoting the credentials
+     * the request carried (its `x-api-key` and its Bearer JWT). Each value quoted is listed in
+     * `echoedSecrets`.
+     */
+    echoSecrets: count.optional(),
   })
   .strict();
 
@@ -50,4 +56,7 @@ export interface FaultState {
   plainWsDisabled: boolean;
   sendMode: SendMode;
   counterparty: boolean;
+  echoSecrets: number;
+  /** Every value an `echoSecrets` reply quoted (API keys, JWTs). */
+  echoedSecrets: string[];
 }

@@ -9,6 +9,7 @@ import { SlidingWindowLimiter } from '../util/rateLimiter';
 import type { MediaFile } from '../util/media';
 import type { AuthService, Principal } from './auth';
 import type { MultiwaSettings } from './emulator';
+import { noteEchoed } from '../util/secretEcho';
 import type { FaultState } from './faults';
 import type { RequestRecord } from './records';
 import { redactQuery } from './records';
@@ -150,7 +151,10 @@ export async function handleRest(b: RestBackend, req: IncomingMessage, res: Serv
   } else {
     const verdict = b.auth.authenticate(req.headers);
     if (!verdict.ok) reply = verdict.message === 'Unauthorized' ? { status: 401, body: { message: 'Unauthorized', statusCode: 401 } } : nest(401, verdict.message, 'Unauthorized');
-    else {
+    else if (f.echoSecrets > 0) {
+      f.echoSecrets -= 1;
+      reply = echoedCredentials(req, f);
+    } else {
       principal = verdict.principal;
       reply = await route.run(b, principal.user, route.params, query, req);
     }
@@ -161,6 +165,18 @@ export async function handleRest(b: RestBackend, req: IncomingMessage, res: Serv
     reply = { ...reply, lose: true };
   }
   finish(reply, kind);
+}
+
+/** Fault `echoSecrets`: the guard's 401, its message quoting the request's API key and Bearer token. */
+function echoedCredentials(req: IncomingMessage, f: FaultState): Reply {
+  const apiKey = headerText(req.headers['x-api-key']);
+  const bearer = /^Bearer\s+(\S+)$/i.exec(headerText(req.headers.authorization))?.[1] ?? '';
+  noteEchoed(f.echoedSecrets, apiKey, bearer);
+  return nest(401, `Invalid credentials: api key ${apiKey || '(none)'}, token ${bearer || '(none)'}`, 'Unauthorized');
+}
+
+function headerText(value: string | string[] | undefined): string {
+  return (Array.isArray(value) ? value[0] : value)?.trim() ?? '';
 }
 
 async function jsonBody(req: IncomingMessage): Promise<{ value: Readonly<Record<string, unknown>> } | { error: Reply }> {

@@ -6,7 +6,7 @@ import { openDeliveryCore } from './core/deliveryCore';
 import { AccountService } from './host/accountService';
 import { AttachmentDownloads } from './host/attachmentDownloads';
 import { AccountRegistry } from './host/accounts';
-import { ChatPanels } from './host/chatPanels';
+import { ChatPanels, type PostedToPane } from './host/chatPanels';
 import { registerCommands } from './host/commands';
 import { ContextKeys } from './host/constants';
 import { InboxTreeProvider } from './host/inboxTree';
@@ -43,6 +43,12 @@ export interface VenueChatApi {
   settled(): Promise<void>;
   /** How many events the inbox hub fired since this window started the inbox, by kind (an idle inbox fires none). */
   eventCounts(): Readonly<Record<HubEventKind, number>>;
+  /** Every message the host posts to a chat pane from now on (the secrets test scans what leaves the host). */
+  onDidPostToWebview: vscode.Event<PostedToPane>;
+  /** Every globalState and workspaceState entry the extension keeps (keys never live there; the test checks). */
+  mementos(): { globalState: Record<string, unknown>; workspaceState: Record<string, unknown> };
+  /** The folders the extension writes to (message store, outbox, conversations, media, lock). */
+  readonly storageDirs: { readonly global: string; readonly workspace?: string };
 }
 
 export type HubEventKind = 'state' | 'conversations' | 'messages' | 'reset' | 'pairing' | 'badInput' | 'storeTrouble' | 'uploadProgress';
@@ -201,7 +207,14 @@ async function startInbox(context: vscode.ExtensionContext, log: RedactingLog, s
     pairingPanels: () => pairingPanels.open(),
     settled: () => inbox.settled(),
     eventCounts: () => ({ ...eventCounts }),
+    onDidPostToWebview: panels.onDidPost,
+    mementos: () => ({ globalState: mementoEntries(context.globalState), workspaceState: mementoEntries(context.workspaceState) }),
+    storageDirs: { global: storageDir, ...(context.storageUri ? { workspace: context.storageUri.fsPath } : {}) },
   };
+}
+
+function mementoEntries(memento: vscode.Memento): Record<string, unknown> {
+  return Object.fromEntries(memento.keys().map((key) => [key, memento.get<unknown>(key)]));
 }
 
 export function deactivate(): void {

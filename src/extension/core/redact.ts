@@ -20,6 +20,23 @@ export const MAX_REASON_LENGTH = 300;
 
 const JWT = /\beyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\b/g;
 
+/**
+ * A value after the word sign/signature in prose, as venues quote a request back in their errors
+ * (`signature 3f8a…`, Bybit's `sign[3f8a…]`, `sign: …`). A signature is derived from the secret, so
+ * it is never registered; it is recognised by where it stands instead.
+ */
+const SIGNATURE_IN_PROSE = /\b(sign(?:ature)?)(\s*[:=[(]\s*|\s+)([A-Za-z0-9+/_-]{16,}={0,2})/gi;
+
+/**
+ * Opaque runs no person writes: 32+ hex digits (HMAC signatures, digests, key seeds) and 64+
+ * base64 characters mixing digits and both cases (RSA signatures, key bodies). Whatever they are,
+ * a log line or a reason loses nothing by not showing them, and an echoed signature or a key
+ * quoted without its name cannot pass.
+ */
+const OPAQUE_HEX = /\b[0-9A-Fa-f]{32,}\b/g;
+const OPAQUE_BASE64 = /[A-Za-z0-9+/]{64,}={0,2}/g;
+const looksEncoded = (run: string): boolean => /[0-9]/.test(run) && /[a-z]/.test(run) && /[A-Z]/.test(run);
+
 export class Redactor {
   private readonly secrets = new Set<string>();
 
@@ -54,6 +71,9 @@ export class Redactor {
     out = out.replace(PAIR_PATTERNS[1]!, (_m, pre: string) => `${pre}"***"`);
     out = out.replace(PAIR_PATTERNS[2]!, (_m, pre: string) => `${pre}***`);
     out = out.replace(JWT, '***jwt***');
+    out = out.replace(SIGNATURE_IN_PROSE, (_m, word: string, gap: string) => `${word}${gap}***`);
+    out = out.replace(OPAQUE_HEX, '***');
+    out = out.replace(OPAQUE_BASE64, (run) => (looksEncoded(run) ? '***' : run));
     return out;
   }
 

@@ -47,6 +47,8 @@ export interface ChatPanelDeps {
   readonly mediaOrigins: (accountId: string) => string[];
   /** Where adapters keep media they saved (file: URLs under it are shown through the webview). */
   readonly localMediaRoot?: vscode.Uri;
+  /** Hears every message the host posts to the pane (the secrets test scans them); set by ChatPanels. */
+  readonly onPost?: (target: ConversationTarget, message: object) => void;
 }
 
 
@@ -158,7 +160,13 @@ export class ChatPanel implements vscode.Disposable {
 
   private notify<M extends NotificationMethod>(method: M, params: NotificationParams[M]): void {
     if (!this.ready) return; // the snapshot sent on ready covers anything missed
-    void this.panel.webview.postMessage({ method, params });
+    void this.post({ method, params });
+  }
+
+  /** Every message to the webview goes through here, so the whole outflow can be observed in one place. */
+  private post(message: object): Thenable<boolean> {
+    this.deps.onPost?.(this.target, message);
+    return this.panel.webview.postMessage(message);
   }
 
   private async onRequest(raw: unknown): Promise<void> {
@@ -166,12 +174,12 @@ export class ChatPanel implements vscode.Disposable {
     if (!parsed.ok) {
       this.rejected++;
       this.deps.logger.warn(`chat panel: rejected a webview message: ${parsed.error.message}`);
-      if (parsed.id !== undefined) void this.panel.webview.postMessage({ id: parsed.id, ok: false, error: parsed.error });
+      if (parsed.id !== undefined) void this.post({ id: parsed.id, ok: false, error: parsed.error });
       return;
     }
     try {
       const result = await this.handle(parsed.method, parsed.params);
-      const reply = this.panel.webview.postMessage({ id: parsed.id, ok: true, result });
+      const reply = this.post({ id: parsed.id, ok: true, result });
       // The snapshot follows the ready reply at once (messages keep their order): waiting for the
       // reply's delivery cost the pane a round trip before it could show anything.
       if (parsed.method === 'webview/ready') void this.sendSnapshot();
@@ -180,7 +188,7 @@ export class ChatPanel implements vscode.Disposable {
       const code = err instanceof UserFacingError || err instanceof ReplyError ? err.code : 'internal';
       const message = err instanceof Error ? err.message : String(err);
       if (code === 'internal') this.deps.logger.error(`chat panel: ${parsed.method} failed: ${message}`);
-      void this.panel.webview.postMessage({ id: parsed.id, ok: false, error: { code, message } });
+      void this.post({ id: parsed.id, ok: false, error: { code, message } });
     }
   }
 

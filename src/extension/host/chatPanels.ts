@@ -3,10 +3,22 @@ import * as vscode from 'vscode';
 import { ChatPanel, type ChatPanelDeps, type ConversationTarget } from './chatPanel';
 import { Views } from './constants';
 
+/** One message the host posted to a chat pane. */
+export interface PostedToPane {
+  readonly target: ConversationTarget;
+  readonly message: object;
+}
+
 export class ChatPanels implements vscode.Disposable {
   private readonly panels = new Map<string, ChatPanel>();
+  private readonly postEmitter = new vscode.EventEmitter<PostedToPane>();
+  /** Every message posted to any pane (the exported API offers it to tests; nothing in the product listens). */
+  readonly onDidPost = this.postEmitter.event;
+  private readonly deps: ChatPanelDeps;
 
-  constructor(private readonly deps: ChatPanelDeps) {}
+  constructor(deps: ChatPanelDeps) {
+    this.deps = { ...deps, onPost: (target, message) => this.postEmitter.fire({ target, message }) };
+  }
 
   open(target: ConversationTarget, preserveFocus = false): ChatPanel {
     const existing = this.panels.get(keyOf(target));
@@ -51,6 +63,7 @@ export class ChatPanels implements vscode.Disposable {
   dispose(): void {
     for (const p of this.panels.values()) p.panel.dispose();
     this.panels.clear();
+    this.postEmitter.dispose();
   }
 }
 

@@ -92,6 +92,11 @@ export function forwardingApi(activationMs: number): { api: VenueChatApi; curren
       pairingPanels: () => holder.current?.pairingPanels() ?? [],
       settled: async () => holder.current?.settled(),
       eventCounts: () => holder.current?.eventCounts() ?? { state: 0, conversations: 0, messages: 0, reset: 0, pairing: 0, badInput: 0, storeTrouble: 0, uploadProgress: 0 },
+      onDidPostToWebview: (listener, thisArgs, disposables) => holder.current?.onDidPostToWebview(listener, thisArgs, disposables) ?? new vscode.Disposable(() => undefined),
+      mementos: () => holder.current?.mementos() ?? { globalState: {}, workspaceState: {} },
+      get storageDirs() {
+        return holder.current?.storageDirs ?? { global: '' };
+      },
     },
   };
   return holder;

@@ -32,6 +32,7 @@ async function loadTests(): Promise<void> {
   await import('../bybit.test');
   await import('../multiwa.test');
   await import('../mixin.test');
+  await import('../secrets.test');
 }
 
 // The extension host installs its own Error.prepareStackTrace, which bypasses Node's source-map

@@ -29,6 +29,27 @@ describe('log redaction', () => {
     assert.ok(out.includes('conversationId=5'), 'keeps harmless parameters');
   });
 
+  it('redacts signatures a venue quotes back in prose, and opaque runs no person writes', () => {
+    // Found by the secrets integration test: Binance's and Bybit's echoed errors reached the log and
+    // the auth-error reason with the request's signature in them (not a registered secret: derived).
+    const r = new Redactor();
+    const hmac = 'f2536059798731632aab220b3b8e6f0afc17f895c2ecbf9fd6ea2c553d00db00';
+    const rsa = 'kX9fQ2'.repeat(50) + 'ab==';
+    const lines = [
+      `Invalid API-key, IP, or permissions for action. apiKey *** signature ${hmac} query recvWindow=5000`,
+      `error sign! origin_string[1796152006359***5000{"orderId":"1"}] sign[${hmac}]`,
+      `bad sign: ${rsa}`,
+      `digest ${hmac.toUpperCase()} of the request`,
+      `signed with Sig/${rsa}/end`,
+      'signature: 9f8e7d6c5b4a39281706f5e4d3c2b1a0',
+    ];
+    const out = lines.map((l) => r.redact(l)).join('\n');
+    for (const value of [hmac, hmac.toUpperCase(), rsa.slice(0, 40), '9f8e7d6c5b4a39281706f5e4d3c2b1a0']) assert.ok(!out.includes(value), `leaked ${value.slice(0, 12)}… in\n${out}`);
+    // Words and ordinary ids stay readable.
+    const plain = 'Signature for this request is not valid. order 1962120242059340734, path /sapi/v1/c2c/chat/retrieveChatMessagesWithPagination, signatureVerification failed';
+    assert.equal(r.redact(plain), plain);
+  });
+
   it('redacts object fields by name when formatting objects', () => {
     const r = new Redactor();
     const out = r.format({ venue: 'mexc', credentials: { apiKey: 'k-123456', secretKey: 'v-abcdef' }, listenKey: 'lk-999999' });

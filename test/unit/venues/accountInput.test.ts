@@ -160,8 +160,9 @@ describe('account form: credentials', () => {
     const mwa = secretValuesOf(multiwa, { authMethod: 'apiKey', apiKey: 'mwa_0123456789' });
     assert.deepEqual(mwa, ['mwa_0123456789'], 'the choice value "apiKey" is not a secret (it would redact the word everywhere)');
     assert.deepEqual(secretValuesOf(multiwa, { authMethod: 'login', email: 'desk@example.com', password: 'pw-123456' }), ['pw-123456']);
-    const keystore = JSON.stringify({ app_id: randomUUID(), session_id: randomUUID(), session_private_key: 'ab'.repeat(32), server_public_key: 'cd'.repeat(32) });
-    assert.deepEqual(secretValuesOf(mixin, { keystore }), [keystore, 'ab'.repeat(32)]);
+    const sessionId = randomUUID();
+    const keystore = JSON.stringify({ app_id: randomUUID(), session_id: sessionId, session_private_key: 'ab'.repeat(32), server_public_key: 'cd'.repeat(32) });
+    assert.deepEqual(secretValuesOf(mixin, { keystore }), [keystore, sessionId, 'ab'.repeat(32)]);
   });
 });
 

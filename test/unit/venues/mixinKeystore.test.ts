@@ -59,10 +59,15 @@ describe('Mixin keystore check', () => {
     assert.equal(checkMixinKeystore(JSON.stringify({ ...rest, user_id: app_id, session_private_key: session.seed.toString('hex') })), undefined);
   });
 
-  it('names the private values for the redactor, not the ids', () => {
+  it('names the private values and the session id for the redactor, not the app id', () => {
+    // The session id is half of what identifies the bot's key (the JWT's sid): a venue error that
+    // quoted it reached the log (found by the secrets integration test). The app id is the bot's
+    // public user id, on every message it sends.
     const spend = keyPair().seed.toString('hex');
-    const secrets = mixinKeystoreSecrets(keystore({ session_private_key: session.seed.toString('hex'), spend_private_key: spend }));
-    assert.deepEqual(secrets.sort(), [session.seed.toString('hex'), spend].sort());
+    const text = keystore({ session_private_key: session.seed.toString('hex'), spend_private_key: spend });
+    const sessionId = (JSON.parse(text) as { session_id: string }).session_id;
+    const secrets = mixinKeystoreSecrets(text);
+    assert.deepEqual(secrets.sort(), [session.seed.toString('hex'), spend, sessionId].sort());
     assert.deepEqual(mixinKeystoreSecrets('not json'), []);
   });
 });

@@ -54,13 +54,20 @@ export function checkMixinKeystore(text: string): string | undefined {
   return parsed.ok ? undefined : parsed.problem;
 }
 
-/** The keystore's private values as written, for the log redactor (the whole JSON is registered too). */
+/**
+ * The keystore's private values as written, for the log redactor (the whole JSON is registered
+ * too); and its session id, as written and as the JWT's `sid` carries it (lower case): a venue error
+ * that quotes it must not pass. The app id is the bot's public user id and stays readable.
+ */
 export function mixinKeystoreSecrets(text: string): string[] {
   try {
     const o = JSON.parse(text) as Record<string, unknown>;
-    return Object.entries(o)
-      .filter(([name, v]) => typeof v === 'string' && /private|secret|pin|token/i.test(name))
+    const values = Object.entries(o)
+      .filter(([name, v]) => typeof v === 'string' && /private|secret|pin|token|session_id/i.test(name))
       .map(([, v]) => v as string);
+    const sessionId = o['session_id'];
+    if (typeof sessionId === 'string' && sessionId.toLowerCase() !== sessionId) values.push(sessionId.toLowerCase());
+    return values;
   } catch {
     return [];
   }
