@@ -49,6 +49,11 @@ const MATCH_BEFORE_MS = 60_000;
 const MATCH_AFTER_MS = 10 * 60_000;
 /** Pages one chat poll reads back to reach its mark (300 messages); a longer hole is the hub's backfill. */
 const MAX_CATCH_UP_PAGES = 10;
+/**
+ * Pages a landed check reads back to a minute before the compose time (1,500 messages, a few
+ * seconds at the list limit): a rare call, and "cannot tell" would ask the user to check by hand.
+ */
+const MAX_LANDED_PAGES = 50;
 
 export interface BybitAdapterOptions {
   readonly accountId: string;
@@ -274,7 +279,7 @@ export class BybitAdapter implements VenueAdapter {
     const input = sendInput(message);
     const since = message.composedAt - MATCH_BEFORE_MS;
     let cursor: string | undefined;
-    for (let n = 0; n < MAX_CATCH_UP_PAGES; n++) {
+    for (let n = 0; n < MAX_LANDED_PAGES; n++) {
       const page = await this.read(order, cursor, 30);
       if (this.generation.id === 'order') {
         const mine = page.raw.find((m) => m.msgUuid === message.clientMessageId);
