@@ -18,10 +18,10 @@ import { Poller, type PollOutcome } from '../../core/connection/poller';
 import { DisposableStore, Emitter, type Disposable } from '../../core/event';
 import { scopedLogger, silentLogger, type Logger } from '../../core/logger';
 import type { AccountStateStore } from '../descriptor';
-import { compareIds } from '../messageIds';
 import { VenueError, isVenueError, type Capabilities, type HistoryRequest, type LandedCheck, type OutboundMessage, type Page, type ReadMark, type SendReceipt, type UploadProgress, type UploadSource, type VenueAdapter, type VenueEvent } from '../venue';
 import { BybitRestClient, LEGACY_CHAT_CLOSED, type BybitOrder, type BybitSendInput } from './api';
 import { ChatGeneration, type ChatMode } from './chatGeneration';
+import { isAfterMark, newestMark, reachesMark, SavedChatMarks, type ChatMark } from './chatMarks';
 import { OrderChatReader, SessionChatReader, type ChatPage, type ChatReader, type ReaderContext } from './chatReaders';
 import { resolveMediaUrl, type Identity } from './messageMapping';
 import { createBybitOrderSync, type BybitOrderSync } from './orderSync';
@@ -47,6 +47,13 @@ const BASE_CAPABILITIES: Capabilities = {
 const MATCH_BEFORE_MS = 60_000;
 /** A session send still waiting for its read-back is forgotten after this. */
 const MATCH_AFTER_MS = 10 * 60_000;
+/** Pages one chat poll reads back to reach its mark (300 messages); a longer hole is the hub's backfill. */
+const MAX_CATCH_UP_PAGES = 10;
+/**
+ * Pages a landed check reads back to a minute before the compose time (1,500 messages, a few
+ * seconds at the list limit): a rare call, and "cannot tell" would ask the user to check by hand.
+ */
+const MAX_LANDED_PAGES = 50;
 
 export interface BybitAdapterOptions {
   readonly accountId: string;
@@ -92,8 +99,10 @@ export class BybitAdapter implements VenueAdapter {
   private identityLoaded = false;
   /** Conversations a pane shows, with how many panes. */
   private readonly watched = new Map<string, number>();
-  /** The newest venue id seen per conversation: newer ones are news. */
-  private readonly newest = new Map<string, string>();
+  /** The newest message seen per conversation: newer ones are news, and a poll reads back to it. */
+  private readonly newest = new Map<string, ChatMark>();
+  /** The newest message per conversation the hub has stored (kept across restarts). */
+  private readonly savedMarks: SavedChatMarks;
   private readonly pendingSessionSends = new Map<string, PendingSessionSend[]>();
   /** Chats with a send not yet read back (client ids, and until when to keep looking): read every run. */
   private readonly awaitingReadBack = new Map<string, { ids: Set<string>; until: number }>();
@@ -111,6 +120,7 @@ export class BybitAdapter implements VenueAdapter {
     this.rest = new BybitRestClient({ baseUrl: options.endpoints.rest, key: options.key, clock: this.clock, logger: this.logger });
     this.rest.onBadItem = (detail) => this.emitter.fire({ type: 'badInput', where: 'Bybit chat history', detail });
     this.generation = new ChatGeneration(options.chatMode ?? 'auto', options.state);
+    this.savedMarks = new SavedChatMarks(options.state);
     const orderPollMs = options.orderPollMs ?? 15_000;
     this.orders = this.disposables.add(
       createBybitOrderSync({
@@ -187,8 +197,9 @@ export class BybitAdapter implements VenueAdapter {
     await Promise.all([this.orders.poller.pollNow(), this.chats.pollNow()]);
   }
 
-  stored(): void {
-    // Nothing to acknowledge: Bybit keeps the history, the next poll reads on from the newest id.
+  stored(messages: readonly ChatMessage[]): void {
+    // Nothing to acknowledge at Bybit; what is durable moves the saved marks a restart reads back to.
+    this.savedMarks.stored(messages);
   }
 
   listConversations(cursor?: string): Promise<Page<Conversation>> {
@@ -199,7 +210,7 @@ export class BybitAdapter implements VenueAdapter {
     const order = await this.orderOf(conversationId);
     const page = await this.read(order, request.before, Math.min(request.limit, 30));
     this.noteNewest(conversationId, page.items);
-    return { items: this.matchOwnSends(conversationId, page), ...(page.next ? { next: page.next } : {}) };
+    return { items: this.matchOwnSends(conversationId, page.items), ...(page.next ? { next: page.next } : {}) };
   }
 
   watch(conversationId: string): Disposable {
@@ -239,7 +250,11 @@ export class BybitAdapter implements VenueAdapter {
     try {
       await this.withGeneration((reader) => reader.send(order, message.clientMessageId, input));
     } catch (err) {
-      if (!(isVenueError(err) && err.kind === 'unknown-outcome')) this.forgetSessionSend(message.conversationId, message.clientMessageId);
+      const unknown = isVenueError(err) && err.kind === 'unknown-outcome';
+      if (!unknown) this.forgetSessionSend(message.conversationId, message.clientMessageId);
+      // An order-scoped send that may have landed is read back by content once the API switches
+      // (session messages carry no msgUuid): without this it would be stored beside its own entry.
+      else if (generation === 'order') this.rememberSessionSend(message.conversationId, { clientMessageId: message.clientMessageId, content: input.message, sentAt: this.clock.now() });
       throw err;
     }
     if (this.generation.id !== generation && this.generation.id === 'session') {
@@ -253,21 +268,31 @@ export class BybitAdapter implements VenueAdapter {
     return { status: 'sent' };
   }
 
-  /** Reads the newest page back: our message there means it landed (and is never resent). */
+  /**
+   * Reads the chat back, newest first, until our message or a page older than its compose time:
+   * found means it landed (and is never resent). A busy chat (more than a page since the send) is
+   * paged back rather than answered "cannot tell", which would ask the user to check by hand.
+   */
   async checkLanded(message: OutboundMessage): Promise<LandedCheck> {
     const order = await this.orderOf(message.conversationId);
     await this.loadIdentity();
     const input = sendInput(message);
-    const page = await this.read(order, undefined, 30);
-    if (this.generation.id === 'order') {
-      const mine = page.raw.find((m) => m.msgUuid === message.clientMessageId);
-      if (mine) return { landed: true, venueMessageId: mine.id, time: mine.createDate };
-    } else {
-      const mine = page.items.find((m) => m.direction === 'out' && (m.text === input.message || m.attachments?.[0]?.ref === input.message) && m.time >= message.composedAt - MATCH_BEFORE_MS);
-      if (mine?.venueMessageId) return { landed: true, venueMessageId: mine.venueMessageId, time: mine.time };
+    const since = message.composedAt - MATCH_BEFORE_MS;
+    let cursor: string | undefined;
+    for (let n = 0; n < MAX_LANDED_PAGES; n++) {
+      const page = await this.read(order, cursor, 30);
+      if (this.generation.id === 'order') {
+        const mine = page.raw.find((m) => m.msgUuid === message.clientMessageId);
+        if (mine) return { landed: true, venueMessageId: mine.id, time: mine.createDate };
+      } else {
+        const mine = page.items.find((m) => m.direction === 'out' && (m.text === input.message || m.attachments?.[0]?.ref === input.message) && m.time >= since);
+        if (mine?.venueMessageId) return { landed: true, venueMessageId: mine.venueMessageId, time: mine.time };
+      }
+      const oldest = page.raw.reduce((min, m) => Math.min(min, m.createDate), Infinity);
+      if (!page.next || oldest < since) return { landed: false };
+      cursor = page.next;
     }
-    const oldest = page.raw.reduce((min, m) => Math.min(min, m.createDate), Infinity);
-    return page.listed < 30 || oldest < message.composedAt - MATCH_BEFORE_MS ? { landed: false } : { landed: 'unknown' };
+    return { landed: 'unknown' };
   }
 
   async markRead(_conversationId: string, _upTo: ReadMark): Promise<void> {
@@ -305,9 +330,13 @@ export class BybitAdapter implements VenueAdapter {
       if (signal.aborted) throw new Error('the chat poll was stopped');
       const order = this.orders.row(conversationId);
       if (!order) continue;
-      const page = await this.read(order, undefined, 30);
-      const fresh = this.freshOnly(conversationId, page);
-      this.readBack(conversationId, [...fresh.news, ...fresh.old]);
+      const items = await this.readToMark(order, conversationId, signal);
+      const fresh = this.freshOnly(conversationId, items);
+      const run = [...fresh.old, ...fresh.news];
+      this.readBack(conversationId, run);
+      const mark = newestMark(run, this.generation.id, undefined);
+      // Everything from the previous mark up to `mark`: once stored, a restart reads back to here.
+      if (mark) this.savedMarks.delivered(conversationId, run, mark);
       if (fresh.old.length > 0) this.emitter.fire({ type: 'messages', messages: fresh.old, source: 'backfill' });
       if (fresh.news.length > 0) {
         activity = true;
@@ -345,20 +374,40 @@ export class BybitAdapter implements VenueAdapter {
   }
 
   /**
-   * The messages of a polled page newer than the last seen (news). On the first read of a chat,
-   * what was written before the account started is history (`old`: no unread count, no nudge).
+   * A chat's newest messages back to its mark (the newest seen, or after a restart the newest
+   * stored): one page, or more when more than a page came since. Newest first, own sends matched.
    */
-  private freshOnly(conversationId: string, page: ChatPage): { news: ChatMessage[]; old: ChatMessage[] } {
+  private async readToMark(order: BybitOrder, conversationId: string, signal: AbortSignal): Promise<ChatMessage[]> {
+    const mark = this.newest.get(conversationId) ?? this.savedMarks.get(conversationId);
+    const items: ChatMessage[] = [];
+    let cursor: string | undefined;
+    for (let n = 0; n < MAX_CATCH_UP_PAGES; n++) {
+      if (signal.aborted) throw new Error('the chat poll was stopped');
+      const page = await this.read(order, cursor, 30);
+      items.push(...page.items);
+      // A chat never read (a new account) gets its newest page; older pages are the hub's backfill.
+      if (mark === undefined || !page.next || reachesMark(page.raw, mark, this.generation.id)) return this.matchOwnSends(conversationId, items);
+      cursor = page.next;
+    }
+    // A longer hole: the hub pages back from the store's side (and marks what it cannot fill).
+    this.emitter.fire({ type: 'resync', conversationIds: [conversationId] });
+    return this.matchOwnSends(conversationId, items);
+  }
+
+  /**
+   * The messages of a poll newer than the last seen (news). On the first read of a chat since
+   * start, what was written before the account started is history (`old`: no unread count, no nudge).
+   */
+  private freshOnly(conversationId: string, matched: readonly ChatMessage[]): { news: ChatMessage[]; old: ChatMessage[] } {
     const known = this.newest.get(conversationId);
-    const matched = this.matchOwnSends(conversationId, page);
     this.noteNewest(conversationId, matched);
     if (known === undefined) return { news: matched.filter((m) => m.time > this.startedAt), old: matched.filter((m) => m.time <= this.startedAt) };
-    return { news: matched.filter((m) => m.venueMessageId !== undefined && compareIds(m.venueMessageId, known) > 0), old: [] };
+    const generation = this.generation.id;
+    return { news: matched.filter((m) => m.venueMessageId !== undefined && isAfterMark({ id: m.venueMessageId, time: m.time }, known, generation)), old: [] };
   }
 
   private noteNewest(conversationId: string, items: readonly ChatMessage[]): void {
-    let newest = this.newest.get(conversationId);
-    for (const m of items) if (m.venueMessageId && (newest === undefined || compareIds(m.venueMessageId, newest) > 0)) newest = m.venueMessageId;
+    const newest = newestMark(items, this.generation.id, this.newest.get(conversationId));
     if (newest !== undefined) this.newest.set(conversationId, newest);
   }
 
@@ -379,11 +428,14 @@ export class BybitAdapter implements VenueAdapter {
       return await call(generation === 'order' ? this.orderReader : this.sessionReader, generation);
     } catch (err) {
       if (!(isVenueError(err) && err.venueCode === LEGACY_CHAT_CLOSED && generation === 'order')) throw err;
+      // Another call in flight (a poll beside a landed check) may have switched already: this one
+      // just runs again on sessions. Only a forced order-scoped mode is a reason to give up.
+      if (this.generation.id === 'session') return call(this.sessionReader, 'session');
       if (!(await this.generation.switchToSession())) {
         throw new VenueError('rejected', 'Bybit closed the order chat API for this account; set the account\'s Chat API to "Session chat API" or "Automatic"', LEGACY_CHAT_CLOSED);
       }
+      // The marks stay: they name their generation, so the first session reads page back to them by time.
       this.logger.warn('Bybit closed the order chat API for this account: using the session chat API from now on');
-      this.newest.clear();
       return call(this.sessionReader, 'session');
     }
   }
@@ -421,15 +473,15 @@ export class BybitAdapter implements VenueAdapter {
   }
 
   /** Our own messages read back from a session get the client id of the send they match. */
-  private matchOwnSends(conversationId: string, page: ChatPage): ChatMessage[] {
+  private matchOwnSends(conversationId: string, listed: readonly ChatMessage[]): ChatMessage[] {
     const now = this.clock.now();
     const pending = (this.pendingSessionSends.get(conversationId) ?? []).filter((p) => now - p.sentAt < MATCH_AFTER_MS);
     if (pending.length === 0) {
       this.pendingSessionSends.delete(conversationId);
-      return page.items;
+      return [...listed];
     }
     // Oldest first, so two equal texts sent one after the other match in order.
-    const items = [...page.items].sort((a, b) => a.time - b.time);
+    const items = [...listed].sort((a, b) => a.time - b.time);
     const result = items.map((m) => {
       if (m.direction !== 'out' || m.clientMessageId) return m;
       const index = pending.findIndex((p) => (m.text === p.content || m.attachments?.[0]?.ref === p.content) && m.time >= p.sentAt - MATCH_BEFORE_MS);

@@ -1,0 +1,108 @@
+// The Bybit chat poll against the emulator when more than a page (30) of messages comes between two
+// reads: while running, across a restart (the adapter hears from the hub what is stored, as
+// `stored()`), and across the switch to the session chat API. Found by the chaos soak (seed 3):
+// the poll read only the newest page, so everything older than it and newer than what was stored
+// was never delivered.
+import assert from 'node:assert/strict';
+import { startSandbox, type Sandbox } from '../../../../sandbox/index';
+import type { BybitEmulator } from '../../../../sandbox/bybit/emulator';
+import type { ChatMessage } from '../../../../src/shared/model';
+import { BybitAdapter } from '../../../../src/extension/venues/bybit/adapter';
+import type { BybitKey } from '../../../../src/extension/venues/bybit/signing';
+import type { AccountStateStore } from '../../../../src/extension/venues/descriptor';
+import { until } from '../../helpers/until';
+
+function memoryState(): AccountStateStore {
+  const values = new Map<string, unknown>();
+  return { get: (k) => structuredClone(values.get(k)), set: async (k, v) => void values.set(k, structuredClone(v)), delete: async (k) => void values.delete(k) };
+}
+
+describe('Bybit chat poll: more than a page between two reads', function () {
+  this.timeout(30_000);
+  let sandbox: Sandbox;
+  let bybit: BybitEmulator;
+  let orderId: string;
+  const adapters: BybitAdapter[] = [];
+
+  /** An adapter whose messages are collected, and acknowledged as stored the way the hub does. */
+  function start(state: AccountStateStore, options: { poll?: boolean; chatMode?: 'session' } = {}): { adapter: BybitAdapter; received: ChatMessage[] } {
+    const info = bybit.accounts()[0]!;
+    const c = info.credentials;
+    const key: BybitKey = c.keyType === 'rsa' ? { kind: 'rsa', apiKey: c.apiKey, privateKeyPem: c.privateKey } : { kind: 'hmac', apiKey: c.apiKey, secret: c.secret };
+    const adapter = new BybitAdapter({ accountId: 'a', key, endpoints: info.endpoints, state, chatPollFastMs: 100, chatPollIdleMs: 300, orderPollMs: 1000, ...(options.chatMode ? { chatMode: options.chatMode } : {}) });
+    adapters.push(adapter);
+    const received: ChatMessage[] = [];
+    adapter.events((e) => {
+      if (e.type !== 'messages') return;
+      received.push(...e.messages);
+      adapter.stored(e.messages);
+    });
+    if (options.poll !== false) void adapter.start();
+    return { adapter, received };
+  }
+
+  const texts = (received: readonly ChatMessage[]) => new Set(received.filter((m) => m.conversationId === orderId).map((m) => m.text));
+  const say = (n: number, tag: string) => Array.from({ length: n }, (_, i) => bybit.inject({ orderId, content: `${tag} ${i}` }).content);
+
+  async function allArrive(received: readonly ChatMessage[], said: readonly (string | undefined)[]): Promise<void> {
+    await until(() => said.every((t) => texts(received).has(t)), 8_000, 'every message delivered').catch(() => {
+      const missing = said.filter((t) => !texts(received).has(t));
+      assert.fail(`${missing.length} of ${said.length} never delivered, e.g. ${missing.slice(0, 3).join(', ')}`);
+    });
+  }
+
+  beforeEach(async () => {
+    sandbox = await startSandbox({ counterparty: false, venues: { bybit: { sendPerSecond: 50, listPerSecond: 100 } } });
+    bybit = sandbox.venue('bybit');
+    orderId = bybit.orders(0).find((o) => o.status === 10)!.orderId;
+  });
+
+  afterEach(async () => {
+    for (const a of adapters.splice(0)) a.dispose();
+    await sandbox.close();
+  });
+
+  it('45 messages between two polls: the poll pages back to the last one it saw', async () => {
+    const { received } = start(memoryState());
+    await until(() => texts(received).size > 0, 8_000, 'first read of the chat');
+    await allArrive(received, say(45, 'burst'));
+  });
+
+  it('45 messages while VS Code was closed: the first poll after the restart reads back to what was stored', async () => {
+    const state = memoryState();
+    const first = start(state);
+    await until(() => texts(first.received).size > 0, 8_000, 'first read of the chat');
+    first.adapter.dispose();
+    const said = say(45, 'while closed');
+    const second = start(state);
+    await allArrive(second.received, said);
+  });
+
+  it('45 messages around the switch to the session chat API: the first session reads page back by time', async () => {
+    const { adapter, received } = start(memoryState());
+    await until(() => texts(received).size > 0, 8_000, 'first read of the chat');
+    bybit.applyFaults({ legacyChatClosed: [0] });
+    const said = say(45, 'around the switch');
+    await allArrive(received, said);
+    assert.equal(adapter.chatGeneration, 'session');
+  });
+
+  it('two calls in flight when the order chat API closes: the second goes on over sessions too', async () => {
+    const { adapter } = start(memoryState(), { poll: false });
+    await adapter.verify();
+    bybit.applyFaults({ legacyChatClosed: [0] });
+    // Both ask the order-scoped API and both hear 912200387; one switches, the other must not give up.
+    const pages = await Promise.all([adapter.history(orderId, { limit: 30 }), adapter.history(orderId, { limit: 30 })]);
+    assert.deepEqual(pages.map((p) => p.items.length > 0), [true, true]);
+    assert.equal(adapter.chatGeneration, 'session');
+  });
+
+  it('a landed check with 45 messages since the send pages back and finds it (session API, no client id)', async () => {
+    const { adapter } = start(memoryState(), { poll: false, chatMode: 'session' });
+    const message = { clientMessageId: 'c-1', conversationId: orderId, kind: 'text' as const, text: 'sent before a busy minute', attempt: 0, composedAt: Date.now() };
+    await adapter.send(message);
+    say(45, 'after our send');
+    const check = await adapter.checkLanded(message);
+    assert.equal(check.landed, true, 'our message is there, a page further back');
+  });
+});
