@@ -85,6 +85,9 @@ function binance(fields: Omit<BinanceMessageFields, 'createTime'>, i: number): C
   return binanceMessage({ createTime: T0 + i, ...fields }, { accountId: ACCOUNT, orderNo: CONVERSATION_ID, now: T0 + 60_000, problems });
 }
 
+/** Frame types the Binance mapping reads (messageMapping.ts); the venue sets them, not the sender's words. */
+const BINANCE_TYPES: ReadonlySet<string> = new Set(['text', 'auto_reply', 'image', 'video', 'system', 'recall', 'card']);
+
 const binanceCase: VenueCase = {
   venue: 'binance',
   name: 'Binance',
@@ -94,7 +97,8 @@ const binanceCase: VenueCase = {
     binance({ id: `i${i}`, type: 'image', content: p, fromNickName: p, imageUrl: `${MEDIA}/a.png`, thumbnailUrl: `${MEDIA}/t.png`, imageType: p }, i),
     binance({ id: `c${i}`, type: 'card', content: JSON.stringify({ title: p, description: p }), fromNickName: p }, i),
     // A message type this client does not know, named by the frame.
-    binance({ id: `x${i}`, type: p, content: p, fromNickName: p }, i),
+    // (Not one of the types the mapping knows: the type is the venue's word, see 'system' above.)
+    ...(BINANCE_TYPES.has(p) ? [] : [binance({ id: `x${i}`, type: p, content: p, fromNickName: p }, i)]),
   ],
   links: (u, i) => [
     binance({ id: `ui${i}`, type: 'image', imageUrl: u, thumbnailUrl: u }, i),
