@@ -262,6 +262,8 @@ interface PageView {
   readonly links: string[];
   readonly markdownTags: string[];
   readonly markdownUrlAttributes: number;
+  /** Rows reaching past the timeline's right edge (a huge word would push the pane's own controls away). */
+  readonly overflowing: string[];
 }
 
 async function pageView(chat: ChatPage): Promise<PageView> {
@@ -290,6 +292,15 @@ async function pageView(chat: ChatPage): Promise<PageView> {
       links: [...app.querySelectorAll('[data-link-url]')].map((e) => e.getAttribute('data-link-url') ?? ''),
       markdownTags: [...new Set([...app.querySelectorAll('.markdown *')].map((e) => e.tagName))],
       markdownUrlAttributes: app.querySelectorAll('.markdown [href], .markdown [src], .markdown [style]').length,
+      overflowing: (() => {
+        const scroller = document.querySelector('.timeline__scroller') as HTMLElement;
+        const right = scroller.getBoundingClientRect().right + 1;
+        const wide = [...app.querySelectorAll<HTMLElement>('.msg .bubble')].filter((b) => b.getBoundingClientRect().right > right).map((b) => b.closest<HTMLElement>('.msg')?.dataset.key ?? '');
+        if (scroller.scrollWidth <= scroller.clientWidth + 1) return wide;
+        // Name what sticks out: the outermost elements past the edge, with their row.
+        const out = [...scroller.querySelectorAll<HTMLElement>('*')].filter((e) => e.getBoundingClientRect().right > right && !(e.parentElement && e.parentElement.getBoundingClientRect().right > right));
+        return ['the timeline scrolls sideways', ...wide, ...out.slice(0, 5).map((e) => `${e.tagName}.${e.className} in ${e.closest<HTMLElement>('.msg')?.dataset.key ?? '?'}`)];
+      })(),
     };
   }, BIDI_CONTROL_CLASS);
 }
@@ -320,6 +331,7 @@ async function renderAndAudit(suite: ReturnType<typeof webviewSuite>, venue: Ven
     assert.deepEqual(view.liveControls, [], 'every bidi control is shown as a token, none acts');
     for (const tag of view.markdownTags) assert.ok(MARKDOWN_TAGS.has(tag), `markdown made only known elements (found ${tag})`);
     assert.equal(view.markdownUrlAttributes, 0, 'markdown elements carry no href, src or style');
+    assert.deepEqual(view.overflowing, [], 'no word, however long, widens a bubble past the timeline');
     const rows = new Map(view.rows.map((r) => [r.key, r]));
     for (const m of chunk) {
       const row = rows.get(m.key);
