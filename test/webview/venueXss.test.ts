@@ -363,7 +363,7 @@ async function renderAndAudit(suite: ReturnType<typeof webviewSuite>, venue: Ven
   return pages;
 }
 
-describe('hostile counterparties on every venue: the corpus in every counterparty field (real mappings, CSP bypassed)', () => {
+describe('hostile counterparties on every venue: the corpus in every counterparty field (real mappings, CSP off, then on)', () => {
   const suite = webviewSuite();
 
   for (const venue of VENUES) {
