@@ -4,6 +4,7 @@
 import * as assert from 'node:assert/strict';
 import { splitBidiControls } from '../../src/shared/bidiControls';
 import type { ChatPage } from './harness';
+import { FAMILIES } from './xssFamilies';
 
 /** What the pane shows for counterparty text: the text itself, each bidi control as its token ("RLO"). */
 export function asShown(text: string | undefined): string | undefined {
@@ -73,6 +74,16 @@ export const MARKDOWN_PAYLOADS = [
   '<img src=x onerror=window.__xss=1>\n\n<p>para</p>\n\n<!-- comment --><style>*{color:red}</style>',
   '1. \u202Eevil\n2. ١٢٣ 456 \u2067IBAN\u2069',
 ];
+
+/**
+ * The whole corpus: every family of xssFamilies.ts and the lists above, each payload once (issue
+ * 12 asks for at least 200). The venue tests (venueXss.test.ts) put each one in every field a
+ * counterparty controls.
+ */
+export const CORPUS: readonly string[] = [...new Set([...Object.values(FAMILIES).flat(), ...PAYLOADS, ...URL_PAYLOADS, ...MARKDOWN_PAYLOADS])];
+
+/** Payloads meant for URL fields (media links, thumbnails, card actions), with the URL tricks of every other family. */
+export const URL_CORPUS: readonly string[] = [...new Set([...FAMILIES.schemeUrls, ...URL_PAYLOADS])];
 
 const DANGEROUS_TAGS = 'script, iframe, object, embed, style, link, meta, base, form, math, details, template, frame, frameset, a[href], [src^="javascript" i], [src^="data" i]';
 

@@ -19,6 +19,7 @@ import type { RedactingLog } from './log';
 import type { NotificationMutes } from './notificationMutes';
 import { describeState } from './stateText';
 import { UserFacingError } from './userFacingError';
+import { conversationPickItem } from './untrustedLabels';
 
 const USER_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -74,9 +75,8 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
   const pickConversation = async (): Promise<{ accountId: string; conversationId: string } | undefined> => {
     const items = hub.listAccounts().flatMap((a) =>
       hub.conversationsOf(a.id).map((c) => ({
-        label: c.title,
-        description: [c.unread > 0 ? `● ${c.unread}` : '', a.label].filter(Boolean).join(' · '),
-        detail: c.subtitle,
+        // Counterparty words: icon syntax escaped, bidi controls shown (untrustedLabels.ts).
+        ...conversationPickItem(c, a.label),
         target: { accountId: a.id, conversationId: c.conversationId },
       })),
     );

@@ -7,11 +7,11 @@
 //   the status bar instead (the tree's unread count shows it too).
 // - Actions: Reply, Mute this chat, Notification settings. Counterparty text is plain text, shortened.
 import * as vscode from 'vscode';
-import { revealBidiControls } from '../../shared/bidiControls';
 import type { ChatMessage } from '../../shared/model';
 import type { InboxHub } from '../core/inbox/inboxHub';
 import { Settings } from './constants';
 import type { NotificationMutes } from './notificationMutes';
+import { iconSafeText, notificationSafeText } from './untrustedLabels';
 
 export type IncomingNotifications = 'all' | 'activeOrders' | 'off';
 
@@ -90,16 +90,17 @@ export class IncomingNotifier implements vscode.Disposable {
     const text = (latest.text ?? '').replace(/\s+/g, ' ').trim();
     const body = text ? (text.length > 120 ? `${text.slice(0, 120)}…` : text) : `[${latest.kind}]`;
     const more = count > 1 ? ` ${vscode.l10n.t('(+{0} more)', count - 1)}` : '';
-    // Counterparty text: its bidi controls made visible, so a name or amount cannot read reversed.
-    const line = revealBidiControls(`${who}: ${body}${more}`);
+    // Counterparty text: its bidi controls made visible, so a name or amount cannot read reversed,
+    // and neither an icon in the status bar nor a link in the toast (untrustedLabels.ts).
+    const line = `${who}: ${body}${more}`;
     if (this.deps.paneFocused()) {
-      vscode.window.setStatusBarMessage(`$(comment) ${line}`, STATUS_BAR_MS);
+      vscode.window.setStatusBarMessage(`$(comment) ${iconSafeText(line)}`, STATUS_BAR_MS);
       return;
     }
     const reply = vscode.l10n.t('Reply');
     const mute = vscode.l10n.t('Mute this chat');
     const settings = vscode.l10n.t('Notification settings');
-    void vscode.window.showInformationMessage(line, reply, mute, settings).then((choice) => {
+    void vscode.window.showInformationMessage(notificationSafeText(line), reply, mute, settings).then((choice) => {
       if (choice === reply) this.deps.open({ accountId, conversationId });
       else if (choice === mute) void this.deps.mutes.setMuted(accountId, conversationId, true);
       else if (choice === settings) void vscode.commands.executeCommand('workbench.action.openSettings', `${Settings.section}.notifications`);

@@ -23,6 +23,7 @@ import {
   structuredSchemas,
 } from './structuredMessages';
 import { UserFacingError } from './userFacingError';
+import { iconSafeText } from './untrustedLabels';
 
 /** Undefined when the user pressed Escape on any box (optional boxes may be left empty). */
 export async function askLocation(conversationTitle: string): Promise<LocationFields | undefined> {
@@ -80,9 +81,10 @@ export async function askSticker(conversationTitle: string, recent: readonly Sti
   const title = vscode.l10n.t('Send Sticker: {0}', conversationTitle);
   const byId: StickerPick = { label: vscode.l10n.t('$(edit) Enter a sticker id…'), alwaysShow: true };
   const items: StickerPick[] = [
+    // Names and ids seen in counterparties' stickers: words, never icons (untrustedLabels.ts).
     ...recent.map((sticker) => ({
-      label: sticker.name ?? vscode.l10n.t('Sticker'),
-      description: sticker.stickerId ?? sticker.albumId,
+      label: sticker.name !== undefined ? iconSafeText(sticker.name) : vscode.l10n.t('Sticker'),
+      description: sticker.stickerId !== undefined || sticker.albumId !== undefined ? iconSafeText(sticker.stickerId ?? sticker.albumId ?? '') : undefined,
       detail: sticker.url ? undefined : vscode.l10n.t('No picture known yet'),
       sticker,
     })),

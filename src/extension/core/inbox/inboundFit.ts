@@ -1,9 +1,11 @@
 // What the hub does with a venue's message that the store refuses only for a display field too long
-// to keep (a counterparty's nickname, a media link, a file name or type): the name is cut and the
-// link or type dropped, each reported, and the message is kept. Ids and text are never touched here
-// (an id must stay exact; adapters cut text themselves). One place for every venue.
-import type { Attachment, ChatMessage } from '../../../shared/model';
-import { MAX_FIELD_LENGTH, clampText } from '../../../shared/messageLimits';
+// to keep (a counterparty's nickname, a media link, a file name or type, a quote, a card's or a
+// contact's words): names and words are cut, links, types and payload ids dropped, each reported,
+// and the message is kept. The message's own ids and text are never touched here (an id must stay
+// exact; adapters cut text themselves). One place for every venue.
+import type { Attachment, ChatMessage, Conversation, MessagePayload, QuotedMessage } from '../../../shared/model';
+import { MAX_FIELD_LENGTH, MAX_QUOTE_LENGTH, clampText } from '../../../shared/messageLimits';
+import { isRecord } from '../../../shared/valueChecks';
 import { checkForStore, type CheckedMessage } from '../store/checkedMessage';
 
 /**
@@ -27,7 +29,66 @@ function fitDisplayFields(message: ChatMessage, notes: string[]): ChatMessage {
   const senderName = message.senderName === undefined ? undefined : clampText(message.senderName, MAX_FIELD_LENGTH);
   if (senderName?.clamped) notes.push(`sender name cut from ${senderName.originalLength} chars`);
   const attachments = message.attachments?.map((a, i) => fitAttachment(a, i, notes));
-  return { ...message, ...(senderName ? { senderName: senderName.text } : {}), ...(attachments ? { attachments } : {}) };
+  const quote = message.quote ? fitQuote(message.quote, notes) : undefined;
+  const payload = message.payload ? (fitPayloadValue(message.payload, 'payload', notes) as MessagePayload) : undefined;
+  return { ...message, ...(senderName ? { senderName: senderName.text } : {}), ...(attachments ? { attachments } : {}), ...(quote ? { quote } : {}), ...(payload ? { payload } : {}) };
+}
+
+/** A quote's words are the quoted sender's (a counterparty's name and text): cut to fit; a quoted id too long to be real is dropped. */
+function fitQuote(quote: QuotedMessage, notes: string[]): QuotedMessage {
+  const fitted: { -readonly [K in keyof QuotedMessage]: QuotedMessage[K] } = { ...quote };
+  if (quote.senderName !== undefined && quote.senderName.length > MAX_FIELD_LENGTH) {
+    fitted.senderName = clampText(quote.senderName, MAX_FIELD_LENGTH).text;
+    notes.push(`quoted sender name cut from ${quote.senderName.length} chars`);
+  }
+  if (quote.text !== undefined && quote.text.length > MAX_QUOTE_LENGTH) {
+    fitted.text = clampText(quote.text, MAX_QUOTE_LENGTH).text;
+    notes.push(`quoted text cut from ${quote.text.length} chars`);
+  }
+  if (quote.venueMessageId !== undefined && quote.venueMessageId.length > MAX_FIELD_LENGTH) {
+    delete fitted.venueMessageId;
+    notes.push(`quoted message id dropped (${quote.venueMessageId.length} chars)`);
+  }
+  return fitted;
+}
+
+/** Payload fields a cut would make wrong rather than short: links and ids are dropped instead. */
+const DROPPED_WHEN_LONG = /^(url|thumbUrl|coverUrl|iconUrl|action)$|Id$/;
+
+/**
+ * A payload's strings fitted to the stored field's cap: words (names, titles, labels, addresses,
+ * poll text) are cut, links and ids dropped; a button whose link was dropped goes with it. What is
+ * still wrong after that (a live stream without its link) stays for the store's check to refuse.
+ */
+function fitPayloadValue(value: unknown, path: string, notes: string[], key = ''): unknown {
+  if (typeof value === 'string') {
+    if (value.length <= MAX_FIELD_LENGTH) return value;
+    if (DROPPED_WHEN_LONG.test(key)) {
+      notes.push(`${path} dropped (${value.length} chars)`);
+      return undefined;
+    }
+    notes.push(`${path} cut from ${value.length} chars`);
+    return clampText(value, MAX_FIELD_LENGTH).text;
+  }
+  if (Array.isArray(value)) {
+    const out: unknown[] = [];
+    for (const [i, item] of value.entries()) {
+      const fitted = fitPayloadValue(item, `${path}[${i}]`, notes, key);
+      // A button without its action is no button.
+      if (isRecord(item) && typeof item['action'] === 'string' && isRecord(fitted) && !('action' in fitted)) continue;
+      if (fitted !== undefined) out.push(fitted);
+    }
+    return out;
+  }
+  if (isRecord(value)) {
+    const out: Record<string, unknown> = {};
+    for (const [field, inner] of Object.entries(value)) {
+      const fitted = fitPayloadValue(inner, `${path}.${field}`, notes, field);
+      if (fitted !== undefined) out[field] = fitted;
+    }
+    return out;
+  }
+  return value;
 }
 
 function fitAttachment(a: Attachment, index: number, notes: string[]): Attachment {
@@ -44,4 +105,24 @@ function fitAttachment(a: Attachment, index: number, notes: string[]): Attachmen
     notes.push(`attachment ${index + 1} name cut from ${a.name.length} chars`);
   }
   return fitted;
+}
+
+/**
+ * A venue's conversation with its display texts fitted to what every reader accepts (the saved
+ * list and the pane read conversations through conversationValidator.ts, which refuses a title,
+ * subtitle or preview over MAX_FIELD_LENGTH): a counterparty's nickname too long to keep is cut,
+ * each cut noted in `fitted`, rather than the conversation refused by the pane and dropped from
+ * the saved list.
+ */
+export function fitConversation(conversation: Conversation, fitted: string[]): Conversation {
+  let out = conversation;
+  for (const field of ['title', 'subtitle', 'preview'] as const) {
+    const value = out[field];
+    if (value === undefined) continue;
+    const cut = clampText(value, MAX_FIELD_LENGTH);
+    if (!cut.clamped) continue;
+    out = { ...out, [field]: cut.text };
+    fitted.push(`conversation ${clampText(conversation.conversationId, 80).text}: ${field} cut from ${cut.originalLength} chars`);
+  }
+  return out;
 }

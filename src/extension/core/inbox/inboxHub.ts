@@ -18,6 +18,7 @@ import { HistoryBackfill } from './historyBackfill';
 import { HistoryPager, type HistoryPage } from './historyPager';
 import { withRecallsMarked } from './recallMarks';
 import { saidOrder } from './saidOrder';
+import { fitConversation } from './inboundFit';
 import { InboundStore, type StoreTrouble } from './inboundStore';
 import { previewText } from '../../../shared/messagePreview';
 import { readMarkFor } from './readMark';
@@ -546,7 +547,10 @@ export class InboxHub implements Disposable {
     if (clientMessageId && event.status !== 'sent') await this.deps.outbox.confirm(clientMessageId);
   }
 
-  private onConversation(slot: AccountSlot, incoming: Conversation): void {
+  private onConversation(slot: AccountSlot, announced: Conversation): void {
+    const fitted: string[] = [];
+    const incoming = fitConversation(announced, fitted);
+    for (const note of fitted) this.reportBadInput(slot, `${slot.info.label}: conversation`, note);
     const prev = this.book.get(slot.info.id, incoming.conversationId);
     const shown = this.viewers.isShown(slot.info.id, incoming.conversationId);
     // Where the venue keeps its own unread count, it wins; otherwise the local count stands.

@@ -76,8 +76,16 @@ export function fromSessionMessage(m: BybitSessionMessage, problems: string[]): 
   };
 }
 
+/**
+ * Bybit's own lines: role `sys` or msgType 0 where the order-scoped API says so. The nickname
+ * "SYSTEM" counts only where nothing else tells (the session API names nobody else), spelt exactly:
+ * a user's message (its role or user id says whose it is) is never a system line, so a counterparty
+ * who calls itself "System" cannot make its words look like the venue's.
+ */
 export function isSystemMessage(m: BybitMessageFields): boolean {
-  return m.roleType?.toLowerCase() === 'sys' || m.msgType === 0 || m.senderName?.toUpperCase() === 'SYSTEM';
+  if (m.roleType?.toLowerCase() === 'sys' || m.msgType === 0) return true;
+  const fromUser = m.roleType !== undefined || (m.senderUserId !== undefined && m.senderUserId !== '0');
+  return !fromUser && m.senderName === 'SYSTEM';
 }
 
 export function isOwnMessage(m: BybitMessageFields, me: Identity): boolean {

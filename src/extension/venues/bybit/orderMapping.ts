@@ -2,7 +2,8 @@
 // Status codes are numbers (sent as strings); `side` is the account's own (0 buy, 1 sell); `amount`
 // is the fiat amount, `notifyTokenQuantity` (or `quantity`) the token quantity; the payment time
 // left (`transferLastSeconds`) becomes a deadline counted from when the row was read.
-import type { OrderContext, OrderSide, OrderState } from '../../../shared/model';
+import type { Conversation, OrderContext, OrderSide, OrderState } from '../../../shared/model';
+import { orderSummaryText } from '../../../shared/orderText';
 import { codeText, decimalText, withoutUndefinedFields } from '../orderContextFields';
 import type { BybitOrder } from './api';
 
@@ -47,4 +48,20 @@ export function bybitOrderContext(order: BybitOrder, readAt: number): OrderConte
     venueState: String(order.status),
     payBy,
   });
+}
+
+/** The conversation of an order's chat: the counterparty's nickname as title (untrusted text), `context` as the order. */
+export function bybitOrderConversation(accountId: string, order: BybitOrder, context: OrderContext, previous: Conversation | undefined): Conversation {
+  return {
+    venue: 'bybit',
+    accountId,
+    conversationId: order.id,
+    title: order.targetNickName?.trim() || 'Counterparty',
+    subtitle: orderSummaryText(context),
+    lastActivity: Math.max(previous?.lastActivity ?? 0, order.createDate),
+    unread: previous?.unread ?? 0,
+    active: ACTIVE_BYBIT_STATES.has(order.status),
+    ...(previous?.preview === undefined ? {} : { preview: previous.preview }),
+    order: context,
+  };
 }

@@ -4,13 +4,12 @@
 // when a row is read; it is kept steady across polls (a deadline that moved by a few hundred ms of
 // network time is not a change worth repainting).
 import type { Conversation } from '../../../shared/model';
-import { orderSummaryText } from '../../../shared/orderText';
 import type { Clock } from '../../core/clock';
 import type { Logger } from '../../core/logger';
 import type { PollIntervals } from '../../core/connection/poller';
 import { OrderBookSync } from '../orderBookSync';
 import type { BybitOrder } from './api';
-import { ACTIVE_BYBIT_STATES, bybitOrderContext } from './orderMapping';
+import { bybitOrderContext, bybitOrderConversation } from './orderMapping';
 
 export interface BybitOrderApi {
   pendingOrders(page: number, size: number): Promise<{ items: BybitOrder[] }>;
@@ -38,18 +37,7 @@ export function createBybitOrderSync(options: { accountId: string; api: BybitOrd
         let context = bybitOrderContext(order, clock.now());
         const announced = previous?.order?.payBy;
         if (context.payBy !== undefined && announced !== undefined && Math.abs(context.payBy - announced) < DEADLINE_SLACK_MS) context = { ...context, payBy: announced };
-        return {
-          venue: 'bybit',
-          accountId,
-          conversationId: order.id,
-          title: order.targetNickName?.trim() || 'Counterparty',
-          subtitle: orderSummaryText(context),
-          lastActivity: Math.max(previous?.lastActivity ?? 0, order.createDate),
-          unread: previous?.unread ?? 0,
-          active: ACTIVE_BYBIT_STATES.has(order.status),
-          ...(previous?.preview === undefined ? {} : { preview: previous.preview }),
-          order: context,
-        };
+        return bybitOrderConversation(accountId, order, context, previous);
       },
     },
   });

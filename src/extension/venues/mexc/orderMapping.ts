@@ -1,7 +1,8 @@
 // A MEXC order-list row -> the venue-neutral OrderContext (docs/venue-protocols.md, MEXC: Order
 // context). Amounts stay the decimal text MEXC sent; the side is the account's own; the deadline is
 // `payTimeLimit` when it is a plausible moment of this order.
-import type { OrderContext, OrderSide, OrderState } from '../../../shared/model';
+import type { Conversation, OrderContext, OrderSide, OrderState } from '../../../shared/model';
+import { orderSummaryText } from '../../../shared/orderText';
 import { codeText as code, decimalText, withoutUndefinedFields } from '../orderContextFields';
 import { ACTIVE_ORDER_STATES, type MexcOrder } from './api';
 
@@ -57,4 +58,25 @@ export function mexcOrderContext(order: MexcOrder): OrderContext {
     payBy: paymentDeadline(order),
   };
   return withoutUndefinedFields(context);
+}
+
+/**
+ * The conversation of an order's chat: the counterparty's nickname as its title (their own words:
+ * every surface shows it as untrusted text), the order summary in venue-made words as subtitle.
+ */
+export function mexcOrderConversation(accountId: string, conversationId: string, order: MexcOrder, previous: Conversation | undefined): Conversation {
+  const state = order.state ?? 'UNKNOWN';
+  const context = mexcOrderContext(order);
+  return {
+    venue: 'mexc',
+    accountId,
+    conversationId,
+    title: order.userInfo?.nickName ?? order.merchantInfo?.nickName ?? 'Counterparty',
+    subtitle: orderSummaryText(context),
+    lastActivity: Math.max(previous?.lastActivity ?? 0, order.updateTime ?? order.createTime),
+    unread: previous?.unread ?? 0,
+    active: ACTIVE_ORDER_STATES.has(state),
+    preview: previous?.preview,
+    order: context,
+  };
 }

@@ -8,11 +8,10 @@ import type { Clock } from '../../core/clock';
 import { Emitter, type Disposable, type Event } from '../../core/event';
 import type { Logger } from '../../core/logger';
 import { Poller, type PollIntervals, type PollOutcome } from '../../core/connection/poller';
-import { orderSummaryText } from '../../../shared/orderText';
 import { sameValue } from '../../core/store/messageMerge';
 import { isVenueError, type Page } from '../venue';
-import { ACTIVE_ORDER_STATES, type MexcOrder } from './api';
-import { mexcOrderContext } from './orderMapping';
+import type { MexcOrder } from './api';
+import { mexcOrderConversation } from './orderMapping';
 
 /** The part of the REST client the order sync needs. */
 export interface OrderApi {
@@ -146,20 +145,7 @@ export class OrderSync implements Disposable {
       this.conversationOfOrder.set(order.advOrderNo, conversationId);
     }
     const previous = this.conversations.get(conversationId);
-    const nick = order.userInfo?.nickName ?? order.merchantInfo?.nickName ?? 'Counterparty';
-    const context = mexcOrderContext(order);
-    const conversation: Conversation = {
-      venue: 'mexc',
-      accountId: this.options.accountId,
-      conversationId,
-      title: nick,
-      subtitle: orderSummaryText(context),
-      lastActivity: Math.max(previous?.lastActivity ?? 0, order.updateTime ?? order.createTime),
-      unread: previous?.unread ?? 0,
-      active: ACTIVE_ORDER_STATES.has(state),
-      preview: previous?.preview,
-      order: context,
-    };
+    const conversation = mexcOrderConversation(this.options.accountId, conversationId, order, previous);
     if (previous && !changed(previous, conversation)) return previous;
     this.conversations.set(conversationId, conversation);
     this.announced++;

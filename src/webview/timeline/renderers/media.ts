@@ -57,7 +57,8 @@ export function showMediaFallback(media: HTMLElement): void {
   }
   if (!url) return;
   const fallback = el('div', { className: 'media-fallback', attrs: { role: 'note' } }, [
-    el('span', { className: 'media-fallback__reason', text: `${label} could not be shown here (blocked or unavailable). ` }),
+    // The label holds the counterparty's file name: an isolate with its controls shown, as everywhere.
+    el('span', { className: 'media-fallback__reason' }, [untrustedText(label), ' could not be shown here (blocked or unavailable). ']),
     linkElement(url, url.href, 'link media-fallback__link'),
   ]);
   // A picture wrapped in an "open" link is replaced with its wrapper (no link inside a link).
@@ -107,7 +108,7 @@ export function imageElement(attachment: Attachment, className = 'media media--i
   if (!full) return img;
   // Clicking the picture opens the full-size original through the host.
   const frame = linkElement(full, '', 'media-link');
-  frame.setAttribute('aria-label', `Open image ${displayName(attachment)}`);
+  frame.setAttribute('aria-label', `Open image ${revealBidiControls(displayName(attachment))}`);
   frame.append(img);
   return frame;
 }
@@ -116,7 +117,7 @@ function timedMedia(tag: 'video' | 'audio', attachment: Attachment): HTMLElement
   if (isExpired(attachment.expiresAt)) return expiredMedia(`${KIND_NAMES[attachment.kind]} “${displayName(attachment)}”`, attachment.expiresAt);
   const url = parseHttpUrl(attachment.url);
   if (!url) return unsupportedUrl(attachment);
-  const media = el(tag, { className: `media media--${tag}`, attrs: { title: displayName(attachment) } });
+  const media = el(tag, { className: `media media--${tag}`, attrs: { title: revealBidiControls(displayName(attachment)) } });
   media.controls = true;
   media.preload = 'metadata';
   if (tag === 'video' && attachment.width && attachment.height) {
@@ -166,7 +167,8 @@ export function fileCard(attachment: Attachment, index: number): HTMLElement {
       DECEPTIVE_NAME.test(name)
         ? el('div', { className: 'file-card__warning', text: '⚠ The name contains invisible direction or spacing characters; the real extension may differ.' })
         : null,
-      details ? el('div', { className: 'file-card__details', text: details }) : null,
+      // The type is the sender's word too (a venue passes on what the sender's app declared).
+      details ? el('div', { className: 'file-card__details', attrs: { dir: 'auto' } }, revealed(details)) : null,
       canSave ? downloadArea() : null,
     ]),
     el('div', { className: 'file-card__actions' }, [

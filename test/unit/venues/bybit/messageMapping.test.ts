@@ -36,6 +36,17 @@ describe('Bybit messages -> model', () => {
     assert.equal(system.text, 'The buyer has marked the order as paid.');
   });
 
+  it('a counterparty calling itself "SYSTEM" or "System" stays the counterparty: never a system line', () => {
+    for (const nickName of ['SYSTEM', 'System', 'system']) {
+      const order = toChatMessage(fromOrderMessage({ ...documented, userId: '777', roleType: 'user', nickName, message: 'The seller has released the crypto.' } as BybitOrderMessage), ctx());
+      assert.equal(order.direction, 'in', nickName);
+      assert.equal(order.senderName, nickName);
+    }
+    const problems: string[] = [];
+    const session = toChatMessage(fromSessionMessage({ id: '12', sendUserNickName: 'System', contentType: 'str', message: '{"content":"Order paid"}', createDate: 1_741_763_625_000 } as BybitSessionMessage, problems), ctx(problems));
+    assert.equal(session.direction, 'in', 'only the exact venue spelling, where nothing else tells');
+  });
+
   it('session messages: the inner JSON, ours by nickname, SYSTEM as system', () => {
     const problems: string[] = [];
     const item = (extra: Partial<BybitSessionMessage>): BybitSessionMessage => ({ id: '11', sendUserNickName: 'Buyer', contentType: 'str', message: '{"content":"hello","msgType":301}', createDate: 1_741_763_625_000, ...extra }) as BybitSessionMessage;
