@@ -108,6 +108,30 @@ describe('MultiWA adapter against the emulator\'s fault switches', function () {
     await until(() => storedText('silently lost').length === 1, 10_000, 'swept in');
   });
 
+  for (const transport of ['socketio', 'websocket'] as const) {
+    it(`${transport}: an event lost in the middle of a burst longer than a history page is read back by the sweep, each once`, async () => {
+      await open(transport, 0, { sweepMs: 500 });
+      await online();
+      await quiet();
+      multiwa.inject({ conversationId: conversation, text: 'burst 1' });
+      await until(() => storedText('burst 1').length === 1, 10_000, 'burst 1 live');
+      multiwa.applyFaults({ loseEvents: 1 });
+      multiwa.inject({ conversationId: conversation, text: 'burst 2 (lost)' });
+      // More than a history page follows it: the newest page alone does not reach back to it.
+      for (let i = 3; i <= 60; i++) multiwa.inject({ conversationId: conversation, text: `burst ${i}` });
+      await until(() => storedText('burst 60').length === 1, 10_000, 'burst 60 live');
+      await until(() => storedText('burst 2 (lost)').length === 1, 10_000, 'the interior loss read back');
+      await rig.hub.settled();
+      for (const text of ['burst 1', 'burst 2 (lost)', 'burst 3', 'burst 60']) assert.equal(storedText(text).length, 1, text);
+      // Bounded: the sweep reads the active chat's history, not every chat's, and stops once nothing is new.
+      await quiet();
+      const since = multiwa.requests().at(-1)?.seq ?? 0;
+      await new Promise((r) => setTimeout(r, 2_000));
+      const reads = multiwa.requests({ sinceSeq: since }).filter((r) => r.method === 'GET' && r.path.endsWith('/messages'));
+      assert.equal(reads.length, 0, 'a quiet chat is not read again (the sweep reads only the conversation list)');
+    });
+  }
+
   it('auto: with Socket.IO missing on the server, the plain WebSocket API carries the account', async () => {
     multiwa.applyFaults({ socketIoDisabled: true });
     await open('auto');
