@@ -49,6 +49,8 @@ const PAGE = 50;
 const RESYNC_PAGES = 2;
 /** A send is looked for in history from this long before it was composed (clock skew). */
 const MATCH_BEFORE_MS = 60_000;
+/** History pages a landed check reads back at most (a busy chat moves a page in seconds). */
+const CHECK_PAGES = 10;
 /** WhatsApp's own limits: 16 MB media, 100 MB documents; the gateway takes 16 MB media, 20 MB documents. */
 const MAX_MEDIA_BYTES = 16 * 1024 * 1024;
 const MAX_DOCUMENT_BYTES = 20 * 1024 * 1024;
@@ -282,22 +284,32 @@ export class MultiwaAdapter implements VenueAdapter {
   async checkLanded(message: OutboundMessage): Promise<LandedCheck> {
     const chat = await this.chatOf(message.conversationId);
     const request = sendRequest(message, chat.jid);
-    const page = await this.rest.messages(message.conversationId, PAGE);
     const since = message.composedAt - MATCH_BEFORE_MS;
-    for (const row of [...page.messages].reverse()) {
-      if (row.direction?.toLowerCase() !== 'outgoing') continue;
-      const claimedBy = this.ownRows.get(row.id);
-      if (claimedBy !== undefined && claimedBy !== message.clientMessageId) continue;
-      const time = Date.parse(String(row.timestamp ?? row.createdAt ?? ''));
-      if (Number.isFinite(time) && time < since) continue;
-      if (!sameContent(row, request)) continue;
-      this.ownRows.set(row.id, message.clientMessageId);
-      this.rowConversation.set(row.id, message.conversationId);
-      return { landed: true, venueMessageId: row.id, ...(Number.isFinite(time) ? { time } : {}) };
+    // A busy chat's newest page can be younger than the send: page back until the rows are older
+    // than it could be (else the check never finds it once the chat moved on, and the user is
+    // asked about a message the gateway has).
+    let before: string | undefined;
+    for (let pageNo = 0; pageNo < CHECK_PAGES; pageNo++) {
+      const page = await this.rest.messages(message.conversationId, PAGE, before);
+      for (const row of [...page.messages].reverse()) {
+        if (row.direction?.toLowerCase() !== 'outgoing') continue;
+        const claimedBy = this.ownRows.get(row.id);
+        if (claimedBy !== undefined && claimedBy !== message.clientMessageId) continue;
+        const time = rowTime(row);
+        if (Number.isFinite(time) && time < since) continue;
+        if (!sameContent(row, request)) continue;
+        this.ownRows.set(row.id, message.clientMessageId);
+        this.rowConversation.set(row.id, message.conversationId);
+        return { landed: true, venueMessageId: row.id, ...(Number.isFinite(time) ? { time } : {}) };
+      }
+      const oldestRow = page.messages[0];
+      const oldest = oldestRow ? rowTime(oldestRow) : NaN;
+      // The pages reach back past the send: it is not there.
+      if (!page.hasMore || !oldestRow || (Number.isFinite(oldest) && oldest < since)) return { landed: false };
+      before = oldestRow.id;
     }
-    const oldest = Date.parse(String(page.messages[0]?.timestamp ?? ''));
-    // The page reaches back past the send: it is not there. Otherwise the venue cannot tell yet.
-    return !page.hasMore || (Number.isFinite(oldest) && oldest < since) ? { landed: false } : { landed: 'unknown' };
+    // Otherwise the venue cannot tell yet.
+    return { landed: 'unknown' };
   }
 
   async markRead(conversationId: string, _upTo: ReadMark): Promise<void> {

@@ -262,6 +262,25 @@ describe('MultiWA adapter against the emulator\'s fault switches', function () {
     assert.equal(sentAtVenue('after a 429'), 0);
   });
 
+  it('a send whose reply was lost is found by the landed check after the chat moved on by more than a history page', async () => {
+    const adapter = make('socketio');
+    try {
+      await adapter.start();
+      await until(() => events.some((e) => e.type === 'connectionState' && e.state.kind === 'online'), 15_000, 'online');
+      const message = { clientMessageId: 'mwa-busy-01', conversationId: conversation, kind: 'text' as const, text: 'reply lost in a busy chat', attempt: 0, composedAt: Date.now() };
+      multiwa.applyFaults({ loseReplies: 1 });
+      await assert.rejects(adapter.send(message));
+      assert.equal(sentAtVenue('reply lost in a busy chat'), 1, 'the gateway has it');
+      for (let i = 0; i < 60; i++) multiwa.inject({ conversationId: conversation, text: `busy ${i}` });
+      const check = await adapter.checkLanded({ ...message, attempt: 1 });
+      assert.equal(check.landed, true, 'found, not "cannot tell" (the user would be asked, and Retry would double it)');
+      const row = (multiwa.messages(conversation) as unknown as (Row & { id: string })[]).find((m) => m.content.text === 'reply lost in a busy chat');
+      assert.equal(check.landed === true ? check.venueMessageId : undefined, row?.id);
+    } finally {
+      adapter.dispose();
+    }
+  });
+
   it('HTTP 500 on a send: checked in the history before any resend, shown once', async () => {
     await open('socketio');
     await online();
