@@ -20,7 +20,7 @@ import type { BackoffOptions } from '../../core/connection/backoff';
 import { sameState } from '../../core/connection/connectionStates';
 import { DisposableStore, Emitter, type Disposable } from '../../core/event';
 import { scopedLogger, silentLogger, type Logger } from '../../core/logger';
-import { VenueError, type Capabilities, type HistoryRequest, type LandedCheck, type OutboundMessage, type Page, type ReadMark, type SendReceipt, type UploadProgress, type UploadSource, type VenueAdapter, type VenueEvent } from '../venue';
+import { VenueError, isVenueError, type Capabilities, type HistoryRequest, type LandedCheck, type OutboundMessage, type Page, type ReadMark, type SendReceipt, type UploadProgress, type UploadSource, type VenueAdapter, type VenueEvent } from '../venue';
 import { MultiwaRestClient, type MultiwaConversationRow, type MultiwaMessageRow, type MultiwaSend } from './api';
 import type { MultiwaAuth } from './auth';
 import { outgoingStatusOf, toChatMessage } from './messageMapping';
@@ -172,7 +172,7 @@ export class MultiwaAdapter implements VenueAdapter {
         logger: this.logger,
         ...(options.pingMs ? { pingMs: options.pingMs } : {}),
         ...(options.backoff ? { backoff: options.backoff } : {}),
-        beforeConnect: () => this.refreshProfile(),
+        beforeConnect: () => this.statusBeforeConnect(),
       }),
     );
     this.disposables.add(
@@ -506,6 +506,20 @@ export class MultiwaAdapter implements VenueAdapter {
   }
 
   // ---- profile state -------------------------------------------------------------------------
+
+  /**
+   * The profile's status before a link opens. A 429 on the status route (its Retry-After can be a
+   * minute) does not keep the link down: the status is read again once subscribed, and meanwhile
+   * messages arrive. A refused credential still stops the connection.
+   */
+  private async statusBeforeConnect(): Promise<void> {
+    try {
+      await this.refreshProfile();
+    } catch (err) {
+      if (!isVenueError(err) || err.kind !== 'rate-limit') throw err;
+      this.logger.info(`WhatsApp profile status before connecting: ${err.message}; connecting anyway`);
+    }
+  }
 
   private async refreshProfile(): Promise<void> {
     const events = this.statusEvents;

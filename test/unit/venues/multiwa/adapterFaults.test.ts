@@ -281,6 +281,19 @@ describe('MultiWA adapter against the emulator\'s fault switches', function () {
     }
   });
 
+  it('a 429 on the profile status read before reconnecting does not keep the link down for the Retry-After', async () => {
+    await open('socketio');
+    await online();
+    await quiet();
+    // The next REST call is the status read that prepares the reconnect: the gateway says wait 60 s.
+    multiwa.applyFaults({ http429: 1 });
+    multiwa.applyFaults({ socketIoDisabled: true });
+    multiwa.applyFaults({ socketIoDisabled: false });
+    await until(() => rig.hub.state(A).kind !== 'online', 5_000, 'dropped');
+    multiwa.inject({ conversationId: conversation, text: 'said after the drop' });
+    await until(() => storedText('said after the drop').length === 1, 10_000, 'back online and received well within the minute');
+  });
+
   it('HTTP 500 on a send: checked in the history before any resend, shown once', async () => {
     await open('socketio');
     await online();
