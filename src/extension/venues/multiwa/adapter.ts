@@ -60,6 +60,8 @@ const RECENT_MS = 24 * 60 * 60_000;
 const SWEEP_MS = 30_000;
 /** Chats with realtime news read back per sweep (one history request each; the rest wait a sweep). */
 const SWEEP_CHATS = 10;
+/** How far the first sweep of a chat after start reads back before its first live message. */
+const FIRST_LOOKBACK_MS = 2 * 60_000;
 /** History pages read back per chat and sweep at most. */
 const SWEEP_PAGES = 10;
 /** Chat news on the plain WebSocket API is gathered this long before the chats are read back. */
@@ -335,7 +337,10 @@ export class MultiwaAdapter implements VenueAdapter {
         // From the newest row seen before this burst: a loss anywhere in it is read back.
         if (!this.activeSinceSweep.has(id)) {
           const time = rowTime(event.row);
-          this.activeSinceSweep.set(id, this.newestSeen.get(id) ?? (Number.isFinite(time) ? time : this.clock.now()));
+          // A chat not seen since this adapter started: a loss just before the last shutdown (a
+          // crash before its sweep) is behind live messages the store already holds, which the
+          // hub's backfill takes as the overlap, so the first sweep reads back a while further.
+          this.activeSinceSweep.set(id, this.newestSeen.get(id) ?? (Number.isFinite(time) ? time : this.clock.now()) - FIRST_LOOKBACK_MS);
         }
         const messages = this.map([event.row], id);
         this.lastSync = this.clock.now();
