@@ -262,6 +262,25 @@ describe('MultiWA adapter against the emulator\'s fault switches', function () {
     assert.equal(sentAtVenue('after a 429'), 0);
   });
 
+  it('an event lost just before a shutdown, behind more than a page of stored messages, is read back by the next start\'s sweep', async () => {
+    await open('socketio', 0, { sweepMs: 60_000 });
+    await online();
+    await quiet();
+    multiwa.applyFaults({ loseEvents: 1 });
+    multiwa.inject({ conversationId: conversation, text: 'lost before the shutdown' });
+    for (let i = 1; i <= 60; i++) multiwa.inject({ conversationId: conversation, text: `stored ${i}` });
+    await until(() => storedText('stored 60').length === 1, 10_000, 'the burst stored live');
+    // Shut down before the sweep ran (a crash or a reload), then started again over the same store.
+    await rig.hub.removeAccount(A, { keepData: true });
+    await open('socketio', 0, { sweepMs: 500 });
+    await online();
+    multiwa.inject({ conversationId: conversation, text: 'first after the start' });
+    await until(() => storedText('lost before the shutdown').length === 1, 10_000, 'read back after the start');
+    await rig.hub.settled();
+    assert.equal(storedText('stored 1').length, 1);
+    assert.equal(storedText('first after the start').length, 1);
+  });
+
   it('a send whose reply was lost is found by the landed check after the chat moved on by more than a history page', async () => {
     const adapter = make('socketio');
     try {
