@@ -152,6 +152,10 @@ function bybit(sandbox: Sandbox): ChaosVenue {
 interface MultiwaConversationView {
   readonly id: string;
 }
+interface MultiwaProfileView {
+  readonly id: string;
+  readonly status: string;
+}
 interface MultiwaMessageView {
   readonly direction: string;
   readonly content: { readonly text?: string };
@@ -170,7 +174,15 @@ function multiwa(sandbox: Sandbox): ChaosVenue {
     faults: [
       { name: 'events lost', apply: () => handle.applyFaults({ loseEvents: 2 }) },
       { name: 'malformed event', apply: () => handle.applyFaults({ malformedEvents: 1 }) },
-      { name: 'profile disconnect', apply: () => handle.applyFaults({ profileDisconnect: { recoverAfterMs: 1_000 } }) },
+      {
+        name: 'profile disconnect',
+        apply: () => {
+          // The emulator refuses a drop while the profile is still reconnecting from the last one
+          // (the gateway has nothing to drop): that draw is no fault, not the end of the soak.
+          const profile = (handle.profiles() as MultiwaProfileView[]).find((p) => p.id === account.settings?.['profileId']);
+          if (profile?.status === 'connected') handle.applyFaults({ profileDisconnect: { recoverAfterMs: 1_000 } });
+        },
+      },
       { name: '429', apply: () => handle.applyFaults({ http429: 2 }) },
       { name: '5xx', apply: () => handle.applyFaults({ http5xx: 2 }) },
       { name: 'reply lost after send', apply: () => handle.applyFaults({ loseReplies: 1 }) },

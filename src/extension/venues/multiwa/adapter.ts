@@ -20,7 +20,7 @@ import type { BackoffOptions } from '../../core/connection/backoff';
 import { sameState } from '../../core/connection/connectionStates';
 import { DisposableStore, Emitter, type Disposable } from '../../core/event';
 import { scopedLogger, silentLogger, type Logger } from '../../core/logger';
-import { VenueError, type Capabilities, type HistoryRequest, type LandedCheck, type OutboundMessage, type Page, type ReadMark, type SendReceipt, type UploadProgress, type UploadSource, type VenueAdapter, type VenueEvent } from '../venue';
+import { VenueError, isVenueError, type Capabilities, type HistoryRequest, type LandedCheck, type OutboundMessage, type Page, type ReadMark, type SendReceipt, type UploadProgress, type UploadSource, type VenueAdapter, type VenueEvent } from '../venue';
 import { MultiwaRestClient, type MultiwaConversationRow, type MultiwaMessageRow, type MultiwaSend } from './api';
 import type { MultiwaAuth } from './auth';
 import { outgoingStatusOf, toChatMessage } from './messageMapping';
@@ -38,7 +38,7 @@ export interface MultiwaAdapterOptions {
   readonly mediaDir?: string;
   readonly pingMs?: number;
   readonly backoff?: BackoffOptions;
-  /** How often the conversation list is re-read while connected, to catch events the gateway lost (default 2 min). */
+  /** How often the conversation list and the chats active since are re-read while connected, to catch events the gateway lost (default 30 s). */
   readonly sweepMs?: number;
   readonly clock?: Clock;
   readonly logger?: Logger;
@@ -49,13 +49,21 @@ const PAGE = 50;
 const RESYNC_PAGES = 2;
 /** A send is looked for in history from this long before it was composed (clock skew). */
 const MATCH_BEFORE_MS = 60_000;
+/** History pages a landed check reads back at most (a busy chat moves a page in seconds). */
+const CHECK_PAGES = 10;
 /** WhatsApp's own limits: 16 MB media, 100 MB documents; the gateway takes 16 MB media, 20 MB documents. */
 const MAX_MEDIA_BYTES = 16 * 1024 * 1024;
 const MAX_DOCUMENT_BYTES = 20 * 1024 * 1024;
 /** How many WhatsApp ids (for acks) and quoted texts are remembered. */
 const REMEMBERED = 5000;
 const RECENT_MS = 24 * 60 * 60_000;
-const SWEEP_MS = 2 * 60_000;
+const SWEEP_MS = 30_000;
+/** Chats with realtime news read back per sweep (one history request each; the rest wait a sweep). */
+const SWEEP_CHATS = 10;
+/** How far the first sweep of a chat after start reads back before its first live message. */
+const FIRST_LOOKBACK_MS = 2 * 60_000;
+/** History pages read back per chat and sweep at most. */
+const SWEEP_PAGES = 10;
 /** Chat news on the plain WebSocket API is gathered this long before the chats are read back. */
 const NEWS_COALESCE_MS = 250;
 
@@ -126,6 +134,18 @@ export class MultiwaAdapter implements VenueAdapter {
   private started = false;
   private sweep: Disposable | undefined;
   private readonly newsFor = new Set<string>();
+  /**
+   * Chats with realtime messages since the last sweep. A lost event in the middle of a burst
+   * leaves the chat's newest message known, so the conversation list shows nothing moved: these
+   * chats' newest history is read back at the next sweep whatever the list says.
+   */
+  private readonly activeSinceSweep = new Map<string, number>();
+  /** The newest row time (the gateway's clock) seen in each chat. */
+  private readonly newestSeen = new BoundedMap<string, number>(REMEMBERED);
+  /** Chats with a realtime message on the current link: the first one makes its history read back. */
+  private readonly heardOnLink = new Set<string>();
+  /** The conversation list after the last (re)subscription could not be read: the sweep owes it. */
+  private subscribeResyncOwed = false;
   /** The read of the newest chats that unknown chats' news is waiting for (see findChat). */
   private chatListRead: Promise<void> | undefined;
   private newsTimer: Disposable | undefined;
@@ -154,7 +174,7 @@ export class MultiwaAdapter implements VenueAdapter {
         logger: this.logger,
         ...(options.pingMs ? { pingMs: options.pingMs } : {}),
         ...(options.backoff ? { backoff: options.backoff } : {}),
-        beforeConnect: () => this.refreshProfile(),
+        beforeConnect: () => this.statusBeforeConnect(),
       }),
     );
     this.disposables.add(
@@ -184,11 +204,8 @@ export class MultiwaAdapter implements VenueAdapter {
     // conversations backfills any chat that moved unseen (one request per sweep).
     const sweepMs = this.options.sweepMs ?? SWEEP_MS;
     this.sweep = this.clock.setInterval(() => {
-      if (this.realtime.state.kind !== 'online') return;
-      void this.resyncConversations(1).then(
-        (moved) => moved.length > 0 && this.emitter.fire({ type: 'resync', conversationIds: moved }),
-        (err: unknown) => this.logger.warn(`conversation sweep: ${err instanceof Error ? err.message : String(err)}`),
-      );
+      if (this.realtime.state.kind !== 'online' || !this.subscribed) return;
+      void this.sweepOnce();
     }, sweepMs);
   }
 
@@ -199,6 +216,7 @@ export class MultiwaAdapter implements VenueAdapter {
     this.newsTimer?.dispose();
     this.newsTimer = undefined;
     this.newsFor.clear();
+    this.activeSinceSweep.clear();
     await this.realtime.stop();
     this.publishState();
   }
@@ -268,22 +286,32 @@ export class MultiwaAdapter implements VenueAdapter {
   async checkLanded(message: OutboundMessage): Promise<LandedCheck> {
     const chat = await this.chatOf(message.conversationId);
     const request = sendRequest(message, chat.jid);
-    const page = await this.rest.messages(message.conversationId, PAGE);
     const since = message.composedAt - MATCH_BEFORE_MS;
-    for (const row of [...page.messages].reverse()) {
-      if (row.direction?.toLowerCase() !== 'outgoing') continue;
-      const claimedBy = this.ownRows.get(row.id);
-      if (claimedBy !== undefined && claimedBy !== message.clientMessageId) continue;
-      const time = Date.parse(String(row.timestamp ?? row.createdAt ?? ''));
-      if (Number.isFinite(time) && time < since) continue;
-      if (!sameContent(row, request)) continue;
-      this.ownRows.set(row.id, message.clientMessageId);
-      this.rowConversation.set(row.id, message.conversationId);
-      return { landed: true, venueMessageId: row.id, ...(Number.isFinite(time) ? { time } : {}) };
+    // A busy chat's newest page can be younger than the send: page back until the rows are older
+    // than it could be (else the check never finds it once the chat moved on, and the user is
+    // asked about a message the gateway has).
+    let before: string | undefined;
+    for (let pageNo = 0; pageNo < CHECK_PAGES; pageNo++) {
+      const page = await this.rest.messages(message.conversationId, PAGE, before);
+      for (const row of [...page.messages].reverse()) {
+        if (row.direction?.toLowerCase() !== 'outgoing') continue;
+        const claimedBy = this.ownRows.get(row.id);
+        if (claimedBy !== undefined && claimedBy !== message.clientMessageId) continue;
+        const time = rowTime(row);
+        if (Number.isFinite(time) && time < since) continue;
+        if (!sameContent(row, request)) continue;
+        this.ownRows.set(row.id, message.clientMessageId);
+        this.rowConversation.set(row.id, message.conversationId);
+        return { landed: true, venueMessageId: row.id, ...(Number.isFinite(time) ? { time } : {}) };
+      }
+      const oldestRow = page.messages[0];
+      const oldest = oldestRow ? rowTime(oldestRow) : NaN;
+      // The pages reach back past the send: it is not there.
+      if (!page.hasMore || !oldestRow || (Number.isFinite(oldest) && oldest < since)) return { landed: false };
+      before = oldestRow.id;
     }
-    const oldest = Date.parse(String(page.messages[0]?.timestamp ?? ''));
-    // The page reaches back past the send: it is not there. Otherwise the venue cannot tell yet.
-    return !page.hasMore || (Number.isFinite(oldest) && oldest < since) ? { landed: false } : { landed: 'unknown' };
+    // Otherwise the venue cannot tell yet.
+    return { landed: 'unknown' };
   }
 
   async markRead(conversationId: string, _upTo: ReadMark): Promise<void> {
@@ -305,9 +333,25 @@ export class MultiwaAdapter implements VenueAdapter {
       case 'message': {
         if (event.conversation) this.noteConversation(event.conversation);
         else if (!this.chats.has(event.row.conversationId)) await this.chatOf(event.row.conversationId).catch(() => undefined);
-        const messages = this.map([event.row], event.row.conversationId);
+        const id = event.row.conversationId;
+        // From the newest row seen before this burst: a loss anywhere in it is read back.
+        if (!this.activeSinceSweep.has(id)) {
+          const time = rowTime(event.row);
+          // A chat not seen since this adapter started: a loss just before the last shutdown (a
+          // crash before its sweep) is behind live messages the store already holds, which the
+          // hub's backfill takes as the overlap, so the first sweep reads back a while further.
+          this.activeSinceSweep.set(id, this.newestSeen.get(id) ?? (Number.isFinite(time) ? time : this.clock.now()) - FIRST_LOOKBACK_MS);
+        }
+        const messages = this.map([event.row], id);
         this.lastSync = this.clock.now();
         this.emitter.fire({ type: 'messages', messages, source: 'live' });
+        // The first message of a chat on this link: what was said before it (while the link was
+        // down, or while the conversation list after subscribing failed) is read back now, while
+        // it is still on the newest history page.
+        if (!this.heardOnLink.has(id)) {
+          this.heardOnLink.add(id);
+          this.resyncSoon(id);
+        }
         return;
       }
       case 'messageUpdate': {
@@ -356,6 +400,54 @@ export class MultiwaAdapter implements VenueAdapter {
     }, NEWS_COALESCE_MS);
   }
 
+  /**
+   * One sweep: the newest conversations (those that moved unseen are backfilled), and the chats
+   * with realtime messages since the last sweep, whose newest history is read back by the hub
+   * (one request each, at most SWEEP_CHATS a sweep) because a lost event between two received ones
+   * moves nothing in the list. A busy chat's read goes back page by page to the newest row seen
+   * before its activity began, so a burst longer than one page is covered too.
+   */
+  private async sweepOnce(): Promise<void> {
+    const owed = this.subscribeResyncOwed;
+    let moved: string[] = [];
+    try {
+      moved = await this.resyncConversations(owed ? RESYNC_PAGES : 1);
+      this.subscribeResyncOwed = false;
+    } catch (err) {
+      this.logger.warn(`conversation sweep: ${err instanceof Error ? err.message : String(err)}`);
+    }
+    if (owed && !this.subscribeResyncOwed) this.emitter.fire({ type: 'resync' });
+    if (moved.length > 0) this.emitter.fire({ type: 'resync', conversationIds: moved });
+    for (const [id, from] of [...this.activeSinceSweep].slice(0, SWEEP_CHATS)) {
+      this.activeSinceSweep.delete(id);
+      try {
+        await this.readBackTo(id, from);
+      } catch (err) {
+        // Owed to the next sweep, from the same point.
+        const later = this.activeSinceSweep.get(id);
+        this.activeSinceSweep.set(id, later === undefined ? from : Math.min(from, later));
+        this.logger.warn(`history sweep of ${id}: ${err instanceof Error ? err.message : String(err)}`);
+        return;
+      }
+    }
+  }
+
+  /** Reads a chat's history newest first until it reaches rows from before `from` (the gateway's time). */
+  private async readBackTo(conversationId: string, from: number): Promise<void> {
+    let before: string | undefined;
+    for (let page = 0; page < SWEEP_PAGES; page++) {
+      const result = await this.rest.messages(conversationId, PAGE, before);
+      const messages = this.map(result.messages, conversationId);
+      if (messages.length > 0) this.emitter.fire({ type: 'messages', messages, source: 'backfill' });
+      const oldest = result.messages[0];
+      const oldestTime = Date.parse(String(oldest?.timestamp ?? oldest?.createdAt ?? ''));
+      // Rows sharing a timestamp can straddle pages: read until strictly older than `from`.
+      if (!result.hasMore || !oldest || !Number.isFinite(oldestTime) || oldestTime < from) return;
+      before = oldest.id;
+    }
+    this.logger.warn(`history sweep of ${conversationId}: ${SWEEP_PAGES} pages did not reach back to ${new Date(from).toISOString()}`);
+  }
+
   /** Re-reads the newest conversations and backfills those that moved. */
   private async catchUp(): Promise<void> {
     try {
@@ -380,6 +472,7 @@ export class MultiwaAdapter implements VenueAdapter {
     this.logger.info(`subscribed to WhatsApp profile ${this.options.profileId} over ${transport === 'socketio' ? 'Socket.IO' : 'the plain WebSocket API'}`);
     this.lastSync = this.clock.now();
     this.subscribed = true;
+    this.heardOnLink.clear();
     // The profile's status read before connecting may be stale by now: a change made before the
     // gateway took the subscription came as an event to nobody. Read it again (one request).
     void this.refreshProfile().catch((err: unknown) => this.logger.warn(`WhatsApp profile status after subscribing: ${err instanceof Error ? err.message : String(err)}`));
@@ -393,6 +486,9 @@ export class MultiwaAdapter implements VenueAdapter {
       this.logger.warn(`conversation list after subscribing: ${err instanceof Error ? err.message : String(err)}`);
       return undefined;
     });
+    // Unread (a 429 can hold the route for a minute): the next sweep reads it and backfills the
+    // open and recently active chats, instead of nothing ever catching up what was said meanwhile.
+    this.subscribeResyncOwed = moved === undefined;
     this.emitter.fire({ type: 'resync', ...(moved && !firstTime ? { conversationIds: moved } : {}) });
   }
 
@@ -415,6 +511,20 @@ export class MultiwaAdapter implements VenueAdapter {
   }
 
   // ---- profile state -------------------------------------------------------------------------
+
+  /**
+   * The profile's status before a link opens. A 429 on the status route (its Retry-After can be a
+   * minute) does not keep the link down: the status is read again once subscribed, and meanwhile
+   * messages arrive. A refused credential still stops the connection.
+   */
+  private async statusBeforeConnect(): Promise<void> {
+    try {
+      await this.refreshProfile();
+    } catch (err) {
+      if (!isVenueError(err) || err.kind !== 'rate-limit') throw err;
+      this.logger.info(`WhatsApp profile status before connecting: ${err.message}; connecting anyway`);
+    }
+  }
 
   private async refreshProfile(): Promise<void> {
     const events = this.statusEvents;
@@ -578,6 +688,8 @@ export class MultiwaAdapter implements VenueAdapter {
       }, edited);
       if (remember) {
         this.rowConversation.set(row.id, message.conversationId);
+        const time = rowTime(row);
+        if (Number.isFinite(time) && time > (this.newestSeen.get(message.conversationId) ?? -Infinity)) this.newestSeen.set(message.conversationId, time);
         if (row.messageId && !row.messageId.startsWith('pending_')) {
           this.rowByWaId.set(row.messageId, row.id);
           this.awaitingWaId.delete(row.id);
@@ -623,6 +735,11 @@ export class MultiwaAdapter implements VenueAdapter {
   private badInput(where: string, detail: string): void {
     this.emitter.fire({ type: 'badInput', where, detail });
   }
+}
+
+/** A row's time on the gateway's clock (NaN when it has none). */
+function rowTime(row: MultiwaMessageRow): number {
+  return Date.parse(String(row.timestamp ?? row.createdAt ?? ''));
 }
 
 function phoneSubtitle(jid: string, title: string): { subtitle?: string } {

@@ -119,6 +119,27 @@ export function apiRootOf(baseUrl: string): string {
   return url.toString().replace(/\/+$/, '');
 }
 
+/** 120 requests a minute, the gateway's default throttle for one route. */
+const ROUTE_LIMIT = { capacity: 20, refillPerSecond: 2 } as const;
+const SEND_KINDS = ['text', 'reply', 'image', 'video', 'audio', 'document', 'location', 'contact', 'mark-read'] as const;
+/** The routes this client calls, as the gateway's throttler tells them apart. */
+const ROUTES = [
+  'GET /profiles',
+  'GET /profiles/:id/status',
+  'POST /profiles/:id/connect',
+  'GET /conversations',
+  'GET /conversations/:id',
+  'GET /conversations/:id/messages',
+  'PUT /conversations/:id/read',
+  'POST /uploads/media',
+  ...SEND_KINDS.map((kind) => `POST /messages/${kind}`),
+];
+
+/** The throttler's route of a request: ids in the path are one route. */
+export function routeOf(method: string, path: string): string {
+  return `${method} ${path.split('?')[0]!.replace(/^\/(conversations|profiles)\/[^/]+/, '/$1/:id')}`;
+}
+
 export class MultiwaRestClient {
   private readonly http: HttpClient;
   private readonly clock: Clock;
@@ -131,8 +152,11 @@ export class MultiwaRestClient {
       baseUrl: apiRootOf(options.baseUrl),
       venue: 'MultiWA',
       timeoutMs: options.timeoutMs ?? 15_000,
-      // The gateway throttles at 120 requests a minute per IP and route; 2 a second overall stays inside it.
-      rateLimit: { capacity: 20, refillPerSecond: 2 },
+      // The gateway throttles at 120 requests a minute per IP and route (its throttler keys by
+      // handler): each route has its own bucket, so a 429 on one (its Retry-After can be a whole
+      // minute) does not hold up sends or history reads on the others.
+      rateLimit: ROUTE_LIMIT,
+      endpointLimits: Object.fromEntries(ROUTES.map((route) => [route, ROUTE_LIMIT])),
       errorDetail: (res) => errorText(res),
       clock: this.clock,
       ...(options.logger ? { logger: options.logger } : {}),
@@ -229,7 +253,7 @@ export class MultiwaRestClient {
     const headers = anonymous ? {} : await this.options.auth.headers();
     let res: HttpResponse;
     try {
-      res = await this.http.request({ method, path, body, idempotent, headers, signed: false, ...extra });
+      res = await this.http.request({ method, path, body, idempotent, headers, signed: false, endpoint: routeOf(method, path), ...extra });
     } catch (err) {
       // The core classifies 429 itself; the gateway's daily send limit needs its body read.
       if (err instanceof HttpRequestError && err.response?.status === 429) throw multiwaError(err.response, method, path, this.clock.now());

@@ -108,6 +108,30 @@ describe('MultiWA adapter against the emulator\'s fault switches', function () {
     await until(() => storedText('silently lost').length === 1, 10_000, 'swept in');
   });
 
+  for (const transport of ['socketio', 'websocket'] as const) {
+    it(`${transport}: an event lost in the middle of a burst longer than a history page is read back by the sweep, each once`, async () => {
+      await open(transport, 0, { sweepMs: 500 });
+      await online();
+      await quiet();
+      multiwa.inject({ conversationId: conversation, text: 'burst 1' });
+      await until(() => storedText('burst 1').length === 1, 10_000, 'burst 1 live');
+      multiwa.applyFaults({ loseEvents: 1 });
+      multiwa.inject({ conversationId: conversation, text: 'burst 2 (lost)' });
+      // More than a history page follows it: the newest page alone does not reach back to it.
+      for (let i = 3; i <= 60; i++) multiwa.inject({ conversationId: conversation, text: `burst ${i}` });
+      await until(() => storedText('burst 60').length === 1, 10_000, 'burst 60 live');
+      await until(() => storedText('burst 2 (lost)').length === 1, 10_000, 'the interior loss read back');
+      await rig.hub.settled();
+      for (const text of ['burst 1', 'burst 2 (lost)', 'burst 3', 'burst 60']) assert.equal(storedText(text).length, 1, text);
+      // Bounded: the sweep reads the active chat's history, not every chat's, and stops once nothing is new.
+      await quiet();
+      const since = multiwa.requests().at(-1)?.seq ?? 0;
+      await new Promise((r) => setTimeout(r, 2_000));
+      const reads = multiwa.requests({ sinceSeq: since }).filter((r) => r.method === 'GET' && r.path.endsWith('/messages'));
+      assert.equal(reads.length, 0, 'a quiet chat is not read again (the sweep reads only the conversation list)');
+    });
+  }
+
   it('auto: with Socket.IO missing on the server, the plain WebSocket API carries the account', async () => {
     multiwa.applyFaults({ socketIoDisabled: true });
     await open('auto');
@@ -236,6 +260,57 @@ describe('MultiWA adapter against the emulator\'s fault switches', function () {
     assert.equal(rig.store.get(throttled.key)?.status, 'queued');
     assert.match(rig.store.get(throttled.key)?.failure ?? '', /rate limit/i);
     assert.equal(sentAtVenue('after a 429'), 0);
+  });
+
+  it('an event lost just before a shutdown, behind more than a page of stored messages, is read back by the next start\'s sweep', async () => {
+    await open('socketio', 0, { sweepMs: 60_000 });
+    await online();
+    await quiet();
+    multiwa.applyFaults({ loseEvents: 1 });
+    multiwa.inject({ conversationId: conversation, text: 'lost before the shutdown' });
+    for (let i = 1; i <= 60; i++) multiwa.inject({ conversationId: conversation, text: `stored ${i}` });
+    await until(() => storedText('stored 60').length === 1, 10_000, 'the burst stored live');
+    // Shut down before the sweep ran (a crash or a reload), then started again over the same store.
+    await rig.hub.removeAccount(A, { keepData: true });
+    await open('socketio', 0, { sweepMs: 500 });
+    await online();
+    multiwa.inject({ conversationId: conversation, text: 'first after the start' });
+    await until(() => storedText('lost before the shutdown').length === 1, 10_000, 'read back after the start');
+    await rig.hub.settled();
+    assert.equal(storedText('stored 1').length, 1);
+    assert.equal(storedText('first after the start').length, 1);
+  });
+
+  it('a send whose reply was lost is found by the landed check after the chat moved on by more than a history page', async () => {
+    const adapter = make('socketio');
+    try {
+      await adapter.start();
+      await until(() => events.some((e) => e.type === 'connectionState' && e.state.kind === 'online'), 15_000, 'online');
+      const message = { clientMessageId: 'mwa-busy-01', conversationId: conversation, kind: 'text' as const, text: 'reply lost in a busy chat', attempt: 0, composedAt: Date.now() };
+      multiwa.applyFaults({ loseReplies: 1 });
+      await assert.rejects(adapter.send(message));
+      assert.equal(sentAtVenue('reply lost in a busy chat'), 1, 'the gateway has it');
+      for (let i = 0; i < 60; i++) multiwa.inject({ conversationId: conversation, text: `busy ${i}` });
+      const check = await adapter.checkLanded({ ...message, attempt: 1 });
+      assert.equal(check.landed, true, 'found, not "cannot tell" (the user would be asked, and Retry would double it)');
+      const row = (multiwa.messages(conversation) as unknown as (Row & { id: string })[]).find((m) => m.content.text === 'reply lost in a busy chat');
+      assert.equal(check.landed === true ? check.venueMessageId : undefined, row?.id);
+    } finally {
+      adapter.dispose();
+    }
+  });
+
+  it('a 429 on the profile status read before reconnecting does not keep the link down for the Retry-After', async () => {
+    await open('socketio');
+    await online();
+    await quiet();
+    // The next REST call is the status read that prepares the reconnect: the gateway says wait 60 s.
+    multiwa.applyFaults({ http429: 1 });
+    multiwa.applyFaults({ socketIoDisabled: true });
+    multiwa.applyFaults({ socketIoDisabled: false });
+    await until(() => rig.hub.state(A).kind !== 'online', 5_000, 'dropped');
+    multiwa.inject({ conversationId: conversation, text: 'said after the drop' });
+    await until(() => storedText('said after the drop').length === 1, 10_000, 'back online and received well within the minute');
   });
 
   it('HTTP 500 on a send: checked in the history before any resend, shown once', async () => {
