@@ -1,8 +1,9 @@
 // What the hub does with a venue's message that the store refuses only for a display field too long
-// to keep (a counterparty's nickname, a media link, a file name or type): the name is cut and the
-// link or type dropped, each reported, and the message is kept. Ids and text are never touched here
-// (an id must stay exact; adapters cut text themselves). One place for every venue.
-import type { Attachment, ChatMessage } from '../../../shared/model';
+// to keep (a counterparty's nickname, a media link, a file name or type, a quote's sender or the id
+// it points to): the name is cut and the link, type or reference dropped, each reported, and the
+// message is kept. The message's own ids and its text are never touched here (an id must stay
+// exact; adapters cut text themselves). One place for every venue.
+import type { Attachment, ChatMessage, QuotedMessage } from '../../../shared/model';
 import { MAX_FIELD_LENGTH, clampText } from '../../../shared/messageLimits';
 import { checkForStore, type CheckedMessage } from '../store/checkedMessage';
 
@@ -27,7 +28,25 @@ function fitDisplayFields(message: ChatMessage, notes: string[]): ChatMessage {
   const senderName = message.senderName === undefined ? undefined : clampText(message.senderName, MAX_FIELD_LENGTH);
   if (senderName?.clamped) notes.push(`sender name cut from ${senderName.originalLength} chars`);
   const attachments = message.attachments?.map((a, i) => fitAttachment(a, i, notes));
-  return { ...message, ...(senderName ? { senderName: senderName.text } : {}), ...(attachments ? { attachments } : {}) };
+  const { quote: _quote, ...rest } = message;
+  const quote = message.quote && fitQuote(message.quote, notes);
+  return { ...rest, ...(senderName ? { senderName: senderName.text } : {}), ...(attachments ? { attachments } : {}), ...(quote ? { quote } : {}) };
+}
+
+/** A quote's sender name is cut; a reference to a message id no store could hold points nowhere and is dropped (with the quote, if that was all of it). */
+function fitQuote(quote: QuotedMessage, notes: string[]): QuotedMessage | undefined {
+  const { venueMessageId, senderName, ...rest } = quote;
+  const fitted: { -readonly [K in keyof QuotedMessage]: QuotedMessage[K] } = { ...rest };
+  if (venueMessageId !== undefined) {
+    if (venueMessageId.length > MAX_FIELD_LENGTH) notes.push(`quote reference dropped (${venueMessageId.length} chars)`);
+    else fitted.venueMessageId = venueMessageId;
+  }
+  if (senderName !== undefined) {
+    const name = clampText(senderName, MAX_FIELD_LENGTH);
+    if (name.clamped) notes.push(`quoted sender name cut from ${name.originalLength} chars`);
+    fitted.senderName = name.text;
+  }
+  return Object.keys(fitted).length > 0 ? fitted : undefined;
 }
 
 function fitAttachment(a: Attachment, index: number, notes: string[]): Attachment {

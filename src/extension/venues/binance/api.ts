@@ -10,9 +10,10 @@ import type { Logger } from '../../core/logger';
 import { HttpClient, type HttpMethod, type HttpResponse } from '../../core/connection/httpClient';
 import type { JsonBody } from '../../core/connection/httpBody';
 import { parseJsonKeepingDecimals } from '../../core/decimalJson';
+import { orderNumberSchema } from '../venueIds';
 import { VenueError } from '../venue';
 import { encodeQuery, signQueryString, type QueryValue } from '../hmacQuerySigning';
-import { preview } from '../framePreview';
+import { MAX_VENUE_WORDS, preview, venueWords } from '../framePreview';
 import { chatMessageSchema } from './stream';
 
 export interface BinanceCredentials {
@@ -38,7 +39,7 @@ export type ChatCredential = z.output<typeof credentialSchema>;
 
 const orderSchema = z
   .object({
-    orderNumber: idText,
+    orderNumber: orderNumberSchema,
     advNo: idText.nullish(),
     tradeType: z.string().nullish(),
     asset: z.string().nullish(),
@@ -85,6 +86,9 @@ export interface ChatPage {
   readonly total?: number;
 }
 
+/** List items that do not parse are skipped, each told here. */
+type BadItem = ((detail: string) => void) | undefined;
+
 const CHAT_CREDENTIAL = '/sapi/v1/c2c/chat/retrieveChatCredential';
 const ACTIVE_ORDERS = '/sapi/v1/c2c/orderMatch/listOrders';
 const ORDER_HISTORY = '/sapi/v1/c2c/orderMatch/listUserOrderHistory';
@@ -102,16 +106,18 @@ export const binanceReplies = {
     if (!credential) throw new VenueError('unavailable', 'Binance returned no chat credential');
     return credential;
   },
+  // Order pages are read whole: a bad row fails the page (the sync tries again later), since a page
+  // short of a skipped row would read as the last one and end the paging.
   activeOrders: (res: HttpResponse): BinanceOrder[] => unwrap(readReply(res, 'POST', ACTIVE_ORDERS, businessEnvelope(z.array(orderSchema)))) ?? [],
   orderHistory: (res: HttpResponse): BinanceOrder[] => unwrap(readReply(res, 'GET', ORDER_HISTORY, businessEnvelope(z.array(orderSchema)))) ?? [],
   /** History items of a bad shape are skipped, each told to `onBadItem`. */
-  chatPage: (res: HttpResponse, orderNo: string, onBadItem: ((detail: string) => void) | undefined): ChatPage => {
+  chatPage: (res: HttpResponse, orderNo: string, onBadItem: BadItem): ChatPage => {
     const reply = readReply(res, 'GET', CHAT_PAGE, businessEnvelope(z.array(z.unknown())));
     const items: BinanceChatMessage[] = [];
     for (const raw of unwrap(reply) ?? []) {
       const parsed = chatMessageSchema.safeParse(raw);
       if (parsed.success) items.push(parsed.data);
-      else onBadItem?.(`history of order ${orderNo}: ${preview(z.prettifyError(parsed.error), 300)}`);
+      else onBadItem?.(`history of order ${orderNo}: ${preview(z.prettifyError(parsed.error), MAX_VENUE_WORDS)}`);
     }
     return { messages: items, total: reply.total ?? undefined };
   },
@@ -238,7 +244,7 @@ function readReply<T extends z.ZodType>(res: HttpResponse, method: HttpMethod, p
     json = res.json;
   }
   const parsed = schema.safeParse(json);
-  if (!parsed.success) throw new VenueError('unknown-outcome', `Binance sent an unexpected reply to ${method} ${path}: ${z.prettifyError(parsed.error)}`);
+  if (!parsed.success) throw new VenueError('unknown-outcome', `Binance sent an unexpected reply to ${method} ${path}: ${preview(z.prettifyError(parsed.error), MAX_VENUE_WORDS)}`);
   return parsed.data;
 }
 
@@ -249,12 +255,12 @@ function envelopeOf(res: HttpResponse): { code?: string | number; message: strin
   const r = json as { code?: unknown; msg?: unknown; message?: unknown };
   const code = typeof r.code === 'number' || typeof r.code === 'string' ? r.code : undefined;
   const text = r.msg ?? r.message;
-  return { ...(code === undefined ? {} : { code }), message: text === undefined || text === null ? '' : String(text) };
+  return { ...(code === undefined ? {} : { code }), message: text === undefined || text === null ? '' : venueWords(String(text)) };
 }
 
 /** Binance's codes onto what the client does about them, keeping the venue's own message. */
 export function venueErrorFromCode(code: string | number, message: string, status: number): VenueError {
-  const text = message || `code ${code}`;
+  const text = venueWords(message) || `code ${venueWords(String(code))}`;
   switch (code) {
     case -1022:
       return new VenueError('auth', `Binance rejected the signature (${text}). Check the secret key.`, code);

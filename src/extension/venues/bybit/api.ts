@@ -12,6 +12,8 @@ import type { HttpBody } from '../../core/connection/httpBody';
 import { MultipartForm } from '../../core/connection/multipart';
 import { parseJsonKeepingDecimals } from '../../core/decimalJson';
 import { parseListItems } from '../listItems';
+import { MAX_VENUE_WORDS, preview, venueWords } from '../framePreview';
+import { orderNumberSchema, venueIdSchema } from '../venueIds';
 import { VenueError } from '../venue';
 import { bybitSigner, type BybitKey } from './signing';
 
@@ -31,12 +33,12 @@ const text = z.union([z.string(), z.number()]).transform((v) => String(v));
 const millis = z.union([z.number(), z.string().regex(/^\d+$/)]).transform((v) => Number(v));
 const int = z.union([z.number().int(), z.string().regex(/^-?\d+$/)]).transform((v) => Number(v));
 
-const identitySchema = z.object({ userId: text, nickName: z.string().nullish() }).passthrough();
+const identitySchema = z.object({ userId: venueIdSchema, nickName: z.string().nullish() }).passthrough();
 export type BybitIdentity = z.output<typeof identitySchema>;
 
 const orderSchema = z
   .object({
-    id: text,
+    id: orderNumberSchema,
     side: int.nullish(),
     tokenId: z.string().nullish(),
     amount: text.nullish(),
@@ -56,12 +58,14 @@ const orderSchema = z
   .passthrough();
 export type BybitOrder = z.output<typeof orderSchema>;
 
+// A page is read whole: a bad row fails the page (the sync tries again later), since a page short
+// of a skipped row would read as the last one and end the paging.
 const orderListSchema = z.object({ count: int.nullish(), items: z.array(orderSchema).nullish() }).passthrough();
 
 /** An order-scoped (legacy) chat message. */
 const orderMessageSchema = z
   .object({
-    id: text,
+    id: venueIdSchema,
     message: z.string().nullish(),
     userId: text.nullish(),
     msgType: int.nullish(),
@@ -85,7 +89,7 @@ export type BybitSession = z.output<typeof sessionSchema>;
 
 /** A session-API chat message: `message` is a JSON string `{content, msgType, fileName}`. */
 const sessionMessageSchema = z
-  .object({ id: text, sendUserNickName: z.string().nullish(), contentType: z.string().nullish(), message: z.string().nullish(), createDate: millis })
+  .object({ id: venueIdSchema, sendUserNickName: z.string().nullish(), contentType: z.string().nullish(), message: z.string().nullish(), createDate: millis })
   .passthrough();
 export type BybitSessionMessage = z.output<typeof sessionMessageSchema>;
 
@@ -328,7 +332,7 @@ function readReply<T extends z.ZodType>(res: HttpResponse, path: string, schema:
     throw new VenueError(idempotent ? 'unavailable' : 'unknown-outcome', `Bybit sent an unexpected reply to ${path}`);
   }
   const parsed = schema.safeParse(envelope.data.result);
-  if (!parsed.success) throw new VenueError(idempotent ? 'unavailable' : 'unknown-outcome', `Bybit sent an unexpected result for ${path}: ${z.prettifyError(parsed.error)}`);
+  if (!parsed.success) throw new VenueError(idempotent ? 'unavailable' : 'unknown-outcome', `Bybit sent an unexpected result for ${path}: ${preview(z.prettifyError(parsed.error), MAX_VENUE_WORDS)}`);
   return parsed.data;
 }
 
@@ -355,7 +359,7 @@ function envelopeOf(res: HttpResponse): { code?: number; message: string } {
   const raw = r.ret_code ?? r.retCode;
   const code = typeof raw === 'number' ? raw : typeof raw === 'string' && /^-?\d+$/.test(raw) ? Number(raw) : undefined;
   const msg = r.ret_msg ?? r.retMsg;
-  return { ...(code === undefined ? {} : { code }), message: typeof msg === 'string' ? msg : '' };
+  return { ...(code === undefined ? {} : { code }), message: typeof msg === 'string' ? venueWords(msg) : '' };
 }
 
 /** Bybit's codes and statuses onto what the client does about them, keeping the venue's own words. */

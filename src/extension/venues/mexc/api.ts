@@ -4,6 +4,8 @@ import type { Clock } from '../../core/clock';
 import type { Logger } from '../../core/logger';
 import { HttpClient, type HttpMethod, type HttpResponse } from '../../core/connection/httpClient';
 import { parseJsonKeepingDecimals } from '../../core/decimalJson';
+import { MAX_VENUE_WORDS, preview, venueWords } from '../framePreview';
+import { orderNumberSchema } from '../venueIds';
 import { VenueError } from '../venue';
 import { encodeQuery, signQueryString, type QueryValue } from '../hmacQuerySigning';
 
@@ -29,7 +31,7 @@ const userInfoSchema = z.object({ nickName: z.string().nullish(), imId: z.union(
 
 const orderRowSchema = z
   .object({
-    advOrderNo: z.union([z.string(), z.number()]).transform((v) => String(v)),
+    advOrderNo: orderNumberSchema,
     state: z.string().nullish(),
     side: z.string().nullish(),
     coinName: z.string().nullish(),
@@ -50,13 +52,16 @@ export type MexcOrder = z.output<typeof orderRowSchema>;
 
 const envelope = <T extends z.ZodType>(data: T) => z.object({ code: z.number(), msg: z.string().nullish(), data: data.nullish() });
 
+// A page is read whole: a bad row fails the page (the sync tries again later), since a page short
+// of a skipped row would read as the last one and end the paging.
 const orderListData = z.union([
   z.array(orderRowSchema),
   z.object({ list: z.array(orderRowSchema) }).transform((v) => v.list),
   z.object({ data: z.array(orderRowSchema) }).transform((v) => v.data),
 ]);
 
-const conversationSchema = z.object({ conversationId: z.union([z.number().int(), z.string().regex(/^\d+$/)]).transform((v) => Number(v)) });
+// Sent back in every chat frame as a JSON number, so it must be a positive integer a double holds exactly.
+const conversationSchema = z.object({ conversationId: z.union([z.number(), z.string().regex(/^\d+$/).transform((v) => Number(v))]).pipe(z.number().int().positive().max(Number.MAX_SAFE_INTEGER)) });
 
 /** Order states in which the chat is still part of a live trade. */
 export const ACTIVE_ORDER_STATES = new Set(['NOT_PAID', 'PAID', 'APPEAL', 'APPEALING', 'IN_APPEAL', 'PENDING', 'TRADING', 'BUYER_PAYED', 'WAIT_RELEASE']);
@@ -74,7 +79,8 @@ export const mexcReplies = {
   createListenKey: (res: HttpResponse): string => readReply(res, 'POST', LISTEN_KEYS, listenKeySchema).listenKey,
   listListenKeys: (res: HttpResponse): string[] => {
     const keys = readReply(res, 'GET', LISTEN_KEYS, listenKeysSchema).listenKey;
-    return keys === undefined ? [] : Array.isArray(keys) ? keys : [keys];
+    // An empty entry is no key: reusing it would open a socket that can never authenticate.
+    return (keys === undefined ? [] : Array.isArray(keys) ? keys : [keys]).filter((key) => key !== '');
   },
   listenKeyCall: (res: HttpResponse, method: 'PUT' | 'DELETE'): void => void readReply(res, method, LISTEN_KEYS, z.unknown()),
   listOrders: (res: HttpResponse): MexcOrder[] => unwrap(readReply(res, 'GET', ORDER_PAGE, envelope(orderListData), true)) ?? [],
@@ -174,7 +180,7 @@ function readReply<T extends z.ZodType>(res: HttpResponse, method: HttpMethod, p
   }
   const parsed = schema.safeParse(decimals ? readDecimalJson(res) : res.json);
   if (!parsed.success) {
-    throw new VenueError('unknown-outcome', `MEXC sent an unexpected reply to ${method} ${path}: ${z.prettifyError(parsed.error)}`);
+    throw new VenueError('unknown-outcome', `MEXC sent an unexpected reply to ${method} ${path}: ${preview(z.prettifyError(parsed.error), MAX_VENUE_WORDS)}`);
   }
   return parsed.data;
 }
@@ -193,12 +199,12 @@ function envelopeOf(res: HttpResponse): { code?: unknown; msg: string } {
   const json = res.json;
   if (typeof json !== 'object' || json === null) return { msg: '' };
   const record = json as { code?: unknown; msg?: unknown };
-  return { code: record.code, msg: record.msg === undefined || record.msg === null ? '' : String(record.msg) };
+  return { code: record.code, msg: record.msg === undefined || record.msg === null ? '' : venueWords(String(record.msg)) };
 }
 
 /** Maps MEXC codes onto what the client does about them, keeping the venue's own message. */
 export function venueErrorFromCode(code: number, msg: string, status: number): VenueError {
-  const text = msg || `code ${code}`;
+  const text = venueWords(msg) || `code ${code}`;
   switch (code) {
     case 700002:
       return new VenueError('auth', `MEXC rejected the signature (${text}). Check the secret key.`, code);

@@ -8,6 +8,7 @@ import { systemClock, type Clock } from '../../core/clock';
 import { HttpClient, type HttpResponse } from '../../core/connection/httpClient';
 import type { HttpBody } from '../../core/connection/httpBody';
 import type { Logger } from '../../core/logger';
+import { MAX_VENUE_WORDS, preview, venueWords } from '../framePreview';
 import { VenueError } from '../venue';
 import { type MixinSigner } from './auth';
 
@@ -173,13 +174,13 @@ function readReply<T extends z.ZodType>(res: HttpResponse, method: 'GET' | 'POST
   const envelope = dataSchema.safeParse(res.json);
   if (!envelope.success) throw new VenueError(idempotent ? 'unavailable' : 'unknown-outcome', `Mixin sent an unreadable reply to ${method} ${path}`);
   const parsed = schema.safeParse(envelope.data.data);
-  if (!parsed.success) throw new VenueError(idempotent ? 'unavailable' : 'unknown-outcome', `Mixin sent unexpected data for ${method} ${path}: ${z.prettifyError(parsed.error).slice(0, 200)}`);
+  if (!parsed.success) throw new VenueError(idempotent ? 'unavailable' : 'unknown-outcome', `Mixin sent unexpected data for ${method} ${path}: ${preview(z.prettifyError(parsed.error), MAX_VENUE_WORDS)}`);
   return parsed.data;
 }
 
 function mixinError(error: { code: number | string; description?: string | null; desciption?: string | null }, path: string, skewNote: string): VenueError {
   const code = Number(error.code);
-  const said = error.description ?? error.desciption ?? '';
+  const said = venueWords(error.description ?? error.desciption ?? '');
   const words = said ? `: ${said}` : '';
   switch (code) {
     case 401:
@@ -197,6 +198,6 @@ function mixinError(error: { code: number | string; description?: string | null;
     case 500:
       return new VenueError('unavailable', `Mixin had a server error (${code})${words}`, code);
     default:
-      return new VenueError('rejected', `Mixin error ${String(error.code)}${words}`, code);
+      return new VenueError('rejected', `Mixin error ${venueWords(String(error.code))}${words}`, code);
   }
 }

@@ -8,10 +8,12 @@ import { systemClock, type Clock } from '../../core/clock';
 import { HttpClient, HttpRequestError, type HttpResponse } from '../../core/connection/httpClient';
 import type { HttpBody, QueryValue } from '../../core/connection/httpBody';
 import { MultipartForm } from '../../core/connection/multipart';
+import { parseRetryAfter } from '../../core/connection/retryAfter';
 import type { Logger } from '../../core/logger';
-import { preview } from '../framePreview';
+import { MAX_VENUE_WORDS, preview, venueWords } from '../framePreview';
 import { parseListItems } from '../listItems';
 import { VenueError } from '../venue';
+import { venueIdSchema } from '../venueIds';
 import type { MultiwaAuth } from './auth';
 
 export interface MultiwaRestOptions {
@@ -23,7 +25,7 @@ export interface MultiwaRestOptions {
   readonly logger?: Logger;
 }
 
-const id = z.union([z.string().min(1), z.number()]).transform((v) => String(v));
+const id = venueIdSchema;
 const isoTime = z.union([z.string(), z.number()]).nullish();
 
 const profileSchema = z
@@ -275,7 +277,7 @@ function readReply<T extends z.ZodType>(res: HttpResponse, method: Method, path:
   if (res.status >= 400) throw multiwaError(res, method, path, now);
   const parsed = schema.safeParse(res.json);
   if (!parsed.success) {
-    throw new VenueError(idempotent ? 'unavailable' : 'unknown-outcome', `MultiWA sent an unexpected reply to ${method} ${path}: ${z.prettifyError(parsed.error).slice(0, 300)}`);
+    throw new VenueError(idempotent ? 'unavailable' : 'unknown-outcome', `MultiWA sent an unexpected reply to ${method} ${path}: ${preview(z.prettifyError(parsed.error), MAX_VENUE_WORDS)}`);
   }
   return parsed.data;
 }
@@ -283,16 +285,17 @@ function readReply<T extends z.ZodType>(res: HttpResponse, method: Method, path:
 /** The server's words: Nest puts them in `message` (a string or a list of validation messages), or `error`. */
 export function errorText(res: HttpResponse): string | undefined {
   const body = res.json;
-  if (typeof body !== 'object' || body === null) return res.bodyText.slice(0, 200) || undefined;
+  if (typeof body !== 'object' || body === null) return venueWords(res.bodyText) || undefined;
   const record = body as Record<string, unknown>;
   const message = record['message'];
-  if (Array.isArray(message)) return message.filter((m): m is string => typeof m === 'string').join('; ') || undefined;
-  if (typeof message === 'string' && message) return message;
+  if (Array.isArray(message)) return venueWords(message.filter((m): m is string => typeof m === 'string').join('; ')) || undefined;
+  if (typeof message === 'string' && message) return venueWords(message) || undefined;
   const error = record['error'];
-  return typeof error === 'string' && error ? error : undefined;
+  return typeof error === 'string' && error ? venueWords(error) || undefined : undefined;
 }
 
 const DAILY_LIMIT = /^(COLD_)?DAILY_LIMIT_REACHED$|^COLD_CIRCUIT_OPEN$/;
+const DAY_MS = 24 * 3600_000;
 
 export function multiwaError(res: HttpResponse, method: string, path: string, now: number): VenueError {
   const said = errorText(res);
@@ -311,12 +314,15 @@ export function multiwaError(res: HttpResponse, method: string, path: string, no
       const error = typeof body['error'] === 'string' ? body['error'] : '';
       if (DAILY_LIMIT.test(error)) {
         const resetAt = Date.parse(String(body['resetAt'] ?? body['retryAt'] ?? ''));
-        const wait = Number.isFinite(resetAt) && resetAt > now ? resetAt - now : 60 * 60_000;
-        const limit = typeof body['limit'] === 'number' ? ` (${String(body['count'] ?? body['limit'])} of ${body['limit']} today)` : '';
+        // A daily limit resets within a day: a later reset (a far-off or garbled date) waits a day at most.
+        const wait = Number.isFinite(resetAt) && resetAt > now ? Math.min(resetAt - now, DAY_MS) : 60 * 60_000;
+        const used = typeof body['count'] === 'number' ? body['count'] : body['limit'];
+        const limit = typeof body['limit'] === 'number' ? ` (${String(used)} of ${body['limit']} today)` : '';
         return new VenueError('rate-limit', error === 'COLD_CIRCUIT_OPEN' ? 'the gateway paused sends to new contacts (cold-send circuit open)' : `the WhatsApp profile reached its daily message limit${limit}; it resets ${Number.isFinite(resetAt) ? new Date(resetAt).toISOString() : 'later'}`, 429, wait);
       }
-      const retryAfter = Number(res.headers['retry-after']);
-      return new VenueError('rate-limit', `MultiWA rate limit${words}`, 429, Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter * 1000 : 30_000);
+      // Read as the core reads it (seconds or an HTTP-date), capped the same way.
+      const retryAfter = parseRetryAfter(res.headers['retry-after'], now);
+      return new VenueError('rate-limit', `MultiWA rate limit${words}`, 429, retryAfter !== undefined && retryAfter > 0 ? retryAfter : 30_000);
     }
   }
   if (res.status >= 500) return new VenueError(method === 'GET' ? 'unavailable' : 'unknown-outcome', `MultiWA failed with HTTP ${res.status}${words}`, res.status);
