@@ -15,7 +15,6 @@ import { decodeBlazeFrame, encodeBlazeFrame } from '../../../src/extension/venue
 import { decodePlainFrame, decodeSocketIoEvent } from '../../../src/extension/venues/multiwa/realtimeEvents';
 import { anyField, assertDetail, assertStorable, count, nastyText, NOW, params, stringy, SUITE_TIMEOUT_MS, truncated } from './fuzzKit';
 
-
 // ---- MEXC -------------------------------------------------------------------------------------
 
 const mexcData = fc.record(
@@ -68,7 +67,14 @@ const mexcMessageData = fc.record({
 const mexcMessageFrame = fc
   .record({ method: fc.constant('RECEIVE_MESSAGE'), success: fc.option(fc.boolean(), { nil: undefined }), data: fc.oneof({ weight: 4, arbitrary: mexcMessageData.map((d) => JSON.stringify(d)) }, { weight: 1, arbitrary: mexcMessageData }) })
   .map((f) => JSON.stringify(f));
-const mexcInput = fc.oneof(mexcMessageFrame, mexcFrame, truncated(mexcFrame), truncated(mexcMessageFrame), nastyText, fc.jsonValue().map((v) => JSON.stringify(v)));
+const mexcInput = fc.oneof(
+  { weight: 4, arbitrary: mexcMessageFrame },
+  { weight: 1, arbitrary: mexcFrame },
+  { weight: 1, arbitrary: truncated(mexcFrame) },
+  { weight: 1, arbitrary: truncated(mexcMessageFrame) },
+  { weight: 1, arbitrary: nastyText },
+  { weight: 1, arbitrary: fc.jsonValue().map((v) => JSON.stringify(v)) },
+);
 
 // ---- Binance ----------------------------------------------------------------------------------
 
