@@ -37,7 +37,8 @@ export const DECIMAL_PATTERN = /^\d{1,30}(\.\d{1,30})?$/;
 // Tickers (USDT, 1000SATS, EUR) and venue states (NOT_PAID, 20, BUYER_PAYED): no spaces or
 // direction marks, so they cannot spoof the words around them in a tree label.
 const CODE_PATTERN = /^[A-Za-z0-9._-]{1,32}$/;
-const ORDER_NO_PATTERN = /^[A-Za-z0-9._-]{1,64}$/;
+/** Order numbers: the venues' are digits (MEXC, Binance, Bybit); letters, dots and dashes are tolerated. */
+export const ORDER_NO_PATTERN = /^[A-Za-z0-9._-]{1,64}$/;
 
 const venue: Check = (v) => (typeof v === 'string' && VENUES.has(v) ? undefined : 'is not a venue');
 

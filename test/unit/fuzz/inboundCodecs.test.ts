@@ -3,74 +3,17 @@
 // like the real ones with fields of the wrong type, missing, huge, or cut short. Every input must be
 // answered (no exception, no hang) with a known outcome; a rejection carries a detail short enough to
 // log; and a frame a decoder accepts as a chat message must map to a message the hub keeps.
-//
-// `npm run fuzz` runs 100,000 inputs per property (VENUE_CHAT_FUZZ_RUNS) and prints the outcome
-// counts; `npm test` runs a short version. A failure prints fast-check's seed and path: replay with
-// VENUE_CHAT_FUZZ_SEED=<seed> VENUE_CHAT_FUZZ_PATH=<path>.
+// Run settings and the outcome table: fuzzKit.ts.
 import assert from 'node:assert/strict';
 import { gzipSync } from 'node:zlib';
 import fc from 'fast-check';
-import { checkInbound } from '../../../src/extension/core/inbox/inboundFit';
 import { decodeFrame as decodeBinanceFrame } from '../../../src/extension/venues/binance/stream';
 import { toChatMessage as binanceMessage } from '../../../src/extension/venues/binance/messageMapping';
 import { decodeFrame as decodeMexcFrame } from '../../../src/extension/venues/mexc/stream';
 import { messageTime, toChatMessage as mexcMessage } from '../../../src/extension/venues/mexc/messageMapping';
 import { decodeBlazeFrame, encodeBlazeFrame } from '../../../src/extension/venues/mixin/blazeFrames';
 import { decodePlainFrame, decodeSocketIoEvent } from '../../../src/extension/venues/multiwa/realtimeEvents';
-
-const RUNS = Number(process.env['VENUE_CHAT_FUZZ_RUNS'] ?? 2_000);
-const SEED = process.env['VENUE_CHAT_FUZZ_SEED'];
-const PATH = process.env['VENUE_CHAT_FUZZ_PATH'];
-const NOW = Date.UTC(2026, 10, 30, 12);
-/** A rejection's detail goes to the log and the bad-input count: it must stay a line, not the frame. */
-const MAX_DETAIL_CHARS = 1_000;
-
-function params(): fc.Parameters<unknown> {
-  // No shrinking: inputs run to 70,000 characters, and shrinking those takes far longer than the
-  // run; the seed and path in the report replay the failing input exactly.
-  return { numRuns: RUNS, endOnFailure: true, ...(SEED !== undefined ? { seed: Number(SEED) } : {}), ...(PATH !== undefined ? { path: PATH } : {}) };
-}
-
-/** Outcome counts per codec, printed by `npm run fuzz`. */
-const outcomes = new Map<string, Map<string, number>>();
-function count(codec: string, outcome: string): void {
-  const byOutcome = outcomes.get(codec) ?? new Map<string, number>();
-  outcomes.set(codec, byOutcome);
-  byOutcome.set(outcome, (byOutcome.get(outcome) ?? 0) + 1);
-}
-
-// ---- shared generators ------------------------------------------------------------------------
-
-/** Text a hostile or broken peer could put anywhere: short and long, control and bidi characters, lone surrogates. */
-const nastyText = fc.oneof(
-  fc.string({ maxLength: 40 }),
-  fc.string({ unit: 'binary', maxLength: 40 }),
-  fc.constantFrom('', ' ', '\u0000', '\u202e', '\ud800', '<script>alert(1)</script>', '1e400', 'NaN', '-0', '9'.repeat(400)),
-  fc.string({ minLength: 5_000, maxLength: 70_000, unit: fc.constantFrom('a', ' ', '\n', 'é') }),
-);
-/** Any JSON-ish value in a field: the right type sometimes, the wrong one often. */
-const anyField = fc.oneof(nastyText, fc.integer(), fc.double(), fc.boolean(), fc.constant(null), fc.jsonValue({ maxDepth: 2 }));
-/**
- * A field usually right and sometimes wrong: frames of a dozen fields then come out well-formed
- * often enough (about a third) for the accepting paths to be fuzzed too, not only the rejections.
- */
-const stringy = (valid: fc.Arbitrary<string | number | boolean>) => fc.oneof({ weight: 15, arbitrary: valid }, { weight: 1, arbitrary: anyField });
-
-/** A frame cut short, as a torn read or a hostile proxy leaves it. */
-function truncated(frames: fc.Arbitrary<string>): fc.Arbitrary<string> {
-  return fc.tuple(frames, fc.nat()).map(([text, n]) => text.slice(0, text.length === 0 ? 0 : n % text.length));
-}
-
-function assertDetail(detail: unknown, where: string): void {
-  assert.equal(typeof detail, 'string', `${where}: a rejection says why`);
-  assert.ok((detail as string).length > 0 && (detail as string).length <= MAX_DETAIL_CHARS, `${where}: a rejection's detail is one loggable line (${(detail as string).length} chars)`);
-}
-
-/** What the hub does with a mapped message before the store: checks it, fitting over-long display fields. */
-function assertStorable(message: unknown, where: string): void {
-  const checked = checkInbound(message as never, []);
-  assert.notEqual(typeof checked, 'string', `${where}: an accepted frame maps to a message the hub refuses: ${String(checked)}`);
-}
+import { anyField, assertDetail, assertStorable, count, nastyText, NOW, params, stringy, SUITE_TIMEOUT_MS, truncated } from './fuzzKit';
 
 // ---- MEXC -------------------------------------------------------------------------------------
 
@@ -102,7 +45,36 @@ const mexcFrame = fc
     { requiredKeys: [] },
   )
   .map((f) => JSON.stringify(f));
-const mexcInput = fc.oneof(mexcFrame, truncated(mexcFrame), nastyText, fc.jsonValue().map((v) => JSON.stringify(v)));
+/**
+ * A RECEIVE_MESSAGE push with every field the decoder requires present (its `data` the JSON string
+ * MEXC sends), each field still sometimes wrong: without it the message path is reached by chance
+ * (under 0.2% of the inputs) and goes all but unfuzzed.
+ */
+const mexcMessageData = fc.record({
+  id: stringy(fc.oneof(fc.integer({ min: 1 }), fc.stringMatching(/^\d{1,25}$/))),
+  content: stringy(fc.oneof(fc.string(), nastyText)),
+  conversationId: stringy(fc.oneof(fc.integer({ min: 1 }), fc.stringMatching(/^\d{1,25}$/))),
+  type: stringy(fc.integer({ min: 1, max: 4 })),
+  imageUrl: stringy(fc.oneof(fc.constant(''), fc.webUrl(), nastyText)),
+  imageThumbUrl: stringy(fc.oneof(fc.constant(''), fc.webUrl())),
+  videoUrl: stringy(fc.oneof(fc.constant(''), fc.webUrl(), nastyText)),
+  fileUrl: stringy(fc.oneof(fc.constant(''), fc.webUrl(), nastyText)),
+  createTime: stringy(fc.oneof(fc.constantFrom('2026-11-30 12:00:00', '2026-02-30 25:61:00', '0000-00-00 00:00:00', '9999-12-31 23:59:59', ''), nastyText)),
+  self: stringy(fc.boolean()),
+  fromUserId: stringy(fc.oneof(fc.string(), nastyText)),
+  fromNickName: stringy(fc.oneof(fc.string(), nastyText)),
+});
+const mexcMessageFrame = fc
+  .record({ method: fc.constant('RECEIVE_MESSAGE'), success: fc.option(fc.boolean(), { nil: undefined }), data: fc.oneof({ weight: 4, arbitrary: mexcMessageData.map((d) => JSON.stringify(d)) }, { weight: 1, arbitrary: mexcMessageData }) })
+  .map((f) => JSON.stringify(f));
+const mexcInput = fc.oneof(
+  { weight: 4, arbitrary: mexcMessageFrame },
+  { weight: 1, arbitrary: mexcFrame },
+  { weight: 1, arbitrary: truncated(mexcFrame) },
+  { weight: 1, arbitrary: truncated(mexcMessageFrame) },
+  { weight: 1, arbitrary: nastyText },
+  { weight: 1, arbitrary: fc.jsonValue().map((v) => JSON.stringify(v)) },
+);
 
 // ---- Binance ----------------------------------------------------------------------------------
 
@@ -200,16 +172,7 @@ const plainFrame = fc.oneof(
 // ---- properties --------------------------------------------------------------------------------
 
 describe('fuzzing: every venue\'s inbound codec against generated malformed input', function () {
-  // 100,000 inputs per property take a while on a small machine; the default run is short.
-  this.timeout(Math.max(60_000, RUNS * 5));
-
-  after(() => {
-    if (!process.env['VENUE_CHAT_FUZZ_RUNS']) return;
-    for (const [codec, byOutcome] of outcomes) {
-      const total = [...byOutcome.values()].reduce((a, b) => a + b, 0);
-      console.log(`  ${codec}: ${total.toLocaleString('en-US')} inputs, ${[...byOutcome].map(([o, n]) => `${o} ${n.toLocaleString('en-US')}`).join(', ')}`);
-    }
-  });
+  this.timeout(SUITE_TIMEOUT_MS);
 
   it('MEXC chat frames: always answered; an accepted message maps to one the store accepts', () => {
     fc.assert(

@@ -16,7 +16,8 @@ import { systemClock, type Clock } from '../clock';
 import type { Disposable } from '../event';
 import { silentLogger, type Logger } from '../logger';
 import { encodeBody, encodeQueryParams, type HttpBody, type QueryValue } from './httpBody';
-import { garbledReply, HttpRequestError, statusFailure, transportFailure, type FailureContext, type HttpResponse } from './httpFailure';
+import { HttpRequestError, transportFailure, type FailureContext, type HttpResponse } from './httpFailure';
+import { replyFailure, replyOf } from './httpReply';
 import { DEFAULT_RETRY_AFTER_CAP_MS } from './retryAfter';
 import { SendTracker } from './sendTracker';
 import { TokenBucket } from './tokenBucket';
@@ -256,9 +257,7 @@ export class HttpClient implements Disposable {
         signal: controller.signal,
         transport,
       });
-      const bodyBytes = Buffer.isBuffer(reply.data) ? reply.data : Buffer.from(reply.data ?? '');
-      const bodyText = bodyBytes.toString('utf8');
-      res = { status: reply.status, headers: flattenHeaders(reply.headers), bodyBytes, bodyText, json: parseJson(bodyText) };
+      res = replyOf(reply.status, flattenHeaders(reply.headers), Buffer.isBuffer(reply.data) ? reply.data : Buffer.from(reply.data ?? ''));
     } catch (err) {
       const failure = transportFailure(ctx, { mayHaveLeft: tracker.mayHaveLeft, timedOut: timedOut && !aborted, timeoutMs, aborted, cause: plainCause(err) });
       this.logger.debug(`${ctx.venue} ${req.method} ${ctx.path} failed: ${failure.kind} (${failure.message})`);
@@ -269,18 +268,17 @@ export class HttpClient implements Disposable {
     }
 
     this.logger.debug(`${ctx.venue} ${req.method} ${ctx.path} -> HTTP ${res.status}`);
-    const failure = statusFailure(ctx, res, {
+    const policy = {
       now: this.clock.now(),
       retryAfterCapMs: this.options.retryAfterCapMs ?? DEFAULT_RETRY_AFTER_CAP_MS,
       defaultRetryAfterMs: this.options.defaultRetryAfterMs ?? 1000,
       detail: this.options.errorDetail?.(res),
-    });
+    };
+    const failure = replyFailure(ctx, res, policy, req.expectJson ?? req.method !== 'HEAD');
     if (failure) {
       if (failure.kind === 'rate-limit' && failure.retryAfterMs !== undefined) bucket.penalise(failure.retryAfterMs);
       throw failure;
     }
-    const expectJson = req.expectJson ?? req.method !== 'HEAD';
-    if (expectJson && res.status >= 200 && res.status < 300 && res.status !== 204 && res.json === undefined) throw garbledReply(ctx, res);
     return res;
   }
 
@@ -342,13 +340,4 @@ function flattenHeaders(headers: object): Record<string, string> {
     out[name.toLowerCase()] = Array.isArray(value) ? value.map(String).join(', ') : String(value);
   }
   return out;
-}
-
-function parseJson(text: string): unknown {
-  if (text.trim() === '') return undefined;
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    return undefined;
-  }
 }

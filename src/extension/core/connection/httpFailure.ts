@@ -3,6 +3,7 @@
 // it cannot have, a retry is safe; if it may have, the outbox checks whether it landed first.
 // The table is documented in docs/architecture.md (Connections).
 import { VenueError, type VenueErrorKind } from '../../venues/venue';
+import { venueWords } from '../../venues/framePreview';
 import { parseRetryAfter } from './retryAfter';
 
 export interface HttpResponse {
@@ -118,14 +119,16 @@ export interface StatusPolicy {
 export function statusFailure(ctx: FailureContext, res: HttpResponse, policy: StatusPolicy): HttpRequestError | undefined {
   const { status } = res;
   const what = `${ctx.method} ${ctx.path}`;
+  // The venue's words come from the body, which can be any size: a line of them at most.
+  const said = policy.detail ? venueWords(policy.detail) : '';
   const retryAfter = parseRetryAfter(res.headers['retry-after'], policy.now, policy.retryAfterCapMs);
   const base = { mayHaveLeft: true, venueCode: status, response: res };
   if (status === 429 || (status === 503 && retryAfter !== undefined)) {
     const retryAfterMs = retryAfter ?? Math.min(policy.defaultRetryAfterMs, policy.retryAfterCapMs);
-    return new HttpRequestError('rate-limit', `${ctx.venue} rate limit: ${policy.detail || 'too many requests'}`, { ...base, retryAfterMs });
+    return new HttpRequestError('rate-limit', `${ctx.venue} rate limit: ${said || 'too many requests'}`, { ...base, retryAfterMs });
   }
   if (status >= 500 && status <= 599) {
-    const detail = policy.detail ? ` (${policy.detail})` : '';
+    const detail = said ? ` (${said})` : '';
     return ctx.idempotent
       ? new HttpRequestError('unavailable', `${ctx.venue} ${what} failed with HTTP ${status}${detail}`, base)
       : new HttpRequestError('unknown-outcome', `${ctx.venue} ${what} failed with HTTP ${status}${detail}; it may have been carried out`, base);

@@ -29,13 +29,17 @@ function fitDisplayFields(message: ChatMessage, notes: string[]): ChatMessage {
   const senderName = message.senderName === undefined ? undefined : clampText(message.senderName, MAX_FIELD_LENGTH);
   if (senderName?.clamped) notes.push(`sender name cut from ${senderName.originalLength} chars`);
   const attachments = message.attachments?.map((a, i) => fitAttachment(a, i, notes));
+  const { quote: _quote, ...rest } = message;
   const quote = message.quote ? fitQuote(message.quote, notes) : undefined;
   const payload = message.payload ? (fitPayloadValue(message.payload, 'payload', notes) as MessagePayload) : undefined;
-  return { ...message, ...(senderName ? { senderName: senderName.text } : {}), ...(attachments ? { attachments } : {}), ...(quote ? { quote } : {}), ...(payload ? { payload } : {}) };
+  return { ...rest, ...(senderName ? { senderName: senderName.text } : {}), ...(attachments ? { attachments } : {}), ...(quote ? { quote } : {}), ...(payload ? { payload } : {}) };
 }
 
-/** A quote's words are the quoted sender's (a counterparty's name and text): cut to fit; a quoted id too long to be real is dropped. */
-function fitQuote(quote: QuotedMessage, notes: string[]): QuotedMessage {
+/**
+ * A quote's words are the quoted sender's (a counterparty's name and text): cut to fit; a quoted id
+ * too long to be real points nowhere and is dropped (with the quote, if that was all of it).
+ */
+function fitQuote(quote: QuotedMessage, notes: string[]): QuotedMessage | undefined {
   const fitted: { -readonly [K in keyof QuotedMessage]: QuotedMessage[K] } = { ...quote };
   if (quote.senderName !== undefined && quote.senderName.length > MAX_FIELD_LENGTH) {
     fitted.senderName = clampText(quote.senderName, MAX_FIELD_LENGTH).text;
@@ -49,7 +53,7 @@ function fitQuote(quote: QuotedMessage, notes: string[]): QuotedMessage {
     delete fitted.venueMessageId;
     notes.push(`quoted message id dropped (${quote.venueMessageId.length} chars)`);
   }
-  return fitted;
+  return Object.keys(fitted).length > 0 ? fitted : undefined;
 }
 
 /** Payload fields a cut would make wrong rather than short: links and ids are dropped instead. */

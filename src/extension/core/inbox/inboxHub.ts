@@ -12,6 +12,7 @@ import type { ComposeInput, Outbox } from '../delivery/outbox';
 import { DisposableStore, Emitter, toDisposable, type Disposable, type Event } from '../event';
 import { silentLogger, type Logger } from '../logger';
 import type { CheckedMessage, MessageStore } from '../store/messageStore';
+import { badInputLine, MAX_BAD_INPUT_DETAIL, MAX_BAD_INPUT_WHERE } from './badInputLine';
 import { ConversationBook, conversationKey } from './conversationBook';
 import { ConversationViewers } from './conversationViewers';
 import { HistoryBackfill } from './historyBackfill';
@@ -589,7 +590,9 @@ export class InboxHub implements Disposable {
     this.forwardMessages((await this.inbound.write([gap])).changed, new Set(), notLive);
   }
 
-  private reportBadInput(slot: AccountSlot, where: string, detail: string): void {
+  private reportBadInput(slot: AccountSlot, rawWhere: string, rawDetail: string): void {
+    const where = badInputLine(rawWhere, MAX_BAD_INPUT_WHERE);
+    const detail = badInputLine(rawDetail, MAX_BAD_INPUT_DETAIL);
     this.badInputs++;
     this.logger.warn(`bad input from ${where}: ${detail}`);
     this.badInputEmitter.fire({ accountId: slot.info.id, where, detail });

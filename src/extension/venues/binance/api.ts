@@ -10,8 +10,10 @@ import type { Logger } from '../../core/logger';
 import { HttpClient, type HttpMethod, type HttpResponse } from '../../core/connection/httpClient';
 import type { JsonBody } from '../../core/connection/httpBody';
 import { parseJsonKeepingDecimals } from '../../core/decimalJson';
+import { orderNumberSchema } from '../venueIds';
 import { VenueError } from '../venue';
 import { encodeQuery, signQueryString, type QueryValue } from '../hmacQuerySigning';
+import { MAX_VENUE_WORDS, preview, venueWords } from '../framePreview';
 import { chatMessageSchema } from './stream';
 
 export interface BinanceCredentials {
@@ -37,7 +39,7 @@ export type ChatCredential = z.output<typeof credentialSchema>;
 
 const orderSchema = z
   .object({
-    orderNumber: idText,
+    orderNumber: orderNumberSchema,
     advNo: idText.nullish(),
     tradeType: z.string().nullish(),
     asset: z.string().nullish(),
@@ -84,6 +86,57 @@ export interface ChatPage {
   readonly total?: number;
 }
 
+/** List items that do not parse are skipped, each told here. */
+type BadItem = ((detail: string) => void) | undefined;
+
+const CHAT_CREDENTIAL = '/sapi/v1/c2c/chat/retrieveChatCredential';
+const ACTIVE_ORDERS = '/sapi/v1/c2c/orderMatch/listOrders';
+const ORDER_HISTORY = '/sapi/v1/c2c/orderMatch/listUserOrderHistory';
+const CHAT_PAGE = '/sapi/v1/c2c/chat/retrieveChatMessagesWithPagination';
+const MARK_READ = '/sapi/v1/c2c/chat/markOrderMessagesAsRead';
+const PRE_SIGNED_URL = '/sapi/v1/c2c/chat/image/pre-signed-url';
+
+/**
+ * Each call's reading of its reply, apart from the HTTP around it: what a reply means, or the
+ * VenueError it is. Pure, so the fuzz suite feeds them generated replies (test/unit/fuzz).
+ */
+export const binanceReplies = {
+  chatCredential: (res: HttpResponse): ChatCredential => {
+    const credential = unwrap(readReply(res, 'GET', CHAT_CREDENTIAL, businessEnvelope(credentialSchema)));
+    if (!credential) throw new VenueError('unavailable', 'Binance returned no chat credential');
+    return credential;
+  },
+  // Order pages are read whole: a bad row fails the page (the sync tries again later), since a page
+  // short of a skipped row would read as the last one and end the paging.
+  activeOrders: (res: HttpResponse): BinanceOrder[] => unwrap(readReply(res, 'POST', ACTIVE_ORDERS, businessEnvelope(z.array(orderSchema)))) ?? [],
+  orderHistory: (res: HttpResponse): BinanceOrder[] => unwrap(readReply(res, 'GET', ORDER_HISTORY, businessEnvelope(z.array(orderSchema)))) ?? [],
+  /** History items of a bad shape are skipped, each told to `onBadItem`. */
+  chatPage: (res: HttpResponse, orderNo: string, onBadItem: BadItem): ChatPage => {
+    const reply = readReply(res, 'GET', CHAT_PAGE, businessEnvelope(z.array(z.unknown())));
+    const items: BinanceChatMessage[] = [];
+    for (const raw of unwrap(reply) ?? []) {
+      const parsed = chatMessageSchema.safeParse(raw);
+      if (parsed.success) items.push(parsed.data);
+      else onBadItem?.(`history of order ${orderNo}: ${preview(z.prettifyError(parsed.error), MAX_VENUE_WORDS)}`);
+    }
+    return { messages: items, total: reply.total ?? undefined };
+  },
+  markOrderRead: (res: HttpResponse): void => void unwrap(readReply(res, 'POST', MARK_READ, businessEnvelope(z.unknown()))),
+  preSignedUrl: (res: HttpResponse): { uploadUrl: string; imageUrl: string } => {
+    const data = unwrap(readReply(res, 'POST', PRE_SIGNED_URL, businessEnvelope(preSignedSchema)));
+    if (!data) throw new VenueError('unknown-outcome', 'Binance returned no upload URL');
+    return data;
+  },
+  imageUpload: (res: HttpResponse): void => {
+    if (res.status >= 400) throw new VenueError(res.status === 403 ? 'rejected' : 'unavailable', `the image upload failed with HTTP ${res.status}`, res.status);
+  },
+};
+
+/** The venue's own words for the core's failure messages (429, 5xx). */
+export function binanceErrorDetail(res: HttpResponse): string | undefined {
+  return envelopeOf(res).message || undefined;
+}
+
 export class BinanceRestClient {
   private readonly http: HttpClient;
   private readonly clock: Clock;
@@ -104,7 +157,7 @@ export class BinanceRestClient {
       sign: ({ query, timestamp }) => ({ query: signQueryString(query, secretKey, timestamp + this.offsetMs, recvWindow) }),
       // SAPI weights are per IP and UID. The image URL's 36 per minute is ImageUrlQuota's (the adapter's).
       rateLimit: { capacity: 10, refillPerSecond: 10 },
-      errorDetail: (res) => envelopeOf(res).message || undefined,
+      errorDetail: binanceErrorDetail,
       timeoutMs: options.timeoutMs ?? 10_000,
       clock: options.clock,
       logger: options.logger,
@@ -113,83 +166,51 @@ export class BinanceRestClient {
 
   /** A fresh chat credential: the listen token in it is good for one connection only. */
   async chatCredential(): Promise<ChatCredential> {
-    const credential = await this.business('GET', '/sapi/v1/c2c/chat/retrieveChatCredential', {}, undefined, credentialSchema, true);
-    if (!credential) throw new VenueError('unavailable', 'Binance returned no chat credential');
-    return credential;
+    return binanceReplies.chatCredential(await this.send('GET', CHAT_CREDENTIAL, {}, undefined, true));
   }
 
   /** Orders in progress, one page (numeric statuses 1 TRADING, 2 BUYER_PAYED, 3 APPEALING). */
   async activeOrders(page: number, rows: number): Promise<BinanceOrder[]> {
-    return (await this.business('POST', '/sapi/v1/c2c/orderMatch/listOrders', {}, { page, rows, orderStatusList: [1, 2, 3] }, z.array(orderSchema), true)) ?? [];
+    return binanceReplies.activeOrders(await this.send('POST', ACTIVE_ORDERS, {}, { page, rows, orderStatusList: [1, 2, 3] }, true));
   }
 
   /** Order history in one window of at most 30 days, one page. */
   async orderHistory(params: { startTimestamp: number; endTimestamp: number; page: number; rows: number }): Promise<BinanceOrder[]> {
-    return (await this.business('GET', '/sapi/v1/c2c/orderMatch/listUserOrderHistory', { ...params }, undefined, z.array(orderSchema), true)) ?? [];
+    return binanceReplies.orderHistory(await this.send('GET', ORDER_HISTORY, { ...params }, undefined, true));
   }
 
   /** One page of an order's chat, newest first; `olderThanId` asks for messages before that id. */
   async chatMessages(params: { orderNo: string; page: number; rows: number; olderThanId?: string }): Promise<ChatPage> {
-    const res = await this.call('GET', '/sapi/v1/c2c/chat/retrieveChatMessagesWithPagination', { page: params.page, rows: params.rows, orderNo: params.orderNo, id: params.olderThanId }, undefined, businessEnvelope(z.array(z.unknown())), true);
-    const items: BinanceChatMessage[] = [];
-    for (const raw of this.unwrap(res) ?? []) {
-      const parsed = chatMessageSchema.safeParse(raw);
-      if (parsed.success) items.push(parsed.data);
-      else this.onBadItem?.(`history of order ${params.orderNo}: ${z.prettifyError(parsed.error)}`);
-    }
-    return { messages: items, total: res.total ?? undefined };
+    const res = await this.send('GET', CHAT_PAGE, { page: params.page, rows: params.rows, orderNo: params.orderNo, id: params.olderThanId }, undefined, true);
+    return binanceReplies.chatPage(res, params.orderNo, this.onBadItem);
   }
 
   async markOrderRead(orderNo: string, userId?: string): Promise<void> {
-    await this.business('POST', '/sapi/v1/c2c/chat/markOrderMessagesAsRead', {}, userId ? { orderNo, userId } : { orderNo }, z.unknown(), true);
+    binanceReplies.markOrderRead(await this.send('POST', MARK_READ, {}, userId ? { orderNo, userId } : { orderNo }, true));
   }
 
   async preSignedUrl(imageName: string): Promise<{ uploadUrl: string; imageUrl: string }> {
-    const data = await this.business('POST', '/sapi/v1/c2c/chat/image/pre-signed-url', {}, { imageName }, preSignedSchema, false);
-    if (!data) throw new VenueError('unknown-outcome', 'Binance returned no upload URL');
-    return data;
+    return binanceReplies.preSignedUrl(await this.send('POST', PRE_SIGNED_URL, {}, { imageName }, false));
   }
 
   /** PUTs the bytes to the pre-signed URL (an absolute URL, not signed again). */
   async putImage(uploadUrl: string, bytes: Uint8Array, contentType: string, progress: (sent: number, total: number) => void, signal: AbortSignal): Promise<void> {
     const res = await this.http.request({ method: 'PUT', path: uploadUrl, body: bytes, headers: { 'Content-Type': contentType }, signed: false, expectJson: false, idempotent: true, onUploadProgress: progress, signal, timeoutMs: 60_000 });
-    if (res.status >= 400) throw new VenueError(res.status === 403 ? 'rejected' : 'unavailable', `the image upload failed with HTTP ${res.status}`, res.status);
+    binanceReplies.imageUpload(res);
   }
 
   dispose(): void {
     this.http.dispose();
   }
 
-  private async business<T extends z.ZodType>(method: HttpMethod, path: string, query: Record<string, QueryValue>, body: JsonBody | undefined, data: T, idempotent: boolean): Promise<z.output<T> | null | undefined> {
-    return this.unwrap(await this.call(method, path, query, body, businessEnvelope(data), idempotent));
-  }
-
-  private unwrap<T>(res: { code: string | number; message?: string | null; data?: T | null }): T | null | undefined {
-    if (String(res.code) !== '000000') throw venueErrorFromCode(res.code, res.message ?? '', 200);
-    return res.data;
-  }
-
-  private async call<T extends z.ZodType>(method: HttpMethod, path: string, query: Record<string, QueryValue>, body: JsonBody | undefined, schema: T, idempotent: boolean, retried = false): Promise<z.output<T>> {
+  /** One signed call; a -1021 (the clock) re-reads the server time once and retries. */
+  private async send(method: HttpMethod, path: string, query: Record<string, QueryValue>, body: JsonBody | undefined, idempotent: boolean, retried = false): Promise<HttpResponse> {
     const res = await this.http.request({ method, path, query: encodeQuery(query), ...(body === undefined ? {} : { body }), idempotent });
-    if (res.status >= 400) {
-      const { code, message } = envelopeOf(res);
-      if (code === -1021 && !retried) {
-        await this.syncTime();
-        return this.call(method, path, query, body, schema, idempotent, true);
-      }
-      if (code !== undefined) throw venueErrorFromCode(code, message, res.status);
-      if (res.status === 401 || res.status === 403) throw new VenueError('auth', `Binance refused the API key (HTTP ${res.status}): is the C2C permission enabled for it?`, res.status);
-      throw new VenueError('rejected', `Binance ${method} ${path} failed with HTTP ${res.status}`, res.status);
+    if (res.status >= 400 && envelopeOf(res).code === -1021 && !retried) {
+      await this.syncTime();
+      return this.send(method, path, query, body, idempotent, true);
     }
-    let json: unknown;
-    try {
-      json = parseJsonKeepingDecimals(res.bodyText);
-    } catch {
-      json = res.json;
-    }
-    const parsed = schema.safeParse(json);
-    if (!parsed.success) throw new VenueError('unknown-outcome', `Binance sent an unexpected reply to ${method} ${path}: ${z.prettifyError(parsed.error)}`);
-    return parsed.data;
+    return res;
   }
 
   /** Measures the offset to Binance's clock (`GET /api/v3/time`, unsigned), half a round trip early. */
@@ -203,6 +224,30 @@ export class BinanceRestClient {
   }
 }
 
+function unwrap<T>(res: { code: string | number; message?: string | null; data?: T | null }): T | null | undefined {
+  if (String(res.code) !== '000000') throw venueErrorFromCode(res.code, res.message ?? '', 200);
+  return res.data;
+}
+
+/** A reply the core client let through, read by Binance's envelope and `schema` (decimals kept as text). */
+function readReply<T extends z.ZodType>(res: HttpResponse, method: HttpMethod, path: string, schema: T): z.output<T> {
+  if (res.status >= 400) {
+    const { code, message } = envelopeOf(res);
+    if (code !== undefined) throw venueErrorFromCode(code, message, res.status);
+    if (res.status === 401 || res.status === 403) throw new VenueError('auth', `Binance refused the API key (HTTP ${res.status}): is the C2C permission enabled for it?`, res.status);
+    throw new VenueError('rejected', `Binance ${method} ${path} failed with HTTP ${res.status}`, res.status);
+  }
+  let json: unknown;
+  try {
+    json = parseJsonKeepingDecimals(res.bodyText);
+  } catch {
+    json = res.json;
+  }
+  const parsed = schema.safeParse(json);
+  if (!parsed.success) throw new VenueError('unknown-outcome', `Binance sent an unexpected reply to ${method} ${path}: ${preview(z.prettifyError(parsed.error), MAX_VENUE_WORDS)}`);
+  return parsed.data;
+}
+
 /** `code` and `msg`/`message` wherever a reply carries them (error replies may not be JSON at all). */
 function envelopeOf(res: HttpResponse): { code?: string | number; message: string } {
   const json = res.json;
@@ -210,12 +255,12 @@ function envelopeOf(res: HttpResponse): { code?: string | number; message: strin
   const r = json as { code?: unknown; msg?: unknown; message?: unknown };
   const code = typeof r.code === 'number' || typeof r.code === 'string' ? r.code : undefined;
   const text = r.msg ?? r.message;
-  return { ...(code === undefined ? {} : { code }), message: text === undefined || text === null ? '' : String(text) };
+  return { ...(code === undefined ? {} : { code }), message: text === undefined || text === null ? '' : venueWords(String(text)) };
 }
 
 /** Binance's codes onto what the client does about them, keeping the venue's own message. */
 export function venueErrorFromCode(code: string | number, message: string, status: number): VenueError {
-  const text = message || `code ${code}`;
+  const text = venueWords(message) || `code ${venueWords(String(code))}`;
   switch (code) {
     case -1022:
       return new VenueError('auth', `Binance rejected the signature (${text}). Check the secret key.`, code);

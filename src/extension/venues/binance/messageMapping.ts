@@ -6,6 +6,7 @@ import type { Attachment, ChatMessage } from '../../../shared/model';
 import { messageKey } from '../../../shared/model';
 import { clampText } from '../../../shared/messageLimits';
 import { parseVenueTime } from '../../core/venueTime';
+import { lookupTable } from '../lookupTable';
 
 /** What history items and pushed frames have in common. */
 export interface BinanceMessageFields {
@@ -24,7 +25,7 @@ export interface BinanceMessageFields {
 }
 
 /** Order status words for system lines (numeric and string forms, docs/venue-protocols.md). */
-const STATUS_WORDS: Readonly<Record<string, string>> = {
+const STATUS_WORDS = lookupTable<string>({
   '1': 'in progress, awaiting payment',
   TRADING: 'in progress, awaiting payment',
   PENDING: 'pending',
@@ -40,7 +41,7 @@ const STATUS_WORDS: Readonly<Record<string, string>> = {
   CANCELLED: 'cancelled',
   '7': 'cancelled by the system (payment time ran out)',
   CANCELLED_BY_SYSTEM: 'cancelled by the system (payment time ran out)',
-};
+});
 
 export function orderStatusWords(status: string): string {
   return STATUS_WORDS[status] ?? `status ${status}`;

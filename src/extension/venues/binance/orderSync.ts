@@ -10,6 +10,7 @@ import type { PollIntervals } from '../../core/connection/poller';
 import { OrderBookSync, type OrderBookSource } from '../orderBookSync';
 import { codeText, decimalText, withoutUndefinedFields } from '../orderContextFields';
 import type { BinanceOrder } from './api';
+import { lookupTable } from '../lookupTable';
 
 export interface OrderApi {
   activeOrders(page: number, rows: number): Promise<BinanceOrder[]>;
@@ -32,7 +33,7 @@ export interface OrderSyncOptions {
 
 
 /** Binance order statuses (string and numeric forms) in the model's words. */
-const STATE_OF: Readonly<Record<string, OrderState>> = {
+const STATE_OF = lookupTable<OrderState>({
   PENDING: 'awaiting-payment',
   TRADING: 'awaiting-payment',
   '1': 'awaiting-payment',
@@ -48,7 +49,7 @@ const STATE_OF: Readonly<Record<string, OrderState>> = {
   '6': 'cancelled',
   CANCELLED_BY_SYSTEM: 'expired',
   '7': 'expired',
-};
+});
 
 const OPEN: ReadonlySet<OrderState> = new Set(['awaiting-payment', 'paid', 'appeal', 'in-progress']);
 
@@ -58,7 +59,7 @@ const OPEN: ReadonlySet<OrderState> = new Set(['awaiting-payment', 'paid', 'appe
  * the orders in progress and back, announcing changes that are none. Only the unambiguous numbers
  * are spelled out; 5-7 are numbered differently by different sources and stay as the venue sent them.
  */
-const WORD_OF_NUMBER: Readonly<Record<string, string>> = { '1': 'TRADING', '2': 'BUYER_PAYED', '3': 'IN_APPEAL', '4': 'COMPLETED' };
+const WORD_OF_NUMBER = lookupTable<string>({ '1': 'TRADING', '2': 'BUYER_PAYED', '3': 'IN_APPEAL', '4': 'COMPLETED' });
 
 export function binanceOrderState(status: string): OrderState {
   return STATE_OF[status] ?? 'unknown';

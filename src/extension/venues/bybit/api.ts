@@ -12,6 +12,8 @@ import type { HttpBody } from '../../core/connection/httpBody';
 import { MultipartForm } from '../../core/connection/multipart';
 import { parseJsonKeepingDecimals } from '../../core/decimalJson';
 import { parseListItems } from '../listItems';
+import { MAX_VENUE_WORDS, preview, venueWords } from '../framePreview';
+import { orderNumberSchema, venueIdSchema } from '../venueIds';
 import { VenueError } from '../venue';
 import { bybitSigner, type BybitKey } from './signing';
 
@@ -31,12 +33,12 @@ const text = z.union([z.string(), z.number()]).transform((v) => String(v));
 const millis = z.union([z.number(), z.string().regex(/^\d+$/)]).transform((v) => Number(v));
 const int = z.union([z.number().int(), z.string().regex(/^-?\d+$/)]).transform((v) => Number(v));
 
-const identitySchema = z.object({ userId: text, nickName: z.string().nullish() }).passthrough();
+const identitySchema = z.object({ userId: venueIdSchema, nickName: z.string().nullish() }).passthrough();
 export type BybitIdentity = z.output<typeof identitySchema>;
 
 const orderSchema = z
   .object({
-    id: text,
+    id: orderNumberSchema,
     side: int.nullish(),
     tokenId: z.string().nullish(),
     amount: text.nullish(),
@@ -56,12 +58,14 @@ const orderSchema = z
   .passthrough();
 export type BybitOrder = z.output<typeof orderSchema>;
 
+// A page is read whole: a bad row fails the page (the sync tries again later), since a page short
+// of a skipped row would read as the last one and end the paging.
 const orderListSchema = z.object({ count: int.nullish(), items: z.array(orderSchema).nullish() }).passthrough();
 
 /** An order-scoped (legacy) chat message. */
 const orderMessageSchema = z
   .object({
-    id: text,
+    id: venueIdSchema,
     message: z.string().nullish(),
     userId: text.nullish(),
     msgType: int.nullish(),
@@ -85,7 +89,7 @@ export type BybitSession = z.output<typeof sessionSchema>;
 
 /** A session-API chat message: `message` is a JSON string `{content, msgType, fileName}`. */
 const sessionMessageSchema = z
-  .object({ id: text, sendUserNickName: z.string().nullish(), contentType: z.string().nullish(), message: z.string().nullish(), createDate: millis })
+  .object({ id: venueIdSchema, sendUserNickName: z.string().nullish(), contentType: z.string().nullish(), message: z.string().nullish(), createDate: millis })
   .passthrough();
 export type BybitSessionMessage = z.output<typeof sessionMessageSchema>;
 
@@ -108,6 +112,66 @@ export interface BybitSendInput {
   readonly fileName?: string;
 }
 
+const PERSONAL_INFO = '/v5/p2p/user/personal/info';
+const PENDING_ORDERS = '/v5/p2p/order/pending/simplifyList';
+const ORDERS = '/v5/p2p/order/simplifyList';
+const ORDER_INFO = '/v5/p2p/order/info';
+const ORDER_MESSAGES = '/v5/p2p/order/message/listpage';
+const ORDER_MESSAGE_SEND = '/v5/p2p/order/message/send';
+const SESSION_ID = '/v5/p2p/chat/session/getSessionId';
+const SESSIONS = '/v5/p2p/chat/session/list_v1';
+const SESSION_MESSAGES = '/v5/p2p/chat/message/listpage';
+const SESSION_MESSAGE_SEND = '/v5/p2p/chat/message/send';
+const UPLOAD = '/v5/p2p/oss/upload_file';
+
+const sessionMessagesSchema = z.union([z.array(z.unknown()), z.object({ messages: z.array(z.unknown()).nullish(), list: z.array(z.unknown()).nullish() }).passthrough()]).nullish();
+
+/** List items that do not parse are skipped, each told here. */
+type BadItem = ((detail: string) => void) | undefined;
+
+/**
+ * Each call's reading of its reply, apart from the HTTP around it: what a reply means, or the
+ * VenueError it is. `now` dates a rate limit's reset. Pure, so the fuzz suite feeds them generated
+ * replies (test/unit/fuzz). The session routes take the path they were sent to (`_v1` or not).
+ */
+export const bybitReplies = {
+  personalInfo: (res: HttpResponse, now: number): BybitIdentity => readReply(res, PERSONAL_INFO, identitySchema, true, now),
+  pendingOrders: (res: HttpResponse, now: number): { count: number; items: BybitOrder[] } => listOf(readReply(res, PENDING_ORDERS, orderListSchema, true, now)),
+  orders: (res: HttpResponse, now: number): { count: number; items: BybitOrder[] } => listOf(readReply(res, ORDERS, orderListSchema, true, now)),
+  orderInfo: (res: HttpResponse, now: number): BybitOrder => readReply(res, ORDER_INFO, orderSchema, true, now),
+  orderMessages: (res: HttpResponse, now: number, onBadItem: BadItem): BybitOrderMessage[] =>
+    parseListItems(readReply(res, ORDER_MESSAGES, z.array(z.unknown()).nullish(), true, now) ?? [], orderMessageSchema, 'order chat', onBadItem),
+  sendOrderMessage: (res: HttpResponse, now: number): void => void readReply(res, ORDER_MESSAGE_SEND, z.unknown(), false, now),
+  sessionId: (res: HttpResponse, now: number): string => {
+    const result = readReply(res, SESSION_ID, z.union([z.object({ sessionId: z.string().min(1) }).passthrough(), z.string().min(1)]), true, now);
+    return typeof result === 'string' ? result : result.sessionId;
+  },
+  sessions: (res: HttpResponse, now: number): BybitSession[] =>
+    readReply(res, SESSIONS, z.object({ chatSession: z.array(sessionSchema).nullish() }).passthrough().nullish(), true, now)?.chatSession ?? [],
+  sessionMessages: (res: HttpResponse, path: string, now: number, onBadItem: BadItem): BybitSessionMessage[] => {
+    const result = readReply(res, path, sessionMessagesSchema, true, now);
+    if (!result) return [];
+    return parseListItems(Array.isArray(result) ? result : (result.messages ?? result.list ?? []), sessionMessageSchema, 'session chat', onBadItem);
+  },
+  sendSessionMessage: (res: HttpResponse, path: string, now: number): void => void readReply(res, path, z.unknown(), false, now),
+  upload: (res: HttpResponse, now: number): { url: string; type?: string } => {
+    const result = readReply(res, UPLOAD, uploadSchema, false, now);
+    return { url: result.url, ...(result.type ? { type: result.type } : {}) };
+  },
+};
+
+/** The venue's own words for the core's failure messages (429, 5xx). */
+export function bybitErrorDetail(res: HttpResponse): string | undefined {
+  return envelopeOf(res).message || undefined;
+}
+
+interface CallOptions {
+  readonly endpoint?: string;
+  readonly onProgress?: (sent: number, total: number) => void;
+  readonly signal?: AbortSignal;
+  readonly timeoutMs?: number;
+}
+
 export class BybitRestClient {
   private readonly http: HttpClient;
   private readonly clock: Clock;
@@ -127,7 +191,7 @@ export class BybitRestClient {
       // Per user: 10 list calls and 5 sends a second (docs/venue-protocols.md); stay below.
       rateLimit: { capacity: 8, refillPerSecond: 8 },
       endpointLimits: { send: { capacity: 4, refillPerSecond: 4 }, upload: { capacity: 2, refillPerSecond: 1 } },
-      errorDetail: (res) => envelopeOf(res).message || undefined,
+      errorDetail: bybitErrorDetail,
       timeoutMs: options.timeoutMs ?? 10_000,
       clock: options.clock,
       logger: options.logger,
@@ -136,69 +200,64 @@ export class BybitRestClient {
 
   /** Own user id and nickname: the session API marks no message as ours, the nickname does. */
   async personalInfo(): Promise<BybitIdentity> {
-    return this.call('/v5/p2p/user/personal/info', {}, identitySchema, true);
+    return bybitReplies.personalInfo(await this.call(PERSONAL_INFO, {}, true), this.clock.now());
   }
 
   async pendingOrders(page: number, size: number): Promise<{ count: number; items: BybitOrder[] }> {
-    return listOf(await this.call('/v5/p2p/order/pending/simplifyList', { page, size }, orderListSchema, true));
+    return bybitReplies.pendingOrders(await this.call(PENDING_ORDERS, { page, size }, true), this.clock.now());
   }
 
   async orders(params: { page: number; size: number; beginTime?: number; endTime?: number }): Promise<{ count: number; items: BybitOrder[] }> {
     const body: Record<string, string | number> = { page: params.page, size: params.size };
     if (params.beginTime !== undefined) body.beginTime = String(params.beginTime);
     if (params.endTime !== undefined) body.endTime = String(params.endTime);
-    return listOf(await this.call('/v5/p2p/order/simplifyList', body, orderListSchema, true));
+    return bybitReplies.orders(await this.call(ORDERS, body, true), this.clock.now());
   }
 
   async orderInfo(orderId: string): Promise<BybitOrder> {
-    return this.call('/v5/p2p/order/info', { orderId }, orderSchema, true);
+    return bybitReplies.orderInfo(await this.call(ORDER_INFO, { orderId }, true), this.clock.now());
   }
 
   // ---- order-scoped chat (legacy; may answer 912200387) -----------------------------------
 
   async orderMessages(orderId: string, currentPage: number, size: number): Promise<BybitOrderMessage[]> {
-    const rows = await this.call('/v5/p2p/order/message/listpage', { orderId, currentPage: String(currentPage), size: String(size) }, z.array(z.unknown()).nullish(), true);
-    return this.items(rows ?? [], orderMessageSchema, 'order chat');
+    const res = await this.call(ORDER_MESSAGES, { orderId, currentPage: String(currentPage), size: String(size) }, true);
+    return bybitReplies.orderMessages(res, this.clock.now(), this.onBadItem);
   }
 
   /** Idempotent by `msgUuid`: a resend after an unknown outcome is the same message at Bybit. */
   async sendOrderMessage(orderId: string, msgUuid: string, input: BybitSendInput): Promise<void> {
     const body: Record<string, string> = { message: input.message, contentType: input.contentType, orderId, msgUuid };
     if (input.fileName) body.fileName = input.fileName;
-    await this.call('/v5/p2p/order/message/send', body, z.unknown(), false, 'send');
+    bybitReplies.sendOrderMessage(await this.call(ORDER_MESSAGE_SEND, body, false, { endpoint: 'send' }), this.clock.now());
   }
 
   // ---- session chat --------------------------------------------------------------------------
 
   async sessionIdFor(userMaskId: string): Promise<string> {
-    const result = await this.call('/v5/p2p/chat/session/getSessionId', { userMaskId }, z.union([z.object({ sessionId: z.string().min(1) }).passthrough(), z.string().min(1)]), true);
-    return typeof result === 'string' ? result : result.sessionId;
+    return bybitReplies.sessionId(await this.call(SESSION_ID, { userMaskId }, true), this.clock.now());
   }
 
   async sessions(params: { lastId: string; size: number; readStatus: 0 | 1 | 2 }): Promise<BybitSession[]> {
-    const result = await this.call('/v5/p2p/chat/session/list_v1', { lastId: params.lastId, size: params.size, readStatus: params.readStatus }, z.object({ chatSession: z.array(sessionSchema).nullish() }).passthrough().nullish(), true);
-    return result?.chatSession ?? [];
+    return bybitReplies.sessions(await this.call(SESSIONS, { lastId: params.lastId, size: params.size, readStatus: params.readStatus }, true), this.clock.now());
   }
 
   /** Newest first; `lastId` "0" is the newest page, else the smallest id of the previous page. */
   async sessionMessages(sessionId: string, lastId: string, limit: number): Promise<BybitSessionMessage[]> {
-    const schema = z.union([z.array(z.unknown()), z.object({ messages: z.array(z.unknown()).nullish(), list: z.array(z.unknown()).nullish() }).passthrough()]).nullish();
-    const result = await this.sessionRoute('/v5/p2p/chat/message/listpage', { sessionId, limit: Math.min(limit, 30), lastId }, schema, true);
-    if (!result) return [];
-    return this.items(Array.isArray(result) ? result : (result.messages ?? result.list ?? []), sessionMessageSchema, 'session chat');
+    return this.sessionRoute(SESSION_MESSAGES, { sessionId, limit: Math.min(limit, 30), lastId }, true, {}, (res, path) => bybitReplies.sessionMessages(res, path, this.clock.now(), this.onBadItem));
   }
 
   /** No idempotency key: an unknown outcome must be settled by reading the history back. */
   async sendSessionMessage(sessionId: string, orderId: string, input: BybitSendInput): Promise<void> {
     // `orderId` is required by the `_v1` route and harmless to the other (docs/venue-protocols.md).
-    await this.sessionRoute('/v5/p2p/chat/message/send', { message: input.message, contentType: input.contentType, sessionId, orderId }, z.unknown(), false, 'send');
+    const body = { message: input.message, contentType: input.contentType, sessionId, orderId };
+    await this.sessionRoute(SESSION_MESSAGE_SEND, body, false, { endpoint: 'send' }, (res, path) => bybitReplies.sendSessionMessage(res, path, this.clock.now()));
   }
 
   /** Uploads one file (multipart field `upload_file`, signed over the whole body); the URL may be relative. */
   async uploadFile(name: string, contentType: string, data: Uint8Array, onProgress?: (sent: number, total: number) => void, signal?: AbortSignal): Promise<{ url: string; type?: string }> {
     const form = new MultipartForm([{ name: 'upload_file', filename: name, contentType, data }]);
-    const result = await this.call('/v5/p2p/oss/upload_file', form, uploadSchema, false, 'upload', { onProgress, signal, timeoutMs: 60_000 });
-    return { url: result.url, ...(result.type ? { type: result.type } : {}) };
+    return bybitReplies.upload(await this.call(UPLOAD, form, false, { endpoint: 'upload', onProgress, signal, timeoutMs: 60_000 }), this.clock.now());
   }
 
   dispose(): void {
@@ -207,17 +266,13 @@ export class BybitRestClient {
 
   // ---- plumbing ------------------------------------------------------------------------------
 
-  private items<T extends z.ZodType>(rows: readonly unknown[], schema: T, where: string): z.output<T>[] {
-    return parseListItems(rows, schema, where, this.onBadItem);
-  }
-
   /** The session message routes under the documented name, or `_v1` where only that answers (404). */
-  private async sessionRoute<T extends z.ZodType>(path: string, body: Record<string, string | number>, schema: T, idempotent: boolean, endpoint?: string): Promise<z.output<T>> {
+  private async sessionRoute<T>(path: string, body: Record<string, string | number>, idempotent: boolean, options: CallOptions, read: (res: HttpResponse, path: string) => T): Promise<T> {
     const suffixes: ('' | '_v1')[] = this.sessionRouteSuffix !== undefined ? [this.sessionRouteSuffix] : ['', '_v1'];
     let lastError: unknown;
     for (const suffix of suffixes) {
       try {
-        const result = await this.call(`${path}${suffix}`, body, schema, idempotent, endpoint);
+        const result = read(await this.call(`${path}${suffix}`, body, idempotent, options), `${path}${suffix}`);
         this.sessionRouteSuffix = suffix;
         return result;
       } catch (err) {
@@ -228,44 +283,23 @@ export class BybitRestClient {
     throw lastError;
   }
 
-  private async call<T extends z.ZodType>(
-    path: string,
-    body: HttpBody,
-    schema: T,
-    idempotent: boolean,
-    endpoint?: string,
-    extra: { onProgress?: (sent: number, total: number) => void; signal?: AbortSignal; timeoutMs?: number } = {},
-    retried = false,
-  ): Promise<z.output<T>> {
+  /** One signed POST; a 10002 (the clock) re-reads the server time once and retries. */
+  private async call(path: string, body: HttpBody, idempotent: boolean, options: CallOptions = {}, retried = false): Promise<HttpResponse> {
     const res = await this.http.request({
       method: 'POST',
       path,
       body,
       idempotent,
-      ...(endpoint ? { endpoint } : {}),
-      ...(extra.onProgress ? { onUploadProgress: extra.onProgress } : {}),
-      ...(extra.signal ? { signal: extra.signal } : {}),
-      ...(extra.timeoutMs ? { timeoutMs: extra.timeoutMs } : {}),
+      ...(options.endpoint ? { endpoint: options.endpoint } : {}),
+      ...(options.onProgress ? { onUploadProgress: options.onProgress } : {}),
+      ...(options.signal ? { signal: options.signal } : {}),
+      ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}),
     });
-    const { code, message } = envelopeOf(res);
-    if (code === 10002 && !retried) {
+    if (envelopeOf(res).code === 10002 && !retried) {
       await this.syncTime();
-      return this.call(path, body, schema, idempotent, endpoint, extra, true);
+      return this.call(path, body, idempotent, options, true);
     }
-    if (res.status >= 400 || (code !== undefined && code !== 0)) throw bybitError(code, message, res.status, path, limitResetIn(res, this.clock.now()));
-    let json: unknown;
-    try {
-      json = parseJsonKeepingDecimals(res.bodyText);
-    } catch {
-      json = res.json;
-    }
-    const envelope = envelopeSchema.safeParse(json);
-    if (!envelope.success || (envelope.data.ret_code ?? envelope.data.retCode) === undefined) {
-      throw new VenueError(idempotent ? 'unavailable' : 'unknown-outcome', `Bybit sent an unexpected reply to ${path}`);
-    }
-    const parsed = schema.safeParse(envelope.data.result);
-    if (!parsed.success) throw new VenueError(idempotent ? 'unavailable' : 'unknown-outcome', `Bybit sent an unexpected result for ${path}: ${z.prettifyError(parsed.error)}`);
-    return parsed.data;
+    return res;
   }
 
   /** Measures the offset to Bybit's clock (`GET /v5/market/time`, unsigned), half a round trip early. */
@@ -281,6 +315,25 @@ export class BybitRestClient {
     const received = this.clock.now();
     this.offsetMs = serverMs - Math.round((sent + received) / 2);
   }
+}
+
+/** A reply the core client let through, read by Bybit's envelope and `schema` (decimals kept as text). */
+function readReply<T extends z.ZodType>(res: HttpResponse, path: string, schema: T, idempotent: boolean, now: number): z.output<T> {
+  const { code, message } = envelopeOf(res);
+  if (res.status >= 400 || (code !== undefined && code !== 0)) throw bybitError(code, message, res.status, path, limitResetIn(res, now));
+  let json: unknown;
+  try {
+    json = parseJsonKeepingDecimals(res.bodyText);
+  } catch {
+    json = res.json;
+  }
+  const envelope = envelopeSchema.safeParse(json);
+  if (!envelope.success || (envelope.data.ret_code ?? envelope.data.retCode) === undefined) {
+    throw new VenueError(idempotent ? 'unavailable' : 'unknown-outcome', `Bybit sent an unexpected reply to ${path}`);
+  }
+  const parsed = schema.safeParse(envelope.data.result);
+  if (!parsed.success) throw new VenueError(idempotent ? 'unavailable' : 'unknown-outcome', `Bybit sent an unexpected result for ${path}: ${preview(z.prettifyError(parsed.error), MAX_VENUE_WORDS)}`);
+  return parsed.data;
 }
 
 /** Until `X-Bapi-Limit-Reset-Timestamp` (ms), which Bybit sends with its rate-limit headers; capped at 60 s. */
@@ -306,7 +359,7 @@ function envelopeOf(res: HttpResponse): { code?: number; message: string } {
   const raw = r.ret_code ?? r.retCode;
   const code = typeof raw === 'number' ? raw : typeof raw === 'string' && /^-?\d+$/.test(raw) ? Number(raw) : undefined;
   const msg = r.ret_msg ?? r.retMsg;
-  return { ...(code === undefined ? {} : { code }), message: typeof msg === 'string' ? msg : '' };
+  return { ...(code === undefined ? {} : { code }), message: typeof msg === 'string' ? venueWords(msg) : '' };
 }
 
 /** Bybit's codes and statuses onto what the client does about them, keeping the venue's own words. */

@@ -6,7 +6,7 @@
 // REST host and may expire (`e=<epoch seconds>` in its query).
 import type { Attachment, ChatMessage } from '../../../shared/model';
 import { messageKey } from '../../../shared/model';
-import { clampText } from '../../../shared/messageLimits';
+import { MAX_FIELD_LENGTH, clampText } from '../../../shared/messageLimits';
 import { parseVenueTime } from '../../core/venueTime';
 import type { BybitOrderMessage, BybitSessionMessage } from './api';
 
@@ -149,7 +149,8 @@ function mediaAttachment(m: BybitMessageFields, kind: 'image' | 'file' | 'video'
 /** Bybit returns upload URLs relative to its REST host (`/fiat/p2p/oss/showObj/...`). */
 export function resolveMediaUrl(raw: string, baseUrl: string): string | undefined {
   const value = raw.trim();
-  if (!value) return undefined;
+  // Longer than any stored field: the link could be neither kept nor followed later.
+  if (!value || value.length > MAX_FIELD_LENGTH) return undefined;
   try {
     const url = new URL(value, baseUrl.endsWith('/') ? baseUrl : `${baseUrl}/`);
     return url.protocol === 'https:' || url.protocol === 'http:' ? url.toString() : undefined;

@@ -4,6 +4,8 @@ import type { Clock } from '../../core/clock';
 import type { Logger } from '../../core/logger';
 import { HttpClient, type HttpMethod, type HttpResponse } from '../../core/connection/httpClient';
 import { parseJsonKeepingDecimals } from '../../core/decimalJson';
+import { MAX_VENUE_WORDS, preview, venueWords } from '../framePreview';
+import { orderNumberSchema } from '../venueIds';
 import { VenueError } from '../venue';
 import { encodeQuery, signQueryString, type QueryValue } from '../hmacQuerySigning';
 
@@ -29,7 +31,7 @@ const userInfoSchema = z.object({ nickName: z.string().nullish(), imId: z.union(
 
 const orderRowSchema = z
   .object({
-    advOrderNo: z.union([z.string(), z.number()]).transform((v) => String(v)),
+    advOrderNo: orderNumberSchema,
     state: z.string().nullish(),
     side: z.string().nullish(),
     coinName: z.string().nullish(),
@@ -50,16 +52,50 @@ export type MexcOrder = z.output<typeof orderRowSchema>;
 
 const envelope = <T extends z.ZodType>(data: T) => z.object({ code: z.number(), msg: z.string().nullish(), data: data.nullish() });
 
+// A page is read whole: a bad row fails the page (the sync tries again later), since a page short
+// of a skipped row would read as the last one and end the paging.
 const orderListData = z.union([
   z.array(orderRowSchema),
   z.object({ list: z.array(orderRowSchema) }).transform((v) => v.list),
   z.object({ data: z.array(orderRowSchema) }).transform((v) => v.data),
 ]);
 
-const conversationSchema = z.object({ conversationId: z.union([z.number().int(), z.string().regex(/^\d+$/)]).transform((v) => Number(v)) });
+// Sent back in every chat frame as a JSON number, so it must be a positive integer a double holds exactly.
+const conversationSchema = z.object({ conversationId: z.union([z.number(), z.string().regex(/^\d+$/).transform((v) => Number(v))]).pipe(z.number().int().positive().max(Number.MAX_SAFE_INTEGER)) });
 
 /** Order states in which the chat is still part of a live trade. */
 export const ACTIVE_ORDER_STATES = new Set(['NOT_PAID', 'PAID', 'APPEAL', 'APPEALING', 'IN_APPEAL', 'PENDING', 'TRADING', 'BUYER_PAYED', 'WAIT_RELEASE']);
+
+const LISTEN_KEYS = '/api/v3/userDataStream';
+const ORDER_PAGE = '/api/v3/fiat/market/order/paginationV2';
+const ORDER_DETAIL = '/api/v3/fiat/order/detail';
+const CHAT_CONVERSATION = '/api/v3/fiat/retrieveChatConversation';
+
+/**
+ * Each call's reading of its reply, apart from the HTTP around it: what a reply means, or the
+ * VenueError it is. Pure, so the fuzz suite feeds them generated replies (test/unit/fuzz).
+ */
+export const mexcReplies = {
+  createListenKey: (res: HttpResponse): string => readReply(res, 'POST', LISTEN_KEYS, listenKeySchema).listenKey,
+  listListenKeys: (res: HttpResponse): string[] => {
+    const keys = readReply(res, 'GET', LISTEN_KEYS, listenKeysSchema).listenKey;
+    // An empty entry is no key: reusing it would open a socket that can never authenticate.
+    return (keys === undefined ? [] : Array.isArray(keys) ? keys : [keys]).filter((key) => key !== '');
+  },
+  listenKeyCall: (res: HttpResponse, method: 'PUT' | 'DELETE'): void => void readReply(res, method, LISTEN_KEYS, z.unknown()),
+  listOrders: (res: HttpResponse): MexcOrder[] => unwrap(readReply(res, 'GET', ORDER_PAGE, envelope(orderListData), true)) ?? [],
+  orderDetail: (res: HttpResponse): MexcOrder | undefined => unwrap(readReply(res, 'GET', ORDER_DETAIL, envelope(orderRowSchema), true)) ?? undefined,
+  conversationId: (res: HttpResponse, orderNo: string): number => {
+    const data = unwrap(readReply(res, 'GET', CHAT_CONVERSATION, envelope(conversationSchema)));
+    if (!data) throw new VenueError('rejected', `MEXC returned no chat conversation for order ${orderNo}`);
+    return data.conversationId;
+  },
+};
+
+/** The venue's own words for the core's failure messages (429, 5xx). */
+export function mexcErrorDetail(res: HttpResponse): string | undefined {
+  return envelopeOf(res).msg || undefined;
+}
 
 export class MexcRestClient {
   private readonly http: HttpClient;
@@ -75,7 +111,7 @@ export class MexcRestClient {
       sign: ({ query, body, timestamp }) => ({ query: signQueryString(query, secretKey, timestamp, recvWindow, body.toString('utf8')) }),
       // MEXC allows 20 requests/s per account; stay well under it.
       rateLimit: { capacity: 10, refillPerSecond: 10 },
-      errorDetail: (res) => envelopeOf(res).msg || undefined,
+      errorDetail: mexcErrorDetail,
       timeoutMs: options.timeoutMs ?? 10_000,
       clock: options.clock,
       logger: options.logger,
@@ -83,40 +119,32 @@ export class MexcRestClient {
   }
 
   async createListenKey(): Promise<string> {
-    const res = await this.request('POST', '/api/v3/userDataStream', {}, listenKeySchema);
-    return res.listenKey;
+    return mexcReplies.createListenKey(await this.send('POST', LISTEN_KEYS, {}));
   }
 
   async listListenKeys(): Promise<string[]> {
-    const res = await this.request('GET', '/api/v3/userDataStream', {}, listenKeysSchema);
-    const keys = res.listenKey;
-    return keys === undefined ? [] : Array.isArray(keys) ? keys : [keys];
+    return mexcReplies.listListenKeys(await this.send('GET', LISTEN_KEYS, {}));
   }
 
   async keepAliveListenKey(listenKey: string): Promise<void> {
-    await this.request('PUT', '/api/v3/userDataStream', { listenKey }, z.unknown(), true);
+    mexcReplies.listenKeyCall(await this.send('PUT', LISTEN_KEYS, { listenKey }, true), 'PUT');
   }
 
   async deleteListenKey(listenKey: string): Promise<void> {
-    await this.request('DELETE', '/api/v3/userDataStream', { listenKey }, z.unknown(), true);
+    mexcReplies.listenKeyCall(await this.send('DELETE', LISTEN_KEYS, { listenKey }, true), 'DELETE');
   }
 
   /** One page of orders, newest first; pass the last row back as the scroll cursor. */
   async listOrders(params: { limit: number; lastCreateTime?: number; lastId?: string; startTime?: number }): Promise<MexcOrder[]> {
-    const res = await this.request('GET', '/api/v3/fiat/market/order/paginationV2', { ...params }, envelope(orderListData), undefined, true);
-    return this.unwrap(res) ?? [];
+    return mexcReplies.listOrders(await this.send('GET', ORDER_PAGE, { ...params }));
   }
 
   async orderDetail(orderNo: string): Promise<MexcOrder | undefined> {
-    const res = await this.request('GET', '/api/v3/fiat/order/detail', { advOrderNo: orderNo }, envelope(orderRowSchema), undefined, true);
-    return this.unwrap(res) ?? undefined;
+    return mexcReplies.orderDetail(await this.send('GET', ORDER_DETAIL, { advOrderNo: orderNo }));
   }
 
   async conversationId(orderNo: string): Promise<number> {
-    const res = await this.request('GET', '/api/v3/fiat/retrieveChatConversation', { orderNo }, envelope(conversationSchema));
-    const data = this.unwrap(res);
-    if (!data) throw new VenueError('rejected', `MEXC returned no chat conversation for order ${orderNo}`);
-    return data.conversationId;
+    return mexcReplies.conversationId(await this.send('GET', CHAT_CONVERSATION, { orderNo }), orderNo);
   }
 
   /** Closes the client's pooled connections. */
@@ -124,31 +152,37 @@ export class MexcRestClient {
     this.http.dispose();
   }
 
-  private unwrap<T>(res: { code: number; msg?: string | null; data?: T | null }): T | null | undefined {
-    if (res.code !== 0) throw venueErrorFromCode(res.code, res.msg ?? '', 200);
-    return res.data;
-  }
-
   /**
-   * One signed call. Transport failures, 5xx and 429 are classified by the core client; this maps
-   * the rest by MEXC's envelope. `idempotent` marks calls that are safe to repeat (the listen-key
-   * keep-alive and delete), so a 5xx on them is plain unavailability, not an unknown outcome.
-   * `decimals` reads the reply keeping decimal numbers as their exact text (order amounts).
+   * One signed call. Transport failures, 5xx and 429 are classified by the core client; the reply
+   * readers map the rest by MEXC's envelope. `idempotent` marks calls that are safe to repeat (the
+   * listen-key keep-alive and delete), so a 5xx on them is plain unavailability, not an unknown outcome.
    */
-  private async request<T extends z.ZodType>(method: HttpMethod, path: string, params: Record<string, QueryValue>, schema: T, idempotent?: boolean, decimals?: boolean): Promise<z.output<T>> {
-    const res = await this.http.request({ method, path, query: encodeQuery(params), idempotent });
-    if (res.status >= 400) {
-      const { code, msg } = envelopeOf(res);
-      if (typeof code === 'number') throw venueErrorFromCode(code, msg, res.status);
-      if (res.status === 401 || res.status === 403) throw new VenueError('auth', `MEXC refused the API key (HTTP ${res.status})`, res.status);
-      throw new VenueError('rejected', `MEXC ${method} ${path} failed with HTTP ${res.status}`, res.status);
-    }
-    const parsed = schema.safeParse(decimals ? readDecimalJson(res) : res.json);
-    if (!parsed.success) {
-      throw new VenueError('unknown-outcome', `MEXC sent an unexpected reply to ${method} ${path}: ${z.prettifyError(parsed.error)}`);
-    }
-    return parsed.data;
+  private send(method: HttpMethod, path: string, params: Record<string, QueryValue>, idempotent?: boolean): Promise<HttpResponse> {
+    return this.http.request({ method, path, query: encodeQuery(params), idempotent });
   }
+}
+
+function unwrap<T>(res: { code: number; msg?: string | null; data?: T | null }): T | null | undefined {
+  if (res.code !== 0) throw venueErrorFromCode(res.code, res.msg ?? '', 200);
+  return res.data;
+}
+
+/**
+ * A reply the core client let through, read by MEXC's envelope and `schema`. `decimals` reads it
+ * keeping decimal numbers as their exact text (order amounts).
+ */
+function readReply<T extends z.ZodType>(res: HttpResponse, method: HttpMethod, path: string, schema: T, decimals?: boolean): z.output<T> {
+  if (res.status >= 400) {
+    const { code, msg } = envelopeOf(res);
+    if (typeof code === 'number') throw venueErrorFromCode(code, msg, res.status);
+    if (res.status === 401 || res.status === 403) throw new VenueError('auth', `MEXC refused the API key (HTTP ${res.status})`, res.status);
+    throw new VenueError('rejected', `MEXC ${method} ${path} failed with HTTP ${res.status}`, res.status);
+  }
+  const parsed = schema.safeParse(decimals ? readDecimalJson(res) : res.json);
+  if (!parsed.success) {
+    throw new VenueError('unknown-outcome', `MEXC sent an unexpected reply to ${method} ${path}: ${preview(z.prettifyError(parsed.error), MAX_VENUE_WORDS)}`);
+  }
+  return parsed.data;
 }
 
 /** The reply with its decimal numbers as exact strings; a body that is not JSON stays unparsed (the schema says so). */
@@ -165,12 +199,12 @@ function envelopeOf(res: HttpResponse): { code?: unknown; msg: string } {
   const json = res.json;
   if (typeof json !== 'object' || json === null) return { msg: '' };
   const record = json as { code?: unknown; msg?: unknown };
-  return { code: record.code, msg: record.msg === undefined || record.msg === null ? '' : String(record.msg) };
+  return { code: record.code, msg: record.msg === undefined || record.msg === null ? '' : venueWords(String(record.msg)) };
 }
 
 /** Maps MEXC codes onto what the client does about them, keeping the venue's own message. */
 export function venueErrorFromCode(code: number, msg: string, status: number): VenueError {
-  const text = msg || `code ${code}`;
+  const text = venueWords(msg) || `code ${code}`;
   switch (code) {
     case 700002:
       return new VenueError('auth', `MEXC rejected the signature (${text}). Check the secret key.`, code);

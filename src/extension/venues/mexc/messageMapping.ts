@@ -86,6 +86,9 @@ export interface MappingContext {
  * The normalised message. Text over the store's cap (messageLimits.ts) is cut rather than the
  * message refused; what was cut is described in `problems`, for a bad-input report.
  */
+/** `yyyy-MM-dd HH:mm:ss` with room for fractions and a zone. */
+const MAX_RAW_TIME = 64;
+
 export function toChatMessage(m: MexcChatMessage, ctx: MappingContext, problems?: string[]): ChatMessage {
   const attachment = attachmentOf(m);
   const text = clampText(m.content);
@@ -103,7 +106,8 @@ export function toChatMessage(m: MexcChatMessage, ctx: MappingContext, problems?
     attachments: attachment ? [attachment] : undefined,
     senderName: m.self ? undefined : m.fromNickName || undefined,
     time: ctx.time,
-    rawTime: m.createTime,
+    // Kept to read the time again under another offset; text far longer than a time is no time (and too long to store).
+    rawTime: m.createTime.length <= MAX_RAW_TIME ? m.createTime : undefined,
     status: m.self ? 'confirmed' : undefined,
   };
 }

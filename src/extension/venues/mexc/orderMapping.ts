@@ -5,9 +5,10 @@ import type { Conversation, OrderContext, OrderSide, OrderState } from '../../..
 import { orderSummaryText } from '../../../shared/orderText';
 import { codeText as code, decimalText, withoutUndefinedFields } from '../orderContextFields';
 import { ACTIVE_ORDER_STATES, type MexcOrder } from './api';
+import { lookupTable } from '../lookupTable';
 
 /** MEXC's `state` values (OrderDealState) in the model's words. */
-const STATE_OF: Readonly<Record<string, OrderState>> = {
+const STATE_OF = lookupTable<OrderState>({
   NOT_PAID: 'awaiting-payment',
   PAID: 'paid',
   APPEAL: 'appeal',
@@ -16,7 +17,7 @@ const STATE_OF: Readonly<Record<string, OrderState>> = {
   DONE: 'completed',
   CANCEL: 'cancelled',
   TIMEOUT: 'expired',
-};
+});
 
 export function mexcOrderState(venueState: string): OrderState {
   const known = STATE_OF[venueState];

@@ -25,7 +25,7 @@ import { BlazeConnection } from './blaze';
 import { messageIdFor, uniqueConversationId } from './conversationId';
 import { imageSize } from '../imageSize';
 import type { MixinKeystore } from './keystore';
-import { toChatMessage, toMixinPayload, type MixinMessageView } from './messageMapping';
+import { messageViewOf, toChatMessage, toMixinPayload, type MixinMessageView } from './messageMapping';
 
 export interface MixinAdapterOptions {
   readonly accountId: string;
@@ -316,14 +316,15 @@ export class MixinAdapter implements VenueAdapter {
       return;
     }
     if (action !== 'CREATE_MESSAGE') return;
-    if (typeof view.message_id !== 'string' || typeof view.conversation_id !== 'string' || typeof view.user_id !== 'string' || typeof view.category !== 'string') {
+    const pushed = messageViewOf(data);
+    if (!pushed) {
       this.emitter.fire({ type: 'badInput', where: 'Mixin message', detail: 'a pushed message without its ids or category' });
       return;
     }
     const problems: string[] = [];
-    const message = toChatMessage(view as MixinMessageView, { accountId: this.accountId, appId: this.options.keystore.appId, now: this.clock.now(), problems });
+    const message = toChatMessage(pushed, { accountId: this.accountId, appId: this.options.keystore.appId, now: this.clock.now(), problems });
     for (const p of problems) this.emitter.fire({ type: 'badInput', where: 'Mixin message', detail: p });
-    const named = await this.withContactName(await this.withStickerPicture(await this.withMediaLinks(message.direction === 'in' ? await this.withSender(message, view.user_id) : message)));
+    const named = await this.withContactName(await this.withStickerPicture(await this.withMediaLinks(message.direction === 'in' ? await this.withSender(message, pushed.user_id) : message)));
     if (named.payload?.type === 'sticker') this.rememberSticker(named.payload);
     this.learnConversation(named);
     this.emitter.fire({ type: 'messages', messages: [named], source: view.source === 'LIST_PENDING_MESSAGES' ? 'backfill' : 'live' });

@@ -8,6 +8,7 @@ import { systemClock, type Clock } from '../../core/clock';
 import { HttpClient, type HttpResponse } from '../../core/connection/httpClient';
 import type { HttpBody } from '../../core/connection/httpBody';
 import type { Logger } from '../../core/logger';
+import { MAX_VENUE_WORDS, preview, venueWords } from '../framePreview';
 import { VenueError } from '../venue';
 import { type MixinSigner } from './auth';
 
@@ -70,29 +71,33 @@ export class MixinRestClient {
     return this.options.signer.token({ method: 'GET', uri: '/', requestId: randomUUID() }, this.clock.now());
   }
 
-  me(): Promise<MixinUser> {
-    return this.call('GET', '/me', undefined, userSchema, true);
+  async me(): Promise<MixinUser> {
+    return mixinReplies.user(await this.call('GET', '/me', undefined, true), '/me', this.clockSkewNote());
   }
 
-  user(userId: string): Promise<MixinUser> {
-    return this.call('GET', `/users/${encodeURIComponent(userId)}`, undefined, userSchema, true);
+  async user(userId: string): Promise<MixinUser> {
+    const path = `/users/${encodeURIComponent(userId)}`;
+    return mixinReplies.user(await this.call('GET', path, undefined, true), path, this.clockSkewNote());
   }
 
-  sticker(stickerId: string): Promise<MixinSticker> {
-    return this.call('GET', `/stickers/${encodeURIComponent(stickerId)}`, undefined, stickerSchema, true);
+  async sticker(stickerId: string): Promise<MixinSticker> {
+    const path = `/stickers/${encodeURIComponent(stickerId)}`;
+    return mixinReplies.sticker(await this.call('GET', path, undefined, true), path, this.clockSkewNote());
   }
 
   /** Creates the contact conversation with a user (it must exist before the bot writes first). */
   async createContactConversation(conversationId: string, userId: string): Promise<void> {
-    await this.call('POST', '/conversations', { category: 'CONTACT', conversation_id: conversationId, participants: [{ user_id: userId }] }, z.unknown(), true);
+    const res = await this.call('POST', '/conversations', { category: 'CONTACT', conversation_id: conversationId, participants: [{ user_id: userId }] }, true);
+    mixinReplies.done(res, 'POST', '/conversations', true, this.clockSkewNote());
   }
 
-  createAttachment(): Promise<z.output<typeof attachmentSchema>> {
-    return this.call('POST', '/attachments', {}, attachmentSchema, false);
+  async createAttachment(): Promise<MixinAttachment> {
+    return mixinReplies.attachment(await this.call('POST', '/attachments', {}, false), 'POST', '/attachments', false, this.clockSkewNote());
   }
 
-  attachment(attachmentId: string): Promise<z.output<typeof attachmentSchema>> {
-    return this.call('GET', `/attachments/${encodeURIComponent(attachmentId)}`, undefined, attachmentSchema, true);
+  async attachment(attachmentId: string): Promise<MixinAttachment> {
+    const path = `/attachments/${encodeURIComponent(attachmentId)}`;
+    return mixinReplies.attachment(await this.call('GET', path, undefined, true), 'GET', path, true, this.clockSkewNote());
   }
 
   /** PUTs the bytes to the pre-signed upload URL (S3 style: no JWT). */
@@ -114,13 +119,14 @@ export class MixinRestClient {
 
   /** Up to 100 messages in one call (≤ 128 KB); the message ids make a repeat harmless. */
   async sendMessages(messages: readonly MixinOutgoing[]): Promise<void> {
-    await this.call('POST', '/messages', messages, z.unknown(), false);
+    mixinReplies.done(await this.call('POST', '/messages', messages, false), 'POST', '/messages', false, this.clockSkewNote());
   }
 
   /** Marks received messages handled (≤ 100 a call), so they are not pushed again. */
   async acknowledge(messageIds: readonly string[], status: 'READ' | 'DELIVERED' = 'READ'): Promise<void> {
     for (let i = 0; i < messageIds.length; i += 100) {
-      await this.call('POST', '/acknowledgements', messageIds.slice(i, i + 100).map((message_id) => ({ message_id, status })), z.unknown(), true);
+      const res = await this.call('POST', '/acknowledgements', messageIds.slice(i, i + 100).map((message_id) => ({ message_id, status })), true);
+      mixinReplies.done(res, 'POST', '/acknowledgements', true, this.clockSkewNote());
     }
   }
 
@@ -128,17 +134,10 @@ export class MixinRestClient {
     this.http.dispose();
   }
 
-  private async call<T extends z.ZodType>(method: 'GET' | 'POST', path: string, body: HttpBody | undefined, schema: T, idempotent: boolean): Promise<z.output<T>> {
+  private async call(method: 'GET' | 'POST', path: string, body: HttpBody | undefined, idempotent: boolean): Promise<HttpResponse> {
     const res = await this.http.request({ method, path, ...(body !== undefined ? { body } : {}), idempotent });
     this.noteServerTime(res);
-    const failed = errorSchema.safeParse(res.json);
-    if (failed.success) throw this.errorOf(failed.data.error, path);
-    if (res.status !== 200) throw new VenueError(idempotent ? 'unavailable' : 'unknown-outcome', `Mixin answered HTTP ${res.status} to ${method} ${path}`, res.status);
-    const envelope = dataSchema.safeParse(res.json);
-    if (!envelope.success) throw new VenueError(idempotent ? 'unavailable' : 'unknown-outcome', `Mixin sent an unreadable reply to ${method} ${path}`);
-    const parsed = schema.safeParse(envelope.data.data);
-    if (!parsed.success) throw new VenueError(idempotent ? 'unavailable' : 'unknown-outcome', `Mixin sent unexpected data for ${method} ${path}: ${z.prettifyError(parsed.error).slice(0, 200)}`);
-    return parsed.data;
+    return res;
   }
 
   private noteServerTime(res: HttpResponse): void {
@@ -150,28 +149,55 @@ export class MixinRestClient {
   clockSkewNote(): string {
     return Math.abs(this.offsetMs) > SKEW_WORTH_NAMING_MS ? ` This computer's clock is ${Math.round(Math.abs(this.offsetMs) / 60_000)} min ${this.offsetMs > 0 ? 'behind' : 'ahead of'} Mixin's: fix the clock.` : '';
   }
+}
 
-  private errorOf(error: { code: number | string; description?: string | null; desciption?: string | null }, path: string): VenueError {
-    const code = Number(error.code);
-    const said = error.description ?? error.desciption ?? '';
-    const words = said ? `: ${said}` : '';
-    switch (code) {
-      case 401:
-        return new VenueError('auth', `Mixin refused the bot's token${words}. Check the keystore (app_id, session_id, session key).${this.clockSkewNote()}`, code);
-      case 403:
-        return new VenueError('rejected', `Mixin forbids this for the bot${words}`, code);
-      case 404:
-        return new VenueError('rejected', `Mixin has no ${path}${words}`, code);
-      case 429:
-        return new VenueError('rate-limit', `Mixin rate limit${words}`, code, 5000);
-      case 10002:
-        return new VenueError('rejected', `Mixin refused a field${words}`, code);
-      case 7000:
-      case 7001:
-      case 500:
-        return new VenueError('unavailable', `Mixin had a server error (${code})${words}`, code);
-      default:
-        return new VenueError('rejected', `Mixin error ${String(error.code)}${words}`, code);
-    }
+export type MixinAttachment = z.output<typeof attachmentSchema>;
+
+/**
+ * Each call's reading of its reply, apart from the HTTP around it: what a reply means, or the
+ * VenueError it is. `skewNote` names a skewed clock in an auth error. Pure, so the fuzz suite feeds
+ * them generated replies (test/unit/fuzz).
+ */
+export const mixinReplies = {
+  user: (res: HttpResponse, path: string, skewNote: string): MixinUser => readReply(res, 'GET', path, userSchema, true, skewNote),
+  sticker: (res: HttpResponse, path: string, skewNote: string): MixinSticker => readReply(res, 'GET', path, stickerSchema, true, skewNote),
+  attachment: (res: HttpResponse, method: 'GET' | 'POST', path: string, idempotent: boolean, skewNote: string): MixinAttachment => readReply(res, method, path, attachmentSchema, idempotent, skewNote),
+  /** A call whose success carries nothing the client reads. */
+  done: (res: HttpResponse, method: 'GET' | 'POST', path: string, idempotent: boolean, skewNote: string): void => void readReply(res, method, path, z.unknown(), idempotent, skewNote),
+};
+
+/** Success is HTTP 200 `{data}`; a refusal is `{error}`, usually with HTTP 202. */
+function readReply<T extends z.ZodType>(res: HttpResponse, method: 'GET' | 'POST', path: string, schema: T, idempotent: boolean, skewNote: string): z.output<T> {
+  const failed = errorSchema.safeParse(res.json);
+  if (failed.success) throw mixinError(failed.data.error, path, skewNote);
+  if (res.status !== 200) throw new VenueError(idempotent ? 'unavailable' : 'unknown-outcome', `Mixin answered HTTP ${res.status} to ${method} ${path}`, res.status);
+  const envelope = dataSchema.safeParse(res.json);
+  if (!envelope.success) throw new VenueError(idempotent ? 'unavailable' : 'unknown-outcome', `Mixin sent an unreadable reply to ${method} ${path}`);
+  const parsed = schema.safeParse(envelope.data.data);
+  if (!parsed.success) throw new VenueError(idempotent ? 'unavailable' : 'unknown-outcome', `Mixin sent unexpected data for ${method} ${path}: ${preview(z.prettifyError(parsed.error), MAX_VENUE_WORDS)}`);
+  return parsed.data;
+}
+
+function mixinError(error: { code: number | string; description?: string | null; desciption?: string | null }, path: string, skewNote: string): VenueError {
+  const code = Number(error.code);
+  const said = venueWords(error.description ?? error.desciption ?? '');
+  const words = said ? `: ${said}` : '';
+  switch (code) {
+    case 401:
+      return new VenueError('auth', `Mixin refused the bot's token${words}. Check the keystore (app_id, session_id, session key).${skewNote}`, code);
+    case 403:
+      return new VenueError('rejected', `Mixin forbids this for the bot${words}`, code);
+    case 404:
+      return new VenueError('rejected', `Mixin has no ${path}${words}`, code);
+    case 429:
+      return new VenueError('rate-limit', `Mixin rate limit${words}`, code, 5000);
+    case 10002:
+      return new VenueError('rejected', `Mixin refused a field${words}`, code);
+    case 7000:
+    case 7001:
+    case 500:
+      return new VenueError('unavailable', `Mixin had a server error (${code})${words}`, code);
+    default:
+      return new VenueError('rejected', `Mixin error ${venueWords(String(error.code))}${words}`, code);
   }
 }

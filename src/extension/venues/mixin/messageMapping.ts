@@ -10,6 +10,8 @@ import { messageKey } from '../../../shared/model';
 import { MAX_FIELD_LENGTH, clampText } from '../../../shared/messageLimits';
 import { parseVenueTime } from '../../core/venueTime';
 import { VenueError, type OutboundMessage } from '../venue';
+import { MAX_VENUE_ID_LENGTH } from '../venueIds';
+import { lookupTable } from '../lookupTable';
 
 /** A message as Blaze pushes it and the REST API returns it (the fields this client reads). */
 export interface MixinMessageView {
@@ -37,6 +39,25 @@ export interface MappingContext {
 
 type Fields = Readonly<Record<string, unknown>>;
 
+const OPTIONAL_FIELDS = ['data', 'data_base64', 'status', 'source', 'quote_message_id', 'created_at', 'updated_at'] as const;
+
+/**
+ * A pushed message's view when it names its ids and category (the fields every message needs, as
+ * text of at most MAX_VENUE_ID_LENGTH), else undefined. An optional field that is not a string is left out: it is not what Mixin sends,
+ * and read as one it would end up in the message (a quote pointing at a number) the store refuses.
+ */
+export function messageViewOf(data: object): MixinMessageView | undefined {
+  const view = data as Partial<Record<keyof MixinMessageView, unknown>>;
+  const { message_id, conversation_id, user_id, category } = view;
+  if (![message_id, conversation_id, user_id, category].every((v) => typeof v === 'string' && v !== '' && v.length <= MAX_VENUE_ID_LENGTH)) return undefined;
+  const optional: { -readonly [K in (typeof OPTIONAL_FIELDS)[number]]?: string } = {};
+  for (const field of OPTIONAL_FIELDS) {
+    const value = view[field];
+    if (typeof value === 'string') optional[field] = value;
+  }
+  return { message_id: message_id as string, conversation_id: conversation_id as string, user_id: user_id as string, category: category as string, ...optional };
+}
+
 /** Standard or URL-safe base64, padded or not. */
 export function decodeMixinBase64(value: string): Buffer | undefined {
   const clean = value.replace(/\s+/g, '');
@@ -58,15 +79,22 @@ function json(bytes: Buffer): Fields | readonly unknown[] | undefined {
   }
 }
 
+/** A payload field's text; one longer than a stored field is no usable value (the store would refuse the whole message). */
 function str(f: Fields, name: string): string | undefined {
   const v = f[name];
-  return typeof v === 'string' && v !== '' ? v : undefined;
+  return typeof v === 'string' && v !== '' && v.length <= MAX_FIELD_LENGTH ? v : undefined;
 }
 
 function num(f: Fields, name: string): number | undefined {
   const v = f[name];
   const n = typeof v === 'number' ? v : typeof v === 'string' && v.trim() !== '' ? Number(v) : Number.NaN;
   return Number.isFinite(n) ? n : undefined;
+}
+
+/** A size or a dimension: a number that is not negative (a negative one is left out, as the store would refuse it). */
+function measure(f: Fields, name: string): number | undefined {
+  const n = num(f, name);
+  return n !== undefined && n >= 0 ? n : undefined;
 }
 
 function httpUrl(value: string | undefined): string | undefined {
@@ -116,7 +144,7 @@ function buttonsOf(list: unknown): MessageButton[] {
   return out;
 }
 
-const STATUS: Readonly<Record<string, OutgoingStatus>> = { SENT: 'confirmed', DELIVERED: 'delivered', READ: 'read' };
+const STATUS = lookupTable<OutgoingStatus>({ SENT: 'confirmed', DELIVERED: 'delivered', READ: 'read' });
 
 /** One Mixin message -> the model. */
 export function toChatMessage(view: MixinMessageView, ctx: MappingContext): ChatMessage {
@@ -174,9 +202,9 @@ export function toChatMessage(view: MixinMessageView, ctx: MappingContext): Chat
       ref: attachmentId,
       ...(str(f, 'mime_type') ? { mimeType: str(f, 'mime_type')! } : {}),
       ...(str(f, 'name') ? { name: str(f, 'name')! } : {}),
-      ...(num(f, 'size') !== undefined ? { size: num(f, 'size')! } : {}),
-      ...(num(f, 'width') !== undefined ? { width: num(f, 'width')! } : {}),
-      ...(num(f, 'height') !== undefined ? { height: num(f, 'height')! } : {}),
+      ...(measure(f, 'size') !== undefined ? { size: measure(f, 'size')! } : {}),
+      ...(measure(f, 'width') !== undefined ? { width: measure(f, 'width')! } : {}),
+      ...(measure(f, 'height') !== undefined ? { height: measure(f, 'height')! } : {}),
       ...(duration !== undefined && duration >= 0 ? { durationMs: duration } : {}),
       ...(waveform ? { waveform } : {}),
       ...(thumb ? { thumbUrl: thumb } : {}),
@@ -219,7 +247,7 @@ export function toChatMessage(view: MixinMessageView, ctx: MappingContext): Chat
       const url = httpUrl(str(f, 'url'));
       if (!url) return unreadable('without an http(s) stream URL');
       const thumb = httpUrl(str(f, 'thumb_url'));
-      return { ...base, kind: 'live', payload: { type: 'live', url, ...(thumb ? { thumbUrl: thumb } : {}), ...(num(f, 'width') !== undefined ? { width: num(f, 'width')! } : {}), ...(num(f, 'height') !== undefined ? { height: num(f, 'height')! } : {}) } };
+      return { ...base, kind: 'live', payload: { type: 'live', url, ...(thumb ? { thumbUrl: thumb } : {}), ...(measure(f, 'width') !== undefined ? { width: measure(f, 'width')! } : {}), ...(measure(f, 'height') !== undefined ? { height: measure(f, 'height')! } : {}) } };
     }
     case 'APP_CARD': {
       const title = str(f, 'title');

@@ -8,9 +8,12 @@ import { systemClock, type Clock } from '../../core/clock';
 import { HttpClient, HttpRequestError, type HttpResponse } from '../../core/connection/httpClient';
 import type { HttpBody, QueryValue } from '../../core/connection/httpBody';
 import { MultipartForm } from '../../core/connection/multipart';
+import { parseRetryAfter } from '../../core/connection/retryAfter';
 import type { Logger } from '../../core/logger';
+import { MAX_VENUE_WORDS, preview, venueWords } from '../framePreview';
 import { parseListItems } from '../listItems';
 import { VenueError } from '../venue';
+import { venueIdSchema } from '../venueIds';
 import type { MultiwaAuth } from './auth';
 
 export interface MultiwaRestOptions {
@@ -22,7 +25,7 @@ export interface MultiwaRestOptions {
   readonly logger?: Logger;
 }
 
-const id = z.union([z.string().min(1), z.number()]).transform((v) => String(v));
+const id = venueIdSchema;
 const isoTime = z.union([z.string(), z.number()]).nullish();
 
 const profileSchema = z
@@ -165,60 +168,53 @@ export class MultiwaRestClient {
   }
 
   async profiles(): Promise<MultiwaProfile[]> {
-    const rows = await this.get('/profiles', z.array(z.unknown()));
-    return this.items(rows, profileSchema, 'profile list');
+    return multiwaReplies.profiles(await this.raw('GET', '/profiles', undefined, true, false), this.clock.now(), this.onBadItem);
   }
 
-  profileStatus(profileId: string): Promise<MultiwaProfileStatus> {
-    return this.get(`/profiles/${encodeURIComponent(profileId)}/status`, profileStatusSchema);
+  async profileStatus(profileId: string): Promise<MultiwaProfileStatus> {
+    const path = `/profiles/${encodeURIComponent(profileId)}/status`;
+    return multiwaReplies.profileStatus(await this.raw('GET', path, undefined, true, false), path, this.clock.now());
   }
 
   /** Starts the profile's WhatsApp engine; a profile that is not paired answers with a QR code on the realtime channel. */
   async connectProfile(profileId: string): Promise<string | undefined> {
-    const res = await this.call('POST', `/profiles/${encodeURIComponent(profileId)}/connect`, {}, z.object({ status: z.string().nullish() }).passthrough(), true);
-    return res.status ?? undefined;
+    const path = `/profiles/${encodeURIComponent(profileId)}/connect`;
+    return multiwaReplies.connectProfile(await this.raw('POST', path, {}, true, false), path, this.clock.now());
   }
 
   async conversations(profileId: string, offset: number, limit: number): Promise<{ conversations: MultiwaConversationRow[]; total: number | undefined }> {
-    const res = await this.get('/conversations', z.object({ conversations: z.array(z.unknown()).nullish(), total: z.number().nullish() }).passthrough(), { profileId, limit, offset });
-    return { conversations: this.items(res.conversations ?? [], conversationRowSchema, 'conversation list'), total: res.total ?? undefined };
+    const res = await this.raw('GET', '/conversations', undefined, true, false, { query: { profileId, limit, offset } });
+    return multiwaReplies.conversations(res, this.clock.now(), this.onBadItem);
   }
 
   async conversation(conversationId: string): Promise<MultiwaConversationRow> {
-    const res = await this.get(`/conversations/${encodeURIComponent(conversationId)}`, z.unknown(), { messageLimit: 1 });
-    const parsed = conversationRowSchema.safeParse(res);
-    if (!parsed.success) throw new VenueError('unavailable', `MultiWA sent an unreadable conversation ${conversationId}`);
-    return parsed.data;
+    const path = `/conversations/${encodeURIComponent(conversationId)}`;
+    return multiwaReplies.conversation(await this.raw('GET', path, undefined, true, false, { query: { messageLimit: 1 } }), path, conversationId, this.clock.now());
   }
 
   /** One page of a conversation, oldest first; `before` is a message row id (strictly older rows). */
   async messages(conversationId: string, limit: number, before?: string): Promise<{ messages: MultiwaMessageRow[]; hasMore: boolean }> {
-    const res = await this.get(
-      `/conversations/${encodeURIComponent(conversationId)}/messages`,
-      z.object({ messages: z.array(z.unknown()).nullish(), hasMore: z.boolean().nullish() }).passthrough(),
-      before ? { limit, before } : { limit },
-    );
-    const rows = res.messages ?? [];
-    return { messages: this.items(rows, messageRowSchema, `conversation ${conversationId}`), hasMore: res.hasMore ?? rows.length >= limit };
+    const path = `/conversations/${encodeURIComponent(conversationId)}/messages`;
+    const res = await this.raw('GET', path, undefined, true, false, { query: before ? { limit, before } : { limit } });
+    return multiwaReplies.messages(res, path, conversationId, limit, this.clock.now(), this.onBadItem);
   }
 
   async send(profileId: string, message: MultiwaSend): Promise<MultiwaSendResult> {
     const { kind, ...fields } = message;
-    return this.call('POST', `/messages/${kind}`, { profileId, ...fields }, sendResultSchema, false);
+    return multiwaReplies.send(await this.raw('POST', `/messages/${kind}`, { profileId, ...fields }, false, false), `/messages/${kind}`, this.clock.now());
   }
 
   async upload(file: { name: string; mimeType: string; data: Uint8Array }, onProgress: (sent: number, total: number) => void, signal: AbortSignal): Promise<{ url: string; key?: string }> {
     const form = new MultipartForm([{ name: 'file', filename: file.name, contentType: file.mimeType, data: file.data }]);
-    const res = await this.raw('POST', '/uploads/media', form, false, false, { onUploadProgress: onProgress, signal, timeoutMs: 120_000 });
-    const parsed = uploadSchema.safeParse(res.json);
-    if (!parsed.success) throw new VenueError('unknown-outcome', 'MultiWA sent an unreadable reply to the upload');
-    return { url: parsed.data.data.url, ...(parsed.data.data.key ? { key: parsed.data.data.key } : {}) };
+    return multiwaReplies.upload(await this.raw('POST', UPLOAD, form, false, false, { onUploadProgress: onProgress, signal, timeoutMs: 120_000 }), this.clock.now());
   }
 
   /** WhatsApp read receipts (`POST /messages/mark-read`), then the gateway's own unread count. */
   async markRead(profileId: string, conversationId: string, chatJid: string, messageIds?: readonly string[]): Promise<void> {
-    await this.call('POST', '/messages/mark-read', { profileId, chatId: chatJid, ...(messageIds?.length ? { messageIds } : {}) }, z.unknown(), true);
-    await this.call('PUT', `/conversations/${encodeURIComponent(conversationId)}/read`, {}, z.unknown(), true);
+    const res = await this.raw('POST', MARK_READ, { profileId, chatId: chatJid, ...(messageIds?.length ? { messageIds } : {}) }, true, false);
+    multiwaReplies.done(res, 'POST', MARK_READ, true, this.clock.now());
+    const path = `/conversations/${encodeURIComponent(conversationId)}/read`;
+    multiwaReplies.done(await this.raw('PUT', path, {}, true, false), 'PUT', path, true, this.clock.now());
   }
 
   dispose(): void {
@@ -227,20 +223,10 @@ export class MultiwaRestClient {
 
   // ---- plumbing ------------------------------------------------------------------------------
 
-  private get<T extends z.ZodType>(path: string, schema: T, query?: Readonly<Record<string, QueryValue>>): Promise<z.output<T>> {
-    return this.call('GET', path, undefined, schema, true, query);
-  }
-
-  private async call<T extends z.ZodType>(method: 'GET' | 'POST' | 'PUT', path: string, body: HttpBody | undefined, schema: T, idempotent: boolean, query?: Readonly<Record<string, QueryValue>>): Promise<z.output<T>> {
-    const res = await this.raw(method, path, body, idempotent, false, query ? { query } : {});
-    const parsed = schema.safeParse(res.json);
-    if (!parsed.success) {
-      throw new VenueError(idempotent ? 'unavailable' : 'unknown-outcome', `MultiWA sent an unexpected reply to ${method} ${path}: ${z.prettifyError(parsed.error).slice(0, 300)}`);
-    }
-    return parsed.data;
-  }
-
-  /** One request with the account's credentials; a 401 on a JWT renews it once and retries. */
+  /**
+   * One request with the account's credentials; a 401 on a JWT renews it once and retries. The
+   * reply is read by `multiwaReplies` (the login and refresh calls read their own, auth.ts).
+   */
   private async raw(
     method: 'GET' | 'POST' | 'PUT',
     path: string,
@@ -256,36 +242,84 @@ export class MultiwaRestClient {
       res = await this.http.request({ method, path, body, idempotent, headers, signed: false, endpoint: routeOf(method, path), ...extra });
     } catch (err) {
       // The core classifies 429 itself; the gateway's daily send limit needs its body read.
-      if (err instanceof HttpRequestError && err.response?.status === 429) throw multiwaError(err.response, method, path, this.clock.now());
-      throw err;
+      throw multiwaReplies.coreFailure(err, method, path, this.clock.now());
     }
     if (res.status === 401 && !anonymous && !retried && this.options.auth.canRenew) {
       await this.options.auth.renew();
       return this.raw(method, path, body, idempotent, anonymous, extra, true);
     }
-    // The login and refresh calls read their own failures (auth.ts).
-    if (res.status >= 400 && !anonymous) throw multiwaError(res, method, path, this.clock.now());
     return res;
   }
+}
 
-  private items<T extends z.ZodType>(rows: readonly unknown[], schema: T, where: string): z.output<T>[] {
-    return parseListItems(rows, schema, where, this.onBadItem);
+const UPLOAD = '/uploads/media';
+const MARK_READ = '/messages/mark-read';
+
+type Method = 'GET' | 'POST' | 'PUT';
+/** List rows that do not parse are skipped, each told here. */
+type BadItem = ((detail: string) => void) | undefined;
+
+/**
+ * Each call's reading of its reply, apart from the HTTP around it: what a reply means, or the
+ * VenueError it is (`now` dates a daily limit's reset). Pure, so the fuzz suite feeds them
+ * generated replies (test/unit/fuzz).
+ */
+export const multiwaReplies = {
+  profiles: (res: HttpResponse, now: number, onBadItem: BadItem): MultiwaProfile[] =>
+    parseListItems(readReply(res, 'GET', '/profiles', z.array(z.unknown()), true, now), profileSchema, 'profile list', onBadItem),
+  profileStatus: (res: HttpResponse, path: string, now: number): MultiwaProfileStatus => readReply(res, 'GET', path, profileStatusSchema, true, now),
+  connectProfile: (res: HttpResponse, path: string, now: number): string | undefined => readReply(res, 'POST', path, z.object({ status: z.string().nullish() }).passthrough(), true, now).status ?? undefined,
+  conversations: (res: HttpResponse, now: number, onBadItem: BadItem): { conversations: MultiwaConversationRow[]; total: number | undefined } => {
+    const page = readReply(res, 'GET', '/conversations', z.object({ conversations: z.array(z.unknown()).nullish(), total: z.number().nullish() }).passthrough(), true, now);
+    return { conversations: parseListItems(page.conversations ?? [], conversationRowSchema, 'conversation list', onBadItem), total: page.total ?? undefined };
+  },
+  conversation: (res: HttpResponse, path: string, conversationId: string, now: number): MultiwaConversationRow => {
+    const parsed = conversationRowSchema.safeParse(readReply(res, 'GET', path, z.unknown(), true, now));
+    if (!parsed.success) throw new VenueError('unavailable', `MultiWA sent an unreadable conversation ${preview(conversationId, 80)}`);
+    return parsed.data;
+  },
+  messages: (res: HttpResponse, path: string, conversationId: string, limit: number, now: number, onBadItem: BadItem): { messages: MultiwaMessageRow[]; hasMore: boolean } => {
+    const page = readReply(res, 'GET', path, z.object({ messages: z.array(z.unknown()).nullish(), hasMore: z.boolean().nullish() }).passthrough(), true, now);
+    const rows = page.messages ?? [];
+    return { messages: parseListItems(rows, messageRowSchema, `conversation ${preview(conversationId, 80)}`, onBadItem), hasMore: page.hasMore ?? rows.length >= limit };
+  },
+  send: (res: HttpResponse, path: string, now: number): MultiwaSendResult => readReply(res, 'POST', path, sendResultSchema, false, now),
+  upload: (res: HttpResponse, now: number): { url: string; key?: string } => {
+    if (res.status >= 400) throw multiwaError(res, 'POST', UPLOAD, now);
+    const parsed = uploadSchema.safeParse(res.json);
+    if (!parsed.success) throw new VenueError('unknown-outcome', 'MultiWA sent an unreadable reply to the upload');
+    return { url: parsed.data.data.url, ...(parsed.data.data.key ? { key: parsed.data.data.key } : {}) };
+  },
+  /** A call whose success carries nothing the client reads. */
+  done: (res: HttpResponse, method: Method, path: string, idempotent: boolean, now: number): void => void readReply(res, method, path, z.unknown(), idempotent, now),
+  /** What a failure the core client raised becomes: its 429 is read again, for the gateway's daily send limit. */
+  coreFailure: (err: unknown, method: Method, path: string, now: number): unknown => (err instanceof HttpRequestError && err.response?.status === 429 ? multiwaError(err.response, method, path, now) : err),
+};
+
+/** A reply the core client let through: an error status by the gateway's words, else read by `schema`. */
+function readReply<T extends z.ZodType>(res: HttpResponse, method: Method, path: string, schema: T, idempotent: boolean, now: number): z.output<T> {
+  if (res.status >= 400) throw multiwaError(res, method, path, now);
+  const parsed = schema.safeParse(res.json);
+  if (!parsed.success) {
+    throw new VenueError(idempotent ? 'unavailable' : 'unknown-outcome', `MultiWA sent an unexpected reply to ${method} ${path}: ${preview(z.prettifyError(parsed.error), MAX_VENUE_WORDS)}`);
   }
+  return parsed.data;
 }
 
 /** The server's words: Nest puts them in `message` (a string or a list of validation messages), or `error`. */
 export function errorText(res: HttpResponse): string | undefined {
   const body = res.json;
-  if (typeof body !== 'object' || body === null) return res.bodyText.slice(0, 200) || undefined;
+  if (typeof body !== 'object' || body === null) return venueWords(res.bodyText) || undefined;
   const record = body as Record<string, unknown>;
   const message = record['message'];
-  if (Array.isArray(message)) return message.filter((m): m is string => typeof m === 'string').join('; ') || undefined;
-  if (typeof message === 'string' && message) return message;
+  if (Array.isArray(message)) return venueWords(message.filter((m): m is string => typeof m === 'string').join('; ')) || undefined;
+  if (typeof message === 'string' && message) return venueWords(message) || undefined;
   const error = record['error'];
-  return typeof error === 'string' && error ? error : undefined;
+  return typeof error === 'string' && error ? venueWords(error) || undefined : undefined;
 }
 
 const DAILY_LIMIT = /^(COLD_)?DAILY_LIMIT_REACHED$|^COLD_CIRCUIT_OPEN$/;
+const DAY_MS = 24 * 3600_000;
 
 export function multiwaError(res: HttpResponse, method: string, path: string, now: number): VenueError {
   const said = errorText(res);
@@ -304,12 +338,15 @@ export function multiwaError(res: HttpResponse, method: string, path: string, no
       const error = typeof body['error'] === 'string' ? body['error'] : '';
       if (DAILY_LIMIT.test(error)) {
         const resetAt = Date.parse(String(body['resetAt'] ?? body['retryAt'] ?? ''));
-        const wait = Number.isFinite(resetAt) && resetAt > now ? resetAt - now : 60 * 60_000;
-        const limit = typeof body['limit'] === 'number' ? ` (${String(body['count'] ?? body['limit'])} of ${body['limit']} today)` : '';
+        // A daily limit resets within a day: a later reset (a far-off or garbled date) waits a day at most.
+        const wait = Number.isFinite(resetAt) && resetAt > now ? Math.min(resetAt - now, DAY_MS) : 60 * 60_000;
+        const used = typeof body['count'] === 'number' ? body['count'] : body['limit'];
+        const limit = typeof body['limit'] === 'number' ? ` (${String(used)} of ${body['limit']} today)` : '';
         return new VenueError('rate-limit', error === 'COLD_CIRCUIT_OPEN' ? 'the gateway paused sends to new contacts (cold-send circuit open)' : `the WhatsApp profile reached its daily message limit${limit}; it resets ${Number.isFinite(resetAt) ? new Date(resetAt).toISOString() : 'later'}`, 429, wait);
       }
-      const retryAfter = Number(res.headers['retry-after']);
-      return new VenueError('rate-limit', `MultiWA rate limit${words}`, 429, Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter * 1000 : 30_000);
+      // Read as the core reads it (seconds or an HTTP-date), capped the same way.
+      const retryAfter = parseRetryAfter(res.headers['retry-after'], now);
+      return new VenueError('rate-limit', `MultiWA rate limit${words}`, 429, retryAfter !== undefined && retryAfter > 0 ? retryAfter : 30_000);
     }
   }
   if (res.status >= 500) return new VenueError(method === 'GET' ? 'unavailable' : 'unknown-outcome', `MultiWA failed with HTTP ${res.status}${words}`, res.status);

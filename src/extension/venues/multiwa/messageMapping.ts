@@ -8,9 +8,10 @@
 // type shows what it has as text, never blank.
 import type { Attachment, AttachmentKind, ChatMessage, ContactCard, MessagePayload, OutgoingStatus, QuotedMessage } from '../../../shared/model';
 import { messageKey } from '../../../shared/model';
-import { clampText } from '../../../shared/messageLimits';
+import { MAX_FIELD_LENGTH, clampText } from '../../../shared/messageLimits';
 import { parseVenueTime } from '../../core/venueTime';
 import type { MultiwaMessageRow } from './api';
+import { lookupTable } from '../lookupTable';
 
 export interface MappingContext {
   readonly accountId: string;
@@ -61,7 +62,7 @@ function num(f: Fields, ...names: string[]): number | undefined {
   return undefined;
 }
 
-const OUT_STATUS: Readonly<Record<string, OutgoingStatus>> = {
+const OUT_STATUS = lookupTable<OutgoingStatus>({
   pending: 'sent',
   queued: 'sent',
   sent: 'confirmed',
@@ -72,7 +73,7 @@ const OUT_STATUS: Readonly<Record<string, OutgoingStatus>> = {
   played: 'read',
   failed: 'failed',
   error: 'failed',
-};
+});
 
 /** WhatsApp ack words (and the engine's numbers) -> our statuses. */
 export function outgoingStatusOf(status: unknown): OutgoingStatus | undefined {
@@ -80,7 +81,7 @@ export function outgoingStatusOf(status: unknown): OutgoingStatus | undefined {
   return typeof status === 'string' ? OUT_STATUS[status.toLowerCase()] : undefined;
 }
 
-const MEDIA_KIND: Readonly<Record<string, AttachmentKind>> = {
+const MEDIA_KIND = lookupTable<AttachmentKind>({
   image: 'image',
   sticker: 'image',
   video: 'video',
@@ -90,7 +91,7 @@ const MEDIA_KIND: Readonly<Record<string, AttachmentKind>> = {
   voice: 'audio',
   document: 'file',
   file: 'file',
-};
+});
 
 const SYSTEM_TYPES = new Set(['e2e_notification', 'notification', 'notification_template', 'gp2', 'call_log', 'protocol', 'ciphertext', 'broadcast_notification']);
 
@@ -145,23 +146,36 @@ function contactsOf(f: Fields): ContactCard[] {
   return cards;
 }
 
-function pollOf(f: Fields): Extract<MessagePayload, { type: 'poll' }> | undefined {
+/** The poll; an option longer than a stored field is cut (and reported), not the message lost. */
+function pollOf(f: Fields, id: string, problems: string[]): Extract<MessagePayload, { type: 'poll' }> | undefined {
   const question = str(f, 'question', 'pollName', 'name', 'text');
   const raw = Array.isArray(f['options']) ? f['options'] : Array.isArray(f['pollOptions']) ? f['pollOptions'] : [];
   const options = raw
     .map((o: unknown) => (typeof o === 'string' ? o : typeof o === 'object' && o !== null ? str(o as Fields, 'name', 'optionName', 'text') : undefined))
-    .filter((o): o is string => o !== undefined && o.trim() !== '');
+    .filter((o): o is string => o !== undefined && o.trim() !== '')
+    .map((o) => {
+      const cut = clampText(o, MAX_FIELD_LENGTH);
+      if (cut.clamped) problems.push(`message ${id}: a poll option cut from ${cut.originalLength} chars`);
+      return cut.text;
+    });
   if (!question || options.length === 0) return undefined;
   const multiple = f['allowMultipleAnswers'];
-  return { type: 'poll', question, options, ...(typeof multiple === 'boolean' ? { allowMultipleAnswers: multiple } : {}) };
+  const asked = clampText(question, MAX_FIELD_LENGTH);
+  if (asked.clamped) problems.push(`message ${id}: a poll question cut from ${asked.originalLength} chars`);
+  return { type: 'poll', question: asked.text, options, ...(typeof multiple === 'boolean' ? { allowMultipleAnswers: multiple } : {}) };
+}
+
+function fieldText(value: string | undefined): string | undefined {
+  return value === undefined ? undefined : clampText(value, MAX_FIELD_LENGTH).text;
 }
 
 function locationOf(f: Fields): Extract<MessagePayload, { type: 'location' }> | undefined {
   const latitude = num(f, 'latitude', 'lat');
   const longitude = num(f, 'longitude', 'lng', 'lon');
   if (latitude === undefined || longitude === undefined || Math.abs(latitude) > 90 || Math.abs(longitude) > 180) return undefined;
-  const name = str(f, 'name', 'description', 'loc');
-  const address = str(f, 'address');
+  // Names longer than a stored field are cut: the coordinates are the message.
+  const name = fieldText(str(f, 'name', 'description', 'loc'));
+  const address = fieldText(str(f, 'address'));
   return { type: 'location', latitude, longitude, ...(name && name !== 'Location' ? { name } : {}), ...(address ? { address } : {}) };
 }
 
@@ -243,7 +257,7 @@ export function toChatMessage(row: MultiwaMessageRow, ctx: MappingContext, edite
     }
     case 'poll':
     case 'poll_creation': {
-      const payload = pollOf(f);
+      const payload = pollOf(f, id, problems);
       if (payload) return { ...base, kind: 'poll', payload };
       problems.push(`message ${id}: a poll without a question or options; shown as text`);
       break;

@@ -389,6 +389,20 @@ describe('inbox hub spine (fake venue with history, upload, venue unread)', () =
     assert.ok(texts('c9').includes('good 2'));
   });
 
+  // Found by fuzzing the MultiWA message page (seed 1, path "6" at 1,000 runs): a row's 70,000-character
+  // id came back in the mapping's problem, which went to the log and the pane whole.
+  it('a bad-input report is logged and shown as one line, however much of the input the adapter quoted', async () => {
+    await open();
+    const reports: { where: string; detail: string }[] = [];
+    hub.onBadInput((e) => reports.push(e));
+    adapter.emit({ type: 'badInput', where: `MultiWA ${'w'.repeat(5_000)}`, detail: `message ${'x'.repeat(70_000)}:\n timestamp is not a time` });
+    await hub.settled();
+    assert.equal(hub.badInputCount, 1);
+    assert.equal(reports.length, 1);
+    assert.ok(reports[0]!.where.length <= 200 && reports[0]!.detail.length <= 1000, `${reports[0]!.where.length} + ${reports[0]!.detail.length} chars`);
+    assert.ok(reports[0]!.detail.startsWith('message xxx') && !reports[0]!.detail.includes('\n'));
+  });
+
   it('sends a file through the venue upload API once and the message carries the reference', async () => {
     await open();
     adapter.announce('c10');

@@ -19,6 +19,19 @@ describe('inbound check: over-long display fields', () => {
     assert.ok(fitted.every((f) => f.length < 200 && f.endsWith('kept the message')));
   });
 
+  // Found by fuzzing the MultiWA message page (seed -656297272, path "10"): a row quoting a
+  // 70,000-character id was refused whole, the message lost.
+  it('keeps a message whose quote names a sender or a message id too long to store: the name cut, the reference dropped', () => {
+    const fitted: string[] = [];
+    const checked = checkInbound({ ...base, quote: { venueMessageId: huge, senderName: huge, text: 'see above' } }, fitted);
+    assert.notEqual(typeof checked, 'string', String(checked));
+    assert.deepEqual((checked as ChatMessage).quote, { senderName: 'x'.repeat(8192), text: 'see above' });
+    assert.equal(fitted.length, 2, fitted.join('\n'));
+    const bare = checkInbound({ ...base, quote: { venueMessageId: huge } }, fitted);
+    assert.notEqual(typeof bare, 'string', String(bare));
+    assert.equal((bare as ChatMessage).quote, undefined);
+  });
+
   it('still refuses a message whose id is too long (ids are kept exactly), and leaves a valid one untouched', () => {
     const fitted: string[] = [];
     assert.equal(typeof checkInbound({ ...base, venueMessageId: huge, senderName: huge }, fitted), 'string');

@@ -43,6 +43,14 @@ describe('MEXC message mapping', () => {
     assert.equal(problems.length, 1, 'text at the cap is kept whole');
   });
 
+  // Found by fuzzing MEXC chat frames (seed 1033351662, path "85" at 20,000 runs): a 70,000-character
+  // createTime was kept as rawTime, too long to store, and the message was refused.
+  it('a createTime far longer than a time is not kept as the raw time; the message is', () => {
+    const m = toChatMessage({ ...base, createTime: '2025-01-26 12:00:00'.repeat(500) }, { accountId: 'acc', time: 1 });
+    assert.equal(m.rawTime, undefined);
+    assert.equal(m.text, 'hi');
+  });
+
   it('reads createTime in the account offset, and uses now for garbage', () => {
     const now = Date.UTC(2025, 0, 27);
     assert.deepEqual(messageTime(base, 480, now), { time: Date.UTC(2025, 0, 26, 4, 0, 0) });

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import type { ChatMessage } from '../../../../src/shared/model';
 import { MAX_FIELD_LENGTH } from '../../../../src/shared/messageLimits';
 import { chatMessageProblem } from '../../../../src/shared/messageValidator';
-import { toChatMessage, toMixinPayload, type MappingContext, type MixinMessageView } from '../../../../src/extension/venues/mixin/messageMapping';
+import { messageViewOf, toChatMessage, toMixinPayload, type MappingContext, type MixinMessageView } from '../../../../src/extension/venues/mixin/messageMapping';
 import type { OutboundMessage } from '../../../../src/extension/venues/venue';
 
 const APP = '7e0b0ab3-6a0f-4c8d-9c3e-1c3c6f9e2a11';
@@ -31,6 +31,22 @@ function roundTrip(message: OutboundMessage): ChatMessage {
 }
 
 describe('Mixin categories <-> model', () => {
+  // Found by fuzzing Mixin CREATE_MESSAGE frames: a card action whose label was longer than a stored
+  // field (seed -652643773, path "107"), a PLAIN_LIVE width below zero (seed 1905275883, path "0"), and
+  // a quote_message_id that was a number (seed 1308450566, path "10") each lost the whole message.
+  it('payload fields the store could not keep (a huge label, a negative size, a non-string quote) are left out, the message kept', () => {
+    const problems: string[] = [];
+    const card = toChatMessage(view('APP_CARD', { title: 'Pay', actions: [{ label: 'x'.repeat(9_000), action: 'https://a.example/' }, { label: 'Open', action: 'https://b.example/' }] }), ctx(problems));
+    assert.deepEqual(card.payload?.type === 'card' ? card.payload.actions.map((a) => a.label) : [], ['Open']);
+    const live = toChatMessage(view('PLAIN_LIVE', { url: 'https://live.example/s.m3u8', width: -640, height: 360 }), ctx(problems));
+    assert.deepEqual(live.payload, { type: 'live', url: 'https://live.example/s.m3u8', height: 360 });
+    const image = toChatMessage(view('PLAIN_IMAGE', { attachment_id: USER, size: -1, width: 10 }), ctx(problems));
+    assert.deepEqual(image.attachments?.map((a) => [a.size, a.width]), [[undefined, 10]]);
+    const pushed = messageViewOf({ ...view('PLAIN_TEXT', 'hi'), quote_message_id: 42, created_at: null });
+    assert.ok(pushed);
+    assert.equal(toChatMessage(pushed, ctx(problems)).quote, undefined);
+  });
+
   it('text and post: UTF-8 text, markdown kept as markdown; keyed by message_id; time to the microsecond string', () => {
     const text = toChatMessage(view('PLAIN_TEXT', 'Halo, sudah transfer 🙏'), ctx());
     assert.equal(text.key, `mixin:acc:${CONV}:c9f1e2d3-0000-4000-8000-000000000001`);

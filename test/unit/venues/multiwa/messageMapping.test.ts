@@ -29,6 +29,27 @@ function row(fields: Partial<MultiwaMessageRow> & { type: string; content: unkno
 }
 
 describe('MultiWA message rows -> model', () => {
+  // Found by fuzzing MultiWA realtime message events (seed 790435418, path "2317"): a row of type
+  // "constructor" read Object.prototype.constructor as its media kind, and the store refused the message.
+  it('a type or status named like an object\'s own property (constructor, toString) is just an unknown word', () => {
+    const problems: string[] = [];
+    const m = toChatMessage(row({ type: 'constructor', content: { text: 'hi' }, direction: 'outgoing', status: 'toString' }), ctx(problems));
+    assert.equal(m.kind, 'text');
+    assert.equal(m.text, 'hi');
+    assert.equal(m.status, 'confirmed');
+    assert.equal(m.attachments, undefined);
+  });
+
+  // Found by fuzzing MultiWA realtime message events (seed 1239207529, path "84"): a poll option
+  // longer than a stored field lost the whole message.
+  it('a poll option too long to store is cut and reported; the poll is kept', () => {
+    const problems: string[] = [];
+    const m = toChatMessage(row({ type: 'poll', content: { question: 'which?', options: ['a', 'b'.repeat(9_000)] } }), ctx(problems));
+    assert.equal(m.kind, 'poll');
+    assert.deepEqual(m.payload?.type === 'poll' ? m.payload.options.map((o) => o.length) : [], [1, 8192]);
+    assert.equal(problems.length, 1, problems.join('\n'));
+  });
+
   it('keys a row by its row id (not the WhatsApp id, which changes), reads ISO time and the sender name', () => {
     const m = toChatMessage(row({ type: 'text', content: { text: 'Hello, is the order paid?' } }), ctx());
     assert.equal(m.key, `multiwa:acc:${CONV}:a1b2c3d4-0000-4000-8000-000000000001`);
