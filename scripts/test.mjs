@@ -85,7 +85,10 @@ const runners = {
     const dir = mkdtempSync(join(tmpdir(), 'venue-chat-chaos-'));
     const json = join(dir, 'result.json');
     try {
-      const code = await exec(process.execPath, ['--enable-source-maps', join(repoRoot, 'dist', 'chaos.js'), '--short', '--json', json]);
+      // A fixed seed, so a failure here replays exactly (`npm run chaos -- --short --seed 3`);
+      // `npm run chaos` draws a new seed every run. VENUE_CHAT_CHAOS_SEED picks another.
+      const seed = process.env.VENUE_CHAT_CHAOS_SEED ?? '3';
+      const code = await exec(process.execPath, ['--enable-source-maps', join(repoRoot, 'dist', 'chaos.js'), '--short', '--seed', seed, '--json', json]);
       if (!existsSync(json)) return { passed: 0, failed: 1, note: `the soak exited ${code} without a result` };
       const result = JSON.parse(readFileSync(json, 'utf8'));
       const clean = result.verdicts.filter((v) => v.lost === 0 && v.duplicated === 0 && v.outOfOrder === 0).length;

@@ -29,12 +29,14 @@ async function main(): Promise<number> {
   const short = process.argv.includes('--short');
   const options: ChaosOptions = {
     seed: numberFlag('seed', Math.floor(Math.random() * 2 ** 31)),
-    messages: numberFlag('messages', short ? 300 : 2_000),
-    rate: numberFlag('rate', short ? 10 : 15),
+    // MultiWA's gateway takes 2 sends a second per route (120 a minute): 2,000 messages need 17
+    // minutes there, so the long soak drains for up to 25; the short one stays near two minutes.
+    messages: numberFlag('messages', short ? 150 : 2_000),
+    rate: numberFlag('rate', short ? 5 : 10),
     kills: numberFlag('kills', 3),
     faultEveryMs: numberFlag('fault-every-ms', 250),
     fullDiskMs: numberFlag('full-disk-ms', short ? 2_000 : 4_000),
-    drainTimeoutMs: numberFlag('drain-timeout-ms', 180_000),
+    drainTimeoutMs: numberFlag('drain-timeout-ms', short ? 180_000 : 25 * 60_000),
     keep: process.argv.includes('--keep'),
     venues: (flag('venues') ?? '').split(',').filter(Boolean),
     script: __filename,
