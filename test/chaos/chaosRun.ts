@@ -13,7 +13,7 @@ import { CHAOS_SANDBOX_VENUES, chaosVenues, type ChaosVenue } from './chaosVenue
 import type { DeskConfig, FromDesk } from './deskProtocol';
 import { DeskProcess } from './deskProcess';
 import { FullDisk } from './fullDisk';
-import { Ledger, type StoredRow, type VenueVerdict } from './ledger';
+import { Ledger, type NoHistory, type StoredRow, type VenueVerdict } from './ledger';
 import { seededRandom, type Random } from './random';
 
 export interface ChaosOptions {
@@ -218,7 +218,7 @@ async function soak(options: ChaosOptions, random: Random, sandbox: Sandbox, roo
   options.log('composing done; faults off; waiting for everything to arrive');
   for (const v of venues) v.clearFaults();
   disk.free();
-  const pushedToClient = new Map(venues.flatMap((v) => (v.pushedToClient ? [[v.venue, v.pushedToClient] as const] : [])));
+  const noHistory: NoHistory = { pushedToClient: new Map(venues.flatMap((v) => (v.pushedToClient ? [[v.venue, v.pushedToClient] as const] : []))), outages };
   const drainUntil = Date.now() + options.drainTimeoutMs;
   let lastLookup = 0;
   let drained = false;
@@ -228,17 +228,17 @@ async function soak(options: ChaosOptions, random: Random, sandbox: Sandbox, roo
     // Stored just before a kill, a message may never have been reported: ask the desk's store.
     if (desk.running && Date.now() - lastLookup > 2_000) {
       lastLookup = Date.now();
-      const unreported = ledger.unreported(pushedToClient).slice(0, 500);
+      const unreported = ledger.unreported(noHistory).slice(0, 500);
       if (unreported.length > 0) desk.send({ t: 'lookup', messages: unreported.map((u) => ({ accountId: `chaos-${u.venue}`, conversationId: u.conversationId, text: u.text })) });
     }
-    const left = ledger.caughtUp(pushedToClient);
+    const left = ledger.caughtUp(noHistory);
     if (left.outbound === 0 && left.inbound === 0 && inFlight.size === 0 && toResend.length === 0) {
       drained = true;
       break;
     }
     await sleep(250);
   }
-  if (!drained) options.log(`not everything arrived within ${options.drainTimeoutMs} ms: ${JSON.stringify(ledger.caughtUp(pushedToClient))}`);
+  if (!drained) options.log(`not everything arrived within ${options.drainTimeoutMs} ms: ${JSON.stringify(ledger.caughtUp(noHistory))}`);
   await desk.quit();
 
   // The verdict, from the venues' records and the store the desk left on disk.

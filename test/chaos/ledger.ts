@@ -54,6 +54,12 @@ export interface Outages {
   readonly fullDisk?: { readonly from: number; readonly to: number };
 }
 
+/** Venues without history: whether the venue pushed a message to us, and when the desk could not keep it. */
+export interface NoHistory {
+  readonly pushedToClient: ReadonlyMap<string, (text: string) => boolean>;
+  readonly outages: Outages;
+}
+
 /** A message pushed this long before a kill may not have been written yet. */
 const UNWRITTEN_BEFORE_KILL_MS = 2_000;
 
@@ -148,22 +154,23 @@ export class Ledger {
   }
 
   /** Whether everything accepted has reached the venue and everything said has been stored (as the desk reported it). */
-  /** The counterparty's messages not yet reported stored (that could still arrive). */
-  unreported(pushedToClient: ReadonlyMap<string, (text: string) => boolean>): { venue: string; conversationId: string; text: string }[] {
+  /** The counterparty's messages not yet reported stored that could still arrive (a venue without history cannot bring back what never reached us). */
+  unreported(noHistory: NoHistory): { venue: string; conversationId: string; text: string }[] {
     const out: { venue: string; conversationId: string; text: string }[] = [];
-    for (const [text, i] of this.inbound) if (i.storedAt === undefined && pushedToClient.get(i.venue)?.(text) !== false) out.push({ venue: i.venue, conversationId: i.conversationId, text });
+    for (const [text, i] of this.inbound) {
+      if (i.storedAt !== undefined) continue;
+      const pushed = noHistory.pushedToClient.get(i.venue);
+      if (pushed && unreachable(text, i.saidAt, pushed, noHistory.outages)) continue;
+      out.push({ venue: i.venue, conversationId: i.conversationId, text });
+    }
     return out;
   }
 
-  caughtUp(pushedToClient: ReadonlyMap<string, (text: string) => boolean>): { outbound: number; inbound: number } {
+  /** What is still on its way: ours not yet at the venue, theirs not yet stored (that could still arrive). */
+  caughtUp(noHistory: NoHistory): { outbound: number; inbound: number } {
     let outbound = 0;
-    let inbound = 0;
     for (const o of this.outbound.values()) if (o.acceptedAt !== undefined && o.seenAtVenueAt === undefined) outbound++;
-    for (const [text, i] of this.inbound) {
-      // A venue without history that never pushed it to us: nothing can bring it any more.
-      if (i.storedAt === undefined && pushedToClient.get(i.venue)?.(text) !== false) inbound++;
-    }
-    return { outbound, inbound };
+    return { outbound, inbound: this.unreported(noHistory).length };
   }
 
   /** The verdict for one venue, from the venue's record of our messages and the store's rows, per conversation. */
