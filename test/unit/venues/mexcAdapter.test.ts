@@ -163,8 +163,9 @@ describe('MEXC adapter against the sandbox', function () {
       (e: unknown) => e instanceof VenueError && e.kind === 'unavailable',
     );
     assert.equal(announced, 0, 'nothing could leave: never announced');
-    // The socket can open again: announced once, then sent.
+    // The socket can open again (reconnecting now, not after the back-off the refusals built up): announced once, then sent.
     sandbox.venue('mexc').applyFaults({ rejectUpgrades: 0 });
+    await a.reconnect();
     const receipt = await a.send({ clientMessageId: 'cid0000011', conversationId: String(order.conversationId), kind: 'text', text: 'wait for me', attempt: 1, composedAt: Date.now() }, hooks);
     assert.ok(receipt.status === 'sent' || receipt.status === 'confirmed');
     assert.equal(announced, 1);
