@@ -26,6 +26,9 @@ const ORDER_POLL_MS = 15_000;
 const ORDER_POLL_FAST_MS = 5000;
 /** A history read-back looks at this many newest messages for our uuid. */
 const LANDED_CHECK_ROWS = 50;
+/** How far back a landed check reads (pages of LANDED_CHECK_ROWS), and the clock difference it allows for. */
+const LANDED_CHECK_PAGES = 20;
+const LANDED_CLOCK_MARGIN_MS = 60_000;
 
 export interface BinanceAdapterOptions {
   readonly accountId: string;
@@ -247,13 +250,22 @@ export class BinanceAdapter implements VenueAdapter {
   }
 
   /** Reads the newest history back: our uuid there means the message landed (and is never resent). */
+  /**
+   * Whether an unanswered send reached the chat: its uuid in our messages, paging back (newest
+   * first) until the messages are older than the send could be (a minute before its compose time,
+   * for the clocks' difference). One page was not enough in a busy chat: the answer was "cannot
+   * tell" and the user was asked about a message Binance had (found by the chaos soak).
+   */
   async checkLanded(message: OutboundMessage): Promise<LandedCheck> {
-    const page = await this.rest.chatMessages({ orderNo: message.conversationId, page: 1, rows: LANDED_CHECK_ROWS });
-    const mine = page.messages.find((m) => m.self === true && m.uuid === message.clientMessageId);
-    if (mine) return { landed: true, venueMessageId: mine.id, time: mine.createTime };
-    // Everything since the send is in the newest page unless the chat is very busy: say so honestly.
-    const oldest = page.messages.reduce((min, m) => Math.min(min, m.createTime), Infinity);
-    return page.messages.length < LANDED_CHECK_ROWS || oldest < message.composedAt ? { landed: false } : { landed: 'unknown' };
+    for (let page = 1; page <= LANDED_CHECK_PAGES; page++) {
+      const { messages } = await this.rest.chatMessages({ orderNo: message.conversationId, page, rows: LANDED_CHECK_ROWS });
+      const mine = messages.find((m) => m.self === true && m.uuid === message.clientMessageId);
+      if (mine) return { landed: true, venueMessageId: mine.id, time: mine.createTime };
+      const oldest = messages.reduce((min, m) => Math.min(min, m.createTime), Infinity);
+      // A short page is the start of the chat; past the compose time the send cannot be further back.
+      if (messages.length < LANDED_CHECK_ROWS || oldest < message.composedAt - LANDED_CLOCK_MARGIN_MS) return { landed: false };
+    }
+    return { landed: 'unknown' };
   }
 
   async markRead(conversationId: string, _upTo: ReadMark): Promise<void> {

@@ -125,6 +125,18 @@ describe('Binance adapter against the emulator\'s fault switches', function () {
     view.dispose();
   });
 
+  it('a landed check pages back through a busy chat: a send 120 messages back is found, not "cannot tell"', async () => {
+    await open();
+    await online();
+    binance.applyFaults({ loseEchoes: 1 });
+    const message = { clientMessageId: 'bn-busy-0001', conversationId: orderNo, kind: 'text' as const, text: 'in a busy chat', attempt: 0, composedAt: Date.now() };
+    await adapter.send(message).catch(() => undefined); // the echo is lost: its outcome is unknown
+    for (let i = 0; i < 120; i++) binance.inject({ orderNo, content: `busy ${i}` });
+    const check = await adapter.checkLanded(message);
+    assert.equal(check.landed, true, 'found two pages back');
+    assert.equal(atVenue('in a busy chat').length, 1);
+  });
+
   it('a socket cut right after a send (echo lost with it) is resolved from history, not resent', async () => {
     await open();
     const view = rig.hub.openConversation(A, orderNo);
