@@ -142,6 +142,8 @@ export class MultiwaAdapter implements VenueAdapter {
   private readonly activeSinceSweep = new Map<string, number>();
   /** The newest row time (the gateway's clock) seen in each chat. */
   private readonly newestSeen = new BoundedMap<string, number>(REMEMBERED);
+  /** Chats with realtime activity since this adapter started (their first sweep reads back further). */
+  private readonly activeSinceStart = new Set<string>();
   /** Chats with a realtime message on the current link: the first one makes its history read back. */
   private readonly heardOnLink = new Set<string>();
   /** The conversation list after the last (re)subscription could not be read: the sweep owes it. */
@@ -217,6 +219,7 @@ export class MultiwaAdapter implements VenueAdapter {
     this.newsTimer = undefined;
     this.newsFor.clear();
     this.activeSinceSweep.clear();
+    this.activeSinceStart.clear();
     await this.realtime.stop();
     this.publishState();
   }
@@ -337,10 +340,15 @@ export class MultiwaAdapter implements VenueAdapter {
         // From the newest row seen before this burst: a loss anywhere in it is read back.
         if (!this.activeSinceSweep.has(id)) {
           const time = rowTime(event.row);
-          // A chat not seen since this adapter started: a loss just before the last shutdown (a
-          // crash before its sweep) is behind live messages the store already holds, which the
-          // hub's backfill takes as the overlap, so the first sweep reads back a while further.
-          this.activeSinceSweep.set(id, this.newestSeen.get(id) ?? (Number.isFinite(time) ? time : this.clock.now()) - FIRST_LOOKBACK_MS);
+          const seen = this.newestSeen.get(id);
+          // A chat's first activity since this adapter started: a loss just before the last
+          // shutdown (a crash before its sweep) is behind live messages the store already holds,
+          // which the hub's backfill takes as the overlap, so its sweep reads back a while further,
+          // whether or not the reads after subscribing have already seen newer rows of it.
+          const lookback = (Number.isFinite(time) ? time : this.clock.now()) - FIRST_LOOKBACK_MS;
+          const first = !this.activeSinceStart.has(id);
+          this.activeSinceStart.add(id);
+          this.activeSinceSweep.set(id, first ? Math.min(seen ?? lookback, lookback) : (seen ?? lookback));
         }
         const messages = this.map([event.row], id);
         this.lastSync = this.clock.now();
