@@ -23,9 +23,12 @@ export interface DeliveryCoreOptions {
   readonly storageDir: string;
   readonly logger: Logger;
   readonly clock?: Clock;
+  /** The outbox's waits for venue evidence (tests shorten them; the defaults are the product's). */
+  readonly evidenceWaitMs?: number;
+  readonly confirmWaitMs?: number;
 }
 
-export async function openDeliveryCore({ storageDir, logger, clock }: DeliveryCoreOptions): Promise<DeliveryCore> {
+export async function openDeliveryCore({ storageDir, logger, clock, evidenceWaitMs, confirmWaitMs }: DeliveryCoreOptions): Promise<DeliveryCore> {
   const store = await MessageStore.open(join(storageDir, 'store'), logger);
   // The outbox and the hub need each other; the hub is created right after the outbox.
   const late: { hub?: InboxHub } = {};
@@ -37,6 +40,8 @@ export async function openDeliveryCore({ storageDir, logger, clock }: DeliveryCo
       isReady: (id) => late.hub?.isReady(id) ?? false,
       logger,
       ...(clock ? { clock } : {}),
+      ...(evidenceWaitMs !== undefined ? { evidenceWaitMs } : {}),
+      ...(confirmWaitMs !== undefined ? { confirmWaitMs } : {}),
     });
     const ready = opened.outbox;
     outbox = ready;

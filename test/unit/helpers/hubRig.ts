@@ -1,14 +1,15 @@
 // The host's delivery core without VS Code: a store, an outbox and the inbox hub in a temp
-// directory, wired as the extension wires them. Tests that judge "nothing lost, nothing doubled"
-// judge it here, where the user's view of a conversation comes from.
+// directory, composed as the extension composes them (core/deliveryCore.ts). Tests that judge
+// "nothing lost, nothing doubled" judge it here, where the user's view of a conversation comes from.
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ChatMessage } from '../../../src/shared/model';
-import { InboxHub } from '../../../src/extension/core/inbox/inboxHub';
+import { openDeliveryCore } from '../../../src/extension/core/deliveryCore';
+import type { InboxHub } from '../../../src/extension/core/inbox/inboxHub';
 import { silentLogger } from '../../../src/extension/core/logger';
-import { MessageStore } from '../../../src/extension/core/store/messageStore';
-import { Outbox } from '../../../src/extension/core/delivery/outbox';
+import type { MessageStore } from '../../../src/extension/core/store/messageStore';
+import type { Outbox } from '../../../src/extension/core/delivery/outbox';
 
 export interface HubRig {
   readonly dir: string;
@@ -22,17 +23,12 @@ export interface HubRig {
 
 export async function openHubRig(options: { evidenceWaitMs?: number; confirmWaitMs?: number } = {}): Promise<HubRig> {
   const dir = await mkdtemp(join(tmpdir(), 'hub-rig-'));
-  const store = await MessageStore.open(join(dir, 'store'), silentLogger);
-  const late: { hub?: InboxHub } = {};
-  const { outbox } = await Outbox.open(join(dir, 'outbox.jsonl'), {
-    store,
-    adapterFor: (id) => late.hub?.adapter(id),
-    isReady: (id) => late.hub?.isReady(id) ?? false,
+  const { store, outbox, hub, close } = await openDeliveryCore({
+    storageDir: dir,
+    logger: silentLogger,
     evidenceWaitMs: options.evidenceWaitMs ?? 300,
     confirmWaitMs: options.confirmWaitMs ?? 500,
   });
-  const hub = new InboxHub({ store, outbox, conversationsFile: join(dir, 'conversations.json') });
-  late.hub = hub;
   return {
     dir,
     store,
@@ -41,9 +37,7 @@ export async function openHubRig(options: { evidenceWaitMs?: number; confirmWait
     stored: (accountId, conversationId) => store.page(accountId, conversationId, { limit: 10_000 }).messages,
     async close() {
       await hub.settled();
-      await hub.close();
-      outbox.dispose();
-      await store.close();
+      await close();
       await rm(dir, { recursive: true, force: true });
     },
   };
