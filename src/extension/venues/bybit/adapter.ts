@@ -375,7 +375,8 @@ export class BybitAdapter implements VenueAdapter {
 
   /**
    * A chat's newest messages back to its mark (the newest seen, or after a restart the newest
-   * stored): one page, or more when more than a page came since. Newest first, own sends matched.
+   * stored): one page, or more when more than a page came since; with no mark at all, back to the
+   * chat's start. Newest first, own sends matched.
    */
   private async readToMark(order: BybitOrder, conversationId: string, signal: AbortSignal): Promise<ChatMessage[]> {
     const mark = this.newest.get(conversationId) ?? this.savedMarks.get(conversationId);
@@ -385,8 +386,11 @@ export class BybitAdapter implements VenueAdapter {
       if (signal.aborted) throw new Error('the chat poll was stopped');
       const page = await this.read(order, cursor, 30);
       items.push(...page.items);
-      // A chat never read (a new account) gets its newest page; older pages are the hub's backfill.
-      if (mark === undefined || !page.next || reachesMark(page.raw, mark, this.generation.id)) return this.matchOwnSends(conversationId, items);
+      // A chat with nothing stored yet (a new account, a new order, or a process killed before its
+      // first store) is read back to its start: its first page alone would leave whatever came
+      // before it unread, and nothing else would ever fetch it. Order chats are short; a longer one
+      // is handed to the hub's backfill below.
+      if (!page.next || (mark !== undefined && reachesMark(page.raw, mark, this.generation.id))) return this.matchOwnSends(conversationId, items);
       cursor = page.next;
     }
     // A longer hole: the hub pages back from the store's side (and marks what it cannot fill).

@@ -78,6 +78,14 @@ describe('Bybit chat poll: more than a page between two reads', function () {
     await allArrive(second.received, said);
   });
 
+  it('45 messages before the first read of a chat (nothing stored yet, say a kill before the first store): all arrive', async () => {
+    // Chaos soak seed 3 on a loaded machine: the desk was killed before it stored anything of the
+    // chat, the restart read only the newest page, and the first 14 messages were never read.
+    const said = say(45, 'before any read');
+    const { received } = start(memoryState());
+    await allArrive(received, said);
+  });
+
   it('45 messages around the switch to the session chat API: the first session reads page back by time', async () => {
     const { adapter, received } = start(memoryState());
     await until(() => texts(received).size > 0, 8_000, 'first read of the chat');
