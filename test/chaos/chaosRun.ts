@@ -58,9 +58,21 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
   const dataDir = join(root, 'desk');
   mkdirSync(dataDir);
   const disk = FullDisk.prepare(dataDir, 64);
+  // Interrupted (Ctrl+C, `timeout`): the tmpfs is unmounted and the folder removed before exiting;
+  // the desk child sees its channel close and exits by itself.
+  const onSignal = (signal: NodeJS.Signals): void => {
+    options.log(`${signal}: unmounting the desk's folder and stopping`);
+    disk.release();
+    if (!options.keep) rmSync(root, { recursive: true, force: true });
+    process.exit(signal === 'SIGINT' ? 130 : 143);
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
   try {
     return await soak(options, random, sandbox, root, dataDir, disk, started);
   } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
     // The tmpfs goes with the unmount: a kept folder is copied out first.
     if (options.keep) cpSync(dataDir, join(root, 'desk-kept'), { recursive: true });
     disk.release();

@@ -120,8 +120,14 @@ export async function runDesk(configFile: string): Promise<void> {
     await hub.addAccount({ id, venue, label: account.label }, adapter);
   }
 
+  // The soak is gone (interrupted, or crashed): nothing will ever quit or kill this desk.
+  let closing = false;
+  process.on('disconnect', () => {
+    if (!closing) process.exit(0);
+  });
   process.on('message', (raw: ToDesk) => {
     if (raw.t === 'quit') {
+      closing = true;
       void core.close().then(
         () => (tell({ t: 'closed' }), process.disconnect()),
         (err: unknown) => (tell({ t: 'unhandled', error: `close: ${String(err)}` }), process.disconnect()),
