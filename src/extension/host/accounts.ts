@@ -6,7 +6,8 @@ import { lazy, zod } from '../../shared/lazyZod';
 import { VENUE_IDS } from '../../shared/model';
 import { PersistedAccountState, type SecretCheck } from '../core/accounts/accountStateStore';
 import type { AccountStateStore } from '../venues/descriptor';
-import { readAccountRecords, readCredentials, type AccountRecord, type Credentials } from './accountRecord';
+import { readCredentials, type AccountRecord, type Credentials } from './accountRecord';
+import { AccountRecordList } from './accountRecordList';
 import { StateKeys, secretKeyFor } from './constants';
 
 export type { AccountRecord, Credentials } from './accountRecord';
@@ -44,18 +45,22 @@ export class AccountRegistry {
   /** One state store per account, shared by its successive adapters (Update Keys swaps adapters). */
   private readonly stores = new Map<string, PersistedAccountState>();
 
+  private readonly records: AccountRecordList;
+
   constructor(
     private readonly state: vscode.Memento,
     private readonly secrets: vscode.SecretStorage,
     private readonly secretCheck: SecretCheck,
-  ) {}
+  ) {
+    this.records = new AccountRecordList(state, StateKeys.accounts);
+  }
 
   list(): AccountRecord[] {
-    return readAccountRecords(this.state.get<unknown>(StateKeys.accounts, []));
+    return this.records.list();
   }
 
   get(id: string): AccountRecord | undefined {
-    return this.list().find((a) => a.id === id);
+    return this.records.get(id);
   }
 
   async credentials(id: string): Promise<Credentials | undefined> {
@@ -67,8 +72,7 @@ export class AccountRegistry {
   /** Secrets first: an account never exists in the list without its keys. */
   async add(record: AccountRecord, credentials: Credentials): Promise<void> {
     await this.secrets.store(secretKeyFor(record.id), JSON.stringify(credentials));
-    const others = this.list().filter((a) => a.id !== record.id);
-    await this.state.update(StateKeys.accounts, [...others, record]);
+    await this.records.put(record);
     this.changed.fire();
   }
 
@@ -81,10 +85,7 @@ export class AccountRegistry {
   /** Rewrites an account's metadata (settings, endpoints); its keys stay. */
   async saveRecord(record: AccountRecord): Promise<void> {
     if (!this.get(record.id)) throw new Error(`no account ${record.id}`);
-    await this.state.update(
-      StateKeys.accounts,
-      this.list().map((a) => (a.id === record.id ? record : a)),
-    );
+    await this.records.put(record);
     this.changed.fire();
   }
 
@@ -99,10 +100,7 @@ export class AccountRegistry {
   }
 
   async remove(id: string): Promise<void> {
-    await this.state.update(
-      StateKeys.accounts,
-      this.list().filter((a) => a.id !== id),
-    );
+    await this.records.remove(id);
     this.stores.delete(id);
     await PersistedAccountState.clear(this.state, id);
     await this.secrets.delete(secretKeyFor(id));
