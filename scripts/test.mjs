@@ -1,7 +1,7 @@
 #!/usr/bin/env node
-// `npm test`: every tier in order — typecheck, lint, build, unit, webview, integration, package — with a
-// per-tier summary and one last line `N passed, N failed`. A failing tier does not stop the later
-// ones (a failed build does: nothing left to test). `--tier=unit,webview` runs a subset; the test
+// `npm test`: every tier — typecheck, lint, build, unit, chaos (the short soak), webview,
+// integration, package — with a per-tier summary and one last line `N passed, N failed`. A failing
+// tier does not stop the later ones (a failed build does: nothing left to test). `--tier=unit,webview` runs a subset; the test
 // tiers still build first unless `--no-build`. Exit status 1 when anything failed.
 import { spawn } from 'node:child_process';
 import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
@@ -11,10 +11,11 @@ import { ensureCodeServer, ensureDebianPackages, repoRoot } from './lib/codeServ
 import { runIntegration } from './integration.mjs';
 import { checkVsix } from './lib/vsixCheck.mjs';
 
-// `chaos` (the short soak) is not in the default run yet: at seed 3 Bybit lost its first 14
-// counterparty messages in one run of three (docs/architecture.md, Tests). `--tier=chaos` runs it.
-const DEFAULT_TIERS = ['typecheck', 'lint', 'build', 'unit', 'webview', 'integration', 'package'];
 const ALL_TIERS = ['typecheck', 'lint', 'build', 'unit', 'chaos', 'webview', 'integration', 'package'];
+const DEFAULT_TIERS = ALL_TIERS;
+/** A tier run beside another (its host) when both are selected: see main(). */
+const BESIDE = { unit: 'webview', chaos: 'integration' };
+const order = (tier) => (tier === 'setup' ? -1 : ALL_TIERS.indexOf(tier));
 const TEST_TIERS = ['unit', 'chaos', 'webview', 'integration'];
 const bin = (name) => join(repoRoot, 'node_modules', '.bin', name);
 const reporter = join(repoRoot, 'scripts', 'lib', 'statsReporter.cjs');
@@ -53,11 +54,11 @@ function hasTests(dir) {
 }
 
 /** Runs mocha with the stats reporter; a crash before the reporter wrote its stats counts as 1 failure. */
-async function mochaTier(extraArgs) {
+async function mochaTier(extraArgs, stdio = 'inherit') {
   const dir = mkdtempSync(join(tmpdir(), 'venue-chat-mocha-'));
   const statsFile = join(dir, 'stats.json');
   try {
-    const code = await exec(bin('mocha'), ['--reporter', reporter, ...extraArgs], { VENUE_CHAT_MOCHA_STATS: statsFile });
+    const code = await exec(bin('mocha'), ['--reporter', reporter, ...extraArgs], { VENUE_CHAT_MOCHA_STATS: statsFile }, stdio);
     if (!existsSync(statsFile)) return { passed: 0, failed: 1, note: `mocha exited ${code} without results` };
     const stats = JSON.parse(readFileSync(statsFile, 'utf8'));
     // Mocha can exit non-zero with no failed test (e.g. an uncaught error after the run).
@@ -68,13 +69,34 @@ async function mochaTier(extraArgs) {
   }
 }
 
+/**
+ * Runs a tier with its output going to a file (it runs beside another tier, whose output stays
+ * live); the whole log is printed as one block when it ends.
+ */
+async function runBeside(tier, host) {
+  const dir = mkdtempSync(join(tmpdir(), `venue-chat-${tier}-`));
+  const logFile = join(dir, `${tier}.log`);
+  const out = openSync(logFile, 'w');
+  const started = Date.now();
+  try {
+    const result = await runners[tier](['ignore', out, out]);
+    const log = readFileSync(logFile, 'utf8');
+    // A passing soak prints its table only (its log is a line per fault).
+    const shown = tier === 'chaos' && result.failed === 0 ? log.slice(Math.max(0, log.indexOf('\nvenue '))) : log;
+    return { tier, ms: Date.now() - started, note: '', ...result, log: shown, host };
+  } finally {
+    closeSync(out);
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 const runners = {
   typecheck: () => passFail(bin('tsc'), ['-p', '.', '--noEmit']),
   lint: () => passFail(bin('eslint'), ['.']),
   build: () => passFail(process.execPath, ['esbuild.mjs']),
-  unit: async () => {
+  unit: async (stdio) => {
     if (!hasTests(join(repoRoot, 'dist/test/unit'))) return { passed: 0, failed: 0, note: 'no tests' };
-    return mochaTier([]); // spec and options from .mocharc.json
+    return mochaTier([], stdio); // spec and options from .mocharc.json
   },
   webview: async () => {
     if (!hasTests(join(repoRoot, 'dist/test/webview'))) return { passed: 0, failed: 0, note: 'no tests' };
@@ -84,20 +106,14 @@ const runners = {
   package: () => checkVsix(),
   // The short chaos soak (`npm run chaos` is the long one): one check per venue (nothing lost,
   // doubled or reordered) and one for the run (drained, nothing unhandled).
-  chaos: async () => {
+  chaos: async (stdio = 'inherit') => {
     const dir = mkdtempSync(join(tmpdir(), 'venue-chat-chaos-'));
     const json = join(dir, 'result.json');
     try {
       // A fixed seed, so a failure here replays exactly (`npm run chaos -- --short --seed 3`);
       // `npm run chaos` draws a new seed every run. VENUE_CHAT_CHAOS_SEED picks another.
       const seed = process.env.VENUE_CHAT_CHAOS_SEED ?? '3';
-      // It runs beside the webview tier, so its progress goes to a file and only the table is printed.
-      const out = openSync(join(dir, 'chaos.log'), 'w');
-      const code = await exec(process.execPath, ['--enable-source-maps', join(repoRoot, 'dist', 'chaos.js'), '--short', '--seed', seed, '--json', json], {}, ['ignore', out, out]);
-      closeSync(out);
-      const log = readFileSync(join(dir, 'chaos.log'), 'utf8');
-      const table = log.slice(Math.max(0, log.indexOf('\nvenue ')));
-      console.log(`\n=== chaos (ran beside the webview tier) ===\n${code === 0 ? table : log}`);
+      const code = await exec(process.execPath, ['--enable-source-maps', join(repoRoot, 'dist', 'chaos.js'), '--short', '--seed', seed, '--json', json], {}, stdio);
       if (!existsSync(json)) return { passed: 0, failed: 1, note: `the soak exited ${code} without a result` };
       const result = JSON.parse(readFileSync(json, 'utf8'));
       const clean = result.verdicts.filter((v) => v.lost === 0 && v.duplicated === 0 && v.outOfOrder === 0).length;
@@ -147,33 +163,39 @@ async function main() {
   if (setupError) rows.push({ tier: 'setup', passed: 0, failed: 1, ms: Date.now() - t0, note: setupError.message.split('\n')[0] });
 
   let buildFailed = false;
-  // The chaos soak waits on sockets and timers most of its time: it runs beside the webview tier
-  // (Chromium), which keeps npm test near its time budget; its row is added when it ends.
-  let chaosBeside;
+  // Tiers that wait on sockets and timers most of their time run beside a tier that keeps the CPU
+  // busy (Chromium), which keeps npm test within its time budget: the unit tier beside the webview
+  // tier, the chaos soak beside the integration tier. Alone (--tier=unit) they run in the open.
+  const hostOf = (tier) => (BESIDE[tier] && tiers.includes(BESIDE[tier]) ? BESIDE[tier] : undefined);
+  const skipReason = (tier) => {
+    if (buildFailed && TEST_TIERS.includes(tier)) return 'skipped: build failed';
+    if (setupError && (tier === 'integration' || tier === 'package')) return 'skipped: setup failed';
+    return undefined;
+  };
   for (const tier of tiers) {
-    if (tier === 'chaos' && !buildFailed && tiers.includes('webview')) {
-      const started = Date.now();
-      chaosBeside = runners.chaos().then((result) => ({ tier, ms: Date.now() - started, note: '', ...result }));
+    if (hostOf(tier)) continue; // started with its host tier
+    const skipped = skipReason(tier);
+    if (skipped) {
+      rows.push({ tier, passed: 0, failed: 0, ms: 0, note: skipped });
       continue;
     }
-    if (buildFailed && TEST_TIERS.includes(tier)) {
-      rows.push({ tier, passed: 0, failed: 0, ms: 0, note: 'skipped: build failed' });
-      continue;
-    }
-    if (setupError && (tier === 'integration' || tier === 'package')) {
-      rows.push({ tier, passed: 0, failed: 0, ms: 0, note: 'skipped: setup failed' });
-      continue;
-    }
-    console.log(`\n=== ${tier} ===`);
+    const besides = tiers.filter((t) => hostOf(t) === tier).map((t) => {
+      const skippedBeside = skipReason(t);
+      return skippedBeside ? Promise.resolve({ tier: t, passed: 0, failed: 0, ms: 0, note: skippedBeside }) : runBeside(t, tier);
+    });
+    const names = tiers.filter((t) => hostOf(t) === tier);
+    console.log(`\n=== ${tier}${names.length ? ` (${names.join(', ')} running beside it; output after it)` : ''} ===`);
     const started = Date.now();
     const result = await runners[tier]();
     rows.push({ tier, ms: Date.now() - started, note: '', ...result });
     if (tier === 'build' && result.failed) buildFailed = true;
-    if (tier === 'webview' && chaosBeside) {
-      rows.push(await chaosBeside);
-      chaosBeside = undefined;
+    for (const beside of await Promise.all(besides)) {
+      if (beside.log !== undefined) console.log(`\n=== ${beside.tier} (ran beside the ${beside.host} tier) ===\n${beside.log.trimEnd()}`);
+      const { log: _log, host: _host, ...row } = beside;
+      rows.push(row);
     }
   }
+  rows.sort((a, b) => order(a.tier) - order(b.tier));
 
   printSummary(rows);
   const passed = rows.reduce((n, r) => n + r.passed, 0);
