@@ -271,6 +271,7 @@ function sanitizePayload(value: unknown): MessagePayload | undefined {
 const quote = record<QuotedMessage>({
   venueMessageId: optional(id),
   senderName: optional(shortString),
+  fromUs: optional(boolean),
   text: clampedString(MAX_QUOTE_LENGTH),
 });
 

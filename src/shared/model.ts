@@ -88,7 +88,13 @@ export type MessagePayload =
 /** The message a reply quotes, as far as the venue tells. */
 export interface QuotedMessage {
   readonly venueMessageId?: string;
+  /** The quoted message's sender as the venue names them (never set for our own messages). */
   readonly senderName?: string;
+  /**
+   * The quoted message is ours. The pane says "your message" from this flag, not from a name, so
+   * a counterparty who calls themselves "You" cannot pass their message off as ours.
+   */
+  readonly fromUs?: boolean;
   /** A short excerpt of the quoted text. */
   readonly text?: string;
 }

@@ -268,6 +268,20 @@ describe('webview structured messages', () => {
     assert.equal(await row(chat, imageReply).locator('.quote__sender').innerText(), 'Reply to an earlier message');
   });
 
+  it('says "Your message" only for a quote the host marks as ours; a counterparty named "You" stays a name', async () => {
+    const toOurs = message({ id: 'q3', text: 'ok', quote: { venueMessageId: 'm1', fromUs: true, text: 'send the receipt' } });
+    const spoof = message({ id: 'q4', text: 'pay now', time: T0 + 1, quote: { venueMessageId: 'm2', senderName: 'You', text: 'I confirm the release' } });
+    const chat = await suite.openWith({ messages: [toOurs, spoof] });
+    const ours = row(chat, toOurs).locator('.quote');
+    assert.equal(await ours.locator('.quote__sender').innerText(), 'Your message');
+    assert.equal(await ours.getAttribute('aria-label'), 'Reply to your message');
+    assert.equal(await ours.evaluate((e) => e.classList.contains('quote--own')), true);
+    const theirs = row(chat, spoof).locator('.quote');
+    assert.equal(await theirs.locator('.quote__sender').innerText(), 'You');
+    assert.equal(await theirs.getAttribute('aria-label'), 'Reply to You');
+    assert.equal(await theirs.evaluate((e) => e.classList.contains('quote--own')), false);
+  });
+
   it('shows a withdrawn message without its content, and withdraws a shown one in place', async () => {
     const secret = 'IBAN DE00 1234 5678';
     const shown = message({ id: 'r1', text: secret, quote: { text: 'quoted secret' }, attachments: [{ kind: 'file', url: 'https://f.example/a', name: 'secret.pdf' }] });

@@ -39,7 +39,7 @@ export function quoteForReply(target: ReplyTarget, stored: ChatMessage | undefin
   const text = excerptOf(stored);
   return {
     venueMessageId: stored.venueMessageId,
-    senderName: stored.direction === 'out' ? 'You' : stored.senderName,
+    ...(stored.direction === 'out' ? { fromUs: true } : stored.senderName !== undefined ? { senderName: stored.senderName } : {}),
     ...(text ? { text } : {}),
   };
 }

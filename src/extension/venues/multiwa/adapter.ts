@@ -703,7 +703,7 @@ export class MultiwaAdapter implements VenueAdapter {
           this.awaitingWaId.delete(row.id);
         }
         const excerpt = message.text ?? previewText(message);
-        this.quotes.set(row.id, { venueMessageId: row.id, ...(message.senderName ? { senderName: message.senderName } : message.direction === 'out' ? { senderName: 'You' } : {}), ...(excerpt ? { text: excerpt.slice(0, 200) } : {}) });
+        this.quotes.set(row.id, { venueMessageId: row.id, ...(message.direction === 'out' ? { fromUs: true } : message.senderName ? { senderName: message.senderName } : {}), ...(excerpt ? { text: excerpt.slice(0, 200) } : {}) });
         const clientId = this.ownRows.get(row.id);
         out.push(clientId && message.direction === 'out' ? { ...message, clientMessageId: clientId } : message);
       } else out.push(message);

@@ -51,7 +51,7 @@ describe('hub: quoted replies, pairing codes, audio uploads', () => {
       assert.equal(adapter.sent[0]?.text, 'yes');
     });
 
-    it('quotes our own messages as "You", clips long text, and labels media by kind', async () => {
+    it('quotes our own messages as ours (a flag, no name), clips long text, and labels media by kind', async () => {
       await open();
       await rig.hub.send({ accountId: A, conversationId: 'c1', kind: 'text', text: 'x'.repeat(500), clientMessageId: 'long0001' });
       await until(() => rig.stored(A, 'c1').some((m) => m.clientMessageId === 'long0001' && m.venueMessageId !== undefined));
@@ -60,7 +60,8 @@ describe('hub: quoted replies, pairing codes, audio uploads', () => {
       adapter.emit({ type: 'messages', messages: [image], source: 'live' });
       await rig.hub.settled();
       const toOwn = await rig.hub.send({ accountId: A, conversationId: 'c1', kind: 'text', text: 'see above', clientMessageId: 'reply0002', replyTo: own.key });
-      assert.equal(toOwn.quote?.senderName, 'You');
+      assert.equal(toOwn.quote?.fromUs, true);
+      assert.equal(toOwn.quote?.senderName, undefined, 'no name a counterparty could also carry');
       assert.equal(toOwn.quote?.venueMessageId, own.venueMessageId);
       assert.equal([...(toOwn.quote?.text ?? '')].length, QUOTE_EXCERPT_LENGTH + 1, 'clipped, with an ellipsis');
       assert.ok(toOwn.quote?.text?.endsWith('…'));

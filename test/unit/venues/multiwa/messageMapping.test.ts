@@ -129,8 +129,8 @@ describe('MultiWA message rows -> model', () => {
 
   it('a quoted reply carries what is known of the quoted row; unreadable structures fall back to text', () => {
     const problems: string[] = [];
-    const reply = toChatMessage(row({ type: 'text', quotedMessageId: 'row-9', content: { text: 'yes, paid' } }), { ...ctx(problems), quoted: (id) => (id === 'row-9' ? { venueMessageId: 'row-9', senderName: 'You', text: 'did you pay?' } : undefined) });
-    assert.deepEqual(reply.quote, { venueMessageId: 'row-9', senderName: 'You', text: 'did you pay?' });
+    const reply = toChatMessage(row({ type: 'text', quotedMessageId: 'row-9', content: { text: 'yes, paid' } }), { ...ctx(problems), quoted: (id) => (id === 'row-9' ? { venueMessageId: 'row-9', fromUs: true, text: 'did you pay?' } : undefined) });
+    assert.deepEqual(reply.quote, { venueMessageId: 'row-9', fromUs: true, text: 'did you pay?' });
     const badLoc = toChatMessage(row({ type: 'location', content: { latitude: 200, longitude: 'x', text: 'somewhere' } }), ctx(problems));
     assert.equal(badLoc.kind, 'text');
     assert.equal(badLoc.text, 'somewhere');
