@@ -102,7 +102,8 @@ describe('sandbox MultiWA realtime (Socket.IO and the plain WebSocket API)', () 
   it('plain WebSocket: 401 on bad credentials, greeting, ping → pong with requestId, and closes a client that stops pinging', async () => {
     await assert.rejects(plain(e, 'apiKey=mwa_wrong'), /upgrade refused 401/);
     await assert.rejects(plain(e, ''), /upgrade refused 401/);
-    const short = await startMultiwa({ plainWsIdleTimeoutMs: 150 });
+    // Pings 100 ms apart against a 1 s idle timeout: a busy machine's stall is no missed ping.
+    const short = await startMultiwa({ plainWsIdleTimeoutMs: 1000 });
     try {
       const p = await plain(short, `apiKey=${apiKeyOf(short).apiKey}`);
       const greeting = await until(() => p.frames[0], 'greeting');
@@ -111,10 +112,10 @@ describe('sandbox MultiWA realtime (Socket.IO and the plain WebSocket API)', () 
       assert.equal(typeof rec(greeting.payload).clientId, 'string');
       for (let i = 0; i < 3; i++) {
         p.send({ type: 'ping', requestId: `ping-${i}` });
-        await new Promise((r) => setTimeout(r, 80));
+        await new Promise((r) => setTimeout(r, 100));
       }
-      const pong = p.frames.find((f) => f.requestId === 'ping-2');
-      assert.equal(pong?.type, 'pong');
+      const pong = await until(() => p.frames.find((f) => f.requestId === 'ping-2'), 'the pong of the last ping');
+      assert.equal(pong.type, 'pong');
       const closed = await p.closed;
       assert.equal(closed.reason, 'heartbeat timeout');
     } finally {
