@@ -38,7 +38,7 @@ export interface VenueChatApi {
   /** The account's newest pairing state (WhatsApp: the QR code to scan while `needed`); undefined if it never needed pairing. */
   pairing(accountId: string): { state: 'needed' | 'paired'; qrDataUrl?: string } | undefined;
   /** Accounts with a "Pair WhatsApp" panel open, its state, and whether it shows a QR image. */
-  pairingPanels(): { accountId: string; state: 'needed' | 'paired'; showsCode: boolean }[];
+  pairingPanels(): { accountId: string; state: 'needed' | 'paired'; showsCode: boolean; html: string }[];
   /** Waits until every venue event received so far is stored. */
   settled(): Promise<void>;
   /** How many events the inbox hub fired since this window started the inbox, by kind (an idle inbox fires none). */

@@ -218,6 +218,20 @@ describe('Secrets never leak: a session on all five venues, every surface scanne
       ...(await driver.textContent({ selector: '.monaco-list-row', scope: 'workbench' })),
       ...(await driver.textContent({ selector: '.statusbar-item', scope: 'workbench' })),
     ];
+    // Every notification of the session (the errors of the wrong keys among them), as listed in the
+    // notification centre.
+    await vscode.commands.executeCommand('notifications.showList');
+    const notifications = await until(async () => {
+      const texts = await driver.textContent({ selector: '.notifications-center .notification-list-item', scope: 'workbench' });
+      return texts.length > 0 ? texts : undefined;
+    }, 'the notification centre lists the session\'s notifications');
+    await vscode.commands.executeCommand('notifications.hideList');
+    // The "Pair WhatsApp" page of the login account, as written into its panel.
+    assert.equal(await vscode.commands.executeCommand<boolean>('venueChat.showPairing', { accountId: extraAccounts[1] }), true);
+    const pairingPages = await until(() => {
+      const pages = api.pairingPanels().filter((p) => p.accountId === extraAccounts[1] && p.html.length > 0);
+      return pages.length > 0 ? pages : undefined;
+    }, 'the pairing page of the login account');
     await api.settled();
     await new Promise((r) => setTimeout(r, 1500)); // the log channel flushes asynchronously
 
@@ -288,6 +302,8 @@ describe('Secrets never leak: a session on all five venues, every surface scanne
     surfaces.set('storage files', storageFiles);
     surfaces.set('connection-state reasons', [...[...reasons].map((r) => ({ where: 'api state', text: r })), ...shown.map((t) => ({ where: 'tree / status bar', text: t }))]);
     surfaces.set('messages posted to panes', posted);
+    surfaces.set('pairing pages', pairingPages.map((p) => ({ where: `pairing panel ${p.accountId}`, text: p.html })));
+    surfaces.set('notifications', notifications.map((text) => ({ where: 'notification centre', text })));
 
     const hits: Hit[] = [];
     const counts: string[] = [];

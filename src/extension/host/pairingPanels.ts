@@ -16,6 +16,9 @@ const CLOSE_AFTER_PAIRED_MS = 4000;
 
 interface OpenPanel {
   readonly panel: vscode.WebviewPanel;
+  /** What the page shows (label and pairing state), to skip a rewrite that changes nothing. */
+  shows: string;
+  /** The page as last written. */
   html: string;
   closeTimer?: ReturnType<typeof setTimeout>;
 }
@@ -42,11 +45,11 @@ export class PairingPanels implements vscode.Disposable {
     return true;
   }
 
-  /** Accounts with a pairing panel open, and what it shows (scripts and tests). */
-  open(): { accountId: string; state: PairingStatus['state']; showsCode: boolean }[] {
-    return [...this.panels.keys()].map((accountId) => {
+  /** Accounts with a pairing panel open, what it shows and its page (scripts and tests). */
+  open(): { accountId: string; state: PairingStatus['state']; showsCode: boolean; html: string }[] {
+    return [...this.panels].map(([accountId, open]) => {
       const pairing = this.hub.pairing(accountId);
-      return { accountId, state: pairing?.state ?? 'paired', showsCode: pairing !== undefined && qrImageSource(pairing) !== undefined };
+      return { accountId, state: pairing?.state ?? 'paired', showsCode: pairing !== undefined && qrImageSource(pairing) !== undefined, html: open.html };
     });
   }
 
@@ -92,7 +95,7 @@ export class PairingPanels implements vscode.Disposable {
         enableCommandUris: false,
         localResourceRoots: [],
       });
-      const created: OpenPanel = { panel, html: '' };
+      const created: OpenPanel = { panel, shows: '', html: '' };
       open = created;
       this.panels.set(accountId, created);
       panel.onDidDispose(() => {
@@ -110,9 +113,10 @@ export class PairingPanels implements vscode.Disposable {
     open.panel.title = pairingTitle(label);
     const html = pairingPageHtml({ nonce: randomBytes(16).toString('base64'), accountLabel: label, pairing });
     // Same content: leave the page alone (a rewrite reloads it). The nonce differs, so compare without it.
-    const signature = JSON.stringify([label, pairing]);
-    if (open.html === signature) return;
-    open.html = signature;
+    const shows = JSON.stringify([label, pairing]);
+    if (open.shows === shows) return;
+    open.shows = shows;
+    open.html = html;
     open.panel.webview.html = html;
   }
 }
