@@ -14,7 +14,7 @@ import { checkVsix } from './lib/vsixCheck.mjs';
 const ALL_TIERS = ['typecheck', 'lint', 'build', 'unit', 'chaos', 'webview', 'integration', 'package'];
 const DEFAULT_TIERS = ALL_TIERS;
 /** A tier run beside another (its host) when both are selected: see main(). */
-const BESIDE = { unit: 'webview', chaos: 'integration' };
+const BESIDE = { lint: 'typecheck', unit: 'webview', chaos: 'integration' };
 const order = (tier) => (tier === 'setup' ? -1 : ALL_TIERS.indexOf(tier));
 const TEST_TIERS = ['unit', 'chaos', 'webview', 'integration'];
 const bin = (name) => join(repoRoot, 'node_modules', '.bin', name);
@@ -43,7 +43,7 @@ function exec(cmd, args, env = {}, stdio = 'inherit') {
   });
 }
 
-const passFail = async (cmd, args) => ((await exec(cmd, args)) === 0 ? { passed: 1, failed: 0 } : { passed: 0, failed: 1 });
+const passFail = async (cmd, args, stdio = 'inherit') => ((await exec(cmd, args, {}, stdio)) === 0 ? { passed: 1, failed: 0 } : { passed: 0, failed: 1 });
 
 function hasTests(dir) {
   if (!existsSync(dir)) return false;
@@ -92,7 +92,7 @@ async function runBeside(tier, host) {
 
 const runners = {
   typecheck: () => passFail(bin('tsc'), ['-p', '.', '--noEmit']),
-  lint: () => passFail(bin('eslint'), ['.']),
+  lint: (stdio) => passFail(bin('eslint'), ['.'], stdio),
   build: () => passFail(process.execPath, ['esbuild.mjs']),
   unit: async (stdio) => {
     if (!hasTests(join(repoRoot, 'dist/test/unit'))) return { passed: 0, failed: 0, note: 'no tests' };
@@ -163,9 +163,10 @@ async function main() {
   if (setupError) rows.push({ tier: 'setup', passed: 0, failed: 1, ms: Date.now() - t0, note: setupError.message.split('\n')[0] });
 
   let buildFailed = false;
-  // Tiers that wait on sockets and timers most of their time run beside a tier that keeps the CPU
-  // busy (Chromium), which keeps npm test within its time budget: the unit tier beside the webview
-  // tier, the chaos soak beside the integration tier. Alone (--tier=unit) they run in the open.
+  // Independent tiers share the two cores, which keeps npm test within its time budget: lint beside
+  // typecheck (one core each), and the tiers that wait on sockets and timers most of their time
+  // beside one that keeps the CPU busy (Chromium): the unit tier beside the webview tier, the chaos
+  // soak beside the integration tier. Alone (--tier=unit) a tier runs in the open.
   const hostOf = (tier) => (BESIDE[tier] && tiers.includes(BESIDE[tier]) ? BESIDE[tier] : undefined);
   const skipReason = (tier) => {
     if (buildFailed && TEST_TIERS.includes(tier)) return 'skipped: build failed';
