@@ -47,7 +47,10 @@ const BASE_CAPABILITIES: Capabilities = {
 const MATCH_BEFORE_MS = 60_000;
 /** A session send still waiting for its read-back is forgotten after this. */
 const MATCH_AFTER_MS = 10 * 60_000;
-/** Pages one chat poll reads back to reach its mark (300 messages); a longer hole is the hub's backfill. */
+/**
+ * Pages one chat poll reads back towards its mark (300 messages). What lies further back is a hole
+ * the next polls go on reading from where this one stopped, until they reach the mark.
+ */
 const MAX_CATCH_UP_PAGES = 10;
 /**
  * Pages a landed check reads back to a minute before the compose time (1,500 messages, a few
@@ -106,6 +109,11 @@ export class BybitAdapter implements VenueAdapter {
   private readonly pendingSessionSends = new Map<string, PendingSessionSend[]>();
   /** Chats with a send not yet read back (client ids, and until when to keep looking): read every run. */
   private readonly awaitingReadBack = new Map<string, { ids: Set<string>; until: number }>();
+  /**
+   * Per chat, stretches a poll could not read in its page budget, newest first: each goes on from
+   * `cursor` (the page after the last one read) back to `until` (what was read before it).
+   */
+  private readonly holes = new Map<string, { cursor: string; until: ChatMark }[]>();
   private roundRobin = 0;
   private started = false;
   /** When polling began: on a chat's first read, older messages are history, newer ones news. */
@@ -325,6 +333,8 @@ export class BybitAdapter implements VenueAdapter {
       const active = this.orders.activeIds().filter((id) => !targets.has(id));
       if (active.length > 0) targets.add(active[this.roundRobin++ % active.length]!);
     }
+    // A chat with a hole is read every run until the hole is filled.
+    for (const id of this.holes.keys()) targets.add(id);
     let activity = false;
     for (const conversationId of targets) {
       if (signal.aborted) throw new Error('the chat poll was stopped');
@@ -332,12 +342,18 @@ export class BybitAdapter implements VenueAdapter {
       if (!order) continue;
       const items = await this.readToMark(order, conversationId, signal);
       const fresh = this.freshOnly(conversationId, items);
+      const filled = await this.readHoles(order, conversationId, signal);
       const run = [...fresh.old, ...fresh.news];
-      this.readBack(conversationId, run);
-      const mark = newestMark(run, this.generation.id, undefined);
+      this.readBack(conversationId, [...run, ...filled]);
       // Everything from the previous mark up to `mark`: once stored, a restart reads back to here.
-      if (mark) this.savedMarks.delivered(conversationId, run, mark);
-      if (fresh.old.length > 0) this.emitter.fire({ type: 'messages', messages: fresh.old, source: 'backfill' });
+      // While a hole is open the saved mark stays below it, so a restart reads the hole again.
+      const open = this.holes.get(conversationId);
+      // A poll that closed the last hole moves it to the newest read (delivered before, so stored first).
+      const mark = open ? open[open.length - 1]!.until : (newestMark(run, this.generation.id, undefined) ?? (filled.length > 0 ? this.newest.get(conversationId) : undefined));
+      const delivered = [...filled, ...run];
+      if (mark && delivered.length > 0) this.savedMarks.delivered(conversationId, delivered, mark);
+      const old = [...filled, ...fresh.old];
+      if (old.length > 0) this.emitter.fire({ type: 'messages', messages: old, source: 'backfill' });
       if (fresh.news.length > 0) {
         activity = true;
         this.emitter.fire({ type: 'messages', messages: fresh.news, source: 'live' });
@@ -388,13 +404,41 @@ export class BybitAdapter implements VenueAdapter {
       items.push(...page.items);
       // A chat with nothing stored yet (a new account, a new order, or a process killed before its
       // first store) is read back to its start: its first page alone would leave whatever came
-      // before it unread, and nothing else would ever fetch it. Order chats are short; a longer one
-      // is handed to the hub's backfill below.
+      // before it unread, and nothing else would ever fetch it.
       if (!page.next || (mark !== undefined && reachesMark(page.raw, mark, this.generation.id))) return this.matchOwnSends(conversationId, items);
       cursor = page.next;
     }
-    // A longer hole: the hub pages back from the store's side (and marks what it cannot fill).
-    this.emitter.fire({ type: 'resync', conversationIds: [conversationId] });
+    // More than the budget since the mark (a poll held back by faults or rate limits for minutes):
+    // the rest is a hole the next runs read on from here. The hub's backfill cannot fill it, as
+    // it stops at the newest stored message, which this read is about to store.
+    if (mark !== undefined && cursor !== undefined) {
+      const holes = this.holes.get(conversationId) ?? [];
+      holes.unshift({ cursor, until: mark });
+      this.holes.set(conversationId, holes);
+      this.logger.info(`Bybit chat ${conversationId}: more than ${MAX_CATCH_UP_PAGES} pages since the last read; reading the rest over the next polls`);
+    }
+    return this.matchOwnSends(conversationId, items);
+  }
+
+  /** Reads on into a chat's holes, newest first, within one poll's page budget. Oldest first, own sends matched. */
+  private async readHoles(order: BybitOrder, conversationId: string, signal: AbortSignal): Promise<ChatMessage[]> {
+    const holes = this.holes.get(conversationId);
+    if (!holes) return [];
+    const items: ChatMessage[] = [];
+    let budget = MAX_CATCH_UP_PAGES;
+    while (holes.length > 0 && budget > 0) {
+      const hole = holes[0]!;
+      if (signal.aborted) throw new Error('the chat poll was stopped');
+      const page = await this.read(order, hole.cursor, 30);
+      budget--;
+      items.push(...page.items);
+      if (!page.next || reachesMark(page.raw, hole.until, this.generation.id)) holes.shift();
+      else hole.cursor = page.next;
+    }
+    if (holes.length === 0) {
+      this.holes.delete(conversationId);
+      this.logger.info(`Bybit chat ${conversationId}: caught up`);
+    }
     return this.matchOwnSends(conversationId, items);
   }
 

@@ -78,6 +78,37 @@ describe('Bybit chat poll: more than a page between two reads', function () {
     await allArrive(second.received, said);
   });
 
+  it('400 messages between two polls, past one poll\'s page budget: the next polls read the rest of the hole, none lost', async () => {
+    // The long chaos soak: polls held back by faults for minutes, the read stopped after 10 pages
+    // (300 messages), and the hub's backfill (which stops at the newest stored message) never read
+    // what lay between; 1,561 of 2,000 were lost.
+    const { adapter, received } = start(memoryState(), { poll: false });
+    await adapter.start();
+    await until(() => texts(received).size > 0, 8_000, 'first read of the chat');
+    await adapter.stop();
+    const said = say(400, 'long hole');
+    void adapter.start();
+    await allArrive(received, said);
+  });
+
+  it('400 messages while VS Code was closed: read over the first polls after the restart, none lost, also when killed again mid-hole', async () => {
+    const state = memoryState();
+    const first = start(state);
+    await until(() => texts(first.received).size > 0, 8_000, 'first read of the chat');
+    first.adapter.dispose();
+    const said = say(400, 'closed long');
+    // The second session reads the newest 300 and is killed before it reads the rest.
+    const second = start(state);
+    await until(() => said.filter((t) => texts(second.received).has(t)).length >= 300, 8_000, 'the newest pages');
+    second.adapter.dispose();
+    const third = start(state);
+    const all = new Set([...texts(second.received), ...texts(third.received)]);
+    await until(() => {
+      for (const t of texts(third.received)) all.add(t);
+      return said.every((t) => all.has(t)) || undefined;
+    }, 8_000, 'every message, across the two sessions').catch(() => assert.fail(`${said.filter((t) => !all.has(t)).length} of 400 never delivered`));
+  });
+
   it('45 messages before the first read of a chat (nothing stored yet, say a kill before the first store): all arrive', async () => {
     // Chaos soak seed 3 on a loaded machine: the desk was killed before it stored anything of the
     // chat, the restart read only the newest page, and the first 14 messages were never read.
