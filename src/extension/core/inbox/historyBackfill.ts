@@ -3,7 +3,9 @@
 // messages sent while the connection was down are not missed. A conversation the store knows
 // nothing of gets its newest page only (older pages come when the user scrolls). If the page budget
 // runs out before the pages overlap, the hole is marked with a gap instead of being silently
-// skipped.
+// skipped. After the live feed broke, the pages must reach back to before the break: messages
+// pushed live after the reconnect are stored too, and overlapping with those would leave the
+// hole below them unread (found by the long chaos soak, Binance).
 import type { ChatMessage } from '../../../shared/model';
 import { delay, type Clock } from '../clock';
 import type { Logger } from '../logger';
@@ -31,11 +33,21 @@ interface Run {
 }
 
 const ATTEMPTS = 3;
+/** Venue clocks differ from ours: a break is read back from this much before it. */
+const BREAK_MARGIN_MS = 60_000;
+
+interface FeedBreak {
+  /** Our clock when the live feed was last known whole. */
+  readonly since: number;
+  /** Conversations backfilled past the break since. */
+  readonly done: Set<string>;
+}
 
 export class HistoryBackfill {
   private readonly runs = new Map<string, Run>();
   private readonly slots = new Map<string, { busy: number; waiting: (() => void)[] }>();
   private readonly abort = new AbortController();
+  private readonly breaks = new Map<string, FeedBreak>();
 
   constructor(private readonly deps: HistoryBackfillDeps) {}
 
@@ -63,6 +75,15 @@ export class HistoryBackfill {
     return run.done;
   }
 
+  /**
+   * The account's live feed broke (it left the online state): its next backfills read back to
+   * before now, whatever was stored since. A second break before they ran keeps the first's time.
+   */
+  feedBroke(accountId: string): void {
+    const prev = this.breaks.get(accountId);
+    this.breaks.set(accountId, { since: prev?.since ?? this.deps.clock.now(), done: new Set() });
+  }
+
   /** Resolves when every running backfill is done (tests, shutdown). */
   async settled(): Promise<void> {
     while (this.runs.size > 0) await Promise.all([...this.runs.values()].map((r) => r.done));
@@ -78,6 +99,10 @@ export class HistoryBackfill {
     // Loaded without blocking the host (a failure shows in the writes that follow).
     await store.load(accountId, conversationId).catch(() => undefined);
     const newest = store.latestFromVenue(accountId, conversationId);
+    const feedBreak = this.breaks.get(accountId);
+    const broken = feedBreak !== undefined && !feedBreak.done.has(conversationId);
+    // What the pages must reach: the newest stored message, or what was stored before the break.
+    const reach = newest === undefined ? undefined : broken ? Math.min(newest.time, feedBreak.since - BREAK_MARGIN_MS) : newest.time;
     const limit = Math.min(this.deps.pageLimit ?? 50, adapter.capabilities.historyPageLimit ?? 50);
     const maxPages = newest ? (this.deps.maxPages ?? 20) : 1;
     let before: string | undefined;
@@ -87,18 +112,22 @@ export class HistoryBackfill {
       const result = await this.fetch(adapter, conversationId, before, limit);
       if (!result) return; // logged; the next reconnect or pane open tries again
       const items = result.items;
-      const overlaps = newest !== undefined && items.some((m) => isKnown(store, accountId, conversationId, m) || m.time < newest.time);
+      const overlaps = reach !== undefined && items.some((m) => m.time < reach || (m.time <= reach && isKnown(store, accountId, conversationId, m)));
       if (items.length > 0) {
         await this.deps.ingest(accountId, items);
         oldestFetched = Math.min(oldestFetched ?? Infinity, ...items.map((m) => m.time));
       }
-      if (overlaps || !result.next || items.length === 0) return;
+      if (overlaps || !result.next || items.length === 0) {
+        feedBreak?.done.add(conversationId);
+        return;
+      }
       before = result.next;
     }
-    if (newest && oldestFetched !== undefined && oldestFetched > newest.time) {
+    if (reach !== undefined && oldestFetched !== undefined && oldestFetched > reach) {
       this.deps.logger.warn(`history of ${conversationId}: ${maxPages} pages did not reach the stored messages; marking the hole`);
-      await this.deps.onHole(accountId, conversationId, newest.time, oldestFetched);
+      await this.deps.onHole(accountId, conversationId, reach, oldestFetched);
     }
+    feedBreak?.done.add(conversationId);
   }
 
   private async fetch(adapter: VenueAdapter, conversationId: string, before: string | undefined, limit: number) {

@@ -465,6 +465,8 @@ export class InboxHub implements Disposable {
         return;
       case 'connectionState': {
         const wasOnline = slot.state.kind === 'online';
+        // The live feed broke: what comes after the reconnect is no sign that nothing is missing.
+        if (wasOnline && event.state.kind !== 'online') this.backfill.feedBroke(accountId);
         this.setState(slot, event.state);
         // Online again means the phone paired, whether or not the adapter said so first.
         if (event.state.kind === 'online' && slot.pairing?.state === 'needed') this.setPairing(slot, { state: 'paired' });

@@ -105,7 +105,7 @@ describe('Bybit chat poll: more than a page between two reads', function () {
     const all = new Set([...texts(second.received), ...texts(third.received)]);
     await until(() => {
       for (const t of texts(third.received)) all.add(t);
-      return said.every((t) => all.has(t)) || undefined;
+      return said.every((t) => all.has(t));
     }, 8_000, 'every message, across the two sessions').catch(() => assert.fail(`${said.filter((t) => !all.has(t)).length} of 400 never delivered`));
   });
 
