@@ -25,7 +25,15 @@ export interface HistoryBackfillDeps {
   readonly pageLimit?: number;
   /** Backfills of one account running at once. */
   readonly parallel?: number;
+  /**
+   * The account's adapter now (another after a key update; none once removed): a backfill the
+   * venue failed (5xx, timeouts) is tried again on it later, so the hole does not wait for the
+   * next reconnect, which may never come.
+   */
+  readonly adapterFor?: (accountId: string) => VenueAdapter | undefined;
 }
+
+type Outcome = 'done' | 'failed' | 'refused';
 
 interface Run {
   again: boolean;
@@ -33,6 +41,9 @@ interface Run {
 }
 
 const ATTEMPTS = 3;
+/** A failed backfill is tried again after 10 s, then 30 s, 90 s, … up to 5 minutes apart. */
+const RETRY_FIRST_MS = 10_000;
+const RETRY_MAX_MS = 5 * 60_000;
 /** Venue clocks differ from ours: a break is read back from this much before it. */
 const BREAK_MARGIN_MS = 60_000;
 
@@ -48,6 +59,8 @@ export class HistoryBackfill {
   private readonly slots = new Map<string, { busy: number; waiting: (() => void)[] }>();
   private readonly abort = new AbortController();
   private readonly breaks = new Map<string, FeedBreak>();
+  /** Failed backfills waiting to be tried again, by conversation key: how many failed in a row. */
+  private readonly retries = new Map<string, number>();
 
   constructor(private readonly deps: HistoryBackfillDeps) {}
 
@@ -63,10 +76,13 @@ export class HistoryBackfill {
     const run: Run = { again: false, done: Promise.resolve() };
     run.done = (async () => {
       try {
+        let outcome: Outcome;
         do {
           run.again = false;
-          await this.withSlot(adapter.accountId, () => this.backfill(adapter, conversationId));
+          outcome = await this.withSlot(adapter.accountId, () => this.backfill(adapter, conversationId));
         } while (run.again && !this.abort.signal.aborted);
+        if (outcome === 'failed') this.retryLater(adapter.accountId, conversationId, key);
+        else this.retries.delete(key);
       } finally {
         this.runs.delete(key);
       }
@@ -93,7 +109,21 @@ export class HistoryBackfill {
     this.abort.abort();
   }
 
-  private async backfill(adapter: VenueAdapter, conversationId: string): Promise<void> {
+  private retryLater(accountId: string, conversationId: string, key: string): void {
+    const failures = (this.retries.get(key) ?? 0) + 1;
+    this.retries.set(key, failures);
+    const wait = Math.min(RETRY_MAX_MS, RETRY_FIRST_MS * 3 ** (failures - 1));
+    this.deps.logger.info(`history of ${conversationId}: trying again in ${Math.round(wait / 1000)} s`);
+    delay(this.deps.clock, wait, this.abort.signal).then(
+      () => {
+        const adapter = this.deps.adapterFor?.(accountId);
+        if (adapter && !this.runs.has(key)) void this.request(adapter, conversationId);
+      },
+      () => undefined, // disposed
+    );
+  }
+
+  private async backfill(adapter: VenueAdapter, conversationId: string): Promise<Outcome> {
     const { store } = this.deps;
     const accountId = adapter.accountId;
     // Loaded without blocking the host (a failure shows in the writes that follow).
@@ -108,9 +138,9 @@ export class HistoryBackfill {
     let before: string | undefined;
     let oldestFetched: number | undefined;
     for (let page = 0; page < maxPages; page++) {
-      if (this.abort.signal.aborted) return;
+      if (this.abort.signal.aborted) return 'done';
       const result = await this.fetch(adapter, conversationId, before, limit);
-      if (!result) return; // logged; the next reconnect or pane open tries again
+      if (result === 'failed' || result === 'refused') return result; // logged; a failure is tried again later
       const items = result.items;
       const overlaps = reach !== undefined && items.some((m) => m.time < reach || (m.time <= reach && isKnown(store, accountId, conversationId, m)));
       if (items.length > 0) {
@@ -119,7 +149,7 @@ export class HistoryBackfill {
       }
       if (overlaps || !result.next || items.length === 0) {
         feedBreak?.done.add(conversationId);
-        return;
+        return 'done';
       }
       before = result.next;
     }
@@ -128,27 +158,33 @@ export class HistoryBackfill {
       await this.deps.onHole(accountId, conversationId, reach, oldestFetched);
     }
     feedBreak?.done.add(conversationId);
+    return 'done';
   }
 
+  /** A page, or why not: `failed` (the venue failed three times: tried again later), `refused` (keys or request refused). */
   private async fetch(adapter: VenueAdapter, conversationId: string, before: string | undefined, limit: number) {
-    for (let attempt = 1; attempt <= ATTEMPTS; attempt++) {
+    for (let attempt = 1; ; attempt++) {
       try {
         return await adapter.history(conversationId, { before, limit });
       } catch (err) {
         const message = err instanceof Error ? err.message : String(err);
-        if (attempt === ATTEMPTS || (isVenueError(err) && (err.kind === 'auth' || err.kind === 'rejected'))) {
+        // Refused keys wait for the account to be fixed (a reconnect backfills again); a refused request would be refused again.
+        if (isVenueError(err) && (err.kind === 'auth' || err.kind === 'rejected')) {
           this.deps.logger.warn(`history of ${conversationId} could not be read: ${message}`);
-          return undefined;
+          return 'refused' as const;
+        }
+        if (attempt === ATTEMPTS) {
+          this.deps.logger.warn(`history of ${conversationId} could not be read: ${message}`);
+          return 'failed' as const;
         }
         const wait = Math.max(1000 * 2 ** (attempt - 1), isVenueError(err) ? (err.retryAfterMs ?? 0) : 0);
         try {
           await delay(this.deps.clock, Math.min(wait, 60_000), this.abort.signal);
         } catch {
-          return undefined;
+          return 'refused' as const; // disposed
         }
       }
     }
-    return undefined;
   }
 
   private async withSlot<T>(accountId: string, task: () => Promise<T>): Promise<T> {

@@ -113,7 +113,14 @@ export class InboxHub implements Disposable {
       failed: (err) => this.logger.error(`event handling failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`),
     });
     const ingestBackfill = (accountId: string, messages: readonly ChatMessage[]) => this.ingest(accountId, messages);
-    this.backfill = new HistoryBackfill({ store: deps.store, ingest: ingestBackfill, onHole: (a, c, from, to) => this.storeGap(a, c, from, to), clock: this.clock, logger: this.logger });
+    this.backfill = new HistoryBackfill({
+      store: deps.store,
+      ingest: ingestBackfill,
+      onHole: (a, c, from, to) => this.storeGap(a, c, from, to),
+      adapterFor: (accountId) => this.accounts.get(accountId)?.adapter,
+      clock: this.clock,
+      logger: this.logger,
+    });
     this.pager = new HistoryPager({ store: deps.store, ingest: ingestBackfill });
     this.disposables.add(deps.outbox.onMessages((messages) => this.forwardMessages(messages, new Set(), notLive)));
     this.disposables.add(
