@@ -172,7 +172,15 @@ export class Outbox implements Disposable {
     const { file, ...rest } = input;
     const upload = file ? { source: { ...file, path: await this.files.keep(input.clientMessageId, file.path) } } : undefined;
     const entry: OutboxEntry = { ...rest, upload, composedAt: now, attempts: 0, state: 'queued', updatedAt: now };
-    await this.persist(entry);
+    try {
+      await this.persist(entry);
+    } catch (err) {
+      // Not queued (a full disk): the caller is told so, and nothing of it may be sent later. Left
+      // in memory, a lane would send it anyway, and the user's "send again" would double it.
+      if (this.entries.get(entry.clientMessageId) === entry) this.entries.delete(entry.clientMessageId);
+      if (upload) await this.files.release(entry.clientMessageId).catch(() => undefined);
+      throw err;
+    }
     const [message] = await this.deps.store.upsert([toMessage(entry)]);
     const record = message ?? this.deps.store.get(pendingKey(entry.venue, entry.accountId, entry.conversationId, entry.clientMessageId));
     if (record) this.changed.fire([record]);

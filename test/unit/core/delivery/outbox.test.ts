@@ -410,6 +410,29 @@ describe('outbox', () => {
     assert.equal(venue.sent[0]!.clientMessageId, 'disk0001');
   });
 
+  it('a message refused at compose (its outbox line could not be written: a full disk) is never sent later', async () => {
+    // The chaos soak (Mixin, seed 1029024282): the refused entry stayed in memory, the conversation's
+    // lane sent it anyway, and the user's "send again" under a new id would have doubled it.
+    ready = false;
+    const outbox = await openOutbox();
+    const log = (outbox as unknown as { log: { append: (entries: readonly unknown[]) => Promise<void> } }).log;
+    const append = log.append.bind(log);
+    let fullDisk = 1;
+    log.append = (entries) => (fullDisk-- > 0 ? Promise.reject(Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' })) : append(entries));
+    await assert.rejects(outbox.enqueue(compose('full0001')), /ENOSPC/);
+    assert.equal(outbox.get('full0001'), undefined, 'not in the outbox');
+    await outbox.enqueue(compose('next0002'));
+    ready = true;
+    outbox.kick('acc');
+    await until(() => venue.sent.length === 1);
+    await new Promise((r) => setTimeout(r, 100));
+    assert.deepEqual(venue.sent.map((m) => m.clientMessageId), ['next0002']);
+    // Sent again by the user (the same id, as a retried request): queued now, and sent once.
+    await outbox.enqueue(compose('full0001'));
+    await until(() => venue.sent.length === 2);
+    assert.deepEqual(venue.sent.map((m) => m.clientMessageId), ['next0002', 'full0001']);
+  });
+
   it('closing the outbox while its startup check waits to try again ends the wait', async () => {
     await queuedThenStoreLost('disk0002');
     store.upsert = () => Promise.reject(new Error('ENOSPC: no space left on device, write'));
