@@ -416,6 +416,12 @@ export class MultiwaAdapter implements VenueAdapter {
    * before its activity began, so a burst longer than one page is covered too.
    */
   private async sweepOnce(): Promise<void> {
+    // A profile seen down is asked about again each sweep: the status event saying it is back can
+    // be lost, or its read after subscribing refused by a rate limit, and "stale" holds every send
+    // (found by the chaos soak: 976 of 1,000 sends waited for good).
+    if (this.profile.kind === 'down' && this.subscribed) {
+      await this.refreshProfile().catch((err: unknown) => this.logger.warn(`WhatsApp profile status (sweep): ${err instanceof Error ? err.message : String(err)}`));
+    }
     const owed = this.subscribeResyncOwed;
     let moved: string[] = [];
     try {

@@ -175,6 +175,15 @@ describe('MultiWA adapter against the emulator\'s fault switches', function () {
     await online();
   });
 
+  it('WhatsApp back on the gateway, but the status event saying so was lost: the sweep asks, and the account (and its sends) come back', async () => {
+    await open('socketio', 0, { sweepMs: 500 });
+    await online();
+    multiwa.applyFaults({ profileDisconnect: { recoverAfterMs: 1500 } });
+    await until(() => rig.hub.state(A).kind === 'stale', 5000, 'stale');
+    multiwa.applyFaults({ loseEvents: 20 }); // "reconnecting" and "connected" never arrive
+    await until(() => rig.hub.state(A).kind === 'online', 10_000, 'online again without the event');
+  });
+
   it('a profile logged out on the phone: pairing state, QR codes as they come, paired when scanned', async () => {
     const adapter = await open('websocket');
     await online();
