@@ -14,7 +14,7 @@ import { checkVsix } from './lib/vsixCheck.mjs';
 const ALL_TIERS = ['typecheck', 'lint', 'build', 'unit', 'chaos', 'webview', 'integration', 'package'];
 const DEFAULT_TIERS = ALL_TIERS;
 /** A tier run beside another (its host) when both are selected: see main(). */
-const BESIDE = { lint: 'typecheck', unit: 'webview', chaos: 'integration' };
+const BESIDE = { lint: 'typecheck', chaos: 'webview' };
 const order = (tier) => (tier === 'setup' ? -1 : ALL_TIERS.indexOf(tier));
 const TEST_TIERS = ['unit', 'chaos', 'webview', 'integration'];
 const bin = (name) => join(repoRoot, 'node_modules', '.bin', name);
@@ -163,10 +163,11 @@ async function main() {
   if (setupError) rows.push({ tier: 'setup', passed: 0, failed: 1, ms: Date.now() - t0, note: setupError.message.split('\n')[0] });
 
   let buildFailed = false;
-  // Independent tiers share the two cores, which keeps npm test within its time budget: lint beside
-  // typecheck (one core each), and the tiers that wait on sockets and timers most of their time
-  // beside one that keeps the CPU busy (Chromium): the unit tier beside the webview tier, the chaos
-  // soak beside the integration tier. Alone (--tier=unit) a tier runs in the open.
+  // Independent tiers share the two cores where that costs no reliability: lint beside typecheck
+  // (one core each), and the chaos soak (it waits on sockets and timers most of its time) beside
+  // the webview tier. The unit tier runs alone: beside the webview tier it took 3 minutes less, but
+  // its timing tests and the integration tier's push-rate test failed under the load (two CI runs).
+  // Alone (--tier=chaos) a tier runs in the open.
   const hostOf = (tier) => (BESIDE[tier] && tiers.includes(BESIDE[tier]) ? BESIDE[tier] : undefined);
   const skipReason = (tier) => {
     if (buildFailed && TEST_TIERS.includes(tier)) return 'skipped: build failed';
