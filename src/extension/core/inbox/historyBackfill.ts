@@ -47,18 +47,15 @@ const RETRY_MAX_MS = 5 * 60_000;
 /** Venue clocks differ from ours: a break is read back from this much before it. */
 const BREAK_MARGIN_MS = 60_000;
 
-interface FeedBreak {
-  /** Our clock when the live feed was last known whole. */
-  readonly since: number;
-  /** Conversations backfilled past the break since. */
-  readonly done: Set<string>;
-}
-
 export class HistoryBackfill {
   private readonly runs = new Map<string, Run>();
   private readonly slots = new Map<string, { busy: number; waiting: (() => void)[] }>();
   private readonly abort = new AbortController();
-  private readonly breaks = new Map<string, FeedBreak>();
+  /**
+   * By conversation key: our clock when its live feed broke, until a backfill has read back past
+   * that (a second break before then keeps the first's time).
+   */
+  private readonly brokenSince = new Map<string, number>();
   /** Failed backfills waiting to be tried again, by conversation key: how many failed in a row. */
   private readonly retries = new Map<string, number>();
 
@@ -92,12 +89,21 @@ export class HistoryBackfill {
   }
 
   /**
-   * The account's live feed broke (it left the online state): its next backfills read back to
-   * before now, whatever was stored since. A second break before they ran keeps the first's time.
+   * The account's live feed broke (it left the online state): the next backfill of each of these
+   * conversations reads back to before now, whatever was stored since.
    */
-  feedBroke(accountId: string): void {
-    const prev = this.breaks.get(accountId);
-    this.breaks.set(accountId, { since: prev?.since ?? this.deps.clock.now(), done: new Set() });
+  feedBroke(accountId: string, conversationIds: Iterable<string>): void {
+    const now = this.deps.clock.now();
+    for (const id of conversationIds) {
+      const key = conversationKey(accountId, id);
+      if (!this.brokenSince.has(key)) this.brokenSince.set(key, now);
+    }
+  }
+
+  /** The account was removed with its data: nothing of it is owed any more. */
+  forget(accountId: string): void {
+    const prefix = conversationKey(accountId, '');
+    for (const map of [this.brokenSince, this.retries]) for (const key of [...map.keys()]) if (key.startsWith(prefix)) map.delete(key);
   }
 
   /** Resolves when every running backfill is done (tests, shutdown). */
@@ -117,7 +123,8 @@ export class HistoryBackfill {
     delay(this.deps.clock, wait, this.abort.signal).then(
       () => {
         const adapter = this.deps.adapterFor?.(accountId);
-        if (adapter && !this.runs.has(key)) void this.request(adapter, conversationId);
+        if (!adapter) this.retries.delete(key); // the account is gone
+        else if (!this.runs.has(key)) void this.request(adapter, conversationId);
       },
       () => undefined, // disposed
     );
@@ -129,10 +136,10 @@ export class HistoryBackfill {
     // Loaded without blocking the host (a failure shows in the writes that follow).
     await store.load(accountId, conversationId).catch(() => undefined);
     const newest = store.latestFromVenue(accountId, conversationId);
-    const feedBreak = this.breaks.get(accountId);
-    const broken = feedBreak !== undefined && !feedBreak.done.has(conversationId);
+    const key = conversationKey(accountId, conversationId);
+    const since = this.brokenSince.get(key);
     // What the pages must reach: the newest stored message, or what was stored before the break.
-    const reach = newest === undefined ? undefined : broken ? Math.min(newest.time, feedBreak.since - BREAK_MARGIN_MS) : newest.time;
+    const reach = newest === undefined ? undefined : since !== undefined ? Math.min(newest.time, since - BREAK_MARGIN_MS) : newest.time;
     const limit = Math.min(this.deps.pageLimit ?? 50, adapter.capabilities.historyPageLimit ?? 50);
     const maxPages = newest ? (this.deps.maxPages ?? 20) : 1;
     let before: string | undefined;
@@ -148,7 +155,7 @@ export class HistoryBackfill {
         oldestFetched = Math.min(oldestFetched ?? Infinity, ...items.map((m) => m.time));
       }
       if (overlaps || !result.next || items.length === 0) {
-        feedBreak?.done.add(conversationId);
+        this.brokenSince.delete(key);
         return 'done';
       }
       before = result.next;
@@ -157,7 +164,7 @@ export class HistoryBackfill {
       this.deps.logger.warn(`history of ${conversationId}: ${maxPages} pages did not reach the stored messages; marking the hole`);
       await this.deps.onHole(accountId, conversationId, reach, oldestFetched);
     }
-    feedBreak?.done.add(conversationId);
+    this.brokenSince.delete(key);
     return 'done';
   }
 

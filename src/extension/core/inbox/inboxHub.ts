@@ -169,6 +169,7 @@ export class InboxHub implements Disposable {
       if (slot.pairing) this.pairingEmitter.fire({ accountId, pairing: undefined });
     }
     if (!options.keepData) {
+      this.backfill.forget(accountId);
       this.book.removeAccount(accountId);
       await this.deps.store.removeAccount(accountId);
       await this.deps.outbox.removeAccount(accountId);
@@ -473,7 +474,7 @@ export class InboxHub implements Disposable {
       case 'connectionState': {
         const wasOnline = slot.state.kind === 'online';
         // The live feed broke: what comes after the reconnect is no sign that nothing is missing.
-        if (wasOnline && event.state.kind !== 'online') this.backfill.feedBroke(accountId);
+        if (wasOnline && event.state.kind !== 'online') this.backfill.feedBroke(accountId, this.book.listFor(accountId).map((c) => c.conversationId));
         this.setState(slot, event.state);
         // Online again means the phone paired, whether or not the adapter said so first.
         if (event.state.kind === 'online' && slot.pairing?.state === 'needed') this.setPairing(slot, { state: 'paired' });

@@ -7,7 +7,7 @@ import type { ChatMessage } from '../../../../src/shared/model';
 import { HistoryBackfill } from '../../../../src/extension/core/inbox/historyBackfill';
 import { silentLogger } from '../../../../src/extension/core/logger';
 import type { MessageStore } from '../../../../src/extension/core/store/messageStore';
-import { VenueError } from '../../../../src/extension/venues/venue';
+import { VenueError, type VenueAdapter } from '../../../../src/extension/venues/venue';
 import { FakeAdapter, FakeVenueBackend } from '../../helpers/fakeVenue';
 import { FakeClock } from '../../helpers/fakeClock';
 
@@ -19,13 +19,19 @@ const emptyStore = {
   get: () => undefined,
 } as unknown as MessageStore;
 
+/** A fake clock and a connected fake venue whose chat `c1` holds one message. */
+async function venueWithOneMessage(text: string): Promise<{ clock: FakeClock; adapter: FakeAdapter }> {
+  const clock = new FakeClock();
+  const backend = new FakeVenueBackend();
+  const adapter = new FakeAdapter(backend, { accountId: 'a' });
+  await adapter.start();
+  backend.add('c1', text);
+  return { clock, adapter };
+}
+
 describe('history backfill: a venue failure is tried again', () => {
   it('three 503s, then the venue answers: the page is stored on a later try, 10 s and then 30 s apart', async () => {
-    const clock = new FakeClock();
-    const backend = new FakeVenueBackend();
-    const adapter = new FakeAdapter(backend, { accountId: 'a' });
-    await adapter.start();
-    backend.add('c1', 'said while down');
+    const { clock, adapter } = await venueWithOneMessage('said while down');
     let failing = 6; // the first run's three attempts, and the first retry's three
     const real = adapter.history.bind(adapter);
     adapter.history = async (conversationId, request) => {
@@ -49,11 +55,7 @@ describe('history backfill: a venue failure is tried again', () => {
   });
 
   it('refused keys are not tried again on a timer (the reconnect after a key update backfills), and a removed account stops the retries', async () => {
-    const clock = new FakeClock();
-    const backend = new FakeVenueBackend();
-    const adapter = new FakeAdapter(backend, { accountId: 'a' });
-    await adapter.start();
-    backend.add('c1', 'x');
+    const { clock, adapter } = await venueWithOneMessage('x');
     let calls = 0;
     adapter.history = async () => {
       calls++;
@@ -78,6 +80,51 @@ describe('history backfill: a venue failure is tried again', () => {
     await clock.advance(10 * 60_000);
     assert.equal(calls, 3, 'no retry for a removed account');
     assert.equal(clock.pendingTimers, 0, 'no timer left');
+    backfill.dispose();
+  });
+});
+
+describe('history backfill after a broken live feed', () => {
+  const MINUTE = 60_000;
+
+  /** A chat of 200 messages over the hour after `t0`, all stored; pages of 50, newest first. */
+  function storedChat(t0: number) {
+    const messages: ChatMessage[] = Array.from({ length: 200 }, (_, i) => ({ key: `k${i}`, venue: 'bybit', accountId: 'a', conversationId: 'c1', venueMessageId: String(i), direction: 'in', kind: 'text', text: `m${i}`, time: t0 + MINUTE + i * 15_000 }));
+    const byId = new Map(messages.map((m) => [m.venueMessageId!, m]));
+    const store = {
+      load: async () => undefined,
+      latestFromVenue: () => messages[messages.length - 1],
+      findByVenueMessageId: (_a: string, _c: string, id: string) => byId.get(id),
+      get: (key: string) => messages.find((m) => m.key === key),
+    } as unknown as MessageStore;
+    const calls: (string | undefined)[] = [];
+    const adapter = {
+      accountId: 'a',
+      capabilities: { serverHistory: true, historyPageLimit: 50 },
+      history: async (_c: string, request: { before?: string; limit: number }) => {
+        calls.push(request.before);
+        const end = request.before === undefined ? messages.length : Number(request.before);
+        const items = messages.slice(Math.max(0, end - request.limit), end).reverse();
+        return end - request.limit > 0 ? { items, next: String(end - request.limit) } : { items };
+      },
+    } as unknown as VenueAdapter;
+    return { store, adapter, calls };
+  }
+
+  it('reads back past the break once; a later break reads back only to it, not to the first one', async () => {
+    const t0 = Date.now();
+    const clock = new FakeClock(t0);
+    const { store, adapter, calls } = storedChat(t0);
+    const backfill = new HistoryBackfill({ store, ingest: async () => undefined, onHole: async () => assert.fail('no hole: everything is stored'), clock, logger: silentLogger });
+    backfill.feedBroke('a', ['c1']);
+    await backfill.request(adapter, 'c1');
+    assert.equal(calls.length, 4, 'the first break: every page after it (all 200 messages are newer)');
+    // An hour later the feed breaks again; the first break was read past already.
+    await clock.advance(62 * MINUTE);
+    calls.length = 0;
+    backfill.feedBroke('a', ['c1']);
+    await backfill.request(adapter, 'c1');
+    assert.equal(calls.length, 1, 'the second break: the newest page reaches what was stored before it');
     backfill.dispose();
   });
 });
