@@ -249,7 +249,6 @@ export class BinanceAdapter implements VenueAdapter {
     }
   }
 
-  /** Reads the newest history back: our uuid there means the message landed (and is never resent). */
   /**
    * Whether an unanswered send reached the chat: its uuid in our messages, paging back (newest
    * first) until the messages are older than the send could be (a minute before its compose time,

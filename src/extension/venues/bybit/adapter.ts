@@ -344,13 +344,13 @@ export class BybitAdapter implements VenueAdapter {
       const fresh = this.freshOnly(conversationId, items);
       const filled = await this.readHoles(order, conversationId, signal);
       const run = [...fresh.old, ...fresh.news];
-      this.readBack(conversationId, [...run, ...filled]);
-      // Everything from the previous mark up to `mark`: once stored, a restart reads back to here.
-      // While a hole is open the saved mark stays below it, so a restart reads the hole again.
-      const open = this.holes.get(conversationId);
-      // A poll that closed the last hole moves it to the newest read (delivered before, so stored first).
-      const mark = open ? open[open.length - 1]!.until : (newestMark(run, this.generation.id, undefined) ?? (filled.length > 0 ? this.newest.get(conversationId) : undefined));
       const delivered = [...filled, ...run];
+      this.readBack(conversationId, delivered);
+      // Everything from the previous mark up to `mark`: once stored, a restart reads back to here.
+      // While a hole is open the saved mark stays below it, so a restart reads the hole again; the
+      // poll that closes the last one moves it to the newest read (delivered before, so stored first).
+      const open = this.holes.get(conversationId);
+      const mark = open ? open[open.length - 1]!.until : (newestMark(run, this.generation.id, undefined) ?? (filled.length > 0 ? this.newest.get(conversationId) : undefined));
       if (mark && delivered.length > 0) this.savedMarks.delivered(conversationId, delivered, mark);
       const old = [...filled, ...fresh.old];
       if (old.length > 0) this.emitter.fire({ type: 'messages', messages: old, source: 'backfill' });
