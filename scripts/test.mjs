@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 // `npm test`: every tier — typecheck, lint, build, unit, chaos (the short soak), webview,
 // integration, package — with a per-tier summary and one last line `N passed, N failed`. A failing
-// tier does not stop the later ones (a failed build does: nothing left to test). `--tier=unit,webview` runs a subset; the test
-// tiers still build first unless `--no-build`. Exit status 1 when anything failed.
+// tier does not stop the later ones (a failed build does: nothing left to test).
+// `--tier=unit,webview` runs a subset; the test tiers still build first unless `--no-build`. Exit
+// status 1 when anything failed.
 import { spawn } from 'node:child_process';
 import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -12,8 +13,7 @@ import { runIntegration } from './integration.mjs';
 import { checkVsix } from './lib/vsixCheck.mjs';
 
 const ALL_TIERS = ['typecheck', 'lint', 'build', 'unit', 'chaos', 'webview', 'integration', 'package'];
-const DEFAULT_TIERS = ALL_TIERS;
-/** A tier run beside another (its host) when both are selected: see main(). */
+/** A tier run beside another (its host) when both are selected: see main(). Its runner takes the stdio to write to. */
 const BESIDE = { lint: 'typecheck', chaos: 'webview' };
 const order = (tier) => (tier === 'setup' ? -1 : ALL_TIERS.indexOf(tier));
 const TEST_TIERS = ['unit', 'chaos', 'webview', 'integration'];
@@ -22,7 +22,7 @@ const reporter = join(repoRoot, 'scripts', 'lib', 'statsReporter.cjs');
 
 function selectedTiers(argv) {
   const flag = argv.find((a) => a.startsWith('--tier='));
-  if (!flag) return DEFAULT_TIERS;
+  if (!flag) return ALL_TIERS;
   const wanted = flag.slice('--tier='.length).split(',').map((s) => s.trim()).filter(Boolean);
   const unknown = wanted.filter((t) => !ALL_TIERS.includes(t));
   if (unknown.length) throw new Error(`unknown tier(s): ${unknown.join(', ')} (known: ${ALL_TIERS.join(', ')})`);
@@ -54,11 +54,11 @@ function hasTests(dir) {
 }
 
 /** Runs mocha with the stats reporter; a crash before the reporter wrote its stats counts as 1 failure. */
-async function mochaTier(extraArgs, stdio = 'inherit') {
+async function mochaTier(extraArgs) {
   const dir = mkdtempSync(join(tmpdir(), 'venue-chat-mocha-'));
   const statsFile = join(dir, 'stats.json');
   try {
-    const code = await exec(bin('mocha'), ['--reporter', reporter, ...extraArgs], { VENUE_CHAT_MOCHA_STATS: statsFile }, stdio);
+    const code = await exec(bin('mocha'), ['--reporter', reporter, ...extraArgs], { VENUE_CHAT_MOCHA_STATS: statsFile });
     if (!existsSync(statsFile)) return { passed: 0, failed: 1, note: `mocha exited ${code} without results` };
     const stats = JSON.parse(readFileSync(statsFile, 'utf8'));
     // Mocha can exit non-zero with no failed test (e.g. an uncaught error after the run).
@@ -94,9 +94,9 @@ const runners = {
   typecheck: () => passFail(bin('tsc'), ['-p', '.', '--noEmit']),
   lint: (stdio) => passFail(bin('eslint'), ['.'], stdio),
   build: () => passFail(process.execPath, ['esbuild.mjs']),
-  unit: async (stdio) => {
+  unit: async () => {
     if (!hasTests(join(repoRoot, 'dist/test/unit'))) return { passed: 0, failed: 0, note: 'no tests' };
-    return mochaTier([], stdio); // spec and options from .mocharc.json
+    return mochaTier([]); // spec and options from .mocharc.json
   },
   webview: async () => {
     if (!hasTests(join(repoRoot, 'dist/test/webview'))) return { passed: 0, failed: 0, note: 'no tests' };
@@ -166,7 +166,7 @@ async function main() {
   // Independent tiers share the two cores where that costs no reliability: lint beside typecheck
   // (one core each), and the chaos soak (it waits on sockets and timers most of its time) beside
   // the webview tier. The unit tier runs alone: beside the webview tier it took 3 minutes less, but
-  // its timing tests and the integration tier's push-rate test failed under the load (two CI runs).
+  // a timing test of its own and the integration tier's push-rate test failed under the load in CI.
   // Alone (--tier=chaos) a tier runs in the open.
   const hostOf = (tier) => (BESIDE[tier] && tiers.includes(BESIDE[tier]) ? BESIDE[tier] : undefined);
   const skipReason = (tier) => {
