@@ -51,6 +51,13 @@ describe('Bybit chat poll: more than a page between two reads', function () {
     });
   }
 
+  /** A session that reads the chat once (so a mark is stored) and is then closed. */
+  async function sessionThatReadOnce(state: AccountStateStore): Promise<void> {
+    const first = start(state);
+    await until(() => texts(first.received).size > 0, 8_000, 'first read of the chat');
+    first.adapter.dispose();
+  }
+
   beforeEach(async () => {
     sandbox = await startSandbox({ counterparty: false, venues: { bybit: { sendPerSecond: 50, listPerSecond: 100 } } });
     bybit = sandbox.venue('bybit');
@@ -70,9 +77,7 @@ describe('Bybit chat poll: more than a page between two reads', function () {
 
   it('45 messages while VS Code was closed: the first poll after the restart reads back to what was stored', async () => {
     const state = memoryState();
-    const first = start(state);
-    await until(() => texts(first.received).size > 0, 8_000, 'first read of the chat');
-    first.adapter.dispose();
+    await sessionThatReadOnce(state);
     const said = say(45, 'while closed');
     const second = start(state);
     await allArrive(second.received, said);
@@ -93,9 +98,7 @@ describe('Bybit chat poll: more than a page between two reads', function () {
 
   it('400 messages while VS Code was closed: read over the first polls after the restart, none lost, also when killed again mid-hole', async () => {
     const state = memoryState();
-    const first = start(state);
-    await until(() => texts(first.received).size > 0, 8_000, 'first read of the chat');
-    first.adapter.dispose();
+    await sessionThatReadOnce(state);
     const said = say(400, 'closed long');
     // The second session reads the newest 300 and is killed before it reads the rest.
     const second = start(state);
