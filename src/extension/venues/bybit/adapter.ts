@@ -1,9 +1,11 @@
 // Bybit P2P on the venue contract (docs/venue-protocols.md, Bybit). Bybit has no push: everything
 // is polled on the core poller.
 // - orderSync.ts: orders in progress and recent history -> conversations with order context;
-// - a chat poller: each run reads the newest page of every watched chat (1 s while a pane shows
-//   one), and of one more order in progress in turn; quiet runs stretch towards 15 s, so an idle
-//   account costs at most 8 requests a minute (4 order polls, 4 chat polls);
+// - a chat poller: each run reads every watched chat (1 s while a pane shows one) back to what it
+//   last read, on the session API every chat the unread session list names (all its pages) and
+//   every chat our own reads marked read there, and one more order in progress in turn (the only
+//   way to see what another client, such as the Bybit app, read first); quiet runs stretch towards
+//   15 s, so an idle account costs at most 8 requests a minute (12 on the session API);
 // - both chat API generations (chatGeneration.ts, chatReaders.ts): `auto` starts order-scoped and
 //   moves to sessions on 912200387, remembered per account;
 // - sends: order-scoped with `msgUuid` = our client id (idempotent); session sends have no client id,
@@ -22,6 +24,7 @@ import { VenueError, isVenueError, type Capabilities, type HistoryRequest, type 
 import { BybitRestClient, LEGACY_CHAT_CLOSED, type BybitOrder, type BybitSendInput } from './api';
 import { ChatGeneration, type ChatMode } from './chatGeneration';
 import { isAfterMark, newestMark, reachesMark, SavedChatMarks, type ChatMark } from './chatMarks';
+import { smallestId } from '../messageIds';
 import { OrderChatReader, SessionChatReader, type ChatPage, type ChatReader, type ReaderContext } from './chatReaders';
 import { resolveMediaUrl, type Identity } from './messageMapping';
 import { createBybitOrderSync, type BybitOrderSync } from './orderSync';
@@ -43,6 +46,12 @@ const BASE_CAPABILITIES: Capabilities = {
   historyPageLimit: 30,
 };
 
+/** A stretch of a chat still to read: from `cursor` back to `until`, or without one to the chat's start. */
+interface ChatHole {
+  cursor: string;
+  readonly until?: ChatMark;
+}
+
 /** How far back of a send our own message read back from a session may be (clock skew, queueing). */
 const MATCH_BEFORE_MS = 60_000;
 /** A session send still waiting for its read-back is forgotten after this. */
@@ -57,6 +66,12 @@ const MAX_CATCH_UP_PAGES = 10;
  * seconds at the list limit): a rare call, and "cannot tell" would ask the user to check by hand.
  */
 const MAX_LANDED_PAGES = 50;
+/** Pages of the unread session list one poll reads (20 sessions a page: 200 traders with news). */
+const MAX_UNREAD_LIST_PAGES = 10;
+/** Orders whose trader's session one poll looks up (a desk starting with 30 live orders knows them all in 6 runs). */
+const SESSION_LOOKUPS_PER_RUN = 5;
+/** The unread session list's page size (Bybit refuses more with 913100009). */
+const UNREAD_LIST_PAGE_SIZE = 20;
 
 export interface BybitAdapterOptions {
   readonly accountId: string;
@@ -111,9 +126,15 @@ export class BybitAdapter implements VenueAdapter {
   private readonly awaitingReadBack = new Map<string, { ids: Set<string>; until: number }>();
   /**
    * Per chat, stretches a poll could not read in its page budget, newest first: each goes on from
-   * `cursor` (the page after the last one read) back to `until` (what was read before it).
+   * `cursor` (the page after the last one read) back to `until` (what was read before it), or to
+   * the chat's start when nothing had been.
    */
-  private readonly holes = new Map<string, { cursor: string; until: ChatMark }[]>();
+  private readonly holes = new Map<string, ChatHole[]>();
+  /**
+   * Chats whose session a read outside the poll (a landed check, the hub's history paging) has
+   * marked read at Bybit: the unread list no longer names them, so the next poll reads them anyway.
+   */
+  private readonly readOutsidePoll = new Set<string>();
   private roundRobin = 0;
   private started = false;
   /** When polling began: on a chat's first read, older messages are history, newer ones news. */
@@ -217,6 +238,7 @@ export class BybitAdapter implements VenueAdapter {
   async history(conversationId: string, request: HistoryRequest): Promise<Page<ChatMessage>> {
     const order = await this.orderOf(conversationId);
     const page = await this.read(order, request.before, Math.min(request.limit, 30));
+    this.sessionReadOutsidePoll(conversationId);
     this.noteNewest(conversationId, page.items);
     return { items: this.matchOwnSends(conversationId, page.items), ...(page.next ? { next: page.next } : {}) };
   }
@@ -289,6 +311,7 @@ export class BybitAdapter implements VenueAdapter {
     let cursor: string | undefined;
     for (let n = 0; n < MAX_LANDED_PAGES; n++) {
       const page = await this.read(order, cursor, 30);
+      this.sessionReadOutsidePoll(message.conversationId);
       if (this.generation.id === 'order') {
         const mine = page.raw.find((m) => m.msgUuid === message.clientMessageId);
         if (mine) return { landed: true, venueMessageId: mine.id, time: mine.createDate };
@@ -325,41 +348,57 @@ export class BybitAdapter implements VenueAdapter {
       else this.awaitingReadBack.delete(id);
     }
     if (this.generation.id === 'session') {
-      // One call names every session with unread messages: only those chats are read.
+      // One call names every session with unread messages: those chats are read. Reading a session
+      // marks it read at Bybit, so the chats our own reads or another client (the Bybit app) marked
+      // read are read too: the first named below, the second by the turn that follows.
       for (const id of await this.unreadConversations()) targets.add(id);
-    } else {
-      // The order-scoped API has no unread list: one more chat of an order in progress per run, in
-      // turn, so an idle account stays within its budget.
-      const active = this.orders.activeIds().filter((id) => !targets.has(id));
-      if (active.length > 0) targets.add(active[this.roundRobin++ % active.length]!);
+      for (const id of this.readOutsidePoll) targets.add(id);
     }
+    // One more chat of an order in progress per run, in turn: the order-scoped API has no unread
+    // list, and a session's unread count is gone once any client has read it. An idle account stays
+    // within its budget.
+    const active = this.orders.activeIds().filter((id) => !targets.has(id));
+    if (active.length > 0) targets.add(active[this.roundRobin++ % active.length]!);
     // A chat with a hole is read every run until the hole is filled.
     for (const id of this.holes.keys()) targets.add(id);
+    // A session is per trader: reading one order's chat marks its siblings' messages read as well.
+    if (this.generation.id === 'session') for (const id of [...targets]) for (const sibling of this.activeSiblings(id)) targets.add(sibling);
     let activity = false;
     for (const conversationId of targets) {
       if (signal.aborted) throw new Error('the chat poll was stopped');
       const order = this.orders.row(conversationId);
       if (!order) continue;
-      const items = await this.readToMark(order, conversationId, signal);
-      const fresh = this.freshOnly(conversationId, items);
-      const filled = await this.readHoles(order, conversationId, signal);
-      const run = [...fresh.old, ...fresh.news];
-      const delivered = [...filled, ...run];
-      this.readBack(conversationId, delivered);
-      // Everything from the previous mark up to `mark`: once stored, a restart reads back to here.
-      // While a hole is open the saved mark stays below it, so a restart reads the hole again; the
-      // poll that closes the last one moves it to the newest read (delivered before, so stored first).
-      const open = this.holes.get(conversationId);
-      const mark = open ? open[open.length - 1]!.until : (newestMark(run, this.generation.id, undefined) ?? (filled.length > 0 ? this.newest.get(conversationId) : undefined));
-      if (mark && delivered.length > 0) this.savedMarks.delivered(conversationId, delivered, mark);
-      const old = [...filled, ...fresh.old];
-      if (old.length > 0) this.emitter.fire({ type: 'messages', messages: old, source: 'backfill' });
-      if (fresh.news.length > 0) {
-        activity = true;
-        this.emitter.fire({ type: 'messages', messages: fresh.news, source: 'live' });
+      const wasReadOutside = this.readOutsidePoll.delete(conversationId);
+      try {
+        activity = (await this.pollChat(order, conversationId, signal)) || activity;
+      } catch (err) {
+        if (wasReadOutside) this.readOutsidePoll.add(conversationId);
+        throw err;
       }
     }
     return { activity };
+  }
+
+  /** One chat's run: back to its mark, on into its holes, and the whole delivered. Whether it had news. */
+  private async pollChat(order: BybitOrder, conversationId: string, signal: AbortSignal): Promise<boolean> {
+    const items = await this.readToMark(order, conversationId, signal);
+    const fresh = this.freshOnly(conversationId, items);
+    const filled = await this.readHoles(order, conversationId, signal);
+    const run = [...fresh.old, ...fresh.news];
+    const delivered = [...filled, ...run];
+    this.readBack(conversationId, delivered);
+    // Everything from the previous mark up to `mark`: once stored, a restart reads back to here.
+    // While a hole is open the saved mark stays below it, so a restart reads the hole again (a hole
+    // reaching back to the chat's start leaves no mark at all); the poll that closes the last one
+    // moves it to the newest read (delivered before, so stored first).
+    const open = this.holes.get(conversationId);
+    const mark = open ? open[open.length - 1]!.until : (newestMark(run, this.generation.id, undefined) ?? (filled.length > 0 ? this.newest.get(conversationId) : undefined));
+    if (mark && delivered.length > 0) this.savedMarks.delivered(conversationId, delivered, mark);
+    const old = [...filled, ...fresh.old];
+    if (old.length > 0) this.emitter.fire({ type: 'messages', messages: old, source: 'backfill' });
+    if (fresh.news.length === 0) return false;
+    this.emitter.fire({ type: 'messages', messages: fresh.news, source: 'live' });
+    return true;
   }
 
   /** Our sends seen in a read: that chat no longer needs reading every run for them. */
@@ -371,15 +410,24 @@ export class BybitAdapter implements VenueAdapter {
   }
 
   /**
-   * Conversations of orders in progress whose session has unread messages (`list_v1`, readStatus 0).
-   * Sessions of orders not yet known are looked up one per run (two calls each, once per trader).
+   * Conversations of orders in progress whose session has unread messages (`list_v1`, readStatus 0,
+   * every page: a desk with more than 20 traders writing at once). Sessions of orders not yet
+   * known are looked up a few per run (two calls each, once per trader); until then the turn reads them.
    */
   private async unreadConversations(): Promise<string[]> {
     const active = this.orders.activeIds().map((id) => this.orders.row(id)).filter((o): o is BybitOrder => o !== undefined);
-    const unknown = active.find((o) => this.sessions.known(o) === undefined);
-    if (unknown) await this.sessions.sessionOf(unknown).catch((err: unknown) => this.logger.warn(`no chat session for order ${unknown.id} yet: ${err instanceof Error ? err.message : String(err)}`));
-    const unread = await this.rest.sessions({ lastId: '0', size: 20, readStatus: 0 });
-    const withNews = new Set(unread.filter((s) => (s.unreadCount ?? 1) > 0).map((s) => s.sessionId));
+    for (const unknown of active.filter((o) => this.sessions.known(o) === undefined).slice(0, SESSION_LOOKUPS_PER_RUN)) {
+      await this.sessions.sessionOf(unknown).catch((err: unknown) => this.logger.warn(`no chat session for order ${unknown.id} yet: ${err instanceof Error ? err.message : String(err)}`));
+    }
+    const withNews = new Set<string>();
+    let lastId = '0';
+    for (let n = 0; n < MAX_UNREAD_LIST_PAGES; n++) {
+      const page = await this.rest.sessions({ lastId, size: UNREAD_LIST_PAGE_SIZE, readStatus: 0 });
+      for (const s of page) if ((s.unreadCount ?? 1) > 0) withNews.add(s.sessionId);
+      const next = smallestId(page.flatMap((s) => (s.id ? [s.id] : [])));
+      if (page.length < UNREAD_LIST_PAGE_SIZE || next === undefined || next === lastId) break;
+      lastId = next;
+    }
     const ids: string[] = [];
     for (const order of active) {
       const sessionId = this.sessions.known(order);
@@ -411,11 +459,11 @@ export class BybitAdapter implements VenueAdapter {
     // More than the budget since the mark (a poll held back by faults or rate limits for minutes):
     // the rest is a hole the next runs read on from here. The hub's backfill cannot fill it, as
     // it stops at the newest stored message, which this read is about to store.
-    if (mark !== undefined && cursor !== undefined) {
+    if (cursor !== undefined) {
       const holes = this.holes.get(conversationId) ?? [];
-      holes.unshift({ cursor, until: mark });
+      holes.unshift(mark === undefined ? { cursor } : { cursor, until: mark });
       this.holes.set(conversationId, holes);
-      this.logger.info(`Bybit chat ${conversationId}: more than ${MAX_CATCH_UP_PAGES} pages since the last read; reading the rest over the next polls`);
+      this.logger.info(`Bybit chat ${conversationId}: more than ${MAX_CATCH_UP_PAGES} pages ${mark === undefined ? 'to its start' : 'since the last read'}; reading the rest over the next polls`);
     }
     return this.matchOwnSends(conversationId, items);
   }
@@ -432,7 +480,7 @@ export class BybitAdapter implements VenueAdapter {
       const page = await this.read(order, hole.cursor, 30);
       budget--;
       items.push(...page.items);
-      if (!page.next || reachesMark(page.raw, hole.until, this.generation.id)) holes.shift();
+      if (!page.next || (hole.until !== undefined && reachesMark(page.raw, hole.until, this.generation.id))) holes.shift();
       else hole.cursor = page.next;
     }
     if (holes.length === 0) {
@@ -486,6 +534,24 @@ export class BybitAdapter implements VenueAdapter {
       this.logger.warn('Bybit closed the order chat API for this account: using the session chat API from now on');
       return call(this.sessionReader, 'session');
     }
+  }
+
+  /** A read outside the poll marked this chat's session read at Bybit: the next poll reads its orders. */
+  private sessionReadOutsidePoll(conversationId: string): void {
+    if (this.generation.id !== 'session') return;
+    this.readOutsidePoll.add(conversationId);
+    for (const id of this.activeSiblings(conversationId)) this.readOutsidePoll.add(id);
+  }
+
+  /** The other orders in progress with the same trader as this conversation's order (one session). */
+  private activeSiblings(conversationId: string): string[] {
+    const order = this.orders.row(conversationId);
+    if (!order) return [];
+    const key = SessionDirectory.counterpartyOf(order);
+    return this.orders.activeIds().filter((id) => {
+      const row = id === conversationId ? undefined : this.orders.row(id);
+      return row !== undefined && SessionDirectory.counterpartyOf(row) === key;
+    });
   }
 
   private siblings(order: BybitOrder): BybitOrder[] {

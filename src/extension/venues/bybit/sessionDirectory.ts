@@ -45,11 +45,6 @@ export class SessionDirectory {
     }
     return pending;
   }
-
-  /** Records a session seen elsewhere (the session list names the counterparty only by nickname). */
-  remember(order: BybitOrder, sessionId: string): void {
-    this.byCounterparty.set(SessionDirectory.counterpartyOf(order), sessionId);
-  }
 }
 
 /**

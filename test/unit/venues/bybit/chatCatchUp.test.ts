@@ -41,6 +41,7 @@ describe('Bybit chat poll: more than a page between two reads', function () {
     return { adapter, received };
   }
 
+  const sessionOfOrder = () => bybit.sessions(0).find((s) => s.orderIds.includes(orderId))!;
   const texts = (received: readonly ChatMessage[]) => new Set(received.filter((m) => m.conversationId === orderId).map((m) => m.text));
   const say = (n: number, tag: string) => Array.from({ length: n }, (_, i) => bybit.inject({ orderId, content: `${tag} ${i}` }).content);
 
@@ -120,6 +121,13 @@ describe('Bybit chat poll: more than a page between two reads', function () {
     await allArrive(received, said);
   });
 
+  it('400 messages before the first read of a chat: past one poll\'s page budget, the rest is read over the next polls', async () => {
+    // A chat with nothing stored read only its newest 10 pages, and nothing ever read the rest.
+    const said = say(400, 'long before any read');
+    const { received } = start(memoryState());
+    await allArrive(received, said);
+  });
+
   it('45 messages around the switch to the session chat API: the first session reads page back by time', async () => {
     const { adapter, received } = start(memoryState());
     await until(() => texts(received).size > 0, 8_000, 'first read of the chat');
@@ -137,6 +145,54 @@ describe('Bybit chat poll: more than a page between two reads', function () {
     const pages = await Promise.all([adapter.history(orderId, { limit: 30 }), adapter.history(orderId, { limit: 30 })]);
     assert.deepEqual(pages.map((p) => p.items.length > 0), [true, true]);
     assert.equal(adapter.chatGeneration, 'session');
+  });
+
+  it('session API: messages our own landed check marked read at Bybit still arrive (the unread list no longer names the chat)', async () => {
+    // The long chaos soak: a landed check (or the hub's history paging) reads the session, which
+    // resets its unread count at Bybit, and the poll, which read only chats the unread list named,
+    // never read what had come in; 1,395 of 2,000 were lost.
+    const { adapter, received } = start(memoryState(), { poll: false, chatMode: 'session' });
+    await adapter.start();
+    await until(() => texts(received).size > 0, 8_000, 'first read of the chat');
+    await adapter.stop();
+    const message = { clientMessageId: 'c-2', conversationId: orderId, kind: 'text' as const, text: 'ours, then theirs', attempt: 0, composedAt: Date.now() };
+    await adapter.send(message);
+    const said = say(12, 'read by our check');
+    assert.equal((await adapter.checkLanded(message)).landed, true);
+    assert.equal(sessionOfOrder().unreadCount, 0, 'the check marked the session read at Bybit');
+    // No turn to fall back on: the watched-free, read-back-free poll must still read this chat.
+    void adapter.start();
+    await allArrive(received, said);
+  });
+
+  it('session API: messages another client read first (the Bybit app) arrive by the poll\'s turn', async () => {
+    const { adapter, received } = start(memoryState(), { poll: false, chatMode: 'session' });
+    await adapter.start();
+    await until(() => texts(received).size > 0, 8_000, 'first read of the chat');
+    const said = say(5, 'read on the phone');
+    // The trader's phone reads the session: Bybit's unread list no longer names it.
+    const phone = start(memoryState(), { poll: false, chatMode: 'session' });
+    await phone.adapter.history(orderId, { limit: 30 });
+    assert.equal(sessionOfOrder().unreadCount, 0);
+    await allArrive(received, said);
+  });
+
+  it('session API: 25 traders writing at once, more than one page of the unread session list, all arrive', async function () {
+    // A desk with 10-30 live orders: list_v1 gives 20 sessions a page; the rest were never read
+    // but by the turn, one chat a run. Reading 25 chats takes a few seconds at Bybit's 10 list calls a second.
+    this.timeout(60_000);
+    const orders = Array.from({ length: 25 }, (_, i) => bybit.createOrder({ counterpartyNickName: `Trader${i}` }).orderId);
+    const { adapter, received } = start(memoryState(), { poll: false, chatMode: 'session' });
+    await adapter.start();
+    await until(() => orders.every((id) => received.some((m) => m.conversationId === id)), 20_000, 'first read of every chat');
+    const said = orders.map((id) => bybit.inject({ orderId: id, content: `news for ${id}` }).content!);
+    const before = bybit.requests().length;
+    await until(() => said.every((t) => received.some((m) => m.text === t)), 10_000, 'every trader\'s news').catch(() => {
+      assert.fail(`${said.filter((t) => !received.some((m) => m.text === t)).length} of 25 not delivered within 10 s`);
+    });
+    const listCalls = bybit.requests().slice(before).filter((r) => r.path.endsWith('/session/list_v1'));
+    const cursors = listCalls.map((r) => String((r.body as { lastId?: unknown }).lastId));
+    assert.ok(cursors.some((c) => c !== '0'), `the unread list was paged (cursors ${[...new Set(cursors)].join(', ')})`);
   });
 
   it('a landed check with 45 messages since the send pages back and finds it (session API, no client id)', async () => {
