@@ -52,6 +52,8 @@ const PASSING_ERRORS: ReadonlySet<VenueError['kind']> = new Set(['unavailable', 
 /** Back-off of the startup check while it fails (doubling from the first to the last). */
 const STARTUP_RETRY_BASE_MS = 1_000;
 const STARTUP_RETRY_MAX_MS = 30_000;
+/** A lane stopped by a failed write (a full disk) runs again after this. */
+const LANE_RETRY_MS = 5_000;
 
 /** The startup check failed (`error`, on every attempt) or, after failing, worked (`resolved`). */
 export interface OutboxStartupTrouble {
@@ -163,11 +165,9 @@ export class Outbox implements Disposable {
   async enqueue(input: ComposeInput): Promise<ChatMessage> {
     await this.startup;
     const existing = this.entries.get(input.clientMessageId);
-    if (existing) {
-      // The same client id twice (a double click, a replayed request) is one message.
-      const record = this.recordOf(existing);
-      if (record) return record;
-    }
+    // The same client id twice (a double click, a replayed request) is one message, whatever became
+    // of it: queued again under a new compose time, one already under way would go twice.
+    if (existing) return this.recordOf(existing) ?? (await this.storeCopy({ ...toMessage(existing), status: statusForState(existing) }));
     const now = this.clock.now();
     const { file, ...rest } = input;
     const upload = file ? { source: { ...file, path: await this.files.keep(input.clientMessageId, file.path) } } : undefined;
@@ -175,18 +175,32 @@ export class Outbox implements Disposable {
     try {
       await this.persist(entry);
     } catch (err) {
-      // Not queued (a full disk): the caller is told so, and nothing of it may be sent later. Left
-      // in memory, a lane would send it anyway, and the user's "send again" would double it.
-      if (this.entries.get(entry.clientMessageId) === entry) this.entries.delete(entry.clientMessageId);
+      // Not queued (a full disk): the caller is told so, and persist() left nothing of it to send.
       if (upload) await this.files.release(entry.clientMessageId).catch(() => undefined);
       throw err;
     }
-    const [message] = await this.deps.store.upsert([toMessage(entry)]);
-    const record = message ?? this.deps.store.get(pendingKey(entry.venue, entry.accountId, entry.conversationId, entry.clientMessageId));
-    if (record) this.changed.fire([record]);
+    const record = await this.storeCopy(toMessage(entry));
     this.kickLane(entry);
-    if (!record) throw new Error('the outbox could not store the message');
     return record;
+  }
+
+  /**
+   * Stores the copy of a queued message the timeline shows. Its outbox line is written already, so
+   * the message is queued whatever happens here: the lane sends it and a restart resumes it. A store
+   * that cannot take the copy now (a full disk) takes it with the next change of its status; saying
+   * "not queued" instead would have the user send it again, and it would go twice.
+   */
+  private async storeCopy(message: ChatMessage): Promise<ChatMessage> {
+    let record: ChatMessage | undefined;
+    try {
+      const [changed] = await this.deps.store.upsert([message]);
+      record = changed ?? this.deps.store.get(pendingKey(message.venue, message.accountId, message.conversationId, message.clientMessageId!));
+    } catch (err) {
+      this.logger.warn(`outbox: message ${message.clientMessageId} is queued, but its copy in the message store could not be written yet: ${err instanceof Error ? err.message : String(err)}`);
+    }
+    const shown = record ?? message;
+    this.changed.fire([shown]);
+    return shown;
   }
 
   /** User's Retry: a failed (or stuck) message goes back in the queue, consenting to a resend. */
@@ -339,7 +353,12 @@ export class Outbox implements Disposable {
     lane.running = true;
     lane.again = false;
     void this.runLane(key, e.accountId, e.conversationId)
-      .catch((err: unknown) => this.logger.error(`outbox lane failed: ${String(err)}`))
+      .catch((err: unknown) => {
+        // A write that failed (a full disk): the lane goes on by itself once it may have passed,
+        // rather than waiting for the next message or reconnect to kick it.
+        this.logger.error(`outbox lane failed, trying again in ${LANE_RETRY_MS / 1000} s: ${String(err)}`);
+        this.schedule(key, e.accountId, e.conversationId, LANE_RETRY_MS);
+      })
       .finally(() => {
         const l = this.lanes.get(key);
         if (!l) return;
@@ -661,9 +680,22 @@ export class Outbox implements Disposable {
     await this.publish(next, { status: 'failed', failure: reason });
   }
 
+  /** The entry's new state, in memory at once and durable when this returns; a failed write leaves the state as it was. */
   private async persist(entry: OutboxEntry): Promise<void> {
-    this.entries.set(entry.clientMessageId, entry);
-    await this.log.append([entry]);
+    const id = entry.clientMessageId;
+    const before = this.entries.get(id);
+    this.entries.set(id, entry);
+    try {
+      await this.log.append([entry]);
+    } catch (err) {
+      // Left in memory, a state the log does not hold would be acted on: a refused compose sent
+      // anyway (and doubled by the user's "send again"), a send taken for in flight that never left.
+      if (this.entries.get(id) === entry) {
+        if (before) this.entries.set(id, before);
+        else this.entries.delete(id);
+      }
+      throw err;
+    }
   }
 
   private recordOf(entry: OutboxEntry): ChatMessage | undefined {

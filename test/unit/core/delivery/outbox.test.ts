@@ -433,6 +433,45 @@ describe('outbox', () => {
     assert.deepEqual(venue.sent.map((m) => m.clientMessageId), ['next0002', 'full0001']);
   });
 
+  it('a message whose outbox line is written but whose store copy is not (a full disk) is queued: sent once, and a replay of its id adds nothing', async () => {
+    // Told "not queued" while its line was durable, the user would send it again and it would go twice.
+    const outbox = await openOutbox();
+    const upsert = store.upsert.bind(store);
+    let fullDisk = 1;
+    store.upsert = (messages, options) => (fullDisk-- > 0 ? Promise.reject(Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' })) : upsert(messages, options));
+    const record = await outbox.enqueue(compose('copy0001'));
+    assert.equal(record.status, 'queued');
+    assert.equal(outbox.get('copy0001')?.composedAt, record.time);
+    await until(() => statusOf('copy0001') === 'sent');
+    // A replayed request with the same id, its store copy lost meanwhile: the entry stays as it was.
+    const entry = outbox.get('copy0001')!;
+    (store as unknown as { findByClientMessageId: () => undefined }).findByClientMessageId = () => undefined;
+    const replay = await outbox.enqueue(compose('copy0001'));
+    assert.equal(replay.status, 'sent');
+    assert.deepEqual(outbox.get('copy0001'), entry, 'not queued again under a new compose time');
+    await new Promise((r) => setTimeout(r, 100));
+    assert.deepEqual(venue.wired, ['copy0001'], 'sent once');
+  });
+
+  it('a lane stopped by a failed write (a full disk mid-send) goes on by itself once the disk has room', async () => {
+    const quick: Clock = { ...systemClock, setTimeout: (fn, ms) => systemClock.setTimeout(fn, Math.min(ms, 20)) };
+    const { outbox } = await Outbox.open(join(dir, 'outbox.jsonl'), { store, adapterFor: () => venue, isReady: () => ready, clock: quick, evidenceWaitMs: 20, confirmWaitMs: 30 });
+    opened.push(outbox);
+    await outbox.whenReady();
+    const log = (outbox as unknown as { log: { append: (entries: readonly unknown[]) => Promise<void> } }).log;
+    const append = log.append.bind(log);
+    let fullDisk = 0;
+    log.append = (entries) => (fullDisk-- > 0 ? Promise.reject(Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' })) : append(entries));
+    ready = false;
+    await outbox.enqueue(compose('lane0001'));
+    await new Promise((r) => setTimeout(r, 50)); // its lane found the account not ready, and stopped
+    fullDisk = 1; // the lane's "sending" line fails; nothing else will kick this lane
+    ready = true;
+    outbox.kick('acc');
+    await until(() => statusOf('lane0001') === 'sent', 3_000, 'sent without another kick');
+    assert.deepEqual(venue.wired, ['lane0001']);
+  });
+
   it('closing the outbox while its startup check waits to try again ends the wait', async () => {
     await queuedThenStoreLost('disk0002');
     store.upsert = () => Promise.reject(new Error('ENOSPC: no space left on device, write'));
