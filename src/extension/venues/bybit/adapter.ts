@@ -62,10 +62,11 @@ const MATCH_AFTER_MS = 10 * 60_000;
  */
 const MAX_CATCH_UP_PAGES = 10;
 /**
- * Pages a landed check reads back to a minute before the compose time (1,500 messages, a few
- * seconds at the list limit): a rare call, and "cannot tell" would ask the user to check by hand.
+ * Pages a landed check reads back to a minute before the compose time (6,000 messages, 20 s at the
+ * list limit): a rare call, and "cannot tell" would ask the user to check by hand. The long soak
+ * found 1,500 too few: a send left unsettled by a kill, checked after the rest of a 4,000-message run.
  */
-const MAX_LANDED_PAGES = 50;
+const MAX_LANDED_PAGES = 200;
 /** Pages of the unread session list one poll reads (20 sessions a page: 200 traders with news). */
 const MAX_UNREAD_LIST_PAGES = 10;
 /** Orders whose trader's session one poll looks up (a desk starting with 30 live orders knows them all in 6 runs). */
@@ -90,10 +91,14 @@ export interface BybitAdapterOptions {
   readonly logger?: Logger;
 }
 
+/** One of our session messages still to be recognised when read back (it carries no client id). */
 interface PendingSessionSend {
   readonly clientMessageId: string;
   readonly content: string;
-  readonly sentAt: number;
+  /** Bybit's time for it is no earlier than this (the send, less clock skew and queueing). */
+  readonly notBefore: number;
+  /** Forgotten after this. */
+  readonly keepUntil: number;
 }
 
 export class BybitAdapter implements VenueAdapter {
@@ -276,7 +281,7 @@ export class BybitAdapter implements VenueAdapter {
     const input = sendInput(message);
     await this.loadIdentity();
     const generation = this.generation.id;
-    if (generation === 'session') this.rememberSessionSend(message.conversationId, { clientMessageId: message.clientMessageId, content: input.message, sentAt: this.clock.now() });
+    if (generation === 'session') this.rememberSessionSend(message, input.message, this.clock.now());
     try {
       await this.withGeneration((reader) => reader.send(order, message.clientMessageId, input));
     } catch (err) {
@@ -284,11 +289,11 @@ export class BybitAdapter implements VenueAdapter {
       if (!unknown) this.forgetSessionSend(message.conversationId, message.clientMessageId);
       // An order-scoped send that may have landed is read back by content once the API switches
       // (session messages carry no msgUuid): without this it would be stored beside its own entry.
-      else if (generation === 'order') this.rememberSessionSend(message.conversationId, { clientMessageId: message.clientMessageId, content: input.message, sentAt: this.clock.now() });
+      else if (generation === 'order') this.rememberSessionSend(message, input.message, this.clock.now());
       throw err;
     }
     if (this.generation.id !== generation && this.generation.id === 'session') {
-      this.rememberSessionSend(message.conversationId, { clientMessageId: message.clientMessageId, content: input.message, sentAt: this.clock.now() });
+      this.rememberSessionSend(message, input.message, this.clock.now());
     }
     const awaiting = this.awaitingReadBack.get(message.conversationId) ?? { ids: new Set<string>(), until: 0 };
     awaiting.ids.add(message.clientMessageId);
@@ -308,6 +313,9 @@ export class BybitAdapter implements VenueAdapter {
     await this.loadIdentity();
     const input = sendInput(message);
     const since = message.composedAt - MATCH_BEFORE_MS;
+    // Whatever the answer, a later read of the chat that finds it gives it its client id, so it is
+    // one message with its entry (after a restart the memory of the send is gone).
+    if (this.generation.id === 'session') this.rememberSessionSend(message, input.message, message.composedAt);
     let cursor: string | undefined;
     for (let n = 0; n < MAX_LANDED_PAGES; n++) {
       const page = await this.read(order, cursor, 30);
@@ -575,8 +583,11 @@ export class BybitAdapter implements VenueAdapter {
 
   // ---- session sends: no client id, matched by content and time ------------------------------
 
-  private rememberSessionSend(conversationId: string, send: PendingSessionSend): void {
-    const list = (this.pendingSessionSends.get(conversationId) ?? []).filter((p) => p.clientMessageId !== send.clientMessageId);
+  /** Our message, sent (or maybe sent) at `sentAt`, is to be recognised when read back from its session. */
+  private rememberSessionSend(message: OutboundMessage, content: string, sentAt: number): void {
+    const { conversationId, clientMessageId } = message;
+    const send: PendingSessionSend = { clientMessageId, content, notBefore: sentAt - MATCH_BEFORE_MS, keepUntil: this.clock.now() + MATCH_AFTER_MS };
+    const list = (this.pendingSessionSends.get(conversationId) ?? []).filter((p) => p.clientMessageId !== clientMessageId);
     this.pendingSessionSends.set(conversationId, [...list, send]);
   }
 
@@ -589,7 +600,7 @@ export class BybitAdapter implements VenueAdapter {
   /** Our own messages read back from a session get the client id of the send they match. */
   private matchOwnSends(conversationId: string, listed: readonly ChatMessage[]): ChatMessage[] {
     const now = this.clock.now();
-    const pending = (this.pendingSessionSends.get(conversationId) ?? []).filter((p) => now - p.sentAt < MATCH_AFTER_MS);
+    const pending = (this.pendingSessionSends.get(conversationId) ?? []).filter((p) => p.keepUntil > now);
     if (pending.length === 0) {
       this.pendingSessionSends.delete(conversationId);
       return [...listed];
@@ -598,7 +609,7 @@ export class BybitAdapter implements VenueAdapter {
     const items = [...listed].sort((a, b) => a.time - b.time);
     const result = items.map((m) => {
       if (m.direction !== 'out' || m.clientMessageId) return m;
-      const index = pending.findIndex((p) => (m.text === p.content || m.attachments?.[0]?.ref === p.content) && m.time >= p.sentAt - MATCH_BEFORE_MS);
+      const index = pending.findIndex((p) => (m.text === p.content || m.attachments?.[0]?.ref === p.content) && m.time >= p.notBefore);
       if (index < 0) return m;
       const [match] = pending.splice(index, 1);
       return { ...m, clientMessageId: match!.clientMessageId };

@@ -195,6 +195,24 @@ describe('Bybit chat poll: more than a page between two reads', function () {
     assert.ok(cursors.some((c) => c !== '0'), `the unread list was paged (cursors ${[...new Set(cursors)].join(', ')})`);
   });
 
+  it('session API, after a restart: a landed check finds our send behind 1,600 newer messages, and the poll\'s read-back carries its client id', async () => {
+    // The long soak (seed 1029024282): a send left unsettled by a kill was checked after the rest
+    // of the run; 50 pages did not reach it, the user was asked, and its read-back, with the
+    // memory of the send gone with the process, was stored beside the failed entry.
+    const first = start(memoryState(), { poll: false, chatMode: 'session' });
+    const message = { clientMessageId: 'c-3', conversationId: orderId, kind: 'text' as const, text: 'sent just before a kill', attempt: 0, composedAt: Date.now() };
+    await first.adapter.send(message);
+    first.adapter.dispose();
+    say(1_600, 'after the kill');
+    const second = start(memoryState(), { poll: false, chatMode: 'session' });
+    const check = await second.adapter.checkLanded(message);
+    assert.equal(check.landed, true, 'found 54 pages back');
+    void second.adapter.start();
+    await until(() => second.received.some((m) => m.text === message.text), 15_000, 'our message read back by the poll');
+    const ours = second.received.filter((m) => m.text === message.text);
+    assert.deepEqual(ours.map((m) => m.clientMessageId), ['c-3'], 'one message, with our client id');
+  });
+
   it('a landed check with 45 messages since the send pages back and finds it (session API, no client id)', async () => {
     const { adapter } = start(memoryState(), { poll: false, chatMode: 'session' });
     const message = { clientMessageId: 'c-1', conversationId: orderId, kind: 'text' as const, text: 'sent before a busy minute', attempt: 0, composedAt: Date.now() };
