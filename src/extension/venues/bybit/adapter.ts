@@ -244,7 +244,8 @@ export class BybitAdapter implements VenueAdapter {
     const order = await this.orderOf(conversationId);
     const page = await this.read(order, request.before, Math.min(request.limit, 30));
     this.sessionReadOutsidePoll(conversationId);
-    this.noteNewest(conversationId, page.items);
+    // The poll's mark stays where the poll read to: moved to this page's newest, the poll would
+    // skip whatever lies between, and the hub's paging may stop before it (the long soak lost 1,352).
     return { items: this.matchOwnSends(conversationId, page.items), ...(page.next ? { next: page.next } : {}) };
   }
 

@@ -113,6 +113,19 @@ describe('Bybit chat poll: more than a page between two reads', function () {
     }, 8_000, 'every message, across the two sessions').catch(() => assert.fail(`${said.filter((t) => !all.has(t)).length} of 400 never delivered`));
   });
 
+  it('100 messages, then the hub pages the newest history first: the poll still reads all of them', async () => {
+    // The long soak (seed 310278294): the hub's backfill read the newest pages, history() moved the
+    // poll's mark to their newest, the backfill stopped at its page budget, and nothing read the rest.
+    const { adapter, received } = start(memoryState(), { poll: false });
+    await adapter.start();
+    await until(() => texts(received).size > 0, 8_000, 'first read of the chat');
+    await adapter.stop();
+    const said = say(100, 'under the history page');
+    await adapter.history(orderId, { limit: 30 });
+    void adapter.start();
+    await allArrive(received, said);
+  });
+
   it('45 messages before the first read of a chat (nothing stored yet, say a kill before the first store): all arrive', async () => {
     // Chaos soak seed 3 on a loaded machine: the desk was killed before it stored anything of the
     // chat, the restart read only the newest page, and the first 14 messages were never read.
