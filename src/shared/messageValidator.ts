@@ -275,7 +275,7 @@ const quote = record<QuotedMessage>({
   text: clampedString(MAX_QUOTE_LENGTH),
 });
 
-const gap = record<NonNullable<ChatMessage['gap']>>({ from: required(finite), to: required(finite) });
+const gap = record<NonNullable<ChatMessage['gap']>>({ from: required(finite), to: required(finite), filled: optional(boolean) });
 
 const MESSAGE: Rules<ChatMessage> = {
   key: required(id),

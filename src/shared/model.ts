@@ -132,8 +132,11 @@ export interface ChatMessage {
   readonly status?: OutgoingStatus;
   /** `failed`: why it was not sent. `queued`: why it is waiting to be retried (a rate limit, an outage). */
   readonly failure?: string;
-  /** For kind `gap`: the outage the timeline cannot fill. */
-  readonly gap?: { readonly from: number; readonly to: number };
+  /**
+   * For kind `gap`: the stretch the timeline may be missing. `filled`: read back since from the
+   * venue's history (a venue with history whose backfill took more than one go).
+   */
+  readonly gap?: { readonly from: number; readonly to: number; readonly filled?: boolean };
 }
 
 /** Who moves the crypto, from the user's (the account owner's) point of view. */

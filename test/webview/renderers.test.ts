@@ -67,6 +67,16 @@ describe('webview message renderers', () => {
     assert.equal(await chat.page.locator(`.msg[data-key="${gap.key}"] .status`).count(), 0);
   });
 
+  it('a hole in a venue with history says it is being read back, then that it was (updated in place)', async () => {
+    const hole = message({ id: 'h1', kind: 'gap', direction: 'system', text: undefined, time: T0, gap: { from: Date.UTC(2025, 0, 15, 13, 5), to: Date.UTC(2025, 0, 15, 13, 42), filled: false } });
+    const chat = await suite.openWith({ messages: [message({ id: 'before', time: T0 - MINUTE }), hole] });
+    const text = () => chat.page.locator('.content--gap').innerText();
+    assert.equal((await text()).trim(), 'Reading the messages from 13:05:00–13:42:00 back from the venue\'s history…');
+    await chat.deliver({ method: 'message/upsert', params: { messages: [{ ...hole, gap: { ...hole.gap!, filled: true } }] } });
+    await chat.page.waitForFunction(() => document.querySelector('.content--gap')?.textContent?.includes('were read back'));
+    assert.equal((await text()).trim(), 'Messages from 13:05:00–13:42:00 were read back from the venue\'s history');
+  });
+
   it('shows sender, local time with the full date and raw venue time on hover, and day separators', async () => {
     const messages = [
       message({ id: 'd1', time: Date.UTC(2025, 0, 14, 23, 50), senderName: 'alice_p2p', rawTime: '2025-01-15 07:50:00' }),

@@ -37,6 +37,7 @@ function contentChanged(a: ChatMessage, b: ChatMessage): boolean {
     a.direction !== b.direction ||
     a.gap?.from !== b.gap?.from ||
     a.gap?.to !== b.gap?.to ||
+    a.gap?.filled !== b.gap?.filled ||
     a.recalled !== b.recalled ||
     !samePart(a.attachments, b.attachments) ||
     !samePart(a.payload, b.payload) ||

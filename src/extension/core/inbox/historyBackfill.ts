@@ -1,9 +1,9 @@
 // Server history after every (re)connect and when a pane opens (docs/architecture.md, The inbox
 // hub): pages newest-first from the venue until a page overlaps what the store already holds, so
 // messages sent while the connection was down are not missed. A conversation the store knows
-// nothing of gets its newest page only (older pages come when the user scrolls). If the page budget
-// runs out before the pages overlap, the hole is marked with a gap instead of being silently
-// skipped. After the live feed broke, the pages must reach back to before the break: messages
+// nothing of gets its newest page only (older pages come when the user scrolls). A hole longer than
+// one go of pages is marked in the timeline and read on after a pause, until the pages overlap;
+// the mark (kept in the store) makes a backfill after a restart read below it too. After the live feed broke, the pages must reach back to before the break: messages
 // pushed live after the reconnect are stored too, and overlapping with those would leave the
 // hole below them unread (found by the long chaos soak, Binance).
 import type { ChatMessage } from '../../../shared/model';
@@ -17,8 +17,10 @@ export interface HistoryBackfillDeps {
   readonly store: MessageStore;
   /** Stores a page through the inbound path as `backfill`; resolves when it is durable. */
   readonly ingest: (accountId: string, messages: readonly ChatMessage[]) => Promise<void>;
-  /** The pages did not reach what the store holds: `from`..`to` may be missing. */
+  /** The pages did not reach what the store holds yet: `from`..`to` is being read back (`filled` false), or could not be. */
   readonly onHole: (accountId: string, conversationId: string, from: number, to: number) => Promise<void>;
+  /** The pages reached what the store held before these holes: they are read back. */
+  readonly onHolesFilled: (accountId: string, conversationId: string, holes: readonly ChatMessage[]) => Promise<void>;
   readonly clock: Clock;
   readonly logger: Logger;
   readonly maxPages?: number;
@@ -46,6 +48,13 @@ const RETRY_FIRST_MS = 10_000;
 const RETRY_MAX_MS = 5 * 60_000;
 /** Venue clocks differ from ours: a break is read back from this much before it. */
 const BREAK_MARGIN_MS = 60_000;
+/**
+ * A backfill reads `maxPages` pages, then pauses this long before the next as many, up to
+ * MAX_CHUNKS times (50,000 messages at 50 a page): a long hole is read back whole, without
+ * holding the venue's rate limit from everything else.
+ */
+const CHUNK_PAUSE_MS = 1_000;
+const MAX_CHUNKS = 50;
 
 export class HistoryBackfill {
   private readonly runs = new Map<string, Run>();
@@ -138,14 +147,31 @@ export class HistoryBackfill {
     const newest = store.latestFromVenue(accountId, conversationId);
     const key = conversationKey(accountId, conversationId);
     const since = this.brokenSince.get(key);
-    // What the pages must reach: the newest stored message, or what was stored before the break.
-    const reach = newest === undefined ? undefined : since !== undefined ? Math.min(newest.time, since - BREAK_MARGIN_MS) : newest.time;
+    // Holes an earlier backfill (maybe before a restart) left to read: the pages go back below them.
+    const holes = newest === undefined ? [] : store.openHistoryHoles(accountId, conversationId);
+    // What the pages must reach: the newest stored message, or what was stored before the break or the oldest hole.
+    const reach = newest === undefined ? undefined : Math.min(newest.time, since !== undefined ? since - BREAK_MARGIN_MS : Infinity, ...holes.map((h) => h.gap?.from ?? h.time));
     const limit = Math.min(this.deps.pageLimit ?? 50, adapter.capabilities.historyPageLimit ?? 50);
-    const maxPages = newest ? (this.deps.maxPages ?? 20) : 1;
+    const chunk = this.deps.maxPages ?? 20;
+    const budget = newest ? chunk * MAX_CHUNKS : 1;
     let before: string | undefined;
     let oldestFetched: number | undefined;
-    for (let page = 0; page < maxPages; page++) {
+    let marked = false;
+    for (let page = 0; page < budget; page++) {
       if (this.abort.signal.aborted) return 'done';
+      if (page > 0 && page % chunk === 0) {
+        // A long hole: say so in the timeline (and so to a restart, which reads it again) and read on after a pause.
+        if (!marked && reach !== undefined && oldestFetched !== undefined && oldestFetched > reach) {
+          this.deps.logger.warn(`history of ${conversationId}: ${chunk} pages did not reach the stored messages; reading on`);
+          await this.deps.onHole(accountId, conversationId, reach, oldestFetched);
+          marked = true;
+        }
+        try {
+          await delay(this.deps.clock, CHUNK_PAUSE_MS, this.abort.signal);
+        } catch {
+          return 'done'; // disposed
+        }
+      }
       const result = await this.fetch(adapter, conversationId, before, limit);
       if (result === 'failed' || result === 'refused') return result; // logged; a failure is tried again later
       const items = result.items;
@@ -156,14 +182,17 @@ export class HistoryBackfill {
       }
       if (overlaps || !result.next || items.length === 0) {
         this.brokenSince.delete(key);
+        const filled = newest === undefined ? [] : store.openHistoryHoles(accountId, conversationId);
+        if (filled.length > 0) {
+          if (marked) this.deps.logger.info(`history of ${conversationId}: read back to the stored messages after ${page + 1} pages`);
+          await this.deps.onHolesFilled(accountId, conversationId, filled);
+        }
         return 'done';
       }
       before = result.next;
     }
-    if (reach !== undefined && oldestFetched !== undefined && oldestFetched > reach) {
-      this.deps.logger.warn(`history of ${conversationId}: ${maxPages} pages did not reach the stored messages; marking the hole`);
-      await this.deps.onHole(accountId, conversationId, reach, oldestFetched);
-    }
+    if (reach !== undefined && oldestFetched !== undefined && oldestFetched > reach && !marked) await this.deps.onHole(accountId, conversationId, reach, oldestFetched);
+    this.deps.logger.warn(`history of ${conversationId}: ${budget} pages did not reach the stored messages; the next backfill reads on`);
     this.brokenSince.delete(key);
     return 'done';
   }

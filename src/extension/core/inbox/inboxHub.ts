@@ -116,7 +116,8 @@ export class InboxHub implements Disposable {
     this.backfill = new HistoryBackfill({
       store: deps.store,
       ingest: ingestBackfill,
-      onHole: (a, c, from, to) => this.storeGap(a, c, from, to),
+      onHole: (a, c, from, to) => this.storeGap(a, c, from, to, false),
+      onHolesFilled: (_a, _c, holes) => this.writeGaps(holes.map((h) => ({ ...h, gap: { from: h.gap?.from ?? h.time, to: h.gap?.to ?? h.time, filled: true } }))),
       adapterFor: (accountId) => this.accounts.get(accountId)?.adapter,
       clock: this.clock,
       logger: this.logger,
@@ -584,10 +585,14 @@ export class InboxHub implements Disposable {
     for (const id of ids) void this.backfill.request(slot.adapter, id);
   }
 
-  private async storeGap(accountId: string, conversationId: string, from: number, to: number): Promise<void> {
+  /**
+   * Marks a stretch the timeline may be missing: an outage of a venue without history, or
+   * (`filled` false) a hole the backfill is reading back from a venue's history.
+   */
+  private async storeGap(accountId: string, conversationId: string, from: number, to: number, filled?: boolean): Promise<void> {
     const slot = this.accounts.get(accountId);
     if (!slot) return;
-    const gap: ChatMessage = {
+    await this.writeGaps([{
       key: messageKey(slot.info.venue, accountId, conversationId, `gap:${from}`),
       venue: slot.info.venue,
       accountId,
@@ -595,9 +600,12 @@ export class InboxHub implements Disposable {
       direction: 'system',
       kind: 'gap',
       time: from,
-      gap: { from, to },
-    };
-    this.forwardMessages((await this.inbound.write([gap])).changed, new Set(), notLive);
+      gap: { from, to, ...(filled === undefined ? {} : { filled }) },
+    }]);
+  }
+
+  private async writeGaps(gaps: readonly ChatMessage[]): Promise<void> {
+    this.forwardMessages((await this.inbound.write(gaps)).changed, new Set(), notLive);
   }
 
   private reportBadInput(slot: AccountSlot, rawWhere: string, rawDetail: string): void {

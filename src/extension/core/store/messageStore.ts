@@ -317,6 +317,12 @@ export class MessageStore implements Disposable {
     return undefined;
   }
 
+  /** Holes a backfill marked and has not yet read back (`gap.filled` false), oldest first. */
+  openHistoryHoles(accountId: string, conversationId: string): ChatMessage[] {
+    const entries = this.loadedSync(accountId, conversationId)?.timeline.entries() ?? [];
+    return entries.map((e) => e.msg).filter((m) => m.kind === 'gap' && m.gap?.filled === false);
+  }
+
   /** Messages ordered by (time, insertion order); `before` pages backwards from the newest. */
   page(accountId: string, conversationId: string, request: PageRequest): MessagePage {
     checkLimit(request.limit);

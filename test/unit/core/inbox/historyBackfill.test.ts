@@ -3,18 +3,23 @@
 // long chaos soak: Binance's history answered 503 right after a reconnect, the faults then
 // stopped, the connection stayed up, and what was said while down was never read.
 import assert from 'node:assert/strict';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { ChatMessage } from '../../../../src/shared/model';
 import { HistoryBackfill } from '../../../../src/extension/core/inbox/historyBackfill';
 import { silentLogger } from '../../../../src/extension/core/logger';
-import type { MessageStore } from '../../../../src/extension/core/store/messageStore';
+import { MessageStore } from '../../../../src/extension/core/store/messageStore';
 import { VenueError, type VenueAdapter } from '../../../../src/extension/venues/venue';
 import { FakeAdapter, FakeVenueBackend } from '../../helpers/fakeVenue';
 import { FakeClock } from '../../helpers/fakeClock';
+import { until } from '../../helpers/until';
 
 /** The parts of the store a backfill reads: here, a conversation it knows nothing of. */
 const emptyStore = {
   load: async () => undefined,
   latestFromVenue: () => undefined,
+  openHistoryHoles: () => [],
   findByVenueMessageId: () => undefined,
   get: () => undefined,
 } as unknown as MessageStore;
@@ -39,7 +44,7 @@ describe('history backfill: a venue failure is tried again', () => {
       return real(conversationId, request);
     };
     const stored: ChatMessage[] = [];
-    const backfill = new HistoryBackfill({ store: emptyStore, ingest: async (_a, messages) => void stored.push(...messages), onHole: async () => undefined, adapterFor: () => adapter, clock, logger: silentLogger });
+    const backfill = new HistoryBackfill({ store: emptyStore, ingest: async (_a, messages) => void stored.push(...messages), onHole: async () => undefined, onHolesFilled: async () => undefined, adapterFor: () => adapter, clock, logger: silentLogger });
     const first = backfill.request(adapter, 'c1');
     await clock.advance(3_000); // its own attempts, 1 s and 2 s apart
     await first;
@@ -62,7 +67,7 @@ describe('history backfill: a venue failure is tried again', () => {
       throw new VenueError('auth', 'HTTP 401');
     };
     let current: FakeAdapter | undefined = adapter;
-    const backfill = new HistoryBackfill({ store: emptyStore, ingest: async () => undefined, onHole: async () => undefined, adapterFor: () => current, clock, logger: silentLogger });
+    const backfill = new HistoryBackfill({ store: emptyStore, ingest: async () => undefined, onHole: async () => undefined, onHolesFilled: async () => undefined, adapterFor: () => current, clock, logger: silentLogger });
     await backfill.request(adapter, 'c1');
     await clock.advance(10 * 60_000);
     assert.equal(calls, 1, 'asked once');
@@ -94,6 +99,7 @@ describe('history backfill after a broken live feed', () => {
     const store = {
       load: async () => undefined,
       latestFromVenue: () => messages[messages.length - 1],
+      openHistoryHoles: () => [],
       findByVenueMessageId: (_a: string, _c: string, id: string) => byId.get(id),
       get: (key: string) => messages.find((m) => m.key === key),
     } as unknown as MessageStore;
@@ -115,7 +121,7 @@ describe('history backfill after a broken live feed', () => {
     const t0 = Date.now();
     const clock = new FakeClock(t0);
     const { store, adapter, calls } = storedChat(t0);
-    const backfill = new HistoryBackfill({ store, ingest: async () => undefined, onHole: async () => assert.fail('no hole: everything is stored'), clock, logger: silentLogger });
+    const backfill = new HistoryBackfill({ store, ingest: async () => undefined, onHole: async () => assert.fail('no hole: everything is stored'), onHolesFilled: async () => undefined, clock, logger: silentLogger });
     backfill.feedBroke('a', ['c1']);
     await backfill.request(adapter, 'c1');
     assert.equal(calls.length, 4, 'the first break: every page after it (all 200 messages are newer)');
@@ -126,5 +132,101 @@ describe('history backfill after a broken live feed', () => {
     await backfill.request(adapter, 'c1');
     assert.equal(calls.length, 1, 'the second break: the newest page reaches what was stored before it');
     backfill.dispose();
+  });
+});
+
+describe('history backfill: a hole longer than one go of pages', () => {
+  const SECOND = 1000;
+  let dir: string;
+  let store: MessageStore;
+
+  beforeEach(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'venue-chat-backfill-'));
+    store = await MessageStore.open(join(dir, 'store'), silentLogger);
+  });
+
+  afterEach(async () => {
+    await store.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  /** A venue chat of `n` messages a second apart, pages of 50 newest first; the store holds the first `stored`. */
+  async function chat(n: number, stored: number, t0: number) {
+    const messages: ChatMessage[] = Array.from({ length: n }, (_, i) => ({ key: `bybit:a:c1:${i}`, venue: 'bybit', accountId: 'a', conversationId: 'c1', venueMessageId: String(i), direction: 'in', kind: 'text', text: `m${i}`, time: t0 + i * SECOND }));
+    await store.upsert(messages.slice(0, stored));
+    const adapter = {
+      accountId: 'a',
+      capabilities: { serverHistory: true, historyPageLimit: 50 },
+      history: async (_c: string, request: { before?: string; limit: number }) => {
+        const end = request.before === undefined ? messages.length : Number(request.before);
+        const items = messages.slice(Math.max(0, end - request.limit), end).reverse();
+        return end - request.limit > 0 ? { items, next: String(end - request.limit) } : { items };
+      },
+    } as unknown as VenueAdapter;
+    return adapter;
+  }
+
+  function backfillFor(clock: FakeClock, holes: { from: number; to: number; filled: boolean }[]) {
+    const hole = (m: ChatMessage): ChatMessage => m;
+    return new HistoryBackfill({
+      store,
+      ingest: async (_a, messages) => void (await store.upsert(messages)),
+      onHole: async (a, c, from, to) => {
+        holes.push({ from, to, filled: false });
+        await store.upsert([hole({ key: `bybit:a:c1:gap:${from}`, venue: 'bybit', accountId: a, conversationId: c, direction: 'system', kind: 'gap', time: from, gap: { from, to, filled: false } })]);
+      },
+      onHolesFilled: async (_a, _c, open) => {
+        for (const h of open) holes.push({ from: h.gap!.from, to: h.gap!.to, filled: true });
+        await store.upsert(open.map((h) => ({ ...h, gap: { ...h.gap!, filled: true } })));
+      },
+      clock,
+      logger: silentLogger,
+    });
+  }
+
+  /** Runs the fake clock on (a second at a time) until `run` settles. */
+  async function driven(clock: FakeClock, run: Promise<void>): Promise<void> {
+    let done = false;
+    void run.then(() => (done = true));
+    for (let i = 0; i < 200 && !done; i++) {
+      await clock.advance(1_000);
+      await new Promise((r) => setTimeout(r, 2));
+    }
+    await run;
+  }
+
+  const texts = () => new Set(store.page('a', 'c1', { limit: 100_000 }).messages.filter((m) => m.kind === 'text').map((m) => m.text));
+
+  it('2,000 messages beyond the 100 stored (40 pages, two goes of 20): all read back, the hole marked meanwhile and then marked filled', async () => {
+    // The long soak (seed 310278294): a backfill stopped after 20 pages and marked a gap that nothing
+    // ever read; Binance lost 100, and the pane said "this venue has no history".
+    const t0 = Date.now() - 3_000 * SECOND;
+    const clock = new FakeClock(t0 + 3_000 * SECOND);
+    const adapter = await chat(2_100, 100, t0);
+    const holes: { from: number; to: number; filled: boolean }[] = [];
+    const backfill = backfillFor(clock, holes);
+    await driven(clock, backfill.request(adapter, 'c1')); // through the pause between the two goes
+    assert.equal(texts().size, 2_100, 'every message stored');
+    assert.deepEqual(holes.map((h) => h.filled), [false, true], 'marked while read, then filled');
+    assert.deepEqual(store.openHistoryHoles('a', 'c1'), []);
+    backfill.dispose();
+  });
+
+  it('a restart in the middle of the hole: the next backfill reads below the marked hole, not just to the newest stored', async () => {
+    const t0 = Date.now() - 3_000 * SECOND;
+    const clock = new FakeClock(t0 + 3_000 * SECOND);
+    const adapter = await chat(2_100, 100, t0);
+    const holes: { from: number; to: number; filled: boolean }[] = [];
+    const first = backfillFor(clock, holes);
+    const run = first.request(adapter, 'c1');
+    await until(() => holes.length === 1); // the first go is stored, the hole marked; the process dies in the pause
+    first.dispose();
+    await run;
+    assert.ok(texts().size < 2_100, 'a hole is left');
+    const second = backfillFor(clock, holes);
+    await driven(clock, second.request(adapter, 'c1'));
+    assert.equal(texts().size, 2_100, 'every message stored after the restart');
+    assert.equal(holes[holes.length - 1]!.filled, true);
+    second.dispose();
   });
 });
