@@ -191,8 +191,12 @@ export class HistoryBackfill {
       }
       before = result.next;
     }
-    if (reach !== undefined && oldestFetched !== undefined && oldestFetched > reach && !marked) await this.deps.onHole(accountId, conversationId, reach, oldestFetched);
-    this.deps.logger.warn(`history of ${conversationId}: ${budget} pages did not reach the stored messages; the next backfill reads on`);
+    // A conversation new to the store gets its newest page only (older ones come as the user scrolls);
+    // a hole past the whole budget stays marked, and the next backfill reads below it.
+    if (reach !== undefined && oldestFetched !== undefined && oldestFetched > reach) {
+      this.deps.logger.warn(`history of ${conversationId}: ${budget} pages did not reach the stored messages; the next backfill reads on`);
+      if (!marked) await this.deps.onHole(accountId, conversationId, reach, oldestFetched);
+    }
     this.brokenSince.delete(key);
     return 'done';
   }
