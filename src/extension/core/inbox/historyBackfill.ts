@@ -3,9 +3,10 @@
 // messages sent while the connection was down are not missed. A conversation the store knows
 // nothing of gets its newest page only (older pages come when the user scrolls). A hole longer than
 // one go of pages is marked in the timeline and read on after a pause, until the pages overlap;
-// the mark (kept in the store) makes a backfill after a restart read below it too. After the live feed broke, the pages must reach back to before the break: messages
-// pushed live after the reconnect are stored too, and overlapping with those would leave the
-// hole below them unread (found by the long chaos soak, Binance).
+// the mark (kept in the store) makes a backfill after a restart read below it too. After the live
+// feed broke, the pages must reach back to before the break: messages pushed live after the
+// reconnect are stored too, and overlapping with those would leave the hole below them unread
+// (found by the long chaos soak, Binance).
 import type { ChatMessage } from '../../../shared/model';
 import { delay, type Clock } from '../clock';
 import type { Logger } from '../logger';
