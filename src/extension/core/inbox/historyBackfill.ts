@@ -6,7 +6,10 @@
 // the mark (kept in the store) makes a backfill after a restart read below it too. After the live
 // feed broke, the pages must reach back to before the break: messages pushed live after the
 // reconnect are stored too, and overlapping with those would leave the hole below them unread
-// (found by the long chaos soak, Binance).
+// (found by the long chaos soak, Binance). The same after a restart, where no break was seen: the
+// first live messages stored in a conversation before its backfill read its history would hide
+// what was said while the extension was not running, so the newest message stored before them is
+// kept as the floor the pages must reach.
 import type { ChatMessage } from '../../../shared/model';
 import { delay, type Clock } from '../clock';
 import type { Logger } from '../logger';
@@ -68,6 +71,16 @@ export class HistoryBackfill {
   private readonly brokenSince = new Map<string, number>();
   /** Failed backfills waiting to be tried again, by conversation key: how many failed in a row. */
   private readonly retries = new Map<string, number>();
+  /**
+   * Conversations whose reach is settled since this process started (or their feed last broke):
+   * a backfill has measured it, or live messages were stored after `liveFloors` kept what came before.
+   */
+  private readonly measured = new Set<string>();
+  /**
+   * By conversation key: the time of the newest venue message stored before live messages were
+   * stored ahead of any backfill (null: there was none), until a backfill has read back past it.
+   */
+  private readonly liveFloors = new Map<string, number | null>();
 
   constructor(private readonly deps: HistoryBackfillDeps) {}
 
@@ -107,13 +120,40 @@ export class HistoryBackfill {
     for (const id of conversationIds) {
       const key = conversationKey(accountId, id);
       if (!this.brokenSince.has(key)) this.brokenSince.set(key, now);
+      this.measured.delete(key); // what is stored before the first live message after the break is a floor again
     }
+  }
+
+  /**
+   * Live messages are about to be stored in these conversations. In one no backfill has measured
+   * since the start (or the last break), the newest message stored now is what its next backfill
+   * must read back to. Resolves with those of them that held messages and no backfill is running
+   * for: the caller requests one.
+   */
+  async beforeLive(adapter: VenueAdapter, conversationIds: Iterable<string>): Promise<string[]> {
+    if (!adapter.capabilities.serverHistory || this.abort.signal.aborted) return [];
+    const accountId = adapter.accountId;
+    const unmeasured = [...new Set(conversationIds)].filter((id) => !this.measured.has(conversationKey(accountId, id)));
+    if (unmeasured.length === 0) return [];
+    await Promise.all(unmeasured.map((id) => this.deps.store.load(accountId, id).catch(() => undefined)));
+    const owed: string[] = [];
+    for (const id of unmeasured) {
+      const key = conversationKey(accountId, id);
+      if (this.measured.has(key)) continue; // a backfill measured it meanwhile
+      this.measured.add(key);
+      const floor = this.deps.store.latestFromVenue(accountId, id)?.time ?? null;
+      this.liveFloors.set(key, floor);
+      // Below stored history there may be a hole; a chat new to the store gets its page when a pane opens it.
+      if (floor !== null && !this.runs.has(key)) owed.push(id);
+    }
+    return owed;
   }
 
   /** The account was removed with its data: nothing of it is owed any more. */
   forget(accountId: string): void {
     const prefix = conversationKey(accountId, '');
-    for (const map of [this.brokenSince, this.retries]) for (const key of [...map.keys()]) if (key.startsWith(prefix)) map.delete(key);
+    for (const map of [this.brokenSince, this.retries, this.liveFloors]) for (const key of [...map.keys()]) if (key.startsWith(prefix)) map.delete(key);
+    for (const key of [...this.measured]) if (key.startsWith(prefix)) this.measured.delete(key);
   }
 
   /** Resolves when every running backfill is done (tests, shutdown). */
@@ -145,13 +185,16 @@ export class HistoryBackfill {
     const accountId = adapter.accountId;
     // Loaded without blocking the host (a failure shows in the writes that follow).
     await store.load(accountId, conversationId).catch(() => undefined);
-    const newest = store.latestFromVenue(accountId, conversationId);
     const key = conversationKey(accountId, conversationId);
+    const floor = this.liveFloors.get(key);
+    this.measured.add(key);
+    // Live messages stored ahead of this backfill into a conversation the store knew nothing of: it is still new.
+    const newest = floor === null ? undefined : store.latestFromVenue(accountId, conversationId);
     const since = this.brokenSince.get(key);
     // Holes an earlier backfill (maybe before a restart) left to read: the pages go back below them.
     const holes = newest === undefined ? [] : store.openHistoryHoles(accountId, conversationId);
-    // What the pages must reach: the newest stored message, or what was stored before the break or the oldest hole.
-    const reach = newest === undefined ? undefined : Math.min(newest.time, since !== undefined ? since - BREAK_MARGIN_MS : Infinity, ...holes.map((h) => h.gap?.from ?? h.time));
+    // What the pages must reach: the newest stored message, or what was stored before the break, before live messages, or the oldest hole.
+    const reach = newest === undefined ? undefined : Math.min(newest.time, floor ?? Infinity, since !== undefined ? since - BREAK_MARGIN_MS : Infinity, ...holes.map((h) => h.gap?.from ?? h.time));
     const limit = Math.min(this.deps.pageLimit ?? 50, adapter.capabilities.historyPageLimit ?? 50);
     const chunk = this.deps.maxPages ?? 20;
     const budget = newest ? chunk * MAX_CHUNKS : 1;
@@ -182,7 +225,7 @@ export class HistoryBackfill {
         oldestFetched = Math.min(oldestFetched ?? Infinity, ...items.map((m) => m.time));
       }
       if (overlaps || !result.next || items.length === 0) {
-        this.brokenSince.delete(key);
+        this.readPast(key);
         const filled = newest === undefined ? [] : store.openHistoryHoles(accountId, conversationId);
         if (filled.length > 0) {
           if (marked) this.deps.logger.info(`history of ${conversationId}: read back to the stored messages after ${page + 1} pages`);
@@ -198,8 +241,14 @@ export class HistoryBackfill {
       this.deps.logger.warn(`history of ${conversationId}: ${budget} pages did not reach the stored messages; the next backfill reads on`);
       if (!marked) await this.deps.onHole(accountId, conversationId, reach, oldestFetched);
     }
-    this.brokenSince.delete(key);
+    this.readPast(key);
     return 'done';
+  }
+
+  /** The pages reached what they had to (or a hole marks what they did not): no break or floor is owed. */
+  private readPast(key: string): void {
+    this.brokenSince.delete(key);
+    this.liveFloors.delete(key);
   }
 
   /** A page, or why not: `failed` (the venue failed three times: tried again later), `refused` (keys or request refused). */

@@ -401,6 +401,7 @@ export class InboxHub implements Disposable {
     const all: CheckedMessage[] = [];
     // Keys from server history (only needed when history and live pushes share a group).
     let backfilled: Set<string> | undefined;
+    const liveIn = new Map<AccountSlot, Set<string>>();
     await this.loadRecallTargets(batches);
     for (const { accountId, event } of batches) {
       const slot = this.accounts.get(accountId);
@@ -419,10 +420,17 @@ export class InboxHub implements Disposable {
       if (event.source === 'backfill') {
         backfilled ??= new Set();
         for (const m of ok) backfilled.add(m.key);
+      } else {
+        const ids = liveIn.get(slot) ?? new Set<string>();
+        for (const m of ok) ids.add(m.conversationId);
+        liveIn.set(slot, ids);
       }
     }
     if (all.length === 0) return;
+    // What was stored before the first live messages of a conversation since the start is what its backfill must reach.
+    const owed = await Promise.all([...liveIn].map(async ([slot, ids]) => ({ slot, ids: await this.backfill.beforeLive(slot.adapter, ids) })));
     const { changed, added, parkedAccounts } = await this.inbound.writeChecked(all); // one durable write per account log
+    for (const { slot, ids } of owed) for (const id of ids) void this.backfill.request(slot.adapter, id);
     for (const { slot, messages } of accepted) {
       if (parkedAccounts.has(slot.info.id)) continue; // stored later: onLateStored
       await this.afterStored(slot, messages);

@@ -163,7 +163,7 @@ describe('history backfill: a hole longer than one go of pages', () => {
         return end - request.limit > 0 ? { items, next: String(end - request.limit) } : { items };
       },
     } as unknown as VenueAdapter;
-    return adapter;
+    return { adapter, messages };
   }
 
   function backfillFor(clock: FakeClock, holes: { from: number; to: number; filled: boolean }[]) {
@@ -202,7 +202,7 @@ describe('history backfill: a hole longer than one go of pages', () => {
     // ever read; Binance lost 100, and the pane said "this venue has no history".
     const t0 = Date.now() - 3_000 * SECOND;
     const clock = new FakeClock(t0 + 3_000 * SECOND);
-    const adapter = await chat(2_100, 100, t0);
+    const { adapter } = await chat(2_100, 100, t0);
     const holes: { from: number; to: number; filled: boolean }[] = [];
     const backfill = backfillFor(clock, holes);
     await driven(clock, backfill.request(adapter, 'c1')); // through the pause between the two goes
@@ -215,7 +215,7 @@ describe('history backfill: a hole longer than one go of pages', () => {
   it('a restart in the middle of the hole: the next backfill reads below the marked hole, not just to the newest stored', async () => {
     const t0 = Date.now() - 3_000 * SECOND;
     const clock = new FakeClock(t0 + 3_000 * SECOND);
-    const adapter = await chat(2_100, 100, t0);
+    const { adapter } = await chat(2_100, 100, t0);
     const holes: { from: number; to: number; filled: boolean }[] = [];
     const first = backfillFor(clock, holes);
     const run = first.request(adapter, 'c1');
@@ -228,5 +228,49 @@ describe('history backfill: a hole longer than one go of pages', () => {
     assert.equal(texts().size, 2_100, 'every message stored after the restart');
     assert.equal(holes[holes.length - 1]!.filled, true);
     second.dispose();
+  });
+
+  it('after a restart, live messages stored before the backfill: it reads back to what was stored before them, not just to them', async () => {
+    // The long soak (Binance, seed 1506380356): after a kill the new socket's first push was stored
+    // before the backfill ran; the backfill overlapped with it on its first page and stopped.
+    const t0 = Date.now() - 3_000 * SECOND;
+    const clock = new FakeClock(t0 + 3_000 * SECOND);
+    const { adapter, messages } = await chat(221, 100, t0); // 120 said while the extension was not running, then one push
+    const backfill = backfillFor(clock, []);
+    const owed = await backfill.beforeLive(adapter, ['c1']);
+    assert.deepEqual(owed, ['c1'], 'the caller is to backfill it');
+    await store.upsert([messages[220]!]);
+    assert.deepEqual(await backfill.beforeLive(adapter, ['c1']), [], 'the floor is kept once');
+    await driven(clock, backfill.request(adapter, 'c1'));
+    assert.equal(texts().size, 221, 'every message stored');
+    backfill.dispose();
+  });
+
+  it('a live message into a chat the store knew nothing of: no backfill is owed, and one reads its newest page only, as for any new chat', async () => {
+    const t0 = Date.now() - 3_000 * SECOND;
+    const clock = new FakeClock(t0 + 3_000 * SECOND);
+    const { adapter, messages } = await chat(500, 0, t0);
+    let pages = 0;
+    const history = adapter.history.bind(adapter);
+    adapter.history = (c, r) => (pages++, history(c, r));
+    const backfill = backfillFor(clock, []);
+    assert.deepEqual(await backfill.beforeLive(adapter, ['c1']), [], 'no hole to read: a pane opening it reads its page');
+    await store.upsert([messages[499]!]);
+    await driven(clock, backfill.request(adapter, 'c1'));
+    assert.equal(pages, 1);
+    assert.equal(texts().size, 50);
+    backfill.dispose();
+  });
+
+  it('a backfill that measured the chat before the live messages came needs no floor, and the caller is not asked for another', async () => {
+    const t0 = Date.now() - 3_000 * SECOND;
+    const clock = new FakeClock(t0 + 3_000 * SECOND);
+    const { adapter } = await chat(120, 100, t0);
+    const backfill = backfillFor(clock, []);
+    await driven(clock, backfill.request(adapter, 'c1'));
+    assert.deepEqual(await backfill.beforeLive(adapter, ['c1']), []);
+    backfill.feedBroke('a', ['c1']);
+    assert.deepEqual(await backfill.beforeLive(adapter, ['c1']), ['c1'], 'after a break the next live messages set a floor again');
+    backfill.dispose();
   });
 });
