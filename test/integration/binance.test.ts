@@ -8,7 +8,7 @@ import type { VenueChatApi } from '../../src/extension/extension';
 import { attachFromDisk } from './attachFromDisk';
 import { activateWithSandbox } from './extensionUnderTest';
 import { measurePushToPane, recordMetric } from './metrics';
-import { driver } from './driver';
+import { driver, sendFromComposer } from './driver';
 import { binanceOf, control, until, type BinanceSandbox, type SandboxReady } from './sandbox';
 
 interface BinanceOrder {
@@ -101,8 +101,7 @@ describe('Binance C2C in a real VS Code (sandbox)', function () {
 
   it('sends text from the composer: the frame carries our uuid and the echo confirms it', async () => {
     const text = `Binance text ${Date.now()}`;
-    await driver.fill({ selector: '.composer__box textarea', value: text, scope: 'webview' });
-    await driver.press({ selector: '.composer__box textarea', key: 'Enter', scope: 'webview' });
+    await sendFromComposer(text);
     const message = await until(() => api.messages(accountId!, longChat.orderNo).find((m) => m.text === text && m.status === 'confirmed'), 'confirmed');
     const frames = await control<BinanceFrame[]>(binance.control, `/frames?orderNo=${longChat.orderNo}`);
     const mine = frames.filter((f) => f.type === 'text' && f.raw.includes(text));

@@ -8,7 +8,7 @@ import type { VenueChatApi } from '../../src/extension/extension';
 import { PDF, attachFromDisk } from './attachFromDisk';
 import { activateWithSandbox } from './extensionUnderTest';
 import { measurePushToPane } from './metrics';
-import { driver } from './driver';
+import { driver, sendFromComposer } from './driver';
 import { bybitOf, control, until, type BybitSandbox, type SandboxReady } from './sandbox';
 
 interface BybitOrder {
@@ -66,8 +66,7 @@ describe('Bybit P2P in a real VS Code (sandbox)', function () {
     await vscode.commands.executeCommand('venueChat.openConversation', { accountId, conversationId: order.orderId });
     await until(() => api.openPanels().find((p) => p.conversationId === order.orderId), 'the chat pane');
     const text = `Please pay to the bank details in the order ${Date.now()}`;
-    await driver.fill({ selector: '.composer__box textarea', value: text, scope: 'webview' });
-    await driver.press({ selector: '.composer__box textarea', key: 'Enter', scope: 'webview' });
+    await sendFromComposer(text);
     const sent = await until(() => api.messages(accountId!, order.orderId).find((m) => m.text === text && m.status === 'confirmed'), 'confirmed by the read-back');
     const atVenue = (await venueMessages()).filter((m) => m.content === text);
     assert.equal(atVenue.length, 1, 'at the venue once');

@@ -67,3 +67,23 @@ export async function answerPrompt(title: string, value: string, password = fals
   await driver.fill({ selector: input, value, scope: 'workbench' });
   await driver.press({ selector: input, key: 'Enter', scope: 'workbench' });
 }
+
+/**
+ * Types `text` into the chat pane's composer and sends it with Enter once the pane would send it
+ * (its conversation loaded, the connection allowing): what a person sees before pressing Enter.
+ * An Enter pressed earlier is refused by the composer on screen ("still loading"; the text is
+ * kept), and a test that pressed it would wait for a send that was never made.
+ */
+export async function sendFromComposer(text: string, timeoutMs = 20000): Promise<void> {
+  const box = '.composer__box textarea';
+  await driver.fill({ selector: box, value: text, scope: 'webview' });
+  const deadline = Date.now() + timeoutMs;
+  while ((await driver.count({ selector: '.composer__send:not([disabled])', scope: 'webview' })) === 0) {
+    if (Date.now() > deadline) {
+      const hints = await driver.textContent({ selector: '.composer__hint, .composer__error', scope: 'webview' });
+      throw new Error(`the composer would not send after ${timeoutMs} ms: ${hints.filter(Boolean).join(' / ') || 'no hint shown'}`);
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  await driver.press({ selector: box, key: 'Enter', scope: 'webview' });
+}

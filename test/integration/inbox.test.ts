@@ -10,7 +10,7 @@ import type { VenueChatApi } from '../../src/extension/extension';
 import { orderRowText, orderSideText } from '../../src/shared/orderText';
 import { activateWithSandbox } from './extensionUnderTest';
 import { measurePushRate, measurePushToPane, recordMetric } from './metrics';
-import { answerPrompt, driver } from './driver';
+import { answerPrompt, driver, sendFromComposer } from './driver';
 import { control, until, type MexcSandbox, type SandboxMessage, type SandboxOrder, type SandboxReady } from './sandbox';
 
 describe('inbox in a real VS Code (MEXC sandbox)', function () {
@@ -117,8 +117,7 @@ describe('inbox in a real VS Code (MEXC sandbox)', function () {
 
   it('sends from the composer: the sandbox receives it correctly signed, and the reply appears in the pane', async () => {
     const text = `Hello, please send the bank details ${Date.now()}`;
-    await driver.fill({ selector: '.composer__box textarea', value: text, scope: 'webview' });
-    await driver.press({ selector: '.composer__box textarea', key: 'Enter', scope: 'webview' });
+    await sendFromComposer(text);
     const frames = await until(async () => {
       const f = await control<{ method: string | null; params: { content?: string; type?: number; conversationId?: number } }[]>(sandbox.mexc.control, `/frames?conversationId=${order.conversationId}`);
       return f.find((x) => x.method === 'SEND_MESSAGE' && x.params.content === text) ? f : undefined;

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { VenueChatApi } from '../../src/extension/extension';
 import { PDF, attachFromDisk } from './attachFromDisk';
-import { answerPrompt, driver } from './driver';
+import { answerPrompt, driver, sendFromComposer } from './driver';
 import { activateWithSandbox } from './extensionUnderTest';
 import { control, mixinOf, until, type ListedSandbox, type SandboxReady } from './sandbox';
 
@@ -71,8 +71,7 @@ describe('Mixin Messenger bot in a real VS Code (sandbox)', function () {
     await vscode.commands.executeCommand('venueChat.openConversation', { accountId, conversationId });
     await until(() => api.openPanels().find((p) => p.conversationId === conversationId), 'the pane');
     const text = `Terima kasih ${Date.now()}`;
-    await driver.fill({ selector: '.composer__box textarea', value: text, scope: 'webview' });
-    await driver.press({ selector: '.composer__box textarea', key: 'Enter', scope: 'webview' });
+    await sendFromComposer(text);
     await until(() => api.messages(accountId!, conversationId).find((m) => m.text === text && ['confirmed', 'delivered', 'read'].includes(m.status ?? '')), 'text confirmed');
     await attachFromDisk('receipt.png', PNG, () => until(async () => (await ours('PLAIN_IMAGE')).length === 1 || undefined, 'the image at Mixin'));
     await attachFromDisk('invoice.pdf', PDF, () => until(async () => (await ours('PLAIN_DATA')).length === 1 || undefined, 'the file at Mixin'));
@@ -91,8 +90,7 @@ describe('Mixin Messenger bot in a real VS Code (sandbox)', function () {
     const stamp = Date.now();
     const post = `## Invoice ${stamp}\n\n- 500 USDT\n- **pay by 18:00**`;
     await driver.click({ selector: '.composer__post', scope: 'webview' });
-    await driver.fill({ selector: '.composer__box textarea', value: post, scope: 'webview' });
-    await driver.press({ selector: '.composer__box textarea', key: 'Enter', scope: 'webview' });
+    await sendFromComposer(post);
     await until(async () => (await ours('PLAIN_POST')).some((v) => decoded(v) === post) || undefined, 'the post at Mixin');
     await until(async () => (await driver.textContent({ selector: '.content--markdown .md-heading', scope: 'webview' })).some((t) => t.includes(`Invoice ${stamp}`)) || undefined, 'the post rendered as markdown');
     await driver.click({ selector: '.composer__post', scope: 'webview' });

@@ -7,7 +7,7 @@ import type { ChildProcess } from 'node:child_process';
 import * as vscode from 'vscode';
 import type { VenueChatApi } from '../../src/extension/extension';
 import { PDF, attachFromDisk } from './attachFromDisk';
-import { driver } from './driver';
+import { driver, sendFromComposer } from './driver';
 import { activateWithSandbox } from './extensionUnderTest';
 import { measurePushToPane } from './metrics';
 import { control, multiwaOf, until, type MultiwaSandbox, type SandboxReady } from './sandbox';
@@ -91,8 +91,7 @@ describe('MultiWA (WhatsApp gateway) in a real VS Code (sandbox)', function () {
     // Opening the chat sends WhatsApp read receipts for it (not only the gateway's own counter).
     await until(async () => (await control<{ readReceipts: { chatId: string }[] }>(multiwa.control, '/state')).readReceipts.some((r) => r.chatId === listed[0]!.jid) || undefined, 'a WhatsApp read receipt');
     const text = `Your order ships today ${Date.now()}`;
-    await driver.fill({ selector: '.composer__box textarea', value: text, scope: 'webview' });
-    await driver.press({ selector: '.composer__box textarea', key: 'Enter', scope: 'webview' });
+    await sendFromComposer(text);
     await until(() => api.messages(accountId!, chat.id).find((m) => m.text === text && ['confirmed', 'delivered', 'read'].includes(m.status ?? '')), 'confirmed');
     assert.equal((await rows()).filter((r) => r.direction === 'outgoing' && r.content.text === text).length, 1, 'at the gateway once');
     await until(() => api.messages(accountId!, chat.id).find((m) => m.text === text && m.status === 'read'), 'read by the counterparty (acks)', 30000);
@@ -115,8 +114,7 @@ describe('MultiWA (WhatsApp gateway) in a real VS Code (sandbox)', function () {
     await driver.click({ selector: `[role="article"]:has-text("${quotedText}") .msg__reply`, scope: 'webview', timeoutMs: 15000 });
     assert.equal((await driver.waitForText('Replying to', { scope: 'webview', timeoutMs: 10000 })).found, true, 'the reply bar');
     const answer = `BCA, account 123 ${Date.now()}`;
-    await driver.fill({ selector: '.composer__box textarea', value: answer, scope: 'webview' });
-    await driver.press({ selector: '.composer__box textarea', key: 'Enter', scope: 'webview' });
+    await sendFromComposer(answer);
     const sent = await until(() => api.messages(accountId!, chat.id).find((m) => m.text === answer && ['confirmed', 'delivered', 'read'].includes(m.status ?? '')), 'the reply confirmed');
     assert.equal(sent.quote?.venueMessageId, injected.id, 'quoting the row');
     assert.match(sent.quote?.text ?? '', /Which bank/);
