@@ -226,7 +226,8 @@ export class HistoryBackfill {
       }
       if (overlaps || !result.next || items.length === 0) {
         this.readPast(key);
-        const filled = newest === undefined ? [] : store.openHistoryHoles(accountId, conversationId);
+        // The holes open at the start, and the one this run marked if any (the store is read again only then).
+        const filled = marked ? store.openHistoryHoles(accountId, conversationId) : holes;
         if (filled.length > 0) {
           if (marked) this.deps.logger.info(`history of ${conversationId}: read back to the stored messages after ${page + 1} pages`);
           await this.deps.onHolesFilled(accountId, conversationId, filled);

@@ -556,13 +556,10 @@ export class BybitAdapter implements VenueAdapter {
   private activeSiblings(conversationId: string): string[] {
     const order = this.orders.row(conversationId);
     if (!order) return [];
-    const key = SessionDirectory.counterpartyOf(order);
-    return this.orders.activeIds().filter((id) => {
-      const row = id === conversationId ? undefined : this.orders.row(id);
-      return row !== undefined && SessionDirectory.counterpartyOf(row) === key;
-    });
+    return this.siblings(order).filter((o) => o.id !== conversationId && this.orders.isActive(o.id)).map((o) => o.id);
   }
 
+  /** Every order known with the same trader as `order` (one Bybit session), `order` among them. */
   private siblings(order: BybitOrder): BybitOrder[] {
     const key = SessionDirectory.counterpartyOf(order);
     const all = this.orders.allRows().filter((o) => SessionDirectory.counterpartyOf(o) === key);
