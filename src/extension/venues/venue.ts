@@ -174,8 +174,12 @@ export type VenueEvent =
    * Trouble of the whole account is the `connectionState`; this is one conversation's.
    */
   | { readonly type: 'watch'; readonly conversationId: string; readonly problem?: string }
-  /** The connection was down from `from` to `to` and the venue cannot backfill it. */
-  | { readonly type: 'gap'; readonly conversationId: string; readonly from: number; readonly to: number }
+  /**
+   * Messages from `from` to `to` may be missing. Without `readable` the connection was down and the
+   * venue cannot backfill it; with it, the venue's history holds them (the adapter's own read-back
+   * did not get that far): the hub marks the hole and reads it back, after a restart too.
+   */
+  | { readonly type: 'gap'; readonly conversationId: string; readonly from: number; readonly to: number; readonly readable?: boolean }
   /**
    * The venue-side session must be paired by the user (WhatsApp: scan `qrDataUrl`, a
    * `data:image/png;base64,` URL, with the phone). Each new code replaces the last; `paired`

@@ -500,7 +500,11 @@ export class InboxHub implements Disposable {
         this.onWatch(slot, event.conversationId, event.problem);
         return;
       case 'gap':
-        await this.storeGap(accountId, event.conversationId, event.from, event.to);
+        if (event.readable && slot.adapter.capabilities.serverHistory) {
+          // Marked first, so a backfill cut short (a quit, a failure) still reads below it next time.
+          await this.storeGap(accountId, event.conversationId, event.from, event.to, false);
+          void this.backfill.request(slot.adapter, event.conversationId);
+        } else await this.storeGap(accountId, event.conversationId, event.from, event.to);
         return;
       case 'pairing':
         this.onPairingEvent(slot, event);

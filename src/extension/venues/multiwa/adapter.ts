@@ -449,6 +449,7 @@ export class MultiwaAdapter implements VenueAdapter {
   /** Reads a chat's history newest first until it reaches rows from before `from` (the gateway's time). */
   private async readBackTo(conversationId: string, from: number): Promise<void> {
     let before: string | undefined;
+    let oldestRead = this.clock.now();
     for (let page = 0; page < SWEEP_PAGES; page++) {
       const result = await this.rest.messages(conversationId, PAGE, before);
       const messages = this.map(result.messages, conversationId);
@@ -457,9 +458,12 @@ export class MultiwaAdapter implements VenueAdapter {
       const oldestTime = Date.parse(String(oldest?.timestamp ?? oldest?.createdAt ?? ''));
       // Rows sharing a timestamp can straddle pages: read until strictly older than `from`.
       if (!result.hasMore || !oldest || !Number.isFinite(oldestTime) || oldestTime < from) return;
+      oldestRead = oldestTime;
       before = oldest.id;
     }
-    this.logger.warn(`history sweep of ${conversationId}: ${SWEEP_PAGES} pages did not reach back to ${new Date(from).toISOString()}`);
+    // The rest goes to the hub, which marks the hole and reads it back as long as it takes.
+    this.logger.warn(`history sweep of ${conversationId}: ${SWEEP_PAGES} pages did not reach back to ${new Date(from).toISOString()}; the rest is read back as a hole`);
+    this.emitter.fire({ type: 'gap', conversationId, from, to: oldestRead, readable: true });
   }
 
   /** Re-reads the newest conversations and backfills those that moved. */

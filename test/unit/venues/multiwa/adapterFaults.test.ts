@@ -132,6 +132,27 @@ describe('MultiWA adapter against the emulator\'s fault switches', function () {
     });
   }
 
+  it('an event lost at the start of a burst longer than the sweep reads (10 pages): the rest is read back through the hub as a marked hole, each once', async () => {
+    // The long soak (seed 1506380356): the sweep read 10 pages, logged that it had not reached back,
+    // and dropped the rest; lost events beyond those pages were never read (5 lost).
+    await open('socketio', 0, { sweepMs: 3_000 });
+    await online();
+    await quiet();
+    multiwa.inject({ conversationId: conversation, text: 'long 0' });
+    await until(() => storedText('long 0').length === 1, 10_000, 'long 0 live');
+    await rig.hub.settled();
+    multiwa.applyFaults({ loseEvents: 1 });
+    multiwa.inject({ conversationId: conversation, text: 'long 1 (lost)' });
+    for (let i = 2; i <= 600; i++) multiwa.inject({ conversationId: conversation, text: `long ${i}` });
+    await until(() => storedText('long 600').length === 1, 20_000, 'long 600 live');
+    await until(() => storedText('long 1 (lost)').length === 1, 30_000, 'the loss below the sweep\'s pages read back');
+    await rig.hub.settled();
+    for (let i = 0; i <= 600; i++) assert.equal(storedText(i === 1 ? 'long 1 (lost)' : `long ${i}`).length, 1, `long ${i}`);
+    const holes = rig.stored(A, conversation).filter((m) => m.kind === 'gap');
+    assert.equal(holes.length, 1, 'one hole marked');
+    await until(() => rig.stored(A, conversation).find((m) => m.kind === 'gap')?.gap?.filled === true, 10_000, 'the hole marked read back');
+  });
+
   it('auto: with Socket.IO missing on the server, the plain WebSocket API carries the account', async () => {
     multiwa.applyFaults({ socketIoDisabled: true });
     await open('auto');
