@@ -60,7 +60,9 @@ const RECENT_MS = 24 * 60 * 60_000;
 const SWEEP_MS = 30_000;
 /** Chats with realtime news read back per sweep (one history request each; the rest wait a sweep). */
 const SWEEP_CHATS = 10;
-/** How far the first sweep of a chat after start reads back before its first live message. */
+/** Chats active this recently when the adapter starts are read back (FIRST_LOOKBACK_MS before their last activity). */
+const RECENT_AT_START_MS = 10 * 60_000;
+/** How far the first sweep of a chat after start reads back before its first live message (or its last activity). */
 const FIRST_LOOKBACK_MS = 2 * 60_000;
 /** History pages read back per chat and sweep at most. */
 const SWEEP_PAGES = 10;
@@ -148,6 +150,8 @@ export class MultiwaAdapter implements VenueAdapter {
   private readonly heardOnLink = new Set<string>();
   /** The conversation list after the last (re)subscription could not be read: the sweep owes it. */
   private subscribeResyncOwed = false;
+  /** The recently active chats are still to be read back once the conversation list is read after the start. */
+  private startLookbackOwed = true;
   /** The read of the newest chats that unknown chats' news is waiting for (see findChat). */
   private chatListRead: Promise<void> | undefined;
   private newsTimer: Disposable | undefined;
@@ -201,6 +205,7 @@ export class MultiwaAdapter implements VenueAdapter {
   async start(): Promise<void> {
     if (this.started) return;
     this.started = true;
+    this.startLookbackOwed = true;
     this.realtime.start();
     // Realtime events can be lost without the link dropping: a light re-read of the newest
     // conversations backfills any chat that moved unseen (one request per sweep).
@@ -427,6 +432,7 @@ export class MultiwaAdapter implements VenueAdapter {
     try {
       moved = await this.resyncConversations(owed ? RESYNC_PAGES : 1);
       this.subscribeResyncOwed = false;
+      this.lookBackAtStart();
     } catch (err) {
       this.logger.warn(`conversation sweep: ${err instanceof Error ? err.message : String(err)}`);
     }
@@ -443,6 +449,25 @@ export class MultiwaAdapter implements VenueAdapter {
         this.logger.warn(`history sweep of ${id}: ${err instanceof Error ? err.message : String(err)}`);
         return;
       }
+    }
+  }
+
+  /**
+   * Once after the start, with the conversation list read: a realtime event lost in the last
+   * moments of the previous run (its sweep never came) sits below messages the store holds, where
+   * no backfill looks, and a chat that stays quiet brings no live message to start a read-back.
+   * So the chats active lately are read back by the sweep from a while before their last activity.
+   */
+  private lookBackAtStart(): void {
+    if (!this.startLookbackOwed) return;
+    this.startLookbackOwed = false;
+    const now = this.clock.now();
+    for (const [id, chat] of this.chats) {
+      if (chat.lastActivity < now - RECENT_AT_START_MS) continue;
+      this.activeSinceStart.add(id);
+      const from = chat.lastActivity - FIRST_LOOKBACK_MS;
+      const owed = this.activeSinceSweep.get(id);
+      this.activeSinceSweep.set(id, owed === undefined ? from : Math.min(owed, from));
     }
   }
 
@@ -507,6 +532,7 @@ export class MultiwaAdapter implements VenueAdapter {
     // Unread (a 429 can hold the route for a minute): the next sweep reads it and backfills the
     // open and recently active chats, instead of nothing ever catching up what was said meanwhile.
     this.subscribeResyncOwed = moved === undefined;
+    if (moved) this.lookBackAtStart();
     this.emitter.fire({ type: 'resync', ...(moved && !firstTime ? { conversationIds: moved } : {}) });
   }
 

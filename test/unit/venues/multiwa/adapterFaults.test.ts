@@ -311,6 +311,23 @@ describe('MultiWA adapter against the emulator\'s fault switches', function () {
     assert.equal(storedText('first after the start').length, 1);
   });
 
+  it('the same loss in a chat that stays quiet after the start: read back by the start\'s own look at recently active chats', async () => {
+    await open('socketio', 0, { sweepMs: 60_000 });
+    await online();
+    await quiet();
+    multiwa.applyFaults({ loseEvents: 1 });
+    multiwa.inject({ conversationId: conversation, text: 'lost before the shutdown' });
+    for (let i = 1; i <= 60; i++) multiwa.inject({ conversationId: conversation, text: `stored ${i}` });
+    await until(() => storedText('stored 60').length === 1, 10_000, 'the burst stored live');
+    await rig.hub.removeAccount(A, { keepData: true });
+    await open('socketio', 0, { sweepMs: 500 });
+    await online();
+    // Nothing more is said in the chat: no live message starts a read-back.
+    await until(() => storedText('lost before the shutdown').length === 1, 10_000, 'read back after the start');
+    await rig.hub.settled();
+    assert.equal(storedText('stored 60').length, 1);
+  });
+
   it('a send whose reply was lost is found by the landed check after the chat moved on by more than a history page', async () => {
     const adapter = make('socketio');
     try {
