@@ -20,7 +20,7 @@ function onPath(command) {
   return spawnSync('sh', ['-c', `command -v ${command}`], { stdio: 'ignore' }).status === 0;
 }
 
-/** Installs chromium, ripgrep and the Kerberos headers (for code-server's native `kerberos`) when missing. */
+/** Installs chromium (with the fonts its pages were measured with), ripgrep and the Kerberos headers (for code-server's native `kerberos`) when missing. */
 export async function ensureDebianPackages() {
   const missing = [];
   if (!existsSync('/usr/bin/chromium')) missing.push('chromium');
@@ -29,12 +29,12 @@ export async function ensureDebianPackages() {
   if (missing.length === 0) return;
   if (process.getuid?.() !== 0) {
     throw new Error(`Missing Debian packages: ${missing.join(', ')}. Install them as root: ` +
-      'apt-get update && apt-get install -y chromium libkrb5-dev ripgrep');
+      'apt-get update && apt-get install -y --no-install-recommends chromium fonts-liberation libkrb5-dev ripgrep');
   }
   log(`installing Debian packages (missing: ${missing.join(', ')})`);
   const env = { DEBIAN_FRONTEND: 'noninteractive' };
   await run('apt-get', ['update'], { env, echo: true });
-  await run('apt-get', ['install', '-y', 'chromium', 'libkrb5-dev', 'ripgrep'], { env, echo: true });
+  await run('apt-get', ['install', '-y', '--no-install-recommends', 'chromium', 'fonts-liberation', 'libkrb5-dev', 'ripgrep'], { env, echo: true });
 }
 
 // npm prints a warning about the (intended) `nodedir` user config on every call; it is noise.
