@@ -43,6 +43,8 @@ type Outcome = 'done' | 'failed' | 'refused';
 
 interface Run {
   again: boolean;
+  /** The account's adapter of the latest request (another after a key update or a restart of the account). */
+  adapter: VenueAdapter;
   done: Promise<void>;
 }
 
@@ -91,15 +93,16 @@ export class HistoryBackfill {
     const running = this.runs.get(key);
     if (running) {
       running.again = true;
+      running.adapter = adapter;
       return running.done;
     }
-    const run: Run = { again: false, done: Promise.resolve() };
+    const run: Run = { again: false, adapter, done: Promise.resolve() };
     run.done = (async () => {
       try {
         let outcome: Outcome;
         do {
           run.again = false;
-          outcome = await this.withSlot(adapter.accountId, () => this.backfill(adapter, conversationId));
+          outcome = await this.withSlot(adapter.accountId, () => this.backfill(run.adapter, conversationId));
         } while (run.again && !this.abort.signal.aborted);
         if (outcome === 'failed') this.retryLater(adapter.accountId, conversationId, key);
         else this.retries.delete(key);
