@@ -70,6 +70,7 @@ const CONVERSATION_RULES: Rules<Conversation> = {
   preview: optional(stringUpTo(MAX_FIELD_LENGTH)),
   readUpTo: optional(nonNegative),
   discoveredAt: optional(nonNegative),
+  historyHoleFrom: optional(nonNegative),
   order: { check: (v) => (isRecord(v) ? undefined : 'is not an object'), read: (v, problems, path) => readRecord(v, ORDER_RULES, problems, path) },
 };
 

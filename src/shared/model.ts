@@ -190,6 +190,11 @@ export interface Conversation {
   readonly readUpTo?: number;
   /** Last activity when this client first learnt of the conversation: history older than that is not news. */
   readonly discoveredAt?: number;
+  /**
+   * A stretch from this time is being read back from the venue's history (the hole is marked in
+   * the timeline). Kept with the list so the next start reads it back whether or not the chat is active.
+   */
+  readonly historyHoleFrom?: number;
   /** The P2P order behind the chat, where there is one. */
   readonly order?: OrderContext;
 }

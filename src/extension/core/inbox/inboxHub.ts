@@ -117,7 +117,10 @@ export class InboxHub implements Disposable {
       store: deps.store,
       ingest: ingestBackfill,
       onHole: (a, c, from, to) => this.storeGap(a, c, from, to, false),
-      onHolesFilled: (_a, _c, holes) => this.writeGaps(holes.map((h) => ({ ...h, gap: { from: h.gap?.from ?? h.time, to: h.gap?.to ?? h.time, filled: true } }))),
+      onHolesFilled: async (a, c, holes) => {
+        await this.writeGaps(holes.map((h) => ({ ...h, gap: { from: h.gap?.from ?? h.time, to: h.gap?.to ?? h.time, filled: true } })));
+        this.noteHistoryHole(a, c, undefined);
+      },
       adapterFor: (accountId) => this.accounts.get(accountId)?.adapter,
       clock: this.clock,
       logger: this.logger,
@@ -586,6 +589,7 @@ export class InboxHub implements Disposable {
       lastActivity: Math.max(prev?.lastActivity ?? 0, incoming.lastActivity),
       // A conversation seen for the first time: history older than its last activity is not news.
       discoveredAt: prev?.discoveredAt ?? incoming.discoveredAt ?? incoming.lastActivity,
+      ...(prev?.historyHoleFrom !== undefined ? { historyHoleFrom: prev.historyHoleFrom } : {}), // the hub's, not the venue's
     });
     if (shown && slot.adapter.capabilities.serverUnread && incoming.unread > 0) void this.markRead(slot.info.id, incoming.conversationId);
   }
@@ -593,7 +597,8 @@ export class InboxHub implements Disposable {
   /** The live feed may have missed messages: backfill the conversations that matter now. */
   private resync(slot: AccountSlot, conversationIds: readonly string[] | undefined): void {
     if (!slot.adapter.capabilities.serverHistory) return;
-    const ids = conversationIds ?? [...new Set([...this.viewers.heldBy(slot.info.id), ...this.book.listFor(slot.info.id).filter((c) => c.active).map((c) => c.conversationId)])];
+    // All of them: those on screen, the running orders, and any with a hole still to read back.
+    const ids = conversationIds ?? [...new Set([...this.viewers.heldBy(slot.info.id), ...this.book.listFor(slot.info.id).filter((c) => c.active || c.historyHoleFrom !== undefined).map((c) => c.conversationId)])];
     for (const id of ids) void this.backfill.request(slot.adapter, id);
   }
 
@@ -614,6 +619,20 @@ export class InboxHub implements Disposable {
       time: from,
       gap: { from, to, ...(filled === undefined ? {} : { filled }) },
     }]);
+    if (filled === false) await this.noteHistoryHole(accountId, conversationId, from);
+  }
+
+  /**
+   * Keeps (or, with `from` undefined, clears) the oldest hole of a conversation in the list, saved
+   * at once: a hole is rare, and the next start must find it to read it back.
+   */
+  private noteHistoryHole(accountId: string, conversationId: string, from: number | undefined): Promise<void> {
+    const c = this.book.get(accountId, conversationId);
+    if (!c || (from !== undefined && c.historyHoleFrom !== undefined && c.historyHoleFrom <= from)) return Promise.resolve();
+    if (from === undefined && c.historyHoleFrom === undefined) return Promise.resolve();
+    const { historyHoleFrom: _previous, ...rest } = c;
+    this.book.put(from === undefined ? rest : { ...rest, historyHoleFrom: from });
+    return this.book.flush();
   }
 
   private async writeGaps(gaps: readonly ChatMessage[]): Promise<void> {

@@ -14,6 +14,7 @@ import { Outbox } from '../../../../src/extension/core/delivery/outbox';
 import { StoreWriteError } from '../../../../src/extension/core/store/storeWriteError';
 import { FakeAdapter, FakeVenueBackend } from '../../helpers/fakeVenue';
 import { until } from '../../helpers/until';
+import { VenueError } from '../../../../src/extension/venues/venue';
 
 describe('inbox hub spine (fake venue with history, upload, venue unread)', () => {
   let dir: string;
@@ -109,6 +110,28 @@ describe('inbox hub spine (fake venue with history, upload, venue unread)', () =
     await hub.settled();
     assert.equal(new Set(texts('c1')).size, 122, 'each once');
     assert.equal(texts('c1').at(-1), pushed.text);
+  });
+
+  it('a hole the adapter hands over (readable gap) is marked, kept with the list, and read back by the next start even in a chat that is not active', async () => {
+    await open();
+    adapter.announce('c1', 'Chat c1', false);
+    backend.add('c1', 'before');
+    await hub.settled();
+    adapter.drop(); // what follows is not pushed: only history has it
+    for (let i = 0; i < 80; i++) backend.add('c1', `in the hole ${i}`);
+    const from = backend.messages.get('c1')![1]!.time - 1;
+    adapter.history = async () => {
+      throw new VenueError('unavailable', 'HTTP 503');
+    };
+    adapter.emit({ type: 'gap', conversationId: 'c1', from, to: Date.now(), readable: true });
+    await until(() => store.page(A, 'c1', { limit: 10 }).messages.some((m) => m.kind === 'gap' && m.gap?.filled === false), 3000, 'the hole marked');
+    await until(() => hub.conversation(A, 'c1')?.historyHoleFrom === from, 3000, 'kept with the list');
+    await close(); // the venue failed every read meanwhile
+    await open();
+    await until(() => texts('c1').filter((t) => t?.startsWith('in the hole')).length === 80, 5000, 'read back after the start').catch(() => assert.fail(`${texts('c1').length - 1} of 80`));
+    await hub.settled();
+    assert.equal(store.page(A, 'c1', { limit: 1000 }).messages.find((m) => m.kind === 'gap')?.gap?.filled, true, 'marked read back');
+    assert.equal(hub.conversation(A, 'c1')?.historyHoleFrom, undefined, 'and cleared from the list');
   });
 
   it('keeps what the adapter says about one conversation it cannot receive until it says it can again', async () => {
