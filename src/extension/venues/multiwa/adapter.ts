@@ -443,10 +443,10 @@ export class MultiwaAdapter implements VenueAdapter {
       try {
         await this.readBackTo(id, from);
       } catch (err) {
-        // Owed to the next sweep, from the same point.
         const later = this.activeSinceSweep.get(id);
         this.activeSinceSweep.set(id, later === undefined ? from : Math.min(from, later));
-        this.logger.warn(`history sweep of ${id}: ${err instanceof Error ? err.message : String(err)}`);
+        this.logger.warn(`history sweep of ${id}: ${err instanceof Error ? err.message : String(err)}; what the chats owe is handed to the inbox to read back`);
+        this.handOverOwed();
         return;
       }
     }
@@ -469,6 +469,19 @@ export class MultiwaAdapter implements VenueAdapter {
       const owed = this.activeSinceSweep.get(id);
       this.activeSinceSweep.set(id, owed === undefined ? from : Math.min(owed, from));
     }
+  }
+
+  /**
+   * The gateway failed a sweep's read (a rate limit, a 5xx). What each chat owes would live only in
+   * this process until a later sweep succeeds, and a restart meanwhile would lose it (the long soak,
+   * seed 1506380356: each process's sweeps refused, then killed, 4 lost). Each is handed to the hub
+   * as a readable hole instead: marked in the store, so the next start reads below it too, and read
+   * back with the hub's own retries.
+   */
+  private handOverOwed(): void {
+    const now = this.clock.now();
+    for (const [id, from] of this.activeSinceSweep) this.emitter.fire({ type: 'gap', conversationId: id, from, to: now, readable: true });
+    this.activeSinceSweep.clear();
   }
 
   /** Reads a chat's history newest first until it reaches rows from before `from` (the gateway's time). */

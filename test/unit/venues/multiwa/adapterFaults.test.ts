@@ -328,6 +328,29 @@ describe('MultiWA adapter against the emulator\'s fault switches', function () {
     assert.equal(storedText('stored 60').length, 1);
   });
 
+  it('a sweep the gateway refuses hands what the chat owes to the hub as a marked hole: read back after a restart, though that process never swept', async () => {
+    // The long soak (seed 1506380356): every process's sweeps met 429s and 500s and each was killed
+    // before one succeeded; what the first owed lived only in memory (4 lost).
+    await open('socketio', 0, { sweepMs: 2_000 });
+    await online();
+    await quiet();
+    multiwa.applyFaults({ loseEvents: 1 });
+    multiwa.inject({ conversationId: conversation, text: 'lost, sweep refused' });
+    for (let i = 1; i <= 60; i++) multiwa.inject({ conversationId: conversation, text: `after ${i}` });
+    multiwa.applyFaults({ http5xx: 1_000 }); // the sweep, and the hub's reads of the hole, all refused
+    await until(() => storedText('after 60').length === 1, 10_000, 'the burst stored live');
+    await until(() => rig.stored(A, conversation).some((m) => m.kind === 'gap' && m.gap?.filled === false), 15_000, 'the hole marked');
+    assert.equal(storedText('lost, sweep refused').length, 0, 'not read yet');
+    await rig.hub.removeAccount(A, { keepData: true });
+    multiwa.applyFaults({ http5xx: 0 });
+    await open('socketio', 0, { sweepMs: 600_000 }); // no sweep in this process
+    await online();
+    await until(() => storedText('lost, sweep refused').length === 1, 15_000, 'read back below the marked hole after the restart');
+    await rig.hub.settled();
+    assert.equal(storedText('after 60').length, 1);
+    await until(() => rig.stored(A, conversation).filter((m) => m.kind === 'gap').every((m) => m.gap?.filled === true), 10_000, 'the hole marked read back');
+  });
+
   it('a send whose reply was lost is found by the landed check after the chat moved on by more than a history page', async () => {
     const adapter = make('socketio');
     try {
