@@ -292,7 +292,11 @@ describe('MultiWA adapter against the emulator\'s fault switches', function () {
     assert.equal(sentAtVenue('after a 429'), 0);
   });
 
-  it('an event lost just before a shutdown, behind more than a page of stored messages, is read back by the next start\'s sweep', async () => {
+  /**
+   * An event lost behind 60 messages stored live, a shutdown before any sweep ran (a crash or a
+   * reload), and a start again over the same store, online.
+   */
+  async function loseOneThenRestart(): Promise<void> {
     await open('socketio', 0, { sweepMs: 60_000 });
     await online();
     await quiet();
@@ -300,10 +304,13 @@ describe('MultiWA adapter against the emulator\'s fault switches', function () {
     multiwa.inject({ conversationId: conversation, text: 'lost before the shutdown' });
     for (let i = 1; i <= 60; i++) multiwa.inject({ conversationId: conversation, text: `stored ${i}` });
     await until(() => storedText('stored 60').length === 1, 10_000, 'the burst stored live');
-    // Shut down before the sweep ran (a crash or a reload), then started again over the same store.
     await rig.hub.removeAccount(A, { keepData: true });
     await open('socketio', 0, { sweepMs: 500 });
     await online();
+  }
+
+  it('an event lost just before a shutdown, behind more than a page of stored messages, is read back by the next start\'s sweep', async () => {
+    await loseOneThenRestart();
     multiwa.inject({ conversationId: conversation, text: 'first after the start' });
     await until(() => storedText('lost before the shutdown').length === 1, 10_000, 'read back after the start');
     await rig.hub.settled();
@@ -312,16 +319,7 @@ describe('MultiWA adapter against the emulator\'s fault switches', function () {
   });
 
   it('the same loss in a chat that stays quiet after the start: read back by the start\'s own look at recently active chats', async () => {
-    await open('socketio', 0, { sweepMs: 60_000 });
-    await online();
-    await quiet();
-    multiwa.applyFaults({ loseEvents: 1 });
-    multiwa.inject({ conversationId: conversation, text: 'lost before the shutdown' });
-    for (let i = 1; i <= 60; i++) multiwa.inject({ conversationId: conversation, text: `stored ${i}` });
-    await until(() => storedText('stored 60').length === 1, 10_000, 'the burst stored live');
-    await rig.hub.removeAccount(A, { keepData: true });
-    await open('socketio', 0, { sweepMs: 500 });
-    await online();
+    await loseOneThenRestart();
     // Nothing more is said in the chat: no live message starts a read-back.
     await until(() => storedText('lost before the shutdown').length === 1, 10_000, 'read back after the start');
     await rig.hub.settled();
