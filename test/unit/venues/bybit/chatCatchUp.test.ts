@@ -208,10 +208,12 @@ describe('Bybit chat poll: more than a page between two reads', function () {
     assert.ok(cursors.some((c) => c !== '0'), `the unread list was paged (cursors ${[...new Set(cursors)].join(', ')})`);
   });
 
-  it('session API, after a restart: a landed check finds our send behind 1,600 newer messages, and the poll\'s read-back carries its client id', async () => {
+  it('session API, after a restart: a landed check finds our send behind 1,600 newer messages, and the poll\'s read-back carries its client id', async function () {
     // The long soak (seed 1029024282): a send left unsettled by a kill was checked after the rest
     // of the run; 50 pages did not reach it, the user was asked, and its read-back, with the
     // memory of the send gone with the process, was stored beside the failed entry.
+    // 54 pages at Bybit's 10 list calls a second: ~25 s alone, longer on a loaded machine.
+    this.timeout(90_000);
     const first = start(memoryState(), { poll: false, chatMode: 'session' });
     const message = { clientMessageId: 'c-3', conversationId: orderId, kind: 'text' as const, text: 'sent just before a kill', attempt: 0, composedAt: Date.now() };
     await first.adapter.send(message);
