@@ -26,7 +26,7 @@ export function mediaOriginsFor(account: AccountRecord | undefined): string[] {
       // Endpoints were validated when the account was added.
     }
   }
-  const extra = vscode.workspace.getConfiguration(Settings.section).get<string[]>('media.extraOrigins', []);
+  const extra = vscode.workspace.getConfiguration(Settings.section).get<string[]>(Settings.extraMediaOrigins, []);
   for (const o of extra) if (/^https:\/\/[A-Za-z0-9.*-]+(:\d+)?$/.test(o)) origins.add(o);
   return [...origins];
 }

@@ -19,8 +19,8 @@ export class MediaUploader {
 
   private config(): { putUrl: string; publicUrl: string; maxBytes: number } {
     const c = vscode.workspace.getConfiguration(Settings.section);
-    const putUrl = c.get<string>('mediaUpload.putUrl', '').trim();
-    return { putUrl, publicUrl: c.get<string>('mediaUpload.publicUrl', '').trim() || putUrl, maxBytes: c.get<number>('mediaUpload.maxMegabytes', 25) * 1024 * 1024 };
+    const putUrl = c.get<string>(Settings.uploadPutUrl, '').trim();
+    return { putUrl, publicUrl: c.get<string>(Settings.uploadPublicUrl, '').trim() || putUrl, maxBytes: c.get<number>(Settings.uploadMaxMegabytes, 25) * 1024 * 1024 };
   }
 
   get configured(): boolean {
