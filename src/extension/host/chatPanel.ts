@@ -62,6 +62,8 @@ export class ChatPanel implements vscode.Disposable {
   private readonly onDisposeEmitter = new vscode.EventEmitter<void>();
   readonly onDidDispose = this.onDisposeEmitter.event;
   private rejected = 0;
+  /** The media origins the pane's CSP was built with (a changed list rebuilds the page). */
+  private cspOrigins: readonly string[] = [];
 
   constructor(
     readonly panel: vscode.WebviewPanel,
@@ -128,6 +130,28 @@ export class ChatPanel implements vscode.Disposable {
     this.panel.reveal(undefined, false);
   }
 
+  /**
+   * The origins media may load from changed (`venueChat.media.extraOrigins`): a CSP is fixed when a
+   * page loads, so the page is built again. It says ready again and gets a fresh snapshot; the
+   * draft is saved as the old page goes (`pagehide`) and comes back with it.
+   */
+  refreshMediaOrigins(): void {
+    const origins = this.deps.mediaOrigins(this.target.accountId);
+    if (JSON.stringify(origins) === JSON.stringify(this.cspOrigins)) return;
+    this.ready = false;
+    this.snapshotGeneration++;
+    this.heldBack = undefined;
+    this.panel.webview.html = this.html();
+  }
+
+  /**
+   * What the composer offers changed (an upload target was set or cleared): a snapshot of the same
+   * conversation carries the new capabilities and leaves what the user is typing alone.
+   */
+  refreshComposer(): void {
+    if (this.ready) void this.sendSnapshot();
+  }
+
   dispose(): void {
     for (const d of this.disposables.splice(0)) d.dispose();
     this.onDisposeEmitter.fire();
@@ -143,12 +167,13 @@ export class ChatPanel implements vscode.Disposable {
   private html(): string {
     const webview = this.panel.webview;
     const asset = (...p: string[]) => webview.asWebviewUri(vscode.Uri.joinPath(this.deps.extensionUri, ...p)).toString();
+    this.cspOrigins = this.deps.mediaOrigins(this.target.accountId);
     return chatPanelHtml({
       cspSource: webview.cspSource,
       nonce: randomBytes(16).toString('base64'),
       scriptUri: asset('dist', 'webview.js'),
       styleUris: [asset('media', 'chat.css')],
-      mediaOrigins: this.deps.mediaOrigins(this.target.accountId),
+      mediaOrigins: this.cspOrigins,
       localMedia: this.deps.localMediaRoot !== undefined,
       title: this.panel.title,
     });

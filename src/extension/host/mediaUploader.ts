@@ -10,6 +10,7 @@ import type { PickedAttachment } from '../../shared/protocol';
 import { lazyAxios } from '../core/lazyAxios';
 import type { Logger } from '../core/logger';
 import { Settings } from './constants';
+import { integerIn, trimmedString } from './liveSetting';
 import { UserFacingError } from './userFacingError';
 import { mimeTypeOf } from './venueUploadPicker';
 
@@ -18,9 +19,10 @@ export class MediaUploader {
   constructor(private readonly logger: Logger) {}
 
   private config(): { putUrl: string; publicUrl: string; maxBytes: number } {
+    // Read at each use, so a changed setting applies to the next file.
     const c = vscode.workspace.getConfiguration(Settings.section);
-    const putUrl = c.get<string>(Settings.uploadPutUrl, '').trim();
-    return { putUrl, publicUrl: c.get<string>(Settings.uploadPublicUrl, '').trim() || putUrl, maxBytes: c.get<number>(Settings.uploadMaxMegabytes, 25) * 1024 * 1024 };
+    const putUrl = trimmedString(c, Settings.uploadPutUrl);
+    return { putUrl, publicUrl: trimmedString(c, Settings.uploadPublicUrl) || putUrl, maxBytes: (integerIn(1, 200)(c, Settings.uploadMaxMegabytes) ?? 25) * 1024 * 1024 };
   }
 
   get configured(): boolean {
