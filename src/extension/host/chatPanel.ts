@@ -315,13 +315,18 @@ export class ChatPanel implements vscode.Disposable {
         const p = params as ValidRequestParams<'attachment/upload'>;
         const capability = hub.adapter(accountId)?.capabilities.upload;
         if (!capability) throw new UserFacingError('unsupported', vscode.l10n.t('This venue has no upload API; send files as links.'));
-        const files = await pickFilesForUpload(capability);
+        const picked = await pickFilesForUpload(capability);
         const queued = [];
-        for (const [i, file] of files.entries()) {
-          // The caption (and the reply, if any) goes with the first file, as chat apps do.
-          const clientMessageId = randomBytes(12).toString('base64url');
-          const message = await hub.send({ clientMessageId, accountId, conversationId, kind: file.kind, text: i === 0 ? p.caption : '', file, replyTo: i === 0 ? p.replyTo?.key : undefined });
-          queued.push({ key: message.key, clientMessageId, name: file.name, size: file.size });
+        try {
+          for (const [i, file] of picked.files.entries()) {
+            // The caption (and the reply, if any) goes with the first file, as chat apps do.
+            const clientMessageId = randomBytes(12).toString('base64url');
+            const message = await hub.send({ clientMessageId, accountId, conversationId, kind: file.kind, text: i === 0 ? p.caption : '', file, replyTo: i === 0 ? p.replyTo?.key : undefined });
+            queued.push({ key: message.key, clientMessageId, name: file.name, size: file.size });
+          }
+        } finally {
+          // Queued files are in the outbox's own copies by now.
+          await picked.release();
         }
         return { queued };
       }
