@@ -9,6 +9,7 @@ import { AccountRegistry } from './host/accounts';
 import { ChatPanels, type PostedToPane } from './host/chatPanels';
 import { registerCommands } from './host/commands';
 import { ContextKeys, Settings } from './host/constants';
+import { moveWorkspaceDrafts } from './host/draftMigration';
 import { InboxTreeProvider } from './host/inboxTree';
 import { integerIn, LiveSetting, stringList, trimmedString } from './host/liveSetting';
 import { RedactingLog } from './host/log';
@@ -117,6 +118,9 @@ async function startInbox(context: vscode.ExtensionContext, log: RedactingLog, s
   subscriptions.push({ dispose: () => (clearTimeout(firstCompaction), clearInterval(hourlyCompaction)) });
 
   const registry = new AccountRegistry(context.globalState, context.secrets, log.redactor);
+  // Before any pane can read a draft: this workspace's drafts from before they were global.
+  const movedDrafts = await moveWorkspaceDrafts(context.workspaceState, context.globalState).catch((err: unknown) => (log.warn(`could not move this workspace's drafts: ${String(err)}`), 0));
+  if (movedDrafts > 0) log.info(`moved ${movedDrafts} drafts from this workspace to the inbox`);
   const sandbox = new SandboxLauncher(context.extensionUri, log);
   const mediaRoot = join(storageDir, 'media');
   // Each venue's adapter code is its own bundle next to this one (dist/venues/<venue>.js), loaded when an account needs it.
@@ -136,7 +140,7 @@ async function startInbox(context: vscode.ExtensionContext, log: RedactingLog, s
     extensionUri: context.extensionUri,
     logger: log,
     redactor: log.redactor,
-    drafts: context.workspaceState,
+    drafts: context.globalState,
     uploader,
     downloads,
     mediaOrigins: (accountId) => mediaOriginsFor(registry.get(accountId), extraMediaOrigins.value),

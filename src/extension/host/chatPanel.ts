@@ -24,6 +24,7 @@ import { paneMessages } from './localMedia';
 import type { AttachmentDownloads } from './attachmentDownloads';
 import type { MediaUploader } from './mediaUploader';
 import type { StateRedactor } from './stateText';
+import { draftKey } from './draftMigration';
 import { UserFacingError } from './userFacingError';
 import { pickFilesForUpload } from './venueUploadPicker';
 import { askStructured, queueStructured } from './structuredPrompts';
@@ -39,6 +40,7 @@ export interface ChatPanelDeps {
   readonly logger: Logger;
   /** Connection-state reasons reach the pane redacted, as in the tree and the status bar. */
   readonly redactor: StateRedactor;
+  /** Where composer drafts are kept: the global state, with the inbox (draftMigration.ts). */
   readonly drafts: vscode.Memento;
   readonly uploader: MediaUploader;
   /** Saves attachments through the host (`attachment/download`) and reports their progress. */
@@ -275,7 +277,7 @@ export class ChatPanel implements vscode.Disposable {
   }
 
   private draftKey(): string {
-    return `venueChat.draft.${this.target.accountId}.${this.target.conversationId}`;
+    return draftKey(this.target.accountId, this.target.conversationId);
   }
 
   private async handle(method: RequestMethod, params: unknown): Promise<RequestResults[RequestMethod]> {
