@@ -95,10 +95,12 @@ describe('settings in a real VS Code: user-only, applied live', function () {
 
   it('rebuilds an open pane\'s CSP when the user adds a media origin, and keeps what is being typed', async () => {
     await vscode.commands.executeCommand('venueChat.openConversation', { accountId, conversationId });
+    // The pane has its snapshot (the upload target set above shows the attach button) before typing.
+    await until(async () => (await driver.count({ selector: '.composer__attach:not([hidden])', scope: 'webview' })) === 1 || undefined, 'the pane with its snapshot');
     await driver.fill({ selector: '.composer__box textarea', scope: 'webview', value: 'half-typed answer', timeoutMs: 20000 });
     // The draft is saved with the inbox (global state), not the workspace.
     const draftKey = `venueChat.draft.${accountId}.${conversationId}`;
-    await until(() => api.mementos().globalState[draftKey] === 'half-typed answer' || undefined, 'the draft saved in global state', 10000);
+    await until(() => api.mementos().globalState[draftKey] === 'half-typed answer' || undefined, 'the draft saved in global state');
     assert.equal(api.mementos().workspaceState[draftKey], undefined);
     assert.equal(await driver.count({ selector: `${CSP}[content*="https://user-media.example"]`, scope: 'webview' }), 0);
     await vscode.workspace.getConfiguration('venueChat').update('media.extraOrigins', ['https://user-media.example'], vscode.ConfigurationTarget.Global);
