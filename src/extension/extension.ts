@@ -8,8 +8,10 @@ import { AttachmentDownloads } from './host/attachmentDownloads';
 import { AccountRegistry } from './host/accounts';
 import { ChatPanels, type PostedToPane } from './host/chatPanels';
 import { registerCommands } from './host/commands';
-import { ContextKeys } from './host/constants';
+import { ContextKeys, Settings } from './host/constants';
+import { moveWorkspaceDrafts } from './host/draftMigration';
 import { InboxTreeProvider } from './host/inboxTree';
+import { integerIn, LiveSetting, stringList, trimmedString } from './host/liveSetting';
 import { RedactingLog } from './host/log';
 import { MediaUploader } from './host/mediaUploader';
 import { IncomingNotifier } from './host/incomingNotifier';
@@ -116,11 +118,20 @@ async function startInbox(context: vscode.ExtensionContext, log: RedactingLog, s
   subscriptions.push({ dispose: () => (clearTimeout(firstCompaction), clearInterval(hourlyCompaction)) });
 
   const registry = new AccountRegistry(context.globalState, context.secrets, log.redactor);
+  // Before any pane can read a draft: this workspace's drafts from before they were global.
+  const movedDrafts = await moveWorkspaceDrafts(context.workspaceState, context.globalState).catch((err: unknown) => (log.warn(`could not move this workspace's drafts: ${String(err)}`), 0));
+  if (movedDrafts > 0) log.info(`moved ${movedDrafts} drafts from this workspace to the inbox`);
   const sandbox = new SandboxLauncher(context.extensionUri, log);
   const mediaRoot = join(storageDir, 'media');
   // Each venue's adapter code is its own bundle next to this one (dist/venues/<venue>.js), loaded when an account needs it.
   const venues = VenueLoader.fromDirectory(join(__dirname, 'venues'));
-  const accounts = new AccountService(registry, inbox, log, sandbox, venues, mediaRoot);
+  // Settings that something built once depends on, kept current so a change applies without a
+  // reload (the others are read at each use: notifications, the upload's size limit and URLs).
+  const timezoneOffset = new LiveSetting(Settings.timezoneOffset, integerIn(-720, 840));
+  const extraMediaOrigins = new LiveSetting(Settings.extraMediaOrigins, stringList);
+  const uploadTarget = new LiveSetting(Settings.uploadPutUrl, trimmedString);
+  subscriptions.push(timezoneOffset, extraMediaOrigins, uploadTarget);
+  const accounts = new AccountService(registry, inbox, log, sandbox, venues, mediaRoot, () => timezoneOffset.value);
   const uploader = new MediaUploader(log);
   const downloads = new AttachmentDownloads({ hub: inbox, logger: log, mediaRoot });
   subscriptions.push(downloads);
@@ -129,13 +140,14 @@ async function startInbox(context: vscode.ExtensionContext, log: RedactingLog, s
     extensionUri: context.extensionUri,
     logger: log,
     redactor: log.redactor,
-    drafts: context.workspaceState,
+    drafts: context.globalState,
     uploader,
     downloads,
-    mediaOrigins: (accountId) => mediaOriginsFor(registry.get(accountId)),
+    mediaOrigins: (accountId) => mediaOriginsFor(registry.get(accountId), extraMediaOrigins.value),
     localMediaRoot: vscode.Uri.file(mediaRoot),
   });
   subscriptions.push(restorer.attach((panel, target) => panels.adopt(panel, target)));
+  subscriptions.push(extraMediaOrigins.onDidChange(() => panels.refreshMediaOrigins()), uploadTarget.onDidChange(() => panels.refreshComposers()));
   const pairingPanels = new PairingPanels(inbox, log);
   subscriptions.push(pairingPanels);
   const mutes = new NotificationMutes(context.globalState);

@@ -14,7 +14,6 @@ import { isVenueError, type VenueAdapter } from '../venues/venue';
 import { askCredentials, askEndpoints, askSettingValue } from './accountPrompts';
 import { isScripted } from './commandArgs';
 import { accountArgsSchemas, type AccountRecord, type AccountRegistry, type AddAccountArgs, type Credentials } from './accounts';
-import { Settings } from './constants';
 import type { RedactingLog } from './log';
 import { planSandboxAccounts, sandboxEndpointsFor, type SandboxInfo } from './sandboxInfo';
 import type { SandboxLauncher } from './sandboxLauncher';
@@ -30,6 +29,8 @@ export class AccountService {
     private readonly venues: VenueLoader,
     /** Per-account folders for files adapters keep (received inline media), `<root>/<account id>`. */
     private readonly mediaRoot?: string,
+    /** `venueChat.mexc.timezoneOffsetMinutes` as it is now (adapters ask at each use). */
+    private readonly timezoneOffset: () => number | undefined = () => undefined,
   ) {}
 
   /** Saved accounts (also those not connected, e.g. whose keys are missing). */
@@ -196,7 +197,6 @@ export class AccountService {
   private contextFor(record: Pick<AccountRecord, 'id' | 'venue' | 'label' | 'endpoints' | 'settings'>, credentials: Credentials): AdapterContext {
     const descriptor = venueDescriptor(record.venue);
     for (const value of secretValuesOf(descriptor, credentials)) this.log.redactor.addSecret(value);
-    const config = vscode.workspace.getConfiguration(Settings.section);
     return {
       ...(this.mediaRoot ? { mediaDir: join(this.mediaRoot, record.id) } : {}),
       accountId: record.id,
@@ -205,9 +205,8 @@ export class AccountService {
       settings: resolveSettings(descriptor, record.settings),
       state: this.registry.stateStore(record.id),
       redactor: this.log.redactor,
-      options: {
-        timezoneOffsetMinutes: config.get<number>(Settings.timezoneOffset),
-      },
+      options: {},
+      liveOptions: { timezoneOffsetMinutes: this.timezoneOffset },
       // Every line the adapter logs names the account (labels, not ids: the log tells a story).
       logger: scopedLogger(this.log, record.label),
     };

@@ -24,6 +24,7 @@ import { paneMessages } from './localMedia';
 import type { AttachmentDownloads } from './attachmentDownloads';
 import type { MediaUploader } from './mediaUploader';
 import type { StateRedactor } from './stateText';
+import { draftKey } from './draftMigration';
 import { UserFacingError } from './userFacingError';
 import { pickFilesForUpload } from './venueUploadPicker';
 import { askStructured, queueStructured } from './structuredPrompts';
@@ -39,6 +40,7 @@ export interface ChatPanelDeps {
   readonly logger: Logger;
   /** Connection-state reasons reach the pane redacted, as in the tree and the status bar. */
   readonly redactor: StateRedactor;
+  /** Where composer drafts are kept: the global state, with the inbox (draftMigration.ts). */
   readonly drafts: vscode.Memento;
   readonly uploader: MediaUploader;
   /** Saves attachments through the host (`attachment/download`) and reports their progress. */
@@ -62,6 +64,8 @@ export class ChatPanel implements vscode.Disposable {
   private readonly onDisposeEmitter = new vscode.EventEmitter<void>();
   readonly onDidDispose = this.onDisposeEmitter.event;
   private rejected = 0;
+  /** The media origins the pane's CSP was built with (a changed list rebuilds the page). */
+  private cspOrigins: readonly string[] = [];
 
   constructor(
     readonly panel: vscode.WebviewPanel,
@@ -128,6 +132,28 @@ export class ChatPanel implements vscode.Disposable {
     this.panel.reveal(undefined, false);
   }
 
+  /**
+   * The origins media may load from changed (`venueChat.media.extraOrigins`): a CSP is fixed when a
+   * page loads, so the page is built again. It says ready again and gets a fresh snapshot; the
+   * draft is saved as the old page goes (`pagehide`) and comes back with it.
+   */
+  refreshMediaOrigins(): void {
+    const origins = this.deps.mediaOrigins(this.target.accountId);
+    if (JSON.stringify(origins) === JSON.stringify(this.cspOrigins)) return;
+    this.ready = false;
+    this.snapshotGeneration++;
+    this.heldBack = undefined;
+    this.panel.webview.html = this.html();
+  }
+
+  /**
+   * What the composer offers changed (an upload target was set or cleared): a snapshot of the same
+   * conversation carries the new capabilities and leaves what the user is typing alone.
+   */
+  refreshComposer(): void {
+    if (this.ready) void this.sendSnapshot();
+  }
+
   dispose(): void {
     for (const d of this.disposables.splice(0)) d.dispose();
     this.onDisposeEmitter.fire();
@@ -143,12 +169,13 @@ export class ChatPanel implements vscode.Disposable {
   private html(): string {
     const webview = this.panel.webview;
     const asset = (...p: string[]) => webview.asWebviewUri(vscode.Uri.joinPath(this.deps.extensionUri, ...p)).toString();
+    this.cspOrigins = this.deps.mediaOrigins(this.target.accountId);
     return chatPanelHtml({
       cspSource: webview.cspSource,
       nonce: randomBytes(16).toString('base64'),
       scriptUri: asset('dist', 'webview.js'),
       styleUris: [asset('media', 'chat.css')],
-      mediaOrigins: this.deps.mediaOrigins(this.target.accountId),
+      mediaOrigins: this.cspOrigins,
       localMedia: this.deps.localMediaRoot !== undefined,
       title: this.panel.title,
     });
@@ -250,7 +277,7 @@ export class ChatPanel implements vscode.Disposable {
   }
 
   private draftKey(): string {
-    return `venueChat.draft.${this.target.accountId}.${this.target.conversationId}`;
+    return draftKey(this.target.accountId, this.target.conversationId);
   }
 
   private async handle(method: RequestMethod, params: unknown): Promise<RequestResults[RequestMethod]> {
@@ -290,13 +317,18 @@ export class ChatPanel implements vscode.Disposable {
         const p = params as ValidRequestParams<'attachment/upload'>;
         const capability = hub.adapter(accountId)?.capabilities.upload;
         if (!capability) throw new UserFacingError('unsupported', vscode.l10n.t('This venue has no upload API; send files as links.'));
-        const files = await pickFilesForUpload(capability);
+        const picked = await pickFilesForUpload(capability);
         const queued = [];
-        for (const [i, file] of files.entries()) {
-          // The caption (and the reply, if any) goes with the first file, as chat apps do.
-          const clientMessageId = randomBytes(12).toString('base64url');
-          const message = await hub.send({ clientMessageId, accountId, conversationId, kind: file.kind, text: i === 0 ? p.caption : '', file, replyTo: i === 0 ? p.replyTo?.key : undefined });
-          queued.push({ key: message.key, clientMessageId, name: file.name, size: file.size });
+        try {
+          for (const [i, file] of picked.files.entries()) {
+            // The caption (and the reply, if any) goes with the first file, as chat apps do.
+            const clientMessageId = randomBytes(12).toString('base64url');
+            const message = await hub.send({ clientMessageId, accountId, conversationId, kind: file.kind, text: i === 0 ? p.caption : '', file, replyTo: i === 0 ? p.replyTo?.key : undefined });
+            queued.push({ key: message.key, clientMessageId, name: file.name, size: file.size });
+          }
+        } finally {
+          // Queued files are in the outbox's own copies by now.
+          await picked.release();
         }
         return { queued };
       }

@@ -53,6 +53,16 @@ export class ChatPanels implements vscode.Disposable {
     return chat;
   }
 
+  /** `venueChat.media.extraOrigins` changed: open panes rebuild their CSP (those whose origins changed). */
+  refreshMediaOrigins(): void {
+    for (const p of this.panels.values()) p.refreshMediaOrigins();
+  }
+
+  /** The upload target changed: open panes' composers learn whether they can attach files now. */
+  refreshComposers(): void {
+    for (const p of this.panels.values()) p.refreshComposer();
+  }
+
   /** Closes the account's panels (Remove Account): their connections go with them. Returns how many. */
   closeAccount(accountId: string): number {
     const closing = [...this.panels.values()].filter((p) => p.target.accountId === accountId);

@@ -44,6 +44,10 @@ export const Settings = {
   section: 'venueChat',
   timezoneOffset: 'mexc.timezoneOffsetMinutes',
   notifyIncoming: 'notifications.incoming',
+  uploadPutUrl: 'mediaUpload.putUrl',
+  uploadPublicUrl: 'mediaUpload.publicUrl',
+  uploadMaxMegabytes: 'mediaUpload.maxMegabytes',
+  extraMediaOrigins: 'media.extraOrigins',
 } as const;
 
 export const StateKeys = {

@@ -1,11 +1,9 @@
 // The media hosts a chat panel's CSP allows for an account (docs/architecture.md, Trust
 // boundaries): the venue's known media hosts, the origins of the account's own endpoints (sandbox,
-// self-hosted gateways) and any origins the user added in settings. Everything else shows as a link
-// instead of loading.
-import * as vscode from 'vscode';
+// self-hosted gateways) and any origins the user added in settings (`venueChat.media.extraOrigins`,
+// user settings only). Everything else shows as a link instead of loading.
 import type { VenueId } from '../../shared/model';
 import type { AccountRecord } from './accounts';
-import { Settings } from './constants';
 
 const VENUE_MEDIA_HOSTS: Readonly<Record<VenueId, readonly string[]>> = {
   mexc: ['https://*.mexc.com', 'https://*.mocortech.com'],
@@ -15,7 +13,7 @@ const VENUE_MEDIA_HOSTS: Readonly<Record<VenueId, readonly string[]>> = {
   mixin: ['https://*.mixin.one', 'https://*.mixin.zone', 'https://*.amazonaws.com'],
 };
 
-export function mediaOriginsFor(account: AccountRecord | undefined): string[] {
+export function mediaOriginsFor(account: AccountRecord | undefined, extraOrigins: readonly string[]): string[] {
   if (!account) return [];
   const origins = new Set<string>(VENUE_MEDIA_HOSTS[account.venue]);
   for (const url of Object.values(account.endpoints)) {
@@ -26,7 +24,6 @@ export function mediaOriginsFor(account: AccountRecord | undefined): string[] {
       // Endpoints were validated when the account was added.
     }
   }
-  const extra = vscode.workspace.getConfiguration(Settings.section).get<string[]>('media.extraOrigins', []);
-  for (const o of extra) if (/^https:\/\/[A-Za-z0-9.*-]+(:\d+)?$/.test(o)) origins.add(o);
+  for (const o of extraOrigins) if (/^https:\/\/[A-Za-z0-9.*-]+(:\d+)?$/.test(o)) origins.add(o);
   return [...origins];
 }

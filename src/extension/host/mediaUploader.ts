@@ -3,13 +3,13 @@
 // bucket with a write policy, the sandbox) and sending the resulting public link. Nothing pretends
 // to upload.
 import { randomBytes } from 'node:crypto';
-import { promises as fs } from 'node:fs';
-import { basename } from 'node:path';
+import { posix } from 'node:path';
 import * as vscode from 'vscode';
 import type { PickedAttachment } from '../../shared/protocol';
 import { lazyAxios } from '../core/lazyAxios';
 import type { Logger } from '../core/logger';
 import { Settings } from './constants';
+import { integerIn, trimmedString } from './liveSetting';
 import { UserFacingError } from './userFacingError';
 import { mimeTypeOf } from './venueUploadPicker';
 
@@ -18,9 +18,10 @@ export class MediaUploader {
   constructor(private readonly logger: Logger) {}
 
   private config(): { putUrl: string; publicUrl: string; maxBytes: number } {
+    // Read at each use, so a changed setting applies to the next file.
     const c = vscode.workspace.getConfiguration(Settings.section);
-    const putUrl = c.get<string>('mediaUpload.putUrl', '').trim();
-    return { putUrl, publicUrl: c.get<string>('mediaUpload.publicUrl', '').trim() || putUrl, maxBytes: c.get<number>('mediaUpload.maxMegabytes', 25) * 1024 * 1024 };
+    const putUrl = trimmedString(c, Settings.uploadPutUrl);
+    return { putUrl, publicUrl: trimmedString(c, Settings.uploadPublicUrl) || putUrl, maxBytes: (integerIn(1, 200)(c, Settings.uploadMaxMegabytes) ?? 25) * 1024 * 1024 };
   }
 
   get configured(): boolean {
@@ -38,16 +39,21 @@ export class MediaUploader {
     const picked = await vscode.window.showOpenDialog({ canSelectMany: false, openLabel: vscode.l10n.t('Send'), title: vscode.l10n.t('Send a file') });
     const file = picked?.[0];
     if (!file) return undefined;
-    const stat = await fs.stat(file.fsPath);
+    // Read by Uri through VS Code: in a remote window the file may be on the remote, not on this disk.
+    const name = posix.basename(file.path);
+    const stat = await vscode.workspace.fs.stat(file);
     if (stat.size > maxBytes) {
-      throw new UserFacingError('too-large', vscode.l10n.t('{0} is {1} MB; the limit is {2} MB.', basename(file.fsPath), (stat.size / 1048576).toFixed(1), maxBytes / 1048576));
+      throw new UserFacingError('too-large', vscode.l10n.t('{0} is {1} MB; the limit is {2} MB.', name, (stat.size / 1048576).toFixed(1), maxBytes / 1048576));
     }
-    const contentType = mimeTypeOf(file.fsPath);
+    const contentType = mimeTypeOf(name);
     // A random prefix keeps names unguessable and unique; the rest stays readable for the counterparty.
-    const safeName = `${randomBytes(8).toString('hex')}-${basename(file.fsPath).replace(/[^A-Za-z0-9._-]+/g, '_')}`;
+    const safeName = `${randomBytes(8).toString('hex')}-${name.replace(/[^A-Za-z0-9._-]+/g, '_')}`;
     const target = putUrl.replace('{name}', encodeURIComponent(safeName));
     const url = publicUrl.replace('{name}', encodeURIComponent(safeName));
-    const bytes = await fs.readFile(file.fsPath);
+    const read = await vscode.workspace.fs.readFile(file);
+    // A Buffer over exactly these bytes: axios sends a plain Uint8Array's whole underlying
+    // ArrayBuffer, which in the extension host may be a larger pool.
+    const bytes = Buffer.from(read.buffer, read.byteOffset, read.byteLength);
     try {
       const res = await lazyAxios().put(target, bytes, { headers: { 'Content-Type': contentType }, timeout: 60_000, maxBodyLength: maxBytes, validateStatus: () => true, proxy: false });
       if (res.status < 200 || res.status >= 300) throw new UserFacingError('upload-failed', vscode.l10n.t('Upload failed: HTTP {0}', res.status));
@@ -57,6 +63,6 @@ export class MediaUploader {
     }
     this.logger.info(`uploaded ${safeName} (${stat.size} bytes)`);
     const kind = contentType.startsWith('image/') ? 'image' : contentType.startsWith('video/') ? 'video' : 'file';
-    return { kind, url, name: basename(file.fsPath), size: stat.size };
+    return { kind, url, name, size: stat.size };
   }
 }

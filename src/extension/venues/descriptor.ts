@@ -112,8 +112,13 @@ export interface AdapterContext {
   readonly redactor: SecretSink;
   /** A private folder for files the adapter keeps (received media the venue sends inline), removed with the account. */
   readonly mediaDir?: string;
-  /** Host-wide tuning from VS Code settings (socket caps, time zone). */
+  /** Host-wide tuning fixed for the adapter's life (socket caps, timeouts). */
   readonly options: Readonly<Record<string, number | undefined>>;
+  /**
+   * Host-wide options from VS Code settings the adapter reads at each use, so a changed setting
+   * applies to connected accounts without reconnecting (MEXC's time zone: `timezoneOffsetMinutes`).
+   */
+  readonly liveOptions?: Readonly<Record<string, () => number | undefined>>;
   readonly clock?: Clock;
   readonly logger?: Logger;
 }

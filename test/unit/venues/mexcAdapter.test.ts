@@ -16,7 +16,7 @@ describe('MEXC adapter against the sandbox', function () {
   let adapter: MexcAdapter | undefined;
   let events: VenueEvent[];
 
-  function make(overrides: { apiKey?: string; secretKey?: string; heartbeatMs?: number; orderPollMs?: number; orderPollFastMs?: number } = {}): MexcAdapter {
+  function make(overrides: { apiKey?: string; secretKey?: string; heartbeatMs?: number; orderPollMs?: number; orderPollFastMs?: number; timezoneOffsetMinutes?: () => number | undefined } = {}): MexcAdapter {
     const account = sandbox.venue('mexc').accounts()[0]!;
     adapter = new MexcAdapter({
       accountId: 'acc-1',
@@ -25,6 +25,7 @@ describe('MEXC adapter against the sandbox', function () {
       heartbeatMs: overrides.heartbeatMs ?? 100,
       orderPollMs: overrides.orderPollMs,
       orderPollFastMs: overrides.orderPollFastMs,
+      timezoneOffsetMinutes: overrides.timezoneOffsetMinutes,
       sendReplyTimeoutMs: 2000,
     });
     adapter.events((e) => events.push(e));
@@ -213,6 +214,33 @@ describe('MEXC adapter against the sandbox', function () {
     }
     const reports = events.filter((e) => e.type === 'badInput' && /createTime/.test(e.detail));
     assert.equal(reports.length, 2, JSON.stringify(reports));
+    watch.dispose();
+  });
+
+  it('reads message times in the offset set now: a changed setting applies to the next push without reconnecting', async () => {
+    let offset: number | undefined = 480;
+    const a = make({ timezoneOffsetMinutes: () => offset });
+    await a.start();
+    const order = activeConversation();
+    const watch = a.watch(String(order.conversationId));
+    await until(() => sandbox.venue('mexc').sockets().some((s) => s.conversationId === order.conversationId && s.state === 'live'), 5000, 'socket');
+    const chatSockets = () => sandbox.venue('mexc').sockets().filter((s) => s.conversationId === order.conversationId).map((s) => s.id);
+    const socketsBefore = chatSockets();
+    // One wall-clock instant an hour ago, written as MEXC writes it: zone-less, in UTC+8.
+    const instant = Math.floor((Date.now() - 3_600_000) / 1000) * 1000;
+    const createTime = new Date(instant + 480 * 60_000).toISOString().slice(0, 19).replace('T', ' ');
+    const frame = (id: number) => JSON.stringify({ success: true, method: 'RECEIVE_MESSAGE', msg: 'success', data: JSON.stringify({ id, content: 'tz', conversationId: order.conversationId, type: 1, createTime, self: false, fromUserId: 'cp', fromNickName: 'Counterparty' }) });
+    const timeOf = async (id: number) => {
+      sandbox.venue('mexc').pushRaw(order.conversationId, frame(id));
+      await until(() => messages().some((m) => m.venueMessageId === String(id)), 5000, `message ${id}`);
+      return messages().find((m) => m.venueMessageId === String(id))!.time;
+    };
+    assert.equal(await timeOf(990101), instant, 'read in UTC+8');
+    offset = 540; // the user says MEXC writes UTC+9
+    assert.equal(await timeOf(990102), instant - 60 * 60_000, 'the same text read in UTC+9 is an hour earlier');
+    offset = undefined; // setting removed or unusable: MEXC's documented UTC+8
+    assert.equal(await timeOf(990103), instant);
+    assert.deepEqual(chatSockets(), socketsBefore, 'the chat\'s socket stayed: no reconnect was needed');
     watch.dispose();
   });
 

@@ -29,8 +29,11 @@ export interface MexcAdapterOptions {
   readonly accountId: string;
   readonly credentials: MexcCredentials;
   readonly endpoints: { readonly rest: string; readonly ws: string };
-  /** Offset of MEXC's zone-less createTime, in minutes east of UTC (default UTC+8). */
-  readonly timezoneOffsetMinutes?: number;
+  /**
+   * Offset of MEXC's zone-less createTime, in minutes east of UTC (default UTC+8); a function is
+   * asked at every batch of pushes, so the user's setting applies without reconnecting.
+   */
+  readonly timezoneOffsetMinutes?: number | (() => number | undefined);
   /** MEXC's caps, for tests: sockets per listen key (default 5) and listen keys per user (default 60). */
   readonly socketsPerListenKey?: number;
   readonly maxListenKeys?: number;
@@ -275,7 +278,8 @@ export class MexcAdapter implements VenueAdapter {
 
   /** A batch of pushes of one conversation: one 'messages' event, then the confirmations of our echoes in it. */
   private onChatMessages(conversationId: string, batch: readonly MexcChatMessage[]): void {
-    const offset = this.options.timezoneOffsetMinutes ?? 480;
+    const setting = this.options.timezoneOffsetMinutes;
+    const offset = (typeof setting === 'function' ? setting() : setting) ?? 480;
     const now = this.clock.now();
     const messages: ChatMessage[] = [];
     const confirmations: VenueEvent[] = [];

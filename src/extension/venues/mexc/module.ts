@@ -12,7 +12,7 @@ export const venueModule: VenueModule = {
       accountId: ctx.accountId,
       credentials: { apiKey: requiredCredential(ctx.credentials, 'apiKey'), secretKey: requiredCredential(ctx.credentials, 'secretKey') },
       endpoints: { rest: ctx.endpoints.rest ?? MEXC_DEFAULT_ENDPOINTS.rest, ws: ctx.endpoints.ws ?? MEXC_DEFAULT_ENDPOINTS.ws },
-      timezoneOffsetMinutes: ctx.options.timezoneOffsetMinutes,
+      timezoneOffsetMinutes: ctx.liveOptions?.timezoneOffsetMinutes ?? ctx.options.timezoneOffsetMinutes,
       heartbeatMs: ctx.options.heartbeatMs,
       sendReplyTimeoutMs: ctx.options.sendReplyTimeoutMs,
       clock: ctx.clock,
