@@ -101,6 +101,12 @@ async function soak(options: ChaosOptions, random: Random, sandbox: Sandbox, roo
   const inFlight = new Map<string, { accountId: string; conversationId: string; text: string }>();
   /** Ids to hand over (again) when a desk is running: after a kill, or refused while the disk was full. */
   const toResend: string[] = [];
+  /** What the user sees looking at the venue's own chat now: whether our message `id` is there. */
+  const inTheChat = (id: string): boolean => {
+    const o = ledger.outboundOf(id);
+    const venue = venues.find((v) => v.venue === o?.venue);
+    return o !== undefined && venue !== undefined && venue.ours(o.conversationId).includes(o.text);
+  };
   const desk = new DeskProcess(options.script, configFile, {
     onMessage: (m: FromDesk) => {
       const now = Date.now();
@@ -111,9 +117,7 @@ async function soak(options: ChaosOptions, random: Random, sandbox: Sandbox, roo
         // The pane shows it failed: "Check the chat; Retry sends it again". The user looks at the
         // venue's own chat and presses Retry only if the message is not there.
         ledger.askedUser(m.id);
-        const o = ledger.outboundOf(m.id);
-        const venue = venues.find((v) => v.venue === o?.venue);
-        const there = o !== undefined && venue !== undefined && venue.ours(o.conversationId).includes(o.text);
+        const there = inTheChat(m.id);
         options.log(`${m.id} failed, the user is asked (${m.failure}); ${there ? 'it is in the chat: no Retry' : 'not in the chat: pressing Retry'}`);
         if (!there) setTimeout(() => desk.send({ t: 'retry', id: m.id }), 1_000);
       } else if (m.t === 'refused') {
@@ -217,8 +221,11 @@ async function soak(options: ChaosOptions, random: Random, sandbox: Sandbox, roo
       options.log(`kill ${kills}: desk killed with ${unanswered.length} sends unanswered; down for ${downMs} ms`);
       await sleep(downMs);
       await desk.start();
-      // A Retry the killed desk may not have kept is pressed again (Retry of a message under way does nothing).
-      for (const id of ledger.awaitingRetry()) desk.send({ t: 'retry', id });
+      // A Retry the killed desk may not have kept is pressed again (Retry of a message under way does
+      // nothing), by a user who looks at the chat first, as when asked: the venue's list is read now,
+      // since the ledger's own poll did not run while the desk was starting (a message the desk
+      // failed during its start and the user saw in the chat was otherwise retried, and doubled).
+      for (const id of ledger.awaitingRetry()) if (!inTheChat(id)) desk.send({ t: 'retry', id });
     }
     if (Date.now() - lastPoll > 250) {
       pollVenues();
