@@ -685,6 +685,7 @@ export class Outbox implements Disposable {
     const id = entry.clientMessageId;
     const before = this.entries.get(id);
     this.entries.set(id, entry);
+    this.logger.debug(`outbox: ${id} ${before ? `${before.state}${before.inFlight ? ' (in flight)' : ''}` : 'new'} -> ${entry.state}${entry.inFlight ? ' (in flight)' : ''}`);
     try {
       await this.log.append([entry]);
     } catch (err) {
