@@ -103,8 +103,10 @@ describe('package.json contributions', () => {
   });
 });
 
-/** The five venues as a user knows them. */
+/** The five venues as a user knows them; the store page and the description must name each. */
 const VENUE_NAMES = [/MEXC/, /Binance/, /Bybit/, /WhatsApp|MultiWA/, /Mixin/];
+/** Phrases that promise a venue later: every venue works, so none may appear. */
+const NOT_YET = /to follow|coming|planned|soon|not yet supported/i;
 /** Workbench commands a walkthrough button may run besides the extension's own. */
 const WORKBENCH_COMMANDS = new Set(['workbench.action.openSettings', 'workbench.view.extension.venueChat']);
 
@@ -240,5 +242,35 @@ describe('package.json: first run and the store page', () => {
     assert.ok(size, `${icon} is a PNG`);
     assert.ok(size.width >= 128 && size.height >= 128, `${size.width}×${size.height}`);
     assert.equal(size.width, size.height, 'square');
+  });
+
+  it('names its repository, issue tracker and home page', () => {
+    assert.equal(manifest.repository?.type, 'git');
+    assert.match(manifest.repository?.url ?? '', /^https:\/\/github\.com\/[\w-]+\/[\w-]+(\.git)?$/);
+    const repo = manifest.repository!.url.replace(/\.git$/, '');
+    assert.equal(manifest.bugs?.url, `${repo}/issues`);
+    assert.equal(manifest.homepage, `${repo}#readme`);
+  });
+
+  it('claims in its description only venues that work, and names all five', () => {
+    const description = localized(manifest.description);
+    assert.notEqual(description, manifest.description, 'description through package.nls.json');
+    assert.doesNotMatch(description, NOT_YET);
+    for (const venue of VENUE_NAMES) assert.match(description, venue);
+  });
+
+  it('store page: all five venues as working, and the screenshot by an address the marketplace can load', () => {
+    const page = readFileSync(join(root, 'docs', 'marketplace.md'), 'utf8');
+    assert.doesNotMatch(page, NOT_YET);
+    for (const venue of VENUE_NAMES) assert.match(page, venue);
+    // vsce rewrites relative links against the repository root, not docs/, and the .vsix leaves
+    // the screenshot out (.vscodeignore): so every image is an https URL of a file in this repository.
+    const images = [...page.matchAll(/!\[[^\]]*\]\(([^)\s]+)\)/g)].map(([, url]) => url!);
+    const repo = manifest.repository!.url.replace(/\.git$/, '');
+    assert.ok(images.includes(`${repo}/raw/HEAD/media/screenshot.png`), 'shows media/screenshot.png');
+    for (const url of images) {
+      assert.ok(url.startsWith(`${repo}/raw/HEAD/`), `${url}: from the repository`);
+      assert.ok(existsSync(join(root, url.slice(`${repo}/raw/HEAD/`.length))), `${url}: the file is in the repository`);
+    }
   });
 });
