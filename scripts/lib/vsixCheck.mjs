@@ -3,9 +3,11 @@
 // extension's view container and welcome view: the packaged extension installs and activates.
 // Then the venue bundles: every one is in the installed folder and loads there with its shared
 // libraries (no node_modules), and "Try the Sandbox" adds an account of every venue, which loads
-// each venue's bundle in the real extension host.
+// each venue's bundle in the real extension host. The media: the PNG icon and every walkthrough
+// page are in the .vsix and the screenshot is not (.vscodeignore), the packaged readme shows it by
+// an https URL, and the walkthrough opens in the workbench.
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
@@ -17,6 +19,35 @@ const VENUES = ['mexc', 'binance', 'bybit', 'multiwa', 'mixin'];
 const LIBS = ['axios', 'ws', 'zod'];
 /** The venues' names as the inbox tree shows them (venues/<venue>/descriptor.ts). */
 const VENUE_NAMES = ['MEXC P2P', 'Binance C2C', 'Bybit P2P', 'MultiWA (WhatsApp gateway)', 'Mixin Messenger bot'];
+
+/**
+ * What the .vsix must and must not carry besides the bundles, read from the installed folder (what
+ * code-server unpacked from it) and its package.json.
+ * @param {string} installedDir
+ * @returns {{ name: string, ok: boolean, detail: string }[]}
+ */
+export function mediaChecks(installedDir) {
+  const manifest = JSON.parse(readFileSync(join(installedDir, 'package.json'), 'utf8'));
+  const absent = (files) => files.filter((f) => !f || !existsSync(join(installedDir, f)));
+  const checks = [];
+  const expect = (name, missing) => checks.push({ name, ok: missing.length === 0, detail: missing.length ? `missing ${missing.join(', ')}` : '' });
+  expect('the .vsix carries the PNG icon the manifest names', absent([manifest.icon]).concat(manifest.icon?.endsWith('.png') ? [] : [`a PNG icon (icon is ${manifest.icon})`]));
+  const steps = (manifest.contributes?.walkthroughs ?? []).flatMap((w) => w.steps);
+  expect('the .vsix carries every walkthrough page', steps.length ? absent(steps.map((s) => s.media?.markdown ?? s.media?.image)) : ['the walkthrough']);
+  expect('the .vsix carries the media the extension uses', absent(['media/venue-chat.svg', 'media/chat.css']));
+  // .vscodeignore leaves the screenshot out on purpose: the store page shows it from the repository.
+  const screenshot = existsSync(join(installedDir, 'media', 'screenshot.png'));
+  checks.push({ name: 'the .vsix leaves media/screenshot.png out, as .vscodeignore says', ok: !screenshot, detail: screenshot ? 'it is in the .vsix' : '' });
+  const readme = existsSync(join(installedDir, 'readme.md')) ? readFileSync(join(installedDir, 'readme.md'), 'utf8') : '';
+  const images = [...readme.matchAll(/!\[[^\]]*\]\(([^)\s]+)\)/g)].map((m) => m[1]);
+  const local = images.filter((url) => !url.startsWith('https://'));
+  checks.push({
+    name: 'the packaged readme shows the screenshot by an https URL',
+    ok: images.some((url) => url.endsWith('/media/screenshot.png')) && local.length === 0,
+    detail: readme ? `images: ${images.join(', ') || 'none'}` : 'no readme.md',
+  });
+  return checks;
+}
 
 /** @returns {Promise<{passed: number, failed: number, note?: string}>} */
 export async function checkVsix() {
@@ -54,6 +85,7 @@ export async function checkVsix() {
       }
     });
     check('each installed venue bundle loads on its own', unloadable.length === 0, unloadable.length ? `failed: ${unloadable.join(', ')}` : '');
+    for (const { name, ok, detail } of mediaChecks(join(extensionsDir, installed ?? 'missing'))) check(name, ok, detail);
     server = await launchCodeServer({ userDataDir, extensionsDir, folder: join(dir, 'workspace') });
     browser = await chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: CHROMIUM_ARGS });
     page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
@@ -72,6 +104,14 @@ export async function checkVsix() {
     await page.locator('.monaco-list-row[aria-level="1"]').filter({ hasText: VENUE_NAMES[0] }).first().waitFor({ timeout: 60_000 });
     await page.locator(`.monaco-list-row[aria-level="1"][aria-setsize="${VENUE_NAMES.length}"]`).first().waitFor({ timeout: 90_000 });
     check('"Try the Sandbox" adds an account of every venue (each venue bundle loaded in the extension host)', true);
+    // The walkthrough is registered and its strings resolve: opened from the palette like a user
+    // would, its localized title and first step show.
+    await runFromPalette(page, 'Welcome: Open Walkthrough...');
+    await page.keyboard.type('Get Started with Venue Chat');
+    await page.locator('.quick-input-list .monaco-list-row').filter({ hasText: 'Get Started with Venue Chat' }).first().waitFor({ timeout: 15_000 });
+    await page.keyboard.press('Enter');
+    await page.getByText('Try the sandbox first').first().waitFor({ timeout: 30_000 });
+    check('the walkthrough opens in the workbench with its localized steps', true);
     await page.screenshot({ path: join(repoRoot, 'test-results', 'vsix-installed.png') }).catch(() => {});
   } catch (err) {
     check('packaged extension', false, String(err.message ?? err).split('\n')[0]);
@@ -85,4 +125,14 @@ export async function checkVsix() {
   }
   const failed = checks.filter((ok) => !ok).length;
   return { passed: checks.length - failed, failed };
+}
+
+/** Opens the command palette and runs the command with this exact title. */
+async function runFromPalette(page, title) {
+  await page.keyboard.press('F1');
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor({ timeout: 10_000 });
+  await input.fill(`>${title}`);
+  await page.locator('.quick-input-list .monaco-list-row').filter({ hasText: title }).first().waitFor({ timeout: 15_000 });
+  await page.keyboard.press('Enter');
 }

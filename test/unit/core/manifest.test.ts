@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { Commands, Settings, Views } from '../../../src/extension/host/constants';
 
@@ -11,7 +11,20 @@ interface SettingSchema {
   markdownDescription?: string;
 }
 
+interface WalkthroughStep {
+  id: string;
+  title: string;
+  description: string;
+  media: { markdown?: string; image?: string | Record<string, string>; altText?: string };
+  completionEvents?: string[];
+}
+
 interface Manifest {
+  description: string;
+  icon?: string;
+  repository?: { type: string; url: string };
+  bugs?: { url: string };
+  homepage?: string;
   extensionKind?: string[];
   capabilities?: {
     untrustedWorkspaces?: { supported: boolean | 'limited'; description?: string; restrictedConfigurations?: string[] };
@@ -21,6 +34,7 @@ interface Manifest {
     commands: { command: string; title: string }[];
     views: Record<string, { id: string }[]>;
     configuration: { properties: Record<string, SettingSchema> };
+    walkthroughs?: { id: string; title: string; description: string; steps: WalkthroughStep[] }[];
   };
 }
 
@@ -85,6 +99,178 @@ describe('package.json contributions', () => {
       assert.equal(schema.description, undefined, `${name}: markdownDescription, not description`);
       const key = /^%(.+)%$/.exec(schema.markdownDescription ?? '')?.[1];
       assert.ok(key && nls[key], `${name}: markdownDescription is a package.nls.json placeholder with an entry`);
+    }
+  });
+});
+
+/** The five venues as a user knows them; the store page and the description must name each. */
+const VENUE_NAMES = [/MEXC/, /Binance/, /Bybit/, /WhatsApp|MultiWA/, /Mixin/];
+/** Phrases that promise a venue later: every venue works, so none may appear. */
+const NOT_YET = /to follow|coming|planned|soon|not yet supported/i;
+/** Workbench commands a walkthrough button may run besides the extension's own. */
+const WORKBENCH_COMMANDS = new Set(['workbench.action.openSettings', 'workbench.view.extension.venueChat']);
+
+/** Every `command:` link in a markdown text: the command id and its decoded JSON arguments. */
+function commandLinks(markdown: string): { id: string; args: unknown[] }[] {
+  return [...markdown.matchAll(/\]\(command:([\w.]+)(?:\?([^)\s]+))?\)/g)].map(([, id, query]) => ({
+    id: id!,
+    args: query ? (JSON.parse(decodeURIComponent(query)) as unknown[]) : [],
+  }));
+}
+
+/** Width and height from a PNG's IHDR chunk, or undefined when the bytes are not a PNG. */
+function pngSize(bytes: Buffer): { width: number; height: number } | undefined {
+  const signature = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+  if (bytes.length < 24 || !bytes.subarray(0, 8).equals(signature) || bytes.toString('latin1', 12, 16) !== 'IHDR') return undefined;
+  return { width: bytes.readUInt32BE(16), height: bytes.readUInt32BE(20) };
+}
+
+describe('package.json: first run and the store page', () => {
+  const root = join(__dirname, '..', '..', '..', '..');
+  const rawManifest = readFileSync(join(root, 'package.json'), 'utf8');
+  const manifest = JSON.parse(rawManifest) as Manifest;
+  const nls = JSON.parse(readFileSync(join(root, 'package.nls.json'), 'utf8')) as Record<string, string>;
+  const localized = (value: string): string => nls[/^%(.+)%$/.exec(value)?.[1] ?? ''] ?? value;
+  const commands = new Set(manifest.contributes.commands.map((c) => c.command));
+  const settings = new Set(Object.keys(manifest.contributes.configuration.properties));
+  const views = new Set(Object.values(manifest.contributes.views).flat().map((v) => v.id));
+  const walkthrough = manifest.contributes.walkthroughs?.[0];
+  const step = (id: string): WalkthroughStep => {
+    const found = walkthrough?.steps.find((s) => s.id === id);
+    assert.ok(found, `walkthrough step ${id}`);
+    return found;
+  };
+  const markdownOf = (s: WalkthroughStep): string => readFileSync(join(root, s.media.markdown!), 'utf8');
+
+  it('has a localized entry for every %key% anywhere in package.json', () => {
+    const keys = [...rawManifest.matchAll(/"%([^"%]+)%"/g)].map(([, key]) => key!);
+    assert.ok(keys.length > 40, 'the manifest is localized through package.nls.json');
+    const missing = keys.filter((key) => typeof nls[key] !== 'string' || nls[key].trim() === '');
+    assert.deepEqual(missing, []);
+  });
+
+  it('contributes one walkthrough: sandbox, real account, notifications, keyboard', () => {
+    assert.equal(manifest.contributes.walkthroughs?.length, 1);
+    assert.ok(walkthrough!.title.startsWith('%') && walkthrough!.description.startsWith('%'), 'title and description through package.nls.json');
+    assert.deepEqual(walkthrough!.steps.map((s) => s.id), ['trySandbox', 'addAccount', 'notifications', 'keyboard']);
+    for (const s of walkthrough!.steps) {
+      assert.match(s.title, /^%.+%$/, `${s.id}: title through package.nls.json`);
+      assert.match(s.description, /^%.+%$/, `${s.id}: description through package.nls.json`);
+    }
+  });
+
+  it('gives every step a markdown page under media/walkthrough/ that exists (and small images, if any)', () => {
+    for (const s of walkthrough!.steps) {
+      const page = s.media.markdown ?? '';
+      assert.ok(page.startsWith('media/walkthrough/') && page.endsWith('.md'), `${s.id}: markdown under media/walkthrough/`);
+      assert.ok(existsSync(join(root, page)), `${page} exists`);
+      assert.ok(markdownOf(s).trim().length > 200, `${page} has content`);
+      for (const [, image] of markdownOf(s).matchAll(/!\[[^\]]*\]\(([^)\s]+)/g)) {
+        const file = join(root, 'media', 'walkthrough', image!);
+        assert.ok(existsSync(file), `${page}: image ${image} exists`);
+        assert.ok(statSync(file).size < 100_000, `${page}: image ${image} is under 100 KB`);
+      }
+    }
+  });
+
+  it('links only to commands that exist: the extension\'s contributed ones and named workbench commands', () => {
+    for (const s of walkthrough!.steps) {
+      for (const text of [localized(s.description), markdownOf(s)]) {
+        for (const { id } of commandLinks(text)) {
+          assert.ok(id.startsWith('venueChat.') ? commands.has(id) : WORKBENCH_COMMANDS.has(id), `${s.id}: command:${id} is contributed`);
+        }
+      }
+    }
+  });
+
+  it('completes each step on events that name contributed commands, settings and views', () => {
+    for (const s of walkthrough!.steps) {
+      assert.ok(s.completionEvents?.length, `${s.id}: completionEvents`);
+      for (const event of s.completionEvents!) {
+        const [kind, target] = event.split(/:(.*)/s);
+        if (kind === 'onCommand') assert.ok(commands.has(target!), `${s.id}: ${event} is a contributed command`);
+        else if (kind === 'onSettingChanged') assert.ok(settings.has(target!), `${s.id}: ${event} is a contributed setting`);
+        else if (kind === 'onView') assert.ok(views.has(target!), `${s.id}: ${event} is a contributed view`);
+        else assert.fail(`${s.id}: unexpected completion event ${event}`);
+      }
+    }
+  });
+
+  it('sandbox step: a button that runs Try the Sandbox, done when it ran', () => {
+    const s = step('trySandbox');
+    assert.ok(commandLinks(localized(s.description)).some((l) => l.id === 'venueChat.trySandbox'));
+    assert.ok(s.completionEvents?.includes('onCommand:venueChat.trySandbox'));
+  });
+
+  it('account step: a button for Add Account, and the key each venue needs', () => {
+    const s = step('addAccount');
+    assert.ok(commandLinks(localized(s.description)).some((l) => l.id === 'venueChat.addAccount'));
+    assert.ok(s.completionEvents?.includes('onCommand:venueChat.addAccount'));
+    const page = markdownOf(s);
+    for (const venue of VENUE_NAMES) assert.match(page, venue);
+    // The permissions the venues' account forms ask for (src/extension/venues/*/descriptor.ts).
+    for (const need of ['P2P Deal Order', 'C2C', 'P2P', 'API key', 'keystore']) assert.ok(page.includes(need), need);
+  });
+
+  it('notifications step: a button opening the notification setting, done when it changes', () => {
+    const s = step('notifications');
+    const settingLinks = commandLinks(localized(s.description)).filter((l) => l.id === 'workbench.action.openSettings');
+    assert.equal(settingLinks.length, 1, 'one button opens the settings');
+    const query = settingLinks[0]!.args[0];
+    assert.ok(typeof query === 'string' && [...settings].some((name) => name.startsWith(query)) && 'venueChat.notifications.incoming'.startsWith(query), `the settings search ${String(query)} shows venueChat.notifications.incoming`);
+    assert.ok(s.completionEvents?.includes('onSettingChanged:venueChat.notifications.incoming'));
+    assert.match(markdownOf(s), /venueChat\.notifications\.incoming/);
+    assert.match(markdownOf(s), /Mute Notifications for This Chat/);
+  });
+
+  // Key chords are another branch's keybindings and the README's Keyboard section: naming them
+  // here would go stale. Enter, Shift+Enter and the arrow keys are the tree's and the composer's own.
+  it('keyboard step: the inbox view and the palette, with no key chords of its own', () => {
+    const s = step('keyboard');
+    assert.ok(s.completionEvents?.includes('onView:venueChat.inbox'));
+    const page = markdownOf(s);
+    assert.match(page, /Enter/);
+    assert.match(page, /Command Palette/);
+    assert.match(page, /Keyboard section of the project's README/);
+    assert.doesNotMatch(page, /\b(Ctrl|Cmd|Alt|Option|Meta)\s*\+/i);
+  });
+
+  it('has a PNG icon of at least 128×128 (the marketplace refuses SVG icons)', () => {
+    const icon = manifest.icon ?? '';
+    assert.ok(icon.endsWith('.png'), `icon ${icon}`);
+    const size = pngSize(readFileSync(join(root, icon)));
+    assert.ok(size, `${icon} is a PNG`);
+    assert.ok(size.width >= 128 && size.height >= 128, `${size.width}×${size.height}`);
+    assert.equal(size.width, size.height, 'square');
+  });
+
+  it('names its repository, issue tracker and home page', () => {
+    assert.equal(manifest.repository?.type, 'git');
+    assert.match(manifest.repository?.url ?? '', /^https:\/\/github\.com\/[\w-]+\/[\w-]+(\.git)?$/);
+    const repo = manifest.repository!.url.replace(/\.git$/, '');
+    assert.equal(manifest.bugs?.url, `${repo}/issues`);
+    assert.equal(manifest.homepage, `${repo}#readme`);
+  });
+
+  it('claims in its description only venues that work, and names all five', () => {
+    const description = localized(manifest.description);
+    assert.notEqual(description, manifest.description, 'description through package.nls.json');
+    assert.doesNotMatch(description, NOT_YET);
+    for (const venue of VENUE_NAMES) assert.match(description, venue);
+  });
+
+  it('store page: all five venues as working, and the screenshot by an address the marketplace can load', () => {
+    const page = readFileSync(join(root, 'docs', 'marketplace.md'), 'utf8');
+    assert.doesNotMatch(page, NOT_YET);
+    for (const venue of VENUE_NAMES) assert.match(page, venue);
+    // vsce rewrites relative links against the repository root, not docs/, and the .vsix leaves
+    // the screenshot out (.vscodeignore): so every image is an https URL of a file in this repository.
+    const images = [...page.matchAll(/!\[[^\]]*\]\(([^)\s]+)\)/g)].map(([, url]) => url!);
+    const repo = manifest.repository!.url.replace(/\.git$/, '');
+    assert.ok(images.includes(`${repo}/raw/HEAD/media/screenshot.png`), 'shows media/screenshot.png');
+    for (const url of images) {
+      assert.ok(url.startsWith(`${repo}/raw/HEAD/`), `${url}: from the repository`);
+      assert.ok(existsSync(join(root, url.slice(`${repo}/raw/HEAD/`.length))), `${url}: the file is in the repository`);
     }
   });
 });
