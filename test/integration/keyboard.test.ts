@@ -67,6 +67,12 @@ describe('keyboard shortcuts in a real VS Code (MEXC sandbox)', function () {
     await until(() => paneOf(second) === undefined || undefined, 'the pane closed');
     await control(sandbox.mexc.control, '/inject', { conversationId: second.conversationId, content: `for mark read ${Date.now()}` });
     await until(() => unread(second) > 0 || undefined, 'unread again');
+    // Into the tree the way a person gets there (from the first chat's pane, in front again), so the
+    // tree's own binding applies: a key pressed while the workbench has not yet seen the focus move
+    // would be the pane's Mark Read, on the pane's conversation.
+    await until(async () => (await driver.count({ selector: BOX, scope: 'webview' })) > 0 || undefined, 'the first chat in front', 15000);
+    await driver.press({ selector: BOX, key: 'Control+Alt+J', scope: 'webview' });
+    await until(async () => (await treeFocused()) || undefined, 'the inbox tree focused', 10000);
     await driver.press({ selector: TREE, key: 'Control+Alt+H', scope: 'workbench' });
     await until(() => unread(second) === 0 || undefined, 'marked read by the keybinding', 10000);
     assert.equal(paneOf(second), undefined, 'marking read opened nothing');
