@@ -173,7 +173,17 @@ async function startInbox(context: vscode.ExtensionContext, log: RedactingLog, s
     }
   };
   subscriptions.push(inbox.onDidChangeState(updateSendContext), inbox.onDidChangeConversations(updateSendContext));
-  subscriptions.push(registry, sandbox, panels, tree, status, registry.onDidChange(updateContext), ...registerCommands({ hub: inbox, accounts, panels, downloads, pairingPanels, log, mutes, selectedConversation: () => tree.selectedConversation(), selectedAccount: () => tree.selectedAccount() }));
+  // The chat pane's title bar offers Mute or Unmute, whichever applies to the pane in front.
+  let activeChatMuted = false;
+  const updateActiveChatContext = () => {
+    const active = panels.active();
+    const muted = active !== undefined && mutes.isMuted(active.target.accountId, active.target.conversationId);
+    if (muted === activeChatMuted) return;
+    activeChatMuted = muted;
+    void vscode.commands.executeCommand('setContext', ContextKeys.activeChatMuted, muted);
+  };
+  subscriptions.push(panels.onDidChangeActive(updateActiveChatContext), mutes.onDidChange(updateActiveChatContext));
+  subscriptions.push(registry, sandbox, panels, tree, status, registry.onDidChange(updateContext), ...registerCommands({ hub: inbox, accounts, panels, downloads, pairingPanels, log, mutes, selectedConversation: () => tree.selectedConversation(), selectedAccount: () => tree.selectedAccount(), inboxOrder: () => tree.conversationsInOrder(), revealInTree: (target) => tree.reveal(target) }));
   subscriptions.push(inbox.onBadInput((e) => log.warn(`bad input (${inbox.badInputCount} so far) on ${e.where}: ${e.detail}`)));
   subscriptions.push(
     inbox.onStoreTrouble((t) => {

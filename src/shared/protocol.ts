@@ -190,6 +190,10 @@ export interface NotificationParams {
   'download/progress': DownloadProgress;
   /** A problem the user should see in the pane (bad input, a rejected send, ...). */
   'notice/show': { readonly level: 'info' | 'warning' | 'error'; readonly message: string };
+  /** Send what the composer holds, as its Send button does (the Send Message command and its keybinding). */
+  'composer/send': Record<string, never>;
+  /** Focus the composer and, where the pane can quote it, start a reply to the message under `replyTo.key`. */
+  'composer/focus': { readonly replyTo?: { readonly key: string } };
 }
 
 export type NotificationMethod = keyof NotificationParams;

@@ -41,6 +41,8 @@ export class ChatApp implements Disposable {
       'message/upsert': (params) => this.timeline.upsert(Array.isArray(params.messages) ? params.messages : []),
       'connection/state': (params) => this.onConnectionState(params),
       'notice/show': (params) => this.onNotice(params),
+      'composer/send': () => this.composer.send(),
+      'composer/focus': (params) => this.onComposerFocus(params),
       'download/progress': (params) => this.timeline.downloadProgress(params),
       'upload/progress': (params) => {
         if (typeof params.clientMessageId === 'string' && typeof params.sent === 'number' && typeof params.total === 'number') this.timeline.uploadProgress(params.clientMessageId, params.sent, params.total);
@@ -151,6 +153,14 @@ export class ChatApp implements Disposable {
     const state = parseConnectionState(params.state);
     this.header.setConnection(state);
     this.composer.setConnection(state);
+  }
+
+  /** Reply to the latest unread (a command in VS Code): the quote starts when the message is loaded and can be answered. */
+  private onComposerFocus(params: NotificationParams['composer/focus']): void {
+    const key = params.replyTo?.key;
+    const message = typeof key === 'string' ? this.timeline.messageByKey(key) : undefined;
+    if (message) this.composer.replyTo(message);
+    this.composer.focus();
   }
 
   private onNotice(params: NotificationParams['notice/show']): void {

@@ -40,6 +40,8 @@ const NOTIFICATION_METHODS = {
   'upload/progress': true,
   'download/progress': true,
   'notice/show': true,
+  'composer/send': true,
+  'composer/focus': true,
 } as const satisfies Record<NotificationMethod, true>;
 
 function isNotificationMethod(method: string): method is NotificationMethod {

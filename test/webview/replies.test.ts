@@ -120,4 +120,52 @@ describe('webview: quoted replies, locations and contacts', () => {
     assert.equal(await mexc.page.locator('.composer__location').isVisible(), false);
     assert.equal(await mexc.page.locator('.composer__contact').isVisible(), false);
   });
+
+  it('keyboard on a message: Tab reaches its Reply, Escape comes back to the message, R starts the reply (only where there is one)', async () => {
+    const chat = await suite.openWith({ messages: [asked, own, system], composer: WHATSAPP });
+    const row = chat.page.locator(`.msg[data-key="${asked.key}"]`);
+    await row.focus();
+    await chat.page.keyboard.press('Tab');
+    assert.equal(await chat.page.evaluate(() => document.activeElement?.classList.contains('msg__reply') === true && (document.activeElement.closest('.msg') as HTMLElement | null)?.dataset.key), asked.key, 'Tab from a message reaches its Reply');
+    await chat.page.keyboard.press('Escape');
+    assert.equal(await chat.page.evaluate(() => (document.activeElement as HTMLElement | null)?.dataset.key), asked.key, 'Escape goes back to the message');
+    assert.equal(await chat.page.locator('.composer__reply').isVisible(), false);
+    await chat.page.keyboard.press('r');
+    await chat.page.waitForFunction(() => document.querySelector<HTMLElement>('.composer__reply')?.hidden === false);
+    assert.equal(await replyBarText(chat), 'Replying to alice_p2p: did you pay the seller?');
+    assert.equal(await chat.page.evaluate(() => document.activeElement?.tagName), 'VSCODE-TEXT-AREA', 'the box takes focus');
+    assert.equal(await chat.page.locator(BOX).inputValue(), '', 'the R is not typed into the box');
+    await chat.page.locator(BOX).press('Escape');
+    await waitForBarHidden(chat);
+    await chat.page.locator(`.msg[data-key="${system.key}"]`).focus();
+    await chat.page.keyboard.press('r');
+    await chat.frames();
+    assert.equal(await chat.page.locator('.composer__reply').isVisible(), false, 'an order event cannot be answered');
+  });
+
+  it('the host can focus the composer with a quote (Reply to Latest Unread) and send the box as the Send button does (Ctrl+Enter)', async () => {
+    const chat = await suite.openWith({ messages: [asked, own], composer: WHATSAPP });
+    await chat.page.locator(`.msg[data-key="${own.key}"]`).focus();
+    await chat.notify('composer/focus', { replyTo: { key: asked.key } });
+    await chat.page.waitForFunction(() => document.querySelector<HTMLElement>('.composer__reply')?.hidden === false);
+    assert.equal(await replyBarText(chat), 'Replying to alice_p2p: did you pay the seller?');
+    assert.equal(await chat.page.evaluate(() => document.activeElement?.tagName), 'VSCODE-TEXT-AREA');
+    await chat.page.locator(BOX).fill('sent by the command');
+    await chat.notify('composer/send', {});
+    const send = await chat.nextRequest('message/send');
+    assert.equal(send.params.text, 'sent by the command');
+    assert.deepEqual(send.params.replyTo, { key: asked.key }, 'the same send as the button: with the reply');
+    await chat.respond(send, { key: 'k2' });
+    for (let i = 0; i < 50 && (await chat.page.locator(BOX).inputValue()) !== ''; i++) await chat.page.waitForTimeout(100);
+    assert.equal(await chat.page.locator(BOX).inputValue(), '', 'the box is cleared once the host accepted');
+    await chat.notify('composer/send', {});
+    await chat.expectNoRequest('message/send');
+
+    const plain = await suite.openWith({ messages: [asked], composer: { ...WHATSAPP, replies: false } });
+    await plain.notify('composer/focus', { replyTo: { key: asked.key } });
+    await plain.frames();
+    assert.equal(await plain.page.locator('.composer__reply').isVisible(), false, 'no quote where the venue has no replies');
+    assert.equal(await plain.page.evaluate(() => document.activeElement?.tagName), 'VSCODE-TEXT-AREA', 'the composer still takes focus');
+  });
 });
+

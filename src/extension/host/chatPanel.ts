@@ -66,6 +66,8 @@ export class ChatPanel implements vscode.Disposable {
   private rejected = 0;
   /** The media origins the pane's CSP was built with (a changed list rebuilds the page). */
   private cspOrigins: readonly string[] = [];
+  /** A composer focus asked for before the pane was ready: sent after the snapshot (the quote needs the messages). */
+  private pendingFocus: NotificationParams['composer/focus'] | undefined;
 
   constructor(
     readonly panel: vscode.WebviewPanel,
@@ -152,6 +154,22 @@ export class ChatPanel implements vscode.Disposable {
    */
   refreshComposer(): void {
     if (this.ready) void this.sendSnapshot();
+  }
+
+  /**
+   * Sends what the pane's composer holds, through the pane's own Send (the Send Message keybinding):
+   * the pane checks, numbers and queues it exactly as for its Send button. A pane still loading
+   * sends nothing, as its Send button would not.
+   */
+  sendComposer(): void {
+    this.notify('composer/send', {});
+  }
+
+  /** Focuses the composer and starts a quoted reply to the message under `replyToKey` where the venue has replies. */
+  focusComposer(replyToKey?: string): void {
+    const params = replyToKey !== undefined ? { replyTo: { key: replyToKey } } : {};
+    if (this.ready) this.notify('composer/focus', params);
+    else this.pendingFocus = params;
   }
 
   dispose(): void {
@@ -262,6 +280,10 @@ export class ChatPanel implements vscode.Disposable {
       draft: this.deps.drafts.get<string>(this.draftKey()),
     });
     for (const messages of heldBack) this.notify('message/upsert', { messages: this.forPane(messages) });
+    if (this.pendingFocus) {
+      this.notify('composer/focus', this.pendingFocus);
+      this.pendingFocus = undefined;
+    }
   }
 
   private composerCapabilities(): ComposerCapabilities {

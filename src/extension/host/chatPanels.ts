@@ -12,6 +12,9 @@ export interface PostedToPane {
 export class ChatPanels implements vscode.Disposable {
   private readonly panels = new Map<string, ChatPanel>();
   private readonly postEmitter = new vscode.EventEmitter<PostedToPane>();
+  private readonly activeEmitter = new vscode.EventEmitter<void>();
+  /** A pane became, or stopped being, the active editor (or closed). */
+  readonly onDidChangeActive = this.activeEmitter.event;
   /** Every message posted to any pane (the exported API offers it to tests; nothing in the product listens). */
   readonly onDidPost = this.postEmitter.event;
   private readonly deps: ChatPanelDeps;
@@ -42,13 +45,21 @@ export class ChatPanels implements vscode.Disposable {
     return [...this.panels.values()];
   }
 
+  /** The pane that is the active editor: what the pane's title-bar actions and keybindings act on. */
+  active(): ChatPanel | undefined {
+    return this.all().find((p) => p.panel.active);
+  }
+
   /** Takes over a panel VS Code created (a new one, or one restored after a reload). */
   adopt(panel: vscode.WebviewPanel, target: ConversationTarget): ChatPanel {
     const chat = new ChatPanel(panel, target, this.deps);
     const key = keyOf(target);
     this.panels.set(key, chat);
+    const viewState = panel.onDidChangeViewState(() => this.activeEmitter.fire());
     chat.onDidDispose(() => {
+      viewState.dispose();
       if (this.panels.get(key) === chat) this.panels.delete(key);
+      this.activeEmitter.fire();
     });
     return chat;
   }
@@ -74,6 +85,7 @@ export class ChatPanels implements vscode.Disposable {
     for (const p of this.panels.values()) p.panel.dispose();
     this.panels.clear();
     this.postEmitter.dispose();
+    this.activeEmitter.dispose();
   }
 }
 

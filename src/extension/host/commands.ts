@@ -13,13 +13,14 @@ import type { ChatPanels } from './chatPanels';
 import type { PairingPanels } from './pairingPanels';
 import { contactMessage, locationMessage, stickerMessage, structuredSchemas, type StructuredMessage } from './structuredMessages';
 import { askStructured, queueStructured } from './structuredPrompts';
-import { isScripted } from './commandArgs';
-import { Commands } from './constants';
+import { fromEditorTitle, fromTreeSelection, isScripted } from './commandArgs';
+import { Commands, Views } from './constants';
 import type { RedactingLog } from './log';
 import type { NotificationMutes } from './notificationMutes';
 import { describeState } from './stateText';
 import { UserFacingError } from './userFacingError';
 import { conversationPickItem } from './untrustedLabels';
+import { latestUnread, nextUnread, type ConversationRef, type UnreadCandidate } from './unreadNavigation';
 
 const USER_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -67,12 +68,16 @@ export interface CommandDeps {
   readonly selectedConversation: () => { accountId: string; conversationId: string } | undefined;
   /** The account selected in the inbox tree. */
   readonly selectedAccount: () => string | undefined;
+  /** Every conversation in the inbox tree's row order. */
+  readonly inboxOrder: () => ConversationRef[];
+  /** Selects a conversation's row in the tree (when the tree is shown). */
+  readonly revealInTree: (target: ConversationRef) => void;
 }
 
 export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
-  const { hub, accounts, panels, downloads, pairingPanels, log, mutes, selectedConversation, selectedAccount } = deps;
+  const { hub, accounts, panels, downloads, pairingPanels, log, mutes, selectedConversation, selectedAccount, inboxOrder, revealInTree } = deps;
 
-  const pickConversation = async (): Promise<{ accountId: string; conversationId: string } | undefined> => {
+  const pickConversation = async (title = vscode.l10n.t('Open Conversation')): Promise<{ accountId: string; conversationId: string } | undefined> => {
     const items = hub.listAccounts().flatMap((a) =>
       hub.conversationsOf(a.id).map((c) => ({
         // Counterparty words: icon syntax escaped, bidi controls shown (untrustedLabels.ts).
@@ -84,7 +89,38 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
       void vscode.window.showInformationMessage(vscode.l10n.t('No conversations yet. Add an account or try the sandbox.'));
       return undefined;
     }
-    return (await vscode.window.showQuickPick(items, { title: vscode.l10n.t('Open Conversation'), matchOnDescription: true, matchOnDetail: true }))?.target;
+    return (await vscode.window.showQuickPick(items, { title, matchOnDescription: true, matchOnDetail: true }))?.target;
+  };
+
+  /**
+   * The conversation a command acts on: the one it names (a script, a tree row's menu), the selected
+   * row (the tree's keybinding), the active chat pane (its title bar, its keybindings, the palette
+   * while it is in front), the selected row, else the one the person picks.
+   */
+  const conversationFrom = async (arg: unknown, title: string): Promise<ConversationRef | undefined> => {
+    const parsed = argSchemas().conversation.safeParse(arg);
+    if (parsed.success) return { accountId: parsed.data.accountId, conversationId: parsed.data.conversationId };
+    if (fromTreeSelection(arg)) return selectedConversation() ?? (await pickConversation(title));
+    return panels.active()?.target ?? selectedConversation() ?? (await pickConversation(title));
+  };
+
+  /** Every conversation in row order, with when its newest incoming message came (read only for the unread ones). */
+  const unreadCandidates = async (): Promise<(UnreadCandidate & { newestIncomingKey?: string })[]> =>
+    Promise.all(
+      inboxOrder().map(async (ref) => {
+        const c = hub.conversation(ref.accountId, ref.conversationId);
+        const unread = c?.unread ?? 0;
+        const base = { ...ref, unread, lastActivity: c?.lastActivity ?? 0 };
+        if (unread <= 0) return base;
+        const page = await hub.readNewestPage(ref.accountId, ref.conversationId, Math.min(200, unread + 20)).catch(() => undefined);
+        const incoming = page?.messages.filter((m) => m.direction === 'in' && m.kind !== 'gap').at(-1);
+        return incoming ? { ...base, newestIncoming: incoming.time, newestIncomingKey: incoming.key } : base;
+      }),
+    );
+
+  const noUnread = (): undefined => {
+    void vscode.window.showInformationMessage(vscode.l10n.t('No unread messages.'));
+    return undefined;
   };
 
   const pickAccount = async (title: string): Promise<string | undefined> => {
@@ -193,8 +229,7 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
       vscode.commands.registerCommand(
         command,
         run(muted ? 'Mute' : 'Unmute', async (arg?: unknown) => {
-          const parsed = argSchemas().conversation.safeParse(arg);
-          const target = parsed.success ? { accountId: parsed.data.accountId, conversationId: parsed.data.conversationId } : (selectedConversation() ?? (await pickConversation()));
+          const target = await conversationFrom(arg, muted ? vscode.l10n.t('Mute Notifications') : vscode.l10n.t('Unmute Notifications'));
           if (!target) return false;
           await mutes.setMuted(target.accountId, target.conversationId, muted);
           log.info(`notifications ${muted ? 'muted' : 'unmuted'} for ${hub.conversation(target.accountId, target.conversationId)?.title ?? target.conversationId}`);
@@ -202,6 +237,40 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
         }),
       ),
     ),
+    vscode.commands.registerCommand(
+      Commands.markRead,
+      run('Mark Read', async (arg?: unknown) => {
+        const target = await conversationFrom(arg, vscode.l10n.t('Mark Conversation Read'));
+        if (!target) return false;
+        if (!hub.conversation(target.accountId, target.conversationId)) throw new UserFacingError('not-found', vscode.l10n.t('No such conversation.'));
+        await hub.markRead(target.accountId, target.conversationId);
+        return true;
+      }),
+    ),
+    vscode.commands.registerCommand(
+      Commands.nextUnread,
+      run('Next Unread', async () => {
+        const target = nextUnread(await unreadCandidates(), panels.active()?.target ?? selectedConversation());
+        if (!target) return noUnread();
+        panels.open(target);
+        revealInTree(target);
+        return target;
+      }),
+    ),
+    vscode.commands.registerCommand(
+      Commands.replyToLatestUnread,
+      run('Reply to Latest Unread', async () => {
+        const candidates = await unreadCandidates();
+        const target = latestUnread(candidates);
+        if (!target) return noUnread();
+        const key = candidates.find((c) => c.accountId === target.accountId && c.conversationId === target.conversationId)?.newestIncomingKey;
+        // The pane quotes the message only where the venue has replies; elsewhere the composer just takes focus.
+        panels.open(target).focusComposer(key);
+        revealInTree(target);
+        return { ...target, ...(key !== undefined ? { replyTo: key } : {}) };
+      }),
+    ),
+    vscode.commands.registerCommand(Commands.focusInbox, () => vscode.commands.executeCommand(`${Views.inbox}.focus`)),
     vscode.commands.registerCommand(Commands.openSelectedConversation, () => {
       const target = selectedConversation();
       if (target && hub.conversation(target.accountId, target.conversationId)) panels.open(target);
@@ -216,7 +285,14 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
           const message = await hub.send({ accountId, conversationId, kind, text, clientMessageId: parsed.data.clientMessageId ?? randomUUID().replace(/-/g, ''), replyTo });
           return { key: message.key, clientMessageId: message.clientMessageId };
         }
-        const target = await pickConversation();
+        // In a chat pane (its Ctrl+Enter, the palette while it is in front): the pane sends what its
+        // composer holds, through its Send button's own path.
+        const pane = panels.active();
+        if (pane) {
+          pane.sendComposer();
+          return undefined;
+        }
+        const target = await pickConversation(vscode.l10n.t('Send Message'));
         if (!target) return undefined;
         const text = await vscode.window.showInputBox({ title: vscode.l10n.t('Send Message'), prompt: hub.conversation(target.accountId, target.conversationId)?.title });
         if (!text?.trim()) return undefined;
@@ -240,7 +316,7 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
             if (!parsed.ok) throw invalid(name, parsed.issues);
             ({ target, composed, options } = parsed);
           } else {
-            target = selectedConversation() ?? (await pickConversation());
+            target = panels.active()?.target ?? selectedConversation() ?? (await pickConversation(name));
             if (!target) return undefined;
             const title = hub.conversation(target.accountId, target.conversationId)?.title ?? target.conversationId;
             composed = await askStructured(kind, hub.adapter(target.accountId), title);
@@ -320,9 +396,11 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
     ),
     vscode.commands.registerCommand(
       Commands.reconnect,
-      run('Reconnect', async (arg?: unknown) => {
-        const parsed = argSchemas().account.safeParse(arg);
-        const ids = parsed.success ? [parsed.data.accountId] : hub.listAccounts().map((a) => a.id);
+      run('Reconnect', async (...args: unknown[]) => {
+        const parsed = argSchemas().account.safeParse(args[0]);
+        // From a chat pane's title bar: that pane's account. From the palette or the inbox's title bar: all of them.
+        const pane = fromEditorTitle(args) ? panels.active() : undefined;
+        const ids = parsed.success ? [parsed.data.accountId] : pane ? [pane.target.accountId] : hub.listAccounts().map((a) => a.id);
         await Promise.all(ids.map((id) => hub.reconnect(id)));
         return ids.length;
       }),

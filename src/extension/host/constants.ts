@@ -21,6 +21,10 @@ export const Commands = {
   showPairing: 'venueChat.showPairing',
   startConversation: 'venueChat.startConversation',
   downloadAttachment: 'venueChat.downloadAttachment',
+  focusInbox: 'venueChat.focusInbox',
+  nextUnread: 'venueChat.nextUnread',
+  replyToLatestUnread: 'venueChat.replyToLatestUnread',
+  markRead: 'venueChat.markRead',
 } as const;
 
 export const Views = {
@@ -38,6 +42,8 @@ export const ContextKeys = {
   canSendSticker: 'venueChat.canSendSticker',
   /** Some connected account can open a conversation with a user id (a Mixin bot). */
   canStartConversation: 'venueChat.canStartConversation',
+  /** The active chat pane's conversation is muted (its title bar offers Unmute instead of Mute). */
+  activeChatMuted: 'venueChat.activeChatMuted',
 } as const;
 
 export const Settings = {

@@ -53,6 +53,20 @@ export class InboxTreeProvider implements vscode.TreeDataProvider<InboxNode>, vs
     return node?.kind === 'account' ? node.accountId : undefined;
   }
 
+  /** Every conversation in the order of its row, top to bottom (what "next unread" walks). */
+  conversationsInOrder(): { accountId: string; conversationId: string }[] {
+    const walk = (node?: InboxNode): InboxNode[] => this.getChildren(node).flatMap((child) => (child.kind === 'conversation' ? [child] : walk(child)));
+    return walk().flatMap((n) => (n.kind === 'conversation' ? [{ accountId: n.accountId, conversationId: n.conversationId }] : []));
+  }
+
+  /** Selects a conversation's row (Next Unread moves the selection with it), without taking focus from the pane. */
+  reveal(target: { accountId: string; conversationId: string }): void {
+    if (!this.view.visible) return;
+    this.view.reveal({ kind: 'conversation', ...target }, { select: true, focus: false }).then(undefined, () => {
+      // A row that went away meanwhile (its account was removed): nothing to select.
+    });
+  }
+
   /** Coalesces bursts of events (a backlog arriving) into one repaint, and skips repaints that would change nothing. */
   refreshSoon(): void {
     if (this.pending) return;

@@ -127,10 +127,7 @@ export class Composer implements Disposable {
     // Clicking Send must not take focus from the box: the user goes on typing.
     this.disposables.add(listen(this.sendButton, 'mousedown', (event) => event.preventDefault()));
     this.disposables.add(
-      listen(this.sendButton, 'click', () => {
-        this.box.focus();
-        void this.sendText();
-      }),
+      listen(this.sendButton, 'click', () => this.send()),
     );
     this.disposables.add(listen(this.attachButton, 'click', () => void this.pickAttachment()));
     this.disposables.add(listen(this.mediaLinkButton, 'click', () => (this.mediaLink.isOpen ? this.mediaLink.close() : this.mediaLink.open())));
@@ -184,6 +181,12 @@ export class Composer implements Disposable {
     );
     this.replyBar.hidden = false;
     this.box.focus();
+  }
+
+  /** What the Send button does; the host's Send Message command (Ctrl+Enter) comes here too, so there is one way to send text. */
+  send(): void {
+    this.box.focus();
+    void this.sendText();
   }
 
   cancelReply(): void {

@@ -235,7 +235,7 @@ export class MessageRow {
       return;
     }
     const who = layoutOf(this.message) === 'out' ? 'your message' : 'this message';
-    parts.replyButton = el('button', { className: 'msg__reply', attrs: { type: 'button', title: 'Reply', 'aria-label': `Reply to ${who}` }, data: { action: REPLY_ACTION } }, [icons.reply()]);
+    parts.replyButton = el('button', { className: 'msg__reply', attrs: { type: 'button', title: 'Reply (R)', 'aria-label': `Reply to ${who}` }, data: { action: REPLY_ACTION } }, [icons.reply()]);
     parts.bubble.append(parts.replyButton);
   }
 

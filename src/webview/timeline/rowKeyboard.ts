@@ -3,7 +3,9 @@
 // the highest; from a message, ArrowUp/ArrowDown go to the previous/next one, PageUp/PageDown a
 // screen further, Home/End to the oldest/newest loaded message. A message that is not in the
 // document is mounted and scrolled to first (the timeline's focusRow), so every loaded message is
-// reached. Keys pressed on a control inside a row (a link, Retry, Save…) are left to it.
+// reached. A message's own controls (a link, Reply, Retry, Save…) come next with Tab; R on a message
+// starts a reply to it where the venue has replies, and Escape on one of its controls goes back to
+// the message. Other keys pressed on a control inside a row are left to it.
 import { type Disposable, listen } from '../lifecycle';
 
 export type RowDirection = 'up' | 'down';
@@ -19,6 +21,10 @@ export interface RowKeyboardDeps {
   screenFrom(index: number, direction: RowDirection): number;
   /** Mounts row `index` if needed, scrolls it into view and focuses it. */
   focusRow(index: number): void;
+  /** The index of the row `element` is inside of (a control in a message); -1 when none. */
+  rowContaining(element: Element): number;
+  /** Starts a reply to row `index`; false when that message cannot be answered. */
+  reply(index: number): boolean;
 }
 
 export function listenForRowKeys(scroller: HTMLElement, deps: RowKeyboardDeps): Disposable {
@@ -28,7 +34,15 @@ export function listenForRowKeys(scroller: HTMLElement, deps: RowKeyboardDeps): 
     if (!target) return;
     const fromList = target === scroller;
     const from = fromList ? -1 : deps.indexOfRow(target);
-    if (!fromList && from < 0) return;
+    if (!fromList && from < 0) {
+      // Escape steps back out of a message's control to the message, so the arrows walk on from there.
+      const row = event.key === 'Escape' ? deps.rowContaining(target) : -1;
+      if (row >= 0) {
+        event.preventDefault();
+        deps.focusRow(row);
+      }
+      return;
+    }
     const count = deps.rowCount();
     if (count === 0) return;
     let to: number;
@@ -51,6 +65,10 @@ export function listenForRowKeys(scroller: HTMLElement, deps: RowKeyboardDeps): 
       case 'End':
         to = count - 1;
         break;
+      case 'r':
+      case 'R':
+        if (!fromList && deps.reply(from)) event.preventDefault();
+        return;
       default:
         return;
     }

@@ -18,7 +18,7 @@ import type { VenueInfo } from '../../shared/protocol';
 import { previewText } from '../../shared/messagePreview';
 import { sanitizeChatMessage, sanitizeChatMessages } from '../../shared/messageValidator';
 import { DOWNLOAD_REQUEST_TIMEOUT_MS, DownloadBook, type CardDownload, fileCardOf, parseDownloadProgress, showDownload } from './downloads';
-import { MessageRow } from './messageRow';
+import { MessageRow, canReplyTo } from './messageRow';
 import { MessageStore, type TimelineEntry } from './messageStore';
 import { ReadMarker } from './readMarker';
 import { PrefetchDistance } from './prefetchDistance';
@@ -162,6 +162,17 @@ export class Timeline implements Disposable {
         lastInView: () => this.rows.indexAtViewportOffset(this.scroller.clientHeight - 1),
         screenFrom: (index, direction) => this.screenFrom(index, direction),
         focusRow: (index) => this.focusRow(index),
+        rowContaining: (element) => {
+          const row = element.closest('.msg');
+          const entry = row ? this.rows.entryFor(row) : undefined;
+          return entry ? this.store.indexOf(entry) : -1;
+        },
+        reply: (index) => {
+          const message = this.store.at(index)?.row.current;
+          if (!message || !this.replies || !canReplyTo(message)) return false;
+          deps.onReply(message);
+          return true;
+        },
       }),
     );
 
@@ -278,6 +289,11 @@ export class Timeline implements Disposable {
   /** Upload progress of one of our messages with a file (kept on the row whether it is mounted or not). */
   uploadProgress(clientMessageId: string, sent: number, total: number): void {
     this.store.getByClientId(clientMessageId)?.row.setUploadProgress(sent, total);
+  }
+
+  /** The loaded message shown under `key`, if any. */
+  messageByKey(key: string): ChatMessage | undefined {
+    return this.store.getByKey(key)?.row.current;
   }
 
   /**

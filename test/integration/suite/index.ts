@@ -27,6 +27,7 @@ async function loadTests(): Promise<void> {
   await import('../smoke.test');
   await import('../inbox.test');
   await import('../settings.test');
+  await import('../keyboard.test');
   await import('../accounts.test');
   await import('../deskScale.test');
   await import('../binance.test');
