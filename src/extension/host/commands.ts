@@ -104,17 +104,21 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
     return panels.active()?.target ?? selectedConversation() ?? (await pickConversation(title));
   };
 
-  /** Every conversation in row order, with when its newest incoming message came (read only for the unread ones). */
-  const unreadCandidates = async (): Promise<(UnreadCandidate & { newestIncomingKey?: string })[]> =>
+  /** Every conversation in row order, with its unread count (from memory). */
+  const unreadRows = (): UnreadCandidate[] =>
+    inboxOrder().map((ref) => {
+      const c = hub.conversation(ref.accountId, ref.conversationId);
+      return { ...ref, unread: c?.unread ?? 0, lastActivity: c?.lastActivity ?? 0 };
+    });
+
+  /** The same, with when each unread one's newest incoming message came (its newest page read from the store). */
+  const withNewestIncoming = async (rows: readonly UnreadCandidate[]): Promise<(UnreadCandidate & { newestIncomingKey?: string })[]> =>
     Promise.all(
-      inboxOrder().map(async (ref) => {
-        const c = hub.conversation(ref.accountId, ref.conversationId);
-        const unread = c?.unread ?? 0;
-        const base = { ...ref, unread, lastActivity: c?.lastActivity ?? 0 };
-        if (unread <= 0) return base;
-        const page = await hub.readNewestPage(ref.accountId, ref.conversationId, Math.min(200, unread + 20)).catch(() => undefined);
+      rows.map(async (row) => {
+        if (row.unread <= 0) return row;
+        const page = await hub.readNewestPage(row.accountId, row.conversationId, Math.min(200, row.unread + 20)).catch(() => undefined);
         const incoming = page?.messages.filter((m) => m.direction === 'in' && m.kind !== 'gap').at(-1);
-        return incoming ? { ...base, newestIncoming: incoming.time, newestIncomingKey: incoming.key } : base;
+        return incoming ? { ...row, newestIncoming: incoming.time, newestIncomingKey: incoming.key } : row;
       }),
     );
 
@@ -250,7 +254,8 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
     vscode.commands.registerCommand(
       Commands.nextUnread,
       run('Next Unread', async () => {
-        const target = nextUnread(await unreadCandidates(), panels.active()?.target ?? selectedConversation());
+        // Unread counts are in memory: no message is read to find the next one.
+        const target = nextUnread(unreadRows(), panels.active()?.target ?? selectedConversation());
         if (!target) return noUnread();
         panels.open(target);
         revealInTree(target);
@@ -260,7 +265,7 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
     vscode.commands.registerCommand(
       Commands.replyToLatestUnread,
       run('Reply to Latest Unread', async () => {
-        const candidates = await unreadCandidates();
+        const candidates = await withNewestIncoming(unreadRows());
         const target = latestUnread(candidates);
         if (!target) return noUnread();
         const key = candidates.find((c) => c.accountId === target.accountId && c.conversationId === target.conversationId)?.newestIncomingKey;
@@ -316,7 +321,7 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
             if (!parsed.ok) throw invalid(name, parsed.issues);
             ({ target, composed, options } = parsed);
           } else {
-            target = panels.active()?.target ?? selectedConversation() ?? (await pickConversation(name));
+            target = await conversationFrom(undefined, name);
             if (!target) return undefined;
             const title = hub.conversation(target.accountId, target.conversationId)?.title ?? target.conversationId;
             composed = await askStructured(kind, hub.adapter(target.accountId), title);
