@@ -47,6 +47,9 @@ describe('keyboard shortcuts in a real VS Code (MEXC sandbox)', function () {
 
   it('Ctrl+Alt+J in the chat pane focuses the inbox; Ctrl+Alt+U there opens the next unread conversation', async () => {
     await vscode.commands.executeCommand('venueChat.openConversation', { accountId, conversationId: String(first.conversationId) });
+    // Into the composer as a person gets there: a click (whether the page takes focus by itself as
+    // it opens depends on the headless browser's window focus; CI once timed out waiting for it).
+    await driver.click({ selector: BOX, scope: 'webview', timeoutMs: 15000 });
     await until(async () => (await driver.count({ selector: '.composer__box:focus, .composer__box:focus-within', scope: 'webview' })) > 0 || undefined, 'the composer focused', 20000);
     await driver.press({ selector: BOX, key: 'Control+Alt+J', scope: 'webview' });
     await until(async () => (await treeFocused()) || undefined, 'the inbox tree focused', 10000);
