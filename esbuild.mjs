@@ -39,11 +39,16 @@ const common = {
 // dist/lib/<name>.js, and required from there by a relative path (the .vsix has no node_modules).
 // The main bundle requires axios only on first use; ws only the venue bundles use. zod is the
 // subset the code uses (src/extension/lib/zodSubset.ts), not the whole package.
-const SHARED_LIBS = { axios: 'axios', ws: 'ws', zod: './src/extension/lib/zodSubset.ts' };
+// @vscode/l10n is shared so the one copy the host configures with the display language's bundle
+// (l10nSetup.ts) is the copy the venue bundles translate their texts with.
+const SHARED_LIBS = { axios: 'axios', ws: 'ws', zod: './src/extension/lib/zodSubset.ts', l10n: '@vscode/l10n' };
+/** The import specifier each shared library is imported by in the sources. */
+const SHARED_SPECIFIERS = { axios: 'axios', ws: 'ws', zod: 'zod', '@vscode/l10n': 'l10n' };
+const escapeRegExp = (text) => text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 const sharedLibs = (fromBundleDir) => ({
   name: 'shared-libs',
   setup(build) {
-    build.onResolve({ filter: new RegExp(`^(${Object.keys(SHARED_LIBS).join('|')})$`) }, (args) => ({ path: `${fromBundleDir}lib/${args.path}.js`, external: true }));
+    build.onResolve({ filter: new RegExp(`^(${Object.keys(SHARED_SPECIFIERS).map(escapeRegExp).join('|')})$`) }, (args) => ({ path: `${fromBundleDir}lib/${SHARED_SPECIFIERS[args.path]}.js`, external: true }));
   },
 });
 
@@ -69,7 +74,7 @@ if (withTests) {
   builds.push({
     ...common, minify: false, name: 'unit',
     entryPoints: filesUnder('test/unit', '.test.ts'), outdir: 'dist/test/unit', outbase: 'test/unit',
-    platform: 'node', format: 'cjs', target: 'node20', external: ['vscode', 'mocha', 'playwright-core'],
+    platform: 'node', format: 'cjs', target: 'node20', external: ['vscode', 'mocha', 'playwright-core', '@vscode/l10n-dev'],
   });
   builds.push({
     ...common, minify: false, name: 'webviewTests',

@@ -1,4 +1,6 @@
 // Composition root: activate() wires the objects together and does nothing else.
+// First, so every module below reads its texts in the display language (l10nSetup.ts).
+import './l10nSetup';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { ChatMessage, ConnectionState, Conversation } from '../shared/model';

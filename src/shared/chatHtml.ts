@@ -25,8 +25,17 @@ export interface ChatPanelHtmlOptions {
   /** Audio and video may also play from the extension's own resources (media a venue sent inline, saved by the host). */
   readonly localMedia?: boolean;
   readonly title: string;
+  /** VS Code's display language (`vscode.env.language`): the page's `lang`; not a language tag → `en`. */
+  readonly language?: string;
+  /**
+   * The display language's translations of the pane's texts (`vscode.l10n.bundle`), read by the
+   * webview's @vscode/l10n before it renders (src/webview/l10nSetup.ts); none in English.
+   */
+  readonly l10nBundle?: Readonly<Record<string, string | { readonly message: string; readonly comment: readonly string[] }>>;
 }
 
+/** A BCP 47 language tag as VS Code names display languages: `en`, `zh-cn`, `pt-br`, `qps-ploc`. */
+const LANGUAGE_TAG = /^[A-Za-z]{2,8}(?:-[A-Za-z0-9]{1,8})*$/;
 const NONCE = /^[A-Za-z0-9+/_=-]{16,128}$/;
 const HOST = String.raw`(?:\*\.)?(?:[a-z0-9-]+(?:\.[a-z0-9-]+)*|\[[0-9a-f:.]+\])`;
 // A host source expression: nothing in it can end the directive or add a keyword.
@@ -104,8 +113,10 @@ export function chatPanelHtml(options: ChatPanelHtmlOptions): string {
   const csp = contentSecurityPolicy(options);
   const nonce = escapeHtml(options.nonce);
   const styles = options.styleUris.map((uri) => `    <link rel="stylesheet" href="${escapeHtml(uri)}">`).join('\n');
+  const language = options.language !== undefined && LANGUAGE_TAG.test(options.language) ? options.language : 'en';
+  const l10n = options.l10nBundle ? ` data-l10n="${escapeHtml(JSON.stringify(options.l10nBundle))}"` : '';
   return `<!DOCTYPE html>
-<html lang="en">
+<html lang="${language}">
   <head>
     <meta charset="UTF-8">
     <meta http-equiv="Content-Security-Policy" content="${escapeHtml(csp)}">
@@ -115,7 +126,7 @@ ${styles}
     <title>${escapeHtml(options.title)}</title>
   </head>
   <body>
-    <div id="app" class="app"></div>
+    <div id="app" class="app"${l10n}></div>
     <script nonce="${nonce}" src="${escapeHtml(options.scriptUri)}"></script>
   </body>
 </html>

@@ -1,5 +1,7 @@
 // Webview entry point (dist/webview.js). Acquires the VS Code API once, builds the pane, then
 // posts `webview/ready`.
+// First, so every module below reads its texts in VS Code's display language.
+import './l10nSetup';
 import { ChatApp } from './app';
 import { vscodeApi } from './vscodeApi';
 

@@ -196,6 +196,8 @@ export class ChatPanel implements vscode.Disposable {
       mediaOrigins: this.cspOrigins,
       localMedia: this.deps.localMediaRoot !== undefined,
       title: this.panel.title,
+      language: vscode.env.language,
+      l10nBundle: vscode.l10n.bundle,
     });
   }
 
