@@ -129,12 +129,13 @@ async function waitForHttp(url, child, tail, timeoutMs) {
  * Starts code-server on loopback and resolves once it answers HTTP.
  * @param {{port?: number, userDataDir: string, extensionsDir: string, folder: string,
  *          env?: Record<string,string>, settings?: object, logFile?: string, echo?: boolean,
- *          timeoutMs?: number, isolateDataHome?: boolean}} options
- *   settings: merged into User/settings.json; isolateDataHome: see below (default true).
+ *          timeoutMs?: number, isolateDataHome?: boolean, locale?: string}} options
+ *   settings: merged into User/settings.json; isolateDataHome: see below (default true);
+ *   locale: VS Code's display language (`--locale`), e.g. `qps-ploc` for the pseudo-language.
  * @returns {Promise<{url: string, port: number, child: import('node:child_process').ChildProcess, stop: () => Promise<void>, kill: () => Promise<void>}>}
  */
 export async function launchCodeServer({
-  port, userDataDir, extensionsDir, folder, env = {}, settings = {}, logFile, echo = false, timeoutMs = 60_000, isolateDataHome = true,
+  port, userDataDir, extensionsDir, folder, env = {}, settings = {}, logFile, echo = false, timeoutMs = 60_000, isolateDataHome = true, locale,
 }) {
   const cs = codeServerDir;
   if (!existsSync(markerFile)) throw new Error('code-server is not installed: call ensureCodeServer() first');
@@ -152,6 +153,7 @@ export async function launchCodeServer({
     '--config', join(userDataDir, 'code-server.yaml'),
     '--user-data-dir', userDataDir,
     '--extensions-dir', extensionsDir,
+    ...(locale ? ['--locale', locale] : []),
     folder,
   ];
   // code-server keeps logs and a heartbeat file under XDG_DATA_HOME (default ~/.local/share); tests

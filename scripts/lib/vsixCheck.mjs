@@ -5,9 +5,12 @@
 // libraries (no node_modules), and "Try the Sandbox" adds an account of every venue, which loads
 // each venue's bundle in the real extension host. The media: the PNG icon and every walkthrough
 // page are in the .vsix and the screenshot is not (.vscodeignore), the packaged readme shows it by
-// an https URL, and the walkthrough opens in the workbench.
+// an https URL, and the walkthrough opens in the workbench. Last, the languages: with a
+// pseudo-translation of package.nls.json and of the l10n bundle put beside the installed extension,
+// code-server started in the pseudo-language shows the manifest's, the host's and the chat pane's
+// texts translated, and the pane's `lang` follows VS Code's.
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
@@ -16,7 +19,9 @@ import { CHROMIUM_ARGS, CHROMIUM_PATH } from './hosts.mjs';
 import { run } from './processes.mjs';
 
 const VENUES = ['mexc', 'binance', 'bybit', 'multiwa', 'mixin'];
-const LIBS = ['axios', 'ws', 'zod'];
+const LIBS = ['axios', 'ws', 'zod', 'l10n'];
+/** VS Code's pseudo-language: every letter accented, vowels doubled, `{0}` kept. */
+const PSEUDO = 'qps-ploc';
 /** The venues' names as the inbox tree shows them (venues/<venue>/descriptor.ts). */
 const VENUE_NAMES = ['MEXC P2P', 'Binance C2C', 'Bybit P2P', 'MultiWA (WhatsApp gateway)', 'Mixin Messenger bot'];
 
@@ -35,6 +40,7 @@ export function mediaChecks(installedDir) {
   const steps = (manifest.contributes?.walkthroughs ?? []).flatMap((w) => w.steps);
   expect('the .vsix carries every walkthrough page', steps.length ? absent(steps.map((s) => s.media?.markdown ?? s.media?.image)) : ['the walkthrough']);
   expect('the .vsix carries the media the extension uses', absent(['media/venue-chat.svg', 'media/chat.css']));
+  expect('the .vsix carries the l10n bundle the manifest names', absent([manifest.l10n ? join(manifest.l10n, 'bundle.l10n.json') : undefined]));
   // .vscodeignore leaves the screenshot out on purpose: the store page shows it from the repository.
   const screenshot = existsSync(join(installedDir, 'media', 'screenshot.png'));
   checks.push({ name: 'the .vsix leaves media/screenshot.png out, as .vscodeignore says', ok: !screenshot, detail: screenshot ? 'it is in the .vsix' : '' });
@@ -85,6 +91,10 @@ export async function checkVsix() {
       }
     });
     check('each installed venue bundle loads on its own', unloadable.length === 0, unloadable.length ? `failed: ${unloadable.join(', ')}` : '');
+    // The venue bundles translate with the one @vscode/l10n the host configures (dist/lib/l10n.js):
+    // a copy of their own would never see the display language's bundle.
+    const ownCopy = ['extension.js', ...VENUES.map((v) => `venues/${v}.js`)].filter((f) => existsSync(join(dist, f)) && readFileSync(join(dist, f), 'utf8').includes('expected a string as the first argument to l10n.t'));
+    check('the main and venue bundles share dist/lib/l10n.js rather than carry their own copy', ownCopy.length === 0, ownCopy.length ? `own copy in ${ownCopy.join(', ')}` : '');
     for (const { name, ok, detail } of mediaChecks(join(extensionsDir, installed ?? 'missing'))) check(name, ok, detail);
     server = await launchCodeServer({ userDataDir, extensionsDir, folder: join(dir, 'workspace') });
     browser = await chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: CHROMIUM_ARGS });
@@ -113,8 +123,17 @@ export async function checkVsix() {
     await page.getByText('Try the sandbox first').first().waitFor({ timeout: 30_000 });
     check('the walkthrough opens in the workbench with its localized steps', true);
     await page.screenshot({ path: join(repoRoot, 'test-results', 'vsix-installed.png') }).catch(() => {});
+    await browser.close();
+    await server.stop();
+    const session = {};
+    try {
+      await checkPseudoLanguage({ dir, userDataDir, extensionsDir, installedDir: join(extensionsDir, installed ?? 'missing'), check, session });
+    } finally {
+      ({ server, browser, page } = session);
+    }
   } catch (err) {
     check('packaged extension', false, String(err.message ?? err).split('\n')[0]);
+    console.log(String(err.stack ?? err).split('\n').slice(0, 4).join('\n'));
     await page?.screenshot({ path: join(repoRoot, 'test-results', 'vsix-failed.png') }).catch(() => {});
     const rows = await page?.locator('.monaco-list-row[aria-level="1"]').evaluateAll((els) => els.map((r) => `${r.textContent} (${r.getAttribute('aria-posinset')}/${r.getAttribute('aria-setsize')})`)).catch(() => []);
     if (rows?.length) console.log(`  top-level tree rows: ${rows.join(', ')}`);
@@ -125,6 +144,83 @@ export async function checkVsix() {
   }
   const failed = checks.filter((ok) => !ok).length;
   return { passed: checks.length - failed, failed };
+}
+
+/**
+ * Starts code-server again in the pseudo-language, with pseudo-translations of the manifest's
+ * strings and of the l10n bundle beside the installed extension (where a language pack or a
+ * translator's files would put them), and checks each layer shows them: the manifest (view
+ * container, welcome view), the host (`vscode.l10n.t`: the account row), the venue bundles (the
+ * shared @vscode/l10n the host configured: a venue's account form label) and the chat pane
+ * (`@vscode/l10n` in the webview: the Send button, and `<html lang>`).
+ */
+async function checkPseudoLanguage({ dir, userDataDir, extensionsDir, installedDir, check, session }) {
+  const { getL10nPseudoLocalized } = await import('@vscode/l10n-dev');
+  const readJson = (file) => JSON.parse(readFileSync(join(installedDir, file), 'utf8'));
+  const nls = getL10nPseudoLocalized(readJson('package.nls.json'));
+  const bundle = getL10nPseudoLocalized(readJson('l10n/bundle.l10n.json'));
+  writeFileSync(join(installedDir, `package.nls.${PSEUDO}.json`), JSON.stringify(nls));
+  writeFileSync(join(installedDir, 'l10n', `bundle.l10n.${PSEUDO}.json`), JSON.stringify(bundle));
+  const pseudo = (english) => {
+    const text = bundle[english];
+    if (text === undefined) throw new Error(`the l10n bundle has no "${english}"`);
+    return typeof text === 'string' ? text : text.message;
+  };
+  // VS Code takes a display language only from a language pack it knows (user-data/languagepacks.json,
+  // which installing a pack writes): an empty core translation is enough, VS Code's own texts stay English.
+  const coreTranslations = join(dir, 'pseudo-core.i18n.json');
+  writeFileSync(coreTranslations, JSON.stringify({ version: '1.0.0', contents: {} }));
+  writeFileSync(join(userDataDir, 'languagepacks.json'), JSON.stringify({
+    // VS Code reads the first entry of `extensions` (the pack's own id) when it lists installed languages.
+    [PSEUDO]: { hash: 'venuechatpseudo', extensions: [{ extensionIdentifier: { id: 'venue-chat-tests.pseudo-language' }, version: '1.0.0' }], translations: { vscode: coreTranslations }, label: 'Pseudo' },
+  }));
+  session.server = await launchCodeServer({ userDataDir, extensionsDir, folder: join(dir, 'workspace'), locale: PSEUDO });
+  session.browser = await chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: CHROMIUM_ARGS });
+  const page = session.page = await session.browser.newPage({ viewport: { width: 1280, height: 800 } });
+  const server = session.server;
+  await page.goto(`${server.url}/?folder=${encodeURIComponent(join(dir, 'workspace'))}`);
+  const container = page.locator(`.activitybar [aria-label*="${nls['container.title']}"]`).first();
+  await container.waitFor({ timeout: 60_000 });
+  await container.click();
+  check(`${PSEUDO}: the manifest's strings (the view container)`, true);
+  // The welcome view's button, in the pseudo-language, starts the sandbox: account rows, with the host's words.
+  const trySandbox = /\[([^\]]+)\]\(command:venueChat\.trySandbox\)/.exec(nls['welcome.inbox'])?.[1] ?? 'Try the Sandbox';
+  await page.getByText(trySandbox, { exact: true }).first().click({ timeout: 30_000 });
+  const online = page.locator('.monaco-list-row[aria-level="2"]').filter({ hasText: pseudo('online') });
+  await online.first().waitFor({ timeout: 90_000 });
+  check(`${PSEUDO}: the host's strings (an account row says "${pseudo('online')}")`, true);
+  await runFromPalette(page, nls['command.addAccount'].replace(/…$/, ''));
+  const mexcName = 'MEXC P2P';
+  await page.locator('.quick-input-list .monaco-list-row').filter({ hasText: mexcName }).first().click({ timeout: 15_000 });
+  // The account's name (the venue's name is offered), then the first key field, titled by its label.
+  await page.locator('.quick-input-widget').filter({ hasText: pseudo('Add Account: label') }).first().waitFor({ timeout: 15_000 });
+  await page.keyboard.press('Enter');
+  const label = pseudo('API key (access key)');
+  await page.locator('.quick-input-widget').filter({ hasText: label }).first().waitFor({ timeout: 15_000 });
+  check(`${PSEUDO}: a venue's account form ("${label}")`, true);
+  await page.keyboard.press('Escape');
+  // A conversation: the first one under the first account.
+  const conversation = page.locator('.monaco-list-row[aria-level="3"]').first();
+  await conversation.waitFor({ timeout: 30_000 });
+  await conversation.click();
+  const pane = await webviewFrame(page, '.composer__send', 30_000);
+  const lang = await pane.evaluate(() => document.documentElement.lang);
+  const send = (await pane.locator('.composer__send').first().textContent())?.trim();
+  check(`${PSEUDO}: the chat pane's strings and lang`, lang === PSEUDO && send === pseudo('Send'), `lang ${lang}, Send button "${send}"`);
+  await page.screenshot({ path: join(repoRoot, 'test-results', `vsix-${PSEUDO}.png`) }).catch(() => {});
+}
+
+/** The first webview frame that has `selector`. */
+async function webviewFrame(page, selector, timeoutMs) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    for (const frame of page.frames()) {
+      if (frame.isDetached()) continue;
+      if (await frame.locator(selector).count().catch(() => 0)) return frame;
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`no webview shows ${selector} within ${timeoutMs} ms`);
 }
 
 /** Opens the command palette and runs the command with this exact title. */

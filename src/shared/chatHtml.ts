@@ -34,8 +34,6 @@ export interface ChatPanelHtmlOptions {
   readonly l10nBundle?: Readonly<Record<string, string | { readonly message: string; readonly comment: readonly string[] }>>;
 }
 
-/** A BCP 47 language tag as VS Code names display languages: `en`, `zh-cn`, `pt-br`, `qps-ploc`. */
-const LANGUAGE_TAG = /^[A-Za-z]{2,8}(?:-[A-Za-z0-9]{1,8})*$/;
 const NONCE = /^[A-Za-z0-9+/_=-]{16,128}$/;
 const HOST = String.raw`(?:\*\.)?(?:[a-z0-9-]+(?:\.[a-z0-9-]+)*|\[[0-9a-f:.]+\])`;
 // A host source expression: nothing in it can end the directive or add a keyword.
@@ -45,6 +43,14 @@ const SCHEME_SOURCE = /^[a-z][a-z0-9+.-]*:$/i;
 const ALLOWED_KEYWORDS: ReadonlySet<string> = new Set(["'self'"]);
 // Media origins: http(s)://host[:port], host optionally "*."-prefixed.
 const MEDIA_ORIGIN = new RegExp(String.raw`^https?://${HOST}(?::\d{1,5})?$`, 'i');
+
+/** A BCP 47 language tag as VS Code names display languages: `en`, `zh-cn`, `pt-br`, `qps-ploc`. */
+const LANGUAGE_TAG = /^[A-Za-z]{2,8}(?:-[A-Za-z0-9]{1,8})*$/;
+
+/** A page's `lang` for VS Code's display language (`vscode.env.language`): `en` when it is not a language tag. */
+export function pageLanguage(language: string | undefined): string {
+  return language !== undefined && LANGUAGE_TAG.test(language) ? language : 'en';
+}
 
 export function escapeHtml(value: string): string {
   return value.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
@@ -113,7 +119,7 @@ export function chatPanelHtml(options: ChatPanelHtmlOptions): string {
   const csp = contentSecurityPolicy(options);
   const nonce = escapeHtml(options.nonce);
   const styles = options.styleUris.map((uri) => `    <link rel="stylesheet" href="${escapeHtml(uri)}">`).join('\n');
-  const language = options.language !== undefined && LANGUAGE_TAG.test(options.language) ? options.language : 'en';
+  const language = pageLanguage(options.language);
   const l10n = options.l10nBundle ? ` data-l10n="${escapeHtml(JSON.stringify(options.l10nBundle))}"` : '';
   return `<!DOCTYPE html>
 <html lang="${language}">

@@ -2,8 +2,9 @@
 // gateway's own words. Static HTML without scripts (a new code rewrites the page); the policy lets
 // nothing load but data: images and this page's own nonce'd style. No 'vscode' here, so the page
 // is tested in a browser.
+import * as l10n from '@vscode/l10n';
 import { revealBidiControls } from '../../shared/bidiControls';
-import { escapeHtml } from '../../shared/chatHtml';
+import { escapeHtml, pageLanguage } from '../../shared/chatHtml';
 import { isSafeQrDataUrl, type PairingStatus } from '../core/inbox/pairingCode';
 
 const NONCE = /^[A-Za-z0-9+/_=-]{16,128}$/;
@@ -13,6 +14,8 @@ export interface PairingPageOptions {
   /** The account's label (the user's words). */
   readonly accountLabel: string;
   readonly pairing: PairingStatus;
+  /** VS Code's display language (`vscode.env.language`): the page's `lang`; not a language tag → `en`. */
+  readonly language?: string;
 }
 
 export function pairingPolicy(nonce: string): string {
@@ -21,7 +24,7 @@ export function pairingPolicy(nonce: string): string {
 }
 
 export function pairingTitle(accountLabel: string): string {
-  return `Pair WhatsApp: ${revealBidiControls(accountLabel)}`;
+  return l10n.t({ message: 'Pair WhatsApp: {0}', args: [revealBidiControls(accountLabel)], comment: ['{0} is the account\'s name, as the user typed it'] });
 }
 
 /** The QR image's source, or undefined when the code is missing or not a base64 PNG/SVG data: URL. */
@@ -46,25 +49,25 @@ export function pairingPageHtml(options: PairingPageOptions): string {
   const title = escapeHtml(pairingTitle(options.accountLabel));
   let body: string;
   if (pairing.state === 'paired') {
-    body = `<p class="paired" role="status">Paired</p><p>WhatsApp is linked to this account. This tab closes by itself.</p>`;
+    body = `<p class="paired" role="status">${escapeHtml(l10n.t('Paired'))}</p><p>${escapeHtml(l10n.t('WhatsApp is linked to this account. This tab closes by itself.'))}</p>`;
   } else {
     const source = qrImageSource(pairing);
     const code = source
-      ? `<div class="qr"><img src="${escapeHtml(source)}" alt="WhatsApp pairing QR code" width="264" height="264"></div>`
+      ? `<div class="qr"><img src="${escapeHtml(source)}" alt="${escapeHtml(l10n.t('WhatsApp pairing QR code'))}" width="264" height="264"></div>`
       : pairing.qrDataUrl !== undefined
-        ? `<p class="refused" role="alert">The gateway sent a code that is not a PNG or SVG image, so it is not shown. Details are in the log.</p>`
-        : `<p class="waiting" role="status">Waiting for the gateway to send a QR code…</p>`;
+        ? `<p class="refused" role="alert">${escapeHtml(l10n.t('The gateway sent a code that is not a PNG or SVG image, so it is not shown. Details are in the log.'))}</p>`
+        : `<p class="waiting" role="status">${escapeHtml(l10n.t('Waiting for the gateway to send a QR code…'))}</p>`;
     const detail = pairing.detail ? `<p class="detail">${escapeHtml(revealBidiControls(pairing.detail))}</p>` : '';
     body = [
       code,
-      '<p>Scan the code with the phone whose WhatsApp this account uses:</p>',
-      '<ol><li>Open WhatsApp on your phone</li><li>Go to Settings → Linked devices</li><li>Tap Link a device and point the phone at this code</li></ol>',
-      '<p>A new code replaces this one every few seconds until the phone is linked.</p>',
+      `<p>${escapeHtml(l10n.t('Scan the code with the phone whose WhatsApp this account uses:'))}</p>`,
+      `<ol><li>${escapeHtml(l10n.t('Open WhatsApp on your phone'))}</li><li>${escapeHtml(l10n.t({ message: 'Go to Settings → Linked devices', comment: ['Use the names WhatsApp shows in this language'] }))}</li><li>${escapeHtml(l10n.t({ message: 'Tap Link a device and point the phone at this code', comment: ['"Link a device" is the name of WhatsApp\'s button in this language'] }))}</li></ol>`,
+      `<p>${escapeHtml(l10n.t('A new code replaces this one every few seconds until the phone is linked.'))}</p>`,
       detail,
     ].join('');
   }
   return `<!DOCTYPE html>
-<html lang="en">
+<html lang="${pageLanguage(options.language)}">
 <head>
 <meta charset="UTF-8">
 <meta http-equiv="Content-Security-Policy" content="${escapeHtml(policy)}">

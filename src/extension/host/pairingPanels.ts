@@ -111,7 +111,7 @@ export class PairingPanels implements vscode.Disposable {
       open.closeTimer = undefined;
     }
     open.panel.title = pairingTitle(label);
-    const html = pairingPageHtml({ nonce: randomBytes(16).toString('base64'), accountLabel: label, pairing });
+    const html = pairingPageHtml({ nonce: randomBytes(16).toString('base64'), accountLabel: label, pairing, language: vscode.env.language });
     // Same content: leave the page alone (a rewrite reloads it). The nonce differs, so compare without it.
     const shows = JSON.stringify([label, pairing]);
     if (open.shows === shows) return;

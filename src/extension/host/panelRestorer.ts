@@ -3,6 +3,7 @@
 // stands by (the previous window's extension host has not let go yet). Such panels wait with a
 // short explanation and are adopted as soon as the inbox runs here.
 import * as vscode from 'vscode';
+import { pageLanguage } from '../../shared/chatHtml';
 import type { ConversationTarget } from './chatPanel';
 import { Views } from './constants';
 
@@ -66,5 +67,5 @@ function waitingHtml(): string {
   const text = vscode.l10n.t('Venue Chat is running in another window. This conversation opens here when the inbox moves to this window.')
     .replace(/&/g, '&amp;')
     .replace(/</g, '&lt;');
-  return `<!DOCTYPE html><html><head><meta http-equiv="Content-Security-Policy" content="default-src 'none'"></head><body style="font-family: var(--vscode-font-family); color: var(--vscode-foreground); padding: 1em">${text}</body></html>`;
+  return `<!DOCTYPE html><html lang="${pageLanguage(vscode.env.language)}"><head><meta http-equiv="Content-Security-Policy" content="default-src 'none'"></head><body style="font-family: var(--vscode-font-family); color: var(--vscode-foreground); padding: 1em">${text}</body></html>`;
 }
