@@ -1,29 +1,51 @@
 // One line that stands for a message in the conversation list (tree descriptions, notifications).
 // Structured kinds say what they are when they have no text; a withdrawn message never shows its
 // original text there either.
+import * as l10n from '@vscode/l10n';
 import type { ChatMessage, MessageKind, MessagePayload } from './model';
 
 export const PREVIEW_LENGTH = 80;
 
-const KIND_LABELS: Readonly<Record<MessageKind, string>> = {
-  text: '',
-  markdown: '',
-  image: '[Image]',
-  video: '[Video]',
-  audio: '[Audio]',
-  file: '[File]',
-  sticker: '[Sticker]',
-  contact: '[Contact]',
-  location: '[Location]',
-  card: '[Card]',
-  buttons: '[Buttons]',
-  live: '[Live stream]',
-  reaction: '[Reaction]',
-  poll: '[Poll]',
-  system: '[Event]',
-  recall: '[Message withdrawn]',
-  gap: '[Connection gap]',
-};
+/** What a message of `kind` is called in a preview ('' for text), in the user's language. */
+function kindLabel(kind: MessageKind): string {
+  switch (kind) {
+    case 'text':
+    case 'markdown':
+      return '';
+    case 'image':
+      return l10n.t({ message: '[Image]', comment: ['Stands for a message of this kind in the conversation list.'] });
+    case 'video':
+      return l10n.t({ message: '[Video]', comment: ['Stands for a message of this kind in the conversation list.'] });
+    case 'audio':
+      return l10n.t({ message: '[Audio]', comment: ['Stands for a message of this kind in the conversation list.'] });
+    case 'file':
+      return l10n.t({ message: '[File]', comment: ['Stands for a message of this kind in the conversation list.'] });
+    case 'sticker':
+      return l10n.t({ message: '[Sticker]', comment: ['Stands for a message of this kind in the conversation list.'] });
+    case 'contact':
+      return l10n.t({ message: '[Contact]', comment: ['Stands for a message of this kind in the conversation list.'] });
+    case 'location':
+      return l10n.t({ message: '[Location]', comment: ['Stands for a message of this kind in the conversation list.'] });
+    case 'card':
+      return l10n.t({ message: '[Card]', comment: ['Stands for a message of this kind in the conversation list.'] });
+    case 'buttons':
+      return l10n.t({ message: '[Buttons]', comment: ['Stands for a message of this kind in the conversation list.'] });
+    case 'live':
+      return l10n.t({ message: '[Live stream]', comment: ['Stands for a message of this kind in the conversation list.'] });
+    case 'reaction':
+      return l10n.t({ message: '[Reaction]', comment: ['Stands for a message of this kind in the conversation list.'] });
+    case 'poll':
+      return l10n.t({ message: '[Poll]', comment: ['Stands for a message of this kind in the conversation list.'] });
+    case 'system':
+      return l10n.t({ message: '[Event]', comment: ['Stands for a message of this kind in the conversation list.'] });
+    case 'recall':
+      return l10n.t({ message: '[Message withdrawn]', comment: ['Stands for a message of this kind in the conversation list.'] });
+    case 'gap':
+      return l10n.t({ message: '[Connection gap]', comment: ['Stands for a message of this kind in the conversation list.'] });
+    default:
+      return `[${String(kind as string)}]`;
+  }
+}
 
 function oneLine(text: string): string {
   return text.replace(/\s+/g, ' ').trim();
@@ -59,7 +81,7 @@ function payloadText(payload: MessagePayload): string {
     case 'buttons':
       return payload.buttons.map((b) => b.label).join(' · ');
     case 'reaction':
-      return payload.emoji || 'removed';
+      return payload.emoji || l10n.t({ message: 'removed', comment: ['A reaction that was taken back.'] });
     case 'poll':
       return payload.question;
     case 'live':
@@ -72,7 +94,10 @@ function payloadText(payload: MessagePayload): string {
 
 /** An order or system event as a sentence: "Order 42: paid (BUYER_PAYED)". */
 export function orderEventText(payload: Extract<MessagePayload, { type: 'system' }>): string {
-  return [payload.orderId ? `Order ${payload.orderId}:` : '', payload.event, payload.state ? `(${payload.state})` : ''].filter(Boolean).join(' ');
+  const { orderId, event, state } = payload;
+  if (orderId && state) return l10n.t({ message: 'Order {0}: {1} ({2})', args: [orderId, event, state], comment: ['{0} is an order number, then the event and the venue\'s state code as the venue named them.'] });
+  if (orderId) return l10n.t({ message: 'Order {0}: {1}', args: [orderId, event], comment: ['{0} is an order number, then the event and the venue\'s state code as the venue named them.'] });
+  return state ? `${event} (${state})` : event;
 }
 
 /**
@@ -91,8 +116,8 @@ export function markdownPreview(text: string): string {
 
 /** A short single-line preview of `message` ('' for an empty text message). */
 export function previewText(message: ChatMessage): string {
-  const label = Object.hasOwn(KIND_LABELS, message.kind) ? KIND_LABELS[message.kind] : `[${String(message.kind)}]`;
-  if (message.recalled || message.kind === 'recall') return KIND_LABELS.recall;
+  const label = kindLabel(message.kind);
+  if (message.recalled || message.kind === 'recall') return kindLabel('recall');
   const text = oneLine(message.kind === 'markdown' ? markdownPreview(message.text ?? '') : (message.text ?? ''));
   const structured = message.payload && message.payload.type === message.kind ? oneLine(payloadText(message.payload)) : '';
   let body = text || structured;

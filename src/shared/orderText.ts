@@ -1,17 +1,25 @@
 // How an order reads, in the tree, the pane header and conversation subtitles: the same words
 // everywhere. Plain TypeScript for both bundles; amounts are shown exactly as the venue wrote them.
+// The words are translated when asked for (@vscode/l10n), never at module load.
+import * as l10n from '@vscode/l10n';
 import type { OrderContext, OrderState } from './model';
 
-const STATE_WORDS: Readonly<Record<OrderState, string>> = {
-  'awaiting-payment': 'Awaiting payment',
-  paid: 'Paid',
-  appeal: 'In appeal',
-  'in-progress': 'In progress',
-  completed: 'Completed',
-  cancelled: 'Cancelled',
-  expired: 'Expired',
-  unknown: 'Unknown state',
-};
+function stateWords(state: Exclude<OrderState, 'in-progress' | 'unknown'>): string {
+  switch (state) {
+    case 'awaiting-payment':
+      return l10n.t({ message: 'Awaiting payment', comment: ['An order\'s state, in the inbox and the chat header.'] });
+    case 'paid':
+      return l10n.t({ message: 'Paid', comment: ['An order\'s state, in the inbox and the chat header.'] });
+    case 'appeal':
+      return l10n.t({ message: 'In appeal', comment: ['An order\'s state, in the inbox and the chat header.'] });
+    case 'completed':
+      return l10n.t({ message: 'Completed', comment: ['An order\'s state, in the inbox and the chat header.'] });
+    case 'cancelled':
+      return l10n.t({ message: 'Cancelled', comment: ['An order\'s state, in the inbox and the chat header.'] });
+    case 'expired':
+      return l10n.t({ message: 'Expired', comment: ['An order\'s state, in the inbox and the chat header.'] });
+  }
+}
 
 /** The trade is still running (its chat matters now). */
 export function isOrderOpen(state: OrderState): boolean {
@@ -20,8 +28,9 @@ export function isOrderOpen(state: OrderState): boolean {
 
 /** The state in words; states without a word of their own carry the venue's. */
 export function orderStateText(order: Pick<OrderContext, 'state' | 'venueState'>): string {
-  const words = STATE_WORDS[order.state];
-  return order.state === 'in-progress' || order.state === 'unknown' ? `${words} (${order.venueState})` : words;
+  if (order.state === 'in-progress') return l10n.t({ message: 'In progress ({0})', args: [order.venueState], comment: ['An order\'s state, in the inbox and the chat header.', "{0} is the venue's own state code."] });
+  if (order.state === 'unknown') return l10n.t({ message: 'Unknown state ({0})', args: [order.venueState], comment: ['An order\'s state, in the inbox and the chat header.', "{0} is the venue's own state code."] });
+  return stateWords(order.state);
 }
 
 function amount(value: string | undefined, unit: string | undefined): string | undefined {
@@ -38,8 +47,8 @@ export function fiatAmountText(order: OrderContext): string | undefined {
 export function orderSideText(order: OrderContext): string | undefined {
   const quantity = amount(order.quantity, order.asset) ?? order.asset;
   if (order.side === undefined) return quantity;
-  const verb = order.side === 'buy' ? 'You buy' : 'You sell';
-  return quantity ? `${verb} ${quantity}` : verb;
+  if (order.side === 'buy') return quantity ? l10n.t({ message: 'You buy {0}', args: [quantity], comment: ['{0} is an amount and its asset, e.g. 375.99 USDT.'] }) : l10n.t('You buy');
+  return quantity ? l10n.t({ message: 'You sell {0}', args: [quantity], comment: ['{0} is an amount and its asset, e.g. 375.99 USDT.'] }) : l10n.t('You sell');
 }
 
 /** "0.93 EUR/USDT". */
@@ -58,8 +67,21 @@ export function orderSummaryText(order: OrderContext): string {
   const side = orderSideText(order);
   const fiat = fiatAmountText(order);
   const price = priceText(order);
-  const trade = [side, fiat ? `for ${fiat}` : undefined, price ? `at ${price}` : undefined].filter(Boolean).join(' ');
-  return [trade, orderStateText(order), `order ${order.orderNo}`].filter(Boolean).join(' · ');
+  return [tradeText(side, fiat, price), orderStateText(order), l10n.t({ message: 'order {0}', args: [order.orderNo], comment: ['{0} is the venue\'s order number.'] })].filter(Boolean).join(' · ');
+}
+
+/** "You sell 375.99 USDT for 349.68 EUR at 0.93 EUR/USDT", one message for each combination of what is known. */
+function tradeText(side: string | undefined, fiat: string | undefined, price: string | undefined): string {
+  if (side) {
+    if (fiat && price) return l10n.t({ message: '{0} for {1} at {2}', args: [side, fiat, price], comment: ['{0} is "You sell 375.99 USDT" (or just the amount), {1} the fiat amount ("349.68 EUR"), {2} the price ("0.93 EUR/USDT").'] });
+    if (fiat) return l10n.t({ message: '{0} for {1}', args: [side, fiat], comment: ['{0} is "You sell 375.99 USDT" (or just the amount), {1} the fiat amount ("349.68 EUR"), {2} the price ("0.93 EUR/USDT").'] });
+    if (price) return l10n.t({ message: '{0} at {1}', args: [side, price], comment: ['{0} is "You sell 375.99 USDT" (or just the amount), {1} the price ("0.93 EUR/USDT").'] });
+    return side;
+  }
+  if (fiat && price) return l10n.t({ message: 'for {0} at {1}', args: [fiat, price], comment: ['{0} is the fiat amount ("349.68 EUR"), {1} the price ("0.93 EUR/USDT").'] });
+  if (fiat) return l10n.t({ message: 'for {0}', args: [fiat], comment: ['{0} is the fiat amount ("349.68 EUR").'] });
+  if (price) return l10n.t({ message: 'at {0}', args: [price], comment: ['{0} is the price ("0.93 EUR/USDT").'] });
+  return '';
 }
 
 /** Time left as mm:ss under an hour ("04:05", "14:59"), else h:mm:ss ("1:02:03"); whole seconds, rounded up. */

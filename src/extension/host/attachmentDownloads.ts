@@ -122,7 +122,7 @@ export class AttachmentDownloads implements vscode.Disposable {
         this.deps.logger.info(`download of attachment ${index} of message ${key} cancelled`);
         return { saved: false };
       }
-      const text = downloadErrorText(err, (m, ...args) => vscode.l10n.t(m, ...args));
+      const text = downloadErrorText(err);
       this.fire({ ...where, ...last, state: 'failed', message: text });
       this.deps.logger.warn(`download of attachment ${index} of message ${key} failed: ${text} (${err instanceof Error ? err.message : String(err)})`);
       throw new UserFacingError('download-failed', text);

@@ -4,6 +4,7 @@
 // is held to the same rules as a typed one.
 import type { EndpointDescriptor, FieldDescriptor, SettingDescriptor, SettingValue, VenueDescriptor } from './descriptor';
 import { parsePem, pemSecretParts } from './pem';
+import * as l10n from '@vscode/l10n';
 
 export type Checked<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly problem: string };
 
@@ -33,14 +34,14 @@ export function normalizeFieldValue(field: FieldDescriptor, raw: string): string
 
 /** The problem with one (normalized) value, if any. An empty optional value is fine. */
 export function checkFieldValue(field: FieldDescriptor, value: string | undefined): string | undefined {
-  if (value === undefined || value === '') return field.optional ? undefined : `${field.label} is required`;
+  if (value === undefined || value === '') return field.optional ? undefined : l10n.t('{0} is required', field.label);
   switch (field.kind) {
     case 'choice':
-      if (!field.options?.some((o) => o.value === value)) return `${field.label} must be one of ${(field.options ?? []).map((o) => o.value).join(', ')}`;
+      if (!field.options?.some((o) => o.value === value)) return l10n.t('{0} must be one of {1}', field.label, (field.options ?? []).map((o) => o.value).join(', '));
       break;
     case 'pem': {
       const parsed = parsePem(value);
-      if (!parsed.ok) return `${field.label}: ${parsed.problem}`;
+      if (!parsed.ok) return l10n.t({ message: '{0}: {1}', args: [field.label, parsed.problem], comment: ['{0} is a form field\'s name, {1} what is wrong with its value.'] });
       break;
     }
     case 'keystore': {
@@ -48,18 +49,18 @@ export function checkFieldValue(field: FieldDescriptor, value: string | undefine
       try {
         parsed = JSON.parse(value);
       } catch {
-        return `${field.label}: not JSON (paste the whole keystore file, braces included)`;
+        return l10n.t('{0}: not JSON (paste the whole keystore file, braces included)', field.label);
       }
-      if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return `${field.label}: the keystore must be a JSON object`;
+      if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return l10n.t('{0}: the keystore must be a JSON object', field.label);
       break;
     }
     case 'secret':
     case 'text':
-      if (/[\r\n]/.test(value)) return `${field.label} must be a single line`;
+      if (/[\r\n]/.test(value)) return l10n.t('{0} must be a single line', field.label);
       break;
   }
   const problem = field.validate?.(value);
-  return problem ? `${field.label}: ${problem}` : undefined;
+  return problem ? l10n.t({ message: '{0}: {1}', args: [field.label, problem], comment: ['{0} is a form field\'s name, {1} what is wrong with its value.'] }) : undefined;
 }
 
 /**
@@ -70,7 +71,7 @@ export function checkFieldValue(field: FieldDescriptor, value: string | undefine
 export function checkCredentialValues(descriptor: VenueDescriptor, raw: Readonly<Record<string, string>>): Checked<Record<string, string>> {
   const known = new Set(descriptor.credentialFields.map((f) => f.key));
   const unknown = Object.keys(raw).filter((k) => !known.has(k));
-  if (unknown.length > 0) return { ok: false, problem: `${descriptor.name} has no credential field ${unknown.map((k) => `"${k}"`).join(', ')}` };
+  if (unknown.length > 0) return { ok: false, problem: l10n.t('{0} has no credential field {1}', descriptor.name, unknown.map((k) => `"${k}"`).join(', ')) };
   const values: Record<string, string> = {};
   // Choice fields first: other fields depend on them.
   const ordered = [...descriptor.credentialFields].sort((a, b) => Number(b.kind === 'choice') - Number(a.kind === 'choice'));
@@ -115,11 +116,11 @@ export function resolveEndpoints(descriptor: VenueDescriptor, input: EndpointInp
   const preset = input.preset === undefined ? descriptor.endpointPresets[0] : descriptor.endpointPresets.find((p) => p.id === input.preset);
   if (input.preset !== undefined && !preset) {
     const ids = descriptor.endpointPresets.map((p) => p.id);
-    return { ok: false, problem: ids.length > 0 ? `${descriptor.name} has no endpoint preset "${input.preset}" (one of ${ids.join(', ')})` : `${descriptor.name} has no endpoint presets` };
+    return { ok: false, problem: ids.length > 0 ? l10n.t('{0} has no endpoint preset "{1}" (one of {2})', descriptor.name, input.preset, ids.join(', ')) : l10n.t('{0} has no endpoint presets', descriptor.name) };
   }
   const known = new Set(descriptor.endpoints.map((e) => e.key));
   const unknown = Object.keys(input.endpoints ?? {}).filter((k) => !known.has(k));
-  if (unknown.length > 0) return { ok: false, problem: `${descriptor.name} has no endpoint ${unknown.map((k) => `"${k}"`).join(', ')}` };
+  if (unknown.length > 0) return { ok: false, problem: l10n.t('{0} has no endpoint {1}', descriptor.name, unknown.map((k) => `"${k}"`).join(', ')) };
   const endpoints: Record<string, string> = {};
   for (const e of descriptor.endpoints) {
     const explicit = input.endpoints?.[e.key]?.trim() || undefined;
@@ -136,7 +137,9 @@ export function resolveEndpoints(descriptor: VenueDescriptor, input: EndpointInp
 }
 
 function missingEndpoint(descriptor: VenueDescriptor, e: EndpointDescriptor): string {
-  return `${e.label} is required: ${descriptor.name} has no default for it${e.hint ? ` (${e.hint})` : ''}`;
+  return e.hint
+    ? l10n.t({ message: '{0} is required: {1} has no default for it ({2})', args: [e.label, descriptor.name, e.hint], comment: ['{0} is a field name, {1} a venue, {2} a hint where to find the value.'] })
+    : l10n.t({ message: '{0} is required: {1} has no default for it', args: [e.label, descriptor.name], comment: ['{0} is a field name, {1} a venue.'] });
 }
 
 /**
@@ -148,14 +151,14 @@ export function checkEndpoint(url: string, explicit: boolean): string | undefine
   try {
     parsed = new URL(url);
   } catch {
-    return `not a URL: ${url}`;
+    return l10n.t('not a URL: {0}', url);
   }
   const secure = parsed.protocol === 'https:' || parsed.protocol === 'wss:';
   const plain = parsed.protocol === 'http:' || parsed.protocol === 'ws:';
-  if (!secure && !plain) return `unsupported scheme ${parsed.protocol} in ${url}`;
-  if (parsed.username || parsed.password) return `put credentials in the account's keys, not in the URL: ${parsed.protocol}//${parsed.host}`;
+  if (!secure && !plain) return l10n.t('unsupported scheme {0} in {1}', parsed.protocol, url);
+  if (parsed.username || parsed.password) return l10n.t('put credentials in the account\'s keys, not in the URL: {0}//{1}', parsed.protocol, parsed.host);
   const loopback = ['127.0.0.1', 'localhost', '[::1]', '::1'].includes(parsed.hostname);
-  if (plain && !loopback && !explicit) return `plain ${parsed.protocol} is allowed only for loopback or explicitly configured hosts: ${url}`;
+  if (plain && !loopback && !explicit) return l10n.t('plain {0} is allowed only for loopback or explicitly configured hosts: {1}', parsed.protocol, url);
   return undefined;
 }
 
@@ -163,17 +166,17 @@ export function checkEndpoint(url: string, explicit: boolean): string | undefine
 export function checkSettingValue(setting: SettingDescriptor, value: unknown): string | undefined {
   switch (setting.kind) {
     case 'choice':
-      if (typeof value !== 'string' || !setting.options?.some((o) => o.value === value)) return `${setting.label} must be one of ${(setting.options ?? []).map((o) => o.value).join(', ')}`;
+      if (typeof value !== 'string' || !setting.options?.some((o) => o.value === value)) return l10n.t('{0} must be one of {1}', setting.label, (setting.options ?? []).map((o) => o.value).join(', '));
       return undefined;
     case 'boolean':
-      return typeof value === 'boolean' ? undefined : `${setting.label} must be true or false`;
+      return typeof value === 'boolean' ? undefined : l10n.t('{0} must be true or false', setting.label);
     case 'number':
-      if (typeof value !== 'number' || !Number.isFinite(value)) return `${setting.label} must be a number`;
-      if (setting.min !== undefined && value < setting.min) return `${setting.label} must be at least ${setting.min}`;
-      if (setting.max !== undefined && value > setting.max) return `${setting.label} must be at most ${setting.max}`;
+      if (typeof value !== 'number' || !Number.isFinite(value)) return l10n.t('{0} must be a number', setting.label);
+      if (setting.min !== undefined && value < setting.min) return l10n.t('{0} must be at least {1}', setting.label, setting.min);
+      if (setting.max !== undefined && value > setting.max) return l10n.t('{0} must be at most {1}', setting.label, setting.max);
       return undefined;
     case 'text':
-      if (typeof value !== 'string' || value.length > 200) return `${setting.label} must be text of at most 200 characters`;
+      if (typeof value !== 'string' || value.length > 200) return l10n.t('{0} must be text of at most 200 characters', setting.label);
       return value === '' ? undefined : setting.validate?.(value.trim());
   }
 }
@@ -193,7 +196,7 @@ export function applySettings(descriptor: VenueDescriptor, current: Readonly<Rec
   const next = resolveSettings(descriptor, current);
   for (const [key, value] of Object.entries(changes)) {
     const setting = descriptor.settings.find((s) => s.key === key);
-    if (!setting) return { ok: false, problem: `${descriptor.name} has no account setting "${key}"` };
+    if (!setting) return { ok: false, problem: l10n.t('{0} has no account setting "{1}"', descriptor.name, key) };
     const problem = checkSettingValue(setting, value);
     if (problem) return { ok: false, problem };
     next[key] = value as SettingValue;

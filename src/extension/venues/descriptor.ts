@@ -6,6 +6,7 @@ import type { VenueId } from '../../shared/model';
 import type { Clock } from '../core/clock';
 import type { Logger } from '../core/logger';
 import { VenueError } from './venue';
+import * as l10n from '@vscode/l10n';
 
 /**
  * How a credential is entered:
@@ -143,6 +144,6 @@ export interface VenueDescriptor {
 /** A credential the form guarantees; its absence means stored secrets were lost or edited. */
 export function requiredCredential(values: Readonly<Record<string, string>>, key: string): string {
   const v = values[key];
-  if (!v) throw new VenueError('auth', `missing credential "${key}"`);
+  if (!v) throw new VenueError('auth', l10n.t('missing credential "{0}"', key));
   return v;
 }

@@ -13,6 +13,7 @@ import { MIXIN_DESCRIPTOR } from './mixin/descriptor';
 import { MULTIWA_DESCRIPTOR } from './multiwa/descriptor';
 import { VenueError, type VenueAdapter } from './venue';
 import { VENUE_MODULE_EXPORT, type VenueModule } from './venueModule';
+import * as l10n from '@vscode/l10n';
 
 export type { AdapterContext, EndpointDescriptor, EndpointPreset, FieldDescriptor, SettingDescriptor, VenueDescriptor } from './descriptor';
 
@@ -51,7 +52,7 @@ export class VenueLoader {
     const known = this.modules.get(venue);
     if (known) return known;
     const descriptor = venueDescriptor(venue);
-    if (!descriptor.supported) throw new VenueError('rejected', `${descriptor.name} is not supported yet in this version of Venue Chat.`);
+    if (!descriptor.supported) throw new VenueError('rejected', l10n.t('{0} is not supported yet in this version of Venue Chat.', descriptor.name));
     let exported: unknown;
     try {
       exported = this.source(venue);

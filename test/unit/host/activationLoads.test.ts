@@ -49,13 +49,14 @@ describe('activation loads venue code only for the accounts that need it', funct
     await rm(storage, { recursive: true, force: true });
   });
 
-  it('activates with no accounts loading dist/extension.js alone: no venue bundle, no axios, ws or zod', async () => {
+  it('activates with no accounts loading dist/extension.js and the l10n library alone: no venue bundle, no axios, ws or zod', async () => {
     const context = standIn.context({ storageDir: storage, extensionDir: join(dist, '..') });
     subscriptions = context.subscriptions as { dispose(): unknown }[];
     const extension = load(join(dist, 'extension.js')) as { activate(context: unknown): Promise<Api> };
     api = await extension.activate(context);
     assert.deepEqual(api.accounts(), []);
-    assert.deepEqual(shippedInCache(), ['extension.js']);
+    // lib/l10n.js: l10nSetup configures the one @vscode/l10n the host, core and venue bundles share.
+    assert.deepEqual(shippedInCache(), ['extension.js', 'lib/l10n.js']);
   });
 
   it('adding a MEXC account loads dist/venues/mexc.js and its libraries, and no other venue', async () => {

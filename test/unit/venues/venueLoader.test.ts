@@ -85,11 +85,12 @@ describe('venue loader', () => {
   it('each venue bundle loads only itself and the shared libraries it uses', () => {
     const dist = distDir();
     const expected: Record<VenueId, string[]> = {
-      mexc: ['lib/axios.js', 'lib/ws.js', 'lib/zod.js', 'venues/mexc.js'],
-      binance: ['lib/axios.js', 'lib/ws.js', 'lib/zod.js', 'venues/binance.js'],
-      bybit: ['lib/axios.js', 'lib/zod.js', 'venues/bybit.js'],
-      multiwa: ['lib/axios.js', 'lib/ws.js', 'lib/zod.js', 'venues/multiwa.js'],
-      mixin: ['lib/axios.js', 'lib/ws.js', 'lib/zod.js', 'venues/mixin.js'],
+      // lib/l10n.js: every venue's error texts go through the one @vscode/l10n the host configures.
+      mexc: ['lib/axios.js', 'lib/l10n.js', 'lib/ws.js', 'lib/zod.js', 'venues/mexc.js'],
+      binance: ['lib/axios.js', 'lib/l10n.js', 'lib/ws.js', 'lib/zod.js', 'venues/binance.js'],
+      bybit: ['lib/axios.js', 'lib/l10n.js', 'lib/zod.js', 'venues/bybit.js'],
+      multiwa: ['lib/axios.js', 'lib/l10n.js', 'lib/ws.js', 'lib/zod.js', 'venues/multiwa.js'],
+      mixin: ['lib/axios.js', 'lib/l10n.js', 'lib/ws.js', 'lib/zod.js', 'venues/mixin.js'],
     };
     for (const [venue, files] of Object.entries(expected)) {
       // A fresh process: this one's require cache holds whatever other tests loaded.

@@ -21,6 +21,7 @@ import { replyFailure, replyOf } from './httpReply';
 import { DEFAULT_RETRY_AFTER_CAP_MS } from './retryAfter';
 import { SendTracker } from './sendTracker';
 import { TokenBucket } from './tokenBucket';
+import * as l10n from '@vscode/l10n';
 
 export type { HttpResponse } from './httpFailure';
 export { HttpRequestError } from './httpFailure';
@@ -177,18 +178,18 @@ export class HttpClient implements Disposable {
     const notSent = (kind: 'unavailable' | 'rate-limit' | 'rejected', message: string, extra: { aborted?: boolean; retryAfterMs?: number; cause?: unknown } = {}) =>
       new HttpRequestError(kind, message, { mayHaveLeft: false, ...extra });
 
-    if (this.disposal.signal.aborted) throw notSent('unavailable', `${ctx.venue} ${req.method} ${target.path}: the client is closed`, { aborted: true });
+    if (this.disposal.signal.aborted) throw notSent('unavailable', l10n.t('{0} {1} {2}: the client is closed', ctx.venue, req.method, target.path), { aborted: true });
     const body = req.body === undefined ? undefined : encodeBody(req.body);
     const bodyBytes = body?.bytes ?? Buffer.alloc(0);
 
     const bucket = this.bucketFor(req.endpoint);
     const wait = bucket.waitTime();
     const maxWait = this.options.maxQueueWaitMs ?? 10_000;
-    if (wait > maxWait) throw notSent('rate-limit', `${ctx.venue} rate limit: waiting ${Math.ceil(wait / 1000)} s before ${req.method} ${target.path}`, { retryAfterMs: wait });
+    if (wait > maxWait) throw notSent('rate-limit', l10n.t('{0} rate limit: waiting {1} s before {2} {3}', ctx.venue, Math.ceil(wait / 1000), req.method, target.path), { retryAfterMs: wait });
     try {
       await bucket.take(anySignal([req.signal, this.disposal.signal]));
     } catch (err) {
-      throw notSent('unavailable', `${ctx.venue} ${req.method} ${target.path} was cancelled`, { aborted: true, cause: err });
+      throw notSent('unavailable', l10n.t('{0} {1} {2} was cancelled', ctx.venue, req.method, target.path), { aborted: true, cause: err });
     }
 
     let query = target.query;
@@ -206,7 +207,7 @@ export class HttpClient implements Disposable {
       Object.assign(headers, signed.headers);
     }
     const requestTarget = query ? `${target.path}?${query}` : target.path;
-    if (!REQUEST_TARGET.test(requestTarget)) throw notSent('rejected', `${ctx.venue} ${req.method} ${target.path}: the request target must be percent-encoded`);
+    if (!REQUEST_TARGET.test(requestTarget)) throw notSent('rejected', l10n.t('{0} {1} {2}: the request target must be percent-encoded', ctx.venue, req.method, target.path));
 
     return this.send(req, ctx, target.origin, requestTarget, headers, bodyBytes, bucket);
   }

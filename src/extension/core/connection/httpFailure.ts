@@ -5,6 +5,7 @@
 import { VenueError, type VenueErrorKind } from '../../venues/venue';
 import { venueWords } from '../../venues/framePreview';
 import { parseRetryAfter } from './retryAfter';
+import * as l10n from '@vscode/l10n';
 
 export interface HttpResponse {
   readonly status: number;
@@ -68,9 +69,9 @@ function errorCode(err: unknown): string | undefined {
 function describeCause(err: unknown): string {
   const code = errorCode(err);
   const message = err instanceof Error ? err.message : String(err);
-  if (code === 'ECONNREFUSED') return 'connection refused';
-  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN' || code === 'EAI_NODATA') return `host not found (${code})`;
-  if (code && TLS_CODES.test(code)) return `TLS certificate rejected (${code})`;
+  if (code === 'ECONNREFUSED') return l10n.t('connection refused');
+  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN' || code === 'EAI_NODATA') return l10n.t('host not found ({0})', code);
+  if (code && TLS_CODES.test(code)) return l10n.t('TLS certificate rejected ({0})', code);
   return code && !message.includes(code) ? `${message} (${code})` : message;
 }
 
@@ -89,17 +90,18 @@ export function transportFailure(ctx: FailureContext, f: TransportFailure): Http
   const what = `${ctx.method} ${ctx.path}`;
   const details = { mayHaveLeft: f.mayHaveLeft, aborted: f.aborted, cause: f.cause };
   if (f.aborted) {
-    const tail = f.mayHaveLeft ? '; it may have reached the venue' : '';
-    return new HttpRequestError(f.mayHaveLeft ? 'unknown-outcome' : 'unavailable', `${ctx.venue} ${what} was cancelled${tail}`, details);
+    return f.mayHaveLeft
+      ? new HttpRequestError('unknown-outcome', l10n.t('{0} {1} was cancelled; it may have reached the venue', ctx.venue, what), details)
+      : new HttpRequestError('unavailable', l10n.t('{0} {1} was cancelled', ctx.venue, what), details);
   }
   if (f.timedOut) {
     return f.mayHaveLeft
-      ? new HttpRequestError('unknown-outcome', `${ctx.venue} did not answer ${what} in time`, details)
-      : new HttpRequestError('unavailable', `cannot reach ${ctx.venue} (${what}): no connection within ${f.timeoutMs} ms`, details);
+      ? new HttpRequestError('unknown-outcome', l10n.t('{0} did not answer {1} in time', ctx.venue, what), details)
+      : new HttpRequestError('unavailable', l10n.t('cannot reach {0} ({1}): no connection within {2} ms', ctx.venue, what, f.timeoutMs), details);
   }
   return f.mayHaveLeft
-    ? new HttpRequestError('unknown-outcome', `the connection to ${ctx.venue} failed during ${what} (${describeCause(f.cause)}); it may have reached the venue`, details)
-    : new HttpRequestError('unavailable', `cannot reach ${ctx.venue} (${what}): ${describeCause(f.cause)}`, details);
+    ? new HttpRequestError('unknown-outcome', l10n.t('the connection to {0} failed during {1} ({2}); it may have reached the venue', ctx.venue, what, describeCause(f.cause)), details)
+    : new HttpRequestError('unavailable', l10n.t('cannot reach {0} ({1}): {2}', ctx.venue, what, describeCause(f.cause)), details);
 }
 
 export interface StatusPolicy {
@@ -125,20 +127,24 @@ export function statusFailure(ctx: FailureContext, res: HttpResponse, policy: St
   const base = { mayHaveLeft: true, venueCode: status, response: res };
   if (status === 429 || (status === 503 && retryAfter !== undefined)) {
     const retryAfterMs = retryAfter ?? Math.min(policy.defaultRetryAfterMs, policy.retryAfterCapMs);
-    return new HttpRequestError('rate-limit', `${ctx.venue} rate limit: ${said || 'too many requests'}`, { ...base, retryAfterMs });
+    return new HttpRequestError('rate-limit', said ? l10n.t({ message: '{0} rate limit: {1}', args: [ctx.venue, said], comment: ['{0} is the venue\'s name, {1} its own words.'] }) : l10n.t('{0} rate limit: too many requests', ctx.venue), { ...base, retryAfterMs });
   }
   if (status >= 500 && status <= 599) {
-    const detail = said ? ` (${said})` : '';
+    if (said) {
+      return ctx.idempotent
+        ? new HttpRequestError('unavailable', l10n.t({ message: '{0} {1} failed with HTTP {2} ({3})', args: [ctx.venue, what, status, said], comment: ['{1} is the request (method and path), {3} the venue\'s own words.'] }), base)
+        : new HttpRequestError('unknown-outcome', l10n.t({ message: '{0} {1} failed with HTTP {2} ({3}); it may have been carried out', args: [ctx.venue, what, status, said], comment: ['{1} is the request (method and path), {3} the venue\'s own words.'] }), base);
+    }
     return ctx.idempotent
-      ? new HttpRequestError('unavailable', `${ctx.venue} ${what} failed with HTTP ${status}${detail}`, base)
-      : new HttpRequestError('unknown-outcome', `${ctx.venue} ${what} failed with HTTP ${status}${detail}; it may have been carried out`, base);
+      ? new HttpRequestError('unavailable', l10n.t('{0} {1} failed with HTTP {2}', ctx.venue, what, status), base)
+      : new HttpRequestError('unknown-outcome', l10n.t('{0} {1} failed with HTTP {2}; it may have been carried out', ctx.venue, what, status), base);
   }
   return undefined;
 }
 
 /** A 2xx whose body is not what the venue speaks: the request was served, the answer is lost. */
 export function garbledReply(ctx: FailureContext, res: HttpResponse): HttpRequestError {
-  return new HttpRequestError('unknown-outcome', `${ctx.venue} sent an unreadable reply to ${ctx.method} ${ctx.path} (HTTP ${res.status})`, {
+  return new HttpRequestError('unknown-outcome', l10n.t('{0} sent an unreadable reply to {1} {2} (HTTP {3})', ctx.venue, ctx.method, ctx.path, res.status), {
     mayHaveLeft: true,
     venueCode: res.status,
     response: res,

@@ -11,6 +11,7 @@ import { silentLogger, type Logger } from '../logger';
 import { isVenueError, VenueError } from '../../venues/venue';
 import { FrameTooLargeError, errorMessage, type CloseVerdict, type EmitOptions, type Frame, type SocketTarget, type Transport, type TransportHandlers, type TransportLink } from './transport';
 import { wsTransport } from './wsTransport';
+import * as l10n from '@vscode/l10n';
 
 export type { CloseVerdict, EmitOptions, Frame, SocketTarget, Transport } from './transport';
 
@@ -172,8 +173,8 @@ export class ReconnectingSocket implements Disposable {
    */
   emit(event: string, args: readonly unknown[] = [], options: EmitOptions = {}): Promise<readonly unknown[]> {
     const link = this.link;
-    if (!link?.isOpen) return Promise.reject(new VenueError('unavailable', `${this.options.name} is not connected`));
-    if (!link.emit) return Promise.reject(new VenueError('unavailable', `${this.options.name}: this transport has no named events`));
+    if (!link?.isOpen) return Promise.reject(new VenueError('unavailable', l10n.t('{0} is not connected', this.options.name)));
+    if (!link.emit) return Promise.reject(new VenueError('unavailable', l10n.t('{0}: this transport has no named events', this.options.name)));
     return link.emit(event, args, options);
   }
 
@@ -199,7 +200,7 @@ export class ReconnectingSocket implements Disposable {
         // Nothing may leave the socket stuck in `connecting`: any failure ends in a back-off state.
         if (!this.running || stopped.aborted) break;
         this.logger.error(`${this.options.name}: unexpected failure: ${errorMessage(err)}`);
-        await this.waitBeforeRetry(`unexpected failure: ${errorMessage(err)}`);
+        await this.waitBeforeRetry(l10n.t('unexpected failure: {0}', errorMessage(err)));
       }
     }
   }
@@ -218,7 +219,7 @@ export class ReconnectingSocket implements Disposable {
         return;
       }
       const retryAfter = isVenueError(err) ? err.retryAfterMs : undefined;
-      await this.waitBeforeRetry(`could not prepare the connection: ${errorMessage(err)}`, retryAfter);
+      await this.waitBeforeRetry(l10n.t('could not prepare the connection: {0}', errorMessage(err)), retryAfter);
       return;
     }
     if (stopped.aborted) return;
@@ -363,10 +364,10 @@ export class ReconnectingSocket implements Disposable {
             return;
           }
           this.logger.debug(`${this.options.name}: socket error: ${err.message}`);
-          verdict ??= { action: 'retry', reason: `connection error: ${err.message}` };
+          verdict ??= { action: 'retry', reason: l10n.t('connection error: {0}', err.message) };
         },
         close: (code, reason) => {
-          const fallback: CloseVerdict = { action: 'retry', reason: `connection closed (${code}${reason ? `: ${reason}` : ''})` };
+          const fallback: CloseVerdict = { action: 'retry', reason: reason ? l10n.t({ message: 'connection closed ({0}: {1})', args: [code, reason], comment: ['{0} is the WebSocket close code, {1} the server\'s close reason.'] }) : l10n.t({ message: 'connection closed ({0})', args: [code], comment: ['{0} is the WebSocket close code.'] }) };
           verdict ??= judge(() => this.options.classifyClose?.(code, reason), fallback);
           finish(verdict);
         },
@@ -375,7 +376,7 @@ export class ReconnectingSocket implements Disposable {
       // Whatever the transport does, an attempt that never opens ends in a state.
       timers.push(this.clock.setTimeout(() => {
         if (opened || settled) return;
-        verdict ??= { action: 'retry', reason: 'the connection did not open in time' };
+        verdict ??= { action: 'retry', reason: l10n.t('the connection did not open in time') };
         link?.terminate();
         finish(verdict);
       }, handshakeTimeoutMs + HANDSHAKE_GRACE_MS));
@@ -392,7 +393,7 @@ export class ReconnectingSocket implements Disposable {
         // e.g. `ws` refusing the URL synchronously (bad syntax, unsupported scheme). Its message may
         // quote the URL, whose path and query carry listen keys and tokens: keep only the origin.
         const message = errorMessage(err).split(target.url).join(originOf(target.url));
-        verdict ??= { action: 'retry', reason: `could not open the connection: ${message}` };
+        verdict ??= { action: 'retry', reason: l10n.t('could not open the connection: {0}', message) };
         finish(verdict);
       }
     });
@@ -404,7 +405,7 @@ export class ReconnectingSocket implements Disposable {
     const silentFor = this.clock.now() - lastInbound;
     if (silentFor > heartbeat.staleAfterMs) {
       this.logger.warn(`${this.options.name}: no traffic for ${silentFor} ms, connection is half-open; reconnecting`);
-      halfOpen('connection went silent (half-open)');
+      halfOpen(l10n.t('connection went silent (half-open)'));
       return;
     }
     try {
@@ -428,7 +429,7 @@ export class ReconnectingSocket implements Disposable {
       const silentFor = this.clock.now() - lastInbound();
       if (silentFor > staleAfterMs) {
         this.logger.warn(`${this.options.name}: no traffic for ${silentFor} ms, connection is half-open; reconnecting`);
-        halfOpen('connection went silent (half-open)');
+        halfOpen(l10n.t('connection went silent (half-open)'));
         return;
       }
       timer = this.clock.setTimeout(check, staleAfterMs - silentFor + 1);
@@ -444,8 +445,8 @@ export class ReconnectingSocket implements Disposable {
 }
 
 function defaultUpgradeVerdict(status: number): CloseVerdict {
-  if (status === 401 || status === 403) return { action: 'auth', reason: `the server refused the connection (HTTP ${status})` };
-  return { action: 'retry', reason: `the server refused the connection (HTTP ${status})` };
+  if (status === 401 || status === 403) return { action: 'auth', reason: l10n.t('the server refused the connection (HTTP {0})', status) };
+  return { action: 'retry', reason: l10n.t('the server refused the connection (HTTP {0})', status) };
 }
 
 function originOf(url: string): string {

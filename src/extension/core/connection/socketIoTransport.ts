@@ -6,6 +6,7 @@
 import { Manager, NodeWebSocket, NodeXHR, type Socket } from 'socket.io-client';
 import { VenueError } from '../../venues/venue';
 import { type CloseVerdict, type EmitOptions, type Transport, type TransportLink } from './transport';
+import * as l10n from '@vscode/l10n';
 
 export interface SocketIoTransportOptions {
   /** Engine.IO path, default `/socket.io/`. */
@@ -24,8 +25,8 @@ const AUTH_MESSAGE = /unauthori[sz]ed|forbidden|authenticat|invalid (api[ -]?)?k
 
 export function defaultConnectErrorVerdict(message: string): CloseVerdict {
   return AUTH_MESSAGE.test(message)
-    ? { action: 'auth', reason: `the server refused the credentials: ${message}` }
-    : { action: 'retry', reason: `the server refused the connection: ${message}` };
+    ? { action: 'auth', reason: l10n.t('the server refused the credentials: {0}', message) }
+    : { action: 'retry', reason: l10n.t('the server refused the connection: {0}', message) };
 }
 
 /**
@@ -76,7 +77,7 @@ export function socketIoTransport(options: SocketIoTransportOptions = {}): Trans
         // Also ends the Engine.IO connection (forceNew-like: this manager serves only this socket).
         socket.disconnect();
         hardClose(manager);
-        for (const reject of [...pendingAcks]) reject(new VenueError('unknown-outcome', `the connection closed before the server acknowledged (${reason})`));
+        for (const reject of [...pendingAcks]) reject(new VenueError('unknown-outcome', l10n.t('the connection closed before the server acknowledged ({0})', reason)));
         pendingAcks.clear();
         handlers.close(code, reason);
       };
@@ -107,7 +108,7 @@ export function socketIoTransport(options: SocketIoTransportOptions = {}): Trans
           socket.send(frame);
         },
         emit(event, args, emitOptions: EmitOptions) {
-          if (closed || !socket.connected) return Promise.reject(new VenueError('unavailable', 'the socket is not connected'));
+          if (closed || !socket.connected) return Promise.reject(new VenueError('unavailable', l10n.t('the socket is not connected')));
           if (emitOptions.ack === false) {
             socket.emit(event, ...args);
             return Promise.resolve([]);
@@ -123,7 +124,7 @@ export function socketIoTransport(options: SocketIoTransportOptions = {}): Trans
             pendingAcks.add(fail);
             try {
               socket.timeout(emitOptions.timeoutMs ?? DEFAULT_ACK_TIMEOUT_MS).emit(event, ...args, (err: Error | null, ...reply: unknown[]) => {
-                if (err) return fail(new VenueError('unknown-outcome', `no acknowledgement for "${event}": ${err.message}`));
+                if (err) return fail(new VenueError('unknown-outcome', l10n.t('no acknowledgement for "{0}": {1}', event, err.message)));
                 if (settled) return;
                 settled = true;
                 pendingAcks.delete(fail);
@@ -131,7 +132,7 @@ export function socketIoTransport(options: SocketIoTransportOptions = {}): Trans
               });
             } catch (err) {
               // Encoding failed before anything was written.
-              fail(new VenueError('unavailable', `could not emit "${event}": ${err instanceof Error ? err.message : String(err)}`));
+              fail(new VenueError('unavailable', l10n.t('could not emit "{0}": {1}', event, err instanceof Error ? err.message : String(err))));
             }
           });
         },

@@ -2,6 +2,7 @@
 // carries one connection: `ws` for plain WebSockets, socket.io-client for Socket.IO gateways.
 // A transport opens exactly one link per connect() and reports what happens on it; it never
 // reconnects by itself, so every venue gets the same back-off and state machinery.
+import * as l10n from '@vscode/l10n';
 
 /** Where to connect, resolved afresh before every connect (single-use tokens, listen keys). */
 export interface SocketTarget {
@@ -79,7 +80,7 @@ export const DEFAULT_MAX_FRAME_BYTES = 4 * 1024 * 1024;
 /** The server sent a frame over the size cap; the link is being dropped. */
 export class FrameTooLargeError extends Error {
   constructor(readonly limitBytes: number) {
-    super(`frame too large (over ${limitBytes} bytes)`);
+    super(l10n.t('frame too large (over {0} bytes)', limitBytes));
     this.name = 'FrameTooLargeError';
   }
 }

@@ -22,6 +22,7 @@ import type { MergeOptions } from '../store/messageMerge';
 import type { MessageStore } from '../store/messageStore';
 import { OutboxFiles } from './outboxFiles';
 import { parseOutboxEntry, type ComposeInput, type OutboxEntry, type OutboxState } from './outboxEntry';
+import * as l10n from '@vscode/l10n';
 
 export type { ComposeInput, OutboxEntry, OutboxState } from './outboxEntry';
 
@@ -223,7 +224,7 @@ export class Outbox implements Disposable {
     this.uploads.get(clientMessageId)?.abort();
     const next: OutboxEntry = { ...entry, state: 'cancelled', updatedAt: this.clock.now() };
     await this.persist(next);
-    await this.publish(next, { status: 'failed', failure: 'Cancelled: not sent' });
+    await this.publish(next, { status: 'failed', failure: l10n.t('Cancelled: not sent') });
     await this.files.release(clientMessageId);
     return true;
   }
@@ -419,7 +420,7 @@ export class Outbox implements Disposable {
     let receipts: readonly SendReceipt[];
     try {
       receipts = await adapter.sendBatch!(sending.map(toOutbound));
-      if (receipts.length !== sending.length) throw new VenueError('unknown-outcome', `the venue answered ${receipts.length} of ${sending.length} messages`);
+      if (receipts.length !== sending.length) throw new VenueError('unknown-outcome', l10n.t('the venue answered {0} of {1} messages', receipts.length, sending.length));
     } catch (err) {
       if (isVenueError(err) && err.kind === 'rejected') {
         // The venue refused the batch as a whole (one bad message does that): nothing of it was
@@ -456,7 +457,7 @@ export class Outbox implements Disposable {
         return;
       }
       if (landed === 'unknown' && !adapter.capabilities.idempotentSend) {
-        await this.fail(entry, 'The venue did not confirm this message and cannot tell whether it arrived. Check the chat; Retry sends it again.');
+        await this.fail(entry, l10n.t('The venue did not confirm this message and cannot tell whether it arrived. Check the chat; Retry sends it again.'));
         return;
       }
     }
@@ -514,7 +515,7 @@ export class Outbox implements Disposable {
     const upload = entry.upload;
     if (!upload) return entry;
     if (!adapter.capabilities.upload) {
-      await this.fail(entry, 'This venue has no upload API; send the file as a link.');
+      await this.fail(entry, l10n.t('This venue has no upload API; send the file as a link.'));
       return undefined;
     }
     const started: OutboxEntry = { ...entry, upload: { ...upload, startedAt: this.clock.now() }, updatedAt: this.clock.now() };
@@ -536,7 +537,7 @@ export class Outbox implements Disposable {
       if (controller.signal.aborted) return undefined; // cancelled: cancel() wrote the state
       // An upload never sends a message, so any failure here is "not sent": retry or fail.
       const kind = isVenueError(err) ? err.kind : undefined;
-      if (kind === 'rejected') await this.fail(started, `Upload refused: ${err instanceof Error ? err.message : String(err)}`);
+      if (kind === 'rejected') await this.fail(started, l10n.t('Upload refused: {0}', err instanceof Error ? err.message : String(err)));
       else await this.retryLater(started, err);
       return undefined;
     } finally {
@@ -602,7 +603,7 @@ export class Outbox implements Disposable {
       // The venue could not be asked now: ask again after the usual wait.
       this.scheduleEvidenceCheck({ ...entry, sentAt: this.clock.now() });
     } else if (result === 'not-landed') {
-      await this.fail(entry, 'The venue accepted this message, but it is not in the chat. Retry sends it again.');
+      await this.fail(entry, l10n.t('The venue accepted this message, but it is not in the chat. Retry sends it again.'));
     } else if (result === 'unknown') {
       // The venue cannot tell (no history): it accepted the message, and that is all we can know.
       await this.persist({ ...entry, state: 'done', updatedAt: this.clock.now() });
@@ -613,7 +614,7 @@ export class Outbox implements Disposable {
     const message = err instanceof Error ? err.message : String(err);
     if (!isVenueError(err)) {
       this.logger.error(`outbox: unexpected error sending ${entry.clientMessageId}: ${message}`);
-      await this.fail(entry, `Unexpected error: ${message}`);
+      await this.fail(entry, l10n.t('Unexpected error: {0}', message));
       return;
     }
     switch (err.kind) {

@@ -9,6 +9,7 @@ import { Transform, type TransformCallback, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { lazyAxios } from '../lazyAxios';
 import { DownloadError } from './downloadError';
+import * as l10n from '@vscode/l10n';
 
 /** Default cap: 2 GiB. */
 export const DEFAULT_MAX_DOWNLOAD_BYTES = 2 * 1024 * 1024 * 1024;
@@ -56,7 +57,7 @@ export async function copyFile(source: string, target: string, options: StreamOp
   try {
     size = (await stat(source)).size;
   } catch (err) {
-    throw new DownloadError({ reason: 'write-failed', detail: `cannot read the saved file: ${errorText(err)}` });
+    throw new DownloadError({ reason: 'write-failed', detail: l10n.t('cannot read the saved file: {0}', errorText(err)) });
   }
   if (size > maxBytes) throw new DownloadError({ reason: 'too-large', limit: maxBytes, size });
   // A local read never stalls for long; the watch only carries the cancel signal here.
@@ -104,7 +105,7 @@ class IdleWatch {
   failure(err: unknown): DownloadError {
     if (err instanceof DownloadError) return err;
     if (this.cancel.aborted) return new DownloadError({ reason: 'cancelled' });
-    if (this.timedOut) return new DownloadError({ reason: 'network', detail: `nothing arrived for ${Math.round(this.idleMs / 1000)} s` });
+    if (this.timedOut) return new DownloadError({ reason: 'network', detail: l10n.t('nothing arrived for {0} s', Math.round(this.idleMs / 1000)) });
     return new DownloadError({ reason: 'network', detail: errorText(err) });
   }
 
@@ -206,7 +207,7 @@ async function writeAtomically(source: Readable, target: string, options: { maxB
       throw options.idle.failure(err);
     }
     if (options.total !== undefined && meter.received !== options.total) {
-      throw new DownloadError({ reason: 'network', detail: `the transfer ended after ${meter.received} of ${options.total} bytes` });
+      throw new DownloadError({ reason: 'network', detail: l10n.t('the transfer ended after {0} of {1} bytes', meter.received, options.total) });
     }
     try {
       await syncFile(part);

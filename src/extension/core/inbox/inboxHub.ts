@@ -26,6 +26,7 @@ import { readMarkFor } from './readMark';
 import { quoteForReply, ReplyError } from './replyQuote';
 import { isSafeQrDataUrl, type PairingChange, type PairingStatus } from './pairingCode';
 import { VenueEventQueue, type QueuedEvent, type QueuedMessages } from './venueEventQueue';
+import * as l10n from '@vscode/l10n';
 
 export interface AccountInfo {
   readonly id: string;
@@ -322,14 +323,14 @@ export class InboxHub implements Disposable {
    */
   async send(input: SendInput): Promise<ChatMessage> {
     const slot = this.accounts.get(input.accountId);
-    if (!slot) throw new Error('This account is not connected in this window.');
+    if (!slot) throw new Error(l10n.t('This account is not connected in this window.'));
     // Every way in (pane, command, script) meets the venue's limit, counted as the venue counts.
     const max = slot.adapter.capabilities.maxTextLength;
-    if (countCharacters(input.text) > max) throw new RangeError(`The message is longer than the venue allows (${max} characters).`);
+    if (countCharacters(input.text) > max) throw new RangeError(l10n.t('The message is longer than the venue allows ({0} characters).', max));
     const { replyTo, ...compose } = input;
     let quote: QuotedMessage | undefined;
     if (replyTo !== undefined) {
-      if (slot.adapter.capabilities.replies !== true) throw new ReplyError('This venue cannot send replies.');
+      if (slot.adapter.capabilities.replies !== true) throw new ReplyError(l10n.t('This venue cannot send replies.'));
       quote = quoteForReply({ accountId: input.accountId, conversationId: input.conversationId, key: replyTo }, this.deps.store.get(replyTo));
     }
     const queued = await this.deps.outbox.enqueue({ ...compose, ...(quote ? { quote } : {}), venue: slot.info.venue });
@@ -564,7 +565,7 @@ export class InboxHub implements Disposable {
     }
     const clientMessageId = record.clientMessageId;
     if (event.status === 'failed') {
-      const failure = event.failure || 'The venue reported that this message failed.';
+      const failure = event.failure || l10n.t('The venue reported that this message failed.');
       if (clientMessageId) await this.deps.outbox.reopen(clientMessageId, failure);
       else this.forwardMessages((await this.inbound.write([{ ...record, status: 'failed', failure }])).changed, new Set(), notLive);
       return;

@@ -3,6 +3,7 @@
 // quote words the counterparty never wrote.
 import { previewText } from '../../../shared/messagePreview';
 import type { ChatMessage, QuotedMessage } from '../../../shared/model';
+import * as l10n from '@vscode/l10n';
 
 /** Longest quote excerpt, in code points (the venue needs only the id; the text is for our pane). */
 export const QUOTE_EXCERPT_LENGTH = 200;
@@ -29,13 +30,13 @@ export interface ReplyTarget {
  */
 export function quoteForReply(target: ReplyTarget, stored: ChatMessage | undefined): QuotedMessage {
   if (!stored || stored.accountId !== target.accountId || stored.conversationId !== target.conversationId) {
-    throw new ReplyError('The message you are replying to is not in this conversation.');
+    throw new ReplyError(l10n.t('The message you are replying to is not in this conversation.'));
   }
   if (stored.direction === 'system' || stored.kind === 'gap' || stored.kind === 'system' || stored.kind === 'recall') {
-    throw new ReplyError('Only messages can be replied to, not events.');
+    throw new ReplyError(l10n.t('Only messages can be replied to, not events.'));
   }
-  if (stored.recalled) throw new ReplyError('That message was withdrawn; it cannot be replied to.');
-  if (!stored.venueMessageId) throw new ReplyError('That message has not reached the venue yet; reply once it is sent.');
+  if (stored.recalled) throw new ReplyError(l10n.t('That message was withdrawn; it cannot be replied to.'));
+  if (!stored.venueMessageId) throw new ReplyError(l10n.t('That message has not reached the venue yet; reply once it is sent.'));
   const text = excerptOf(stored);
   return {
     venueMessageId: stored.venueMessageId,

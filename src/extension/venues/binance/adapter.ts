@@ -21,6 +21,7 @@ import { ImageUrlQuota } from './imageQuota';
 import { toChatMessage } from './messageMapping';
 import { applyPushedStatus, createBinanceOrderSync, type BinanceOrderSync } from './orderSync';
 import { decodeFrame, encodeImage, encodeText, type PushedMessage } from './stream';
+import * as l10n from '@vscode/l10n';
 
 const ORDER_POLL_MS = 15_000;
 const ORDER_POLL_FAST_MS = 5000;
@@ -130,14 +131,14 @@ export class BinanceAdapter implements VenueAdapter {
         url.searchParams.set('clientType', 'web');
         return { url: url.toString() };
       },
-      onUpgradeRejected: (status): CloseVerdict => ({ action: 'retry', reason: status === 401 ? 'Binance refused the chat token (HTTP 401); taking a fresh one' : `Binance refused the chat connection (HTTP ${status})` }),
-      classifyClose: (): CloseVerdict | undefined => (this.byeSeen ? { action: 'displaced', reason: 'another Binance client (the app, a browser or another tool) took the chat session' } : undefined),
+      onUpgradeRejected: (status): CloseVerdict => ({ action: 'retry', reason: status === 401 ? l10n.t('Binance refused the chat token (HTTP 401); taking a fresh one') : l10n.t('Binance refused the chat connection (HTTP {0})', status) }),
+      classifyClose: (): CloseVerdict | undefined => (this.byeSeen ? { action: 'displaced', reason: l10n.t('another Binance client (the app, a browser or another tool) took the chat session') } : undefined),
     });
     this.disposables.add(this.socket.onMessage((text) => this.onFrame(text)));
     this.disposables.add(this.socket.onBadInput((detail) => this.emitter.fire({ type: 'badInput', where: 'Binance chat', detail })));
     this.disposables.add(
       this.socket.onState((state) => {
-        if (state.kind !== 'online') this.failPending('the Binance chat connection dropped before the echo came');
+        if (state.kind !== 'online') this.failPending(l10n.t('the Binance chat connection dropped before the echo came; checking the history before any resend'));
         // A reopened socket missed whatever was pushed while it was down: the hub reads it back.
         if (state.kind === 'online' && this.socketWasOpen) this.emitter.fire({ type: 'resync' });
         if (state.kind === 'online') this.socketWasOpen = true;
@@ -169,7 +170,7 @@ export class BinanceAdapter implements VenueAdapter {
     this.started = false;
     this.baseline?.dispose();
     this.baseline = undefined;
-    this.failPending('the Binance account was stopped before the echo came');
+    this.failPending(l10n.t('the Binance account was stopped before the echo came; checking the history before any resend'));
     this.socket.stop();
     await this.orders.poller.stop();
     this.publishState();
@@ -207,7 +208,7 @@ export class BinanceAdapter implements VenueAdapter {
   }
 
   async upload(file: UploadSource, progress: UploadProgress, signal: AbortSignal): Promise<Attachment> {
-    if (file.kind !== 'image') throw new VenueError('rejected', 'Binance chats take images only');
+    if (file.kind !== 'image') throw new VenueError('rejected', l10n.t('Binance chats take images only'));
     const bytes = await readFile(file.path, { signal });
     this.imageQuota.take();
     let target: { uploadUrl: string; imageUrl: string };
@@ -226,20 +227,20 @@ export class BinanceAdapter implements VenueAdapter {
     let frame: string;
     if (message.kind === 'image') {
       const url = message.attachment?.url;
-      if (!url) throw new VenueError('rejected', 'an image message needs its uploaded image');
+      if (!url) throw new VenueError('rejected', l10n.t('an image message needs its uploaded image'));
       frame = encodeImage({ uuid, orderNo: message.conversationId, imageUrl: url, thumbnailUrl: message.attachment?.thumbUrl, imageType: imageTypeOf(message.attachment), width: message.attachment?.width, height: message.attachment?.height, createTime });
     } else if (message.kind === 'text') {
       frame = encodeText({ uuid, orderNo: message.conversationId, content: message.text, createTime });
     } else {
-      throw new VenueError('rejected', `Binance chats cannot carry a ${message.kind} message`);
+      throw new VenueError('rejected', l10n.t('Binance chats cannot carry a {0} message', message.kind));
     }
-    if (!this.socket.isOpen) throw new VenueError('unavailable', 'the Binance chat connection is not open');
+    if (!this.socket.isOpen) throw new VenueError('unavailable', l10n.t('the Binance chat connection is not open'));
     const echo = new Promise<PushedMessage>((resolve, reject) => this.pending.set(uuid, { resolve, reject }));
-    const timer = this.clock.setTimeout(() => this.settle(uuid, new VenueError('unknown-outcome', 'Binance did not echo the message in time; checking the history before any resend')), this.options.echoTimeoutMs ?? 10_000);
+    const timer = this.clock.setTimeout(() => this.settle(uuid, new VenueError('unknown-outcome', l10n.t('Binance did not echo the message in time; checking the history before any resend'))), this.options.echoTimeoutMs ?? 10_000);
     try {
       if (!this.socket.send(frame)) {
         this.pending.delete(uuid);
-        throw new VenueError('unavailable', 'the Binance chat connection is not open');
+        throw new VenueError('unavailable', l10n.t('the Binance chat connection is not open'));
       }
       const m = await echo;
       return { status: 'confirmed', venueMessageId: m.id, time: m.createTime };
@@ -296,7 +297,7 @@ export class BinanceAdapter implements VenueAdapter {
         this.emitter.fire({ type: 'badInput', where: 'Binance chat', detail: frame.detail });
         return;
       case 'error': {
-        const reason = frame.reason === 'ILLEGAL_PARAM' ? 'Binance refused the message (ILLEGAL_PARAM): this API key may lack the merchant chat permission' : `Binance refused the message: ${frame.reason}`;
+        const reason = frame.reason === 'ILLEGAL_PARAM' ? l10n.t('Binance refused the message (ILLEGAL_PARAM): this API key may lack the merchant chat permission') : l10n.t('Binance refused the message: {0}', frame.reason);
         if (frame.uuid && this.settle(frame.uuid, new VenueError('rejected', reason))) return;
         this.logger.warn(reason);
         return;
@@ -352,8 +353,8 @@ export class BinanceAdapter implements VenueAdapter {
     return true;
   }
 
-  private failPending(reason: string): void {
-    for (const uuid of [...this.pending.keys()]) this.settle(uuid, new VenueError('unknown-outcome', `${reason}; checking the history before any resend`));
+  private failPending(message: string): void {
+    for (const uuid of [...this.pending.keys()]) this.settle(uuid, new VenueError('unknown-outcome', message));
   }
 
   private publishState(): void {

@@ -15,6 +15,7 @@ import { VenueError } from '../venue';
 import { encodeQuery, signQueryString, type QueryValue } from '../hmacQuerySigning';
 import { MAX_VENUE_WORDS, preview, venueWords } from '../framePreview';
 import { chatMessageSchema } from './stream';
+import * as l10n from '@vscode/l10n';
 
 export interface BinanceCredentials {
   readonly apiKey: string;
@@ -103,7 +104,7 @@ const PRE_SIGNED_URL = '/sapi/v1/c2c/chat/image/pre-signed-url';
 export const binanceReplies = {
   chatCredential: (res: HttpResponse): ChatCredential => {
     const credential = unwrap(readReply(res, 'GET', CHAT_CREDENTIAL, businessEnvelope(credentialSchema)));
-    if (!credential) throw new VenueError('unavailable', 'Binance returned no chat credential');
+    if (!credential) throw new VenueError('unavailable', l10n.t('Binance returned no chat credential'));
     return credential;
   },
   // Order pages are read whole: a bad row fails the page (the sync tries again later), since a page
@@ -124,11 +125,11 @@ export const binanceReplies = {
   markOrderRead: (res: HttpResponse): void => void unwrap(readReply(res, 'POST', MARK_READ, businessEnvelope(z.unknown()))),
   preSignedUrl: (res: HttpResponse): { uploadUrl: string; imageUrl: string } => {
     const data = unwrap(readReply(res, 'POST', PRE_SIGNED_URL, businessEnvelope(preSignedSchema)));
-    if (!data) throw new VenueError('unknown-outcome', 'Binance returned no upload URL');
+    if (!data) throw new VenueError('unknown-outcome', l10n.t('Binance returned no upload URL'));
     return data;
   },
   imageUpload: (res: HttpResponse): void => {
-    if (res.status >= 400) throw new VenueError(res.status === 403 ? 'rejected' : 'unavailable', `the image upload failed with HTTP ${res.status}`, res.status);
+    if (res.status >= 400) throw new VenueError(res.status === 403 ? 'rejected' : 'unavailable', l10n.t('the image upload failed with HTTP {0}', res.status), res.status);
   },
 };
 
@@ -218,7 +219,7 @@ export class BinanceRestClient {
     const sent = this.clock.now();
     const res = await this.http.request({ method: 'GET', path: '/api/v3/time', signed: false });
     const parsed = z.object({ serverTime: z.number() }).safeParse(res.json);
-    if (!parsed.success) throw new VenueError('unavailable', 'Binance did not tell its server time');
+    if (!parsed.success) throw new VenueError('unavailable', l10n.t('Binance did not tell its server time'));
     const received = this.clock.now();
     this.offsetMs = parsed.data.serverTime - Math.round((sent + received) / 2);
   }
@@ -234,8 +235,8 @@ function readReply<T extends z.ZodType>(res: HttpResponse, method: HttpMethod, p
   if (res.status >= 400) {
     const { code, message } = envelopeOf(res);
     if (code !== undefined) throw venueErrorFromCode(code, message, res.status);
-    if (res.status === 401 || res.status === 403) throw new VenueError('auth', `Binance refused the API key (HTTP ${res.status}): is the C2C permission enabled for it?`, res.status);
-    throw new VenueError('rejected', `Binance ${method} ${path} failed with HTTP ${res.status}`, res.status);
+    if (res.status === 401 || res.status === 403) throw new VenueError('auth', l10n.t('Binance refused the API key (HTTP {0}): is the C2C permission enabled for it?', res.status), res.status);
+    throw new VenueError('rejected', l10n.t('Binance {0} {1} failed with HTTP {2}', method, path, res.status), res.status);
   }
   let json: unknown;
   try {
@@ -244,7 +245,7 @@ function readReply<T extends z.ZodType>(res: HttpResponse, method: HttpMethod, p
     json = res.json;
   }
   const parsed = schema.safeParse(json);
-  if (!parsed.success) throw new VenueError('unknown-outcome', `Binance sent an unexpected reply to ${method} ${path}: ${preview(z.prettifyError(parsed.error), MAX_VENUE_WORDS)}`);
+  if (!parsed.success) throw new VenueError('unknown-outcome', l10n.t('Binance sent an unexpected reply to {0} {1}: {2}', method, path, preview(z.prettifyError(parsed.error), MAX_VENUE_WORDS)));
   return parsed.data;
 }
 
@@ -260,22 +261,22 @@ function envelopeOf(res: HttpResponse): { code?: string | number; message: strin
 
 /** Binance's codes onto what the client does about them, keeping the venue's own message. */
 export function venueErrorFromCode(code: string | number, message: string, status: number): VenueError {
-  const text = venueWords(message) || `code ${venueWords(String(code))}`;
+  const text = venueWords(message) || l10n.t({ message: 'code {0}', args: [venueWords(String(code))], comment: ['Stands in for the venue\'s own words when it gave none; {0} is its error code.'] });
   switch (code) {
     case -1022:
-      return new VenueError('auth', `Binance rejected the signature (${text}). Check the secret key.`, code);
+      return new VenueError('auth', l10n.t('Binance rejected the signature ({0}). Check the secret key.', text), code);
     case -2014:
-      return new VenueError('auth', `Binance did not recognise the API key format (${text}).`, code);
+      return new VenueError('auth', l10n.t('Binance did not recognise the API key format ({0}).', text), code);
     case -2015:
-      return new VenueError('auth', `Binance refused the API key (${text}). Check the key, its IP allow-list and that the C2C (P2P) permission is enabled.`, code);
+      return new VenueError('auth', l10n.t('Binance refused the API key ({0}). Check the key, its IP allow-list and that the C2C (P2P) permission is enabled.', text), code);
     case -1021:
-      return new VenueError('unavailable', `Binance says the request time is outside the allowed window (${text}); the computer's clock may be off.`, code);
+      return new VenueError('unavailable', l10n.t('Binance says the request time is outside the allowed window ({0}); the computer\'s clock may be off.', text), code);
     case -1003:
     case -1015:
-      return new VenueError('rate-limit', `Binance rate limit: ${text}`, code);
+      return new VenueError('rate-limit', l10n.t('Binance rate limit: {0}', text), code);
     default:
-      if (status === 429 || status === 418) return new VenueError('rate-limit', `Binance rate limit: ${text}`, code);
-      if (status >= 500) return new VenueError('unavailable', `Binance is unavailable: ${text}`, code);
-      return new VenueError('rejected', `Binance: ${text}`, code);
+      if (status === 429 || status === 418) return new VenueError('rate-limit', l10n.t('Binance rate limit: {0}', text), code);
+      if (status >= 500) return new VenueError('unavailable', l10n.t('Binance is unavailable: {0}', text), code);
+      return new VenueError('rejected', l10n.t('Binance: {0}', text), code);
   }
 }

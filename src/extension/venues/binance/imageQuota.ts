@@ -4,6 +4,7 @@
 // rate limit that says when the next image can go, so the outbox waits and the pane says why.
 import type { Clock } from '../../core/clock';
 import { VenueError } from '../venue';
+import * as l10n from '@vscode/l10n';
 
 export const IMAGE_URLS_PER_MINUTE = 36;
 const WINDOW_MS = 60_000;
@@ -36,5 +37,5 @@ export class ImageUrlQuota {
 
 function quotaReached(perMinute: number, waitMs: number): VenueError {
   const seconds = Math.max(1, Math.ceil(waitMs / 1000));
-  return new VenueError('rate-limit', `Binance allows ${perMinute} image uploads a minute and they are used up; this image goes in ${seconds} s`, 'imageQuota', waitMs);
+  return new VenueError('rate-limit', l10n.t('Binance allows {0} image uploads a minute and they are used up; this image goes in {1} s', perMinute, seconds), 'imageQuota', waitMs);
 }

@@ -7,6 +7,7 @@ import { messageKey } from '../../../shared/model';
 import { clampText } from '../../../shared/messageLimits';
 import { parseVenueTime } from '../../core/venueTime';
 import { lookupTable } from '../lookupTable';
+import * as l10n from '@vscode/l10n';
 
 /** What history items and pushed frames have in common. */
 export interface BinanceMessageFields {
@@ -24,27 +25,49 @@ export interface BinanceMessageFields {
   readonly height?: number | null;
 }
 
-/** Order status words for system lines (numeric and string forms, docs/venue-protocols.md). */
-const STATUS_WORDS = lookupTable<string>({
-  '1': 'in progress, awaiting payment',
-  TRADING: 'in progress, awaiting payment',
+type StatusLine = 'awaiting-payment' | 'pending' | 'paid' | 'releasing' | 'appeal' | 'completed' | 'cancelled' | 'expired';
+
+/** Order statuses for system lines (numeric and string forms, docs/venue-protocols.md). */
+const STATUS_LINES = lookupTable<StatusLine>({
+  '1': 'awaiting-payment',
+  TRADING: 'awaiting-payment',
   PENDING: 'pending',
-  '2': 'marked as paid',
-  BUYER_PAYED: 'marked as paid',
-  DISTRIBUTING: 'releasing the crypto',
-  '3': 'under appeal',
-  IN_APPEAL: 'under appeal',
-  APPEALING: 'under appeal',
+  '2': 'paid',
+  BUYER_PAYED: 'paid',
+  DISTRIBUTING: 'releasing',
+  '3': 'appeal',
+  IN_APPEAL: 'appeal',
+  APPEALING: 'appeal',
   '4': 'completed',
   COMPLETED: 'completed',
   '6': 'cancelled',
   CANCELLED: 'cancelled',
-  '7': 'cancelled by the system (payment time ran out)',
-  CANCELLED_BY_SYSTEM: 'cancelled by the system (payment time ran out)',
+  '7': 'expired',
+  CANCELLED_BY_SYSTEM: 'expired',
 });
 
-export function orderStatusWords(status: string): string {
-  return STATUS_WORDS[status] ?? `status ${status}`;
+/** The system line for an order status, one whole sentence each (built at call time, in the user's language). */
+export function orderStatusLine(status: string): string {
+  switch (STATUS_LINES[status]) {
+    case 'awaiting-payment':
+      return l10n.t('Order in progress, awaiting payment');
+    case 'pending':
+      return l10n.t('Order pending');
+    case 'paid':
+      return l10n.t('Order marked as paid');
+    case 'releasing':
+      return l10n.t('Order releasing the crypto');
+    case 'appeal':
+      return l10n.t('Order under appeal');
+    case 'completed':
+      return l10n.t('Order completed');
+    case 'cancelled':
+      return l10n.t('Order cancelled');
+    case 'expired':
+      return l10n.t('Order cancelled by the system (payment time ran out)');
+    case undefined:
+      return l10n.t({ message: 'Order status {0}', args: [status], comment: ["{0} is Binance's own status code."] });
+  }
 }
 
 export interface MappingContext {
@@ -80,7 +103,7 @@ export function toChatMessage(m: BinanceMessageFields, ctx: MappingContext): Cha
       return { ...base, direction, kind: 'text', text: content, ...sent };
     case 'auto_reply':
       // The counterparty's (or our) automatic reply: shown as text, marked as automatic.
-      return { ...base, direction, kind: 'text', text: content ? `Automatic reply: ${content}` : 'Automatic reply', ...sent };
+      return { ...base, direction, kind: 'text', text: content ? l10n.t({ message: 'Automatic reply: {0}', args: [content], comment: ['{0} is the text of an automatic reply the venue sent.'] }) : l10n.t('Automatic reply'), ...sent };
     case 'image':
     case 'video': {
       const url = m.imageUrl || (m.type === 'video' && /^https?:\/\//i.test(content) ? content : '');
@@ -104,7 +127,7 @@ export function toChatMessage(m: BinanceMessageFields, ctx: MappingContext): Cha
       return { ...base, direction, kind: 'text', text: cardText(content), ...sent };
     default:
       // translate, mark and types this client does not know: readable, never dropped.
-      return { ...base, direction, kind: 'text', text: content ? `[${m.type.slice(0, 32)}] ${content}` : `[${m.type.slice(0, 32)} message]`, ...sent };
+      return { ...base, direction, kind: 'text', text: content ? `[${m.type.slice(0, 32)}] ${content}` : l10n.t({ message: '[{0} message]', args: [m.type.slice(0, 32)], comment: ['{0} is a message type the venue named and this client does not know.'] }), ...sent };
   }
 }
 
@@ -118,24 +141,23 @@ function text(raw: string, id: string, problems: string[]): string {
 function systemLine(content: string, orderNo: string): { text: string; payload?: ChatMessage['payload'] } {
   const parsed = parseObject(content);
   const status = parsed ? firstString(parsed, ['orderStatus', 'status', 'type']) : undefined;
-  if (!status) return { text: content || 'Order update' };
-  const words = orderStatusWords(status);
-  return { text: `Order ${words}`, payload: { type: 'system', event: 'order-status', orderId: orderNo, state: status } };
+  if (!status) return { text: content || l10n.t({ message: 'Order update', comment: ['The text of a system message about the order that came without words.'] }) };
+  return { text: orderStatusLine(status), payload: { type: 'system', event: 'order-status', orderId: orderNo, state: status } };
 }
 
 function recallOf(base: Omit<ChatMessage, 'direction' | 'kind'>, direction: ChatMessage['direction'], content: string): ChatMessage {
   const parsed = parseObject(content);
   const target = parsed ? firstString(parsed, ['id', 'messageId', 'targetId']) : /^\d+$/.test(content) ? content : undefined;
   if (target) return { ...base, direction, kind: 'recall', payload: { type: 'recall', targetVenueMessageId: target } };
-  return { ...base, direction, kind: 'text', text: 'A message was withdrawn.' };
+  return { ...base, direction, kind: 'text', text: l10n.t('A message was withdrawn.') };
 }
 
 function cardText(content: string): string {
   const parsed = parseObject(content);
-  if (!parsed) return content || '[card]';
+  if (!parsed) return content || l10n.t('[card]');
   const title = firstString(parsed, ['title', 'name']);
   const description = firstString(parsed, ['content', 'description', 'text']);
-  return [title, description].filter(Boolean).join('\n') || '[card]';
+  return [title, description].filter(Boolean).join('\n') || l10n.t('[card]');
 }
 
 function parseObject(content: string): Record<string, unknown> | undefined {

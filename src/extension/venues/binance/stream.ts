@@ -3,6 +3,7 @@
 // client took the session. Everything inbound is untrusted and checked here.
 import * as z from 'zod';
 import { preview } from '../framePreview';
+import * as l10n from '@vscode/l10n';
 
 /**
  * A chat message, pushed on the socket or read from history (one family, docs/venue-protocols.md).
@@ -58,7 +59,7 @@ export function decodeFrame(text: string): BinanceInbound {
   if (type === 'ping') return { kind: 'ping' };
   if (type === 'error') {
     const { uuid, content } = raw as { uuid?: unknown; content?: unknown };
-    return { kind: 'error', ...(typeof uuid === 'string' && uuid ? { uuid } : {}), reason: typeof content === 'string' && content ? preview(content, MAX_REASON_CHARS) : 'no reason given' };
+    return { kind: 'error', ...(typeof uuid === 'string' && uuid ? { uuid } : {}), reason: typeof content === 'string' && content ? preview(content, MAX_REASON_CHARS) : l10n.t('no reason given') };
   }
   const parsed = chatMessageSchema.safeParse(raw);
   if (!parsed.success) return { kind: 'invalid', detail: `bad message frame: ${preview(z.prettifyError(parsed.error), MAX_REASON_CHARS)}` };

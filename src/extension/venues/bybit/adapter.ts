@@ -30,6 +30,7 @@ import { resolveMediaUrl, type Identity } from './messageMapping';
 import { createBybitOrderSync, type BybitOrderSync } from './orderSync';
 import { SessionDirectory } from './sessionDirectory';
 import type { BybitKey } from './signing';
+import * as l10n from '@vscode/l10n';
 
 export const BYBIT_DEFAULT_ENDPOINTS = { rest: 'https://api.bybit.com' } as const;
 
@@ -273,7 +274,7 @@ export class BybitAdapter implements VenueAdapter {
     const uploaded = await this.rest.uploadFile(file.name, file.mimeType || 'application/octet-stream', bytes, progress, signal);
     // The same resolution as a received file's link (relative to the REST base, http(s) only).
     const url = resolveMediaUrl(uploaded.url, this.options.endpoints.rest);
-    if (!url) throw new VenueError('rejected', `Bybit returned an upload link the client cannot use: ${uploaded.url.slice(0, 200)}`);
+    if (!url) throw new VenueError('rejected', l10n.t('Bybit returned an upload link the client cannot use: {0}', uploaded.url.slice(0, 200)));
     return { kind: file.kind, url, ref: uploaded.url, name: file.name, mimeType: file.mimeType, size: bytes.length };
   }
 
@@ -537,7 +538,7 @@ export class BybitAdapter implements VenueAdapter {
       // just runs again on sessions. Only a forced order-scoped mode is a reason to give up.
       if (this.generation.id === 'session') return call(this.sessionReader, 'session');
       if (!(await this.generation.switchToSession())) {
-        throw new VenueError('rejected', 'Bybit closed the order chat API for this account; set the account\'s Chat API to "Session chat API" or "Automatic"', LEGACY_CHAT_CLOSED);
+        throw new VenueError('rejected', l10n.t('Bybit closed the order chat API for this account; set the account\'s Chat API to "Session chat API" or "Automatic"'), LEGACY_CHAT_CLOSED);
       }
       // The marks stay: they name their generation, so the first session reads page back to them by time.
       this.logger.warn('Bybit closed the order chat API for this account: using the session chat API from now on');
@@ -638,12 +639,12 @@ function sendInput(message: OutboundMessage): BybitSendInput {
     case 'file':
     case 'video': {
       const ref = message.attachment?.ref ?? message.attachment?.url;
-      if (!ref) throw new VenueError('rejected', `a ${message.kind} message needs its uploaded file`);
+      if (!ref) throw new VenueError('rejected', l10n.t('a {0} message needs its uploaded file', message.kind));
       const contentType = message.kind === 'image' ? 'pic' : message.kind === 'video' ? 'video' : 'pdf';
-      if (message.kind === 'file' && !/\.pdf$/i.test(message.attachment?.name ?? ref.split('?')[0] ?? '')) throw new VenueError('rejected', 'Bybit chats take PDF files only');
+      if (message.kind === 'file' && !/\.pdf$/i.test(message.attachment?.name ?? ref.split('?')[0] ?? '')) throw new VenueError('rejected', l10n.t('Bybit chats take PDF files only'));
       return { message: ref, contentType, ...(message.attachment?.name ? { fileName: message.attachment.name } : {}) };
     }
     default:
-      throw new VenueError('rejected', `Bybit chats cannot carry a ${message.kind} message`);
+      throw new VenueError('rejected', l10n.t('Bybit chats cannot carry a {0} message', message.kind));
   }
 }

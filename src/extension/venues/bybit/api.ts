@@ -16,6 +16,7 @@ import { MAX_VENUE_WORDS, preview, venueWords } from '../framePreview';
 import { orderNumberSchema, venueIdSchema } from '../venueIds';
 import { VenueError } from '../venue';
 import { bybitSigner, type BybitKey } from './signing';
+import * as l10n from '@vscode/l10n';
 
 /** Bybit's answer when the order-scoped chat API is switched off for the account. */
 export const LEGACY_CHAT_CLOSED = 912200387;
@@ -311,7 +312,7 @@ export class BybitRestClient {
       .passthrough()
       .safeParse(res.json);
     const serverMs = parsed.success ? (parsed.data.time ?? secondsOf(parsed.data.result?.timeSecond)) : undefined;
-    if (serverMs === undefined) throw new VenueError('unavailable', 'Bybit did not tell its server time');
+    if (serverMs === undefined) throw new VenueError('unavailable', l10n.t('Bybit did not tell its server time'));
     const received = this.clock.now();
     this.offsetMs = serverMs - Math.round((sent + received) / 2);
   }
@@ -329,10 +330,10 @@ function readReply<T extends z.ZodType>(res: HttpResponse, path: string, schema:
   }
   const envelope = envelopeSchema.safeParse(json);
   if (!envelope.success || (envelope.data.ret_code ?? envelope.data.retCode) === undefined) {
-    throw new VenueError(idempotent ? 'unavailable' : 'unknown-outcome', `Bybit sent an unexpected reply to ${path}`);
+    throw new VenueError(idempotent ? 'unavailable' : 'unknown-outcome', l10n.t('Bybit sent an unexpected reply to {0}', path));
   }
   const parsed = schema.safeParse(envelope.data.result);
-  if (!parsed.success) throw new VenueError(idempotent ? 'unavailable' : 'unknown-outcome', `Bybit sent an unexpected result for ${path}: ${preview(z.prettifyError(parsed.error), MAX_VENUE_WORDS)}`);
+  if (!parsed.success) throw new VenueError(idempotent ? 'unavailable' : 'unknown-outcome', l10n.t('Bybit sent an unexpected result for {0}: {1}', path, preview(z.prettifyError(parsed.error), MAX_VENUE_WORDS)));
   return parsed.data;
 }
 
@@ -367,26 +368,26 @@ export function bybitError(code: number | undefined, message: string, status: nu
   const said = message ? ` (${message})` : '';
   switch (code) {
     case 10002:
-      return new VenueError('unavailable', `Bybit says the request time is outside the allowed window${said}; the computer's clock may be off.`, code);
+      return new VenueError('unavailable', l10n.t({ message: 'Bybit says the request time is outside the allowed window{0}; the computer\'s clock may be off.', args: [said], comment: ['{0} is empty, or Bybit\'s own words in parentheses.'] }), code);
     case 10003:
-      return new VenueError('auth', `Bybit does not know this API key${said}. Is it a testnet key used on mainnet, or the reverse? Check the endpoint preset.`, code);
+      return new VenueError('auth', l10n.t({ message: 'Bybit does not know this API key{0}. Is it a testnet key used on mainnet, or the reverse? Check the endpoint preset.', args: [said], comment: ['{0} is empty, or Bybit\'s own words in parentheses.'] }), code);
     case 10004:
-      return new VenueError('auth', `Bybit rejected the signature${said}. Check the secret or the RSA private key.`, code);
+      return new VenueError('auth', l10n.t({ message: 'Bybit rejected the signature{0}. Check the secret or the RSA private key.', args: [said], comment: ['{0} is empty, or Bybit\'s own words in parentheses.'] }), code);
     case 10005:
-      return new VenueError('auth', `Bybit refused this action for the key${said}: enable the P2P permission for it.`, code);
+      return new VenueError('auth', l10n.t({ message: 'Bybit refused this action for the key{0}: enable the P2P permission for it.', args: [said], comment: ['{0} is empty, or Bybit\'s own words in parentheses.'] }), code);
     case 10010:
-      return new VenueError('auth', `Bybit refused the request from this IP address${said}: add it to the key's IP allow-list.`, code);
+      return new VenueError('auth', l10n.t({ message: 'Bybit refused the request from this IP address{0}: add it to the key\'s IP allow-list.', args: [said], comment: ['{0} is empty, or Bybit\'s own words in parentheses.'] }), code);
     case 10006:
     case 10018:
-      return new VenueError('rate-limit', `Bybit rate limit${said}`, code, retryAfterMs);
+      return new VenueError('rate-limit', l10n.t({ message: 'Bybit rate limit{0}', args: [said], comment: ['{0} is empty, or Bybit\'s own words in parentheses.'] }), code, retryAfterMs);
     case 10016:
-      return new VenueError('unavailable', `Bybit had a server error${said}`, code);
+      return new VenueError('unavailable', l10n.t({ message: 'Bybit had a server error{0}', args: [said], comment: ['{0} is empty, or Bybit\'s own words in parentheses.'] }), code);
     case LEGACY_CHAT_CLOSED:
-      return new VenueError('rejected', `Bybit closed the order chat API for this account${said}`, code);
+      return new VenueError('rejected', l10n.t({ message: 'Bybit closed the order chat API for this account{0}', args: [said], comment: ['{0} is empty, or Bybit\'s own words in parentheses.'] }), code);
   }
-  if (status === 401) return new VenueError('auth', `Bybit refused the API key (HTTP 401): a testnet key on a mainnet endpoint, or the reverse?`, status);
-  if (status === 403) return new VenueError('auth', `Bybit refuses requests from this network (HTTP 403): IP addresses in the US and mainland China are blocked, or the region needs its own endpoint.`, status);
-  if (status === 404) return new VenueError('rejected', `Bybit has no ${path} here (HTTP 404)`, status);
-  if (status >= 500) return new VenueError('unavailable', `Bybit is unavailable (HTTP ${status})${said}`, code ?? status);
-  return new VenueError('rejected', `Bybit: ${message || `code ${code ?? status}`}`, code ?? status);
+  if (status === 401) return new VenueError('auth', l10n.t('Bybit refused the API key (HTTP 401): a testnet key on a mainnet endpoint, or the reverse?'), status);
+  if (status === 403) return new VenueError('auth', l10n.t('Bybit refuses requests from this network (HTTP 403): IP addresses in the US and mainland China are blocked, or the region needs its own endpoint.'), status);
+  if (status === 404) return new VenueError('rejected', l10n.t('Bybit has no {0} here (HTTP 404)', path), status);
+  if (status >= 500) return new VenueError('unavailable', l10n.t({ message: 'Bybit is unavailable (HTTP {0}){1}', args: [status, said], comment: ['{1} is empty, or Bybit\'s own words in parentheses.'] }), code ?? status);
+  return new VenueError('rejected', message ? l10n.t({ message: 'Bybit: {0}', args: [message], comment: ['{0} is Bybit\'s own words.'] }) : l10n.t('Bybit: code {0}', code ?? status), code ?? status);
 }

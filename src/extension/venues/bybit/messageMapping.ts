@@ -9,6 +9,7 @@ import { messageKey } from '../../../shared/model';
 import { MAX_FIELD_LENGTH, clampText } from '../../../shared/messageLimits';
 import { parseVenueTime } from '../../core/venueTime';
 import type { BybitOrderMessage, BybitSessionMessage } from './api';
+import * as l10n from '@vscode/l10n';
 
 /** One message as both generations describe it. */
 export interface BybitMessageFields {
@@ -109,7 +110,7 @@ export function toChatMessage(m: BybitMessageFields, ctx: MappingContext): ChatM
     time,
     ...(m.senderName ? { senderName: m.msgType !== undefined && ADMIN_TYPES.has(m.msgType) ? `${m.senderName} (Bybit support)` : m.senderName } : {}),
   };
-  if (isSystemMessage(m)) return { ...base, direction: 'system', kind: 'system', text: text(m.content, m.id, problems) || 'Order update' };
+  if (isSystemMessage(m)) return { ...base, direction: 'system', kind: 'system', text: text(m.content, m.id, problems) || l10n.t({ message: 'Order update', comment: ['The text of a system message about the order that came without words.'] }) };
   const own = isOwnMessage(m, ctx.me);
   const mine = own ? { status: 'confirmed' as const, ...(m.msgUuid ? { clientMessageId: m.msgUuid } : {}) } : {};
   const direction = own ? ('out' as const) : ('in' as const);

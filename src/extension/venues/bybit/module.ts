@@ -6,6 +6,7 @@ import type { VenueModule } from '../venueModule';
 import { BybitAdapter } from './adapter';
 import { chatModeOf } from './chatGeneration';
 import type { BybitKey } from './signing';
+import * as l10n from '@vscode/l10n';
 
 export const venueModule: VenueModule = {
   venue: 'bybit',
@@ -25,7 +26,7 @@ function bybitKeyOf(ctx: AdapterContext): BybitKey {
   const apiKey = requiredCredential(ctx.credentials, 'apiKey');
   if (ctx.credentials.keyType === 'rsa') {
     const pem = parsePem(requiredCredential(ctx.credentials, 'privateKey'), ['PRIVATE KEY', 'RSA PRIVATE KEY']);
-    if (!pem.ok) throw new VenueError('auth', `the stored RSA private key cannot be read: ${pem.problem}`);
+    if (!pem.ok) throw new VenueError('auth', l10n.t('the stored RSA private key cannot be read: {0}', pem.problem));
     return { kind: 'rsa', apiKey, privateKeyPem: pem.pem.text };
   }
   return { kind: 'hmac', apiKey, secret: requiredCredential(ctx.credentials, 'secret') };

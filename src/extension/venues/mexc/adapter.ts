@@ -19,6 +19,7 @@ import { ListenKeyPool } from './listenKeyPool';
 import { attachmentOf, encodeOutbound, messageTime, mexcTypeFor, toChatMessage } from './messageMapping';
 import { OrderSync } from './orderSync';
 import type { MexcChatMessage } from './stream';
+import * as l10n from '@vscode/l10n';
 
 /** MEXC pushes no order events: the order list is polled this often (and faster while a pane is open). */
 const ORDER_POLL_MS = 15_000;
@@ -229,7 +230,7 @@ export class MexcAdapter implements VenueAdapter {
       }
       if (!reply.success) {
         this.echoes.forget(conversationId, clientMessageId);
-        throw new VenueError('rejected', `MEXC refused the message: ${reply.msg || 'no reason given'}`);
+        throw new VenueError('rejected', reply.msg ? l10n.t({ message: 'MEXC refused the message: {0}', args: [reply.msg], comment: ['{0} is MEXC\'s own words.'] }) : l10n.t('MEXC refused the message: no reason given'));
       }
       return { status: 'sent' };
     } finally {
@@ -257,7 +258,7 @@ export class MexcAdapter implements VenueAdapter {
   }
 
   async upload(): Promise<Attachment> {
-    throw new VenueError('rejected', 'MEXC has no upload API: media is sent as links.');
+    throw new VenueError('rejected', l10n.t('MEXC has no upload API: media is sent as links.'));
   }
 
   dispose(): void {

@@ -8,6 +8,7 @@ import { MAX_VENUE_WORDS, preview, venueWords } from '../framePreview';
 import { orderNumberSchema } from '../venueIds';
 import { VenueError } from '../venue';
 import { encodeQuery, signQueryString, type QueryValue } from '../hmacQuerySigning';
+import * as l10n from '@vscode/l10n';
 
 export interface MexcCredentials {
   readonly apiKey: string;
@@ -87,7 +88,7 @@ export const mexcReplies = {
   orderDetail: (res: HttpResponse): MexcOrder | undefined => unwrap(readReply(res, 'GET', ORDER_DETAIL, envelope(orderRowSchema), true)) ?? undefined,
   conversationId: (res: HttpResponse, orderNo: string): number => {
     const data = unwrap(readReply(res, 'GET', CHAT_CONVERSATION, envelope(conversationSchema)));
-    if (!data) throw new VenueError('rejected', `MEXC returned no chat conversation for order ${orderNo}`);
+    if (!data) throw new VenueError('rejected', l10n.t('MEXC returned no chat conversation for order {0}', orderNo));
     return data.conversationId;
   },
 };
@@ -175,12 +176,12 @@ function readReply<T extends z.ZodType>(res: HttpResponse, method: HttpMethod, p
   if (res.status >= 400) {
     const { code, msg } = envelopeOf(res);
     if (typeof code === 'number') throw venueErrorFromCode(code, msg, res.status);
-    if (res.status === 401 || res.status === 403) throw new VenueError('auth', `MEXC refused the API key (HTTP ${res.status})`, res.status);
-    throw new VenueError('rejected', `MEXC ${method} ${path} failed with HTTP ${res.status}`, res.status);
+    if (res.status === 401 || res.status === 403) throw new VenueError('auth', l10n.t('MEXC refused the API key (HTTP {0})', res.status), res.status);
+    throw new VenueError('rejected', l10n.t('MEXC {0} {1} failed with HTTP {2}', method, path, res.status), res.status);
   }
   const parsed = schema.safeParse(decimals ? readDecimalJson(res) : res.json);
   if (!parsed.success) {
-    throw new VenueError('unknown-outcome', `MEXC sent an unexpected reply to ${method} ${path}: ${preview(z.prettifyError(parsed.error), MAX_VENUE_WORDS)}`);
+    throw new VenueError('unknown-outcome', l10n.t('MEXC sent an unexpected reply to {0} {1}: {2}', method, path, preview(z.prettifyError(parsed.error), MAX_VENUE_WORDS)));
   }
   return parsed.data;
 }
@@ -204,20 +205,20 @@ function envelopeOf(res: HttpResponse): { code?: unknown; msg: string } {
 
 /** Maps MEXC codes onto what the client does about them, keeping the venue's own message. */
 export function venueErrorFromCode(code: number, msg: string, status: number): VenueError {
-  const text = venueWords(msg) || `code ${code}`;
+  const text = venueWords(msg) || l10n.t({ message: 'code {0}', args: [code], comment: ['Stands in for the venue\'s own words when it gave none; {0} is its error code.'] });
   switch (code) {
     case 700002:
-      return new VenueError('auth', `MEXC rejected the signature (${text}). Check the secret key.`, code);
+      return new VenueError('auth', l10n.t('MEXC rejected the signature ({0}). Check the secret key.', text), code);
     case 700003:
-      return new VenueError('auth', `MEXC rejected the timestamp (${text}). Check this computer's clock.`, code);
+      return new VenueError('auth', l10n.t('MEXC rejected the timestamp ({0}). Check this computer\'s clock.', text), code);
     case 10072:
     case 400:
     case 401:
-      return new VenueError('auth', `MEXC rejected the API key (${text}).`, code);
+      return new VenueError('auth', l10n.t('MEXC rejected the API key ({0}).', text), code);
     case 429:
-      return new VenueError('rate-limit', `MEXC rate limit: ${text}`, code, 1000);
+      return new VenueError('rate-limit', l10n.t('MEXC rate limit: {0}', text), code, 1000);
     default:
-      if (status === 401 || status === 403) return new VenueError('auth', `MEXC refused the request (${text}).`, code);
-      return new VenueError('rejected', `MEXC: ${text}`, code);
+      if (status === 401 || status === 403) return new VenueError('auth', l10n.t('MEXC refused the request ({0}).', text), code);
+      return new VenueError('rejected', l10n.t('MEXC: {0}', text), code);
   }
 }

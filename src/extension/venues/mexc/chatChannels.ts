@@ -12,6 +12,7 @@ import { DisposableStore, Emitter, toDisposable, type Disposable, type Event } f
 import type { Logger } from '../../core/logger';
 import { VenueError } from '../venue';
 import { PING_FRAME, decodeFrame, type MexcChatMessage } from './stream';
+import * as l10n from '@vscode/l10n';
 
 export interface MexcReply {
   readonly success: boolean;
@@ -63,14 +64,14 @@ export class ChatChannel implements Disposable {
     return new Promise<MexcReply>((resolve, reject) => {
       const timer = this.clock.setTimeout(() => {
         this.remove(pending);
-        reject(new VenueError('unknown-outcome', 'MEXC did not confirm the send in time'));
+        reject(new VenueError('unknown-outcome', l10n.t('MEXC did not confirm the send in time')));
       }, timeoutMs);
       const pending: PendingReply = { resolve, reject, timer };
       this.pending.push(pending);
       if (!this.socket.send(frame)) {
         this.remove(pending);
         timer.dispose();
-        reject(new VenueError('unavailable', 'the MEXC chat socket is not connected'));
+        reject(new VenueError('unavailable', l10n.t('the MEXC chat socket is not connected')));
       }
     });
   }
@@ -102,12 +103,12 @@ export class ChatChannel implements Disposable {
         else resolve();
       };
       const sub = this.socket.onOpen(() => done());
-      const timer = this.clock.setTimeout(() => done(new VenueError('unavailable', 'the MEXC chat socket is not connected')), timeoutMs);
+      const timer = this.clock.setTimeout(() => done(new VenueError('unavailable', l10n.t('the MEXC chat socket is not connected'))), timeoutMs);
     });
   }
 
   dispose(): void {
-    this.failPending('the chat socket was closed before MEXC answered');
+    this.failPending(l10n.t('the chat socket was closed before MEXC answered'));
     this.socket.dispose();
   }
 
@@ -195,20 +196,20 @@ export class ChatChannels implements Disposable {
         if (status === 401) {
           // The listen key expired or was deleted: never again; the next try gets another.
           if (listenKey) listenKeys.expire(listenKey, 'MEXC refused it on upgrade (HTTP 401)');
-          return { action: 'retry', reason: 'MEXC rejected the listen key; connecting with another' };
+          return { action: 'retry', reason: l10n.t('MEXC rejected the listen key; connecting with another') };
         }
         if (status === 429) {
           // Only this socket backs off; the key rests and the next try uses another one.
           listenKeys.refused(conversationId);
-          return { action: 'retry', reason: 'MEXC refused the chat connection as over its limit (HTTP 429)' };
+          return { action: 'retry', reason: l10n.t('MEXC refused the chat connection as over its limit (HTTP 429)') };
         }
-        if (status === 403) return { action: 'retry', reason: 'MEXC refused this conversation (HTTP 403)' };
-        return { action: 'retry', reason: `MEXC refused the chat connection (HTTP ${status})` };
+        if (status === 403) return { action: 'retry', reason: l10n.t('MEXC refused this conversation (HTTP 403)') };
+        return { action: 'retry', reason: l10n.t('MEXC refused the chat connection (HTTP {0})', status) };
       },
       classifyClose: (_code, reason): CloseVerdict | undefined => {
         if (!listenKey || !DEAD_KEY_CLOSE.test(reason)) return undefined;
         listenKeys.expire(listenKey, `MEXC closed the chat: ${reason}`);
-        return { action: 'retry', reason: `MEXC closed the chat (${reason}); connecting with another listen key` };
+        return { action: 'retry', reason: l10n.t('MEXC closed the chat ({0}); connecting with another listen key', reason) };
       },
     });
     const channel = new ChatChannel(conversationId, socket, clock, where);
@@ -217,7 +218,7 @@ export class ChatChannels implements Disposable {
     subscriptions.add(socket.onBadInput((detail) => this.badInputEmitter.fire({ where: channel.where, detail })));
     subscriptions.add(
       socket.onState((state) => {
-        if (state.kind !== 'online') channel.failPending('the chat connection dropped before MEXC answered');
+        if (state.kind !== 'online') channel.failPending(l10n.t('the chat connection dropped before MEXC answered'));
         this.changeEmitter.fire();
       }),
     );

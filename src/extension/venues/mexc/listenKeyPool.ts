@@ -16,6 +16,7 @@ import { Emitter, type Disposable, type Event } from '../../core/event';
 import type { Logger } from '../../core/logger';
 import type { SecretSink } from '../descriptor';
 import { VenueError, isVenueError } from '../venue';
+import * as l10n from '@vscode/l10n';
 
 /** The part of the REST client listen keys need. */
 export interface ListenKeyApi {
@@ -127,7 +128,7 @@ export class ListenKeyPool implements Disposable {
       }
       if (!this.creating && this.keys.size >= this.maxKeys) {
         this.starved.add(conversationId);
-        throw new VenueError('unavailable', `all ${this.maxKeys} MEXC listen keys carry ${this.socketsPerKey} chat sockets each; this chat connects when another closes`);
+        throw new VenueError('unavailable', l10n.t('all {0} MEXC listen keys carry {1} chat sockets each; this chat connects when another closes', this.maxKeys, this.socketsPerKey));
       }
       // One creation at a time: everyone waiting takes a slot on it, and the overflow waits for the next.
       this.creating ??= this.createKey().finally(() => {
@@ -233,7 +234,7 @@ export class ListenKeyPool implements Disposable {
       this.setState(
         isVenueError(err) && err.kind === 'auth'
           ? { kind: 'auth-error', reason }
-          : { kind: 'backoff', until: this.options.clock.now() + (this.options.retryHintMs ?? 15_000), reason: `could not create a listen key: ${reason}` },
+          : { kind: 'backoff', until: this.options.clock.now() + (this.options.retryHintMs ?? 15_000), reason: l10n.t('could not create a listen key: {0}', reason) },
       );
       throw err;
     }

@@ -6,6 +6,7 @@ import { clampText } from '../../../shared/messageLimits';
 import { EARLIEST_PLAUSIBLE_TIME, MAX_FUTURE_SKEW_MS, parseVenueTime, type VenueTime } from '../../core/venueTime';
 import { VenueError, type OutboundMessage } from '../venue';
 import { MEXC_TYPE, encodeSend, parseMexcTime, type MexcChatMessage, type MexcMessageType } from './stream';
+import * as l10n from '@vscode/l10n';
 
 /** A send as it goes on the wire, with what its echo will look like. */
 export interface MexcOutbound {
@@ -31,10 +32,10 @@ export function mexcTypeFor(message: Pick<OutboundMessage, 'kind'>): MexcMessage
 /** The SEND_MESSAGE frame for an outbound message; throws `rejected` for what MEXC cannot carry. */
 export function encodeOutbound(message: OutboundMessage): MexcOutbound {
   const conversationNumber = Number(message.conversationId);
-  if (!Number.isSafeInteger(conversationNumber)) throw new VenueError('rejected', `not a MEXC conversation id: ${message.conversationId}`);
+  if (!Number.isSafeInteger(conversationNumber)) throw new VenueError('rejected', l10n.t('not a MEXC conversation id: {0}', message.conversationId));
   const type = mexcTypeFor(message);
   const url = message.attachment?.url ?? '';
-  if (type !== MEXC_TYPE.text && !/^https?:\/\//i.test(url)) throw new VenueError('rejected', 'MEXC sends media only as an http(s) link');
+  if (type !== MEXC_TYPE.text && !/^https?:\/\//i.test(url)) throw new VenueError('rejected', l10n.t('MEXC sends media only as an http(s) link'));
   const frame = encodeSend({
     conversationId: conversationNumber,
     type,

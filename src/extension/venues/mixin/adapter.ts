@@ -26,6 +26,7 @@ import { messageIdFor, uniqueConversationId } from './conversationId';
 import { imageSize } from '../imageSize';
 import type { MixinKeystore } from './keystore';
 import { messageViewOf, toChatMessage, toMixinPayload, type MixinMessageView } from './messageMapping';
+import * as l10n from '@vscode/l10n';
 
 export interface MixinAdapterOptions {
   readonly accountId: string;
@@ -127,7 +128,7 @@ export class MixinAdapter implements VenueAdapter {
 
   async verify(): Promise<void> {
     const me = await this.rest.me();
-    if (me.user_id !== this.options.keystore.appId) throw new VenueError('auth', `the keystore's app_id ${this.options.keystore.appId} is not the bot Mixin answers as (${me.user_id})`);
+    if (me.user_id !== this.options.keystore.appId) throw new VenueError('auth', l10n.t('the keystore\'s app_id {0} is not the bot Mixin answers as ({1})', this.options.keystore.appId, me.user_id));
   }
 
   start(): Promise<void> {
@@ -141,7 +142,7 @@ export class MixinAdapter implements VenueAdapter {
     this.ackTimer = undefined;
     this.batchTimer?.dispose();
     this.batchTimer = undefined;
-    for (const q of this.batch.splice(0)) q.reject(new VenueError('unavailable', 'the account stopped before the message left'));
+    for (const q of this.batch.splice(0)) q.reject(new VenueError('unavailable', l10n.t('the account stopped before the message left')));
     await this.blaze.stop();
   }
 
@@ -179,7 +180,7 @@ export class MixinAdapter implements VenueAdapter {
     const size = file.kind === 'image' ? imageSize(bytes) : undefined;
     const kind = file.kind === 'image' && !size ? 'file' : file.kind === 'image' ? 'image' : 'file';
     const created = await this.rest.createAttachment();
-    if (!created.upload_url) throw new VenueError('unavailable', 'Mixin gave no upload URL for the attachment');
+    if (!created.upload_url) throw new VenueError('unavailable', l10n.t('Mixin gave no upload URL for the attachment'));
     await this.rest.putAttachment(created.upload_url, bytes, progress, signal);
     return { kind, ref: created.attachment_id, ...(created.view_url ? { url: created.view_url } : {}), name: file.name, mimeType: file.mimeType || 'application/octet-stream', size: bytes.length, ...(size ?? {}) };
   }
@@ -189,11 +190,11 @@ export class MixinAdapter implements VenueAdapter {
    * attachment id (`ref`) is asked for a fresh link (`GET /attachments/:id`) right before a download.
    */
   async attachmentUrl(message: ChatMessage, attachment: Attachment): Promise<string> {
-    if (message.accountId !== this.accountId) throw new VenueError('rejected', 'the message belongs to another account');
-    if (!attachment.ref) throw new VenueError('rejected', 'the attachment has no Mixin attachment id');
+    if (message.accountId !== this.accountId) throw new VenueError('rejected', l10n.t('the message belongs to another account'));
+    if (!attachment.ref) throw new VenueError('rejected', l10n.t('the attachment has no Mixin attachment id'));
     const info = await this.rest.attachment(attachment.ref);
     const url = info.view_url ? safeHttpUrl(info.view_url) : undefined;
-    if (!url) throw new VenueError('unavailable', `Mixin gave no usable view link for attachment ${attachment.ref}`);
+    if (!url) throw new VenueError('unavailable', l10n.t('Mixin gave no usable view link for attachment {0}', attachment.ref));
     return url;
   }
 
@@ -238,7 +239,7 @@ export class MixinAdapter implements VenueAdapter {
 
   /** The contact conversation with a user: its id is derived from both user ids, and it is created on Mixin first. */
   async startConversation(userId: string): Promise<Conversation> {
-    if (!UUID.test(userId)) throw new VenueError('rejected', 'a Mixin user id is a UUID (the number shown in the app is the identity number, not the id)');
+    if (!UUID.test(userId)) throw new VenueError('rejected', l10n.t('a Mixin user id is a UUID (the number shown in the app is the identity number, not the id)'));
     const conversationId = uniqueConversationId(this.options.keystore.appId, userId.toLowerCase());
     await this.rest.createContactConversation(conversationId, userId.toLowerCase());
     const name = await this.rest.user(userId).then((u) => u.full_name ?? undefined, () => undefined);
@@ -246,7 +247,7 @@ export class MixinAdapter implements VenueAdapter {
       venue: 'mixin',
       accountId: this.accountId,
       conversationId,
-      title: name ?? `Mixin user ${userId.slice(0, 8)}`,
+      title: name ?? l10n.t({ message: 'Mixin user {0}', args: [userId.slice(0, 8)], comment: ['A conversation title when Mixin gave no name; {0} is the start of the user id.'] }),
       lastActivity: this.conversations.get(conversationId)?.lastActivity ?? this.clock.now(),
       unread: 0,
       active: true,
@@ -427,7 +428,7 @@ export class MixinAdapter implements VenueAdapter {
       venue: 'mixin',
       accountId: this.accountId,
       conversationId: message.conversationId,
-      title: known?.title ?? message.senderName ?? `Mixin chat ${message.conversationId.slice(0, 8)}`,
+      title: known?.title ?? message.senderName ?? l10n.t({ message: 'Mixin chat {0}', args: [message.conversationId.slice(0, 8)], comment: ['A conversation title when Mixin gave no name; {0} is the start of the conversation id.'] }),
       lastActivity: message.time,
       unread: 0,
       active: true,

@@ -11,6 +11,7 @@ import type { Logger } from '../../core/logger';
 import { MAX_VENUE_WORDS, preview, venueWords } from '../framePreview';
 import { VenueError } from '../venue';
 import { type MixinSigner } from './auth';
+import * as l10n from '@vscode/l10n';
 
 export interface MixinRestOptions {
   readonly baseUrl: string;
@@ -114,7 +115,7 @@ export class MixinRestClient {
       signal,
       timeoutMs: 120_000,
     });
-    if (res.status < 200 || res.status >= 300) throw new VenueError(res.status === 403 ? 'rejected' : 'unavailable', `the attachment upload was refused (HTTP ${res.status})`, res.status);
+    if (res.status < 200 || res.status >= 300) throw new VenueError(res.status === 403 ? 'rejected' : 'unavailable', l10n.t('the attachment upload was refused (HTTP {0})', res.status), res.status);
   }
 
   /** Up to 100 messages in one call (≤ 128 KB); the message ids make a repeat harmless. */
@@ -147,7 +148,10 @@ export class MixinRestClient {
 
   /** The clock difference to name in an auth error, if it is large enough to be the cause. */
   clockSkewNote(): string {
-    return Math.abs(this.offsetMs) > SKEW_WORTH_NAMING_MS ? ` This computer's clock is ${Math.round(Math.abs(this.offsetMs) / 60_000)} min ${this.offsetMs > 0 ? 'behind' : 'ahead of'} Mixin's: fix the clock.` : '';
+    if (Math.abs(this.offsetMs) <= SKEW_WORTH_NAMING_MS) return '';
+    const minutes = Math.round(Math.abs(this.offsetMs) / 60_000);
+    // A sentence of its own, appended to the auth error after a space.
+    return ` ${this.offsetMs > 0 ? l10n.t("This computer's clock is {0} min behind Mixin's: fix the clock.", minutes) : l10n.t("This computer's clock is {0} min ahead of Mixin's: fix the clock.", minutes)}`;
   }
 }
 
@@ -170,11 +174,11 @@ export const mixinReplies = {
 function readReply<T extends z.ZodType>(res: HttpResponse, method: 'GET' | 'POST', path: string, schema: T, idempotent: boolean, skewNote: string): z.output<T> {
   const failed = errorSchema.safeParse(res.json);
   if (failed.success) throw mixinError(failed.data.error, path, skewNote);
-  if (res.status !== 200) throw new VenueError(idempotent ? 'unavailable' : 'unknown-outcome', `Mixin answered HTTP ${res.status} to ${method} ${path}`, res.status);
+  if (res.status !== 200) throw new VenueError(idempotent ? 'unavailable' : 'unknown-outcome', l10n.t('Mixin answered HTTP {0} to {1} {2}', res.status, method, path), res.status);
   const envelope = dataSchema.safeParse(res.json);
-  if (!envelope.success) throw new VenueError(idempotent ? 'unavailable' : 'unknown-outcome', `Mixin sent an unreadable reply to ${method} ${path}`);
+  if (!envelope.success) throw new VenueError(idempotent ? 'unavailable' : 'unknown-outcome', l10n.t('Mixin sent an unreadable reply to {0} {1}', method, path));
   const parsed = schema.safeParse(envelope.data.data);
-  if (!parsed.success) throw new VenueError(idempotent ? 'unavailable' : 'unknown-outcome', `Mixin sent unexpected data for ${method} ${path}: ${preview(z.prettifyError(parsed.error), MAX_VENUE_WORDS)}`);
+  if (!parsed.success) throw new VenueError(idempotent ? 'unavailable' : 'unknown-outcome', l10n.t('Mixin sent unexpected data for {0} {1}: {2}', method, path, preview(z.prettifyError(parsed.error), MAX_VENUE_WORDS)));
   return parsed.data;
 }
 
@@ -184,20 +188,20 @@ function mixinError(error: { code: number | string; description?: string | null;
   const words = said ? `: ${said}` : '';
   switch (code) {
     case 401:
-      return new VenueError('auth', `Mixin refused the bot's token${words}. Check the keystore (app_id, session_id, session key).${skewNote}`, code);
+      return new VenueError('auth', l10n.t({ message: 'Mixin refused the bot\'s token{0}. Check the keystore (app_id, session_id, session key).{1}', args: [words, skewNote], comment: ['{0} is empty, or a colon and Mixin\'s own words.', '{1} is empty, or a sentence about this computer\'s clock.'] }), code);
     case 403:
-      return new VenueError('rejected', `Mixin forbids this for the bot${words}`, code);
+      return new VenueError('rejected', l10n.t({ message: 'Mixin forbids this for the bot{0}', args: [words], comment: ['{0} is empty, or a colon and Mixin\'s own words.'] }), code);
     case 404:
-      return new VenueError('rejected', `Mixin has no ${path}${words}`, code);
+      return new VenueError('rejected', l10n.t({ message: 'Mixin has no {0}{1}', args: [path, words], comment: ['{1} is empty, or a colon and Mixin\'s own words.'] }), code);
     case 429:
-      return new VenueError('rate-limit', `Mixin rate limit${words}`, code, 5000);
+      return new VenueError('rate-limit', l10n.t({ message: 'Mixin rate limit{0}', args: [words], comment: ['{0} is empty, or a colon and Mixin\'s own words.'] }), code, 5000);
     case 10002:
-      return new VenueError('rejected', `Mixin refused a field${words}`, code);
+      return new VenueError('rejected', l10n.t({ message: 'Mixin refused a field{0}', args: [words], comment: ['{0} is empty, or a colon and Mixin\'s own words.'] }), code);
     case 7000:
     case 7001:
     case 500:
-      return new VenueError('unavailable', `Mixin had a server error (${code})${words}`, code);
+      return new VenueError('unavailable', l10n.t({ message: 'Mixin had a server error ({0}){1}', args: [code, words], comment: ['{1} is empty, or a colon and Mixin\'s own words.'] }), code);
     default:
-      return new VenueError('rejected', `Mixin error ${venueWords(String(error.code))}${words}`, code);
+      return new VenueError('rejected', l10n.t({ message: 'Mixin error {0}{1}', args: [venueWords(String(error.code)), words], comment: ['{1} is empty, or a colon and Mixin\'s own words.'] }), code);
   }
 }

@@ -13,6 +13,7 @@ import type { Logger } from '../../core/logger';
 import type { ConnectionState } from '../../../shared/model';
 import { VenueError } from '../venue';
 import { decodeBlazeFrame, encodeBlazeFrame, type BlazeInbound } from './blazeFrames';
+import * as l10n from '@vscode/l10n';
 
 export interface BlazeOptions {
   readonly url: string;
@@ -61,8 +62,8 @@ export class BlazeConnection implements Disposable {
         resolveTarget: () => Promise.resolve({ url: options.url, protocols: ['Mixin-Blaze-1'], headers: { Authorization: `Bearer ${options.token()}` } }),
         onUpgradeRejected: (status): CloseVerdict =>
           status === 401 || status === 403
-            ? { action: 'auth', reason: `Mixin refused the bot's token (HTTP ${status}): check the keystore and this computer's clock` }
-            : { action: 'retry', reason: `Mixin refused the Blaze connection (HTTP ${status})` },
+            ? { action: 'auth', reason: l10n.t("Mixin refused the bot's token (HTTP {0}): check the keystore and this computer's clock", status) }
+            : { action: 'retry', reason: l10n.t('Mixin refused the Blaze connection (HTTP {0})', status) },
       }),
     );
     this.disposables.add(this.socket.onFrame((frame) => (frame.kind === 'binary' ? this.onBinary(frame.data) : this.problems.fire(`a ${frame.kind} frame on Blaze (only binary frames are allowed)`))));
@@ -70,7 +71,7 @@ export class BlazeConnection implements Disposable {
     this.disposables.add(this.socket.onOpen(() => void this.listen()));
     this.disposables.add(
       this.socket.onState((state) => {
-        if (state.kind !== 'online') this.failWaiting('the Blaze connection closed before the reply came');
+        if (state.kind !== 'online') this.failWaiting(l10n.t('the Blaze connection closed before the reply came'));
       }),
     );
   }
@@ -109,7 +110,7 @@ export class BlazeConnection implements Disposable {
         const reply = await this.once(id, action, params);
         if (reply.error) {
           const { code, description } = reply.error;
-          const err = new VenueError(code === 403 ? 'rejected' : code === 401 ? 'auth' : code === 7000 || code === 7001 ? 'unknown-outcome' : code === 429 ? 'rate-limit' : 'rejected', `Mixin ${action}: ${description || `error ${code}`} (${code})`, code);
+          const err = new VenueError(code === 403 ? 'rejected' : code === 401 ? 'auth' : code === 7000 || code === 7001 ? 'unknown-outcome' : code === 429 ? 'rate-limit' : 'rejected', description ? l10n.t({ message: 'Mixin {0}: {1} ({2})', args: [action, description, code], comment: ['{0} is the Blaze action, {1} Mixin\'s own words, {2} its error code.'] }) : l10n.t({ message: 'Mixin {0}: error {1}', args: [action, code], comment: ['{0} is the Blaze action, {1} Mixin\'s error code.'] }), code);
           if (code !== 7000 && code !== 7001) throw err;
           lastError = err;
           continue;
@@ -120,11 +121,11 @@ export class BlazeConnection implements Disposable {
         lastError = err instanceof Error ? err : new Error(String(err));
       }
     }
-    throw lastError instanceof VenueError ? lastError : new VenueError('unknown-outcome', `Mixin ${action}: ${lastError?.message ?? 'no reply'}`);
+    throw lastError instanceof VenueError ? lastError : new VenueError('unknown-outcome', lastError ? l10n.t({ message: 'Mixin {0}: {1}', args: [action, lastError.message], comment: ['{0} is the Blaze action, {1} why it failed.'] }) : l10n.t({ message: 'Mixin {0}: no reply', args: [action], comment: ['{0} is the Blaze action.'] }));
   }
 
   dispose(): void {
-    this.failWaiting('the Blaze connection was closed');
+    this.failWaiting(l10n.t('the Blaze connection was closed'));
     this.disposables.dispose();
     this.pushes.dispose();
     this.problems.dispose();
@@ -132,11 +133,11 @@ export class BlazeConnection implements Disposable {
   }
 
   private once(id: string, action: string, params: unknown): Promise<BlazeInbound> {
-    if (!this.socket.isOpen) return Promise.reject(new VenueError('unavailable', 'the Blaze connection is not open'));
+    if (!this.socket.isOpen) return Promise.reject(new VenueError('unavailable', l10n.t('the Blaze connection is not open')));
     return new Promise<BlazeInbound>((resolve, reject) => {
       const timer = this.options.clock.setTimeout(() => {
         this.waiting.delete(id);
-        reject(new VenueError('unknown-outcome', `no reply to ${action} within ${this.options.replyTimeoutMs ?? DEFAULT_REPLY_TIMEOUT_MS} ms`));
+        reject(new VenueError('unknown-outcome', l10n.t('no reply to {0} within {1} ms', action, this.options.replyTimeoutMs ?? DEFAULT_REPLY_TIMEOUT_MS)));
       }, this.options.replyTimeoutMs ?? DEFAULT_REPLY_TIMEOUT_MS);
       this.waiting.set(id, {
         resolve: (frame) => {
@@ -151,7 +152,7 @@ export class BlazeConnection implements Disposable {
       if (!this.socket.send(encodeBlazeFrame({ id, action, ...(params !== undefined ? { params } : {}) }))) {
         this.waiting.delete(id);
         timer.dispose();
-        reject(new VenueError('unavailable', 'the Blaze connection closed before the request left'));
+        reject(new VenueError('unavailable', l10n.t('the Blaze connection closed before the request left')));
       }
     });
   }

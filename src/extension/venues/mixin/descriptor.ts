@@ -2,6 +2,7 @@
 // the file the developer dashboard gave or pasted; the API and Blaze hosts.
 import type { VenueDescriptor } from '../descriptor';
 import { checkMixinKeystore, mixinKeystoreSecrets } from './keystore';
+import * as l10n from '@vscode/l10n';
 
 export const MIXIN_DEFAULT_ENDPOINTS = { rest: 'https://api.mixin.one', blaze: 'wss://blaze.mixin.one' } as const;
 
@@ -11,19 +12,19 @@ export const MIXIN_DESCRIPTOR: VenueDescriptor = {
   credentialFields: [
     {
       key: 'keystore',
-      label: 'Bot keystore',
+      label: l10n.t('Bot keystore'),
       kind: 'keystore',
       secret: true,
-      hint: 'The keystore JSON from the Mixin developer dashboard (app_id, session_id, session_private_key, server_public_key).',
+      hint: l10n.t('The keystore JSON from the Mixin developer dashboard (app_id, session_id, session_private_key, server_public_key).'),
       validate: checkMixinKeystore,
       secretParts: mixinKeystoreSecrets,
     },
   ],
   endpoints: [
-    { key: 'rest', label: 'API base URL' },
-    { key: 'blaze', label: 'Blaze WebSocket URL' },
+    { key: 'rest', label: l10n.t('API base URL') },
+    { key: 'blaze', label: l10n.t('Blaze WebSocket URL') },
   ],
-  endpointPresets: [{ id: 'production', label: 'Production', endpoints: MIXIN_DEFAULT_ENDPOINTS }],
+  endpointPresets: [{ id: 'production', label: l10n.t('Production'), endpoints: MIXIN_DEFAULT_ENDPOINTS }],
   settings: [],
   supported: true,
 };

@@ -4,6 +4,7 @@
 // base64url. Both are read into the seed, and the 64-byte form must carry the seed's own public key.
 import { createPublicKey } from 'node:crypto';
 import { ed25519KeyFromSeed } from './auth';
+import * as l10n from '@vscode/l10n';
 
 export interface MixinKeystore {
   readonly appId: string;
@@ -24,9 +25,9 @@ export function parseMixinKeystore(text: string): KeystoreResult {
   try {
     raw = JSON.parse(text);
   } catch {
-    return { ok: false, problem: 'not JSON (paste the whole keystore file, braces included)' };
+    return { ok: false, problem: l10n.t('not JSON (paste the whole keystore file, braces included)') };
   }
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return { ok: false, problem: 'the keystore must be a JSON object' };
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return { ok: false, problem: l10n.t('the keystore must be a JSON object') };
   const o = raw as Record<string, unknown>;
   const str = (name: string): string | undefined => (typeof o[name] === 'string' ? (o[name] as string).trim() : undefined);
   // Some tools write `user_id` for the bot's id; the docs call it `app_id`.
@@ -36,15 +37,20 @@ export function parseMixinKeystore(text: string): KeystoreResult {
   const serverKey = str('server_public_key');
   const missing = [['app_id', appId], ['session_id', sessionId], ['session_private_key', privateKey], ['server_public_key', serverKey]].filter(([, v]) => !v).map(([k]) => k);
   if (missing.length > 0) {
-    const legacy = typeof o.private_key === 'string' && typeof o.pin_token === 'string' ? ' (this looks like a legacy RSA keystore, which is not supported: create an Ed25519 session key)' : '';
-    return { ok: false, problem: `the keystore lacks ${missing.join(', ')}${legacy}` };
+    const legacy = typeof o.private_key === 'string' && typeof o.pin_token === 'string';
+    return {
+      ok: false,
+      problem: legacy
+        ? l10n.t({ message: 'the keystore lacks {0} (this looks like a legacy RSA keystore, which is not supported: create an Ed25519 session key)', args: [missing.join(', ')], comment: ['{0} lists JSON field names.'] })
+        : l10n.t({ message: 'the keystore lacks {0}', args: [missing.join(', ')], comment: ['{0} lists JSON field names.'] }),
+    };
   }
-  if (!UUID.test(appId!)) return { ok: false, problem: 'app_id is not a UUID' };
-  if (!UUID.test(sessionId!)) return { ok: false, problem: 'session_id is not a UUID' };
+  if (!UUID.test(appId!)) return { ok: false, problem: l10n.t('app_id is not a UUID') };
+  if (!UUID.test(sessionId!)) return { ok: false, problem: l10n.t('session_id is not a UUID') };
   const seed = decodeSessionKey(privateKey!);
-  if (typeof seed === 'string') return { ok: false, problem: `session_private_key ${seed}` };
+  if (typeof seed === 'string') return { ok: false, problem: l10n.t({ message: 'session_private_key {0}', args: [seed], comment: ['{0} is what is wrong with the key, e.g. "must be 64 hex characters …".'] }) };
   const serverPublicKey = decodeKeyBytes(serverKey!, 32);
-  if (!serverPublicKey) return { ok: false, problem: 'server_public_key is not a 32-byte key in hex or base64' };
+  if (!serverPublicKey) return { ok: false, problem: l10n.t('server_public_key is not a 32-byte key in hex or base64') };
   return { ok: true, keystore: { appId: appId!.toLowerCase(), sessionId: sessionId!.toLowerCase(), seed: seed.seed, publicKey: seed.publicKey, serverPublicKey } };
 }
 
@@ -80,18 +86,18 @@ function decodeSessionKey(value: string): { seed: Buffer; publicKey: Buffer } | 
     seed = Buffer.from(value, 'hex');
   } else {
     const bytes = decodeBase64(value);
-    if (!bytes) return 'must be 64 hex characters (a 32-byte seed) or a 64-byte key in base64';
+    if (!bytes) return l10n.t({ message: 'must be 64 hex characters (a 32-byte seed) or a 64-byte key in base64', comment: ['Said of the keystore\'s session_private_key, after its name.'] });
     if (bytes.length === 32) {
       seed = bytes;
     } else if (bytes.length === 64) {
       seed = bytes.subarray(0, 32);
       claimedPublic = bytes.subarray(32);
     } else {
-      return `decodes to ${bytes.length} bytes; expected a 32-byte seed or a 64-byte key`;
+      return l10n.t({ message: 'decodes to {0} bytes; expected a 32-byte seed or a 64-byte key', args: [bytes.length], comment: ['Said of the keystore\'s session_private_key, after its name.'] });
     }
   }
   const publicKey = ed25519PublicKey(seed);
-  if (claimedPublic && !claimedPublic.equals(publicKey)) return 'is damaged: its second half is not the public key of its first half';
+  if (claimedPublic && !claimedPublic.equals(publicKey)) return l10n.t({ message: 'is damaged: its second half is not the public key of its first half', comment: ['Said of the keystore\'s session_private_key, after its name.'] });
   return { seed, publicKey };
 }
 

@@ -12,6 +12,7 @@ import { parseVenueTime } from '../../core/venueTime';
 import { VenueError, type OutboundMessage } from '../venue';
 import { MAX_VENUE_ID_LENGTH } from '../venueIds';
 import { lookupTable } from '../lookupTable';
+import * as l10n from '@vscode/l10n';
 
 /** A message as Blaze pushes it and the REST API returns it (the fields this client reads). */
 export interface MixinMessageView {
@@ -255,7 +256,7 @@ export function toChatMessage(view: MixinMessageView, ctx: MappingContext): Chat
       const actions = buttonsOf(f['actions']);
       // The deprecated single `action` becomes the card's one button.
       const legacy = str(f, 'action');
-      if (actions.length === 0 && legacy) actions.push({ label: 'Open', action: legacy });
+      if (actions.length === 0 && legacy) actions.push({ label: l10n.t({ message: 'Open', comment: ['The button of a Mixin app card that opens its link.'] }), action: legacy });
       const cover = httpUrl(str(f, 'cover_url'));
       const icon = httpUrl(str(f, 'icon_url'));
       return { ...base, kind: 'card', payload: { type: 'card', title, ...(str(f, 'description') ? { description: str(f, 'description')! } : {}), ...(cover ? { coverUrl: cover } : {}), ...(icon ? { iconUrl: icon } : {}), ...(str(f, 'app_id') ? { appId: str(f, 'app_id')! } : {}), actions } };
@@ -277,7 +278,7 @@ export function toMixinPayload(message: OutboundMessage): { category: string; da
   const encode = (value: string | object) => Buffer.from(typeof value === 'string' ? value : JSON.stringify(value), 'utf8').toString('base64url');
   const a = message.attachment;
   const attachmentFields = () => {
-    if (!a?.ref) throw new VenueError('rejected', `the ${message.kind} has no uploaded attachment to send`);
+    if (!a?.ref) throw new VenueError('rejected', l10n.t('the {0} has no uploaded attachment to send', message.kind));
     return { attachment_id: a.ref, mime_type: a.mimeType ?? 'application/octet-stream', size: a.size ?? 0 };
   };
   // An upload the adapter could only send as a file (an image without a readable size) goes as one.
@@ -288,7 +289,7 @@ export function toMixinPayload(message: OutboundMessage): { category: string; da
     case 'markdown':
       return { category: 'PLAIN_POST', dataBase64: encode(message.text) };
     case 'image':
-      if (!a?.width || !a.height) throw new VenueError('rejected', 'a Mixin image message must state its width and height');
+      if (!a?.width || !a.height) throw new VenueError('rejected', l10n.t('a Mixin image message must state its width and height'));
       return { category: 'PLAIN_IMAGE', dataBase64: encode({ ...attachmentFields(), width: a.width, height: a.height }) };
     case 'video':
       return { category: 'PLAIN_VIDEO', dataBase64: encode({ ...attachmentFields(), width: a?.width ?? 0, height: a?.height ?? 0, duration: a?.durationMs ?? 0 }) };
@@ -297,23 +298,23 @@ export function toMixinPayload(message: OutboundMessage): { category: string; da
     case 'file':
       return { category: 'PLAIN_DATA', dataBase64: encode({ ...attachmentFields(), name: a?.name ?? 'file' }) };
     case 'sticker': {
-      if (message.payload?.type !== 'sticker') throw new VenueError('rejected', 'a sticker message without a sticker');
+      if (message.payload?.type !== 'sticker') throw new VenueError('rejected', l10n.t('a sticker message without a sticker'));
       const { stickerId, name, albumId } = message.payload;
       if (stickerId) return { category: 'PLAIN_STICKER', dataBase64: encode({ sticker_id: stickerId }) };
       if (name && albumId) return { category: 'PLAIN_STICKER', dataBase64: encode({ name, album_id: albumId }) };
-      throw new VenueError('rejected', 'a sticker needs its id, or its name and album');
+      throw new VenueError('rejected', l10n.t('a sticker needs its id, or its name and album'));
     }
     case 'contact': {
       const userId = message.payload?.type === 'contact' ? message.payload.contacts[0]?.userId : undefined;
-      if (!userId) throw new VenueError('rejected', 'a Mixin contact card needs the contact\'s Mixin user id');
+      if (!userId) throw new VenueError('rejected', l10n.t('a Mixin contact card needs the contact\'s Mixin user id'));
       return { category: 'PLAIN_CONTACT', dataBase64: encode({ user_id: userId }) };
     }
     case 'location': {
-      if (message.payload?.type !== 'location') throw new VenueError('rejected', 'a location message without coordinates');
+      if (message.payload?.type !== 'location') throw new VenueError('rejected', l10n.t('a location message without coordinates'));
       const { latitude, longitude, name, address } = message.payload;
       return { category: 'PLAIN_LOCATION', dataBase64: encode({ latitude, longitude, ...(name ? { name } : {}), ...(address ? { address } : {}) }) };
     }
     default:
-      throw new VenueError('rejected', `Mixin bots cannot send ${message.kind} messages`);
+      throw new VenueError('rejected', l10n.t('Mixin bots cannot send {0} messages', message.kind));
   }
 }

@@ -5,12 +5,13 @@ import type { VenueModule } from '../venueModule';
 import { MixinAdapter } from './adapter';
 import { MIXIN_DEFAULT_ENDPOINTS } from './descriptor';
 import { parseMixinKeystore } from './keystore';
+import * as l10n from '@vscode/l10n';
 
 export const venueModule: VenueModule = {
   venue: 'mixin',
   createAdapter: (ctx) => {
     const parsed = parseMixinKeystore(requiredCredential(ctx.credentials, 'keystore'));
-    if (!parsed.ok) throw new VenueError('auth', `the stored keystore cannot be read: ${parsed.problem}`);
+    if (!parsed.ok) throw new VenueError('auth', l10n.t('the stored keystore cannot be read: {0}', parsed.problem));
     return new MixinAdapter({
       accountId: ctx.accountId,
       keystore: parsed.keystore,

@@ -26,6 +26,7 @@ import type { MultiwaAuth } from './auth';
 import { outgoingStatusOf, toChatMessage } from './messageMapping';
 import { gatewayRoot, MultiwaRealtime, type TransportMode } from './realtime';
 import { sameChat, type RealtimeEvent } from './realtimeEvents';
+import * as l10n from '@vscode/l10n';
 
 export interface MultiwaAdapterOptions {
   readonly accountId: string;
@@ -198,7 +199,7 @@ export class MultiwaAdapter implements VenueAdapter {
     const profiles = await this.rest.profiles();
     if (!profiles.some((p) => p.id === this.options.profileId)) {
       const names = profiles.map((p) => `${p.displayName ?? p.name ?? p.id} (${p.id})`).join(', ');
-      throw new VenueError('auth', `this gateway has no WhatsApp profile ${this.options.profileId} for these credentials${names ? `; it has: ${names}` : ''}`);
+      throw new VenueError('auth', names ? l10n.t('this gateway has no WhatsApp profile {0} for these credentials; it has: {1}', this.options.profileId, names) : l10n.t('this gateway has no WhatsApp profile {0} for these credentials', this.options.profileId));
     }
   }
 
@@ -264,12 +265,12 @@ export class MultiwaAdapter implements VenueAdapter {
 
   async upload(file: UploadSource, progress: UploadProgress, signal: AbortSignal): Promise<Attachment> {
     const cap = file.kind === 'file' ? MAX_DOCUMENT_BYTES : MAX_MEDIA_BYTES;
-    if (file.size > cap) throw new VenueError('rejected', `${file.name} is ${(file.size / 1048576).toFixed(1)} MB; the gateway takes up to ${cap / 1048576} MB for ${file.kind === 'file' ? 'documents' : 'photos, videos and audio'}`);
+    if (file.size > cap) throw new VenueError('rejected', file.kind === 'file' ? l10n.t('{0} is {1} MB; the gateway takes up to {2} MB for documents', file.name, (file.size / 1048576).toFixed(1), cap / 1048576) : l10n.t('{0} is {1} MB; the gateway takes up to {2} MB for photos, videos and audio', file.name, (file.size / 1048576).toFixed(1), cap / 1048576));
     const data = await readFile(file.path, { signal });
     const mimeType = file.mimeType || 'application/octet-stream';
     const uploaded = await this.rest.upload({ name: file.name, mimeType, data }, progress, signal);
     const url = new URL(uploaded.url, this.gatewayOrigin);
-    if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new VenueError('rejected', `the gateway returned an upload link the client cannot use: ${uploaded.url.slice(0, 200)}`);
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new VenueError('rejected', l10n.t('the gateway returned an upload link the client cannot use: {0}', uploaded.url.slice(0, 200)));
     return { kind: file.kind, url: url.toString(), ref: uploaded.key ?? url.toString(), name: file.name, mimeType, size: data.length };
   }
 
@@ -279,9 +280,9 @@ export class MultiwaAdapter implements VenueAdapter {
     const result = await this.rest.send(this.options.profileId, request);
     if (result.success === false || result.status === 'failed') {
       if (result.messageId) this.ownRows.set(result.messageId, message.clientMessageId);
-      throw new VenueError('rejected', `WhatsApp did not take it: ${result.error ?? 'the gateway could not send it'}`);
+      throw new VenueError('rejected', result.error !== undefined ? l10n.t({ message: 'WhatsApp did not take it: {0}', args: [result.error], comment: ['{0} is the gateway\'s own words.'] }) : l10n.t('WhatsApp did not take it: the gateway could not send it'));
     }
-    if (!result.messageId) throw new VenueError('unknown-outcome', 'the gateway accepted the message without naming it');
+    if (!result.messageId) throw new VenueError('unknown-outcome', l10n.t('the gateway accepted the message without naming it'));
     this.ownRows.set(result.messageId, message.clientMessageId);
     this.rowConversation.set(result.messageId, message.conversationId);
     if (result.waMessageId) this.rowByWaId.set(result.waMessageId, result.messageId);
@@ -602,14 +603,14 @@ export class MultiwaAdapter implements VenueAdapter {
       this.profileNeedsConnect = false;
       this.profile = { kind: 'connected' };
     } else if (s.startsWith('reconnecting') || s === 'connecting') {
-      this.profile = this.pairingShown ? this.profile : { kind: 'down', reason: `WhatsApp is ${s} on the gateway` };
+      this.profile = this.pairingShown ? this.profile : { kind: 'down', reason: l10n.t({ message: 'WhatsApp is {0} on the gateway', args: [s], comment: ['{0} is the gateway\'s status word, untranslated (e.g. connecting).'] }) };
     } else if (s === 'disconnected' || s === 'qr' || s === 'unknown' || s === 'no_engine') {
       // Logged out or never paired: ask the gateway to start the profile, which yields a QR code.
-      this.profile = this.pairingShown ? this.profile : { kind: 'down', reason: `WhatsApp is disconnected on the gateway${reason ? ` (${reason})` : ''}` };
+      this.profile = this.pairingShown ? this.profile : { kind: 'down', reason: reason ? l10n.t('WhatsApp is disconnected on the gateway ({0})', reason) : l10n.t('WhatsApp is disconnected on the gateway') };
       this.profileNeedsConnect = true;
       this.connectProfileIfSubscribed();
     } else {
-      this.profile = { kind: 'down', reason: `WhatsApp on the gateway: ${s}${reason ? ` (${reason})` : ''}` };
+      this.profile = { kind: 'down', reason: reason ? l10n.t('WhatsApp on the gateway: {0} ({1})', s, reason) : l10n.t('WhatsApp on the gateway: {0}', s) };
     }
     this.publishState();
   }
@@ -633,11 +634,11 @@ export class MultiwaAdapter implements VenueAdapter {
   private onQr(qr: string): void {
     const image = /^data:image\/(png|svg\+xml|jpeg);base64,[A-Za-z0-9+/=]+$/.test(qr);
     this.pairingShown = true;
-    this.profile = { kind: 'pairing', detail: 'scan the QR code with WhatsApp on the phone (Linked devices → Link a device)' };
+    this.profile = { kind: 'pairing', detail: l10n.t('scan the QR code with WhatsApp on the phone (Linked devices → Link a device)') };
     this.emitter.fire({
       type: 'pairing',
       state: 'needed',
-      ...(image ? { qrDataUrl: qr } : { detail: 'the gateway sent a pairing code that is not an image; open the gateway dashboard to scan it' }),
+      ...(image ? { qrDataUrl: qr } : { detail: l10n.t('the gateway sent a pairing code that is not an image; open the gateway dashboard to scan it') }),
     });
     this.publishState();
   }
@@ -648,7 +649,7 @@ export class MultiwaAdapter implements VenueAdapter {
     // Online once the gateway has taken the subscription: before, the profile's events may not reach us.
     if (socket.kind === 'online' && !this.subscribed) state = { kind: 'connecting' };
     else if (socket.kind === 'online') {
-      if (this.profile.kind === 'pairing') state = { kind: 'pairing', reason: `WhatsApp profile needs pairing: ${this.profile.detail}` };
+      if (this.profile.kind === 'pairing') state = { kind: 'pairing', reason: l10n.t('WhatsApp profile needs pairing: {0}', this.profile.detail) };
       else if (this.profile.kind === 'down') state = { kind: 'stale', lastSync: this.lastSync || this.clock.now(), reason: this.profile.reason };
     }
     if (sameState(state, this.lastState)) return;
@@ -665,7 +666,7 @@ export class MultiwaAdapter implements VenueAdapter {
       accountId: this.accountId,
       conversationId: row.id,
       title: info.title,
-      ...(row.type === 'group' ? { subtitle: 'group' } : phoneSubtitle(row.jid, info.title)),
+      ...(row.type === 'group' ? { subtitle: l10n.t({ message: 'group', comment: ['The subtitle of a WhatsApp group chat in the inbox.'] }) } : phoneSubtitle(row.jid, info.title)),
       lastActivity: info.lastActivity,
       unread: info.unread,
       active: info.unread > 0 || this.clock.now() - info.lastActivity < RECENT_MS,
@@ -838,24 +839,24 @@ export function sendRequest(message: OutboundMessage, to: string): MultiwaSend {
     case 'file':
       return { kind: 'document', to, url: mediaLink(message), filename: a?.name ?? 'file', ...caption, ...mimetype };
     case 'location': {
-      if (message.payload?.type !== 'location') throw new VenueError('rejected', 'a location message without coordinates');
+      if (message.payload?.type !== 'location') throw new VenueError('rejected', l10n.t('a location message without coordinates'));
       const { latitude, longitude, name, address } = message.payload;
       return { kind: 'location', to, latitude, longitude, ...(name ? { name } : {}), ...(address ? { address } : {}) };
     }
     case 'contact': {
-      if (message.payload?.type !== 'contact') throw new VenueError('rejected', 'a contact message without a contact');
+      if (message.payload?.type !== 'contact') throw new VenueError('rejected', l10n.t('a contact message without a contact'));
       const contacts = message.payload.contacts.filter((c) => c.name && c.phone).map((c) => ({ name: c.name!, phone: c.phone!, ...(c.email ? { email: c.email } : {}) }));
-      if (contacts.length === 0) throw new VenueError('rejected', 'WhatsApp contact cards need a name and a phone number');
+      if (contacts.length === 0) throw new VenueError('rejected', l10n.t('WhatsApp contact cards need a name and a phone number'));
       return { kind: 'contact', to, contacts };
     }
     default:
-      throw new VenueError('rejected', `MultiWA cannot send ${message.kind} messages`);
+      throw new VenueError('rejected', l10n.t('MultiWA cannot send {0} messages', message.kind));
   }
 }
 
 function mediaLink(message: OutboundMessage): string {
   const url = message.attachment?.url;
-  if (!url) throw new VenueError('rejected', `the ${message.kind} has no uploaded file to send`);
+  if (!url) throw new VenueError('rejected', l10n.t('the {0} has no uploaded file to send', message.kind));
   return url;
 }
 

@@ -15,6 +15,7 @@ import { parseListItems } from '../listItems';
 import { VenueError } from '../venue';
 import { venueIdSchema } from '../venueIds';
 import type { MultiwaAuth } from './auth';
+import * as l10n from '@vscode/l10n';
 
 export interface MultiwaRestOptions {
   /** The gateway as the user gave it (`http://host:3000`, with or without `/api/v1`). */
@@ -275,7 +276,7 @@ export const multiwaReplies = {
   },
   conversation: (res: HttpResponse, path: string, conversationId: string, now: number): MultiwaConversationRow => {
     const parsed = conversationRowSchema.safeParse(readReply(res, 'GET', path, z.unknown(), true, now));
-    if (!parsed.success) throw new VenueError('unavailable', `MultiWA sent an unreadable conversation ${preview(conversationId, 80)}`);
+    if (!parsed.success) throw new VenueError('unavailable', l10n.t('MultiWA sent an unreadable conversation {0}', preview(conversationId, 80)));
     return parsed.data;
   },
   messages: (res: HttpResponse, path: string, conversationId: string, limit: number, now: number, onBadItem: BadItem): { messages: MultiwaMessageRow[]; hasMore: boolean } => {
@@ -287,7 +288,7 @@ export const multiwaReplies = {
   upload: (res: HttpResponse, now: number): { url: string; key?: string } => {
     if (res.status >= 400) throw multiwaError(res, 'POST', UPLOAD, now);
     const parsed = uploadSchema.safeParse(res.json);
-    if (!parsed.success) throw new VenueError('unknown-outcome', 'MultiWA sent an unreadable reply to the upload');
+    if (!parsed.success) throw new VenueError('unknown-outcome', l10n.t('MultiWA sent an unreadable reply to the upload'));
     return { url: parsed.data.data.url, ...(parsed.data.data.key ? { key: parsed.data.data.key } : {}) };
   },
   /** A call whose success carries nothing the client reads. */
@@ -301,7 +302,7 @@ function readReply<T extends z.ZodType>(res: HttpResponse, method: Method, path:
   if (res.status >= 400) throw multiwaError(res, method, path, now);
   const parsed = schema.safeParse(res.json);
   if (!parsed.success) {
-    throw new VenueError(idempotent ? 'unavailable' : 'unknown-outcome', `MultiWA sent an unexpected reply to ${method} ${path}: ${preview(z.prettifyError(parsed.error), MAX_VENUE_WORDS)}`);
+    throw new VenueError(idempotent ? 'unavailable' : 'unknown-outcome', l10n.t('MultiWA sent an unexpected reply to {0} {1}: {2}', method, path, preview(z.prettifyError(parsed.error), MAX_VENUE_WORDS)));
   }
   return parsed.data;
 }
@@ -327,13 +328,13 @@ export function multiwaError(res: HttpResponse, method: string, path: string, no
   const body = typeof res.json === 'object' && res.json !== null ? (res.json as Record<string, unknown>) : {};
   switch (res.status) {
     case 400:
-      return new VenueError('rejected', `MultiWA refused ${method} ${path}${words}`, 400);
+      return new VenueError('rejected', l10n.t({ message: 'MultiWA refused {0} {1}{2}', args: [method, path, words], comment: ['{2} is empty, or a colon and the gateway\'s own words.'] }), 400);
     case 401:
-      return new VenueError('auth', /expired/i.test(said ?? '') ? `MultiWA says the API key has expired${words}. Create a new key in the dashboard and update the account's keys.` : `MultiWA refused the credentials (HTTP 401)${words}`, 401);
+      return new VenueError('auth', /expired/i.test(said ?? '') ? l10n.t({ message: 'MultiWA says the API key has expired{0}. Create a new key in the dashboard and update the account\'s keys.', args: [words], comment: ['{0} is empty, or a colon and the gateway\'s own words.'] }) : l10n.t({ message: 'MultiWA refused the credentials (HTTP 401){0}', args: [words], comment: ['{0} is empty, or a colon and the gateway\'s own words.'] }), 401);
     case 403:
-      return new VenueError('auth', `MultiWA refused access (HTTP 403)${words}: the key's organization does not own this WhatsApp profile, or the key lacks the scope.`, 403);
+      return new VenueError('auth', l10n.t({ message: 'MultiWA refused access (HTTP 403){0}: the key\'s organization does not own this WhatsApp profile, or the key lacks the scope.', args: [words], comment: ['{0} is empty, or a colon and the gateway\'s own words.'] }), 403);
     case 404:
-      return new VenueError('rejected', `MultiWA has no ${method} ${path} here (HTTP 404)${words}. Is the URL the gateway's API port (not the dashboard)?`, 404);
+      return new VenueError('rejected', l10n.t({ message: 'MultiWA has no {0} {1} here (HTTP 404){2}. Is the URL the gateway\'s API port (not the dashboard)?', args: [method, path, words], comment: ['{2} is empty, or a colon and the gateway\'s own words.'] }), 404);
     case 429: {
       const error = typeof body['error'] === 'string' ? body['error'] : '';
       if (DAILY_LIMIT.test(error)) {
@@ -341,14 +342,21 @@ export function multiwaError(res: HttpResponse, method: string, path: string, no
         // A daily limit resets within a day: a later reset (a far-off or garbled date) waits a day at most.
         const wait = Number.isFinite(resetAt) && resetAt > now ? Math.min(resetAt - now, DAY_MS) : 60 * 60_000;
         const used = typeof body['count'] === 'number' ? body['count'] : body['limit'];
-        const limit = typeof body['limit'] === 'number' ? ` (${String(used)} of ${body['limit']} today)` : '';
-        return new VenueError('rate-limit', error === 'COLD_CIRCUIT_OPEN' ? 'the gateway paused sends to new contacts (cold-send circuit open)' : `the WhatsApp profile reached its daily message limit${limit}; it resets ${Number.isFinite(resetAt) ? new Date(resetAt).toISOString() : 'later'}`, 429, wait);
+                return new VenueError('rate-limit', error === 'COLD_CIRCUIT_OPEN' ? l10n.t('the gateway paused sends to new contacts (cold-send circuit open)') : dailyLimitText(typeof body['limit'] === 'number' ? { used: String(used), limit: body['limit'] } : undefined, Number.isFinite(resetAt) ? new Date(resetAt).toISOString() : undefined), 429, wait);
       }
       // Read as the core reads it (seconds or an HTTP-date), capped the same way.
       const retryAfter = parseRetryAfter(res.headers['retry-after'], now);
-      return new VenueError('rate-limit', `MultiWA rate limit${words}`, 429, retryAfter !== undefined && retryAfter > 0 ? retryAfter : 30_000);
+      return new VenueError('rate-limit', l10n.t({ message: 'MultiWA rate limit{0}', args: [words], comment: ['{0} is empty, or a colon and the gateway\'s own words.'] }), 429, retryAfter !== undefined && retryAfter > 0 ? retryAfter : 30_000);
     }
   }
-  if (res.status >= 500) return new VenueError(method === 'GET' ? 'unavailable' : 'unknown-outcome', `MultiWA failed with HTTP ${res.status}${words}`, res.status);
-  return new VenueError('rejected', `MultiWA answered HTTP ${res.status}${words}`, res.status);
+  if (res.status >= 500) return new VenueError(method === 'GET' ? 'unavailable' : 'unknown-outcome', l10n.t({ message: 'MultiWA failed with HTTP {0}{1}', args: [res.status, words], comment: ['{1} is empty, or a colon and the gateway\'s own words.'] }), res.status);
+  return new VenueError('rejected', l10n.t({ message: 'MultiWA answered HTTP {0}{1}', args: [res.status, words], comment: ['{1} is empty, or a colon and the gateway\'s own words.'] }), res.status);
+}
+
+/** The daily-limit text, one whole sentence for each combination of what the gateway said. */
+function dailyLimitText(count: { readonly used: string; readonly limit: number } | undefined, resetAt: string | undefined): string {
+  if (count && resetAt) return l10n.t({ message: 'the WhatsApp profile reached its daily message limit ({0} of {1} today); it resets {2}', args: [count.used, count.limit, resetAt], comment: ['{2} is a date and time (ISO 8601).'] });
+  if (count) return l10n.t('the WhatsApp profile reached its daily message limit ({0} of {1} today); it resets later', count.used, count.limit);
+  if (resetAt) return l10n.t({ message: 'the WhatsApp profile reached its daily message limit; it resets {0}', args: [resetAt], comment: ['{0} is a date and time (ISO 8601).'] });
+  return l10n.t('the WhatsApp profile reached its daily message limit; it resets later');
 }

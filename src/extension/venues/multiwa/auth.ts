@@ -9,6 +9,7 @@ import type { HttpBody } from '../../core/connection/httpBody';
 import type { HttpResponse } from '../../core/connection/httpClient';
 import type { SecretSink } from '../descriptor';
 import { VenueError } from '../venue';
+import * as l10n from '@vscode/l10n';
 
 /** How the REST client lets the login reach the server: a request without credentials. */
 export type AnonymousRequest = (req: { method: 'POST'; path: string; body: HttpBody }) => Promise<HttpResponse>;
@@ -29,7 +30,7 @@ export function apiKeyAuth(apiKey: string): MultiwaAuth {
     headers: () => Promise.resolve({ 'x-api-key': apiKey }),
     socketAuth: () => Promise.resolve({ apiKey }),
     canRenew: false,
-    renew: () => Promise.reject(new VenueError('auth', 'MultiWA refused the API key')),
+    renew: () => Promise.reject(new VenueError('auth', l10n.t('MultiWA refused the API key'))),
     attach: () => undefined,
   };
 }
@@ -79,7 +80,7 @@ export class LoginAuth implements MultiwaAuth {
 
   private async token(): Promise<string> {
     if (!this.accessToken || this.clock.now() >= this.expiresAt - RENEW_MARGIN_MS) await this.renew();
-    if (!this.accessToken) throw new VenueError('auth', 'MultiWA issued no access token');
+    if (!this.accessToken) throw new VenueError('auth', l10n.t('MultiWA issued no access token'));
     return this.accessToken;
   }
 
@@ -88,22 +89,22 @@ export class LoginAuth implements MultiwaAuth {
       const refreshed = await this.post('/auth/refresh', { refreshToken: this.refreshToken });
       if (refreshed.status < 400) return this.take(refreshed, 'refresh');
       // A refused refresh token (expired, rotated elsewhere, revoked by a logout): log in again.
-      if (refreshed.status !== 401 && refreshed.status !== 400) throw new VenueError('unavailable', `MultiWA could not renew the session (HTTP ${refreshed.status})`, refreshed.status);
+      if (refreshed.status !== 401 && refreshed.status !== 400) throw new VenueError('unavailable', l10n.t('MultiWA could not renew the session (HTTP {0})', refreshed.status), refreshed.status);
       this.refreshToken = undefined;
     }
     const res = await this.post('/auth/login', { email: this.email, password: this.password });
-    if (res.status === 401) throw new VenueError('auth', 'MultiWA refused the e-mail or password', 401);
-    if (res.status === 429) throw new VenueError('rate-limit', 'MultiWA allows 5 logins a minute; waiting', 429, 60_000);
-    if (res.status >= 400) throw new VenueError(res.status >= 500 ? 'unavailable' : 'auth', `MultiWA refused the login (HTTP ${res.status})`, res.status);
+    if (res.status === 401) throw new VenueError('auth', l10n.t('MultiWA refused the e-mail or password'), 401);
+    if (res.status === 429) throw new VenueError('rate-limit', l10n.t('MultiWA allows 5 logins a minute; waiting'), 429, 60_000);
+    if (res.status >= 400) throw new VenueError(res.status >= 500 ? 'unavailable' : 'auth', l10n.t('MultiWA refused the login (HTTP {0})', res.status), res.status);
     if (twoFactorSchema.safeParse(res.json).success) {
-      throw new VenueError('auth', 'this MultiWA login has two-factor authentication: create an API key in the dashboard and sign in with it instead');
+      throw new VenueError('auth', l10n.t('this MultiWA login has two-factor authentication: create an API key in the dashboard and sign in with it instead'));
     }
     this.take(res, 'login');
   }
 
   private take(res: HttpResponse, what: string): void {
     const parsed = tokensSchema.safeParse(res.json);
-    if (!parsed.success) throw new VenueError('unavailable', `MultiWA sent an unreadable ${what} reply`);
+    if (!parsed.success) throw new VenueError('unavailable', l10n.t('MultiWA sent an unreadable {0} reply', what));
     this.redactor.addSecret(parsed.data.accessToken);
     if (parsed.data.refreshToken) this.redactor.addSecret(parsed.data.refreshToken);
     this.accessToken = parsed.data.accessToken;

@@ -12,6 +12,7 @@ import { MAX_FIELD_LENGTH, clampText } from '../../../shared/messageLimits';
 import { parseVenueTime } from '../../core/venueTime';
 import type { MultiwaMessageRow } from './api';
 import { lookupTable } from '../lookupTable';
+import * as l10n from '@vscode/l10n';
 
 export interface MappingContext {
   readonly accountId: string;
@@ -207,7 +208,7 @@ export function toChatMessage(row: MultiwaMessageRow, ctx: MappingContext, edite
     time,
     ...(senderName ? { senderName } : {}),
     ...(status ? { status } : {}),
-    ...(status === 'failed' ? { failure: 'the gateway could not send it to WhatsApp' } : {}),
+    ...(status === 'failed' ? { failure: l10n.t('the gateway could not send it to WhatsApp') } : {}),
     ...(quote ? { quote } : {}),
     ...(edited ? { edited: true } : {}),
   };

@@ -8,12 +8,13 @@ import { MultiwaAdapter } from './adapter';
 import { MultiwaRestClient } from './api';
 import { apiKeyAuth, LoginAuth, type MultiwaAuth } from './auth';
 import { transportModeOf } from './realtime';
+import * as l10n from '@vscode/l10n';
 
 export const venueModule: VenueModule = {
   venue: 'multiwa',
   createAdapter: (ctx) => {
     const profileId = typeof ctx.settings.profileId === 'string' ? ctx.settings.profileId : '';
-    if (!profileId) throw new VenueError('auth', 'no WhatsApp profile chosen for this account: pick one in Account Settings');
+    if (!profileId) throw new VenueError('auth', l10n.t('no WhatsApp profile chosen for this account: pick one in Account Settings'));
     return new MultiwaAdapter({
       accountId: ctx.accountId,
       baseUrl: baseUrlOf(ctx),
@@ -39,7 +40,7 @@ export const venueModule: VenueModule = {
 
 function baseUrlOf(ctx: AdapterContext): string {
   const url = ctx.endpoints.baseUrl;
-  if (!url) throw new VenueError('auth', 'the gateway URL is missing');
+  if (!url) throw new VenueError('auth', l10n.t('the gateway URL is missing'));
   return url;
 }
 

@@ -15,6 +15,7 @@ import type { ConnectionState } from '../../../shared/model';
 import { VenueError } from '../venue';
 import type { MultiwaAuth } from './auth';
 import { decodePlainFrame, decodeSocketIoEvent, type RealtimeEvent } from './realtimeEvents';
+import * as l10n from '@vscode/l10n';
 
 export type TransportMode = 'auto' | 'socketio' | 'websocket';
 export type TransportName = 'socketio' | 'websocket';
@@ -95,8 +96,8 @@ export class MultiwaRealtime implements Disposable {
         resolveTarget: () => this.target(root),
         onUpgradeRejected: (status): CloseVerdict =>
           status === 401 || status === 403
-            ? { action: 'auth', reason: `the gateway refused the realtime connection (HTTP ${status}): check the API key` }
-            : { action: 'retry', reason: `the gateway refused the ${this.current === 'socketio' ? 'Socket.IO' : 'WebSocket'} connection (HTTP ${status})` },
+            ? { action: 'auth', reason: l10n.t('the gateway refused the realtime connection (HTTP {0}): check the API key', status) }
+            : { action: 'retry', reason: l10n.t({ message: 'the gateway refused the {0} connection (HTTP {1})', args: [this.current === 'socketio' ? 'Socket.IO' : 'WebSocket', status], comment: ['{0} is a protocol name: Socket.IO or WebSocket.'] }) },
       }),
     );
     this.disposables.add(this.socket.onFrame((frame) => this.onFrame(frame)));
@@ -205,7 +206,7 @@ export class MultiwaRealtime implements Disposable {
         const reply = ack[0];
         if (typeof reply === 'object' && reply !== null && (reply as Record<string, unknown>)['success'] === false) {
           const error = (reply as Record<string, unknown>)['error'];
-          throw new VenueError('auth', `the gateway refused to subscribe to profile ${profileId}: ${typeof error === 'string' ? error : 'refused'}`);
+          throw new VenueError('auth', typeof error === 'string' ? l10n.t('the gateway refused to subscribe to profile {0}: {1}', profileId, error) : l10n.t('the gateway refused to subscribe to profile {0}', profileId));
         }
       } else {
         const requestId = `sub_${++this.requestSeq}`;
