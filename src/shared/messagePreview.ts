@@ -1,29 +1,53 @@
 // One line that stands for a message in the conversation list (tree descriptions, notifications).
 // Structured kinds say what they are when they have no text; a withdrawn message never shows its
 // original text there either.
+// The labels are translated (@vscode/l10n), read when asked for, never kept in a constant.
+import * as l10n from '@vscode/l10n';
 import type { ChatMessage, MessageKind, MessagePayload } from './model';
 
 export const PREVIEW_LENGTH = 80;
 
-const KIND_LABELS: Readonly<Record<MessageKind, string>> = {
-  text: '',
-  markdown: '',
-  image: '[Image]',
-  video: '[Video]',
-  audio: '[Audio]',
-  file: '[File]',
-  sticker: '[Sticker]',
-  contact: '[Contact]',
-  location: '[Location]',
-  card: '[Card]',
-  buttons: '[Buttons]',
-  live: '[Live stream]',
-  reaction: '[Reaction]',
-  poll: '[Poll]',
-  system: '[Event]',
-  recall: '[Message withdrawn]',
-  gap: '[Connection gap]',
-};
+const LABEL_COMMENT = ['Stands for a message of this kind in a one-line preview, e.g. "[Image] holiday.jpg"'];
+
+function kindLabel(kind: MessageKind | string): string {
+  switch (kind) {
+    case 'text':
+    case 'markdown':
+      return '';
+    case 'image':
+      return l10n.t({ message: '[Image]', comment: LABEL_COMMENT });
+    case 'video':
+      return l10n.t({ message: '[Video]', comment: LABEL_COMMENT });
+    case 'audio':
+      return l10n.t({ message: '[Audio]', comment: LABEL_COMMENT });
+    case 'file':
+      return l10n.t({ message: '[File]', comment: LABEL_COMMENT });
+    case 'sticker':
+      return l10n.t({ message: '[Sticker]', comment: LABEL_COMMENT });
+    case 'contact':
+      return l10n.t({ message: '[Contact]', comment: LABEL_COMMENT });
+    case 'location':
+      return l10n.t({ message: '[Location]', comment: LABEL_COMMENT });
+    case 'card':
+      return l10n.t({ message: '[Card]', comment: LABEL_COMMENT });
+    case 'buttons':
+      return l10n.t({ message: '[Buttons]', comment: LABEL_COMMENT });
+    case 'live':
+      return l10n.t({ message: '[Live stream]', comment: LABEL_COMMENT });
+    case 'reaction':
+      return l10n.t({ message: '[Reaction]', comment: LABEL_COMMENT });
+    case 'poll':
+      return l10n.t({ message: '[Poll]', comment: LABEL_COMMENT });
+    case 'system':
+      return l10n.t({ message: '[Event]', comment: LABEL_COMMENT });
+    case 'recall':
+      return l10n.t({ message: '[Message withdrawn]', comment: LABEL_COMMENT });
+    case 'gap':
+      return l10n.t({ message: '[Connection gap]', comment: LABEL_COMMENT });
+    default:
+      return `[${kind}]`;
+  }
+}
 
 function oneLine(text: string): string {
   return text.replace(/\s+/g, ' ').trim();
@@ -47,8 +71,8 @@ function payloadText(payload: MessagePayload): string {
     case 'contact': {
       const first = payload.contacts[0];
       const name = first?.name ?? first?.phone ?? first?.email ?? '';
-      const more = payload.contacts.length > 1 ? ` +${payload.contacts.length - 1}` : '';
-      return name ? `${name}${more}` : '';
+      if (!name) return '';
+      return payload.contacts.length > 1 ? l10n.t({ message: '{0} +{1}', args: [name, payload.contacts.length - 1], comment: ['A contact card\'s name and how many more contacts came with it, e.g. "Bob +2"'] }) : name;
     }
     case 'location':
       return payload.name ?? payload.address ?? `${payload.latitude.toFixed(5)}, ${payload.longitude.toFixed(5)}`;
@@ -59,7 +83,7 @@ function payloadText(payload: MessagePayload): string {
     case 'buttons':
       return payload.buttons.map((b) => b.label).join(' · ');
     case 'reaction':
-      return payload.emoji || 'removed';
+      return payload.emoji || l10n.t({ message: 'removed', comment: ['After "[Reaction]": the sender withdrew their reaction'] });
     case 'poll':
       return payload.question;
     case 'live':
@@ -72,7 +96,9 @@ function payloadText(payload: MessagePayload): string {
 
 /** An order or system event as a sentence: "Order 42: paid (BUYER_PAYED)". */
 export function orderEventText(payload: Extract<MessagePayload, { type: 'system' }>): string {
-  return [payload.orderId ? `Order ${payload.orderId}:` : '', payload.event, payload.state ? `(${payload.state})` : ''].filter(Boolean).join(' ');
+  // The event and state are the venue's words; only the frame is translated.
+  const event = [payload.event, payload.state ? `(${payload.state})` : ''].filter(Boolean).join(' ');
+  return payload.orderId ? l10n.t({ message: 'Order {0}: {1}', args: [payload.orderId, event], comment: ['{0} is the order number, {1} the event in the venue\'s words, e.g. "paid (BUYER_PAYED)"'] }).trim() : event;
 }
 
 /**
@@ -91,8 +117,8 @@ export function markdownPreview(text: string): string {
 
 /** A short single-line preview of `message` ('' for an empty text message). */
 export function previewText(message: ChatMessage): string {
-  const label = Object.hasOwn(KIND_LABELS, message.kind) ? KIND_LABELS[message.kind] : `[${String(message.kind)}]`;
-  if (message.recalled || message.kind === 'recall') return KIND_LABELS.recall;
+  if (message.recalled || message.kind === 'recall') return kindLabel('recall');
+  const label = kindLabel(String(message.kind));
   const text = oneLine(message.kind === 'markdown' ? markdownPreview(message.text ?? '') : (message.text ?? ''));
   const structured = message.payload && message.payload.type === message.kind ? oneLine(payloadText(message.payload)) : '';
   let body = text || structured;
@@ -100,5 +126,5 @@ export function previewText(message: ChatMessage): string {
   if (!body) body = message.attachments?.find((a) => a.name)?.name ?? '';
   if (!body) return label;
   // Text and event lines read as they are; other kinds keep their label ("[Card] Pay now").
-  return clip(label === '' || message.kind === 'system' ? body : `${label} ${body}`);
+  return clip(label === '' || message.kind === 'system' ? body : l10n.t({ message: '{0} {1}', args: [label, body], comment: ['A message preview: {0} is its kind, e.g. "[Card]", {1} its words, e.g. "Pay now"'] }));
 }

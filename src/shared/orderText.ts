@@ -1,17 +1,32 @@
 // How an order reads, in the tree, the pane header and conversation subtitles: the same words
 // everywhere. Plain TypeScript for both bundles; amounts are shown exactly as the venue wrote them.
+// The words are translated (@vscode/l10n: the host and the pane each load the display language's
+// bundle before this runs), read when asked for, never kept in a constant.
+import * as l10n from '@vscode/l10n';
 import type { OrderContext, OrderState } from './model';
 
-const STATE_WORDS: Readonly<Record<OrderState, string>> = {
-  'awaiting-payment': 'Awaiting payment',
-  paid: 'Paid',
-  appeal: 'In appeal',
-  'in-progress': 'In progress',
-  completed: 'Completed',
-  cancelled: 'Cancelled',
-  expired: 'Expired',
-  unknown: 'Unknown state',
-};
+const STATE_COMMENT = ['The state of a trade (an order between a buyer and a seller)'];
+
+function stateWords(state: OrderState): string {
+  switch (state) {
+    case 'awaiting-payment':
+      return l10n.t({ message: 'Awaiting payment', comment: STATE_COMMENT });
+    case 'paid':
+      return l10n.t({ message: 'Paid', comment: STATE_COMMENT });
+    case 'appeal':
+      return l10n.t({ message: 'In appeal', comment: STATE_COMMENT });
+    case 'in-progress':
+      return l10n.t({ message: 'In progress', comment: STATE_COMMENT });
+    case 'completed':
+      return l10n.t({ message: 'Completed', comment: STATE_COMMENT });
+    case 'cancelled':
+      return l10n.t({ message: 'Cancelled', comment: STATE_COMMENT });
+    case 'expired':
+      return l10n.t({ message: 'Expired', comment: STATE_COMMENT });
+    case 'unknown':
+      return l10n.t({ message: 'Unknown state', comment: STATE_COMMENT });
+  }
+}
 
 /** The trade is still running (its chat matters now). */
 export function isOrderOpen(state: OrderState): boolean {
@@ -20,8 +35,9 @@ export function isOrderOpen(state: OrderState): boolean {
 
 /** The state in words; states without a word of their own carry the venue's. */
 export function orderStateText(order: Pick<OrderContext, 'state' | 'venueState'>): string {
-  const words = STATE_WORDS[order.state];
-  return order.state === 'in-progress' || order.state === 'unknown' ? `${words} (${order.venueState})` : words;
+  if (order.state === 'in-progress') return l10n.t({ message: 'In progress ({0})', args: [order.venueState], comment: ['{0} is the state as the venue names it, e.g. FROZEN'] });
+  if (order.state === 'unknown') return l10n.t({ message: 'Unknown state ({0})', args: [order.venueState], comment: ['{0} is the state as the venue names it, e.g. FROZEN'] });
+  return stateWords(order.state);
 }
 
 function amount(value: string | undefined, unit: string | undefined): string | undefined {
@@ -38,8 +54,20 @@ export function fiatAmountText(order: OrderContext): string | undefined {
 export function orderSideText(order: OrderContext): string | undefined {
   const quantity = amount(order.quantity, order.asset) ?? order.asset;
   if (order.side === undefined) return quantity;
-  const verb = order.side === 'buy' ? 'You buy' : 'You sell';
-  return quantity ? `${verb} ${quantity}` : verb;
+  const comment = ['{0} is an amount and its asset, e.g. 375.99 USDT'];
+  if (order.side === 'buy') return quantity ? l10n.t({ message: 'You buy {0}', args: [quantity], comment }) : l10n.t('You buy');
+  return quantity ? l10n.t({ message: 'You sell {0}', args: [quantity], comment }) : l10n.t('You sell');
+}
+
+/** "for 349.68 EUR at 0.93 EUR/USDT" (what the trade costs), or undefined when the venue gave neither. */
+export function tradeTermsText(order: OrderContext): string | undefined {
+  const fiat = fiatAmountText(order);
+  const price = priceText(order);
+  const comment = ['Follows "You buy 375.99 USDT": {0} is a fiat amount (349.68 EUR), {1} a price (0.93 EUR/USDT)'];
+  if (fiat && price) return l10n.t({ message: 'for {0} at {1}', args: [fiat, price], comment });
+  if (fiat) return l10n.t({ message: 'for {0}', args: [fiat], comment });
+  if (price) return l10n.t({ message: 'at {0}', args: [price], comment: ['Follows "You buy 375.99 USDT": {0} is a price (0.93 EUR/USDT)'] });
+  return undefined;
 }
 
 /** "0.93 EUR/USDT". */
@@ -55,11 +83,8 @@ export function orderRowText(order: OrderContext): string {
 
 /** One line with everything: "You sell 375.99 USDT for 349.68 EUR at 0.93 EUR/USDT · Paid · order 123". */
 export function orderSummaryText(order: OrderContext): string {
-  const side = orderSideText(order);
-  const fiat = fiatAmountText(order);
-  const price = priceText(order);
-  const trade = [side, fiat ? `for ${fiat}` : undefined, price ? `at ${price}` : undefined].filter(Boolean).join(' ');
-  return [trade, orderStateText(order), `order ${order.orderNo}`].filter(Boolean).join(' · ');
+  const trade = [orderSideText(order), tradeTermsText(order)].filter(Boolean).join(' ');
+  return [trade, orderStateText(order), l10n.t({ message: 'order {0}', args: [order.orderNo], comment: ['{0} is the order number; the end of a line such as "You sell 375.99 USDT · Paid · order 123"'] })].filter(Boolean).join(' · ');
 }
 
 /** Time left as mm:ss under an hour ("04:05", "14:59"), else h:mm:ss ("1:02:03"); whole seconds, rounded up. */
