@@ -69,32 +69,31 @@ export function revealBidiControls(text: string): string {
 
 /** What a control does, in the display language ("right-to-left override"). */
 function controlName(control: BidiControl): string {
-  const comment = ['A Unicode bidirectional control character, shown in place of an invisible one'];
   switch (control.abbr) {
     case 'ALM':
-      return l10n.t({ message: 'Arabic letter mark', comment });
+      return l10n.t({ message: 'Arabic letter mark', comment: ['A Unicode bidirectional control character, shown in place of an invisible one'] });
     case 'LRM':
-      return l10n.t({ message: 'left-to-right mark', comment });
+      return l10n.t({ message: 'left-to-right mark', comment: ['A Unicode bidirectional control character, shown in place of an invisible one'] });
     case 'RLM':
-      return l10n.t({ message: 'right-to-left mark', comment });
+      return l10n.t({ message: 'right-to-left mark', comment: ['A Unicode bidirectional control character, shown in place of an invisible one'] });
     case 'LRE':
-      return l10n.t({ message: 'left-to-right embedding', comment });
+      return l10n.t({ message: 'left-to-right embedding', comment: ['A Unicode bidirectional control character, shown in place of an invisible one'] });
     case 'RLE':
-      return l10n.t({ message: 'right-to-left embedding', comment });
+      return l10n.t({ message: 'right-to-left embedding', comment: ['A Unicode bidirectional control character, shown in place of an invisible one'] });
     case 'PDF':
-      return l10n.t({ message: 'pop directional formatting', comment });
+      return l10n.t({ message: 'pop directional formatting', comment: ['A Unicode bidirectional control character, shown in place of an invisible one'] });
     case 'LRO':
-      return l10n.t({ message: 'left-to-right override', comment });
+      return l10n.t({ message: 'left-to-right override', comment: ['A Unicode bidirectional control character, shown in place of an invisible one'] });
     case 'RLO':
-      return l10n.t({ message: 'right-to-left override', comment });
+      return l10n.t({ message: 'right-to-left override', comment: ['A Unicode bidirectional control character, shown in place of an invisible one'] });
     case 'LRI':
-      return l10n.t({ message: 'left-to-right isolate', comment });
+      return l10n.t({ message: 'left-to-right isolate', comment: ['A Unicode bidirectional control character, shown in place of an invisible one'] });
     case 'RLI':
-      return l10n.t({ message: 'right-to-left isolate', comment });
+      return l10n.t({ message: 'right-to-left isolate', comment: ['A Unicode bidirectional control character, shown in place of an invisible one'] });
     case 'FSI':
-      return l10n.t({ message: 'first strong isolate', comment });
+      return l10n.t({ message: 'first strong isolate', comment: ['A Unicode bidirectional control character, shown in place of an invisible one'] });
     case 'PDI':
-      return l10n.t({ message: 'pop directional isolate', comment });
+      return l10n.t({ message: 'pop directional isolate', comment: ['A Unicode bidirectional control character, shown in place of an invisible one'] });
     default:
       return control.name;
   }

@@ -7,7 +7,6 @@ import type { ChatMessage, MessageKind, MessagePayload } from './model';
 
 export const PREVIEW_LENGTH = 80;
 
-const LABEL_COMMENT = ['Stands for a message of this kind in a one-line preview, e.g. "[Image] holiday.jpg"'];
 
 function kindLabel(kind: MessageKind | string): string {
   switch (kind) {
@@ -15,35 +14,35 @@ function kindLabel(kind: MessageKind | string): string {
     case 'markdown':
       return '';
     case 'image':
-      return l10n.t({ message: '[Image]', comment: LABEL_COMMENT });
+      return l10n.t({ message: '[Image]', comment: ['Stands for a message of this kind in a one-line preview, e.g. "[Image] holiday.jpg"'] });
     case 'video':
-      return l10n.t({ message: '[Video]', comment: LABEL_COMMENT });
+      return l10n.t({ message: '[Video]', comment: ['Stands for a message of this kind in a one-line preview, e.g. "[Image] holiday.jpg"'] });
     case 'audio':
-      return l10n.t({ message: '[Audio]', comment: LABEL_COMMENT });
+      return l10n.t({ message: '[Audio]', comment: ['Stands for a message of this kind in a one-line preview, e.g. "[Image] holiday.jpg"'] });
     case 'file':
-      return l10n.t({ message: '[File]', comment: LABEL_COMMENT });
+      return l10n.t({ message: '[File]', comment: ['Stands for a message of this kind in a one-line preview, e.g. "[Image] holiday.jpg"'] });
     case 'sticker':
-      return l10n.t({ message: '[Sticker]', comment: LABEL_COMMENT });
+      return l10n.t({ message: '[Sticker]', comment: ['Stands for a message of this kind in a one-line preview, e.g. "[Image] holiday.jpg"'] });
     case 'contact':
-      return l10n.t({ message: '[Contact]', comment: LABEL_COMMENT });
+      return l10n.t({ message: '[Contact]', comment: ['Stands for a message of this kind in a one-line preview, e.g. "[Image] holiday.jpg"'] });
     case 'location':
-      return l10n.t({ message: '[Location]', comment: LABEL_COMMENT });
+      return l10n.t({ message: '[Location]', comment: ['Stands for a message of this kind in a one-line preview, e.g. "[Image] holiday.jpg"'] });
     case 'card':
-      return l10n.t({ message: '[Card]', comment: LABEL_COMMENT });
+      return l10n.t({ message: '[Card]', comment: ['Stands for a message of this kind in a one-line preview, e.g. "[Image] holiday.jpg"'] });
     case 'buttons':
-      return l10n.t({ message: '[Buttons]', comment: LABEL_COMMENT });
+      return l10n.t({ message: '[Buttons]', comment: ['Stands for a message of this kind in a one-line preview, e.g. "[Image] holiday.jpg"'] });
     case 'live':
-      return l10n.t({ message: '[Live stream]', comment: LABEL_COMMENT });
+      return l10n.t({ message: '[Live stream]', comment: ['Stands for a message of this kind in a one-line preview, e.g. "[Image] holiday.jpg"'] });
     case 'reaction':
-      return l10n.t({ message: '[Reaction]', comment: LABEL_COMMENT });
+      return l10n.t({ message: '[Reaction]', comment: ['Stands for a message of this kind in a one-line preview, e.g. "[Image] holiday.jpg"'] });
     case 'poll':
-      return l10n.t({ message: '[Poll]', comment: LABEL_COMMENT });
+      return l10n.t({ message: '[Poll]', comment: ['Stands for a message of this kind in a one-line preview, e.g. "[Image] holiday.jpg"'] });
     case 'system':
-      return l10n.t({ message: '[Event]', comment: LABEL_COMMENT });
+      return l10n.t({ message: '[Event]', comment: ['Stands for a message of this kind in a one-line preview, e.g. "[Image] holiday.jpg"'] });
     case 'recall':
-      return l10n.t({ message: '[Message withdrawn]', comment: LABEL_COMMENT });
+      return l10n.t({ message: '[Message withdrawn]', comment: ['Stands for a message of this kind in a one-line preview, e.g. "[Image] holiday.jpg"'] });
     case 'gap':
-      return l10n.t({ message: '[Connection gap]', comment: LABEL_COMMENT });
+      return l10n.t({ message: '[Connection gap]', comment: ['Stands for a message of this kind in a one-line preview, e.g. "[Image] holiday.jpg"'] });
     default:
       return `[${kind}]`;
   }

@@ -5,26 +5,25 @@
 import * as l10n from '@vscode/l10n';
 import type { OrderContext, OrderState } from './model';
 
-const STATE_COMMENT = ['The state of a trade (an order between a buyer and a seller)'];
 
 function stateWords(state: OrderState): string {
   switch (state) {
     case 'awaiting-payment':
-      return l10n.t({ message: 'Awaiting payment', comment: STATE_COMMENT });
+      return l10n.t({ message: 'Awaiting payment', comment: ['The state of a trade (an order between a buyer and a seller)'] });
     case 'paid':
-      return l10n.t({ message: 'Paid', comment: STATE_COMMENT });
+      return l10n.t({ message: 'Paid', comment: ['The state of a trade (an order between a buyer and a seller)'] });
     case 'appeal':
-      return l10n.t({ message: 'In appeal', comment: STATE_COMMENT });
+      return l10n.t({ message: 'In appeal', comment: ['The state of a trade (an order between a buyer and a seller)'] });
     case 'in-progress':
-      return l10n.t({ message: 'In progress', comment: STATE_COMMENT });
+      return l10n.t({ message: 'In progress', comment: ['The state of a trade (an order between a buyer and a seller)'] });
     case 'completed':
-      return l10n.t({ message: 'Completed', comment: STATE_COMMENT });
+      return l10n.t({ message: 'Completed', comment: ['The state of a trade (an order between a buyer and a seller)'] });
     case 'cancelled':
-      return l10n.t({ message: 'Cancelled', comment: STATE_COMMENT });
+      return l10n.t({ message: 'Cancelled', comment: ['The state of a trade (an order between a buyer and a seller)'] });
     case 'expired':
-      return l10n.t({ message: 'Expired', comment: STATE_COMMENT });
+      return l10n.t({ message: 'Expired', comment: ['The state of a trade (an order between a buyer and a seller)'] });
     case 'unknown':
-      return l10n.t({ message: 'Unknown state', comment: STATE_COMMENT });
+      return l10n.t({ message: 'Unknown state', comment: ['The state of a trade (an order between a buyer and a seller)'] });
   }
 }
 
@@ -54,18 +53,16 @@ export function fiatAmountText(order: OrderContext): string | undefined {
 export function orderSideText(order: OrderContext): string | undefined {
   const quantity = amount(order.quantity, order.asset) ?? order.asset;
   if (order.side === undefined) return quantity;
-  const comment = ['{0} is an amount and its asset, e.g. 375.99 USDT'];
-  if (order.side === 'buy') return quantity ? l10n.t({ message: 'You buy {0}', args: [quantity], comment }) : l10n.t('You buy');
-  return quantity ? l10n.t({ message: 'You sell {0}', args: [quantity], comment }) : l10n.t('You sell');
+  if (order.side === 'buy') return quantity ? l10n.t({ message: 'You buy {0}', args: [quantity], comment: ['{0} is an amount and its asset, e.g. 375.99 USDT'] }) : l10n.t('You buy');
+  return quantity ? l10n.t({ message: 'You sell {0}', args: [quantity], comment: ['{0} is an amount and its asset, e.g. 375.99 USDT'] }) : l10n.t('You sell');
 }
 
 /** "for 349.68 EUR at 0.93 EUR/USDT" (what the trade costs), or undefined when the venue gave neither. */
 export function tradeTermsText(order: OrderContext): string | undefined {
   const fiat = fiatAmountText(order);
   const price = priceText(order);
-  const comment = ['Follows "You buy 375.99 USDT": {0} is a fiat amount (349.68 EUR), {1} a price (0.93 EUR/USDT)'];
-  if (fiat && price) return l10n.t({ message: 'for {0} at {1}', args: [fiat, price], comment });
-  if (fiat) return l10n.t({ message: 'for {0}', args: [fiat], comment });
+  if (fiat && price) return l10n.t({ message: 'for {0} at {1}', args: [fiat, price], comment: ['Follows "You buy 375.99 USDT": {0} is a fiat amount (349.68 EUR), {1} a price (0.93 EUR/USDT)'] });
+  if (fiat) return l10n.t({ message: 'for {0}', args: [fiat], comment: ['Follows "You buy 375.99 USDT": {0} is a fiat amount (349.68 EUR), {1} a price (0.93 EUR/USDT)'] });
   if (price) return l10n.t({ message: 'at {0}', args: [price], comment: ['Follows "You buy 375.99 USDT": {0} is a price (0.93 EUR/USDT)'] });
   return undefined;
 }

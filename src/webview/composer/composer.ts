@@ -46,14 +46,13 @@ function errorText(error: unknown): string {
 }
 
 function structuredFailure(kind: 'location' | 'contact' | 'sticker', why: string): string {
-  const comment = ['{0} is why'];
   switch (kind) {
     case 'location':
-      return l10n.t({ message: 'Could not send the location: {0}', args: [why], comment });
+      return l10n.t({ message: 'Could not send the location: {0}', args: [why], comment: ['{0} is why'] });
     case 'contact':
-      return l10n.t({ message: 'Could not send the contact: {0}', args: [why], comment });
+      return l10n.t({ message: 'Could not send the contact: {0}', args: [why], comment: ['{0} is why'] });
     case 'sticker':
-      return l10n.t({ message: 'Could not send the sticker: {0}', args: [why], comment });
+      return l10n.t({ message: 'Could not send the sticker: {0}', args: [why], comment: ['{0} is why'] });
   }
 }
 

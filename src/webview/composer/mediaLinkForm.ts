@@ -17,14 +17,13 @@ export interface MediaLinkRequest {
 }
 
 function kindLabel(kind: MediaLinkKind): string {
-  const comment = ['A kind of media the user sends as a link'];
   switch (kind) {
     case 'image':
-      return l10n.t({ message: 'Image', comment });
+      return l10n.t({ message: 'Image', comment: ['A kind of media the user sends as a link'] });
     case 'video':
-      return l10n.t({ message: 'Video', comment });
+      return l10n.t({ message: 'Video', comment: ['A kind of media the user sends as a link'] });
     case 'file':
-      return l10n.t({ message: 'File', comment });
+      return l10n.t({ message: 'File', comment: ['A kind of media the user sends as a link'] });
   }
 }
 

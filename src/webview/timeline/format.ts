@@ -79,18 +79,16 @@ export function formatSpan(ms: number): string {
   const minutes = Math.floor((total % 3_600) / 60);
   const seconds = total % 60;
   const n = (value: number): string => formatNumber(value);
-  const comment = ['A span of time with abbreviated units: d days, h hours, min minutes, s seconds'];
-  if (days > 0) return hours > 0 ? l10n.t({ message: '{0} d {1} h', args: [n(days), n(hours)], comment }) : l10n.t({ message: '{0} d', args: [n(days)], comment });
-  if (hours > 0) return minutes > 0 ? l10n.t({ message: '{0} h {1} min', args: [n(hours), n(minutes)], comment }) : l10n.t({ message: '{0} h', args: [n(hours)], comment });
-  if (minutes > 0) return seconds > 0 ? l10n.t({ message: '{0} min {1} s', args: [n(minutes), n(seconds)], comment }) : l10n.t({ message: '{0} min', args: [n(minutes)], comment });
-  return l10n.t({ message: '{0} s', args: [n(seconds)], comment });
+  if (days > 0) return hours > 0 ? l10n.t({ message: '{0} d {1} h', args: [n(days), n(hours)], comment: ['A span of time with abbreviated units: d days, h hours, min minutes, s seconds'] }) : l10n.t({ message: '{0} d', args: [n(days)], comment: ['A span of time with abbreviated units: d days, h hours, min minutes, s seconds'] });
+  if (hours > 0) return minutes > 0 ? l10n.t({ message: '{0} h {1} min', args: [n(hours), n(minutes)], comment: ['A span of time with abbreviated units: d days, h hours, min minutes, s seconds'] }) : l10n.t({ message: '{0} h', args: [n(hours)], comment: ['A span of time with abbreviated units: d days, h hours, min minutes, s seconds'] });
+  if (minutes > 0) return seconds > 0 ? l10n.t({ message: '{0} min {1} s', args: [n(minutes), n(seconds)], comment: ['A span of time with abbreviated units: d days, h hours, min minutes, s seconds'] }) : l10n.t({ message: '{0} min', args: [n(minutes)], comment: ['A span of time with abbreviated units: d days, h hours, min minutes, s seconds'] });
+  return l10n.t({ message: '{0} s', args: [n(seconds)], comment: ['A span of time with abbreviated units: d days, h hours, min minutes, s seconds'] });
 }
 
 /** A file size: "512 B", "1.5 KB", "12 MB" (binary multiples), the number in the page's language. */
 export function formatBytes(size: number | undefined): string {
   if (size === undefined || !Number.isFinite(size) || size < 0) return '';
-  const comment = ['A file size: B bytes, KB kilobytes, MB megabytes, GB gigabytes, TB terabytes'];
-  if (size < 1024) return l10n.t({ message: '{0} B', args: [formatNumber(size, { useGrouping: false })], comment });
+  if (size < 1024) return l10n.t({ message: '{0} B', args: [formatNumber(size, { useGrouping: false })], comment: ['A file size: B bytes, KB kilobytes, MB megabytes, GB gigabytes, TB terabytes'] });
   let value = size / 1024;
   let unit = 0;
   while (value >= 1024 && unit < 3) {
@@ -101,13 +99,13 @@ export function formatBytes(size: number | undefined): string {
   const amount = formatNumber(value, { minimumFractionDigits: digits, maximumFractionDigits: digits, useGrouping: false });
   switch (unit) {
     case 0:
-      return l10n.t({ message: '{0} KB', args: [amount], comment });
+      return l10n.t({ message: '{0} KB', args: [amount], comment: ['A file size: B bytes, KB kilobytes, MB megabytes, GB gigabytes, TB terabytes'] });
     case 1:
-      return l10n.t({ message: '{0} MB', args: [amount], comment });
+      return l10n.t({ message: '{0} MB', args: [amount], comment: ['A file size: B bytes, KB kilobytes, MB megabytes, GB gigabytes, TB terabytes'] });
     case 2:
-      return l10n.t({ message: '{0} GB', args: [amount], comment });
+      return l10n.t({ message: '{0} GB', args: [amount], comment: ['A file size: B bytes, KB kilobytes, MB megabytes, GB gigabytes, TB terabytes'] });
     default:
-      return l10n.t({ message: '{0} TB', args: [amount], comment });
+      return l10n.t({ message: '{0} TB', args: [amount], comment: ['A file size: B bytes, KB kilobytes, MB megabytes, GB gigabytes, TB terabytes'] });
   }
 }
 

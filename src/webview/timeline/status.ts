@@ -12,22 +12,21 @@ export const RETRY_ACTION = 'retry';
 export const CANCEL_ACTION = 'cancel';
 
 function statusText(status: OutgoingStatus): string {
-  const comment = ['The delivery state of a message the user sent'];
   switch (status) {
     case 'queued':
-      return l10n.t({ message: 'Queued: will be sent when the venue is reachable', comment });
+      return l10n.t({ message: 'Queued: will be sent when the venue is reachable', comment: ['The delivery state of a message the user sent'] });
     case 'sending':
-      return l10n.t({ message: 'Sending', comment });
+      return l10n.t({ message: 'Sending', comment: ['The delivery state of a message the user sent'] });
     case 'sent':
-      return l10n.t({ message: 'Sent', comment });
+      return l10n.t({ message: 'Sent', comment: ['The delivery state of a message the user sent'] });
     case 'confirmed':
-      return l10n.t({ message: 'Confirmed by the venue', comment });
+      return l10n.t({ message: 'Confirmed by the venue', comment: ['The delivery state of a message the user sent'] });
     case 'delivered':
-      return l10n.t({ message: 'Delivered', comment });
+      return l10n.t({ message: 'Delivered', comment: ['The delivery state of a message the user sent'] });
     case 'read':
-      return l10n.t({ message: 'Read', comment });
+      return l10n.t({ message: 'Read', comment: ['The delivery state of a message the user sent'] });
     case 'failed':
-      return l10n.t({ message: 'Not sent', comment });
+      return l10n.t({ message: 'Not sent', comment: ['The delivery state of a message the user sent'] });
   }
 }
 

@@ -63,14 +63,12 @@ function announcementFor(latest: ChatMessage, count: number): string {
   // The preview never reads out a withdrawn message and names structured kinds ("[Card] Pay now").
   const preview = previewText(latest);
   const n = formatNumber(count);
-  const comment = ['Read out by a screen reader: {0} is the sender, {1} the start of the message'];
-  const countComment = ['Read out by a screen reader: {0} is how many, {1} the sender, {2} the start of the latest message'];
   let text: string;
   if (count === 1) {
-    if (who) text = preview ? l10n.t({ message: 'New message from {0}: {1}', args: [who, preview], comment }) : l10n.t({ message: 'New message from {0}', args: [who], comment });
+    if (who) text = preview ? l10n.t({ message: 'New message from {0}: {1}', args: [who, preview], comment: ['Read out by a screen reader: {0} is the sender, {1} the start of the message'] }) : l10n.t({ message: 'New message from {0}', args: [who], comment: ['Read out by a screen reader: {0} is the sender, {1} the start of the message'] });
     else text = preview ? l10n.t({ message: 'New message: {0}', args: [preview], comment: ['Read out by a screen reader: {0} is the start of the message'] }) : l10n.t('New message');
   } else if (who) {
-    text = preview ? l10n.t({ message: '{0} new messages, latest from {1}: {2}', args: [n, who, preview], comment: countComment }) : l10n.t({ message: '{0} new messages, latest from {1}', args: [n, who], comment: countComment });
+    text = preview ? l10n.t({ message: '{0} new messages, latest from {1}: {2}', args: [n, who, preview], comment: ['Read out by a screen reader: {0} is how many, {1} the sender, {2} the start of the latest message'] }) : l10n.t({ message: '{0} new messages, latest from {1}', args: [n, who], comment: ['Read out by a screen reader: {0} is how many, {1} the sender, {2} the start of the latest message'] });
   } else {
     text = preview ? l10n.t({ message: '{0} new messages, latest: {1}', args: [n, preview], comment: ['Read out by a screen reader: {0} is how many, {1} the start of the latest message'] }) : l10n.t('{0} new messages', n);
   }
