@@ -3,6 +3,7 @@
 // IBAN appear in another order. Every surface showing counterparty text reveals them: the pane as a
 // marked token (webview/bidiReveal.ts), plain-string surfaces (tree labels, tooltips, titles) with
 // `revealBidiControls`.
+import * as l10n from '@vscode/l10n';
 
 export interface BidiControl {
   /** The character itself. */
@@ -66,7 +67,42 @@ export function revealBidiControls(text: string): string {
   return hasBidiControls(text) ? text.replace(ALL, (char) => `⟨${BY_CHAR.get(char)?.abbr ?? '?'}⟩`) : text;
 }
 
-/** Tooltip for a revealed control: "right-to-left override (hidden character)". */
+/** What a control does, in the display language ("right-to-left override"). */
+function controlName(control: BidiControl): string {
+  switch (control.abbr) {
+    case 'ALM':
+      return l10n.t({ message: 'Arabic letter mark', comment: ['A Unicode bidirectional control character, shown in place of an invisible one'] });
+    case 'LRM':
+      return l10n.t({ message: 'left-to-right mark', comment: ['A Unicode bidirectional control character, shown in place of an invisible one'] });
+    case 'RLM':
+      return l10n.t({ message: 'right-to-left mark', comment: ['A Unicode bidirectional control character, shown in place of an invisible one'] });
+    case 'LRE':
+      return l10n.t({ message: 'left-to-right embedding', comment: ['A Unicode bidirectional control character, shown in place of an invisible one'] });
+    case 'RLE':
+      return l10n.t({ message: 'right-to-left embedding', comment: ['A Unicode bidirectional control character, shown in place of an invisible one'] });
+    case 'PDF':
+      return l10n.t({ message: 'pop directional formatting', comment: ['A Unicode bidirectional control character, shown in place of an invisible one'] });
+    case 'LRO':
+      return l10n.t({ message: 'left-to-right override', comment: ['A Unicode bidirectional control character, shown in place of an invisible one'] });
+    case 'RLO':
+      return l10n.t({ message: 'right-to-left override', comment: ['A Unicode bidirectional control character, shown in place of an invisible one'] });
+    case 'LRI':
+      return l10n.t({ message: 'left-to-right isolate', comment: ['A Unicode bidirectional control character, shown in place of an invisible one'] });
+    case 'RLI':
+      return l10n.t({ message: 'right-to-left isolate', comment: ['A Unicode bidirectional control character, shown in place of an invisible one'] });
+    case 'FSI':
+      return l10n.t({ message: 'first strong isolate', comment: ['A Unicode bidirectional control character, shown in place of an invisible one'] });
+    case 'PDI':
+      return l10n.t({ message: 'pop directional isolate', comment: ['A Unicode bidirectional control character, shown in place of an invisible one'] });
+    default:
+      return control.name;
+  }
+}
+
+/**
+ * Tooltip for a revealed control: "right-to-left override (hidden character)". The abbreviation
+ * shown in the text ("RLO") is Unicode's own and stays as it is in every language.
+ */
 export function bidiControlTitle(control: BidiControl): string {
-  return `${control.name} (hidden character)`;
+  return l10n.t({ message: '{0} (hidden character)', args: [controlName(control)], comment: ['{0} names a Unicode bidirectional control, e.g. "right-to-left override"'] });
 }

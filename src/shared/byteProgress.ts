@@ -1,5 +1,6 @@
 // "12.3 of 40 MB": how much of a file has arrived, in the unit of its total (binary multiples,
 // as the pane's file sizes), shared by the host's notification and the pane's file card.
+import * as l10n from '@vscode/l10n';
 
 const UNITS = ['B', 'KB', 'MB', 'GB', 'TB'] as const;
 
@@ -27,5 +28,9 @@ export function formatByteProgress(received: number, total?: number): string {
     return `${inUnit(r, unit)} ${UNITS[unit]}`;
   }
   const unit = unitFor(total);
-  return `${inUnit(Math.min(r, total), unit)} of ${inUnit(total, unit)} ${UNITS[unit]}`;
+  return l10n.t({
+    message: '{0} of {1} {2}',
+    args: [inUnit(Math.min(r, total), unit), inUnit(total, unit), UNITS[unit]],
+    comment: ['How much of a file has arrived, e.g. "12.3 of 40 MB": {2} is the unit (B, KB, MB, GB, TB)'],
+  });
 }

@@ -70,6 +70,11 @@ export function orderSummaryText(order: OrderContext): string {
   return [tradeText(side, fiat, price), orderStateText(order), l10n.t({ message: 'order {0}', args: [order.orderNo], comment: ['{0} is the venue\'s order number.'] })].filter(Boolean).join(' · ');
 }
 
+/** "for 349.68 EUR at 0.93 EUR/USDT" (what the trade costs; the chat header shows it beside the side), or undefined when the venue gave neither. */
+export function tradeTermsText(order: OrderContext): string | undefined {
+  return tradeText(undefined, fiatAmountText(order), priceText(order)) || undefined;
+}
+
 /** "You sell 375.99 USDT for 349.68 EUR at 0.93 EUR/USDT", one message for each combination of what is known. */
 function tradeText(side: string | undefined, fiat: string | undefined, price: string | undefined): string {
   if (side) {

@@ -1,5 +1,6 @@
 // Wires the pane together: the RPC client, the header, notices, timeline and composer, the ready
 // handshake and the UI state that survives hide/show and reload.
+import * as l10n from '@vscode/l10n';
 import type { NotificationParams } from '../shared/protocol';
 import { Announcer } from './announcer';
 import { Composer } from './composer/composer';
@@ -70,7 +71,7 @@ export class ChatApp implements Disposable {
     // The conversation is not shown until the first snapshot: a half-filled pane would look like a
     // real, empty chat. The composer is there from the start, focused, so what the user types while
     // the host is still answering is kept (it joins the draft when the snapshot arrives).
-    this.placeholder = el('div', { className: 'placeholder', attrs: { role: 'status' } }, [el('span', { text: 'Loading conversation…' })]);
+    this.placeholder = el('div', { className: 'placeholder', attrs: { role: 'status' } }, [el('span', { text: l10n.t('Loading conversation…') })]);
     this.shell = el('div', { className: 'shell', attrs: { hidden: '' } }, [this.header.element, this.notices.element, this.timeline.element]);
     this.root.replaceChildren(this.placeholder, this.shell, this.composer.element, this.announcer.element);
     this.root.setAttribute('aria-busy', 'true');
@@ -103,7 +104,7 @@ export class ChatApp implements Disposable {
     );
     this.rpc.request('webview/ready', {}).catch((error: unknown) => {
       this.placeholder.replaceChildren(
-        el('span', { className: 'placeholder__error', text: `The extension did not respond: ${error instanceof Error ? error.message : String(error)}. Close and reopen the chat.` }),
+        el('span', { className: 'placeholder__error', text: l10n.t({ message: 'The extension did not respond: {0}. Close and reopen the chat.', args: [error instanceof Error ? error.message : String(error)], comment: ['{0} is the error'] }) }),
       );
     });
   }

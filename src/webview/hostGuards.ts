@@ -1,5 +1,6 @@
 // Shape checks for host notifications other than messages (messages: shared/messageValidator.ts). The
 // host is trusted; these keep a malformed payload from breaking the pane instead of being shown.
+import * as l10n from '@vscode/l10n';
 import { readConversation } from '../shared/conversationValidator';
 import type { ComposerCapabilities, ConnectionState, Conversation, MessageKind, VenueId } from '../shared/model';
 import type { VenueInfo } from '../shared/protocol';
@@ -40,13 +41,13 @@ export function parseConnectionState(raw: unknown): ConnectionState {
     case 'backoff':
       return { kind: 'backoff', until: num(raw.until), reason: str(raw.reason) };
     case 'auth-error':
-      return { kind: 'auth-error', reason: str(raw.reason, 'the venue rejected the credentials') };
+      return { kind: 'auth-error', reason: str(raw.reason, l10n.t({ message: 'the venue rejected the credentials', comment: ['Why signing in failed, after "Sign-in failed:"'] })) };
     case 'stale':
       return { kind: 'stale', lastSync: num(raw.lastSync), reason: str(raw.reason) };
     case 'displaced':
       return { kind: 'displaced', reason: str(raw.reason) };
     case 'pairing':
-      return { kind: 'pairing', reason: str(raw.reason, 'waiting to be paired') };
+      return { kind: 'pairing', reason: str(raw.reason, l10n.t({ message: 'waiting to be paired', comment: ['Why the account is not connected yet'] })) };
     default:
       return { kind: 'offline' };
   }

@@ -2,6 +2,7 @@
 // Requests carry increasing ids and resolve on the host's `{id, ok, result|error}`; anything
 // unanswered fails after a timeout so a lost reply can never leave the UI waiting forever. Host
 // notifications are dispatched by method.
+import * as l10n from '@vscode/l10n';
 import type {
   NotificationMethod,
   NotificationParams,
@@ -61,7 +62,7 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 
 function toProtocolError(raw: unknown): ProtocolError {
   if (isRecord(raw) && typeof raw.code === 'string' && typeof raw.message === 'string') return { code: raw.code, message: raw.message };
-  return { code: 'internal', message: 'The extension reported an error without details.' };
+  return { code: 'internal', message: l10n.t('The extension reported an error without details.') };
 }
 
 export class RpcClient implements Disposable {
@@ -77,13 +78,13 @@ export class RpcClient implements Disposable {
 
   /** `options.timeoutMs`: a longer wait for requests that include the user's own time (a save dialog). */
   request<M extends RequestMethod>(method: M, params: RequestParams<M>, options: { readonly timeoutMs?: number } = {}): Promise<RequestResults[M]> {
-    if (this.disposed) return Promise.reject(new RpcError('disposed', 'The chat pane is closing.'));
+    if (this.disposed) return Promise.reject(new RpcError('disposed', l10n.t('The chat pane is closing.')));
     const id = this.nextId++;
     const timeoutMs = options.timeoutMs ?? this.timeoutMs;
     return new Promise<RequestResults[M]>((resolve, reject) => {
       const timer = timeout(() => {
         this.pending.delete(id);
-        reject(new RpcError(NO_ANSWER, `The extension did not answer ${method} within ${Math.round(timeoutMs / 1000)} s.`));
+        reject(new RpcError(NO_ANSWER, l10n.t({ message: 'The extension did not answer {0} within {1} s.', args: [method, Math.round(timeoutMs / 1000)], comment: ['{0} is the name of a request (a protocol method such as message/send), {1} a number of seconds'] })));
       }, timeoutMs);
       this.pending.set(id, { method, resolve: resolve as (result: unknown) => void, reject, timer });
       const envelope: RequestEnvelope<M> = { id, method, params };

@@ -44,6 +44,21 @@ describe('chatPanelHtml', () => {
     assert.ok(html.includes('<div id="app" class="app"></div>'));
   });
 
+  it('escapes the translations and keeps the language a language tag', () => {
+    const base = { cspSource: VSCODE_CSP_SOURCE, nonce: NONCE, scriptUri: 'https://x.vscode-cdn.net/dist/webview.js', styleUris: [], mediaOrigins: [], title: 't' };
+    const html = chatPanelHtml({ ...base, language: 'de', l10nBundle: { Send: '"><script>alert(1)</script>', 'Retry/comment': { message: "'><img src=x onerror=alert(2)>", comment: ['c'] } } });
+    assert.equal((html.match(/<script/g) ?? []).length, 1, 'only the real script tag');
+    assert.ok(!html.includes('<img'), 'no markup from a translation');
+    assert.ok(html.startsWith('<!DOCTYPE html>\n<html lang="de">'));
+    const attribute = /data-l10n="([^"]*)"/.exec(html)?.[1] ?? '';
+    const unescaped = attribute.replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+    assert.deepEqual(JSON.parse(unescaped), { Send: '"><script>alert(1)</script>', 'Retry/comment': { message: "'><img src=x onerror=alert(2)>", comment: ['c'] } });
+    for (const bad of ['en"><script>alert(3)</script>', 'de de', '', '../x', 'x'.repeat(9)]) {
+      assert.ok(chatPanelHtml({ ...base, language: bad }).includes('<html lang="en">'), `${JSON.stringify(bad)} becomes en`);
+    }
+    for (const good of ['zh-cn', 'pt-br', 'qps-ploc']) assert.ok(chatPanelHtml({ ...base, language: good }).includes(`<html lang="${good}">`));
+  });
+
   it('refuses weak nonces and sources that would widen the policy; drops bad media origins', () => {
     const base = { cspSource: VSCODE_CSP_SOURCE, nonce: NONCE, scriptUri: 's', styleUris: [], mediaOrigins: [], title: 't' };
     assert.throws(() => chatPanelHtml({ ...base, nonce: 'short' }), /nonce/);

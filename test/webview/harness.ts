@@ -10,7 +10,7 @@ import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as path from 'node:path';
 import { type Browser, type BrowserContext, type Page, chromium } from 'playwright-core';
-import { chatPanelHtml } from '../../src/shared/chatHtml';
+import { type ChatPanelHtmlOptions, chatPanelHtml } from '../../src/shared/chatHtml';
 import type {
   NotificationMethod,
   NotificationParams,
@@ -134,9 +134,13 @@ export class AssetServer {
     return server;
   }
 
-  /** The page exactly as the host builds it, with this server standing in for the webview origins. */
-  pageHtml(nonce = randomBytes(16).toString('base64')): string {
+  /**
+   * The page exactly as the host builds it, with this server standing in for the webview origins;
+   * `language` and `l10nBundle` as the host passes VS Code's display language and its translations.
+   */
+  pageHtml(nonce = randomBytes(16).toString('base64'), l10nOptions: Pick<ChatPanelHtmlOptions, 'language' | 'l10nBundle'> = {}): string {
     return chatPanelHtml({
+      ...l10nOptions,
       cspSource: this.origin,
       nonce,
       scriptUri: `${this.origin}/dist/webview.js`,
@@ -250,6 +254,8 @@ export interface OpenOptions {
   readonly clockAt?: number;
   /** Render the page in this VS Code theme (variables, body class, default styles). */
   readonly theme?: WebviewTheme;
+  /** Serve this page instead of the default one (e.g. `server.pageHtml(undefined, { language, l10nBundle })`). */
+  readonly html?: string;
 }
 
 /** Answers one kind of request on the test side (ChatPage.serve). */
@@ -283,6 +289,10 @@ export class ChatPage {
       // start a minute early and pause at the moment, so the page sees exactly clockAt.
       await page.clock.install({ time: options.clockAt - 60_000 });
       await page.clock.pauseAt(options.clockAt);
+    }
+    if (options.html !== undefined) {
+      const html = options.html;
+      await context.route(`${server.origin}/`, (route) => route.fulfill({ status: 200, contentType: 'text/html; charset=utf-8', body: html }));
     }
     const chat = new ChatPage(context, page, server);
     chat.pageErrors = errors;

@@ -1,6 +1,7 @@
 // The reply box. Sending is idempotent from the user's side: a message keeps one client id from
 // the first attempt until the host accepts it, and the box is cleared only after acceptance, so a
 // lost reply or a double Enter can never turn into two different sends.
+import * as l10n from '@vscode/l10n';
 import { countCharacters } from '../../shared/characterCount';
 import { previewText } from '../../shared/messagePreview';
 import type { ChatMessage, ComposerCapabilities, ConnectionState, Conversation } from '../../shared/model';
@@ -9,6 +10,7 @@ import { revealed } from '../bidiReveal';
 import { el } from '../dom';
 import { VENUE_LABELS } from '../hostGuards';
 import { icons } from '../icons';
+import { formatNumber, slot, withNodes } from '../locale';
 import { Debouncer, type Disposable, DisposableStore, listen } from '../lifecycle';
 import { NO_ANSWER, type RpcClient, RpcError } from '../rpc';
 import { parseHttpUrl } from '../safeUrl';
@@ -43,6 +45,32 @@ function errorText(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
+function structuredFailure(kind: 'location' | 'contact' | 'sticker', why: string): string {
+  switch (kind) {
+    case 'location':
+      return l10n.t({ message: 'Could not send the location: {0}', args: [why], comment: ['{0} is why'] });
+    case 'contact':
+      return l10n.t({ message: 'Could not send the contact: {0}', args: [why], comment: ['{0} is why'] });
+    case 'sticker':
+      return l10n.t({ message: 'Could not send the sticker: {0}', args: [why], comment: ['{0} is why'] });
+  }
+}
+
+/**
+ * "The message is 2 characters too long." One message for any count, as before (the webview tests
+ * expect the English "1 characters too long"); the comment tells translators it may be 1.
+ */
+function tooLong(what: 'message' | 'caption', over: number): string {
+  if (what === 'message') return l10n.t({ message: 'The message is {0} characters too long.', args: [formatNumber(over)], comment: ['{0} is a number of characters (1 or more)'] });
+  return l10n.t({ message: 'The caption is {0} characters too long.', args: [formatNumber(over)], comment: ['{0} is a number of characters (1 or more)'] });
+}
+
+/** The counter's tooltip: how many characters are left, or how many too many. */
+function counterTitle(length: number, max: number): string {
+  if (length > max) return length - max === 1 ? l10n.t('1 character over the limit') : l10n.t('{0} characters over the limit', formatNumber(length - max));
+  return max - length === 1 ? l10n.t('1 character left') : l10n.t('{0} characters left', formatNumber(max - length));
+}
+
 export class Composer implements Disposable {
   readonly element: HTMLElement;
   private readonly box: TextAreaHandle;
@@ -74,29 +102,39 @@ export class Composer implements Disposable {
   private opened = false;
 
   constructor(private readonly deps: ComposerDeps) {
-    this.box = createTextArea({ ariaLabel: 'Message', placeholder: 'Write a message… (Enter to send, Shift+Enter for a new line)', rows: 3, className: 'composer__box' });
-    this.sendButton = createButton({ label: 'Send', appearance: 'primary', className: 'composer__send' });
+    this.box = createTextArea({
+      ariaLabel: l10n.t({ message: 'Message', comment: ['The text box the user writes a message in'] }),
+      placeholder: l10n.t({ message: 'Write a message… ({0} to send, {1} for a new line)', args: ['Enter', 'Shift+Enter'], comment: ['{0} and {1} are keyboard keys'] }),
+      rows: 3,
+      className: 'composer__box' });
+    this.sendButton = createButton({ label: l10n.t({ message: 'Send', comment: ['Button that sends the message'] }), appearance: 'primary', className: 'composer__send' });
     this.attachButton = createButton({
       appearance: 'icon',
       icon: icons.paperclip(),
-      ariaLabel: 'Attach a file',
-      title: 'Attach a file (the text in the box becomes its caption)',
+      ariaLabel: l10n.t('Attach a file'),
+      title: l10n.t('Attach a file (the text in the box becomes its caption)'),
       className: 'composer__attach',
     });
-    this.mediaLinkButton = createButton({ label: 'Send media link…', appearance: 'secondary', icon: icons.link(), className: 'composer__media-link' });
-    this.locationButton = createButton({ label: 'Location…', appearance: 'secondary', icon: icons.pin(), className: 'composer__location', title: 'Send a location (you enter it in VS Code)' });
-    this.contactButton = createButton({ label: 'Contact…', appearance: 'secondary', icon: icons.person(), className: 'composer__contact', title: 'Send a contact (you enter it in VS Code)' });
-    this.stickerButton = createButton({ label: 'Sticker…', appearance: 'secondary', icon: icons.smiley(), className: 'composer__sticker', title: 'Send a sticker (you pick it in VS Code)' });
-    this.postToggle = createButton({ label: 'Post', appearance: 'secondary', icon: icons.markdown(), className: 'composer__post', title: 'Send as a post: the text is shown as Markdown (headings, lists, links, code)' });
+    this.mediaLinkButton = createButton({ label: l10n.t('Send media link…'), appearance: 'secondary', icon: icons.link(), className: 'composer__media-link' });
+    this.locationButton = createButton({ label: l10n.t('Location…'), appearance: 'secondary', icon: icons.pin(), className: 'composer__location', title: l10n.t('Send a location (you enter it in VS Code)') });
+    this.contactButton = createButton({ label: l10n.t('Contact…'), appearance: 'secondary', icon: icons.person(), className: 'composer__contact', title: l10n.t('Send a contact (you enter it in VS Code)') });
+    this.stickerButton = createButton({ label: l10n.t('Sticker…'), appearance: 'secondary', icon: icons.smiley(), className: 'composer__sticker', title: l10n.t('Send a sticker (you pick it in VS Code)') });
+    this.postToggle = createButton({
+      label: l10n.t({ message: 'Post', comment: ['A toggle: send the text as a formatted post (Markdown)'] }),
+      appearance: 'secondary',
+      icon: icons.markdown(),
+      className: 'composer__post',
+      title: l10n.t('Send as a post: the text is shown as Markdown (headings, lists, links, code)'),
+    });
     setButtonPressed(this.postToggle, false);
     this.replyText = el('span', { className: 'composer__reply-text', attrs: { dir: 'auto' } });
-    this.replyCancel = createButton({ appearance: 'icon', icon: icons.close(), ariaLabel: 'Cancel reply', title: 'Cancel reply (Escape)', className: 'composer__reply-cancel' });
+    this.replyCancel = createButton({ appearance: 'icon', icon: icons.close(), ariaLabel: l10n.t('Cancel reply'), title: l10n.t({ message: 'Cancel reply ({0})', args: ['Escape'], comment: ['{0} is a keyboard key'] }), className: 'composer__reply-cancel' });
     this.replyBar = el('div', { className: 'composer__reply', attrs: { hidden: '' } }, [icons.reply(), this.replyText, this.replyCancel]);
     this.counter = el('span', { className: 'composer__counter', attrs: { 'aria-live': 'off' } });
     this.hint = el('div', { className: 'composer__hint', attrs: { role: 'status' } });
     this.error = el('div', { className: 'composer__error', attrs: { role: 'alert' } });
     this.mediaLink = this.disposables.add(new MediaLinkForm((request) => this.sendMediaLink(request), () => this.box.focus()));
-    this.element = el('div', { className: 'composer', attrs: { role: 'group', 'aria-label': 'Reply' } }, [
+    this.element = el('div', { className: 'composer', attrs: { role: 'group', 'aria-label': l10n.t({ message: 'Reply', comment: ['The area where the user writes a reply'] }) } }, [
       this.hint,
       this.error,
       this.replyBar,
@@ -171,13 +209,19 @@ export class Composer implements Disposable {
   /** The next message answers `message` (a quoted reply): the bar above the box says so until sent or cancelled. */
   replyTo(message: ChatMessage): void {
     if (!this.capabilities.replies || message.venueMessageId === undefined) return;
-    this.reply = { key: message.key, senderName: message.direction === 'out' ? 'You' : (message.senderName ?? 'them'), excerpt: previewText(message) };
+    const senderName =
+      message.direction === 'out'
+        ? l10n.t({ message: 'You', comment: ['In "Replying to You": the user is answering their own message'] })
+        : (message.senderName ?? l10n.t({ message: 'them', comment: ['In "Replying to them": the sender of the message has no name'] }));
+    this.reply = { key: message.key, senderName, excerpt: previewText(message) };
     // Counterparty words: bidi controls shown, never obeyed; text nodes only.
+    const sender = el('span', { className: 'composer__reply-sender' }, revealed(this.reply.senderName));
+    const excerpt = el('span', { className: 'composer__reply-excerpt' }, revealed(this.reply.excerpt));
+    const label = (words: string): Node => el('span', { className: 'composer__reply-label', text: words });
     this.replyText.replaceChildren(
-      el('span', { className: 'composer__reply-label', text: 'Replying to ' }),
-      el('span', { className: 'composer__reply-sender' }, revealed(this.reply.senderName)),
-      this.reply.excerpt ? ': ' : '',
-      el('span', { className: 'composer__reply-excerpt' }, revealed(this.reply.excerpt)),
+      ...(this.reply.excerpt
+        ? withNodes(l10n.t({ message: 'Replying to {0}: {1}', args: [slot(0), slot(1)], comment: ['{0} is who wrote the message, {1} the start of it'] }), [sender, excerpt], label)
+        : withNodes(l10n.t({ message: 'Replying to {0}', args: [slot(0)], comment: ['{0} is who wrote the message'] }), [sender, excerpt], label)),
     );
     this.replyBar.hidden = false;
     this.box.focus();
@@ -265,11 +309,11 @@ export class Composer implements Disposable {
   // ---- sending --------------------------------------------------------------------------------
 
   private textProblem(text: string): string | undefined {
-    if (!this.opened) return 'The conversation is still loading; what you typed is kept.';
+    if (!this.opened) return l10n.t('The conversation is still loading; what you typed is kept.');
     if (!this.gate.allowed) return this.gate.reason;
-    if (!this.capabilities.sendKinds.includes(this.postMode ? 'markdown' : 'text')) return this.postMode ? 'This conversation does not accept posts.' : 'This conversation does not accept text messages.';
+    if (!this.capabilities.sendKinds.includes(this.postMode ? 'markdown' : 'text')) return this.postMode ? l10n.t('This conversation does not accept posts.') : l10n.t('This conversation does not accept text messages.');
     const length = countCharacters(text);
-    if (length > this.capabilities.maxTextLength) return `The message is ${length - this.capabilities.maxTextLength} characters too long.`;
+    if (length > this.capabilities.maxTextLength) return tooLong('message', length - this.capabilities.maxTextLength);
     return undefined;
   }
 
@@ -301,7 +345,7 @@ export class Composer implements Disposable {
     const caption = this.box.value.trim();
     const captionLength = countCharacters(caption);
     if (captionLength > this.capabilities.maxTextLength) {
-      this.setError(`The caption is ${captionLength - this.capabilities.maxTextLength} characters too long.`);
+      this.setError(tooLong('caption', captionLength - this.capabilities.maxTextLength));
       return;
     }
     if (this.capabilities.venueUpload) {
@@ -313,7 +357,7 @@ export class Composer implements Disposable {
     try {
       picked = (await this.deps.rpc.request('attachment/pick', {})).attachment;
     } catch (error) {
-      this.setError(`Could not attach the file: ${errorText(error)}`);
+      this.setError(l10n.t({ message: 'Could not attach the file: {0}', args: [errorText(error)], comment: ['{0} is why'] }));
       return;
     } finally {
       this.setBusy(false);
@@ -321,7 +365,7 @@ export class Composer implements Disposable {
     if (!picked) return; // the user closed the picker
     const url = parseHttpUrl(picked.url);
     if (!url) {
-      this.setError('The uploaded file has no web address that can be sent.');
+      this.setError(l10n.t('The uploaded file has no web address that can be sent.'));
       return;
     }
     const outcome = await this.submit({ clientMessageId: newClientMessageId(), kind: picked.kind, url: url.href, fileName: picked.name.slice(0, 255), text: caption, ...this.replyParam() });
@@ -339,7 +383,7 @@ export class Composer implements Disposable {
       if (queued.length > 0) this.cancelReply();
       if (queued.length > 0 && caption !== '' && this.box.value.trim() === caption) this.clearBox();
     } catch (error) {
-      this.setError(`Could not send the file: ${errorText(error)}`);
+      this.setError(l10n.t({ message: 'Could not send the file: {0}', args: [errorText(error)], comment: ['{0} is why'] }));
     } finally {
       this.setBusy(false);
     }
@@ -347,7 +391,7 @@ export class Composer implements Disposable {
 
   private async sendMediaLink(request: MediaLinkRequest): Promise<void> {
     if (!this.gate.allowed) throw new Error(this.gate.reason);
-    if (countCharacters(request.caption) > this.capabilities.maxTextLength) throw new Error('The caption is too long.');
+    if (countCharacters(request.caption) > this.capabilities.maxTextLength) throw new Error(l10n.t('The caption is too long.'));
     const params: SendParams = { clientMessageId: newClientMessageId(), kind: request.kind, url: request.url, text: request.caption, ...this.replyParam() };
     const outcome = await this.submit(request.fileName ? { ...params, fileName: request.fileName } : params);
     // The form shows the error next to the URL the user is fixing.
@@ -370,7 +414,7 @@ export class Composer implements Disposable {
         this.cancelReply();
       }
     } catch (error) {
-      this.setError(`Could not send the ${kind}: ${errorText(error)}`);
+      this.setError(structuredFailure(kind, errorText(error)));
     } finally {
       this.setBusy(false);
     }
@@ -389,9 +433,9 @@ export class Composer implements Disposable {
     } catch (error) {
       // Without an answer the outbox may well have the message: say so instead of "not sent".
       if (error instanceof RpcError && error.code === NO_ANSWER) {
-        return { ok: false, message: 'The extension did not confirm the message; it may still be queued. Check the list; sending again is safe (it is recognised as the same message).' };
+        return { ok: false, message: l10n.t('The extension did not confirm the message; it may still be queued. Check the list; sending again is safe (it is recognised as the same message).') };
       }
-      return { ok: false, message: `Not sent: ${errorText(error)}` };
+      return { ok: false, message: l10n.t({ message: 'Not sent: {0}', args: [errorText(error)], comment: ['{0} is why'] }) };
     } finally {
       this.setBusy(false);
     }
@@ -415,8 +459,9 @@ export class Composer implements Disposable {
     this.postMode = on;
     setButtonPressed(this.postToggle, on);
     this.box.element.classList.toggle('composer__box--post', on);
-    this.sendButton.setAttribute('aria-label', on ? 'Send post' : 'Send');
-    setButtonLabel(this.sendButton, on ? 'Send post' : 'Send');
+    const label = on ? l10n.t('Send post') : l10n.t({ message: 'Send', comment: ['Button that sends the message'] });
+    this.sendButton.setAttribute('aria-label', label);
+    setButtonLabel(this.sendButton, label);
   }
 
   private setError(message: string): void {
@@ -428,10 +473,10 @@ export class Composer implements Disposable {
     const text = this.box.value;
     const max = this.capabilities.maxTextLength;
     const length = countCharacters(text);
-    this.counter.textContent = `${length} / ${max}`;
+    this.counter.textContent = `${formatNumber(length, { useGrouping: false })} / ${formatNumber(max, { useGrouping: false })}`;
     this.counter.classList.toggle('composer__counter--near', length > max * 0.9 && length <= max);
     this.counter.classList.toggle('composer__counter--over', length > max);
-    this.counter.title = length > max ? `${length - max} characters over the limit` : `${max - length} characters left`;
+    this.counter.title = counterTitle(length, max);
 
     if (!this.gate.allowed) {
       this.hint.textContent = this.gate.reason;
@@ -444,7 +489,7 @@ export class Composer implements Disposable {
 
     const problem = text.trim() === '' ? 'empty' : this.textProblem(text);
     setButtonDisabled(this.sendButton, this.busy || problem !== undefined);
-    this.sendButton.title = problem && problem !== 'empty' ? problem : 'Send (Enter)';
+    this.sendButton.title = problem && problem !== 'empty' ? problem : l10n.t({ message: 'Send ({0})', args: ['Enter'], comment: ['{0} is a keyboard key'] });
     this.attachButton.hidden = !this.capabilities.canUpload;
     setButtonDisabled(this.attachButton, this.busy || !this.gate.allowed);
     this.mediaLinkButton.hidden = !this.capabilities.mediaByUrl;

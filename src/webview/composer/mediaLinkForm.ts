@@ -1,6 +1,8 @@
 // "Send media link…": for venues that take media only as a URL (MEXC). A small inline form with
 // the kind, the URL (http/https only, checked before anything is sent) and an optional caption.
+import * as l10n from '@vscode/l10n';
 import { el } from '../dom';
+import { formatNumber } from '../locale';
 import { type Disposable, DisposableStore, listen } from '../lifecycle';
 import { MAX_URL_LENGTH, parseHttpUrl } from '../safeUrl';
 import { createButton, setButtonDisabled } from '../ui';
@@ -14,15 +16,24 @@ export interface MediaLinkRequest {
   readonly fileName?: string;
 }
 
-const KIND_LABELS: Record<MediaLinkKind, string> = { image: 'Image', video: 'Video', file: 'File' };
+function kindLabel(kind: MediaLinkKind): string {
+  switch (kind) {
+    case 'image':
+      return l10n.t({ message: 'Image', comment: ['A kind of media the user sends as a link'] });
+    case 'video':
+      return l10n.t({ message: 'Video', comment: ['A kind of media the user sends as a link'] });
+    case 'file':
+      return l10n.t({ message: 'File', comment: ['A kind of media the user sends as a link'] });
+  }
+}
 
 /** Checks a pasted media URL; returns the error to show, or the normalised URL. */
 export function validateMediaUrl(raw: string): { readonly ok: true; readonly url: string } | { readonly ok: false; readonly error: string } {
   const text = raw.trim();
-  if (text === '') return { ok: false, error: 'Paste the address of the file (starting with https://).' };
-  if (text.length > MAX_URL_LENGTH) return { ok: false, error: `The address is too long (over ${MAX_URL_LENGTH} characters).` };
+  if (text === '') return { ok: false, error: l10n.t('Paste the address of the file (starting with https://).') };
+  if (text.length > MAX_URL_LENGTH) return { ok: false, error: l10n.t('The address is too long (over {0} characters).', formatNumber(MAX_URL_LENGTH)) };
   const url = parseHttpUrl(text);
-  if (!url) return { ok: false, error: 'Only web addresses starting with http:// or https:// can be sent.' };
+  if (!url) return { ok: false, error: l10n.t('Only web addresses starting with http:// or https:// can be sent.') };
   return { ok: true, url: url.href };
 }
 
@@ -57,21 +68,21 @@ export class MediaLinkForm implements Disposable {
       className: 'field__control',
       attrs: { id: 'media-link-url', type: 'url', placeholder: 'https://…', autocomplete: 'off', spellcheck: 'false', 'aria-describedby': 'media-link-error media-link-explain' },
     });
-    this.caption = el('input', { className: 'field__control', attrs: { id: 'media-link-caption', type: 'text', placeholder: 'Optional', autocomplete: 'off' } });
+    this.caption = el('input', { className: 'field__control', attrs: { id: 'media-link-caption', type: 'text', placeholder: l10n.t({ message: 'Optional', comment: ['Placeholder of the caption field'] }), autocomplete: 'off' } });
     this.error = el('div', { className: 'form-error', attrs: { id: 'media-link-error', role: 'alert' } });
     this.explanation = el('p', { className: 'media-link-form__explain', attrs: { id: 'media-link-explain' } });
-    this.send = createButton({ label: 'Send link', appearance: 'primary', className: 'media-link-form__send' });
-    const cancel = createButton({ label: 'Cancel', appearance: 'secondary', className: 'media-link-form__cancel' });
+    this.send = createButton({ label: l10n.t('Send link'), appearance: 'primary', className: 'media-link-form__send' });
+    const cancel = createButton({ label: l10n.t('Cancel'), appearance: 'secondary', className: 'media-link-form__cancel' });
 
     const field = (id: string, label: string, control: HTMLElement): HTMLElement =>
       el('div', { className: 'field' }, [el('label', { className: 'field__label', text: label, attrs: { for: id } }), control]);
 
-    this.element = el('div', { className: 'media-link-form', attrs: { role: 'group', 'aria-label': 'Send media link', hidden: '' } }, [
+    this.element = el('div', { className: 'media-link-form', attrs: { role: 'group', 'aria-label': l10n.t('Send media link'), hidden: '' } }, [
       this.explanation,
       el('div', { className: 'media-link-form__fields' }, [
-        field('media-link-kind', 'Kind', this.kind),
-        field('media-link-url', 'URL', this.url),
-        field('media-link-caption', 'Caption', this.caption),
+        field('media-link-kind', l10n.t({ message: 'Kind', comment: ['Label of the field choosing image, video or file'] }), this.kind),
+        field('media-link-url', l10n.t({ message: 'URL', comment: ['Label of the web address field'] }), this.url),
+        field('media-link-caption', l10n.t('Caption'), this.caption),
       ]),
       this.error,
       el('div', { className: 'media-link-form__actions' }, [this.send, cancel]),
@@ -98,11 +109,11 @@ export class MediaLinkForm implements Disposable {
   }
 
   configure(venueLabel: string, kinds: readonly MediaLinkKind[]): void {
-    this.explanation.textContent = `${venueLabel} takes media as a link; paste a URL.`;
+    this.explanation.textContent = l10n.t({ message: '{0} takes media as a link; paste a URL.', args: [venueLabel], comment: ['{0} is the venue, e.g. MEXC'] });
     const selected = this.kind.value;
     this.kind.replaceChildren(
       ...kinds.map((kind) => {
-        const option = el('option', { text: KIND_LABELS[kind] });
+        const option = el('option', { text: kindLabel(kind) });
         option.value = kind;
         return option;
       }),

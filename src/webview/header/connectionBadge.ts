@@ -1,5 +1,6 @@
 // The connection state as the user must trust it: what it is, why, and for backoff a live
 // countdown to the next attempt. The countdown timer runs only while in backoff.
+import * as l10n from '@vscode/l10n';
 import type { ConnectionState } from '../../shared/model';
 import { el } from '../dom';
 import { type Disposable, MutableDisposable, interval } from '../lifecycle';
@@ -15,28 +16,36 @@ export interface BadgeView {
 export function describeConnection(state: ConnectionState, now: number): BadgeView {
   switch (state.kind) {
     case 'online':
-      return { text: 'Online', title: state.since ? `Connected since ${formatClock(state.since)}` : 'Connected', busy: false };
+      return { text: l10n.t('Online'), title: state.since ? l10n.t({ message: 'Connected since {0}', args: [formatClock(state.since)], comment: ['{0} is a time of day'] }) : l10n.t('Connected'), busy: false };
     case 'connecting':
-      return { text: 'Connecting…', title: 'Connecting to the venue', busy: true };
+      return { text: l10n.t('Connecting…'), title: l10n.t('Connecting to the venue'), busy: true };
     case 'backoff': {
       const seconds = Math.max(0, Math.ceil((state.until - now) / 1000));
-      const text = seconds > 0 ? `Retrying in ${seconds}s` : 'Retrying…';
-      return { text, title: state.reason ? `Connection lost: ${state.reason}` : 'Connection lost', busy: seconds === 0 };
+      const text = seconds > 0 ? l10n.t({ message: 'Retrying in {0}s', args: [seconds], comment: ['A countdown: {0} seconds'] }) : l10n.t('Retrying…');
+      return { text, title: state.reason ? l10n.t({ message: 'Connection lost: {0}', args: [state.reason], comment: ['{0} is why, in words from the venue or the extension'] }) : l10n.t('Connection lost'), busy: seconds === 0 };
     }
     case 'auth-error':
-      return { text: `Sign-in failed: ${state.reason}`, title: `The venue rejected the credentials: ${state.reason}`, busy: false };
-    case 'stale':
       return {
-        text: `Stale since ${formatClock(state.lastSync)}`,
-        title: `Last synchronised ${formatClock(state.lastSync)}${state.reason ? `: ${state.reason}` : ''}`,
+        text: l10n.t({ message: 'Sign-in failed: {0}', args: [state.reason], comment: ['{0} is why, in words from the venue'] }),
+        title: l10n.t({ message: 'The venue rejected the credentials: {0}', args: [state.reason], comment: ['{0} is why, in words from the venue'] }),
         busy: false,
       };
+    case 'stale': {
+      const when = formatClock(state.lastSync);
+      return {
+        text: l10n.t({ message: 'Stale since {0}', args: [when], comment: ['The connection has not synchronised since {0}, a time of day'] }),
+        title: state.reason
+          ? l10n.t({ message: 'Last synchronised {0}: {1}', args: [when, state.reason], comment: ['{0} is a time of day, {1} why, in words from the venue'] })
+          : l10n.t({ message: 'Last synchronised {0}', args: [when], comment: ['{0} is a time of day'] }),
+        busy: false,
+      };
+    }
     case 'displaced':
-      return { text: 'Signed in elsewhere', title: state.reason || 'Another session took over this connection', busy: false };
+      return { text: l10n.t('Signed in elsewhere'), title: state.reason || l10n.t('Another session took over this connection'), busy: false };
     case 'pairing':
-      return { text: 'Needs pairing', title: state.reason || 'Waiting to be paired', busy: false };
+      return { text: l10n.t('Needs pairing'), title: state.reason || l10n.t('Waiting to be paired'), busy: false };
     case 'offline':
-      return { text: 'Offline', title: 'Not connected', busy: false };
+      return { text: l10n.t('Offline'), title: l10n.t('Not connected'), busy: false };
   }
 }
 
@@ -44,21 +53,21 @@ export function describeConnection(state: ConnectionState, now: number): BadgeVi
 function spokenSummary(state: ConnectionState): string {
   switch (state.kind) {
     case 'online':
-      return 'Connection online';
+      return l10n.t('Connection online');
     case 'connecting':
-      return 'Connecting';
+      return l10n.t('Connecting');
     case 'backoff':
-      return 'Connection lost, retrying';
+      return l10n.t('Connection lost, retrying');
     case 'auth-error':
-      return `Sign-in failed: ${state.reason}`;
+      return l10n.t({ message: 'Sign-in failed: {0}', args: [state.reason], comment: ['{0} is why, in words from the venue'] });
     case 'stale':
-      return 'Connection stale';
+      return l10n.t('Connection stale');
     case 'displaced':
-      return 'Signed in elsewhere';
+      return l10n.t('Signed in elsewhere');
     case 'pairing':
-      return 'Needs pairing';
+      return l10n.t('Needs pairing');
     case 'offline':
-      return 'Offline';
+      return l10n.t('Offline');
   }
 }
 
@@ -88,7 +97,7 @@ export class ConnectionBadge implements Disposable {
     this.element.title = view.title;
     this.label.textContent = view.text;
     const spinner = this.element.querySelector('.spinner');
-    if (view.busy && !spinner) this.element.replaceChildren(createSpinner('Connecting', 'spinner spinner--inline'), this.label);
+    if (view.busy && !spinner) this.element.replaceChildren(createSpinner(l10n.t('Connecting'), 'spinner spinner--inline'), this.label);
     else if (!view.busy && spinner) this.element.replaceChildren(this.dot, this.label);
     // Past the deadline there is nothing left to count.
     if (this.state.kind === 'backoff' && this.state.until <= Date.now()) this.ticker.clear();

@@ -1,3 +1,4 @@
+import * as l10n from '@vscode/l10n';
 import { revealBidiControls } from '../../shared/bidiControls';
 import { revealed } from '../bidiReveal';
 import type { ConnectionState, Conversation, VenueId } from '../../shared/model';
@@ -30,7 +31,9 @@ export class Header implements Disposable {
     const { order } = conversation;
     // On the order venues an active chat is an order in progress; on WhatsApp and Mixin it only means recent.
     const inProgress = conversation.active && ORDER_VENUES.has(conversation.venue);
-    const detail = order ? [`Order ${order.orderNo}`] : [conversation.subtitle, inProgress ? 'order in progress' : undefined];
+    const detail = order
+      ? [l10n.t({ message: 'Order {0}', args: [order.orderNo], comment: ['{0} is the order number'] })]
+      : [conversation.subtitle, inProgress ? l10n.t({ message: 'order in progress', comment: ['In the pane header after the venue name and the trade, separated by ·'] }) : undefined];
     const parts = [VENUE_LABELS[conversation.venue], ...detail].filter(
       (part): part is string => typeof part === 'string' && part.length > 0,
     );

@@ -1,4 +1,5 @@
 // Dismissible banners for `notice/show` and for problems the pane itself reports.
+import * as l10n from '@vscode/l10n';
 import { el } from '../dom';
 import { icons } from '../icons';
 import { type Disposable, DisposableStore, listen } from '../lifecycle';
@@ -23,7 +24,7 @@ export class NoticeArea implements Disposable {
   }
 
   show(level: NoticeLevel, message: string): void {
-    const dismiss = createButton({ appearance: 'icon', icon: icons.close(), ariaLabel: 'Dismiss', title: 'Dismiss', data: { action: 'dismiss-notice' } });
+    const dismiss = createButton({ appearance: 'icon', icon: icons.close(), ariaLabel: l10n.t('Dismiss'), title: l10n.t('Dismiss'), data: { action: 'dismiss-notice' } });
     const notice = el('div', { className: `notice notice--${level}`, attrs: { role: level === 'error' ? 'alert' : 'status' } }, [
       el('span', { className: 'notice__text', text: message, attrs: { dir: 'auto' } }),
       dismiss,

@@ -3,8 +3,9 @@
 // payment deadline. One timer at most, armed only while a countdown shows and disposed with the
 // pane. Screen readers hear the state when it changes and the countdown only at a few marks
 // (5 minutes, 1 minute, overdue), never every second.
+import * as l10n from '@vscode/l10n';
 import type { OrderContext } from '../../shared/model';
-import { countdownText, fiatAmountText, orderSideText, orderStateText, priceText } from '../../shared/orderText';
+import { countdownText, orderSideText, orderStateText, tradeTermsText } from '../../shared/orderText';
 import { el } from '../dom';
 import { type Disposable, MutableDisposable, timeout } from '../lifecycle';
 
@@ -36,13 +37,11 @@ export class OrderSummary implements Disposable {
       return;
     }
     this.trade.textContent = orderSideText(order) ?? '';
-    const fiat = fiatAmountText(order);
-    const price = priceText(order);
-    this.fiat.textContent = [fiat ? `for ${fiat}` : undefined, price ? `at ${price}` : undefined].filter(Boolean).join(' ');
+    this.fiat.textContent = tradeTermsText(order) ?? '';
     this.state.textContent = orderStateText(order);
     this.state.dataset.state = order.state;
     const sameOrder = previous?.orderNo === order.orderNo;
-    if (sameOrder && previous.state !== order.state) this.announce(`Order ${orderStateText(order)}`);
+    if (sameOrder && previous.state !== order.state) this.announce(l10n.t({ message: 'Order {0}', args: [orderStateText(order)], comment: ['Read out when the order changes state: {0} is the new state, e.g. "Paid"'] }));
     if (!sameOrder || previous.payBy !== order.payBy) this.spoken = new Set();
     this.renderCountdown();
   }
@@ -59,22 +58,22 @@ export class OrderSummary implements Disposable {
     this.countdown.hidden = false;
     const msLeft = order.payBy - Date.now();
     if (msLeft <= 0) {
-      this.countdown.textContent = 'payment overdue';
+      this.countdown.textContent = l10n.t({ message: 'payment overdue', comment: ['In the pane header, after the order state'] });
       this.countdown.dataset.overdue = 'true';
-      this.speakOnce('overdue', 'Payment overdue');
+      this.speakOnce('overdue', l10n.t('Payment overdue'));
       // Nothing changes from here on: no timer.
       this.tick.clear();
       return;
     }
     delete this.countdown.dataset.overdue;
     const text = countdownText(msLeft);
-    this.countdown.textContent = `Pay within ${text}`;
+    this.countdown.textContent = l10n.t({ message: 'Pay within {0}', args: [text], comment: ['{0} is a countdown such as 04:05 (minutes:seconds) or 1:02:03'] });
     const secondsLeft = Math.ceil(msLeft / 1000);
     const crossed = SPOKEN_MARKS_S.filter((mark) => secondsLeft <= mark && !this.spoken.has(mark));
     if (crossed.length > 0) {
       // Once, however many marks were passed: opening a chat with 40 s left says one thing, not two.
       for (const mark of crossed) this.spoken.add(mark);
-      this.announce(`${text} left to pay`);
+      this.announce(l10n.t({ message: '{0} left to pay', args: [text], comment: ['{0} is a countdown such as 04:05 (minutes:seconds) or 1:02:03'] }));
     }
     // Wake when the shown second changes (one timer at a time).
     this.tick.value = timeout(() => this.renderCountdown(), ((msLeft - 1) % 1000) + 1);

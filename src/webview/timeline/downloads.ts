@@ -3,6 +3,7 @@
 // host's `download/progress` drives what the card shows: a progress bar with "12.3 of 40 MB" while
 // running, then "Saved" or why not. States are kept per message key and attachment index, so a
 // rebuilt row (or a reloaded pane that hears of a download still running) shows where it is.
+import * as l10n from '@vscode/l10n';
 import type { DownloadProgress, DownloadState } from '../../shared/protocol';
 import { formatByteProgress } from '../../shared/byteProgress';
 import { el } from '../dom';
@@ -80,7 +81,7 @@ export function fileCardOf(row: HTMLElement, index: number): HTMLElement | null 
 export function downloadArea(): HTMLElement {
   return el('div', { className: 'file-card__download' }, [
     el('div', { className: 'file-card__progress', attrs: { hidden: '' } }, [
-      el('progress', { attrs: { 'aria-label': 'Download progress' } }),
+      el('progress', { attrs: { 'aria-label': l10n.t('Download progress') } }),
       el('span', { className: 'file-card__progress-text' }),
     ]),
     // Only state changes are written here, so a screen reader hears each once, not every tick.
@@ -88,13 +89,20 @@ export function downloadArea(): HTMLElement {
   ]);
 }
 
-const STATUS_TEXT: Record<CardDownload['state'], string> = {
-  asking: 'Choose where to save it in VS Code…',
-  running: 'Downloading…',
-  done: 'Saved',
-  failed: 'Not saved',
-  cancelled: 'Download cancelled',
-};
+function statusText(download: CardDownload): string {
+  switch (download.state) {
+    case 'asking':
+      return l10n.t('Choose where to save it in VS Code…');
+    case 'running':
+      return l10n.t('Downloading…');
+    case 'done':
+      return l10n.t({ message: 'Saved', comment: ['A file the user chose to save has been saved'] });
+    case 'failed':
+      return download.message ? l10n.t({ message: 'Not saved: {0}', args: [download.message], comment: ['{0} is why'] }) : l10n.t('Not saved');
+    case 'cancelled':
+      return l10n.t('Download cancelled');
+  }
+}
 
 /** Renders `download` into `card` (built by fileCard, with its download area and Save… button); none: the plain card. */
 export function showDownload(card: HTMLElement, download: CardDownload | undefined): void {
@@ -120,7 +128,7 @@ export function showDownload(card: HTMLElement, download: CardDownload | undefin
     }
   }
   if (status) {
-    const text = !download ? '' : download.state === 'failed' && download.message ? `${STATUS_TEXT.failed}: ${download.message}` : STATUS_TEXT[download.state];
+    const text = download ? statusText(download) : '';
     if (status.textContent !== text) status.textContent = text;
     status.classList.toggle('file-card__status--error', download?.state === 'failed');
   }

@@ -1,11 +1,15 @@
-// Time and size formatting. Times are shown in the user's local zone; the venue's own timestamp
-// text (kept when it is ambiguous) is offered on hover next to the full local date.
+// Time and size formatting. Times are shown in the user's local zone and in the page's language
+// (VS Code's display language, locale.ts); the venue's own timestamp text (kept when it is
+// ambiguous) is offered on hover next to the full local date.
+import * as l10n from '@vscode/l10n';
+import { formatNumber, pageLocale } from '../locale';
 
-const clock = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
-const clockWithSeconds = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' });
-const fullDate = new Intl.DateTimeFormat(undefined, { dateStyle: 'full', timeStyle: 'long' });
-const dayWithWeekday = new Intl.DateTimeFormat(undefined, { weekday: 'long', day: 'numeric', month: 'long', year: 'numeric' });
-const shortDay = new Intl.DateTimeFormat(undefined, { day: 'numeric', month: 'short' });
+const locale = pageLocale();
+const clock = new Intl.DateTimeFormat(locale, { hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+const clockWithSeconds = new Intl.DateTimeFormat(locale, { hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' });
+const fullDate = new Intl.DateTimeFormat(locale, { dateStyle: 'full', timeStyle: 'long' });
+const dayWithWeekday = new Intl.DateTimeFormat(locale, { weekday: 'long', day: 'numeric', month: 'long', year: 'numeric' });
+const shortDay = new Intl.DateTimeFormat(locale, { day: 'numeric', month: 'short' });
 
 function validTime(ms: number): boolean {
   return Number.isFinite(ms) && Math.abs(ms) < 8.64e15;
@@ -18,8 +22,8 @@ export function formatClock(ms: number): string {
 
 /** Hover text: the full local date and, when present, the venue's raw time text. */
 export function formatTimeTitle(ms: number, rawTime?: string): string {
-  const local = validTime(ms) ? fullDate.format(ms) : 'unknown time';
-  return rawTime ? `${local}\nVenue time: ${rawTime}` : local;
+  const local = validTime(ms) ? fullDate.format(ms) : l10n.t('unknown time');
+  return rawTime ? `${local}\n${l10n.t({ message: 'Venue time: {0}', args: [rawTime], comment: ['{0} is the time exactly as the venue wrote it'] })}` : local;
 }
 
 export function isoTime(ms: number): string {
@@ -35,11 +39,11 @@ export function localDayKey(ms: number): number {
 
 export function dayLabel(ms: number, now: number): string {
   const day = localDayKey(ms);
-  if (day === localDayKey(now)) return 'Today';
+  if (day === localDayKey(now)) return l10n.t('Today');
   const yesterday = new Date(now);
   yesterday.setDate(yesterday.getDate() - 1);
-  if (day === localDayKey(yesterday.getTime())) return 'Yesterday';
-  return validTime(ms) ? dayWithWeekday.format(ms) : 'Unknown date';
+  if (day === localDayKey(yesterday.getTime())) return l10n.t('Yesterday');
+  return validTime(ms) ? dayWithWeekday.format(ms) : l10n.t('Unknown date');
 }
 
 /** `HH:MM:SS` in local time. */
@@ -70,32 +74,39 @@ function isShortRange(from: number, to: number): boolean {
 export function formatSpan(ms: number): string {
   if (!Number.isFinite(ms) || ms < 0) return '';
   const total = Math.round(ms / 1000);
-  if (total < 60) return `${total} s`;
-  const parts: readonly (readonly [number, string])[] = [
-    [Math.floor(total / 86_400), 'd'],
-    [Math.floor((total % 86_400) / 3_600), 'h'],
-    [Math.floor((total % 3_600) / 60), 'min'],
-    [total % 60, 's'],
-  ];
-  const first = parts.findIndex(([count]) => count > 0);
-  return parts
-    .slice(first, first + 2)
-    .filter(([count], i) => i === 0 || count > 0)
-    .map(([count, unit]) => `${count} ${unit}`)
-    .join(' ');
+  const days = Math.floor(total / 86_400);
+  const hours = Math.floor((total % 86_400) / 3_600);
+  const minutes = Math.floor((total % 3_600) / 60);
+  const seconds = total % 60;
+  const n = (value: number): string => formatNumber(value);
+  if (days > 0) return hours > 0 ? l10n.t({ message: '{0} d {1} h', args: [n(days), n(hours)], comment: ['A span of time with abbreviated units: d days, h hours, min minutes, s seconds'] }) : l10n.t({ message: '{0} d', args: [n(days)], comment: ['A span of time with abbreviated units: d days, h hours, min minutes, s seconds'] });
+  if (hours > 0) return minutes > 0 ? l10n.t({ message: '{0} h {1} min', args: [n(hours), n(minutes)], comment: ['A span of time with abbreviated units: d days, h hours, min minutes, s seconds'] }) : l10n.t({ message: '{0} h', args: [n(hours)], comment: ['A span of time with abbreviated units: d days, h hours, min minutes, s seconds'] });
+  if (minutes > 0) return seconds > 0 ? l10n.t({ message: '{0} min {1} s', args: [n(minutes), n(seconds)], comment: ['A span of time with abbreviated units: d days, h hours, min minutes, s seconds'] }) : l10n.t({ message: '{0} min', args: [n(minutes)], comment: ['A span of time with abbreviated units: d days, h hours, min minutes, s seconds'] });
+  return l10n.t({ message: '{0} s', args: [n(seconds)], comment: ['A span of time with abbreviated units: d days, h hours, min minutes, s seconds'] });
 }
 
+/** A file size: "512 B", "1.5 KB", "12 MB" (binary multiples), the number in the page's language. */
 export function formatBytes(size: number | undefined): string {
   if (size === undefined || !Number.isFinite(size) || size < 0) return '';
-  if (size < 1024) return `${size} B`;
-  const units = ['KB', 'MB', 'GB', 'TB'];
+  if (size < 1024) return l10n.t({ message: '{0} B', args: [formatNumber(size, { useGrouping: false })], comment: ['A file size: B bytes, KB kilobytes, MB megabytes, GB gigabytes, TB terabytes'] });
   let value = size / 1024;
   let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
+  while (value >= 1024 && unit < 3) {
     value /= 1024;
     unit++;
   }
-  return `${value.toFixed(value < 10 ? 1 : 0)} ${units[unit]}`;
+  const digits = value < 10 ? 1 : 0;
+  const amount = formatNumber(value, { minimumFractionDigits: digits, maximumFractionDigits: digits, useGrouping: false });
+  switch (unit) {
+    case 0:
+      return l10n.t({ message: '{0} KB', args: [amount], comment: ['A file size: B bytes, KB kilobytes, MB megabytes, GB gigabytes, TB terabytes'] });
+    case 1:
+      return l10n.t({ message: '{0} MB', args: [amount], comment: ['A file size: B bytes, KB kilobytes, MB megabytes, GB gigabytes, TB terabytes'] });
+    case 2:
+      return l10n.t({ message: '{0} GB', args: [amount], comment: ['A file size: B bytes, KB kilobytes, MB megabytes, GB gigabytes, TB terabytes'] });
+    default:
+      return l10n.t({ message: '{0} TB', args: [amount], comment: ['A file size: B bytes, KB kilobytes, MB megabytes, GB gigabytes, TB terabytes'] });
+  }
 }
 
 export function formatDuration(ms: number | undefined): string {

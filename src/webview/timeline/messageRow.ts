@@ -1,5 +1,7 @@
 // One message in the list. Its element is built when the row is mounted and updated in place while
 // it is (status changes must not rebuild the bubble, reload its image or lose focus).
+import * as l10n from '@vscode/l10n';
+import { formatNumber } from '../locale';
 import type { ChatMessage } from '../../shared/model';
 import { revealed } from '../bidiReveal';
 import { el, srOnly } from '../dom';
@@ -215,12 +217,12 @@ export class MessageRow {
     }
     const percent = Math.max(0, Math.min(100, Math.floor((upload.sent / upload.total) * 100)));
     if (!parts.progress) {
-      parts.progress = el('div', { className: 'upload-progress' }, [el('progress', { attrs: { max: '100', value: '0', 'aria-label': 'Upload progress' } }), el('span', { className: 'upload-progress__text' })]);
+      parts.progress = el('div', { className: 'upload-progress' }, [el('progress', { attrs: { max: '100', value: '0', 'aria-label': l10n.t('Upload progress') } }), el('span', { className: 'upload-progress__text' })]);
       parts.bubble.append(parts.progress);
     }
     parts.progress.querySelector('progress')?.setAttribute('value', String(percent));
     const label = parts.progress.querySelector('.upload-progress__text');
-    if (label) label.textContent = upload.sent >= upload.total ? 'Uploaded' : `Uploading ${percent}%`;
+    if (label) label.textContent = upload.sent >= upload.total ? l10n.t('Uploaded') : l10n.t({ message: 'Uploading {0}', args: [formatNumber(percent / 100, { style: 'percent' })], comment: ['{0} is a percentage, e.g. 25%'] });
   }
 
   /** A real button (Tab reaches it, Enter and Space press it), shown faintly until the row is hovered or focused. */
@@ -234,8 +236,9 @@ export class MessageRow {
       parts.replyButton = null;
       return;
     }
-    const who = layoutOf(this.message) === 'out' ? 'your message' : 'this message';
-    parts.replyButton = el('button', { className: 'msg__reply', attrs: { type: 'button', title: 'Reply (R)', 'aria-label': `Reply to ${who}` }, data: { action: REPLY_ACTION } }, [icons.reply()]);
+    const label = layoutOf(this.message) === 'out' ? l10n.t('Reply to your message') : l10n.t('Reply to this message');
+    const title = l10n.t({ message: 'Reply ({0})', args: ['R'], comment: ['{0} is the keyboard key that starts a reply'] });
+    parts.replyButton = el('button', { className: 'msg__reply', attrs: { type: 'button', title, 'aria-label': label }, data: { action: REPLY_ACTION } }, [icons.reply()]);
     parts.bubble.append(parts.replyButton);
   }
 
@@ -245,7 +248,7 @@ export class MessageRow {
     const message = this.message;
     const layout = layoutOf(message);
     if (layout === 'center') parts.sender.replaceChildren();
-    else if (layout === 'out') parts.sender.replaceChildren(srOnly('You'));
+    else if (layout === 'out') parts.sender.replaceChildren(srOnly(l10n.t({ message: 'You', comment: ['Read out as the sender of the user\'s own messages'] })));
     else parts.sender.replaceChildren(...revealed(message.senderName ?? ''));
   }
 

@@ -7,6 +7,7 @@
 //
 // A short chat (up to MOUNT_ALL_UP_TO rows) is mounted whole: nothing to gain by windowing it, and
 // the browser's find (Ctrl+F) then sees all of it. In a longer one, find sees the mounted rows only.
+import * as l10n from '@vscode/l10n';
 import type { Disposable } from '../lifecycle';
 import { el } from '../dom';
 import { HeightEstimates } from './heightEstimates';
@@ -57,7 +58,7 @@ export class RowWindow implements Disposable {
   ) {
     this.above = el('div', { className: 'timeline__spacer', attrs: { 'aria-hidden': 'true' } });
     this.below = el('div', { className: 'timeline__spacer', attrs: { 'aria-hidden': 'true' } });
-    this.list = el('div', { className: 'timeline__list', attrs: { role: 'feed', 'aria-label': 'Messages', 'aria-busy': 'false' } }, [this.above, this.below]);
+    this.list = el('div', { className: 'timeline__list', attrs: { role: 'feed', 'aria-label': l10n.t({ message: 'Messages', comment: ['The list of messages (a feed)'] }), 'aria-busy': 'false' } }, [this.above, this.below]);
     // Observations arrive after layout and before paint, so the reader's place is put back unseen.
     this.resizes = new ResizeObserver((entries) => this.onResize(entries));
   }

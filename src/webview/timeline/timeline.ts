@@ -2,6 +2,8 @@
 // pages older history in ahead of the reader, and keeps the reader's place throughout. The list is
 // virtualised (RowWindow): every loaded message is in the MessageStore, only the rows around the
 // viewport are in the document.
+import * as l10n from '@vscode/l10n';
+import { formatNumber } from '../locale';
 import type { ChatMessage } from '../../shared/model';
 import { messageKey } from '../../shared/model';
 import { NO_ANSWER, RpcError, type RpcClient } from '../rpc';
@@ -57,12 +59,20 @@ function belongsTo(message: ChatMessage, conversation: ConversationRef): boolean
 
 /** One announcement per batch: the count, and the latest message's sender and start of its text. */
 function announcementFor(latest: ChatMessage, count: number): string {
-  const who = latest.senderName ? `from ${latest.senderName}` : '';
+  const who = latest.senderName;
   // The preview never reads out a withdrawn message and names structured kinds ("[Card] Pay now").
   const preview = previewText(latest);
-  const what = preview ? `: ${preview}` : '';
-  const head = count === 1 ? `New message ${who}` : `${count} new messages, latest ${who}`;
-  return `${head}${what}`.replace(/\s+/g, ' ').trim();
+  const n = formatNumber(count);
+  let text: string;
+  if (count === 1) {
+    if (who) text = preview ? l10n.t({ message: 'New message from {0}: {1}', args: [who, preview], comment: ['Read out by a screen reader: {0} is the sender, {1} the start of the message'] }) : l10n.t({ message: 'New message from {0}', args: [who], comment: ['Read out by a screen reader: {0} is the sender, {1} the start of the message'] });
+    else text = preview ? l10n.t({ message: 'New message: {0}', args: [preview], comment: ['Read out by a screen reader: {0} is the start of the message'] }) : l10n.t('New message');
+  } else if (who) {
+    text = preview ? l10n.t({ message: '{0} new messages, latest from {1}: {2}', args: [n, who, preview], comment: ['Read out by a screen reader: {0} is how many, {1} the sender, {2} the start of the latest message'] }) : l10n.t({ message: '{0} new messages, latest from {1}', args: [n, who], comment: ['Read out by a screen reader: {0} is how many, {1} the sender, {2} the start of the latest message'] });
+  } else {
+    text = preview ? l10n.t({ message: '{0} new messages, latest: {1}', args: [n, preview], comment: ['Read out by a screen reader: {0} is how many, {1} the start of the latest message'] }) : l10n.t('{0} new messages', n);
+  }
+  return text.replace(/\s+/g, ' ').trim();
 }
 
 export class Timeline implements Disposable {
@@ -110,7 +120,7 @@ export class Timeline implements Disposable {
 
   constructor(private readonly deps: TimelineDeps) {
     this.historyStatus = el('div', { className: 'history-status', attrs: { 'aria-live': 'polite' } });
-    this.scroller = el('div', { className: 'timeline__scroller', attrs: { role: 'log', 'aria-live': 'off', 'aria-label': 'Conversation messages', tabindex: '0' } });
+    this.scroller = el('div', { className: 'timeline__scroller', attrs: { role: 'log', 'aria-live': 'off', 'aria-label': l10n.t('Conversation messages'), tabindex: '0' } });
     this.rows = this.disposables.add(
       new RowWindow(this.scroller, this.store, {
         onRowsResized: () => this.onResize(),
@@ -120,9 +130,9 @@ export class Timeline implements Disposable {
       }),
     );
     this.scroller.append(this.historyStatus, this.rows.list);
-    this.newPill = createButton({ label: 'New messages', appearance: 'primary', className: 'new-pill', icon: icons.arrowDown() });
+    this.newPill = createButton({ label: l10n.t('New messages'), appearance: 'primary', className: 'new-pill', icon: icons.arrowDown() });
     this.newPill.hidden = true;
-    this.element = el('section', { className: 'timeline', attrs: { 'aria-label': 'Conversation' } }, [this.scroller, this.newPill]);
+    this.element = el('section', { className: 'timeline', attrs: { 'aria-label': l10n.t({ message: 'Conversation', comment: ['The region of the pane showing the chat'] }) } }, [this.scroller, this.newPill]);
 
     this.pager = new HistoryPager({
       requestPage: (before, limit) => this.deps.rpc.request('history/page', { before, limit }),
@@ -604,7 +614,7 @@ export class Timeline implements Disposable {
     const quoted = this.store.getByKey(messageKey(reply.venue, reply.accountId, reply.conversationId, quotedId));
     const index = quoted ? this.store.indexOf(quoted) : -1;
     if (index < 0) {
-      this.deps.announce('The quoted message is older than the messages loaded here.');
+      this.deps.announce(l10n.t('The quoted message is older than the messages loaded here.'));
       return;
     }
     this.focusRow(index);
@@ -613,7 +623,7 @@ export class Timeline implements Disposable {
   private setUnseen(count: number): void {
     this.unseen = count;
     this.newPill.hidden = count === 0;
-    if (count > 0) setButtonLabel(this.newPill, count === 1 ? '1 new message' : `${count} new messages`);
+    if (count > 0) setButtonLabel(this.newPill, count === 1 ? l10n.t('1 new message') : l10n.t('{0} new messages', formatNumber(count)));
   }
 
   /** The status line sits above the list: changing its height must not move what the reader sees. */

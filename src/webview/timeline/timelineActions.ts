@@ -2,6 +2,7 @@
 // message. Links open through the host, Retry/Cancel act on our own messages by client id,
 // Save… asks the host to save a file, "Show all" expands long texts, a quote's "Show" goes to the
 // quoted message, and media that fail to load are swapped for a link.
+import * as l10n from '@vscode/l10n';
 import { type Disposable, DisposableStore, listen } from '../lifecycle';
 import type { RpcClient } from '../rpc';
 import { isButtonDisabled, setButtonDisabled } from '../ui';
@@ -91,7 +92,7 @@ export class TimelineActions implements Disposable {
   private openLink(link: Element): void {
     const url = linkTargetOf(link);
     if (!url) return;
-    this.deps.rpc.request('link/open', { url: url.href }).catch((error: unknown) => this.deps.showError(`Could not open the link: ${errorText(error)}`));
+    this.deps.rpc.request('link/open', { url: url.href }).catch((error: unknown) => this.deps.showError(l10n.t({ message: 'Could not open the link: {0}', args: [errorText(error)], comment: ['{0} is why'] })));
   }
 
   private runMessageAction(button: HTMLElement, action: typeof RETRY_ACTION | typeof CANCEL_ACTION): void {
@@ -104,10 +105,16 @@ export class TimelineActions implements Disposable {
       action === RETRY_ACTION
         ? this.deps.rpc.request('message/retry', { clientMessageId }).then(() => undefined)
         : this.deps.rpc.request('message/cancel', { clientMessageId }).then((result) => {
-            if (!result.cancelled) this.deps.showError('The message could not be cancelled: it is already on its way.');
+            if (!result.cancelled) this.deps.showError(l10n.t('The message could not be cancelled: it is already on its way.'));
           });
     request
-      .catch((error: unknown) => this.deps.showError(`${action === RETRY_ACTION ? 'Retry' : 'Cancel'} failed: ${errorText(error)}`))
+      .catch((error: unknown) =>
+        this.deps.showError(
+          action === RETRY_ACTION
+            ? l10n.t({ message: 'Retry failed: {0}', args: [errorText(error)], comment: ['{0} is why'] })
+            : l10n.t({ message: 'Cancel failed: {0}', args: [errorText(error)], comment: ['{0} is why'] }),
+        ),
+      )
       // The host answers with an upsert that rebuilds the actions; re-enable in case it does not.
       .finally(() => setButtonDisabled(button, false));
   }

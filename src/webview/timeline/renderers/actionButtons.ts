@@ -1,6 +1,7 @@
 // Venue buttons (Mixin APP_BUTTON_GROUP, card actions). An http(s) action is a link element: the
 // timeline's delegated handler asks the host to open it, and the host shows the full URL and
 // asks first. Any other action (an app scheme, a bot command) cannot work here: it is shown, inert.
+import * as l10n from '@vscode/l10n';
 import type { MessageButton } from '../../../shared/model';
 import { revealed } from '../../bidiReveal';
 import { el } from '../../dom';
@@ -17,7 +18,7 @@ function actionButton(button: MessageButton): HTMLElement {
         'span',
         {
           className: 'action-button action-button--inert',
-          attrs: { title: 'This button works only in the venue’s app', 'aria-disabled': 'true', dir: 'auto' },
+          attrs: { title: l10n.t('This button works only in the venue’s app'), 'aria-disabled': 'true', dir: 'auto' },
         },
         revealed(button.label),
       );
@@ -29,5 +30,5 @@ function actionButton(button: MessageButton): HTMLElement {
 
 export function actionButtons(buttons: readonly MessageButton[]): HTMLElement | null {
   if (buttons.length === 0) return null;
-  return el('div', { className: 'action-buttons', attrs: { role: 'group', 'aria-label': 'Message buttons' } }, buttons.map(actionButton));
+  return el('div', { className: 'action-buttons', attrs: { role: 'group', 'aria-label': l10n.t('Message buttons') } }, buttons.map(actionButton));
 }

@@ -1,3 +1,4 @@
+import * as l10n from '@vscode/l10n';
 import { el } from '../../dom';
 import { fileCard } from './media';
 import { textBlock } from './textBlock';
@@ -8,6 +9,6 @@ export const renderFile: MessageRenderer = (message) => {
   return el('div', { className: 'content content--file' }, [
     files.length > 0 ? el('div', { className: 'attachments' }, files.map((a, i) => fileCard(a, i))) : null,
     message.text ? textBlock(message.text, 'text caption') : null,
-    files.length === 0 && !message.text ? el('div', { className: 'media-unavailable', text: 'The file is not available.' }) : null,
+    files.length === 0 && !message.text ? el('div', { className: 'media-unavailable', text: l10n.t('The file is not available.') }) : null,
   ]);
 };

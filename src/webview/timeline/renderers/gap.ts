@@ -1,6 +1,7 @@
 // A gap marks time during which the connection was down on a venue without history (MEXC): the
 // messages sent to the user then cannot be fetched, and the reader must know they may be missing.
 // On a venue with history it marks a hole the backfill is still reading back (or has read back).
+import * as l10n from '@vscode/l10n';
 import { el } from '../../dom';
 import { icons } from '../../icons';
 import { formatRange, formatSpan } from '../format';
@@ -8,8 +9,14 @@ import type { MessageRenderer } from './types';
 
 export function gapText(from: number, to: number): string {
   const span = formatSpan(to - from);
-  const duration = span ? ` (lost connection for ${span})` : '';
-  return `Connection lost ${formatRange(from, to)}${duration} — this venue has no history, messages sent to you then may be missing`;
+  const range = formatRange(from, to);
+  return span
+    ? l10n.t({
+        message: 'Connection lost {0} (lost connection for {1}) — this venue has no history, messages sent to you then may be missing',
+        args: [range, span],
+        comment: ['{0} is a time range such as 08:00–10:05, {1} a span of time such as 2 h 5 min'],
+      })
+    : l10n.t({ message: 'Connection lost {0} — this venue has no history, messages sent to you then may be missing', args: [range], comment: ['{0} is a time range such as 08:00–10:05'] });
 }
 
 /**
@@ -17,7 +24,9 @@ export function gapText(from: number, to: number): string {
  * on, true once they reached the messages stored before it (nothing is missing then).
  */
 export function historyHoleText(from: number, to: number, filled: boolean): string {
-  return filled ? `Messages from ${formatRange(from, to)} were read back from the venue's history` : `Reading the messages from ${formatRange(from, to)} back from the venue's history…`;
+  return filled
+    ? l10n.t({ message: "Messages from {0} were read back from the venue's history", args: [formatRange(from, to)], comment: ['{0} is a time range such as 08:00–10:05'] })
+    : l10n.t({ message: "Reading the messages from {0} back from the venue's history…", args: [formatRange(from, to)], comment: ['{0} is a time range such as 08:00–10:05'] });
 }
 
 export const renderGap: MessageRenderer = (message) => {

@@ -4,6 +4,7 @@
 // Links open through the host like every link; images are never loaded from the post (their
 // origin is the sender's choice) but offered as links. Each block is a bidi isolate, as the plain
 // text renderer's block is.
+import * as l10n from '@vscode/l10n';
 import MarkdownIt from 'markdown-it';
 import type { Token } from 'markdown-it';
 import { appendRevealed } from '../../bidiReveal';
@@ -134,10 +135,10 @@ class DomBuilder {
   }
 
   private image(token: Token): void {
-    const alt = (token.children ?? []).map((child) => child.content).join('') || 'image';
+    const alt = (token.children ?? []).map((child) => child.content).join('') || l10n.t({ message: 'image', comment: ['A picture in a post with no description, after "Image:"'] });
     const url = parseHttpUrl(token.attrGet('src'));
-    if (url) this.top.append(linkElement(url, `Image: ${alt}`, 'link md-image-link'));
-    else appendRevealed(this.top, `[Image: ${alt}]`);
+    if (url) this.top.append(linkElement(url, l10n.t({ message: 'Image: {0}', args: [alt], comment: ['A picture in a post, offered as a link: {0} is its description'] }), 'link md-image-link'));
+    else appendRevealed(this.top, l10n.t({ message: '[Image: {0}]', args: [alt], comment: ['A picture in a post that cannot be opened: {0} is its description'] }));
   }
 }
 
@@ -151,7 +152,7 @@ export function markdownElement(source: string): HTMLElement {
 export const renderMarkdown: MessageRenderer = (message) => {
   const text = message.text ?? '';
   if (text.length > MAX_FORMATTED_LENGTH) {
-    return el('div', { className: 'content content--markdown', attrs: { title: 'Long formatted text, shown as plain text' } }, [
+    return el('div', { className: 'content content--markdown', attrs: { title: l10n.t('Long formatted text, shown as plain text') } }, [
       textBlock(text),
       attachmentsBlock(message.attachments),
     ]);

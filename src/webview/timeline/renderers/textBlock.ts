@@ -1,5 +1,7 @@
 // Message text: literal, linkified, direction-isolated, and collapsed when very long so one
 // 200 KB message cannot make the timeline unusable.
+import * as l10n from '@vscode/l10n';
+import { formatNumber } from '../../locale';
 import { el } from '../../dom';
 import { createButton } from '../../ui';
 import { appendLinkified } from '../links';
@@ -33,7 +35,7 @@ export function textBlock(text: string, className = 'text'): HTMLElement {
   body.append('…');
   fullTextOf.set(block, text);
   const more = createButton({
-    label: `Show all (${text.length.toLocaleString()} characters)`,
+    label: l10n.t({ message: 'Show all ({0} characters)', args: [formatNumber(text.length)], comment: ['A button under a long message cut short'] }),
     appearance: 'secondary',
     className: 'text__expand',
     data: { action: EXPAND_TEXT_ACTION },

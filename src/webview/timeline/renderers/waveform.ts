@@ -1,5 +1,6 @@
 // An audio waveform (Mixin voice notes) as a row of bars. Bar heights are one of eight classes,
 // not inline styles: the CSP allows no style attributes, and eight levels are plenty to read.
+import * as l10n from '@vscode/l10n';
 import { el } from '../../dom';
 import { formatDuration } from '../format';
 
@@ -27,5 +28,5 @@ export function waveformElement(samples: readonly number[], durationMs: number |
     const level = Math.min(LEVELS - 1, Math.max(0, Math.floor((value / 256) * LEVELS)));
     return el('span', { className: `waveform__bar waveform__bar--${level}` });
   });
-  return el('div', { className: 'waveform', attrs: { role: 'img', 'aria-label': duration ? `Voice waveform, ${duration}` : 'Voice waveform' } }, bars);
+  return el('div', { className: 'waveform', attrs: { role: 'img', 'aria-label': duration ? l10n.t({ message: 'Voice waveform, {0}', args: [duration], comment: ['{0} is how long the voice message is, e.g. 0:04'] }) : l10n.t('Voice waveform') } }, bars);
 }
