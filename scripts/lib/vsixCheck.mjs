@@ -202,8 +202,12 @@ async function checkPseudoLanguage({ dir, userDataDir, extensionsDir, installedD
   // A conversation: the first one under the first account.
   const conversation = page.locator('.monaco-list-row[aria-level="3"]').first();
   await conversation.waitFor({ timeout: 30_000 });
-  await conversation.click();
-  const pane = await webviewFrame(page, '.composer__send', 30_000);
+  // The sandbox's WhatsApp pairing page may open in front meanwhile: the row is opened again if so.
+  let pane;
+  for (let attempt = 1; !pane; attempt++) {
+    await conversation.click();
+    pane = await webviewFrame(page, '.composer__send', 15_000).catch((err) => { if (attempt === 3) throw err; });
+  }
   const lang = await pane.evaluate(() => document.documentElement.lang);
   const send = (await pane.locator('.composer__send').first().textContent())?.trim();
   check(`${PSEUDO}: the chat pane's strings and lang`, lang === PSEUDO && send === pseudo('Send'), `lang ${lang}, Send button "${send}"`);
