@@ -54,9 +54,19 @@ export function pageLocale(): string | undefined {
   return locale;
 }
 
+/** Number formats by locale and options: the composer's counter formats on every keystroke. */
+const numberFormats = new Map<string, Intl.NumberFormat>();
+
 /** A number in the page's language ("12,345" in English, "12.345" in German). */
 export function formatNumber(value: number, options?: Intl.NumberFormatOptions): string {
-  return new Intl.NumberFormat(pageLocale(), options).format(value);
+  const locale = pageLocale();
+  const key = `${locale ?? ''}\u0000${options ? JSON.stringify(options) : ''}`;
+  let format = numberFormats.get(key);
+  if (!format) {
+    format = new Intl.NumberFormat(locale, options);
+    numberFormats.set(key, format);
+  }
+  return format.format(value);
 }
 
 /** A date and time in the page's language, in the local zone. */

@@ -51,7 +51,16 @@ export interface ChatPanelDeps {
   readonly localMediaRoot?: vscode.Uri;
   /** Hears every message the host posts to the pane (the secrets test scans them); set by ChatPanels. */
   readonly onPost?: (target: ConversationTarget, message: object) => void;
+  /** How long a shown pane may take to say `webview/ready` (PANE_LOAD_TIMEOUT_MS unless a test sets it). */
+  readonly loadTimeoutMs?: number;
 }
+
+/**
+ * How long a shown pane's page may take to say `webview/ready` before it counts as not loaded. It
+ * takes well under a second; VS Code web sometimes leaves a new webview's frame blank for good
+ * (its service worker never takes control), and ChatPanels then opens the pane again.
+ */
+export const PANE_LOAD_TIMEOUT_MS = 15_000;
 
 
 export class ChatPanel implements vscode.Disposable {
@@ -68,6 +77,14 @@ export class ChatPanel implements vscode.Disposable {
   private cspOrigins: readonly string[] = [];
   /** A composer focus asked for before the pane was ready: sent after the snapshot (the quote needs the messages). */
   private pendingFocus: NotificationParams['composer/focus'] | undefined;
+  /** Runs while the shown page has not said `webview/ready` since it was set or shown. */
+  private loadWatch: ReturnType<typeof setTimeout> | undefined;
+  private readonly notLoadedEmitter = new vscode.EventEmitter<void>();
+  /** The pane was shown and its page did not say ready within the load timeout (the webview stayed blank). */
+  readonly onDidNotLoad = this.notLoadedEmitter.event;
+  private readonly loadedEmitter = new vscode.EventEmitter<void>();
+  /** The pane's page said `webview/ready`. */
+  readonly onDidLoad = this.loadedEmitter.event;
 
   constructor(
     readonly panel: vscode.WebviewPanel,
@@ -83,6 +100,7 @@ export class ChatPanel implements vscode.Disposable {
     panel.iconPath = vscode.Uri.joinPath(deps.extensionUri, 'media', 'venue-chat.svg');
     this.updateTitle();
     panel.webview.html = this.html();
+    this.watchLoad();
     const view = hub.openConversation(target.accountId, target.conversationId);
     view.setVisible(panel.visible);
     this.disposables.push(
@@ -94,6 +112,9 @@ export class ChatPanel implements vscode.Disposable {
           this.ready = false;
           this.snapshotGeneration++;
           this.heldBack = undefined;
+          this.stopLoadWatch();
+        } else if (!this.ready && this.loadWatch === undefined) {
+          this.watchLoad(); // shown again: the page is built anew
         }
         view.setVisible(panel.visible);
         if (panel.active) void hub.markRead(target.accountId, target.conversationId);
@@ -146,6 +167,7 @@ export class ChatPanel implements vscode.Disposable {
     this.snapshotGeneration++;
     this.heldBack = undefined;
     this.panel.webview.html = this.html();
+    this.watchLoad();
   }
 
   /**
@@ -173,9 +195,27 @@ export class ChatPanel implements vscode.Disposable {
   }
 
   dispose(): void {
+    this.stopLoadWatch();
     for (const d of this.disposables.splice(0)) d.dispose();
     this.onDisposeEmitter.fire();
     this.onDisposeEmitter.dispose();
+    this.notLoadedEmitter.dispose();
+    this.loadedEmitter.dispose();
+  }
+
+  /** Starts (again) the wait for the shown page's `webview/ready`. */
+  private watchLoad(): void {
+    this.stopLoadWatch();
+    if (!this.panel.visible) return;
+    this.loadWatch = setTimeout(() => {
+      this.loadWatch = undefined;
+      if (this.panel.visible) this.notLoadedEmitter.fire();
+    }, this.deps.loadTimeoutMs ?? PANE_LOAD_TIMEOUT_MS);
+  }
+
+  private stopLoadWatch(): void {
+    if (this.loadWatch !== undefined) clearTimeout(this.loadWatch);
+    this.loadWatch = undefined;
   }
 
   private updateTitle(): void {
@@ -229,7 +269,11 @@ export class ChatPanel implements vscode.Disposable {
       const reply = this.post({ id: parsed.id, ok: true, result });
       // The snapshot follows the ready reply at once (messages keep their order): waiting for the
       // reply's delivery cost the pane a round trip before it could show anything.
-      if (parsed.method === 'webview/ready') void this.sendSnapshot();
+      if (parsed.method === 'webview/ready') {
+        this.stopLoadWatch();
+        this.loadedEmitter.fire();
+        void this.sendSnapshot();
+      }
       await reply;
     } catch (err) {
       const code = err instanceof UserFacingError || err instanceof ReplyError ? err.code : 'internal';

@@ -1,6 +1,6 @@
 // Opens, focuses and restores chat panels: one per conversation.
 import * as vscode from 'vscode';
-import { ChatPanel, type ChatPanelDeps, type ConversationTarget } from './chatPanel';
+import { ChatPanel, PANE_LOAD_TIMEOUT_MS, type ChatPanelDeps, type ConversationTarget } from './chatPanel';
 import { Views } from './constants';
 
 /** One message the host posted to a chat pane. */
@@ -18,18 +18,20 @@ export class ChatPanels implements vscode.Disposable {
   /** Every message posted to any pane (the exported API offers it to tests; nothing in the product listens). */
   readonly onDidPost = this.postEmitter.event;
   private readonly deps: ChatPanelDeps;
+  /** Panes opened anew because the page of the one before never loaded; a pane leaves once its page loads. */
+  private readonly reopened = new WeakSet<ChatPanel>();
 
   constructor(deps: ChatPanelDeps) {
     this.deps = { ...deps, onPost: (target, message) => this.postEmitter.fire({ target, message }) };
   }
 
-  open(target: ConversationTarget, preserveFocus = false): ChatPanel {
+  open(target: ConversationTarget, preserveFocus = false, viewColumn: vscode.ViewColumn = vscode.ViewColumn.Active): ChatPanel {
     const existing = this.panels.get(keyOf(target));
     if (existing) {
       existing.panel.reveal(undefined, preserveFocus);
       return existing;
     }
-    const panel = vscode.window.createWebviewPanel(Views.chatPanel, vscode.l10n.t('Conversation'), { viewColumn: vscode.ViewColumn.Active, preserveFocus }, {
+    const panel = vscode.window.createWebviewPanel(Views.chatPanel, vscode.l10n.t('Conversation'), { viewColumn, preserveFocus }, {
       enableScripts: true,
       retainContextWhenHidden: false,
       enableFindWidget: true,
@@ -56,12 +58,36 @@ export class ChatPanels implements vscode.Disposable {
     const key = keyOf(target);
     this.panels.set(key, chat);
     const viewState = panel.onDidChangeViewState(() => this.activeEmitter.fire());
+    const notLoaded = chat.onDidNotLoad(() => this.reopenBlank(chat));
+    const loaded = chat.onDidLoad(() => this.reopened.delete(chat));
     chat.onDidDispose(() => {
       viewState.dispose();
+      notLoaded.dispose();
+      loaded.dispose();
       if (this.panels.get(key) === chat) this.panels.delete(key);
       this.activeEmitter.fire();
     });
     return chat;
+  }
+
+  /**
+   * A shown pane's page never said ready (VS Code web can leave a new webview blank for good): the
+   * pane is closed and opened again where it was, once; a second blank page is reported instead of
+   * opened again without end. Nothing is lost: a page that never loaded holds no draft.
+   */
+  private reopenBlank(chat: ChatPanel): void {
+    const where = `${chat.target.accountId}/${chat.target.conversationId}`;
+    const seconds = (this.deps.loadTimeoutMs ?? PANE_LOAD_TIMEOUT_MS) / 1000;
+    if (this.reopened.has(chat)) {
+      this.deps.logger.error(`chat pane ${where}: the page did not load within ${seconds} s, again after it was opened anew`);
+      void vscode.window.showErrorMessage(vscode.l10n.t('The chat pane stayed blank, also when opened again. Close it and open the conversation again, or reload the window (Developer: Reload Window).'));
+      return;
+    }
+    this.deps.logger.warn(`chat pane ${where}: the page did not load within ${seconds} s (the webview stayed blank); opening the pane again`);
+    const column = chat.panel.viewColumn ?? vscode.ViewColumn.Active;
+    const preserveFocus = !chat.panel.active;
+    chat.panel.dispose();
+    this.reopened.add(this.open(chat.target, preserveFocus, column));
   }
 
   /** `venueChat.media.extraOrigins` changed: open panes rebuild their CSP (those whose origins changed). */

@@ -183,10 +183,30 @@ export function registerStandIn(vscode: Record<string, unknown>): () => void {
   };
 }
 
+/** A webview panel the stand-in made: what the host set and posted, and `say` for what its page posts. */
+export interface StandInPanel {
+  readonly webview: { html: string; options: unknown };
+  visible: boolean;
+  active: boolean;
+  title: string;
+  readonly viewColumn: number | undefined;
+  disposed: boolean;
+  /** Every message the host posted to the page. */
+  readonly posted: unknown[];
+  /** The page posts `message` to the host. */
+  say(message: unknown): void;
+  reveal(): void;
+  readonly onDidDispose: unknown;
+  readonly onDidChangeViewState: unknown;
+  dispose(): void;
+}
+
 export interface StandIn {
   /** The object `require('vscode')` returns. */
   readonly module: Record<string, unknown>;
   readonly activity: WorkbenchActivity;
+  /** Every webview panel made, in order. */
+  readonly panels: readonly StandInPanel[];
   /** Emits `statusBarShown` when the status bar item is shown (the hub has an account). */
   readonly signals: NodeEmitter;
   /** `vscode.commands.executeCommand`, as a script or the integration tests call it. */
@@ -247,10 +267,31 @@ export function createStandIn(): StandIn {
     return item;
   };
 
-  const createWebviewPanel = () => {
+  const panels: StandInPanel[] = [];
+  const createWebviewPanel = (_viewType: string, _title: string, show: { viewColumn?: number; preserveFocus?: boolean } | number) => {
     const disposed = new EventEmitter<void>();
-    const webview = { html: '', options: {}, cspSource: 'vscode-resource:', asWebviewUri: (u: Uri) => u, postMessage: () => ((activity.webviewPosts++, Promise.resolve(true))), onDidReceiveMessage: new EventEmitter<unknown>().event };
-    return { webview, visible: true, active: true, title: '', reveal: noop, onDidDispose: disposed.event, onDidChangeViewState: new EventEmitter<unknown>().event, dispose: () => disposed.fire() };
+    const received = new EventEmitter<unknown>();
+    const posted: unknown[] = [];
+    const webview = {
+      html: '', options: {}, cspSource: 'vscode-resource:', asWebviewUri: (u: Uri) => u,
+      postMessage: (message: unknown) => ((activity.webviewPosts++, posted.push(message), Promise.resolve(true))),
+      onDidReceiveMessage: received.event,
+    };
+    const where = typeof show === 'number' ? { viewColumn: show } : show;
+    const panel: StandInPanel = {
+      webview, visible: true, active: !where.preserveFocus, title: '', viewColumn: where.viewColumn, disposed: false, posted,
+      reveal: noop,
+      say: (message) => received.fire(message),
+      onDidDispose: disposed.event,
+      onDidChangeViewState: new EventEmitter<unknown>().event,
+      dispose: () => {
+        if (panel.disposed) return;
+        panel.disposed = true;
+        disposed.fire();
+      },
+    };
+    panels.push(panel);
+    return panel;
   };
 
   const notify = () => {
@@ -278,9 +319,9 @@ export function createStandIn(): StandIn {
     TreeItemCollapsibleState: { None: 0, Collapsed: 1, Expanded: 2 },
     StatusBarAlignment: { Left: 1, Right: 2 },
     ProgressLocation: { SourceControl: 1, Window: 10, Notification: 15 },
-    ViewColumn: { Active: -1, Beside: -2, One: 1 },
+    ViewColumn: { Active: -1, Beside: -2, One: 1, Two: 2 },
     QuickPickItemKind: { Separator: -1, Default: 0 },
-    l10n: { t: (message: string, ...args: unknown[]) => format(message, ...args) },
+    l10n: { t: (message: string, ...args: unknown[]) => format(message, ...args), bundle: undefined },
     env: { openExternal: () => Promise.resolve(true), language: 'en' },
     window: {
       createOutputChannel: logChannel,
@@ -315,6 +356,7 @@ export function createStandIn(): StandIn {
   return {
     module,
     activity,
+    panels,
     signals,
     executeCommand,
     context: ({ storageDir, extensionDir, globalState, secrets }) => ({
