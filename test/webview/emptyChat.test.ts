@@ -12,7 +12,7 @@ describe('webview empty chat', () => {
       "MEXC P2P keeps no chat history. Venue Chat stores this chat's messages from the moment it is connected.",
     );
     await chat.notify('message/upsert', { messages: [message({ id: 'first', text: 'hello there' })] });
-    await chat.page.getByText('hello there').waitFor();
+    await chat.page.locator('.msg').getByText('hello there').waitFor(); // not the screen-reader announcement of it
     assert.equal(await chat.page.locator('.history-status').innerText(), 'No older messages.');
   });
 
