@@ -95,8 +95,8 @@ describe('outbox', () => {
   let ready: boolean;
   const opened: Outbox[] = [];
 
-  async function openOutbox(): Promise<Outbox> {
-    const { outbox } = await Outbox.open(join(dir, 'outbox.jsonl'), { store, adapterFor: () => venue, isReady: () => ready, evidenceWaitMs: 20, confirmWaitMs: 30 });
+  async function openOutbox(waits: { evidenceWaitMs?: number } = {}): Promise<Outbox> {
+    const { outbox } = await Outbox.open(join(dir, 'outbox.jsonl'), { store, adapterFor: () => venue, isReady: () => ready, evidenceWaitMs: waits.evidenceWaitMs ?? 20, confirmWaitMs: 30 });
     opened.push(outbox);
     await outbox.whenReady();
     return outbox;
@@ -127,7 +127,9 @@ describe('outbox', () => {
       again.outbox.dispose();
       return { status: 'sent' };
     });
-    const outbox = await openOutbox();
+    // Long enough an evidence wait that the "sent, not finished" state can be seen on a loaded
+    // machine (with 20 ms, six test files at once once moved it on to done before the check).
+    const outbox = await openOutbox({ evidenceWaitMs: 1000 });
     const record = await outbox.enqueue(compose('msg00001'));
     assert.equal(record.status, 'queued');
     await until(() => statusOf('msg00001') === 'sent');
