@@ -15,6 +15,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 import { codeServerDir, launchCodeServer, repoRoot } from './codeServer.mjs';
+import { framesInScope } from './driverServer.mjs';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from './hosts.mjs';
 import { run } from './processes.mjs';
 
@@ -218,8 +219,7 @@ async function checkPseudoLanguage({ dir, userDataDir, extensionsDir, installedD
 async function webviewFrame(page, selector, timeoutMs) {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    for (const frame of page.frames()) {
-      if (frame.isDetached()) continue;
+    for (const frame of framesInScope(page, 'webview')) {
       if (await frame.locator(selector).count().catch(() => 0)) return frame;
     }
     await new Promise((r) => setTimeout(r, 250));

@@ -79,6 +79,8 @@ export class ChatPanel implements vscode.Disposable {
   private pendingFocus: NotificationParams['composer/focus'] | undefined;
   /** Runs while the shown page has not said `webview/ready` since it was set or shown. */
   private loadWatch: ReturnType<typeof setTimeout> | undefined;
+  /** The page now shown said `webview/ready` (the snapshot may still be on its way: `ready` is later). */
+  private pageLoaded = false;
   private readonly notLoadedEmitter = new vscode.EventEmitter<void>();
   /** The pane was shown and its page did not say ready within the load timeout (the webview stayed blank). */
   readonly onDidNotLoad = this.notLoadedEmitter.event;
@@ -112,8 +114,9 @@ export class ChatPanel implements vscode.Disposable {
           this.ready = false;
           this.snapshotGeneration++;
           this.heldBack = undefined;
+          this.pageLoaded = false;
           this.stopLoadWatch();
-        } else if (!this.ready && this.loadWatch === undefined) {
+        } else if (!this.pageLoaded && this.loadWatch === undefined) {
           this.watchLoad(); // shown again: the page is built anew
         }
         view.setVisible(panel.visible);
@@ -206,6 +209,7 @@ export class ChatPanel implements vscode.Disposable {
   /** Starts (again) the wait for the shown page's `webview/ready`. */
   private watchLoad(): void {
     this.stopLoadWatch();
+    this.pageLoaded = false;
     if (!this.panel.visible) return;
     this.loadWatch = setTimeout(() => {
       this.loadWatch = undefined;
@@ -270,6 +274,7 @@ export class ChatPanel implements vscode.Disposable {
       // The snapshot follows the ready reply at once (messages keep their order): waiting for the
       // reply's delivery cost the pane a round trip before it could show anything.
       if (parsed.method === 'webview/ready') {
+        this.pageLoaded = true;
         this.stopLoadWatch();
         this.loadedEmitter.fire();
         void this.sendSnapshot();

@@ -195,6 +195,8 @@ export interface StandInPanel {
   readonly posted: unknown[];
   /** The page posts `message` to the host. */
   say(message: unknown): void;
+  /** The workbench shows, hides, focuses or unfocuses the panel (fires onDidChangeViewState). */
+  setViewState(visible: boolean, active: boolean): void;
   reveal(): void;
   readonly onDidDispose: unknown;
   readonly onDidChangeViewState: unknown;
@@ -271,6 +273,7 @@ export function createStandIn(): StandIn {
   const createWebviewPanel = (_viewType: string, _title: string, show: { viewColumn?: number; preserveFocus?: boolean } | number) => {
     const disposed = new EventEmitter<void>();
     const received = new EventEmitter<unknown>();
+    const viewState = new EventEmitter<unknown>();
     const posted: unknown[] = [];
     const webview = {
       html: '', options: {}, cspSource: 'vscode-resource:', asWebviewUri: (u: Uri) => u,
@@ -282,8 +285,13 @@ export function createStandIn(): StandIn {
       webview, visible: true, active: !where.preserveFocus, title: '', viewColumn: where.viewColumn, disposed: false, posted,
       reveal: noop,
       say: (message) => received.fire(message),
+      setViewState: (visible, active) => {
+        panel.visible = visible;
+        panel.active = active;
+        viewState.fire({ webviewPanel: panel });
+      },
       onDidDispose: disposed.event,
-      onDidChangeViewState: new EventEmitter<unknown>().event,
+      onDidChangeViewState: viewState.event,
       dispose: () => {
         if (panel.disposed) return;
         panel.disposed = true;

@@ -106,6 +106,20 @@ describe('chat panes whose page never loads', () => {
     assert.deepEqual(lines.map((l) => l.level), ['warn', 'error']);
   });
 
+  it('waits again for a page shown anew, and not for a loaded page that only lost or took focus', async () => {
+    panels.open(target);
+    const pane = made()[0]!;
+    pane.say(ready);
+    pane.setViewState(true, false); // focus moved away: the page stays loaded
+    pane.setViewState(true, true);
+    await sleep(LOAD_TIMEOUT_MS * 2);
+    assert.equal(made().length, 1, 'a loaded page is not waited for again');
+    pane.setViewState(false, false); // hidden: the webview is torn down
+    pane.setViewState(true, true); // shown: a new page, which says nothing
+    await until(() => made().length === 2, 5000, 'the pane shown anew opened again');
+    assert.equal(pane.disposed, true);
+  });
+
   it('leaves a pane whose page loads, and a pane hidden before its page could load', async () => {
     panels.open(target);
     made()[0]!.say(ready);
